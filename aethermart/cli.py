@@ -1,0 +1,113 @@
+"""The ``aethermart`` command: one entry point for generate (and later extract, export)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from aethermart.errors import AetherMartError, ConfigError
+
+__all__ = ["main"]
+
+_DESCRIPTION = """\
+AetherMart lakehouse tools. The dbt project (dbt build) turns the landing zone into
+bronze/silver/gold tables; this command makes and moves the data around it.
+"""
+
+_GENERATE_HELP = """\
+Write a deterministic synthetic landing zone under OUT:
+
+  OUT/pos/load_date=YYYY-MM-DD/<entity>.csv     POS CSV drops (product, city, customer,
+                                                order, orderline), with real-world dirt
+  OUT/mariadb/<Table>/extraction_id=…/*.parquet the 8 e-commerce tables, as extracted
+  OUT/events/date=YYYY-MM-DD/*.jsonl            clickstream events
+  OUT/_answer_key.json                          rows written per entity and every
+                                                injected fault (entity, key, class)
+
+Scale 1 is about 10k customers, 1k products, 100k orders, 300k order lines and 200k
+events. The same --scale and --seed always give byte-identical files. With
+--mariadb-url (or MARIADB_URL) the e-commerce tables are also loaded into that server,
+replacing tables of the same name.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a wrong argument in one line and exits with 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+    return value
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="aethermart", description=_DESCRIPTION,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    gen = sub.add_parser("generate", help="write synthetic POS, MariaDB and clickstream sources",
+                         description=_GENERATE_HELP,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    gen.add_argument("--scale", type=_positive_float, default=1.0,
+                     help="size multiplier (default 1; 0.01 for tests, 10 for benchmarks)")
+    gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    gen.add_argument("--out", type=Path, default=Path("data/landing"),
+                     help="landing folder to write (default data/landing); its pos/, "
+                          "mariadb/ and events/ folders are replaced")
+    gen.add_argument("--mariadb-url", default=os.environ.get("MARIADB_URL"),
+                     help="also load the e-commerce tables into this MariaDB "
+                          "(mysql://user:password@host:port/db; default $MARIADB_URL)")
+    gen.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    gen.set_defaults(func=_cmd_generate)
+    return parser
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from aethermart.mariadb_url import MariaDBURL
+    from generator import GeneratorConfig, generate
+
+    url = MariaDBURL.parse(args.mariadb_url) if args.mariadb_url else None
+    if args.out.exists() and not args.out.is_dir():
+        raise ConfigError(f"--out {args.out} exists and is not a folder")
+    result = generate(GeneratorConfig(scale=args.scale, seed=args.seed, out=args.out),
+                      quiet=args.quiet)
+    if url is not None:
+        from generator.mariadb_load import load_into_mariadb
+
+        load_into_mariadb(result.store, url, quiet=args.quiet)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except AetherMartError as exc:
+        print(f"aethermart {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"aethermart {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"aethermart {args.command}: error: {exc.strerror or exc}: "
+              f"{exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Choosing which rows get dirt, rendering dirty values, and recording every injection.
+
+The bulk of each table is built with NumPy/Arrow; only the chosen dirty rows (a few
+percent) are touched one by one here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+__all__ = [
+    "DATE_FORMATS",
+    "MARK_BAD_BYTE",
+    "MARK_BARE_COMMA",
+    "FaultLog",
+    "Picker",
+    "render_date",
+    "render_money",
+    "render_phone",
+]
+
+# Placeholders swapped for raw bytes after a CSV is rendered (Arrow strings must be UTF-8).
+MARK_BAD_BYTE = "\ue000"  # becomes b"\xe9": a Latin-1 byte, invalid as UTF-8
+MARK_BARE_COMMA = "\ue001"  # becomes an unquoted ",": one field too many on that line
+
+# Renderings a POS export uses for one date (DESIGN.md 2.1). Two-digit years are only
+# used for years 1950-2049 (pivot: 00-49 -> 20xx, 50-99 -> 19xx).
+DATE_FORMATS = ("us_slash", "us_short", "dd_mon_yy", "month_name", "us_dash")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def render_date(d: date, fmt: str) -> str:
+    if fmt == "iso":
+        return d.isoformat()
+    if fmt == "us_slash":
+        return f"{d.month:02d}/{d.day:02d}/{d.year}"
+    if fmt == "us_short":
+        return f"{d.month}/{d.day}/{d.year % 100:02d}"
+    if fmt == "dd_mon_yy":
+        return f"{d.day:02d}-{_MONTHS[d.month - 1][:3]}-{d.year % 100:02d}"
+    if fmt == "month_name":
+        return f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
+    if fmt == "us_dash":
+        return f"{d.month:02d}-{d.day:02d}-{d.year}"
+    raise ValueError(fmt)
+
+
+def render_money(cents: int, style: int) -> str:
+    value = cents / 100
+    return (f"${value:,.2f}", f" {value:.2f} ", f"{value:,.2f}", f"$ {value:.2f}")[style % 4]
+
+
+def render_phone(digits: str, style: int) -> str:
+    a, b, c = digits[:3], digits[3:6], digits[6:]
+    return (
+        f"({a}) {b}-{c}", f"{a}.{b}.{c}", f"{a}{b}{c}", f"+1 {a} {b} {c}",
+        f"1-{a}-{b}-{c}", f"{a} {b} {c}", f"+1 ({a}) {b}-{c}",
+    )[style % 7]
+
+
+@dataclass
+class FaultLog:
+    """Every injected fault: where it is, which natural key, which class."""
+
+    records: list[dict] = field(default_factory=list)
+
+    def add(self, source: str, entity: str, fault: str, key: str | None, *,
+            column: str | None = None, file: str | None = None,
+            detail: str | None = None) -> None:
+        rec = {"source": source, "entity": entity, "fault": fault, "key": key}
+        if column is not None:
+            rec["column"] = column
+        if file is not None:
+            rec["file"] = file
+        if detail is not None:
+            rec["detail"] = detail
+        self.records.append(rec)
+
+
+class Picker:
+    """Picks dirty rows from a pool; exclusive picks leave the pool for good."""
+
+    def __init__(self, rng: np.random.Generator, n: int, minimum: int):
+        self.rng = rng
+        self.free = np.ones(n, dtype=bool)
+        self.minimum = minimum
+
+    def extend(self, n: int) -> None:
+        """Rows appended after the pool was made are never picked."""
+        self.free = np.concatenate([self.free, np.zeros(n, dtype=bool)])
+
+    def count(self, eligible: int, rate: float) -> int:
+        want = max(round(eligible * rate), self.minimum if rate > 0 else 0)
+        return min(want, eligible)
+
+    def pick(self, rate: float, *, exclusive: bool = True,
+             mask: np.ndarray | None = None) -> np.ndarray:
+        pool = self.free if mask is None else (self.free & mask)
+        idx = np.flatnonzero(pool)
+        k = self.count(len(idx), rate)
+        chosen = np.sort(self.rng.choice(idx, size=k, replace=False)) if k else idx[:0]
+        if exclusive:
+            self.free[chosen] = False
+        return chosen

@@ -1,0 +1,376 @@
+"""Point-of-sale CSV drops: monthly exports with every kind of dirt a real POS writes.
+
+Each entity is built for all drops at once as columns of text (NumPy object arrays), the
+dirt is chosen over the whole entity (so even a tiny sample holds every fault class), and
+the rows are then split into one file per drop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from aethermart.landing import POS_ENTITIES, pos_file
+from generator.catalog import CATEGORIES, price_cents, product_names
+from generator.config import FaultRates, GeneratorConfig
+from generator.csv_render import render_csv
+from generator.faults import (
+    DATE_FORMATS,
+    MARK_BAD_BYTE,
+    MARK_BARE_COMMA,
+    FaultLog,
+    Picker,
+    render_date,
+    render_money,
+    render_phone,
+)
+from generator.world import STREETS, ZIPS, People
+
+__all__ = ["write_pos_drops"]
+
+SRC = "pos"
+
+
+@dataclass
+class EntityRows:
+    """All rows of one POS entity across drops, as rendered text columns."""
+
+    entity: str
+    cols: dict[str, np.ndarray]
+    drop: np.ndarray  # drop index per row
+    key: np.ndarray  # clean natural key per row (for the answer key)
+
+    def __len__(self) -> int:
+        return len(self.drop)
+
+    def append(self, idx: np.ndarray, drop: np.ndarray | None = None) -> np.ndarray:
+        """Append copies of rows ``idx`` (optionally into other drops); return new indices."""
+        start = len(self)
+        for name in self.cols:
+            self.cols[name] = np.concatenate([self.cols[name], self.cols[name][idx]])
+        self.drop = np.concatenate([self.drop, self.drop[idx] if drop is None else drop])
+        self.key = np.concatenate([self.key, self.key[idx]])
+        return np.arange(start, len(self))
+
+
+class Dirt:
+    """Applies fault classes to one entity and records each in the answer key."""
+
+    def __init__(self, rows: EntityRows, rng: np.random.Generator, rates: FaultRates,
+                 log: FaultLog, load_dates: list[str]):
+        self.rows, self.rng, self.rates, self.log = rows, rng, rates, log
+        self.load_dates = load_dates
+        self.picker = Picker(rng, len(rows), rates.minimum)
+
+    def file_of(self, i: int) -> str:
+        return f"pos/load_date={self.load_dates[self.rows.drop[i]]}/{self.rows.entity}.csv"
+
+    def record(self, i: int, fault: str, column: str | None = None, detail: str | None = None,
+               key: str | None = None) -> None:
+        self.log.add(SRC, self.rows.entity, fault, self.rows.key[i] if key is None else key,
+                     column=column, file=self.file_of(i), detail=detail)
+
+    def pick(self, fault: str, mask: np.ndarray | None = None, exclusive: bool = True) -> np.ndarray:
+        return self.picker.pick(getattr(self.rates, fault), exclusive=exclusive, mask=mask)
+
+    # value-level faults -------------------------------------------------------------------
+    def set_values(self, fault: str, column: str, new_value, mask: np.ndarray | None = None,
+                   exclusive: bool = True) -> np.ndarray:
+        col = self.rows.cols[column]
+        chosen = self.pick(fault, mask, exclusive)
+        for j, i in enumerate(chosen):
+            before = col[i]
+            col[i] = new_value(before, j)
+            self.record(i, fault, column, detail=None if fault in _NO_DETAIL else repr(before))
+        return chosen
+
+    def whitespace(self, column: str) -> None:
+        self.set_values("whitespace", column, lambda v, j: ("  " + v, v + " ", " " + v + "  ")[j % 3],
+                        mask=self.rows.cols[column] != "", exclusive=False)
+
+    def case(self, column: str) -> None:
+        self.set_values("case", column, lambda v, j: v.upper() if j % 2 == 0 else v.lower(),
+                        mask=self.rows.cols[column] != "", exclusive=False)
+
+    def date_format(self, column: str) -> None:
+        def reformat(v: str, j: int) -> str:
+            d = date.fromisoformat(v)
+            fmt = DATE_FORMATS[j % len(DATE_FORMATS)]
+            if fmt in ("us_short", "dd_mon_yy") and not 1950 <= d.year <= 2049:
+                fmt = "us_slash"
+            return render_date(d, fmt)
+        self.set_values("date_format", column, reformat,
+                        mask=self.rows.cols[column] != "", exclusive=False)
+
+    def impossible_date(self, column: str) -> None:
+        self.set_values("impossible_date", column,
+                        lambda v, j: ("2025-02-30", "04/31/2025", "2025-13-01", "31-Jun-25")[j % 4],
+                        mask=self.rows.cols[column] != "")
+
+    def blank(self, columns: tuple[str, ...]) -> None:
+        for fault, value in (("empty_string", ""), ("null_literal", "NULL")):
+            chosen = self.pick(fault, mask=self.rows.cols[columns[0]] != "")
+            for j, i in enumerate(chosen):
+                column = columns[j % len(columns)]
+                self.rows.cols[column][i] = value
+                self.record(i, fault, column)
+
+    def non_utf8(self, column: str) -> None:
+        def corrupt(v: str, j: int) -> str:
+            return v[:1] + MARK_BAD_BYTE + v[2:] if len(v) > 1 else v + MARK_BAD_BYTE
+        self.set_values("non_utf8", column, corrupt, mask=self.rows.cols[column] != "")
+
+    def unquoted_delimiter(self, column: str) -> None:
+        self.set_values("unquoted_delimiter", column, lambda v, j: v + MARK_BARE_COMMA + " Suite 9")
+
+    def missing_key(self, column: str) -> None:
+        chosen = self.pick("missing_key")
+        for i in chosen:
+            self.rows.cols[column][i] = ""
+            self.record(i, "missing_key", column, detail=self.rows.key[i], key="")
+        self.rows.key[chosen] = ""
+
+    def append(self, idx: np.ndarray, drop: np.ndarray | None = None) -> np.ndarray:
+        """Append copies; the copies take no further dirt, so exact copies stay exact."""
+        new = self.rows.append(idx, drop)
+        self.picker.extend(len(new))
+        return new
+
+    def duplicates(self, conflict_column: str, conflict_value) -> None:
+        exact = self.pick("exact_duplicate")
+        self.append(exact)
+        for i in exact:
+            self.record(i, "exact_duplicate")
+        conflicting = self.pick("conflicting_duplicate")
+        col_new = self.append(conflicting)
+        col = self.rows.cols[conflict_column]
+        for j, (i, new) in enumerate(zip(conflicting, col_new, strict=True)):
+            col[new] = conflict_value(col[new], j)
+            self.record(i, "conflicting_duplicate", conflict_column, detail=repr(col[new]))
+
+    def resend(self, n_drops: int) -> None:
+        """Re-send some transactions of one drop again in the next drop (exact copies)."""
+        chosen = self.pick("resent_transaction", mask=self.rows.drop < n_drops - 1)
+        new = self.append(chosen, drop=self.rows.drop[chosen] + 1)
+        for i in new:
+            self.record(int(i), "resent_transaction")
+
+
+_NO_DETAIL = {"whitespace", "case"}
+
+
+def _split_write(cfg: GeneratorConfig, rows: EntityRows, load_dates: list[str],
+                 file_flags: dict[tuple[int, str], set[str]]) -> dict:
+    order = np.argsort(rows.drop, kind="stable")
+    header = POS_ENTITIES[rows.entity]
+    files = data_rows = lines = 0
+    for d, load_date in enumerate(load_dates):
+        idx = order[rows.drop[order] == d]
+        flags = file_flags.get((d, rows.entity), set())
+        data = render_csv(header, [rows.cols[h][idx] for h in header],
+                          crlf="crlf_file" in flags, bom="bom_file" in flags)
+        path = pos_file(cfg.out, load_date, rows.entity)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        files += 1
+        data_rows += len(idx)
+        lines += data.count(b"\n") - 1
+    return {"files": files, "data_rows": data_rows, "physical_data_lines": lines}
+
+
+def _iso(days: np.ndarray) -> np.ndarray:
+    return np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
+
+
+def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: People,
+                    log: FaultLog) -> dict:
+    """Write every drop; returns per-entity stats and the POS customer ids (by POS person)."""
+    c = cfg.counts
+    rates = cfg.rates
+    load_dates = [d.isoformat() for d in cfg.pos_load_dates]
+    n_drops = len(load_dates)
+    drops = np.arange(n_drops)
+
+    # --- city: the POS store's zip lookup, one row per zip in every drop -----------------
+    zips = np.array(ZIPS, dtype=object)
+    city = EntityRows("city", {
+        "zip": np.tile(zips[:, 0], n_drops), "city": np.tile(zips[:, 1], n_drops),
+        "state": np.tile(zips[:, 2], n_drops),
+    }, np.repeat(drops, len(zips)), np.tile(zips[:, 0], n_drops).copy())
+    dirt = Dirt(city, rng, rates, log, load_dates)
+    dirt.non_utf8("city")
+    dirt.duplicates("city", lambda v, j: v + " Heights")
+    leading_zero = np.char.startswith(city.cols["zip"].astype(str), "0")
+    dirt.set_values("zip_leading_zero_lost", "zip", lambda v, j: v.lstrip("0"),
+                    mask=leading_zero, exclusive=False)
+    dirt.whitespace("city")
+    dirt.case("city")
+    dirt.case("state")
+
+    # --- product: a full snapshot per drop; prices move between drops -------------------
+    n_prod = c.pos_products
+    prod_num = np.arange(n_prod)
+    prod_id = (20000 + prod_num).astype(str).astype(object)
+    alnum = Picker(rng, n_prod, rates.minimum).pick(rates.alphanumeric_id)
+    prod_id[alnum] = "SKU-" + prod_id[alnum]
+    for i in alnum:
+        log.add(SRC, "product", "alphanumeric_id", prod_id[i], column="id")
+    name = product_names(rng, rng.integers(0, len(CATEGORIES), n_prod))
+    cents = price_cents(rng, n_prod)
+    price_by_drop, stock_by_drop = [], []
+    for _ in drops:
+        price_by_drop.append(cents.copy())
+        stock_by_drop.append(rng.integers(0, 500, n_prod))
+        move = rng.random(n_prod) < 0.05
+        cents = np.where(move, np.round(cents * rng.uniform(0.9, 1.2, n_prod)), cents).astype(np.int64)
+    all_cents = np.concatenate(price_by_drop)
+    product = EntityRows("product", {
+        "id": np.tile(prod_id, n_drops),
+        "name": np.tile(name, n_drops),
+        "currentPrice": np.char.add(np.char.add((all_cents // 100).astype(str), "."),
+                                    np.char.zfill((all_cents % 100).astype(str), 2)).astype(object),
+        "availableQuantity": np.concatenate(stock_by_drop).astype(str).astype(object),
+    }, np.repeat(drops, n_prod), np.tile(prod_id, n_drops).copy())
+    dirt = Dirt(product, rng, rates, log, load_dates)
+    dirt.non_utf8("name")
+    dirt.unquoted_delimiter("name")
+    dirt.missing_key("id")
+    dirt.blank(("currentPrice",))
+    dirt.set_values("invalid_number", "availableQuantity",
+                    lambda v, j: ("abc", "2.5", "ten", "1e3")[j % 4])
+    dirt.duplicates("currentPrice", lambda v, j: f"{float(v) + 1.5:.2f}")
+    dirt.set_values("money_format", "currentPrice",
+                    lambda v, j: render_money(round(float(v) * 100), j),
+                    mask=np.isin(product.cols["currentPrice"], ["", "NULL"], invert=True),
+                    exclusive=False)
+    dirt.whitespace("name")
+    dirt.case("name")
+
+    # --- customer: full snapshot per drop; some people move between drops ----------------
+    n_cust = c.pos_customers
+    person = np.arange(c.people - n_cust, c.people)
+    cust_id = (100000 + np.arange(n_cust)).astype(str).astype(object)
+    alnum = Picker(rng, n_cust, rates.minimum).pick(rates.alphanumeric_id)
+    cust_id[alnum] = "ST" + cust_id[alnum]
+    for i in alnum:
+        log.add(SRC, "customer", "alphanumeric_id", cust_id[i], column="id")
+    street = people.street[person].copy()
+    zip_idx = people.zip_idx[person].copy()
+    streets, zip_parts = [], []
+    for _ in drops:
+        streets.append(street.copy())
+        zip_parts.append(zips[zip_idx, 0])
+        move = rng.random(n_cust) < 0.02
+        street = np.where(move, rng.integers(1, 9999, n_cust).astype(str).astype(object) + " "
+                          + np.array(STREETS, dtype=object)[rng.integers(0, len(STREETS), n_cust)],
+                          street)
+        zip_idx = np.where(move, rng.integers(0, len(ZIPS), n_cust), zip_idx)
+    phone = people.phone[person]
+    canonical_phone = np.array([f"{p[:3]}-{p[3:6]}-{p[6:]}" for p in phone], dtype=object)
+    customer = EntityRows("customer", {
+        "id": np.tile(cust_id, n_drops),
+        "firstName": np.tile(people.first[person], n_drops),
+        "lastName": np.tile(people.last[person], n_drops),
+        "email": np.tile(people.email[person], n_drops),
+        "address1": np.concatenate(streets),
+        "address2": np.tile(people.unit[person], n_drops),
+        "phone": np.tile(canonical_phone, n_drops),
+        "birthdate": np.tile(_iso(people.birthdate[person]), n_drops),
+        "zip": np.concatenate(zip_parts),
+    }, np.repeat(drops, n_cust), np.tile(cust_id, n_drops).copy())
+    dirt = Dirt(customer, rng, rates, log, load_dates)
+    dirt.non_utf8("lastName")
+    dirt.unquoted_delimiter("address1")
+    dirt.set_values("quoted_newline", "address2", lambda v, j: (v or "Building A") + "\nFloor 3")
+    dirt.missing_key("id")
+    dirt.set_values("invalid_email", "email",
+                    lambda v, j: (v.split("@")[0] + "@", v.replace("@", " at "),
+                                  v.replace("@", "."), "@" + v.split("@")[1])[j % 4])
+    dirt.set_values("invalid_phone", "phone", lambda v, j: ("555-01", "12345", "call me")[j % 3])
+    dirt.impossible_date("birthdate")
+    dirt.blank(("email", "phone", "birthdate"))
+    dirt.duplicates("phone", lambda v, j: "999-555-" + f"{j:04d}")
+    dirt.set_values("phone_format", "phone", lambda v, j: render_phone(v.replace("-", ""), j),
+                    mask=np.char.count(customer.cols["phone"].astype(str), "-") == 2,
+                    exclusive=False)
+    leading_zero = np.char.startswith(customer.cols["zip"].astype(str), "0")
+    dirt.set_values("zip_leading_zero_lost", "zip", lambda v, j: v.lstrip("0"),
+                    mask=leading_zero, exclusive=False)
+    dirt.set_values("zip_plus4", "zip", lambda v, j: f"{v}-{1000 + j % 9000:04d}",
+                    mask=~leading_zero, exclusive=False)
+    dirt.set_values("quoted_comma", "address1", lambda v, j: v + ", Suite " + str(j + 1),
+                    exclusive=False)
+    dirt.date_format("birthdate")
+    for column in ("firstName", "lastName", "email"):
+        dirt.whitespace(column)
+        dirt.case(column)
+
+    # --- order: new transactions per drop ------------------------------------------------
+    n_ord = c.pos_orders
+    first_drop = cfg.pos_load_dates[0]
+    span = (cfg.pos_load_dates[-1] - cfg.pos_order_start).days
+    placed = np.datetime64(cfg.pos_order_start) + np.sort(rng.integers(0, span, n_ord))
+    placed_d = placed.astype("datetime64[D]")
+    month_start = placed_d.astype("datetime64[M]") + 1  # first of the following month
+    drop_date = np.maximum(month_start.astype("datetime64[D]"), np.datetime64(first_drop))
+    order_drop = np.searchsorted(np.array(cfg.pos_load_dates, dtype="datetime64[D]"), drop_date)
+    shipped = placed_d + rng.integers(0, 5, n_ord)
+    not_shipped = shipped >= drop_date
+    order_id = (500000 + np.arange(n_ord)).astype(str).astype(object)
+    order_cust = cust_id[np.minimum((rng.random(n_ord) ** 1.4 * n_cust).astype(int), n_cust - 1)]
+    order = EntityRows("order", {
+        "id": order_id.copy(),
+        "datePlaced": _iso(placed_d),
+        "dateShipped": np.where(not_shipped, "", _iso(shipped)).astype(object),
+        "customer_id": order_cust.copy(),
+    }, order_drop, order_id.copy())
+    dirt = Dirt(order, rng, rates, log, load_dates)
+    dirt.non_utf8("customer_id")
+    dirt.missing_key("id")
+    dirt.set_values("orphan_fk", "customer_id", lambda v, j: f"9{j:05d}9")
+    dirt.impossible_date("datePlaced")
+    dirt.set_values("null_literal", "dateShipped", lambda v, j: "NULL",
+                    mask=order.cols["dateShipped"] == "")
+    dirt.duplicates("dateShipped", lambda v, j: (date(2025, 12, 31) - timedelta(days=j)).isoformat())
+    dirt.resend(n_drops)
+    dirt.date_format("datePlaced")
+    dirt.date_format("dateShipped")
+    dirt.whitespace("customer_id")
+
+    # --- orderline: lines of the drop's orders; negative quantities are returns ----------
+    lines_per = rng.integers(1, 6, n_ord)
+    line_order = np.repeat(np.arange(n_ord), lines_per)
+    k = np.arange(len(line_order)) - np.repeat(np.cumsum(lines_per) - lines_per, lines_per)
+    line_prod = prod_id[(np.repeat(rng.integers(0, n_prod, n_ord), lines_per) + k * 7) % n_prod]
+    qty = rng.integers(1, 4, len(line_order)).astype(str).astype(object)
+    line_order_id = order_id[line_order]
+    orderline = EntityRows("orderline", {
+        "order_id": line_order_id.copy(), "product_id": line_prod.copy(), "quantity": qty,
+    }, order_drop[line_order], (line_order_id + "|" + line_prod).astype(object))
+    dirt = Dirt(orderline, rng, rates, log, load_dates)
+    dirt.non_utf8("quantity")
+    dirt.missing_key("order_id")
+    dirt.set_values("orphan_fk", "product_id", lambda v, j: f"7{j:05d}7")
+    dirt.set_values("invalid_number", "quantity", lambda v, j: ("2.5", "two", "1,5", "abc")[j % 4])
+    dirt.set_values("negative_quantity", "quantity", lambda v, j: "-" + v)
+    dirt.duplicates("quantity", lambda v, j: str(int(v) + 5))
+    dirt.resend(n_drops)
+    dirt.whitespace("product_id")
+
+    # --- files: CRLF and BOM on a share of files -----------------------------------------
+    entities = [city, product, customer, order, orderline]
+    all_files = [(d, e.entity) for d in drops for e in entities]
+    file_flags: dict[tuple[int, str], set[str]] = {}
+    fpick = Picker(rng, len(all_files), rates.minimum)
+    for flag in ("crlf_file", "bom_file"):
+        for i in fpick.pick(getattr(rates, flag), exclusive=False):
+            d, entity = all_files[i]
+            file_flags.setdefault((int(d), entity), set()).add(flag)
+            log.add(SRC, entity, flag, None, file=f"pos/load_date={load_dates[d]}/{entity}.csv")
+
+    return {
+        "entities": {f"pos.{e.entity}": _split_write(cfg, e, load_dates, file_flags) for e in entities},
+        "customer_ids": cust_id,
+    }

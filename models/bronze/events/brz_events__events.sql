@@ -1,0 +1,41 @@
+{% do assert_landing_source('events', 'events') %}
+
+with source as (
+
+    select * from {{ source('events', 'events') }} with ordinality
+
+),
+
+parsed as (
+
+    select
+        *,
+        case when json_valid(raw_line) then raw_line::json end as event_json
+    from source
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        event_json ->> 'event_id' as event_id,
+        event_json ->> 'customer_id' as customer_id,
+        event_json ->> 'session_id' as session_id,
+        -- strings
+        event_json ->> 'event_type' as event_type,
+        event_json ->> 'occurred_at' as occurred_at,
+        event_json ->> '$.page.url' as page_url,
+        event_json ->> '$.page.title' as page_title,
+        (event_json -> 'device')::varchar as device,
+        raw_line as raw_event,
+        -- lineage
+        {{ lineage_columns(
+            'events', 'cast("date" as date)', file_row_number(), ['raw_line']
+        ) }}
+    from parsed
+
+)
+
+select * from renamed
+{{ read_every_column_guard() }}

@@ -1,0 +1,32 @@
+{% do assert_landing_source('mariadb', 'Reviews') %}
+
+with source as (
+
+    select * from {{ source('mariadb', 'Reviews') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        review_id,
+        product_id,
+        customer_id,
+        -- strings
+        review_text,
+        -- numbers
+        rating,
+        -- dates
+        review_date,
+        -- lineage
+        extraction_id as _extraction_id,
+        {{ lineage_columns(
+            'mariadb', "cast(strptime(extraction_id, '%Y%m%dT%H%M%SZ') as date)",
+            'file_row_number + 1', ['review_id', 'product_id', 'customer_id', 'rating', 'review_text', 'review_date']
+        ) }}
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,16 @@
+{{
+    config(
+        materialized='table',
+        pre_hook="{{ collect_csv_rejects('pos') }}"
+    )
+}}
+
+with rejected_errors as (
+
+    {{ csv_rejects_query('pos') }}
+
+),
+
+{{ csv_rejected_lines('rejected_errors', "cast(regexp_extract(file_path, 'load_date=([0-9-]+)', 1) as date)") }}
+
+select * from final

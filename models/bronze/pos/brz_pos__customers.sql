@@ -1,0 +1,34 @@
+{% do assert_landing_source('pos', 'customer') %}
+
+with source as (
+
+    select * from {{ source('pos', 'customer') }} with ordinality
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        id as customer_id,
+        -- strings
+        firstname as first_name,
+        lastname as last_name,
+        email,
+        address1 as address_line_1,
+        address2 as address_line_2,
+        phone,
+        birthdate as birth_date,
+        zip,
+        -- lineage
+        {{ lineage_columns(
+            'pos', 'cast(load_date as date)', file_row_number(),
+            ['id', 'firstname', 'lastname', 'email', 'address1', 'address2', 'phone',
+             'birthdate', 'zip']
+        ) }}
+    from source
+
+)
+
+select * from renamed
+{{ read_every_column_guard() }}

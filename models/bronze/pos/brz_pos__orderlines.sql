@@ -1,0 +1,27 @@
+{% do assert_landing_source('pos', 'orderline') %}
+
+with source as (
+
+    select * from {{ source('pos', 'orderline') }} with ordinality
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        order_id,
+        product_id,
+        -- strings
+        quantity,
+        -- lineage
+        {{ lineage_columns(
+            'pos', 'cast(load_date as date)', file_row_number(),
+            ['order_id', 'product_id', 'quantity']
+        ) }}
+    from source
+
+)
+
+select * from renamed
+{{ read_every_column_guard() }}

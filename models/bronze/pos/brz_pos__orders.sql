@@ -1,0 +1,28 @@
+{% do assert_landing_source('pos', 'order') %}
+
+with source as (
+
+    select * from {{ source('pos', 'order') }} with ordinality
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        id as order_id,
+        customer_id,
+        -- strings
+        dateplaced as date_placed,
+        dateshipped as date_shipped,
+        -- lineage
+        {{ lineage_columns(
+            'pos', 'cast(load_date as date)', file_row_number(),
+            ['id', 'dateplaced', 'dateshipped', 'customer_id']
+        ) }}
+    from source
+
+)
+
+select * from renamed
+{{ read_every_column_guard() }}

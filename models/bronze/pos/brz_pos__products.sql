@@ -1,0 +1,28 @@
+{% do assert_landing_source('pos', 'product') %}
+
+with source as (
+
+    select * from {{ source('pos', 'product') }} with ordinality
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        id as product_id,
+        -- strings
+        name as product_name,
+        currentprice as current_price,
+        availablequantity as available_quantity,
+        -- lineage
+        {{ lineage_columns(
+            'pos', 'cast(load_date as date)', file_row_number(),
+            ['id', 'name', 'currentprice', 'availablequantity']
+        ) }}
+    from source
+
+)
+
+select * from renamed
+{{ read_every_column_guard() }}

@@ -1,0 +1,106 @@
+"""Shared fixtures: generated landing zones and dbt runs in throw-away folders.
+
+Every dbt run gets its own DuckDB file, target and log folders under pytest's tmp dir, so
+tests never touch data/ or target/ of the working copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SAMPLE = REPO / "sample" / "landing"
+
+
+def answer_key(landing: Path) -> dict:
+    return json.loads((landing / "_answer_key.json").read_text(encoding="utf-8"))
+
+
+def run_cli(*args: str, env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    proc = subprocess.run([str(BIN / "aethermart"), *args], cwd=REPO, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})})
+    if check and proc.returncode != 0:
+        raise AssertionError(f"aethermart {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@dataclass
+class DbtProject:
+    """dbt invocations against one landing zone, with private warehouse and artifacts."""
+
+    landing: Path
+    workdir: Path
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.workdir / "warehouse.duckdb"
+
+    @property
+    def target(self) -> Path:
+        return self.workdir / "target"
+
+    def env(self) -> dict:
+        return {
+            **os.environ,
+            "AETHERMART_LANDING": str(self.landing),
+            "AETHERMART_DUCKDB": str(self.duckdb_path),
+            "AETHERMART_TEMP_DIR": str(self.workdir / "duckdb_tmp"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_PROFILES_DIR": str(REPO),
+        }
+
+    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        cmd = [str(BIN / "dbt"), *args, "--target-path", str(self.target),
+               "--log-path", str(self.workdir / "logs")]
+        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=self.env())
+        if check and proc.returncode != 0:
+            raise AssertionError(f"dbt {' '.join(args)} failed ({proc.returncode}):\n"
+                                 f"{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
+        return proc
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+    def scalar(self, sql: str):
+        return self.query(sql)[0][0]
+
+
+@pytest.fixture(scope="session")
+def landing_001(tmp_path_factory) -> Path:
+    """A scale-0.01 landing zone (~100 customers, every dirt class)."""
+    out = tmp_path_factory.mktemp("landing_001")
+    run_cli("generate", "--scale", "0.01", "--seed", "7", "--out", str(out), "--quiet", check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_001(landing_001, tmp_path_factory) -> DbtProject:
+    """`dbt build` over the scale-0.01 landing zone."""
+    project = DbtProject(landing_001, tmp_path_factory.mktemp("dbt_001"))
+    project.dbt("build")
+    return project
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    """A private copy of the committed sample that a test may break."""
+    dest = tmp_path / "landing"
+    shutil.copytree(SAMPLE, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def broken_workdir(tmp_path_factory) -> Path:
+    """One dbt work folder shared by the broken-input tests (keeps partial parsing warm)."""
+    return tmp_path_factory.mktemp("dbt_broken")

@@ -1,0 +1,105 @@
+"""Structurally broken landing files: a clear error naming the file, or rows kept - never silence."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tests.conftest import DbtProject
+
+DROP = "pos/load_date=2025-08-01"
+
+
+def _run(landing: Path, workdir: Path, model: str, check: bool = False):
+    project = DbtProject(landing, workdir)
+    return project, project.dbt("run", "--select", model, check=check)
+
+
+def _one_line_error(proc) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+    assert proc.returncode != 0, text[-3000:]
+    assert "Traceback" not in text
+    return text
+
+
+def test_missing_required_column_stops_the_build(sample_copy, broken_workdir):
+    path = sample_copy / DROP / "orderline.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(",".join(line.split(",")[:2]) for line in lines) + "\n")
+    _, proc = _run(sample_copy, broken_workdir, "brz_pos__orderlines")
+    text = _one_line_error(proc)
+    assert f"CSV file {path}" in text
+    assert "missing required column(s) quantity" in text
+
+
+def test_unexpected_extra_column_stops_the_build(sample_copy, broken_workdir):
+    path = sample_copy / DROP / "city.csv"
+    lines = path.read_bytes().splitlines()
+    path.write_bytes(b"\n".join([lines[0] + b",population"] + [x + b",1000" for x in lines[1:]]) + b"\n")
+    _, proc = _run(sample_copy, broken_workdir, "brz_pos__cities")
+    text = _one_line_error(proc)
+    assert f"CSV file {path} has unexpected column(s) population" in text
+
+
+def test_reordered_columns_stop_the_build(sample_copy, broken_workdir):
+    path = sample_copy / DROP / "orderline.csv"
+    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("\n".join(",".join([r[1], r[0], r[2]]) for r in rows) + "\n")
+    _, proc = _run(sample_copy, broken_workdir, "brz_pos__orderlines")
+    assert "has its columns in another order" in _one_line_error(proc)
+
+
+def test_bytes_that_are_not_utf8_reject_only_their_line(sample_copy, broken_workdir):
+    path = sample_copy / DROP / "orderline.csv"
+    data = b"order_id,product_id,quantity\n500001,20001,2\n500001,20002,3\xff\n500002,20003,1\n"
+    path.write_bytes(data)
+    project, _ = _run(sample_copy, broken_workdir, "+brz_pos__csv_rejects", check=True)
+    kept = project.query(f"""select order_id, product_id, quantity from bronze.brz_pos__orderlines
+                             where _source_file = '{path}' order by _source_row_number""")
+    assert kept == [("500001", "20001", "2"), ("500002", "20003", "1")]
+    rejected = project.query(f"""select _source_row_number, error_types from bronze.brz_pos__csv_rejects
+                                 where _source_file = '{path}'""")
+    assert rejected == [(2, "INVALID ENCODING")]
+
+
+def test_header_only_file_is_a_drop_with_no_rows(sample_copy, broken_workdir):
+    path = sample_copy / DROP / "order.csv"
+    path.write_text("id,datePlaced,dateShipped,customer_id\r\n")
+    project, _ = _run(sample_copy, broken_workdir, "brz_pos__orders", check=True)
+    assert project.scalar(f"select count(*) from bronze.brz_pos__orders where _source_file = '{path}'") == 0
+    assert project.scalar("select count(distinct _load_date) from bronze.brz_pos__orders") == 5
+
+
+def test_drop_without_an_entity_file_stops_the_build(sample_copy, broken_workdir):
+    (sample_copy / DROP / "customer.csv").unlink()
+    _, proc = _run(sample_copy, broken_workdir, "brz_pos__customers")
+    text = _one_line_error(proc)
+    assert f"POS drop {sample_copy / DROP} has no customer.csv" in text
+
+
+def test_wrong_landing_path_names_what_it_looked_for(tmp_path, broken_workdir):
+    missing = tmp_path / "nowhere"
+    _, proc = _run(missing, broken_workdir, "brz_pos__products")
+    text = _one_line_error(proc)
+    assert f"nothing matches '{missing}/pos/load_date=*/product.csv'" in text
+    assert "AETHERMART_LANDING" in text
+
+
+def test_parquet_without_a_declared_column_stops_the_build(sample_copy, broken_workdir):
+    part = next((sample_copy / "mariadb" / "Orders").rglob("*.parquet"))
+    table = pq.read_table(part)
+    pq.write_table(table.drop_columns(["total_amount"]), part)
+    _, proc = _run(sample_copy, broken_workdir, "brz_mariadb__orders")
+    text = _one_line_error(proc)
+    assert f"Parquet file {part} is missing required column(s) total_amount" in text
+
+
+def test_parquet_with_an_extra_column_keeps_its_rows(sample_copy, broken_workdir):
+    part = next((sample_copy / "mariadb" / "Orders").rglob("*.parquet"))
+    table = pq.read_table(part)
+    pq.write_table(table.append_column("channel_note", pa.array(["x"] * table.num_rows)), part)
+    project, _ = _run(sample_copy, broken_workdir, "brz_mariadb__orders", check=True)
+    assert project.scalar("select count(*) from bronze.brz_mariadb__orders") == table.num_rows
