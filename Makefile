@@ -16,11 +16,11 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help venv demo test lint docs clean lock sample
+.PHONY: help venv demo test test-deps lint docs clean lock sample
 
 help: ## Show this help
 	@echo "AetherMart lakehouse - make targets:"
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: DEMO_SCALE=$(DEMO_SCALE) DEMO_SEED=$(DEMO_SEED) DEMO_LANDING=$(DEMO_LANDING)"
 
@@ -36,8 +36,8 @@ venv: $(STAMP) ## Create .venv with the pinned versions of requirements.lock
 demo: $(STAMP) ## Generate demo sources, dbt build, docs; print where outputs are
 	@mkdir -p data
 	$(BIN)/aethermart generate --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --out $(DEMO_LANDING)
-	AETHERMART_LANDING=$(DEMO_LANDING) $(DBT) build
-	AETHERMART_LANDING=$(DEMO_LANDING) $(DBT) docs generate --static
+	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) build
+	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) docs generate --static
 	@echo
 	@echo "Outputs:"
 	@echo "  landing zone (generated sources)  $(DEMO_LANDING)/  (answer key: $(DEMO_LANDING)/_answer_key.json)"
@@ -45,8 +45,15 @@ demo: $(STAMP) ## Generate demo sources, dbt build, docs; print where outputs ar
 	@echo "  lineage docs                      target/static_index.html (open in a browser)"
 	@echo "  dbt artifacts                     target/manifest.json, target/run_results.json"
 
-test: $(STAMP) lint ## Lint, then run the whole test suite (starts what it needs)
+test: $(STAMP) test-deps lint ## Lint, then run the whole test suite (starts what it needs)
 	$(BIN)/pytest
+
+test-deps: ## Install the servers the tests start privately (Debian mariadb-server; needs root)
+	@if command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "test-deps: mariadb-server is missing; install it with: sudo apt-get install mariadb-server"; exit 1; fi; \
+	echo "==> installing mariadb-server (Debian package; the tests run a private instance)"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mariadb-server > /dev/null
 
 lint: $(STAMP) ## sqlfluff (dbt templater, duckdb dialect) and ruff
 	$(BIN)/ruff check .

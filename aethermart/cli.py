@@ -80,6 +80,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     url = MariaDBURL.parse(args.mariadb_url) if args.mariadb_url else None
     if args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} exists and is not a folder")
+    if url is not None:  # fail before writing anything when the server is not usable
+        from generator.mariadb_load import check_connection
+
+        check_connection(url)
     result = generate(GeneratorConfig(scale=args.scale, seed=args.seed, out=args.out),
                       quiet=args.quiet)
     if url is not None:

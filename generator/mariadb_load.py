@@ -12,7 +12,7 @@ from aethermart.landing import MARIADB_TABLES
 from aethermart.mariadb_url import MariaDBURL
 from generator.mariadb import OnlineStore
 
-__all__ = ["load_into_mariadb"]
+__all__ = ["check_connection", "load_into_mariadb"]
 
 _BATCH = 5_000
 
@@ -32,6 +32,11 @@ def _connect(url: MariaDBURL):
                   1049: f"unknown database '{url.database}'",
                   2003: "server unreachable"}.get(code, f"error {code}")
         raise SourceError(f"cannot connect to MariaDB at {url.redacted()}: {reason}") from None
+
+
+def check_connection(url: MariaDBURL) -> None:
+    """Connect once and disconnect: raises SourceError with the reason when it cannot."""
+    _connect(url).close()
 
 
 def load_into_mariadb(store: OnlineStore, url: MariaDBURL, *, quiet: bool = False) -> dict[str, int]:

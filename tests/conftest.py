@@ -104,3 +104,20 @@ def sample_copy(tmp_path) -> Path:
 def broken_workdir(tmp_path_factory) -> Path:
     """One dbt work folder shared by the broken-input tests (keeps partial parsing warm)."""
     return tmp_path_factory.mktemp("dbt_broken")
+
+
+@pytest.fixture(scope="session")
+def mariadb_server(tmp_path_factory):
+    """A private MariaDB (own datadir, socket, free port), stopped after the session.
+
+    Fails, never skips, when the server binaries are missing: `make test` installs them.
+    """
+    from aethermart.errors import SourceError
+    from aethermart.local_mariadb import LocalMariaDB
+
+    try:
+        server = LocalMariaDB(tmp_path_factory.mktemp("mariadb")).start()
+    except SourceError as exc:
+        pytest.fail(f"cannot start the test MariaDB: {exc}")
+    yield server
+    server.stop()
