@@ -1,0 +1,194 @@
+"""The cleaning macros (macros/cleaning/), compiled by dbt and run in DuckDB.
+
+Table-driven cases hold the nasty values of real POS exports; hypothesis checks the parsers
+as properties: random text never raises, and every valid rendering parses back to its value.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import date
+from decimal import Decimal
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.faults import DATE_FORMATS, render_date, render_money, render_phone
+from tests.conftest import BIN, REPO
+
+EXPRESSIONS = {
+    "parse_date": "{{ parse_date('v') }}",
+    "parse_money": "{{ parse_money('v') }}",
+    "parse_integer": "{{ parse_integer('v') }}",
+    "clean_email": "{{ clean_email('v') }}",
+    "is_valid_email": "{{ is_valid_email('v') }}",
+    "phone_e164": "{{ phone_e164('v') }}",
+    "zip5": "{{ zip5('v') }}",
+    "zip_plus4": "{{ zip_plus4('v') }}",
+    "clean_text": "{{ clean_text('v') }}",
+    "is_blank": "{{ is_blank('v') }}",
+    "safe_cast_int": "{{ dbt.safe_cast('v', 'integer') }}",
+    "surrogate_key": "{{ generate_surrogate_key(['v', \"'x'\"]) }}",
+}
+
+
+@pytest.fixture(scope="module")
+def cleaner(tmp_path_factory):
+    """One compiled SELECT applying every macro to a column `v` of a table `input`."""
+    inline = "select v, " + ", ".join(f"{expr} as {name}" for name, expr in EXPRESSIONS.items()) \
+        + " from input"
+    target = tmp_path_factory.mktemp("compile")
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PROFILES_DIR": str(REPO),
+           "AETHERMART_DUCKDB": str(target / "compile.duckdb")}
+    proc = subprocess.run([str(BIN / "dbt"), "compile", "--inline", inline, "--quiet",
+                           "--target-path", str(target), "--log-path", str(target)],
+                          cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    sql = proc.stdout.strip()
+    con = duckdb.connect()
+
+    def clean(values: list[str | None]) -> list[dict]:
+        con.execute("create or replace temp table input (v varchar)")
+        con.executemany("insert into input values (?)", [[v] for v in values])
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    return clean
+
+
+def one(cleaner, value, name):
+    return cleaner([value])[0][name]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-03-05", date(2024, 3, 5)), ("03/05/2024", date(2024, 3, 5)), ("3/5/2024", date(2024, 3, 5)),
+    ("3/5/24", date(2024, 3, 5)), ("05-Mar-24", date(2024, 3, 5)), ("March 5, 2024", date(2024, 3, 5)),
+    ("Mar 5, 2024", date(2024, 3, 5)), ("03-05-2024", date(2024, 3, 5)), (" 2024-03-05 ", date(2024, 3, 5)),
+    ("12/31/49", date(2049, 12, 31)), ("1/1/50", date(1950, 1, 1)), ("07-Dec-51", date(1951, 12, 7)),
+    ("2024-02-29", date(2024, 2, 29)),
+    ("2024-02-30", None), ("2025-02-29", None), ("04/31/2025", None), ("2025-13-01", None),
+    ("31-Jun-25", None), ("13/01/2024", None), ("NULL", None), ("", None), (None, None),
+    ("yesterday", None), ("2024/03/05 10:00", None), ("Smarch 5, 2024", None),
+])
+def test_parse_date(cleaner, text, expected):
+    assert one(cleaner, text, "parse_date") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1299.00", Decimal("1299.00")), ("$1,299.00", Decimal("1299.00")), (" 12.50 ", Decimal("12.50")),
+    ("$ 12.50", Decimal("12.50")), ("1,299", Decimal("1299")), ("7", Decimal("7")), ("-3.5", Decimal("-3.5")),
+    ("12.999", None), ("abc", None), ("", None), ("NULL", None), (None, None), ("1.2.3", None), ("$", None),
+])
+def test_parse_money(cleaner, text, expected):
+    assert one(cleaner, text, "parse_money") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("3", 3), (" 3 ", 3), ("-2", -2), ("+4", 4), ("0", 0),
+    ("2.5", None), ("1e3", None), ("1,5", None), ("two", None), ("", None), ("NULL", None), (None, None),
+])
+def test_parse_integer(cleaner, text, expected):
+    assert one(cleaner, text, "parse_integer") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    (" John.Smith@Gmail.COM ", "john.smith@gmail.com"), ("o'brien@x.io", "o'brien@x.io"),
+    ("a+tag@sub.example.co.uk", "a+tag@sub.example.co.uk"),
+    ("john.smith@", None), ("john smith@x.com", None), ("john.smith.gmail.com", None),
+    ("@gmail.com", None), ("a@b", None), ("", None), (None, None),
+])
+def test_clean_email(cleaner, text, expected):
+    row = cleaner([text])[0]
+    assert row["clean_email"] == expected
+    assert row["is_valid_email"] == (expected is not None)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("(201) 555-0123", "+12015550123"), ("201.555.0123", "+12015550123"), ("2015550123", "+12015550123"),
+    ("+1 201 555 0123", "+12015550123"), ("1-201-555-0123", "+12015550123"),
+    ("+1 (201) 555-0123", "+12015550123"), ("201 555 0123", "+12015550123"),
+    ("555-01", None), ("12345", None), ("call me", None), ("101-555-0123", None),
+    ("201-055-0123", None), ("2-0-1-5-5-5-0-1-2-3-4", None), ("", None), (None, None),
+])
+def test_phone_e164(cleaner, text, expected):
+    assert one(cleaner, text, "phone_e164") == expected
+
+
+@pytest.mark.parametrize("text, zip5, plus4", [
+    ("02108", "02108", None), ("2108", "02108", None), ("901", "00901", None),
+    ("02108-1234", "02108", "1234"), (" 10001 ", "10001", None),
+    ("1234567", None, None), ("ABCDE", None, None), ("02108-12", None, None), ("", None, None),
+])
+def test_zip_codes(cleaner, text, zip5, plus4):
+    row = cleaner([text])[0]
+    assert (row["zip5"], row["zip_plus4"]) == (zip5, plus4)
+
+
+@pytest.mark.parametrize("text, expected, blank", [
+    ("  Ana   María ", "Ana María", False), ("Zoë", "Zoë", False), ("O'Brien", "O'Brien", False),
+    ("\tNew\nYork ", "New York", False), ("NULL", None, True), ("null", None, True),
+    ("   ", None, True), ("", None, True), (None, None, True),
+])
+def test_clean_text_and_is_blank(cleaner, text, expected, blank):
+    row = cleaner([text])[0]
+    assert (row["clean_text"], row["is_blank"]) == (expected, blank)
+
+
+def test_safe_cast_returns_null_instead_of_failing(cleaner):
+    assert [r["safe_cast_int"] for r in cleaner(["12", "abc", None])] == [12, None, None]
+
+
+def test_surrogate_key_keeps_null_and_empty_apart(cleaner):
+    keys = [r["surrogate_key"] for r in cleaner(["a", "", None, "a"])]
+    assert keys[0] == keys[3] and len(set(keys)) == 3
+    assert all(len(k) == 32 for k in keys)
+
+
+# --- properties ------------------------------------------------------------------------
+
+_FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                          HealthCheck.function_scoped_fixture])
+
+
+@_FAST
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=50))
+def test_random_text_never_raises(cleaner, values):
+    rows = cleaner(values)
+    assert len(rows) == len(values)
+
+
+@_FAST
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2049, 12, 31)),
+       st.sampled_from(("iso", *DATE_FORMATS)))
+def test_every_date_rendering_parses_back(cleaner, value, fmt):
+    assert one(cleaner, render_date(value, fmt), "parse_date") == value
+
+
+@_FAST
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)),
+       st.sampled_from(("iso", "us_slash", "month_name", "us_dash")))
+def test_four_digit_year_renderings_parse_back_for_any_year(cleaner, value, fmt):
+    assert one(cleaner, render_date(value, fmt), "parse_date") == value
+
+
+@_FAST
+@given(st.integers(min_value=-(10**9), max_value=10**11), st.integers(min_value=0, max_value=3))
+def test_every_money_rendering_parses_back(cleaner, cents, style):
+    text = render_money(cents, style) if cents >= 0 else f"{cents / 100:.2f}"
+    assert one(cleaner, text, "parse_money") == Decimal(cents) / 100
+
+
+@_FAST
+@given(st.integers(min_value=-(10**17), max_value=10**17))
+def test_every_integer_parses_back_and_fractions_never_do(cleaner, value):
+    rows = cleaner([str(value), f" {value} ", f"{value}.5", f"{value}e1"])
+    assert [r["parse_integer"] for r in rows] == [value, value, None, None]
+
+
+@_FAST
+@given(st.from_regex(r"[2-9][0-9]{2}[2-9][0-9]{6}", fullmatch=True), st.integers(0, 6))
+def test_every_phone_rendering_normalises(cleaner, digits, style):
+    assert one(cleaner, render_phone(digits, style), "phone_e164") == "+1" + digits
