@@ -64,7 +64,6 @@ lint: $(STAMP) ## sqlfluff (dbt templater, duckdb dialect) and ruff
 	rm -f .sqlfluff.out; exit $$status
 
 docs: $(STAMP) ## Build the lineage docs site (target/index.html) and its single-file version
-	$(DBT) docs generate
 	$(DBT) docs generate --static
 	@echo "docs: target/index.html (serve with 'dbt docs serve') and target/static_index.html (open directly)"
 

@@ -41,13 +41,26 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _positive_float(text: str) -> float:
+MAX_SCALE = 100.0  # ~66M rows; far beyond what one 2-core machine should generate
+
+
+def _scale(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+    if not 0 < value <= MAX_SCALE:  # also rejects nan and inf
+        raise argparse.ArgumentTypeError(f"must be greater than 0 and at most {MAX_SCALE:g}, got {text}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63-1, got {text}")
     return value
 
 
@@ -59,12 +72,13 @@ def _build_parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="write synthetic POS, MariaDB and clickstream sources",
                          description=_GENERATE_HELP,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
-    gen.add_argument("--scale", type=_positive_float, default=1.0,
+    gen.add_argument("--scale", type=_scale, default=1.0,
                      help="size multiplier (default 1; 0.01 for tests, 10 for benchmarks)")
-    gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    gen.add_argument("--seed", type=_seed, default=42, help="random seed, 0 or more (default 42)")
     gen.add_argument("--out", type=Path, default=Path("data/landing"),
                      help="landing folder to write (default data/landing); its pos/, "
-                          "mariadb/ and events/ folders are replaced")
+                          "mariadb/, events/ and _answer_key.json are replaced when the new "
+                          "ones are complete, other files are left alone")
     gen.add_argument("--mariadb-url", default=os.environ.get("MARIADB_URL"),
                      help="also load the e-commerce tables into this MariaDB "
                           "(mysql://user:password@host:port/db; default $MARIADB_URL)")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import tempfile
 import time
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
@@ -44,12 +47,32 @@ def _say(msg: str, quiet: bool) -> None:
 def generate(cfg: GeneratorConfig, *, quiet: bool = False) -> GenerateResult:
     """Write POS drops, MariaDB landing Parquet, clickstream JSONL and the answer key.
 
-    The output folder's source sub-folders are replaced, so a re-run never mixes runs.
+    Everything is written to a temporary sibling folder first; only a complete run
+    replaces the output's source folders and answer key, so a failed or interrupted run
+    never leaves a half-written or mixed landing zone (other files in ``out`` are kept).
     """
+    final_out = cfg.out
+    final_out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final_out.name}.generating-", dir=final_out.parent))
+    try:
+        result = _generate(replace(cfg, out=staging), quiet=quiet)
+        final_out.mkdir(exist_ok=True)
+        for name in (*_SOURCES, ANSWER_KEY):
+            target = final_out / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+            (staging / name).rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _say(f"generate: {result.rows:,} rows, {result.faults:,} faults in {result.seconds:.1f}s "
+         f"-> {final_out}", quiet)
+    return result
+
+
+def _generate(cfg: GeneratorConfig, *, quiet: bool) -> GenerateResult:
     t0 = time.perf_counter()
-    cfg.out.mkdir(parents=True, exist_ok=True)
-    for sub in _SOURCES:
-        shutil.rmtree(cfg.out / sub, ignore_errors=True)
     rng = np.random.default_rng(cfg.seed)
     log = FaultLog()
     c = cfg.counts
@@ -107,8 +130,4 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False) -> GenerateResult:
         fh.write(",\n".join("    " + json.dumps(f, sort_keys=True, ensure_ascii=False)
                             for f in log.records))
         fh.write("\n  ]\n}\n")
-    seconds = time.perf_counter() - t0
-    result = GenerateResult(entities, len(log.records), seconds, store)
-    _say(f"generate: {result.rows:,} rows, {result.faults:,} faults in {seconds:.1f}s -> {cfg.out}",
-         quiet)
-    return result
+    return GenerateResult(entities, len(log.records), time.perf_counter() - t0, store)

@@ -1,14 +1,20 @@
 {#- Structural checks on the files behind a landing source, run when the bronze model
-    builds. Stops the build with a message naming the file and the problem when:
+    (or the rejects model) builds. Stops the build with a message naming the file and the
+    problem when:
       - no file matches the source's location (unless the table is meta.optional),
-      - a CSV header lacks a declared column, has an unexpected one, or has them in
-        another order (DuckDB maps CSV columns by position),
+      - a file sits in a partition folder whose value is not a valid date / extraction id,
+      - a CSV header is not UTF-8, lacks a declared column, has an unexpected one, or has
+        them in another order (DuckDB maps CSV columns by position),
       - a POS drop folder lacks this entity's file,
-      - a Parquet file lacks a declared column.
+      - a Parquet file lacks a declared column, or files disagree on a column's type.
+    Logs a note for files in a POS drop that no source reads.
     Returns true when files exist, false for an optional source without files. -#}
 {% macro assert_landing_source(source_name, table_name) %}
     {%- if not execute -%}
         {{ return(true) }}
+    {%- endif -%}
+    {%- if "'" in landing_path() -%}
+        {{ exceptions.raise_compiler_error("The landing path " ~ landing_path() ~ " contains a single quote ('); use a path without one.") }}
     {%- endif -%}
     {%- set node = graph.sources.values()
         | selectattr('source_name', 'equalto', source_name)
@@ -27,6 +33,7 @@
             ~ "AETHERMART_LANDING = '" ~ landing_path() ~ "') or generate data with "
             ~ "`aethermart generate`.") }}
     {%- endif -%}
+    {{ _assert_partition_folders(files, node.meta.landing_format) }}
     {%- set expected = node.columns.keys() | list -%}
     {%- set landing_format = node.meta.get('landing_format') -%}
     {%- if landing_format == 'csv' -%}
@@ -41,26 +48,63 @@
 {% endmacro %}
 
 
+{% macro _assert_partition_folders(files, landing_format) %}
+    {#- the hive folder a file sits in must carry a valid value: bronze casts it -#}
+    {%- set rules = {
+        'csv': ['load_date=(\d{4}-\d{2}-\d{2})/', 'load_date=YYYY-MM-DD'],
+        'jsonl': ['/date=(\d{4}-\d{2}-\d{2})/', 'date=YYYY-MM-DD'],
+        'parquet': ['extraction_id=(\d{8}T\d{6}Z)/', 'extraction_id=YYYYMMDDTHHMMSSZ'],
+    } -%}
+    {%- set rule = rules[landing_format] -%}
+    {%- for file in files -%}
+        {%- set found = modules.re.search(rule[0], file) -%}
+        {%- if not found or not _is_calendar_date(found.group(1)) -%}
+            {{ exceptions.raise_compiler_error(
+                "File " ~ file ~ " is not in a folder named " ~ rule[1]
+                ~ " with a valid value; move it into one (bronze reads the value from the folder name).") }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}
+
+
+{% macro _is_calendar_date(text) %}
+    {#- true when the text starts with a real date as YYYY-MM-DD or YYYYMMDD -#}
+    {%- set parts = modules.re.match('(\d{4})-?(\d{2})-?(\d{2})', text) -%}
+    {%- if not parts -%}{{ return(false) }}{%- endif -%}
+    {%- set y, m, d = parts.group(1) | int, parts.group(2) | int, parts.group(3) | int -%}
+    {%- if m < 1 or m > 12 or d < 1 -%}{{ return(false) }}{%- endif -%}
+    {%- set leap = (y % 4 == 0 and y % 100 != 0) or y % 400 == 0 -%}
+    {%- set days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] -%}
+    {{ return(d <= days) }}
+{% endmacro %}
+
+
 {% macro _assert_csv_headers(node, files, expected) %}
     {%- set wanted = expected | map('lower') | list -%}
     {%- for file in files -%}
-        {#- The first line only; ignore_errors so that a bad byte further down cannot stop it. -#}
+        {#- The first line that parses; ignore_errors so a bad byte further down cannot stop
+            the check (a bad first line is diagnosed below, on the error path only). -#}
         {%- set first = run_query(
             "select header_line from read_csv('" ~ file ~ "', header=false, auto_detect=false, "
             ~ "columns={'header_line': 'VARCHAR'}, delim=e'\\x1f', quote='', escape='', "
             ~ "strict_mode=false, ignore_errors=true) limit 1").columns[0].values() -%}
         {%- set line = (first[0] if first | length else '') or '' -%}
         {%- set line = line.replace('\ufeff', '').replace('\r', '') -%}
-        {%- set header = [] -%}
+        {%- set shown = [] -%}
         {%- for name in line.split(',') if line | trim -%}
-            {%- do header.append(name | trim | replace('"', '') | lower) -%}
+            {%- do shown.append(name | trim | replace('"', '')) -%}
         {%- endfor -%}
-        {%- set missing = wanted | reject('in', header) | list -%}
-        {%- set extra = header | reject('in', wanted) | list -%}
-        {%- if missing -%}
+        {%- set header = shown | map('lower') | list -%}
+        {%- set missing = [] -%}
+        {%- for column in expected if column | lower not in header -%}{%- do missing.append(column) -%}{%- endfor -%}
+        {%- set extra = [] -%}
+        {%- for column in shown if column | lower not in wanted -%}{%- do extra.append(column) -%}{%- endfor -%}
+        {%- if missing and _first_line_rejected(file) -%}
+            {{ exceptions.raise_compiler_error("CSV file " ~ file ~ " has a header line that is not valid UTF-8 (expected: " ~ expected | join(',') ~ ").") }}
+        {%- elif missing -%}
             {{ exceptions.raise_compiler_error(
                 "CSV file " ~ file ~ " is missing required column(s) " ~ missing | join(', ')
-                ~ " (header: " ~ (header | join(',') or 'empty file') ~ "; expected: "
+                ~ " (header: " ~ (shown | join(',') or 'empty file') ~ "; expected: "
                 ~ expected | join(',') ~ ").") }}
         {%- elif extra -%}
             {{ exceptions.raise_compiler_error(
@@ -71,20 +115,39 @@
         {%- elif header != wanted -%}
             {{ exceptions.raise_compiler_error(
                 "CSV file " ~ file ~ " has its columns in another order (header: "
-                ~ header | join(',') ~ "; expected: " ~ expected | join(',') ~ ").") }}
+                ~ shown | join(',') ~ "; expected: " ~ expected | join(',') ~ ").") }}
         {%- endif -%}
     {%- endfor -%}
 {% endmacro %}
 
 
+{% macro _first_line_rejected(file) %}
+    {#- scans the whole file with stored rejects: is line 1 (the header) unreadable? -#}
+    {%- set result = run_query(
+        "select count(*) from read_csv('" ~ file ~ "', header=false, auto_detect=false, "
+        ~ "columns={'header_line': 'VARCHAR'}, delim=e'\\x1f', quote='', escape='', "
+        ~ "strict_mode=false, store_rejects=true, rejects_table='_aethermart_header_rejects', "
+        ~ "rejects_scan='_aethermart_header_scans'); "
+        ~ "select count(*) from _aethermart_header_rejects where line = 1").columns[0].values() -%}
+    {{ return(result[0] > 0) }}
+{% endmacro %}
+
+
 {% macro _assert_complete_drops(node, files) %}
     {%- set entity_file = node.meta.drop_entity ~ '.csv' -%}
-    {%- set drop_glob = files[0].split('/load_date=')[0] ~ '/load_date=*/*.csv' -%}
+    {%- set drop_glob = files[0].split('/load_date=')[0] ~ '/load_date=*/*' -%}
     {%- set all_files = run_query("select file from glob('" ~ drop_glob ~ "') order by file").columns[0].values() -%}
+    {%- set known = [] -%}
+    {%- for source in graph.sources.values() if source.source_name == node.source_name -%}
+        {%- do known.append(source.meta.get('drop_entity', '') ~ '.csv') -%}
+    {%- endfor -%}
     {%- set folders = [] -%}
     {%- for file in all_files -%}
         {%- set folder = file.rsplit('/', 1)[0] -%}
         {%- if folder not in folders -%}{%- do folders.append(folder) -%}{%- endif -%}
+        {%- if file.rsplit('/', 1)[1] not in known and entity_file == known[0] -%}
+            {{ log("note: " ~ file ~ " is not a POS entity file (" ~ known | join(', ') ~ "); it is not read", info=true) }}
+        {%- endif -%}
     {%- endfor -%}
     {%- for folder in folders -%}
         {%- if (folder ~ '/' ~ entity_file) not in files -%}
@@ -102,11 +165,24 @@
         ~ "group by file_name order by file_name") -%}
     {%- for row in found.rows -%}
         {%- set names = row[1].split(',') -%}
-        {%- set missing = expected | map('lower') | reject('in', names) | list -%}
-        {%- if missing -%}
+        {%- set missing = [] -%}
+        {%- for column in expected if column | lower not in names -%}{%- do missing.append(column) -%}{%- endfor -%}
+        {%- if missing and _first_line_rejected(file) -%}
+            {{ exceptions.raise_compiler_error("CSV file " ~ file ~ " has a header line that is not valid UTF-8 (expected: " ~ expected | join(',') ~ ").") }}
+        {%- elif missing -%}
             {{ exceptions.raise_compiler_error(
                 "Parquet file " ~ row[0] ~ " is missing required column(s) "
                 ~ missing | join(', ') ~ ".") }}
         {%- endif -%}
+    {%- endfor -%}
+    {%- set drift = run_query(
+        "select lower(name), string_agg(distinct duckdb_type, ' vs ' order by duckdb_type) as types, min(file_name) as example "
+        ~ "from parquet_schema('" ~ pattern ~ "') where num_children is null "
+        ~ "group by lower(name) having count(distinct duckdb_type) > 1") -%}
+    {%- for row in drift.rows if row[0] in expected | map('lower') | list -%}
+        {{ exceptions.raise_compiler_error(
+            "Parquet files under " ~ pattern ~ " disagree on the type of column " ~ row[0]
+            ~ " (" ~ row[1] ~ "; e.g. " ~ row[2] ~ "). Re-extract the table or remove the "
+            ~ "odd extraction.") }}
     {%- endfor -%}
 {% endmacro %}

@@ -1,11 +1,14 @@
-{#- Lines that DuckDB's CSV reader rejected (bytes that are not UTF-8, too many or too
-    few fields, unterminated quotes), for sources read with `store_rejects=true`.
+{#- Lines that DuckDB's CSV reader rejected, for the sources read as text (POS CSV,
+    clickstream JSONL), and the record numbers bronze shares with them.
 
-    `collect_csv_rejects` runs as the rejects model's pre-hook: it scans each source once
-    into fresh temporary reject tables (names taken from the source's `rejects_table` /
-    `rejects_scan` options). `csv_rejects_query` then selects those tables, one row per
-    rejected line. Both parse the files exactly as the bronze views do, so a line is
-    either a bronze row or a reject. -#}
+    `collect_csv_rejects` is the rejects model's pre-hook: for every file of every source
+    table it runs one scan with the source's own reader options and `store_rejects=true`,
+    reading every column (so every field is validated), into fresh temporary reject
+    tables. One scan per file, because a multi-file scan can lose an unterminated quote at
+    the end of a file without recording it. `csv_rejects_query` selects those tables.
+    The bronze views parse the same files with the same options, so a record is either a
+    bronze row or a reject; `record_numbering` gives bronze rows the record numbers the
+    rejects use. -#}
 {% macro _reject_table_names(relation) %}
     {%- set text = relation | string -%}
     {%- set errors = modules.re.search("rejects_table='([^']+)'", text) -%}
@@ -17,33 +20,35 @@
 {% endmacro %}
 
 
-{% macro csv_bronze_models(source_name) %}
-    {#- source table -> the bronze view that reads it, for the sources read as text lines -#}
-    {%- set models = {
+{% macro csv_source_tables(source_name) %}
+    {#- the tables of a source read as text lines, and the model holding their rejects -#}
+    {%- set sources = {
         'pos': {
-            'product': 'brz_pos__products',
-            'city': 'brz_pos__cities',
-            'customer': 'brz_pos__customers',
-            'order': 'brz_pos__orders',
-            'orderline': 'brz_pos__orderlines',
+            'tables': ['product', 'city', 'customer', 'order', 'orderline'],
+            'rejects_model': 'brz_pos__csv_rejects',
         },
-        'events': {'events': 'brz_events__events'},
+        'events': {'tables': ['events'], 'rejects_model': 'brz_events__line_rejects'},
     } -%}
-    {{ return(models[source_name]) }}
+    {{ return(sources[source_name]) }}
 {% endmacro %}
 
 
 {% macro collect_csv_rejects(source_name) %}
     {%- set statements = [] -%}
-    {%- for table, model in csv_bronze_models(source_name).items() -%}
+    {%- for table in csv_source_tables(source_name).tables -%}
         {%- set relation = source(source_name, table) -%}
         {%- if not execute -%}{%- continue -%}{%- endif -%}
+        {%- do assert_landing_source(source_name, table) -%}
+        {%- set location = relation | string -%}
+        {%- set pattern = modules.re.search("\(\s*'([^']+)'", location).group(1) -%}
         {%- set names = _reject_table_names(relation) -%}
         {%- do statements.append("drop table if exists temp.main." ~ names[0]) -%}
         {%- do statements.append("drop table if exists temp.main." ~ names[1]) -%}
-        {#- the bronze view reads every column (read_every_column_guard), so this scan
-            rejects exactly the lines the view leaves out -#}
-        {%- do statements.append("select count(*) from " ~ ref(model)) -%}
+        {%- for file in run_query("select file from glob('" ~ pattern ~ "') order by file").columns[0].values() -%}
+            {%- do statements.append(
+                "select count(*) from " ~ location.replace("'" ~ pattern ~ "'", "'" ~ file ~ "'")
+                ~ " as landed where md5(cast(landed as varchar)) is not null") -%}
+        {%- endfor -%}
     {%- endfor -%}
     {{ return(statements | join(";\n")) }}
 {% endmacro %}
@@ -51,9 +56,8 @@
 
 {% macro csv_rejects_query(source_name) %}
     {%- set selects = [] -%}
-    {%- for table, model in csv_bronze_models(source_name).items() -%}
+    {%- for table in csv_source_tables(source_name).tables -%}
         {%- set relation = source(source_name, table) -%}
-        {%- set bronze = ref(model) -%}
         {%- if execute -%}
             {%- set names = _reject_table_names(relation) -%}
             {%- do selects.append(
@@ -74,7 +78,8 @@
 
 {% macro csv_rejected_lines(errors_cte, load_date, header_lines=1) %}
 {#- The CTEs `rejected_lines` and `final`: one row per rejected line, lineage columns named
-    as in bronze. -#}
+    as in bronze. A line with an unterminated quote stops the build: the reader cannot tell
+    where the following records start, so it could swallow them into one reject. -#}
 rejected_lines as (
 
     select
@@ -99,12 +104,74 @@ final as (
         error_types,
         error_message,
         trim(csv_line, chr(10) || chr(13)) as raw_line,
+        -- numbers
+        line - {{ header_lines }} - row_number() over (
+            partition by file_path order by line
+        ) as rows_parsed_before,
         -- lineage
         source_system as _source_system,
         file_path as _source_file,
         {{ load_date }} as _load_date,
         line - {{ header_lines }} as _source_row_number
     from rejected_lines
+    where
+        case
+            when regexp_matches(error_types, 'UNQUOTED VALUE|INVALID STATE|LINE SIZE OVER MAXIMUM')
+                then error(
+                    'File ' || file_path || ', record ' || (line - {{ header_lines }})
+                    || ': ' || error_types || ' (' || error_message || '). An unterminated '
+                    || 'quote or an over-long line leaves the rest of the file unreadable; '
+                    || 'fix or remove the file and run again.'
+                )
+            else true
+        end
 
 )
+{% endmacro %}
+
+
+{% macro record_numbering(source_name, entity) %}
+{#- The CTEs `numbered`, `reject_marks` and `located` for a bronze view over a text source
+    read `with ordinality` as the CTE `source`. `located` adds `record_number`: the row's
+    1-based record number in its file counting rejected records too, so bronze rows and
+    the rejects model never share a number and each number points at one record. -#}
+numbered as (
+
+    select
+        *,
+        {{ file_row_number() }} as parsed_row_number
+    from source
+
+),
+
+reject_marks as (
+
+    select
+        _source_file,
+        rows_parsed_before,
+        count(*) over (
+            partition by _source_file order by rows_parsed_before
+            range between unbounded preceding and current row
+        ) as rejects_up_to_here
+    from {{ ref(csv_source_tables(source_name).rejects_model) }}
+    where entity = '{{ entity }}'
+    qualify row_number() over (
+        partition by _source_file, rows_parsed_before order by _source_row_number desc
+    ) = 1
+
+),
+
+located as (
+
+    select
+        numbered.*,
+        numbered.parsed_row_number
+        + coalesce(reject_marks.rejects_up_to_here, 0) as record_number
+    from numbered
+    asof left join reject_marks
+        on
+            numbered.filename = reject_marks._source_file
+            and numbered.parsed_row_number > reject_marks.rows_parsed_before
+
+),
 {% endmacro %}

@@ -56,7 +56,7 @@ def test_bytes_that_are_not_utf8_reject_only_their_line(sample_copy, broken_work
     path = sample_copy / DROP / "orderline.csv"
     data = b"order_id,product_id,quantity\n500001,20001,2\n500001,20002,3\xff\n500002,20003,1\n"
     path.write_bytes(data)
-    project, _ = _run(sample_copy, broken_workdir, "+brz_pos__csv_rejects", check=True)
+    project, _ = _run(sample_copy, broken_workdir, "brz_pos__csv_rejects brz_pos__orderlines", check=True)
     kept = project.query(f"""select order_id, product_id, quantity from bronze.brz_pos__orderlines
                              where _source_file = '{path}' order by _source_row_number""")
     assert kept == [("500001", "20001", "2"), ("500002", "20003", "1")]
@@ -103,3 +103,67 @@ def test_parquet_with_an_extra_column_keeps_its_rows(sample_copy, broken_workdir
     pq.write_table(table.append_column("channel_note", pa.array(["x"] * table.num_rows)), part)
     project, _ = _run(sample_copy, broken_workdir, "brz_mariadb__orders", check=True)
     assert project.scalar("select count(*) from bronze.brz_mariadb__orders") == table.num_rows
+
+
+def test_unterminated_quote_at_the_end_of_a_file_stops_the_build(sample_copy, broken_workdir):
+    path = sample_copy / DROP / "product.csv"
+    path.write_bytes(path.read_bytes() + b'998,"Unterminated,1.00,3\n')
+    _, proc = _run(sample_copy, broken_workdir, "brz_pos__csv_rejects")
+    text = _one_line_error(proc)
+    assert f"File {path}, record " in text and "UNQUOTED VALUE" in text
+
+
+def test_unterminated_quote_inside_a_file_stops_the_build(sample_copy, broken_workdir):
+    path = sample_copy / DROP / "orderline.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines.insert(3, b'500001,"20001,2\n')
+    path.write_bytes(b"".join(lines))
+    _, proc = _run(sample_copy, broken_workdir, "brz_pos__csv_rejects")
+    text = _one_line_error(proc)
+    assert f"File {path}, record 3" in text and "unreadable" in text
+
+
+def test_header_that_is_not_utf8_is_reported_as_such(sample_copy, broken_workdir):
+    path = sample_copy / DROP / "order.csv"
+    path.write_bytes(b"id,datePlac\xe9d,dateShipped,customer_id\n500001,2025-07-03,,100001\n")
+    _, proc = _run(sample_copy, broken_workdir, "brz_pos__orders")
+    assert f"CSV file {path} has a header line that is not valid UTF-8" in _one_line_error(proc)
+
+
+def test_drop_folder_with_an_invalid_date_stops_the_build(sample_copy, broken_workdir):
+    bad = sample_copy / "pos" / "load_date=2025-13-01"
+    (sample_copy / DROP).rename(bad)
+    _, proc = _run(sample_copy, broken_workdir, "brz_pos__cities")
+    text = _one_line_error(proc)
+    assert f"File {bad}/city.csv is not in a folder named load_date=YYYY-MM-DD" in text
+
+
+def test_extraction_folder_with_an_invalid_id_stops_the_build(sample_copy, broken_workdir):
+    folder = next((sample_copy / "mariadb" / "Suppliers").iterdir())
+    folder.rename(folder.parent / "extraction_id=latest")
+    _, proc = _run(sample_copy, broken_workdir, "brz_mariadb__suppliers")
+    assert "is not in a folder named extraction_id=YYYYMMDDTHHMMSSZ" in _one_line_error(proc)
+
+
+def test_unknown_file_in_a_drop_is_noted_and_not_read(sample_copy, broken_workdir):
+    (sample_copy / DROP / "returns.csv").write_text("id,amount\n1,2\n")
+    _, proc = _run(sample_copy, broken_workdir, "brz_pos__products", check=True)
+    assert "returns.csv is not a POS entity file" in proc.stdout
+
+
+def test_parquet_type_drift_between_extractions_stops_the_build(sample_copy, broken_workdir):
+    folder = next((sample_copy / "mariadb" / "Categories").iterdir())
+    table = pq.read_table(folder / "part-00000.parquet")
+    newer = folder.parent / "extraction_id=20251202T000000Z"
+    newer.mkdir()
+    drifted = table.set_column(0, "category_id", pa.array([str(v) for v in table.column(0).to_pylist()]))
+    pq.write_table(drifted, newer / "part-00000.parquet")
+    _, proc = _run(sample_copy, broken_workdir, "brz_mariadb__categories")
+    text = _one_line_error(proc)
+    assert "disagree on the type of column category_id (INTEGER vs VARCHAR" in text
+
+
+def test_landing_path_with_a_quote_is_refused_clearly(tmp_path, broken_workdir):
+    odd = tmp_path / "o'brien"
+    _, proc = _run(odd, broken_workdir, "brz_pos__products")
+    assert "contains a single quote" in _one_line_error(proc)

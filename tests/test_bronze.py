@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -51,6 +53,32 @@ def test_rejected_lines_are_exactly_the_unparseable_ones(built_001):
             "select _source_file, _source_row_number, raw_line from bronze.brz_pos__csv_rejects"):
         assert Path(file).is_file()
         assert row >= 1 and raw
+
+
+def _records(path: str) -> list[list[str]]:
+    text = Path(path).read_bytes().decode("utf-8", errors="surrogateescape")
+    return list(csv.reader(io.StringIO(text, newline="")))[1:]
+
+
+@pytest.mark.parametrize("entity", POS_MODELS)
+def test_record_numbers_point_at_the_landed_record(built_001, entity):
+    """(file, row number) names exactly one record, for bronze rows and rejects alike."""
+    model = POS_MODELS[entity]
+    files: dict[str, list[list[str]]] = {}
+    raw_first = {"product": "product_id", "city": "zip", "customer": "customer_id",
+                 "order": "order_id", "orderline": "order_id"}[entity]
+    rows = built_001.query(f"select _source_file, _source_row_number, {raw_first} from bronze.{model}")
+    rejected = built_001.query("select _source_file, _source_row_number, raw_line from "
+                               f"bronze.brz_pos__csv_rejects where entity = '{entity}'")
+    for file, number, first in rows:
+        record = files.setdefault(file, _records(file))[number - 1]
+        assert record[0] == (first or ""), (file, number)
+    for file, number, raw in rejected:
+        record = files.setdefault(file, _records(file))[number - 1]
+        assert raw.startswith(record[0].encode("utf-8", "surrogateescape").decode("utf-8", "replace")[:1])
+    used = {(f, n) for f, n, _ in rows} | {(f, n) for f, n, _ in rejected}
+    assert len(used) == len(rows) + len(rejected)
+    assert used == {(f, i + 1) for f, records in files.items() for i in range(len(records))} | used
 
 
 def test_mariadb_and_events_rows_all_land(built_001):

@@ -125,7 +125,11 @@ def test_sample_holds_every_dirt_class():
 @pytest.mark.parametrize("args, fragment", [
     (["generate", "--scale", "abc"], "argument --scale: not a number: 'abc'"),
     (["generate", "--scale", "0"], "must be greater than 0"),
-    (["generate", "--seed", "x"], "argument --seed: invalid int value"),
+    (["generate", "--scale", "inf"], "must be greater than 0 and at most 100"),
+    (["generate", "--scale", "nan"], "must be greater than 0 and at most 100"),
+    (["generate", "--scale", "1e300"], "must be greater than 0 and at most 100"),
+    (["generate", "--seed", "x"], "argument --seed: not a whole number: 'x'"),
+    (["generate", "--seed", "-1"], "argument --seed: must be between 0 and 2**63-1"),
     (["generate", "--bogus"], "unrecognized arguments: --bogus"),
     (["nosuchcommand"], "invalid choice: 'nosuchcommand'"),
 ])
@@ -145,6 +149,19 @@ def test_bad_mariadb_url_is_a_one_line_error(tmp_path):
     assert "must start with mysql://" in proc.stderr
     assert "secret" not in proc.stderr + proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_regenerating_replaces_only_what_the_generator_owns(tmp_path):
+    out = tmp_path / "landing"
+    run_cli("generate", "--scale", "0.001", "--seed", "1", "--out", str(out), "--quiet", check=True)
+    (out / "README.txt").write_text("my notes")
+    stale = out / "pos" / "load_date=1999-01-01"
+    stale.mkdir()
+    run_cli("generate", "--scale", "0.001", "--seed", "2", "--out", str(out), "--quiet", check=True)
+    assert (out / "README.txt").read_text() == "my notes"
+    assert not stale.exists()  # a re-run never mixes drops of two runs
+    assert answer_key(out)["generator"]["seed"] == 2
+    assert not [p for p in tmp_path.iterdir() if ".generating-" in p.name]
 
 
 @pytest.mark.parametrize("args", [["--help"], ["generate", "--help"]])

@@ -6,12 +6,14 @@ with source as (
 
 ),
 
+{{ record_numbering('events', 'events') }}
+
 parsed as (
 
     select
         *,
         case when json_valid(raw_line) then raw_line::json end as event_json
-    from source
+    from located
 
 ),
 
@@ -31,7 +33,7 @@ renamed as (
         raw_line as raw_event,
         -- lineage
         {{ lineage_columns(
-            'events', 'cast("date" as date)', file_row_number(), ['raw_line']
+            'events', 'cast("date" as date)', 'record_number', ['raw_line']
         ) }}
     from parsed
 

@@ -6,6 +6,8 @@ with source as (
 
 ),
 
+{{ record_numbering('pos', 'city') }}
+
 renamed as (
 
     select
@@ -16,9 +18,9 @@ renamed as (
         state,
         -- lineage
         {{ lineage_columns(
-            'pos', 'cast(load_date as date)', file_row_number(), ['zip', 'city', 'state']
+            'pos', 'cast(load_date as date)', 'record_number', ['zip', 'city', 'state']
         ) }}
-    from source
+    from located
 
 )
 

@@ -6,6 +6,8 @@ with source as (
 
 ),
 
+{{ record_numbering('pos', 'customer') }}
+
 renamed as (
 
     select
@@ -22,11 +24,11 @@ renamed as (
         zip,
         -- lineage
         {{ lineage_columns(
-            'pos', 'cast(load_date as date)', file_row_number(),
+            'pos', 'cast(load_date as date)', 'record_number',
             ['id', 'firstname', 'lastname', 'email', 'address1', 'address2', 'phone',
              'birthdate', 'zip']
         ) }}
-    from source
+    from located
 
 )
 

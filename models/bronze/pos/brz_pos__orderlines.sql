@@ -6,6 +6,8 @@ with source as (
 
 ),
 
+{{ record_numbering('pos', 'orderline') }}
+
 renamed as (
 
     select
@@ -16,10 +18,10 @@ renamed as (
         quantity,
         -- lineage
         {{ lineage_columns(
-            'pos', 'cast(load_date as date)', file_row_number(),
+            'pos', 'cast(load_date as date)', 'record_number',
             ['order_id', 'product_id', 'quantity']
         ) }}
-    from source
+    from located
 
 )
 

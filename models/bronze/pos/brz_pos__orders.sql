@@ -6,6 +6,8 @@ with source as (
 
 ),
 
+{{ record_numbering('pos', 'order') }}
+
 renamed as (
 
     select
@@ -17,10 +19,10 @@ renamed as (
         dateshipped as date_shipped,
         -- lineage
         {{ lineage_columns(
-            'pos', 'cast(load_date as date)', file_row_number(),
+            'pos', 'cast(load_date as date)', 'record_number',
             ['id', 'dateplaced', 'dateshipped', 'customer_id']
         ) }}
-    from source
+    from located
 
 )
 

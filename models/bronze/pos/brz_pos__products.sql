@@ -6,6 +6,8 @@ with source as (
 
 ),
 
+{{ record_numbering('pos', 'product') }}
+
 renamed as (
 
     select
@@ -17,10 +19,10 @@ renamed as (
         availablequantity as available_quantity,
         -- lineage
         {{ lineage_columns(
-            'pos', 'cast(load_date as date)', file_row_number(),
+            'pos', 'cast(load_date as date)', 'record_number',
             ['id', 'name', 'currentprice', 'availablequantity']
         ) }}
-    from source
+    from located
 
 )
 
