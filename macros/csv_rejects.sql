@@ -131,10 +131,13 @@ final as (
 
 
 {% macro record_numbering(source_name, entity) %}
-{#- The CTEs `numbered`, `reject_marks` and `located` for a bronze view over a text source
+{#- The CTEs `numbered`, `record_offsets` and `located` for a bronze view over a text source
     read `with ordinality` as the CTE `source`. `located` adds `record_number`: the row's
     1-based record number in its file counting rejected records too, so bronze rows and
-    the rejects model never share a number and each number points at one record. -#}
+    the rejects model never share a number and each number points at one record.
+    A rejected record sits after `rows_parsed_before` parsed rows, so a parsed row's
+    record number is its parsed position plus the rejects sitting before it (a running
+    count over positions; an ASOF join was planned as a nested loop inside views). -#}
 numbered as (
 
     select
@@ -144,20 +147,30 @@ numbered as (
 
 ),
 
-reject_marks as (
+record_offsets as (
 
     select
-        _source_file,
-        rows_parsed_before,
-        count(*) over (
-            partition by _source_file order by rows_parsed_before
-            range between unbounded preceding and current row
-        ) as rejects_up_to_here
-    from {{ ref(csv_source_tables(source_name).rejects_model) }}
-    where entity = '{{ entity }}'
-    qualify row_number() over (
-        partition by _source_file, rows_parsed_before order by _source_row_number desc
-    ) = 1
+        file_name,
+        position_in_file,
+        sum(is_reject) over (
+            partition by file_name order by position_in_file, is_reject
+            rows between unbounded preceding and current row
+        ) as rejects_before
+    from (
+        select
+            filename as file_name,
+            parsed_row_number as position_in_file,
+            0 as is_reject
+        from numbered
+        union all
+        select
+            _source_file as file_name,
+            rows_parsed_before as position_in_file,
+            1 as is_reject
+        from {{ ref(csv_source_tables(source_name).rejects_model) }}
+        where entity = '{{ entity }}'
+    ) as positions
+    qualify is_reject = 0
 
 ),
 
@@ -165,13 +178,12 @@ located as (
 
     select
         numbered.*,
-        numbered.parsed_row_number
-        + coalesce(reject_marks.rejects_up_to_here, 0) as record_number
+        numbered.parsed_row_number + record_offsets.rejects_before as record_number
     from numbered
-    asof left join reject_marks
+    inner join record_offsets
         on
-            numbered.filename = reject_marks._source_file
-            and numbered.parsed_row_number > reject_marks.rows_parsed_before
+            numbered.filename = record_offsets.file_name
+            and numbered.parsed_row_number = record_offsets.position_in_file
 
 ),
 {% endmacro %}
