@@ -16,7 +16,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help venv demo test test-deps lint docs clean lock sample
+.PHONY: help venv demo test test-deps lint docs clean lock sample services services-stop
 
 help: ## Show this help
 	@echo "AetherMart lakehouse - make targets:"
@@ -54,6 +54,12 @@ test-deps: ## Install the servers the tests start privately (Debian mariadb-serv
 	  echo "test-deps: mariadb-server is missing; install it with: sudo apt-get install mariadb-server"; exit 1; fi; \
 	echo "==> installing mariadb-server (Debian package; the tests run a private instance)"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mariadb-server > /dev/null
+
+services: $(STAMP) test-deps ## Start a private MariaDB in the background; prints `export MARIADB_URL=...`
+	@$(BIN)/python -m aethermart.services start
+
+services-stop: $(STAMP) ## Stop what `make services` started
+	@$(BIN)/python -m aethermart.services stop
 
 lint: $(STAMP) ## sqlfluff (dbt templater, duckdb dialect) and ruff
 	$(BIN)/ruff check .

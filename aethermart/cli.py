@@ -28,8 +28,25 @@ Write a deterministic synthetic landing zone under OUT:
 
 Scale 1 is about 10k customers, 1k products, 100k orders, 300k order lines and 200k
 events. The same --scale and --seed always give byte-identical files. With
---mariadb-url (or MARIADB_URL) the e-commerce tables are also loaded into that server,
-replacing tables of the same name.
+--mariadb-url the e-commerce tables are also loaded into that server, replacing tables of
+the same name (use a scratch database).
+"""
+
+
+_EXTRACT_HELP = """\
+Extract the AetherMart e-commerce tables from a live MariaDB into the landing zone:
+
+  LANDING/mariadb/<Table>/extraction_id=YYYYMMDDTHHMMSSZ/part-00000.parquet
+  LANDING/mariadb/<Table>/extraction_id=YYYYMMDDTHHMMSSZ/_manifest.json
+
+Which tables (and that Product_Attributes is optional) is declared in
+models/bronze/mariadb/_mariadb__sources.yml, the same file dbt reads them with. Rows
+stream from the server in batches (bounded memory) into Parquet with exact types
+(DECIMAL as decimal, DATE as date, BIGINT UNSIGNED as uint64); MariaDB zero dates
+(0000-00-00) become NULL and are counted in the manifest. Every table is first written to
+a staging folder; only when all tables are complete are they published (renamed), so an
+interrupted run leaves the previous extractions as the ones dbt reads, and the next run
+removes its debris. The newest --keep extractions per table are kept.
 """
 
 
@@ -79,12 +96,64 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="landing folder to write (default data/landing); its pos/, "
                           "mariadb/, events/ and _answer_key.json are replaced when the new "
                           "ones are complete, other files are left alone")
-    gen.add_argument("--mariadb-url", default=os.environ.get("MARIADB_URL"),
-                     help="also load the e-commerce tables into this MariaDB "
-                          "(mysql://user:password@host:port/db; default $MARIADB_URL)")
+    gen.add_argument("--mariadb-url",
+                     help="also load the e-commerce tables into this MariaDB, replacing tables "
+                          "of the same name (mysql://user:password@host:port/db; never taken "
+                          "from $MARIADB_URL, so a production URL in the environment is safe)")
     gen.add_argument("--quiet", action="store_true", help="print nothing but errors")
     gen.set_defaults(func=_cmd_generate)
+
+    ext = sub.add_parser("extract", help="extract the MariaDB tables into the landing zone",
+                         description=_EXTRACT_HELP,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    ext.add_argument("--mariadb-url", default=os.environ.get("MARIADB_URL"),
+                     help="source database, mysql://user:password@host:port/db (default $MARIADB_URL)")
+    ext.add_argument("--landing", type=Path,
+                     default=Path(os.environ.get("AETHERMART_LANDING", "data/landing")),
+                     help="landing zone root (default $AETHERMART_LANDING or data/landing)")
+    ext.add_argument("--tables", help="comma-separated subset of the declared tables")
+    ext.add_argument("--keep", type=_keep, default=3,
+                     help="published extractions kept per table, newest first (default 3)")
+    ext.add_argument("--allow-type-change", action="store_true",
+                     help="accept a column whose type differs from the previous extraction")
+    ext.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
+    ext.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    ext.set_defaults(func=_cmd_extract)
     return parser
+
+
+def _keep(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    import json
+
+    from aethermart.mariadb_url import MariaDBURL
+    from extractors import ExtractConfig, extract, load_table_specs
+
+    if not args.mariadb_url:
+        raise ConfigError("no source database: set MARIADB_URL or pass --mariadb-url "
+                          "mysql://user:password@host:port/db")
+    MariaDBURL.parse(args.mariadb_url)  # a malformed URL is a one-line error before anything runs
+    tables = [t.strip() for t in args.tables.split(",")] if args.tables else None
+    cfg = ExtractConfig(url=args.mariadb_url, landing=args.landing,
+                        tables=load_table_specs(only=tables), keep=args.keep)
+    result = extract(cfg, quiet=args.quiet or args.json, allow_type_change=args.allow_type_change)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2))
+    elif not args.quiet:
+        rows = sum(t.rows for t in result.tables)
+        print(f"extract: {rows:,} rows in {len(result.tables)} tables, extraction "
+              f"{result.extraction_id}, {result.seconds:.1f}s -> {args.landing / 'mariadb'}",
+              file=sys.stderr)
+    return 0
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from aethermart.errors import SourceError
 from aethermart.landing import MARIADB_TABLES
+from aethermart.mariadb_client import connect
 from aethermart.mariadb_url import MariaDBURL
 from generator.mariadb import OnlineStore
 
@@ -17,26 +18,9 @@ __all__ = ["check_connection", "load_into_mariadb"]
 _BATCH = 5_000
 
 
-def _connect(url: MariaDBURL):
-    import pymysql
-
-    try:
-        return pymysql.connect(
-            host=url.host, port=url.port, user=url.user, password=url.password,
-            database=url.database, unix_socket=url.unix_socket, charset="utf8mb4",
-            autocommit=False, connect_timeout=10,
-        )
-    except pymysql.err.OperationalError as exc:
-        code = exc.args[0] if exc.args else None
-        reason = {1045: "access denied (check user and password)",
-                  1049: f"unknown database '{url.database}'",
-                  2003: "server unreachable"}.get(code, f"error {code}")
-        raise SourceError(f"cannot connect to MariaDB at {url.redacted()}: {reason}") from None
-
-
 def check_connection(url: MariaDBURL) -> None:
     """Connect once and disconnect: raises SourceError with the reason when it cannot."""
-    _connect(url).close()
+    connect(url).close()
 
 
 def load_into_mariadb(store: OnlineStore, url: MariaDBURL, *, quiet: bool = False) -> dict[str, int]:
@@ -45,7 +29,7 @@ def load_into_mariadb(store: OnlineStore, url: MariaDBURL, *, quiet: bool = Fals
     NULL order dates that the generator marked ``zero_date`` are written as MariaDB's
     ``0000-00-00``, the way legacy rows look in the real database.
     """
-    conn = _connect(url)
+    conn = connect(url)
     loaded: dict[str, int] = {}
     zero_ids = {int(i) for i in store.zero_date_order_ids}
     try:

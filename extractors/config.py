@@ -1,0 +1,62 @@
+"""What to extract: declared next to the dbt sources, in `meta.extract` of
+`models/bronze/mariadb/_mariadb__sources.yml`, so one file says what is extracted and what
+dbt reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from extractors.errors import ExtractError
+
+__all__ = ["SOURCES_YAML", "ExtractConfig", "TableSpec", "load_table_specs"]
+
+SOURCES_YAML = Path(__file__).resolve().parent.parent / "models/bronze/mariadb/_mariadb__sources.yml"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[str, ...]  # required columns, as declared for dbt
+    required: bool = True
+    mode: str = "snapshot"  # snapshot | incremental (not implemented yet)
+    batch_rows: int = 50_000
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    url: str = field(repr=False)
+    landing: Path
+    tables: tuple[TableSpec, ...]
+    keep: int = 3  # published extractions kept per table (the newest)
+
+
+def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -> tuple[TableSpec, ...]:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source = next(s for s in doc["sources"] if s["name"] == "mariadb")
+    specs = []
+    for table in source["tables"]:
+        meta = table.get("meta", {})
+        extract = meta.get("extract", {})
+        if extract.get("enabled", True) is False:
+            continue
+        specs.append(TableSpec(
+            name=table["name"],
+            columns=tuple(c["name"] for c in table.get("columns", [])),
+            required=not meta.get("optional", False),
+            mode=extract.get("mode", "snapshot"),
+            batch_rows=int(extract.get("batch_rows", 50_000)),
+        ))
+    if only:
+        known = {s.name for s in specs}
+        unknown = [t for t in only if t not in known]
+        if unknown:
+            raise ExtractError(f"unknown table(s) {', '.join(unknown)}; declared: {', '.join(sorted(known))}")
+        specs = [s for s in specs if s.name in only]
+    for spec in specs:
+        if spec.mode != "snapshot":
+            raise ExtractError(f"table {spec.name}: extract mode {spec.mode!r} is not supported yet "
+                               "(only 'snapshot')")
+    return tuple(specs)

@@ -1,0 +1,35 @@
+"""What an extraction did, per table, for the terminal and for `--json`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+__all__ = ["ExtractResult", "TableResult"]
+
+
+@dataclass
+class TableResult:
+    table: str
+    status: str  # published | skipped
+    rows: int = 0
+    seconds: float = 0.0
+    extraction_id: str | None = None
+    zero_dates_nulled: dict[str, int] = field(default_factory=dict)
+    note: str | None = None
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class ExtractResult:
+    extraction_id: str
+    tables: list[TableResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        for t, r in zip(out["tables"], self.tables, strict=True):
+            t["rows_per_second"] = round(r.rows_per_second, 1)
+        return out

@@ -1,0 +1,189 @@
+"""One extraction run: every configured table streamed into a staged Parquet extraction,
+then all published together by renaming, so dbt only ever sees complete extractions."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+
+from aethermart.mariadb_client import connect
+from aethermart.mariadb_url import MariaDBURL
+from extractors.config import ExtractConfig, TableSpec
+from extractors.errors import ExtractError, SchemaError
+from extractors.landing_writer import TableWriter, prune_extractions, remove_debris
+from extractors.result import ExtractResult, TableResult
+from extractors.types import arrow_type, to_arrow
+
+__all__ = ["extract"]
+
+
+def _say(msg: str, quiet: bool) -> None:
+    if not quiet:
+        print(msg, file=sys.stderr, flush=True)
+
+
+def _new_extraction_id(landing: Path) -> str:
+    now = datetime.now(UTC).replace(microsecond=0)
+    while True:  # never reuse an id, even for two runs within one second
+        candidate = now.strftime("%Y%m%dT%H%M%SZ")
+        if not list((landing / "mariadb").glob(f"*/extraction_id={candidate}")):
+            return candidate
+        now += timedelta(seconds=1)
+
+
+def _server_columns(cur, table: str) -> list[tuple]:
+    cur.execute(
+        "select column_name, data_type, column_type, numeric_precision, numeric_scale, is_nullable "
+        "from information_schema.columns where table_schema = database() and table_name = %s "
+        "order by ordinal_position", (table,))
+    # the connection returns text; precision and scale are numbers
+    return [(name, dt, ct, int(p) if p is not None else None, int(sc) if sc is not None else None,
+             nullable == "YES")
+            for name, dt, ct, p, sc, nullable in cur.fetchall()]
+
+
+def _previous_types(landing: Path, table: str) -> tuple[str, dict[str, str]] | None:
+    published = sorted((landing / "mariadb" / table).glob("extraction_id=*/_manifest.json"))
+    if not published:
+        return None
+    manifest = json.loads(published[-1].read_text())
+    return manifest["extraction_id"], {c["name"]: c["type"] for c in manifest["columns"]}
+
+
+def _schema(spec: TableSpec, columns: list[tuple], landing: Path, allow_type_change: bool) -> pa.Schema:
+    names = [c[0] for c in columns]
+    missing = [c for c in spec.columns if c not in names]
+    if missing:
+        raise SchemaError(f"table {spec.name} has no column(s) {', '.join(missing)} "
+                          f"(it has: {', '.join(names)}); renamed or dropped in MariaDB? Update "
+                          "models/bronze/mariadb/_mariadb__sources.yml or the database")
+    schema = pa.schema([pa.field(name, arrow_type(spec.name, name, dt, ct, p, s), nullable=nullable)
+                        for name, dt, ct, p, s, nullable in columns])
+    previous = _previous_types(landing, spec.name)
+    if previous and not allow_type_change:
+        prev_id, prev_types = previous
+        for f in schema:
+            if f.name in prev_types and prev_types[f.name] != str(f.type):
+                raise SchemaError(
+                    f"table {spec.name}, column {f.name}: type changed from {prev_types[f.name]} "
+                    f"(extraction {prev_id}) to {f.type}; if intended, run again with "
+                    "--allow-type-change")
+    return schema
+
+
+def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int]) -> Iterator[pa.RecordBatch]:
+    import pymysql.cursors
+
+    cols = ", ".join(f"`{f.name}`" for f in schema)
+    cur = conn.cursor(pymysql.cursors.SSCursor)  # unbuffered: rows stream from the server
+    try:
+        cur.execute(f"select {cols} from `{spec.name}`")
+        while rows := cur.fetchmany(spec.batch_rows):
+            arrays = []
+            for f, values in zip(schema, zip(*rows, strict=True), strict=True):
+                array, zeros = to_arrow(list(values), f.type)
+                if zeros:
+                    zero[f.name] = zero.get(f.name, 0) + zeros
+                arrays.append(array)
+            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+    finally:
+        cur.close()
+
+
+def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool = False) -> ExtractResult:
+    url = MariaDBURL.parse(cfg.url)
+    (cfg.landing / "mariadb").mkdir(parents=True, exist_ok=True)
+    lock = open(cfg.landing / "mariadb" / ".extract.lock", "w")  # noqa: SIM115 - held for the run
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise ExtractError(f"another extraction into {cfg.landing} is running; try again when it "
+                           "has finished") from None
+    try:
+        for path in remove_debris(cfg.landing):
+            _say(f"extract: removed {path} left by an interrupted run", quiet)
+        return _extract_locked(cfg, url, quiet, allow_type_change)
+    finally:
+        lock.close()
+
+
+def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
+                    allow_type_change: bool) -> ExtractResult:
+    t0 = time.perf_counter()
+    extraction_id = _new_extraction_id(cfg.landing)
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    result = ExtractResult(extraction_id)
+    staged: list[tuple[TableWriter, dict, TableResult]] = []
+    conn = connect(url, raw_text=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select version()")
+            server_version = cur.fetchone()[0]
+            cur.execute("select table_name from information_schema.tables where table_schema = database()")
+            present = {r[0] for r in cur.fetchall()}
+        plan: list[tuple[TableSpec, pa.Schema]] = []  # check every table before reading any
+        for spec in cfg.tables:
+            if spec.name not in present:
+                if spec.required:
+                    raise SchemaError(f"table {spec.name} not found in database {url.database} at "
+                                      f"{url.redacted()} (table names are case-sensitive)")
+                result.tables.append(TableResult(spec.name, "skipped",
+                                                 note="optional table not in the database"))
+                _say(f"extract: {spec.name:<20} skipped (optional table not in the database)", quiet)
+                continue
+            with conn.cursor() as cur:
+                plan.append((spec, _schema(spec, _server_columns(cur, spec.name), cfg.landing,
+                                           allow_type_change)))
+        for spec, schema in plan:
+            t_table = time.perf_counter()
+            writer = TableWriter(cfg.landing, spec.name, extraction_id, schema)
+            zero: dict[str, int] = {}
+            try:
+                for batch in _batches(conn, spec, schema, zero):
+                    writer.write(batch)
+                    if not quiet and sys.stderr.isatty():
+                        rate = writer.rows / max(time.perf_counter() - t_table, 1e-9)
+                        print(f"\rextract: {spec.name:<20} {writer.rows:>12,} rows {rate:>10,.0f} rows/s",
+                              end="", file=sys.stderr, flush=True)
+            except BaseException:
+                writer.abort()
+                raise
+            seconds = time.perf_counter() - t_table
+            table_result = TableResult(spec.name, "published", writer.rows, round(seconds, 3),
+                                       extraction_id, zero)
+            manifest = {
+                "table": spec.name, "extraction_id": extraction_id, "mode": spec.mode,
+                "columns": [{"name": f.name, "type": str(f.type)} for f in schema],
+                "zero_dates_nulled": zero, "started_at": started_at,
+                "server_version": server_version,
+            }
+            staged.append((writer, manifest, table_result))
+            if not quiet:
+                end = "\r" if sys.stderr.isatty() else ""
+                print(f"{end}extract: {spec.name:<20} {writer.rows:>12,} rows "
+                      f"{table_result.rows_per_second:>10,.0f} rows/s  {seconds:6.1f}s",
+                      file=sys.stderr, flush=True)
+    except BaseException:
+        for writer, _, _ in staged:
+            writer.abort()
+        raise
+    finally:
+        conn.close()
+
+    finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+    for writer, manifest, table_result in staged:  # publish: one rename per table
+        writer.publish({**manifest, "finished_at": finished_at})
+        result.tables.append(table_result)
+        for old in prune_extractions(cfg.landing, writer.table, cfg.keep):
+            _say(f"extract: removed old extraction {old}", quiet)
+    order = {s.name: i for i, s in enumerate(cfg.tables)}
+    result.tables.sort(key=lambda t: order[t.table])
+    result.seconds = round(time.perf_counter() - t0, 3)
+    return result

@@ -1,0 +1,223 @@
+"""`aethermart extract` against a real (private) MariaDB: exact, atomic, restartable, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pymysql
+import pytest
+
+from aethermart.landing import MARIADB_TABLES
+from aethermart.mariadb_url import MariaDBURL
+from tests.conftest import BIN, REPO, DbtProject, answer_key, run_cli
+
+
+def _database(server, name: str) -> str:
+    """A fresh database on the test server; returns its URL."""
+    url = MariaDBURL.parse(server.url)
+    con = pymysql.connect(host=url.host, port=url.port, user=url.user, password=url.password)
+    with con.cursor() as cur:
+        cur.execute(f"drop database if exists `{name}`")
+        cur.execute(f"create database `{name}`")
+    con.close()
+    return server.url.rsplit("/", 1)[0] + "/" + name
+
+
+def _sql(url: str, *statements: str) -> None:
+    u = MariaDBURL.parse(url)
+    con = pymysql.connect(host=u.host, port=u.port, user=u.user, password=u.password,
+                          database=u.database, autocommit=True)
+    with con.cursor() as cur:
+        for statement in statements:
+            cur.execute(statement)
+    con.close()
+
+
+def _extract(url: str, landing: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_cli("extract", "--mariadb-url", url, "--landing", str(landing), *args)
+
+
+def _published(landing: Path) -> list[str]:
+    return sorted(str(p.relative_to(landing)) for p in (landing / "mariadb").glob("*/extraction_id=*"))
+
+
+@pytest.fixture(scope="module")
+def loaded(mariadb_server, landing_001, tmp_path_factory):
+    """The scale-0.01 seed-7 tables (same as landing_001) loaded into their own database."""
+    url = _database(mariadb_server, "extract_roundtrip")
+    scratch = tmp_path_factory.mktemp("gen_for_load")
+    run_cli("generate", "--scale", "0.01", "--seed", "7", "--out", str(scratch), "--quiet",
+            "--mariadb-url", url, check=True)
+    return url
+
+
+def test_extraction_equals_the_generators_landing_exactly(loaded, landing_001, tmp_path):
+    landing = tmp_path / "landing"
+    proc = _extract(loaded, landing, "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert {t["table"] for t in summary["tables"] if t["status"] == "published"} == set(MARIADB_TABLES)
+    assert MariaDBURL.parse(loaded).password not in proc.stdout + proc.stderr
+    zero_dates = sum(1 for f in answer_key(landing_001)["faults"] if f["fault"] == "zero_date")
+    for table in MARIADB_TABLES:
+        expected = pq.read_table(next((landing_001 / "mariadb" / table).rglob("*.parquet")))
+        (folder,) = (landing / "mariadb" / table).glob("extraction_id=*")
+        got = pq.read_table(folder / "part-00000.parquet")
+        keys = [(c, "ascending") for c in expected.column_names]
+        assert got.schema.equals(expected.schema), table  # DECIMAL, DATE, UBIGINT, nullability
+        assert got.sort_by(keys).equals(expected.sort_by(keys)), table
+        manifest = json.loads((folder / "_manifest.json").read_text())
+        assert manifest["rows"] == expected.num_rows
+        assert manifest["files"][0]["rows"] == expected.num_rows
+        assert manifest["server_version"].split("-")[0].count(".") == 2
+        if table == "Orders":
+            assert manifest["zero_dates_nulled"] == {"order_date": zero_dates}
+        assert "password" not in json.dumps(manifest)
+
+
+def test_bronze_over_an_extraction_equals_bronze_over_generated_files(loaded, built_001, tmp_path):
+    landing = tmp_path / "landing"
+    for part in ("pos", "events"):
+        (landing / part).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(built_001.landing / part, landing / part)
+    assert _extract(loaded, landing, "--quiet").returncode == 0
+    project = DbtProject(landing, tmp_path / "dbt")
+    project.dbt("build", "--select", "tag:bronze")
+    lineage = "_source_file, _extraction_id, _load_date, _source_row_number"
+    for table in MARIADB_TABLES:
+        model = "brz_mariadb__" + table.lower()
+        query = f"select * exclude ({lineage}) from bronze.{model} order by _row_hash"
+        assert project.query(query) == built_001.query(query), model
+
+
+def test_killed_extraction_leaves_the_previous_one_and_the_next_run_recovers(mariadb_server, tmp_path):
+    url = _database(mariadb_server, "extract_kill")
+    run_cli("generate", "--scale", "0.01", "--seed", "3", "--out", str(tmp_path / "gen"), "--quiet",
+            "--mariadb-url", url, check=True)
+    landing = tmp_path / "landing"
+    assert _extract(url, landing, "--quiet").returncode == 0
+    before = _published(landing)
+    _sql(url, "insert into Order_Items select seq + 1000000, 1, 1, 1, 1.00 from seq_1_to_400000")
+
+    proc = subprocess.Popen([str(BIN / "aethermart"), "extract", "--mariadb-url", url, "--landing",
+                             str(landing), "--quiet"], cwd=REPO, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list((landing / "mariadb" / "Order_Items").glob(".staging-*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "extract ended before the kill"
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    assert _published(landing) == before  # nothing of the killed run is published
+    glob = landing / "mariadb" / "Order_Items" / "extraction_id=*" / "*.parquet"
+    rows = duckdb.sql(f"select count(*) from read_parquet('{glob}')").fetchone()[0]
+    (previous,) = (landing / "mariadb" / "Order_Items").glob("extraction_id=*")
+    assert rows == pq.read_metadata(previous / "part-00000.parquet").num_rows < 400_000
+
+    again = _extract(url, landing)
+    assert again.returncode == 0, again.stderr
+    assert "left by an interrupted run" in again.stderr
+    assert not list((landing / "mariadb").glob("*/.staging-*"))
+    newest = sorted((landing / "mariadb" / "Order_Items").glob("extraction_id=*"))[-1]
+    assert pq.read_metadata(newest / "part-00000.parquet").num_rows > 400_000
+
+
+def test_retention_keeps_the_newest_extractions(loaded, tmp_path):
+    landing = tmp_path / "landing"
+    for _ in range(3):
+        assert _extract(loaded, landing, "--quiet", "--keep", "2", "--tables", "Categories").returncode == 0
+    assert len(list((landing / "mariadb" / "Categories").glob("extraction_id=*"))) == 2
+    assert not (landing / "mariadb" / "Orders").exists()
+
+
+@pytest.fixture
+def broken_db(mariadb_server, tmp_path):
+    url = _database(mariadb_server, "extract_broken")
+    run_cli("generate", "--scale", "0.001", "--seed", "5", "--out", str(tmp_path / "gen"), "--quiet",
+            "--mariadb-url", url, check=True)
+    return url
+
+
+def _assert_clean_failure(proc, landing: Path, before: list[str], fragment: str, password: str):
+    assert proc.returncode != 0
+    errors = [line for line in proc.stderr.strip().splitlines() if "error:" in line]
+    assert len(errors) == 1 and fragment in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert password not in proc.stdout + proc.stderr
+    assert _published(landing) == before
+    assert not list((landing / "mariadb").glob("*/.staging-*"))
+
+
+@pytest.mark.parametrize("case, change, fragment", [
+    ("unreachable", None, "server unreachable"),
+    ("password", None, "access denied (check user and password)"),
+    ("database", None, "unknown database 'no_such_db'"),
+    ("table", "drop table Reviews", "table Reviews not found in database extract_broken"),
+    ("column", "alter table Orders drop column total_amount", "table Orders has no column(s) total_amount"),
+    ("drift", "alter table Orders modify total_amount decimal(12,3)",
+     "table Orders, column total_amount: type changed from decimal128(10, 2)"),
+])
+def test_errors_are_one_line_and_publish_nothing(broken_db, tmp_path, case, change, fragment):
+    landing = tmp_path / "landing"
+    assert _extract(broken_db, landing, "--quiet").returncode == 0  # a previous good extraction
+    before = _published(landing)
+    password = MariaDBURL.parse(broken_db).password
+    url = broken_db
+    if case == "unreachable":
+        url = url.replace(f":{MariaDBURL.parse(url).port}/", ":1/")
+    elif case == "password":
+        url = url.replace(password, "wrong-secret")
+        password = "wrong-secret"
+    elif case == "database":
+        url = url.rsplit("/", 1)[0] + "/no_such_db"
+    else:
+        _sql(url, change)
+    _assert_clean_failure(_extract(url, landing), landing, before, fragment, password)
+
+
+def test_missing_optional_table_is_skipped_and_recorded(broken_db, tmp_path):
+    _sql(broken_db, "drop table Product_Attributes")
+    proc = _extract(broken_db, tmp_path / "landing", "--json")
+    assert proc.returncode == 0, proc.stderr
+    tables = {t["table"]: t for t in json.loads(proc.stdout)["tables"]}
+    assert tables["Product_Attributes"]["status"] == "skipped"
+    assert tables["Orders"]["status"] == "published"
+
+
+def test_missing_url_and_unknown_table_are_one_line_errors(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "MARIADB_URL"}
+    proc = subprocess.run([str(BIN / "aethermart"), "extract", "--landing", str(tmp_path)], cwd=REPO,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 2 and "set MARIADB_URL or pass --mariadb-url" in proc.stderr
+    proc = run_cli("extract", "--mariadb-url", "mysql://u:p@127.0.0.1:1/db", "--tables", "Nope",
+                   "--landing", str(tmp_path))
+    assert proc.returncode == 1 and "unknown table(s) Nope" in proc.stderr
+
+
+def test_make_services_starts_a_private_mariadb_and_stops_it(tmp_path):
+    env = {**os.environ, "AETHERMART_SERVICES_DIR": str(tmp_path / "services")}
+    python = str(BIN / "python")
+    started = subprocess.run([python, "-m", "aethermart.services", "start"], cwd=REPO, env=env,
+                             capture_output=True, text=True)
+    try:
+        assert started.returncode == 0, started.stderr
+        line = started.stdout.strip()
+        assert line.startswith("export MARIADB_URL='mysql://")
+        url = line.split("'")[1]
+        _sql(url, "select 1")
+        status = subprocess.run([python, "-m", "aethermart.services", "status"], cwd=REPO, env=env,
+                                capture_output=True, text=True)
+        assert "mariadb: running" in status.stdout
+    finally:
+        stopped = subprocess.run([python, "-m", "aethermart.services", "stop"], cwd=REPO, env=env,
+                                 capture_output=True, text=True)
+    assert "mariadb stopped" in stopped.stderr
+    with pytest.raises(pymysql.err.OperationalError):
+        _sql(url, "select 1")
