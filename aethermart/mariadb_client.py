@@ -31,7 +31,8 @@ def connect(url: MariaDBURL, *, raw_text: bool = False, autocommit: bool = False
         return pymysql.connect(
             host=url.host, port=url.port, user=url.user, password=url.password,
             database=url.database, unix_socket=url.unix_socket, charset="utf8mb4",
-            autocommit=autocommit, connect_timeout=10, init_command="SET time_zone = '+00:00'",
+            autocommit=autocommit, connect_timeout=10, read_timeout=600, write_timeout=600,
+            init_command="SET time_zone = '+00:00'",
             **options)
     except pymysql.err.OperationalError as exc:
         code = exc.args[0] if exc.args else None

@@ -31,8 +31,10 @@ class MariaDBURL:
             raise ConfigError("MariaDB URL names no database; expected mysql://user:password@host:port/database")
         try:
             port = parts.port or 3306
-        except ValueError as exc:
-            raise ConfigError(f"MariaDB URL has an invalid port: {exc}") from None
+        except ValueError:
+            # the message would quote the text after ':', which may be part of the password
+            raise ConfigError("MariaDB URL has an invalid port, or a password with a special "
+                              "character (/ ? # @ :) that is not percent-encoded (e.g. %2F)") from None
         query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
         return cls(
             host=parts.hostname or "localhost",

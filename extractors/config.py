@@ -49,7 +49,10 @@ def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -
             mode=extract.get("mode", "snapshot"),
             batch_rows=int(extract.get("batch_rows", 50_000)),
         ))
-    if only:
+    if only is not None:
+        only = [t for t in only if t]
+        if not only:
+            raise ExtractError("--tables names no table")
         known = {s.name for s in specs}
         unknown = [t for t in only if t not in known]
         if unknown:

@@ -2,6 +2,7 @@
 
     mariadb/<Table>/.staging-<extraction_id>/   while running (dbt never reads it)
     mariadb/<Table>/extraction_id=<id>/          after the rename that publishes it
+    mariadb/.publishing-<extraction_id>          while a run renames its tables into place
 """
 
 from __future__ import annotations
@@ -16,56 +17,95 @@ import pyarrow.parquet as pq
 
 from aethermart.landing import mariadb_extraction_dir
 
-__all__ = ["TableWriter", "prune_extractions", "remove_debris"]
+__all__ = ["TableWriter", "prune_extractions", "publish_all", "recover_interrupted"]
 
 STAGING_PREFIX = ".staging-"
+PUBLISHING_PREFIX = ".publishing-"
+
+
+def _staging_dir(landing: Path, table: str, extraction_id: str) -> Path:
+    return landing / "mariadb" / table / f"{STAGING_PREFIX}{extraction_id}"
 
 
 class TableWriter:
     def __init__(self, landing: Path, table: str, extraction_id: str, schema: pa.Schema):
+        self.landing = landing
         self.table = table
+        self.extraction_id = extraction_id
         self.final = mariadb_extraction_dir(landing, table, extraction_id)
-        self.staging = self.final.parent / f"{STAGING_PREFIX}{extraction_id}"
+        self.staging = _staging_dir(landing, table, extraction_id)
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
         self.part = self.staging / "part-00000.parquet"
-        self.schema = schema
-        self._writer = pq.ParquetWriter(self.part, schema, compression="zstd")
+        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(self.part, schema, compression="zstd")
         self.rows = 0
 
     def write(self, batch: pa.RecordBatch) -> None:
         self._writer.write_batch(batch, row_group_size=128 * 1024)
         self.rows += batch.num_rows
 
-    def publish(self, manifest: dict) -> Path:
-        """Close the file, write the manifest, and rename the folder into place."""
+    def finalize(self, manifest: dict) -> None:
+        """Close the file and write the manifest: the staged extraction is now complete."""
         self._writer.close()
+        self._writer = None
+        with open(self.part, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
         manifest = {**manifest, "rows": self.rows,
-                    "files": [{"path": self.part.name, "rows": self.rows,
-                               "sha256": hashlib.sha256(self.part.read_bytes()).hexdigest()}]}
+                    "files": [{"path": self.part.name, "rows": self.rows, "sha256": digest}]}
         (self.staging / "_manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+    def publish(self) -> Path:
         self.staging.rename(self.final)
         return self.final
 
     def abort(self) -> None:
         try:
-            self._writer.close()
+            if self._writer is not None:
+                self._writer.close()
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def remove_debris(landing: Path) -> list[Path]:
-    """Staging folders left by a killed run (the caller holds the extraction lock)."""
-    found = sorted((landing / "mariadb").glob(f"*/{STAGING_PREFIX}*"))
-    for path in found:
+def recover_interrupted(landing: Path) -> tuple[list[Path], list[Path]]:
+    """Clean up after a killed run (the caller holds the extraction lock).
+
+    A run that died while renaming (its `.publishing-<id>` marker exists) is rolled
+    forward: its remaining complete staged tables are published, so the run ends up
+    all-or-nothing. Any other staging folder is debris and removed.
+    Returns (published, removed).
+    """
+    published, removed = [], []
+    for marker in sorted((landing / "mariadb").glob(f"{PUBLISHING_PREFIX}*")):
+        extraction_id = marker.name[len(PUBLISHING_PREFIX):]
+        for table in json.loads(marker.read_text())["tables"]:
+            staging = _staging_dir(landing, table, extraction_id)
+            if (staging / "_manifest.json").exists():
+                final = mariadb_extraction_dir(landing, table, extraction_id)
+                staging.rename(final)
+                published.append(final)
+        marker.unlink()
+    for path in sorted((landing / "mariadb").glob(f"*/{STAGING_PREFIX}*")):
         shutil.rmtree(path, ignore_errors=True)
-    return found
+        removed.append(path)
+    return published, removed
 
 
-def prune_extractions(landing: Path, table: str, keep: int) -> list[Path]:
-    """Remove all but the newest ``keep`` published extractions of a table."""
+def publish_all(landing: Path, writers: list[TableWriter]) -> None:
+    """Rename every finalized table into place, under a marker that lets a killed run roll
+    forward (see recover_interrupted)."""
+    if not writers:
+        return
+    marker = landing / "mariadb" / f"{PUBLISHING_PREFIX}{writers[0].extraction_id}"
+    marker.write_text(json.dumps({"tables": [w.table for w in writers]}) + "\n")
+    for writer in writers:
+        writer.publish()
+    marker.unlink()
+
+
+def prune_extractions(landing: Path, table: str, keep: int, current: str) -> list[Path]:
+    """Remove all but the newest ``keep`` published extractions of a table (never ``current``)."""
     published = sorted((landing / "mariadb" / table).glob("extraction_id=*"))
-    old = published[:-keep] if keep > 0 else []
+    old = [p for p in published[:-keep] if p.name != f"extraction_id={current}"] if keep > 0 else []
     for path in old:
         shutil.rmtree(path)
     return old

@@ -1,10 +1,13 @@
-"""One extraction run: every configured table streamed into a staged Parquet extraction,
-then all published together by renaming, so dbt only ever sees complete extractions."""
+"""One extraction run: every configured table streamed into a staged Parquet extraction
+from one consistent snapshot of the database, then all published together, so dbt only
+ever sees complete extractions."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -17,7 +20,7 @@ from aethermart.mariadb_client import connect
 from aethermart.mariadb_url import MariaDBURL
 from extractors.config import ExtractConfig, TableSpec
 from extractors.errors import ExtractError, SchemaError
-from extractors.landing_writer import TableWriter, prune_extractions, remove_debris
+from extractors.landing_writer import TableWriter, prune_extractions, publish_all, recover_interrupted
 from extractors.result import ExtractResult, TableResult
 from extractors.types import arrow_type, to_arrow
 
@@ -29,13 +32,18 @@ def _say(msg: str, quiet: bool) -> None:
         print(msg, file=sys.stderr, flush=True)
 
 
+def _quote(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
 def _new_extraction_id(landing: Path) -> str:
+    """UTC start time, and always later than every existing id (retention keeps the newest)."""
+    existing = sorted(p.name.split("=", 1)[1] for p in (landing / "mariadb").glob("*/extraction_id=*"))
     now = datetime.now(UTC).replace(microsecond=0)
-    while True:  # never reuse an id, even for two runs within one second
-        candidate = now.strftime("%Y%m%dT%H%M%SZ")
-        if not list((landing / "mariadb").glob(f"*/extraction_id={candidate}")):
-            return candidate
-        now += timedelta(seconds=1)
+    if existing:
+        latest = datetime.strptime(existing[-1], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        now = max(now, latest + timedelta(seconds=1))
+    return now.strftime("%Y%m%dT%H%M%SZ")
 
 
 def _server_columns(cur, table: str) -> list[tuple]:
@@ -53,19 +61,31 @@ def _previous_types(landing: Path, table: str) -> tuple[str, dict[str, str]] | N
     published = sorted((landing / "mariadb" / table).glob("extraction_id=*/_manifest.json"))
     if not published:
         return None
-    manifest = json.loads(published[-1].read_text())
-    return manifest["extraction_id"], {c["name"]: c["type"] for c in manifest["columns"]}
+    try:
+        manifest = json.loads(published[-1].read_text())
+        return manifest["extraction_id"], {c["name"]: c["type"] for c in manifest["columns"]}
+    except (ValueError, KeyError) as exc:
+        raise ExtractError(f"manifest {published[-1]} is unreadable ({exc}); remove that extraction "
+                           "folder or repair the file") from None
 
 
-def _schema(spec: TableSpec, columns: list[tuple], landing: Path, allow_type_change: bool) -> pa.Schema:
+def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
+            allow_type_change: bool) -> tuple[pa.Schema, dict[str, str]]:
     names = [c[0] for c in columns]
     missing = [c for c in spec.columns if c not in names]
     if missing:
         raise SchemaError(f"table {spec.name} has no column(s) {', '.join(missing)} "
                           f"(it has: {', '.join(names)}); renamed or dropped in MariaDB? Update "
                           "models/bronze/mariadb/_mariadb__sources.yml or the database")
-    schema = pa.schema([pa.field(name, arrow_type(spec.name, name, dt, ct, p, s), nullable=nullable)
-                        for name, dt, ct, p, s, nullable in columns])
+    fields, notes = [], {}
+    for name, dt, ct, precision, scale, nullable in columns:
+        arrow, note = arrow_type(dt, ct, precision, scale)
+        if note:
+            notes[name] = note
+        # a zero date lands as NULL, so date columns are nullable even when NOT NULL in MariaDB
+        nullable = nullable or pa.types.is_date(arrow) or pa.types.is_timestamp(arrow)
+        fields.append(pa.field(name, arrow, nullable=nullable))
+    schema = pa.schema(fields)
     previous = _previous_types(landing, spec.name)
     if previous and not allow_type_change:
         prev_id, prev_types = previous
@@ -75,26 +95,30 @@ def _schema(spec: TableSpec, columns: list[tuple], landing: Path, allow_type_cha
                     f"table {spec.name}, column {f.name}: type changed from {prev_types[f.name]} "
                     f"(extraction {prev_id}) to {f.type}; if intended, run again with "
                     "--allow-type-change")
-    return schema
+    return schema, notes
 
 
 def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int]) -> Iterator[pa.RecordBatch]:
     import pymysql.cursors
 
-    cols = ", ".join(f"`{f.name}`" for f in schema)
+    cols = ", ".join(_quote(f.name) for f in schema)
     cur = conn.cursor(pymysql.cursors.SSCursor)  # unbuffered: rows stream from the server
     try:
-        cur.execute(f"select {cols} from `{spec.name}`")
+        cur.execute(f"select {cols} from {_quote(spec.name)}")
         while rows := cur.fetchmany(spec.batch_rows):
             arrays = []
             for f, values in zip(schema, zip(*rows, strict=True), strict=True):
-                array, zeros = to_arrow(list(values), f.type)
+                array, zeros = to_arrow(list(values), f.type, f"table {spec.name}, column {f.name}")
                 if zeros:
                     zero[f.name] = zero.get(f.name, 0) + zeros
                 arrays.append(array)
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+    except pymysql.err.MySQLError as exc:
+        raise ExtractError(f"table {spec.name}: reading from MariaDB failed ({exc.args[-1]}); "
+                           "nothing was published, run again") from None
     finally:
-        cur.close()
+        with contextlib.suppress(Exception):  # a lost connection cannot close its cursor
+            cur.close()
 
 
 def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool = False) -> ExtractResult:
@@ -107,7 +131,10 @@ def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool 
         raise ExtractError(f"another extraction into {cfg.landing} is running; try again when it "
                            "has finished") from None
     try:
-        for path in remove_debris(cfg.landing):
+        published, removed = recover_interrupted(cfg.landing)
+        for path in published:
+            _say(f"extract: completed the publication of {path} (its run was interrupted)", quiet)
+        for path in removed:
             _say(f"extract: removed {path} left by an interrupted run", quiet)
         return _extract_locked(cfg, url, quiet, allow_type_change)
     finally:
@@ -116,19 +143,24 @@ def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool 
 
 def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
                     allow_type_change: bool) -> ExtractResult:
+    import pymysql
+
     t0 = time.perf_counter()
     extraction_id = _new_extraction_id(cfg.landing)
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     result = ExtractResult(extraction_id)
-    staged: list[tuple[TableWriter, dict, TableResult]] = []
+    staged: list[TableWriter] = []
     conn = connect(url, raw_text=True)
     try:
         with conn.cursor() as cur:
+            # every table from the same point in time, whatever the server's default isolation
+            cur.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
             cur.execute("select version()")
             server_version = cur.fetchone()[0]
             cur.execute("select table_name from information_schema.tables where table_schema = database()")
             present = {r[0] for r in cur.fetchall()}
-        plan: list[tuple[TableSpec, pa.Schema]] = []  # check every table before reading any
+        plan: list[tuple[TableSpec, pa.Schema, dict[str, str]]] = []  # check every table first
         for spec in cfg.tables:
             if spec.name not in present:
                 if spec.required:
@@ -139,51 +171,64 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
                 _say(f"extract: {spec.name:<20} skipped (optional table not in the database)", quiet)
                 continue
             with conn.cursor() as cur:
-                plan.append((spec, _schema(spec, _server_columns(cur, spec.name), cfg.landing,
-                                           allow_type_change)))
-        for spec, schema in plan:
+                schema, notes = _schema(spec, _server_columns(cur, spec.name), cfg.landing,
+                                        allow_type_change)
+            for column, note in notes.items():
+                _say(f"extract: note: table {spec.name}, column {column}: {note}", quiet)
+            plan.append((spec, schema, notes))
+        for spec, schema, notes in plan:
             t_table = time.perf_counter()
             writer = TableWriter(cfg.landing, spec.name, extraction_id, schema)
+            staged.append(writer)
             zero: dict[str, int] = {}
-            try:
-                for batch in _batches(conn, spec, schema, zero):
-                    writer.write(batch)
-                    if not quiet and sys.stderr.isatty():
-                        rate = writer.rows / max(time.perf_counter() - t_table, 1e-9)
-                        print(f"\rextract: {spec.name:<20} {writer.rows:>12,} rows {rate:>10,.0f} rows/s",
-                              end="", file=sys.stderr, flush=True)
-            except BaseException:
-                writer.abort()
-                raise
+            for batch in _batches(conn, spec, schema, zero):
+                writer.write(batch)
+                if not quiet and sys.stderr.isatty():
+                    rate = writer.rows / max(time.perf_counter() - t_table, 1e-9)
+                    print(f"\rextract: {spec.name:<20} {writer.rows:>12,} rows {rate:>10,.0f} rows/s",
+                          end="", file=sys.stderr, flush=True)
             seconds = time.perf_counter() - t_table
             table_result = TableResult(spec.name, "published", writer.rows, round(seconds, 3),
                                        extraction_id, zero)
-            manifest = {
+            writer.finalize({
                 "table": spec.name, "extraction_id": extraction_id, "mode": spec.mode,
-                "columns": [{"name": f.name, "type": str(f.type)} for f in schema],
+                "columns": [{"name": f.name, "type": str(f.type), **({"note": notes[f.name]}
+                                                                    if f.name in notes else {})}
+                            for f in schema],
                 "zero_dates_nulled": zero, "started_at": started_at,
+                "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "server_version": server_version,
-            }
-            staged.append((writer, manifest, table_result))
+            })
+            result.tables.append(table_result)
             if not quiet:
                 end = "\r" if sys.stderr.isatty() else ""
                 print(f"{end}extract: {spec.name:<20} {writer.rows:>12,} rows "
                       f"{table_result.rows_per_second:>10,.0f} rows/s  {seconds:6.1f}s",
                       file=sys.stderr, flush=True)
-    except BaseException:
-        for writer, _, _ in staged:
+    except BaseException as exc:
+        for writer in staged:
             writer.abort()
+        if isinstance(exc, pymysql.err.MySQLError):
+            raise ExtractError(f"MariaDB at {url.redacted()} failed: {exc.args[-1]}; nothing was "
+                               "published") from None
         raise
     finally:
-        conn.close()
+        with contextlib.suppress(Exception):  # already broken; the error being raised says why
+            conn.close()
 
-    finished_at = datetime.now(UTC).isoformat(timespec="seconds")
-    for writer, manifest, table_result in staged:  # publish: one rename per table
-        writer.publish({**manifest, "finished_at": finished_at})
-        result.tables.append(table_result)
-        for old in prune_extractions(cfg.landing, writer.table, cfg.keep):
+    # Publish: Ctrl-C and SIGTERM wait until every table is renamed; a SIGKILL in these
+    # milliseconds is rolled forward by the next run (recover_interrupted).
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        publish_all(cfg.landing, staged)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+    for writer in staged:
+        for old in prune_extractions(cfg.landing, writer.table, cfg.keep, extraction_id):
             _say(f"extract: removed old extraction {old}", quiet)
     order = {s.name: i for i, s in enumerate(cfg.tables)}
     result.tables.sort(key=lambda t: order[t.table])
     result.seconds = round(time.perf_counter() - t0, 3)
     return result
+
+

@@ -221,3 +221,58 @@ def test_make_services_starts_a_private_mariadb_and_stops_it(tmp_path):
     assert "mariadb stopped" in stopped.stderr
     with pytest.raises(pymysql.err.OperationalError):
         _sql(url, "select 1")
+
+
+def test_datetimes_zero_dates_and_odd_columns_land_exactly(broken_db, tmp_path):
+    _sql(broken_db,
+         "set session sql_mode = ''",
+         "alter table Suppliers add column created_at datetime(6) not null default '2020-01-01 00:00:00',"
+         " add column synced_at timestamp(6) null, add column `odd``name` varchar(10),"
+         " add column big decimal(65,30)",
+         "update Suppliers set created_at = '2024-05-06 07:08:09.123456',"
+         " synced_at = '2024-05-06 07:08:09.5', `odd``name` = 'ok',"
+         " big = 12345678901234567890123456789012345.000000000000000000000000000001"
+         " where supplier_id = 1",
+         "update Suppliers set created_at = '0000-00-00 00:00:00', synced_at = '2020-00-00 00:00:00'"
+         " where supplier_id = 2")
+    landing = tmp_path / "landing"
+    proc = _extract(broken_db, landing, "--tables", "Suppliers")
+    assert proc.returncode == 0, proc.stderr
+    assert "column big: decimal(65,30) is wider than Arrow decimal128; landed as exact text" in proc.stderr
+    (folder,) = (landing / "mariadb" / "Suppliers").glob("extraction_id=*")
+    table = pq.read_table(folder / "part-00000.parquet")
+    rows = {r["supplier_id"]: r for r in table.to_pylist()}
+    assert str(table.schema.field("created_at").type) == "timestamp[us]"
+    assert str(table.schema.field("synced_at").type) == "timestamp[us, tz=UTC]"
+    assert rows[1]["created_at"].microsecond == 123456 and rows[1]["synced_at"].microsecond == 500000
+    assert rows[1]["odd`name"] == "ok"
+    assert rows[1]["big"] == "12345678901234567890123456789012345.000000000000000000000000000001"
+    assert rows[2]["created_at"] is None and rows[2]["synced_at"] is None
+    manifest = json.loads((folder / "_manifest.json").read_text())
+    assert manifest["zero_dates_nulled"] == {"created_at": 1, "synced_at": 1}
+
+
+def test_a_run_killed_while_publishing_is_rolled_forward(loaded, tmp_path):
+    """Simulates a SIGKILL between two renames: the marker says which tables belong together."""
+    landing = tmp_path / "landing"
+    assert _extract(loaded, landing, "--quiet", "--tables", "Categories,Suppliers").returncode == 0
+    for table in ("Categories", "Suppliers"):
+        (folder,) = (landing / "mariadb" / table).glob("extraction_id=*")
+        folder.rename(folder.parent / ".staging-20991231T000000Z")
+    (landing / "mariadb" / "Categories" / ".staging-20991231T000000Z").rename(
+        landing / "mariadb" / "Categories" / "extraction_id=20991231T000000Z")  # one table got through
+    (landing / "mariadb" / ".publishing-20991231T000000Z").write_text(
+        json.dumps({"tables": ["Categories", "Suppliers"]}))
+    proc = _extract(loaded, landing, "--tables", "Orders")
+    assert proc.returncode == 0, proc.stderr
+    assert "completed the publication" in proc.stderr
+    assert (landing / "mariadb" / "Suppliers" / "extraction_id=20991231T000000Z" / "_manifest.json").exists()
+    assert not list((landing / "mariadb").glob(".publishing-*"))
+    (orders,) = (landing / "mariadb" / "Orders").glob("extraction_id=*")
+    assert orders.name > "extraction_id=20991231T000000Z"  # ids keep increasing: retention keeps the newest
+
+
+def test_password_with_a_slash_is_never_echoed(tmp_path):
+    proc = run_cli("extract", "--mariadb-url", "mysql://u:s3cr/et@127.0.0.1:1/db", "--landing", str(tmp_path))
+    assert proc.returncode == 2
+    assert "s3cr" not in proc.stderr and "percent-encoded" in proc.stderr
