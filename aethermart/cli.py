@@ -71,14 +71,20 @@ def _scale(text: str) -> float:
     return value
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63-1, got {text}")
-    return value
+def _whole_number(minimum: int, maximum: int | None = None):
+    """An argparse type: an int within [minimum, maximum], else a one-line error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {text}")
+        return value
+
+    return parse
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -91,7 +97,8 @@ def _build_parser() -> argparse.ArgumentParser:
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     gen.add_argument("--scale", type=_scale, default=1.0,
                      help="size multiplier (default 1; 0.01 for tests, 10 for benchmarks)")
-    gen.add_argument("--seed", type=_seed, default=42, help="random seed, 0 or more (default 42)")
+    gen.add_argument("--seed", type=_whole_number(0, 2**63 - 1), default=42,
+                     help="random seed, 0 or more (default 42)")
     gen.add_argument("--out", type=Path, default=Path("data/landing"),
                      help="landing folder to write (default data/landing); its pos/, "
                           "mariadb/, events/ and _answer_key.json are replaced when the new "
@@ -112,7 +119,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      default=Path(os.environ.get("AETHERMART_LANDING", "data/landing")),
                      help="landing zone root (default $AETHERMART_LANDING or data/landing)")
     ext.add_argument("--tables", help="comma-separated subset of the declared tables")
-    ext.add_argument("--keep", type=_keep, default=3,
+    ext.add_argument("--keep", type=_whole_number(1), default=3,
                      help="published extractions kept per table, newest first (default 3)")
     ext.add_argument("--allow-type-change", action="store_true",
                      help="accept a column whose type differs from the previous extraction")
@@ -120,16 +127,6 @@ def _build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--quiet", action="store_true", help="print nothing but errors")
     ext.set_defaults(func=_cmd_extract)
     return parser
-
-
-def _keep(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
-    return value
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from aethermart.errors import AetherMartError
 
-__all__ = ["ExtractError", "SchemaError", "ServerError"]
+__all__ = ["ExtractError", "SchemaError"]
 
 
 class ExtractError(AetherMartError):
     """Base class of extraction failures; nothing was published for the failing run."""
-
-
-class ServerError(ExtractError):
-    """The server is unreachable, refuses the credentials, or lacks the database."""
 
 
 class SchemaError(ExtractError):

@@ -129,7 +129,7 @@ def test_sample_holds_every_dirt_class():
     (["generate", "--scale", "nan"], "must be greater than 0 and at most 100"),
     (["generate", "--scale", "1e300"], "must be greater than 0 and at most 100"),
     (["generate", "--seed", "x"], "argument --seed: not a whole number: 'x'"),
-    (["generate", "--seed", "-1"], "argument --seed: must be between 0 and 2**63-1"),
+    (["generate", "--seed", "-1"], "argument --seed: must be between 0 and 9223372036854775807, got -1"),
     (["generate", "--bogus"], "unrecognized arguments: --bogus"),
     (["nosuchcommand"], "invalid choice: 'nosuchcommand'"),
 ])
