@@ -46,7 +46,10 @@ stream from the server in batches (bounded memory) into Parquet with exact types
 (0000-00-00) become NULL and are counted in the manifest. Every table is first written to
 a staging folder; only when all tables are complete are they published (renamed), so an
 interrupted run leaves the previous extractions as the ones dbt reads, and the next run
-removes its debris. The newest --keep extractions per table are kept.
+removes its debris. The newest --keep snapshots per table are kept, with the
+incremental extractions after them. A table declared `mode: incremental` with a
+`watermark` column (and an `overlap`) reads only rows whose watermark is above the last
+one read minus the overlap; --full takes snapshots instead.
 """
 
 
@@ -121,6 +124,12 @@ def _build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--tables", help="comma-separated subset of the declared tables")
     ext.add_argument("--keep", type=_whole_number(1), default=3,
                      help="published extractions kept per table, newest first (default 3)")
+    ext.add_argument("--full", action="store_true",
+                     help="take a full snapshot of every table, also those declared incremental "
+                          "(re-syncs updates and deletes that a watermark cannot see)")
+    ext.add_argument("--sources-yaml", type=Path, default=None,
+                     help="the dbt sources YAML that declares the tables "
+                          "(default models/bronze/mariadb/_mariadb__sources.yml)")
     ext.add_argument("--allow-type-change", action="store_true",
                      help="accept a column whose type differs from the previous extraction")
     ext.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
@@ -140,9 +149,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
                           "mysql://user:password@host:port/db")
     MariaDBURL.parse(args.mariadb_url)  # a malformed URL is a one-line error before anything runs
     tables = [t.strip() for t in args.tables.split(",")] if args.tables else None
+    sources = {"path": args.sources_yaml} if args.sources_yaml else {}
     cfg = ExtractConfig(url=args.mariadb_url, landing=args.landing,
-                        tables=load_table_specs(only=tables), keep=args.keep)
-    result = extract(cfg, quiet=args.quiet or args.json, allow_type_change=args.allow_type_change)
+                        tables=load_table_specs(only=tables, **sources), keep=args.keep)
+    result = extract(cfg, quiet=args.quiet or args.json, allow_type_change=args.allow_type_change,
+                     full=args.full)
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     elif not args.quiet:

@@ -21,8 +21,11 @@ class TableSpec:
     name: str
     columns: tuple[str, ...]  # required columns, as declared for dbt
     required: bool = True
-    mode: str = "snapshot"  # snapshot | incremental (not implemented yet)
+    mode: str = "snapshot"  # snapshot | incremental
     batch_rows: int = 50_000
+    watermark: str | None = None  # incremental: an ever-increasing column (id or date)
+    # incremental: re-read this much below the last watermark (the column's units; days for dates)
+    overlap: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -
             required=not meta.get("optional", False),
             mode=extract.get("mode", "snapshot"),
             batch_rows=int(extract.get("batch_rows", 50_000)),
+            watermark=extract.get("watermark"),
+            overlap=int(extract.get("overlap", 0)),
         ))
     if only is not None:
         only = [t for t in only if t]
@@ -59,7 +64,10 @@ def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -
             raise ExtractError(f"unknown table(s) {', '.join(unknown)}; declared: {', '.join(sorted(known))}")
         specs = [s for s in specs if s.name in only]
     for spec in specs:
-        if spec.mode != "snapshot":
-            raise ExtractError(f"table {spec.name}: extract mode {spec.mode!r} is not supported yet "
-                               "(only 'snapshot')")
+        if spec.mode not in ("snapshot", "incremental"):
+            raise ExtractError(f"table {spec.name}: extract mode {spec.mode!r} is not one of "
+                               "'snapshot', 'incremental' ({path})")
+        if spec.mode == "incremental" and (not spec.watermark or spec.watermark not in spec.columns):
+            raise ExtractError(f"table {spec.name}: incremental mode needs meta.extract.watermark, "
+                               f"one of its declared columns ({path})")
     return tuple(specs)

@@ -103,9 +103,21 @@ def publish_all(landing: Path, writers: list[TableWriter]) -> None:
 
 
 def prune_extractions(landing: Path, table: str, keep: int, current: str) -> list[Path]:
-    """Remove all but the newest ``keep`` published extractions of a table (never ``current``)."""
+    """Keep the newest ``keep`` snapshots of a table and every incremental extraction after
+    the oldest kept snapshot (they are needed to rebuild the table); never remove ``current``."""
     published = sorted((landing / "mariadb" / table).glob("extraction_id=*"))
-    old = [p for p in published[:-keep] if p.name != f"extraction_id={current}"] if keep > 0 else []
+
+    def mode(path: Path) -> str:
+        try:
+            return json.loads((path / "_manifest.json").read_text()).get("mode", "snapshot")
+        except (OSError, ValueError):
+            return "snapshot"
+
+    snapshots = [p for p in published if mode(p) == "snapshot"]
+    if keep <= 0 or len(snapshots) <= keep:
+        return []
+    oldest_kept = snapshots[-keep]
+    old = [p for p in published if p < oldest_kept and p.name != f"extraction_id={current}"]
     for path in old:
         shutil.rmtree(path)
     return old

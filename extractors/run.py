@@ -69,6 +69,28 @@ def _previous_types(landing: Path, table: str) -> tuple[str, dict[str, str]] | N
                            "folder or repair the file") from None
 
 
+def _last_watermark(landing: Path, spec: TableSpec) -> str | None:
+    """The highest watermark value any published extraction of the table has read."""
+    best = None
+    for path in (landing / "mariadb" / spec.name).glob("extraction_id=*/_manifest.json"):
+        mark = json.loads(path.read_text()).get("watermark") or {}
+        if mark.get("column") == spec.watermark and mark.get("max") is not None:
+            best = mark["max"] if best is None or _key(mark["max"]) > _key(best) else best
+    return best
+
+
+def _key(value: str):
+    return (0, int(value)) if value.lstrip("-").isdigit() else (1, value)
+
+
+def _lower_bound(spec: TableSpec, last: str) -> str:
+    """Strictly-greater-than bound: the last watermark minus the safety overlap."""
+    if last.lstrip("-").isdigit():
+        return str(int(last) - spec.overlap)
+    day = datetime.strptime(last[:10], "%Y-%m-%d") - timedelta(days=spec.overlap)
+    return day.strftime("%Y-%m-%d") + last[10:]
+
+
 def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
             allow_type_change: bool) -> tuple[pa.Schema, dict[str, str]]:
     names = [c[0] for c in columns]
@@ -98,13 +120,18 @@ def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
     return schema, notes
 
 
-def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int]) -> Iterator[pa.RecordBatch]:
+def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int],
+             after: str | None) -> Iterator[pa.RecordBatch]:
     import pymysql.cursors
 
     cols = ", ".join(_quote(f.name) for f in schema)
     cur = conn.cursor(pymysql.cursors.SSCursor)  # unbuffered: rows stream from the server
     try:
-        cur.execute(f"select {cols} from {_quote(spec.name)}")
+        if after is None:
+            cur.execute(f"select {cols} from {_quote(spec.name)}")
+        else:
+            cur.execute(f"select {cols} from {_quote(spec.name)} where {_quote(spec.watermark)} > %s",
+                        (after,))
         while rows := cur.fetchmany(spec.batch_rows):
             arrays = []
             for f, values in zip(schema, zip(*rows, strict=True), strict=True):
@@ -121,7 +148,8 @@ def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int]) -> 
             cur.close()
 
 
-def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool = False) -> ExtractResult:
+def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool = False,
+            full: bool = False) -> ExtractResult:
     url = MariaDBURL.parse(cfg.url)
     (cfg.landing / "mariadb").mkdir(parents=True, exist_ok=True)
     lock = open(cfg.landing / "mariadb" / ".extract.lock", "w")  # noqa: SIM115 - held for the run
@@ -136,13 +164,13 @@ def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool 
             _say(f"extract: completed the publication of {path} (its run was interrupted)", quiet)
         for path in removed:
             _say(f"extract: removed {path} left by an interrupted run", quiet)
-        return _extract_locked(cfg, url, quiet, allow_type_change)
+        return _extract_locked(cfg, url, quiet, allow_type_change, full)
     finally:
         lock.close()
 
 
 def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
-                    allow_type_change: bool) -> ExtractResult:
+                    allow_type_change: bool, full: bool) -> ExtractResult:
     import pymysql
 
     t0 = time.perf_counter()
@@ -178,10 +206,13 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
             plan.append((spec, schema, notes))
         for spec, schema, notes in plan:
             t_table = time.perf_counter()
+            last = None if full or spec.mode != "incremental" else _last_watermark(cfg.landing, spec)
+            after = None if last is None else _lower_bound(spec, last)
+            mode = "snapshot" if after is None else "incremental"
             writer = TableWriter(cfg.landing, spec.name, extraction_id, schema)
             staged.append(writer)
             zero: dict[str, int] = {}
-            for batch in _batches(conn, spec, schema, zero):
+            for batch in _batches(conn, spec, schema, zero, after):
                 writer.write(batch)
                 if not quiet and sys.stderr.isatty():
                     rate = writer.rows / max(time.perf_counter() - t_table, 1e-9)
@@ -190,8 +221,16 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
             seconds = time.perf_counter() - t_table
             table_result = TableResult(spec.name, "published", writer.rows, round(seconds, 3),
                                        extraction_id, zero)
+            watermark = None
+            if spec.mode == "incremental":
+                with conn.cursor() as cur:  # same snapshot: the max this extraction can have read
+                    cur.execute(f"select max({_quote(spec.watermark)}) from {_quote(spec.name)}")
+                    high = cur.fetchone()[0]
+                watermark = {"column": spec.watermark, "after": after,
+                             "max": high if high is not None else last}
             writer.finalize({
-                "table": spec.name, "extraction_id": extraction_id, "mode": spec.mode,
+                "table": spec.name, "extraction_id": extraction_id, "mode": mode,
+                "watermark": watermark,
                 "columns": [{"name": f.name, "type": str(f.type), **({"note": notes[f.name]}
                                                                     if f.name in notes else {})}
                             for f in schema],
