@@ -143,6 +143,16 @@ def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int],
     except pymysql.err.MySQLError as exc:
         raise ExtractError(f"table {spec.name}: reading from MariaDB failed ({exc.args[-1]}); "
                            "nothing was published, run again") from None
+    except BaseException:
+        # Interrupted: abandon the result stream and drop the connection, instead of letting
+        # PyMySQL read (and discard) every remaining row of the table first. PyMySQL has no
+        # public call for this; `unbuffered_active` is what its close() checks (pinned version).
+        result = getattr(cur, "_result", None)
+        if result is not None and hasattr(result, "unbuffered_active"):
+            result.unbuffered_active = False
+        with contextlib.suppress(Exception):
+            conn.close()
+        raise
     finally:
         with contextlib.suppress(Exception):  # a lost connection cannot close its cursor
             cur.close()

@@ -317,3 +317,26 @@ def test_incremental_mode_reads_only_new_rows_and_misses_none(mariadb_server, tm
     full = run("--full")  # a snapshot again; --keep 1 now drops the older snapshot and its increments
     assert full["rows"] == first["rows"] + 40
     assert len(list((landing / "mariadb" / "Order_Items").glob("extraction_id=*"))) == 1
+
+
+def test_ctrl_c_mid_table_stops_cleanly(mariadb_server, tmp_path):
+    url = _database(mariadb_server, "extract_interrupt")
+    run_cli("generate", "--scale", "0.001", "--seed", "4", "--out", str(tmp_path / "gen"), "--quiet",
+            "--mariadb-url", url, check=True)
+    landing = tmp_path / "landing"
+    assert _extract(url, landing, "--quiet").returncode == 0
+    before = _published(landing)
+    _sql(url, "insert into Order_Items select seq + 1000000, 1, 1, 1, 1.00 from seq_1_to_400000")
+    proc = subprocess.Popen([str(BIN / "aethermart"), "extract", "--mariadb-url", url, "--landing",
+                             str(landing)], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list((landing / "mariadb" / "Order_Items").glob(".staging-*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "extract ended before the interrupt"
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.strip().splitlines()[-1] == "aethermart extract: interrupted"
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert _published(landing) == before
+    assert not list((landing / "mariadb").glob("*/.staging-*"))
