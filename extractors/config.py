@@ -33,7 +33,7 @@ class ExtractConfig:
     url: str = field(repr=False)
     landing: Path
     tables: tuple[TableSpec, ...]
-    keep: int = 3  # published extractions kept per table (the newest)
+    keep: int = 3  # newest snapshots kept per table, with the incremental extractions after them
 
 
 def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -> tuple[TableSpec, ...]:

@@ -30,6 +30,14 @@ def _database(server, name: str) -> str:
     return server.url.rsplit("/", 1)[0] + "/" + name
 
 
+def _loaded_database(server, name: str, scratch: Path, scale: str, seed: str) -> str:
+    """A fresh database holding the generated e-commerce tables; returns its URL."""
+    url = _database(server, name)
+    run_cli("generate", "--scale", scale, "--seed", seed, "--out", str(scratch), "--quiet",
+            "--mariadb-url", url, check=True)
+    return url
+
+
 def _sql(url: str, *statements: str) -> None:
     u = MariaDBURL.parse(url)
     con = pymysql.connect(host=u.host, port=u.port, user=u.user, password=u.password,
@@ -44,6 +52,23 @@ def _extract(url: str, landing: Path, *args: str) -> subprocess.CompletedProcess
     return run_cli("extract", "--mariadb-url", url, "--landing", str(landing), *args)
 
 
+def _extraction_caught_mid_table(server, name: str, tmp_path: Path):
+    """A good extraction, 400k more Order_Items rows, then a second extraction that is still
+    streaming Order_Items when this returns. Returns (process, url, landing, published before)."""
+    url = _loaded_database(server, name, tmp_path / "gen", "0.001", "3")
+    landing = tmp_path / "landing"
+    assert _extract(url, landing, "--quiet").returncode == 0
+    before = _published(landing)
+    _sql(url, "insert into Order_Items select seq + 1000000, 1, 1, 1, 1.00 from seq_1_to_400000")
+    proc = subprocess.Popen([str(BIN / "aethermart"), "extract", "--mariadb-url", url, "--landing",
+                             str(landing)], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list((landing / "mariadb" / "Order_Items").glob(".staging-*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "extract ended before it was caught"
+        time.sleep(0.005)
+    return proc, url, landing, before
+
+
 def _published(landing: Path) -> list[str]:
     return sorted(str(p.relative_to(landing)) for p in (landing / "mariadb").glob("*/extraction_id=*"))
 
@@ -51,11 +76,8 @@ def _published(landing: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def loaded(mariadb_server, landing_001, tmp_path_factory):
     """The scale-0.01 seed-7 tables (same as landing_001) loaded into their own database."""
-    url = _database(mariadb_server, "extract_roundtrip")
-    scratch = tmp_path_factory.mktemp("gen_for_load")
-    run_cli("generate", "--scale", "0.01", "--seed", "7", "--out", str(scratch), "--quiet",
-            "--mariadb-url", url, check=True)
-    return url
+    return _loaded_database(mariadb_server, "extract_roundtrip", tmp_path_factory.mktemp("gen"),
+                            "0.01", "7")
 
 
 def test_extraction_equals_the_generators_landing_exactly(loaded, landing_001, tmp_path):
@@ -98,22 +120,9 @@ def test_bronze_over_an_extraction_equals_bronze_over_generated_files(loaded, bu
 
 
 def test_killed_extraction_leaves_the_previous_one_and_the_next_run_recovers(mariadb_server, tmp_path):
-    url = _database(mariadb_server, "extract_kill")
-    run_cli("generate", "--scale", "0.01", "--seed", "3", "--out", str(tmp_path / "gen"), "--quiet",
-            "--mariadb-url", url, check=True)
-    landing = tmp_path / "landing"
-    assert _extract(url, landing, "--quiet").returncode == 0
-    before = _published(landing)
-    _sql(url, "insert into Order_Items select seq + 1000000, 1, 1, 1, 1.00 from seq_1_to_400000")
-
-    proc = subprocess.Popen([str(BIN / "aethermart"), "extract", "--mariadb-url", url, "--landing",
-                             str(landing), "--quiet"], cwd=REPO, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while not list((landing / "mariadb" / "Order_Items").glob(".staging-*")):
-        assert proc.poll() is None and time.monotonic() < deadline, "extract ended before the kill"
-        time.sleep(0.005)
+    proc, url, landing, before = _extraction_caught_mid_table(mariadb_server, "extract_kill", tmp_path)
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.communicate(timeout=60)
 
     assert _published(landing) == before  # nothing of the killed run is published
     glob = landing / "mariadb" / "Order_Items" / "extraction_id=*" / "*.parquet"
@@ -139,10 +148,7 @@ def test_retention_keeps_the_newest_extractions(loaded, tmp_path):
 
 @pytest.fixture
 def broken_db(mariadb_server, tmp_path):
-    url = _database(mariadb_server, "extract_broken")
-    run_cli("generate", "--scale", "0.001", "--seed", "5", "--out", str(tmp_path / "gen"), "--quiet",
-            "--mariadb-url", url, check=True)
-    return url
+    return _loaded_database(mariadb_server, "extract_broken", tmp_path / "gen", "0.001", "5")
 
 
 def _assert_clean_failure(proc, landing: Path, before: list[str], fragment: str, password: str):
@@ -283,9 +289,7 @@ def test_incremental_mode_reads_only_new_rows_and_misses_none(mariadb_server, tm
 
     from extractors.config import SOURCES_YAML
 
-    url = _database(mariadb_server, "extract_incremental")
-    run_cli("generate", "--scale", "0.01", "--seed", "9", "--out", str(tmp_path / "gen"), "--quiet",
-            "--mariadb-url", url, check=True)
+    url = _loaded_database(mariadb_server, "extract_incremental", tmp_path / "gen", "0.01", "9")
     doc = yaml.safe_load(SOURCES_YAML.read_text())
     for table in doc["sources"][0]["tables"]:
         if table["name"] == "Order_Items":
@@ -320,19 +324,7 @@ def test_incremental_mode_reads_only_new_rows_and_misses_none(mariadb_server, tm
 
 
 def test_ctrl_c_mid_table_stops_cleanly(mariadb_server, tmp_path):
-    url = _database(mariadb_server, "extract_interrupt")
-    run_cli("generate", "--scale", "0.001", "--seed", "4", "--out", str(tmp_path / "gen"), "--quiet",
-            "--mariadb-url", url, check=True)
-    landing = tmp_path / "landing"
-    assert _extract(url, landing, "--quiet").returncode == 0
-    before = _published(landing)
-    _sql(url, "insert into Order_Items select seq + 1000000, 1, 1, 1, 1.00 from seq_1_to_400000")
-    proc = subprocess.Popen([str(BIN / "aethermart"), "extract", "--mariadb-url", url, "--landing",
-                             str(landing)], cwd=REPO, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not list((landing / "mariadb" / "Order_Items").glob(".staging-*")):
-        assert proc.poll() is None and time.monotonic() < deadline, "extract ended before the interrupt"
-        time.sleep(0.005)
+    proc, _, landing, before = _extraction_caught_mid_table(mariadb_server, "extract_interrupt", tmp_path)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
@@ -340,3 +332,16 @@ def test_ctrl_c_mid_table_stops_cleanly(mariadb_server, tmp_path):
     assert "Traceback" not in err and "Exception ignored" not in err
     assert _published(landing) == before
     assert not list((landing / "mariadb").glob("*/.staging-*"))
+
+
+@pytest.mark.parametrize("last, overlap, bound", [
+    ("500040", 5, "500035"),
+    ("2025-11-30", 2, "2025-11-28"),
+    ("2025-03-01 10:00:00", 1, "2025-02-28 10:00:00"),
+])
+def test_incremental_lower_bound_subtracts_the_overlap(last, overlap, bound):
+    from extractors.config import TableSpec
+    from extractors.run import _lower_bound
+
+    spec = TableSpec("T", ("id",), mode="incremental", watermark="id", overlap=overlap)
+    assert _lower_bound(spec, last) == bound
