@@ -1,0 +1,73 @@
+{#- The outcome of every checked row of one entity, as CTEs after a CTE named `checked`
+    (its rows carry `quarantine_reasons`, `_is_candidate`, `_load_date` and
+    `_source_row_number`). Rows that share the key and the `group_by` column are copies of
+    one another: the first landed one counts, an identical later copy is a `duplicate`,
+    a differing one is quarantined as `duplicate_conflict`. Of the remaining versions of
+    a key, the first by `version_order` is `silver`, the others are `superseded`. Rows
+    outside the current extraction (`_is_candidate` false) are `superseded` whatever they
+    hold. Ends with a CTE named `decided`. -#}
+{% macro resolve_versions(key_columns, content_columns, version_order, group_by=none) -%}
+    {%- set partition = key_columns | join(', ') ~ (', ' ~ group_by if group_by else '') -%}
+hashed as (
+
+    select
+        *,
+        len(quarantine_reasons) = 0 as _is_usable,
+        {{ generate_surrogate_key(content_columns) }} as _content_hash
+    from checked
+
+),
+
+grouped as (
+
+    select
+        *,
+        row_number() over (
+            partition by _is_candidate, _is_usable, {{ partition }}
+            order by _load_date, _source_row_number
+        ) as _group_position,
+        first_value(_content_hash) over (
+            partition by _is_candidate, _is_usable, {{ partition }}
+            order by _load_date, _source_row_number
+        ) as _group_first_hash
+    from hashed
+
+),
+
+versioned as (
+
+    select
+        *,
+        row_number() over (
+            partition by _is_candidate, _is_usable, _group_position = 1, {{ key_columns | join(', ') }}
+            order by {{ version_order }}, _source_row_number
+        ) as _version_position
+    from grouped
+
+),
+
+decided as (
+
+    select
+        * exclude (
+            quarantine_reasons, _is_candidate, _is_usable, _group_position, _group_first_hash,
+            _version_position
+        ),
+        case
+            when _is_candidate and _is_usable and _group_position > 1
+                and _content_hash <> _group_first_hash
+                then list_append(quarantine_reasons, 'duplicate_conflict')
+            else quarantine_reasons
+        end as quarantine_reasons,
+        case
+            when not _is_candidate then 'superseded'
+            when not _is_usable then 'quarantined'
+            when _group_position > 1 and _content_hash <> _group_first_hash then 'quarantined'
+            when _group_position > 1 then 'duplicate'
+            when _version_position = 1 then 'silver'
+            else 'superseded'
+        end as outcome
+    from versioned
+
+)
+{%- endmacro %}

@@ -1,0 +1,81 @@
+with customers as (
+
+    select * from {{ ref('brz_mariadb__customers') }}
+
+),
+
+states as (
+
+    select * from {{ ref('us_states') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        cast(customers.customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(customers.customer_id as {{ dbt.type_string() }}) as natural_key,
+        -- strings
+        {{ clean_text('customers.first_name') }} as first_name,
+        {{ clean_text('customers.last_name') }} as last_name,
+        case
+            when not {{ is_placeholder_email('customers.email') }}
+                then {{ clean_email('customers.email') }}
+        end as email,
+        {{ clean_text('customers.city') }} as city_name,
+        states.state_code,
+        {{ zip5('customers.zipcode') }} as zip_code,
+        -- dates
+        customers.registration_date,
+        -- data quality
+        {{ issue_list([
+            ('customers.customer_id is null', 'missing_key'),
+        ]) }} as quarantine_reasons,
+        {{ issue_list([
+            ('not ' ~ is_blank('customers.email') ~ ' and ' ~ is_placeholder_email('customers.email'),
+             'placeholder_email'),
+            ('not ' ~ is_blank('customers.email') ~ ' and not ' ~ is_placeholder_email('customers.email')
+             ~ ' and not ' ~ is_valid_email('customers.email'), 'invalid_email'),
+            ('not ' ~ is_blank('customers.state') ~ ' and states.state_code is null', 'invalid_state'),
+            ('not ' ~ is_blank('customers.zipcode') ~ ' and ' ~ zip5('customers.zipcode') ~ ' is null',
+             'invalid_zip'),
+        ]) }} as dq_flags,
+        to_json(struct_pack(
+            customers.customer_id, customers.first_name, customers.last_name, customers.email,
+            customers.registration_date, customers.city, customers.state, customers.zipcode
+        )) as _raw_row,
+        {{ current_extraction('Customers', 'customers._extraction_id') }} as _is_candidate,
+        -- lineage
+        customers._extraction_id,
+        customers._source_system,
+        customers._source_file,
+        customers._load_date,
+        customers._source_row_number,
+        customers._row_hash
+    from customers
+    left join states
+        on upper({{ clean_text('customers.state') }}) = states.state_code
+
+),
+
+checked as (
+
+    select * from typed
+
+),
+
+{{ resolve_versions(
+    key_columns=['customer_id'],
+    content_columns=[
+        'customer_id', 'first_name', 'last_name', 'email', 'city_name', 'state_code', 'zip_code',
+        'registration_date',
+    ],
+    version_order='_extraction_id desc',
+    group_by='_extraction_id',
+) }}
+
+select
+    * exclude (_raw_row),
+    case when outcome = 'quarantined' then _raw_row end as raw_row
+from decided

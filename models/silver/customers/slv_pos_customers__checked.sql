@@ -1,0 +1,71 @@
+with customers as (
+
+    select * from {{ ref('brz_pos__customers') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('customer_id') }} as customer_id,
+        customer_id as natural_key,
+        -- strings
+        {{ clean_text('first_name') }} as first_name,
+        {{ clean_text('last_name') }} as last_name,
+        case when not {{ is_placeholder_email('email') }} then {{ clean_email('email') }} end as email,
+        {{ clean_text('address_line_1') }} as address_line_1,
+        {{ clean_text('address_line_2') }} as address_line_2,
+        {{ phone_e164('phone') }} as phone_e164,
+        {{ zip5('zip') }} as zip_code,
+        {{ zip_plus4('zip') }} as zip_plus4,
+        -- dates
+        {{ parse_date('birth_date') }} as birth_date,
+        -- data quality
+        {{ issue_list([
+            (is_blank('customer_id'), 'missing_key'),
+        ]) }} as quarantine_reasons,
+        {{ issue_list([
+            ('not ' ~ is_blank('email') ~ ' and ' ~ is_placeholder_email('email'), 'placeholder_email'),
+            ('not ' ~ is_blank('email') ~ ' and not ' ~ is_placeholder_email('email')
+             ~ ' and not ' ~ is_valid_email('email'), 'invalid_email'),
+            ('not ' ~ is_blank('phone') ~ ' and ' ~ phone_e164('phone') ~ ' is null', 'invalid_phone'),
+            ('not ' ~ is_blank('birth_date') ~ ' and ' ~ parse_date('birth_date') ~ ' is null',
+             'invalid_date'),
+            ('not ' ~ is_blank('zip') ~ ' and ' ~ zip5('zip') ~ ' is null', 'invalid_zip'),
+        ]) }} as dq_flags,
+        to_json(struct_pack(
+            customer_id, first_name, last_name, email, address_line_1, address_line_2, phone,
+            birth_date, zip
+        )) as _raw_row,
+        true as _is_candidate,
+        -- lineage
+        _source_system,
+        _source_file,
+        _load_date,
+        _source_row_number,
+        _row_hash
+    from customers
+
+),
+
+checked as (
+
+    select * from typed
+
+),
+
+{{ resolve_versions(
+    key_columns=['customer_id'],
+    content_columns=[
+        'customer_id', 'lower(first_name)', 'lower(last_name)', 'email', 'address_line_1',
+        'address_line_2', 'phone_e164', 'zip_code', 'birth_date',
+    ],
+    version_order='_load_date desc',
+    group_by='_load_date',
+) }}
+
+select
+    * exclude (_raw_row),
+    case when outcome = 'quarantined' then _raw_row end as raw_row
+from decided

@@ -1,0 +1,47 @@
+with categories as (
+
+    select * from {{ ref('brz_mariadb__categories') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        cast(category_id as {{ dbt.type_string() }}) as category_id,
+        cast(category_id as {{ dbt.type_string() }}) as natural_key,
+        -- strings
+        {{ clean_text('category_name') }} as category_name,
+        -- data quality
+        {{ issue_list([('category_id is null', 'missing_key')]) }} as quarantine_reasons,
+        {{ issue_list([]) }} as dq_flags,
+        to_json(struct_pack(category_id, category_name)) as _raw_row,
+        {{ current_extraction('Categories') }} as _is_candidate,
+        -- lineage
+        _extraction_id,
+        _source_system,
+        _source_file,
+        _load_date,
+        _source_row_number,
+        _row_hash
+    from categories
+
+),
+
+checked as (
+
+    select * from typed
+
+),
+
+{{ resolve_versions(
+    key_columns=['category_id'],
+    content_columns=['category_id', 'category_name'],
+    version_order='_extraction_id desc',
+    group_by='_extraction_id',
+) }}
+
+select
+    * exclude (_raw_row),
+    case when outcome = 'quarantined' then _raw_row end as raw_row
+from decided

@@ -1,0 +1,51 @@
+with suppliers as (
+
+    select * from {{ ref('brz_mariadb__suppliers') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        cast(supplier_id as {{ dbt.type_string() }}) as supplier_id,
+        cast(supplier_id as {{ dbt.type_string() }}) as natural_key,
+        -- strings
+        {{ clean_text('supplier_name') }} as supplier_name,
+        {{ clean_email('contact_email') }} as contact_email,
+        -- data quality
+        {{ issue_list([('supplier_id is null', 'missing_key')]) }} as quarantine_reasons,
+        {{ issue_list([
+            ('not ' ~ is_blank('contact_email') ~ ' and not ' ~ is_valid_email('contact_email'),
+             'invalid_email'),
+        ]) }} as dq_flags,
+        to_json(struct_pack(supplier_id, supplier_name, contact_email)) as _raw_row,
+        {{ current_extraction('Suppliers') }} as _is_candidate,
+        -- lineage
+        _extraction_id,
+        _source_system,
+        _source_file,
+        _load_date,
+        _source_row_number,
+        _row_hash
+    from suppliers
+
+),
+
+checked as (
+
+    select * from typed
+
+),
+
+{{ resolve_versions(
+    key_columns=['supplier_id'],
+    content_columns=['supplier_id', 'supplier_name', 'contact_email'],
+    version_order='_extraction_id desc',
+    group_by='_extraction_id',
+) }}
+
+select
+    * exclude (_raw_row),
+    case when outcome = 'quarantined' then _raw_row end as raw_row
+from decided

@@ -1,0 +1,91 @@
+with items as (
+
+    select * from {{ ref('brz_mariadb__order_items') }}
+
+),
+
+order_status as (
+
+    select
+        order_id,
+        bool_or(outcome = 'silver') as is_usable
+    from {{ ref('slv_mariadb_orders__checked') }}
+    where order_id is not null
+    group by order_id
+
+),
+
+product_status as (
+
+    select
+        product_id,
+        bool_or(outcome = 'silver') as is_usable
+    from {{ ref('slv_mariadb_products__checked') }}
+    where product_id is not null
+    group by product_id
+
+),
+
+typed as (
+
+    select
+        -- ids
+        cast(items.order_item_id as {{ dbt.type_string() }}) as order_item_id,
+        cast(items.order_item_id as {{ dbt.type_string() }}) as natural_key,
+        cast(items.order_id as {{ dbt.type_string() }}) as order_id,
+        cast(items.product_id as {{ dbt.type_string() }}) as product_id,
+        -- numbers
+        cast(items.quantity as bigint) as quantity,
+        items.price as unit_price,
+        -- booleans
+        coalesce(items.quantity < 0, false) as is_return,
+        -- data quality
+        {{ issue_list([
+            ('items.order_item_id is null or items.order_id is null or items.product_id is null',
+             'missing_key'),
+            ('items.quantity is null', 'missing_quantity'),
+            ('items.quantity = 0', 'zero_quantity'),
+            ('items.price is null', 'missing_price'),
+            ('items.price < 0', 'negative_price'),
+            ('items.order_id is not null and order_status.order_id is null', 'orphan_fk'),
+            ('not order_status.is_usable', 'parent_quarantined'),
+            ('items.product_id is not null and product_status.product_id is null', 'orphan_fk'),
+            ('not product_status.is_usable', 'parent_quarantined'),
+        ]) }} as quarantine_reasons,
+        {{ issue_list([]) }} as dq_flags,
+        to_json(struct_pack(
+            items.order_item_id, items.order_id, items.product_id, items.quantity, items.price
+        )) as _raw_row,
+        {{ current_extraction('Order_Items', 'items._extraction_id') }} as _is_candidate,
+        -- lineage
+        items._extraction_id,
+        items._source_system,
+        items._source_file,
+        items._load_date,
+        items._source_row_number,
+        items._row_hash
+    from items
+    left join order_status
+        on cast(items.order_id as {{ dbt.type_string() }}) = order_status.order_id
+    left join product_status
+        on cast(items.product_id as {{ dbt.type_string() }}) = product_status.product_id
+
+),
+
+checked as (
+
+    select * from typed
+
+),
+
+{{ resolve_versions(
+    key_columns=['order_item_id'],
+    content_columns=['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price'],
+    version_order='_extraction_id desc',
+    group_by='_extraction_id',
+) }}
+
+select
+    * exclude (_raw_row),
+    case when outcome = 'quarantined' then _raw_row end as raw_row
+from decided

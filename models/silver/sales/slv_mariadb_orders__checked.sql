@@ -1,0 +1,68 @@
+with orders as (
+
+    select * from {{ ref('brz_mariadb__orders') }}
+
+),
+
+known_customers as (
+
+    select customer_id from {{ ref('slv_mariadb_customers__checked') }}
+    where outcome = 'silver'
+
+),
+
+typed as (
+
+    select
+        -- ids
+        cast(orders.order_id as {{ dbt.type_string() }}) as order_id,
+        cast(orders.order_id as {{ dbt.type_string() }}) as natural_key,
+        cast(orders.customer_id as {{ dbt.type_string() }}) as customer_id,
+        -- numbers
+        orders.total_amount as source_total_amount,
+        -- booleans
+        known_customers.customer_id is not null as is_customer_known,
+        -- dates
+        orders.order_date,
+        -- data quality
+        {{ issue_list([
+            ('orders.order_id is null', 'missing_key'),
+            ('orders.order_date is null', 'missing_date'),
+        ]) }} as quarantine_reasons,
+        {{ issue_list([
+            ('orders.customer_id is not null and known_customers.customer_id is null', 'orphan_fk'),
+        ]) }} as dq_flags,
+        to_json(struct_pack(
+            orders.order_id, orders.customer_id, orders.order_date, orders.total_amount
+        )) as _raw_row,
+        {{ current_extraction('Orders', 'orders._extraction_id') }} as _is_candidate,
+        -- lineage
+        orders._extraction_id,
+        orders._source_system,
+        orders._source_file,
+        orders._load_date,
+        orders._source_row_number,
+        orders._row_hash
+    from orders
+    left join known_customers
+        on cast(orders.customer_id as {{ dbt.type_string() }}) = known_customers.customer_id
+
+),
+
+checked as (
+
+    select * from typed
+
+),
+
+{{ resolve_versions(
+    key_columns=['order_id'],
+    content_columns=['order_id', 'customer_id', 'source_total_amount', 'order_date'],
+    version_order='_extraction_id desc',
+    group_by='_extraction_id',
+) }}
+
+select
+    * exclude (_raw_row),
+    case when outcome = 'quarantined' then _raw_row end as raw_row
+from decided

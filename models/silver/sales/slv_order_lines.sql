@@ -1,0 +1,120 @@
+{#- One row per order line of either channel. Online lines carry their own unit price;
+    store lines take the POS price valid on the order date (slv_pos_products__price_history:
+    the price of the latest drop on or before the order date, or the first known price for
+    orders placed before the product's first drop). Negative quantities are returns: the
+    line amount is negative too. -#}
+with online as (
+
+    select * from {{ ref('slv_mariadb_order_items__checked') }}
+    where outcome = 'silver'
+
+),
+
+store as (
+
+    select * from {{ ref('slv_pos_orderlines__checked') }}
+    where outcome = 'silver'
+
+),
+
+store_orders as (
+
+    select order_id, order_date from {{ ref('slv_pos_orders__checked') }}
+    where outcome = 'silver'
+
+),
+
+online_orders as (
+
+    select order_id, order_date from {{ ref('slv_mariadb_orders__checked') }}
+    where outcome = 'silver'
+
+),
+
+price_history as (
+
+    select * from {{ ref('slv_pos_products__price_history') }}
+
+),
+
+store_priced as (
+
+    select
+        store.*,
+        store_orders.order_date,
+        price_history.unit_price
+    from store
+    inner join store_orders
+        on store.order_id = store_orders.order_id
+    inner join price_history
+        on store.product_id = price_history.product_id
+        and (store_orders.order_date >= price_history.valid_from or price_history.is_first_known_price)
+        and (store_orders.order_date < price_history.valid_to or price_history.valid_to is null)
+
+),
+
+unioned as (
+
+    select
+        {{ generate_surrogate_key(["'mariadb'", 'online.order_item_id']) }} as order_line_key,
+        {{ generate_surrogate_key(["'mariadb'", 'online.order_id']) }} as order_key,
+        {{ generate_surrogate_key(["'mariadb'", 'online.product_id']) }} as product_key,
+        'mariadb' as source_system,
+        'online' as channel,
+        online.order_item_id as source_line_id,
+        online.order_id as source_order_id,
+        online.product_id as source_product_id,
+        online.quantity,
+        online.unit_price,
+        'order_line' as unit_price_source,
+        online.is_return,
+        online_orders.order_date
+    from online
+    inner join online_orders
+        on online.order_id = online_orders.order_id
+    union all
+    select
+        {{ generate_surrogate_key(["'pos'", 'store.order_id', 'store.product_id']) }} as order_line_key,
+        {{ generate_surrogate_key(["'pos'", 'store.order_id']) }} as order_key,
+        {{ generate_surrogate_key(["'pos'", 'store.product_id']) }} as product_key,
+        'pos' as source_system,
+        'store' as channel,
+        store.order_id || '|' || store.product_id as source_line_id,
+        store.order_id as source_order_id,
+        store.product_id as source_product_id,
+        store.quantity,
+        store.unit_price,
+        'pos_price_history' as unit_price_source,
+        store.is_return,
+        store.order_date
+    from store_priced as store
+
+),
+
+final as (
+
+    select
+        -- ids
+        order_line_key,
+        order_key,
+        product_key,
+        source_line_id,
+        source_order_id,
+        source_product_id,
+        -- strings
+        source_system,
+        channel,
+        unit_price_source,
+        -- numbers
+        quantity,
+        cast(unit_price as decimal(12, 2)) as unit_price,
+        cast(quantity * unit_price as decimal(14, 2)) as line_amount,
+        -- booleans
+        is_return,
+        -- dates
+        order_date
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,70 @@
+with orders as (
+
+    select * from {{ ref('brz_pos__orders') }}
+
+),
+
+known_customers as (
+
+    select customer_id from {{ ref('slv_pos_customers__checked') }}
+    where outcome = 'silver'
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('orders.order_id') }} as order_id,
+        orders.order_id as natural_key,
+        {{ clean_text('orders.customer_id') }} as customer_id,
+        -- booleans
+        known_customers.customer_id is not null as is_customer_known,
+        -- dates
+        {{ parse_date('orders.date_placed') }} as order_date,
+        {{ parse_date('orders.date_shipped') }} as shipped_date,
+        -- data quality
+        {{ issue_list([
+            (is_blank('orders.order_id'), 'missing_key'),
+            (is_blank('orders.date_placed'), 'missing_date'),
+            ('not ' ~ is_blank('orders.date_placed') ~ ' and ' ~ parse_date('orders.date_placed')
+             ~ ' is null', 'invalid_date'),
+        ]) }} as quarantine_reasons,
+        {{ issue_list([
+            ('not ' ~ is_blank('orders.customer_id') ~ ' and known_customers.customer_id is null',
+             'orphan_fk'),
+            ('not ' ~ is_blank('orders.date_shipped') ~ ' and ' ~ parse_date('orders.date_shipped')
+             ~ ' is null', 'invalid_date'),
+        ]) }} as dq_flags,
+        to_json(struct_pack(
+            orders.order_id, orders.date_placed, orders.date_shipped, orders.customer_id
+        )) as _raw_row,
+        true as _is_candidate,
+        -- lineage
+        orders._source_system,
+        orders._source_file,
+        orders._load_date,
+        orders._source_row_number,
+        orders._row_hash
+    from orders
+    left join known_customers
+        on {{ clean_text('orders.customer_id') }} = known_customers.customer_id
+
+),
+
+checked as (
+
+    select * from typed
+
+),
+
+{{ resolve_versions(
+    key_columns=['order_id'],
+    content_columns=['order_id', 'customer_id', 'order_date', 'shipped_date'],
+    version_order='_load_date',
+) }}
+
+select
+    * exclude (_raw_row),
+    case when outcome = 'quarantined' then _raw_row end as raw_row
+from decided
