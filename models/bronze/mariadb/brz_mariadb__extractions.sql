@@ -9,12 +9,12 @@ renamed as (
     select
         -- ids
         extraction_id,
-        -- strings
-        "table" as table_name,
-        "mode" as extraction_mode,
+        -- strings (manifest keys that are SQL keywords stay quoted)
+        "table" as table_name,  -- noqa: RF06
+        "mode" as extraction_mode,  -- noqa: RF06
         server_version,
         -- numbers
-        "rows" as row_count,
+        "rows" as row_count,  -- noqa: RF06
         -- timestamps
         started_at,
         finished_at,

@@ -7,23 +7,39 @@
     one, else the lowest store id. -#}
 with online as (
 
-    select customer_id, email from {{ ref('slv_mariadb_customers__checked') }}
+    select
+        customer_id,
+        email
+    from {{ ref('slv_mariadb_customers__checked') }}
     where outcome = 'silver'
 
 ),
 
 store as (
 
-    select customer_id, email from {{ ref('slv_pos_customers__checked') }}
+    select
+        customer_id,
+        email
+    from {{ ref('slv_pos_customers__checked') }}
     where outcome = 'silver'
 
 ),
 
 records as (
 
-    select 'mariadb' as source_system, 1 as source_priority, customer_id, email from online
+    select
+        'mariadb' as source_system,
+        1 as source_priority,
+        customer_id,
+        email
+    from online
     union all
-    select 'pos' as source_system, 2 as source_priority, customer_id, email from store
+    select
+        'pos' as source_system,
+        2 as source_priority,
+        customer_id,
+        email
+    from store
 
 ),
 

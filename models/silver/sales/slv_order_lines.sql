@@ -19,14 +19,20 @@ store as (
 
 store_orders as (
 
-    select order_id, order_date from {{ ref('slv_pos_orders__checked') }}
+    select
+        order_id,
+        order_date
+    from {{ ref('slv_pos_orders__checked') }}
     where outcome = 'silver'
 
 ),
 
 online_orders as (
 
-    select order_id, order_date from {{ ref('slv_mariadb_orders__checked') }}
+    select
+        order_id,
+        order_date
+    from {{ ref('slv_mariadb_orders__checked') }}
     where outcome = 'silver'
 
 ),
@@ -47,9 +53,10 @@ store_priced as (
     inner join store_orders
         on store.order_id = store_orders.order_id
     inner join price_history
-        on store.product_id = price_history.product_id
-        and (store_orders.order_date >= price_history.valid_from or price_history.is_first_known_price)
-        and (store_orders.order_date < price_history.valid_to or price_history.valid_to is null)
+        on
+            store.product_id = price_history.product_id
+            and (store_orders.order_date >= price_history.valid_from or price_history.is_first_known_price)
+            and (store_orders.order_date < price_history.valid_to or price_history.valid_to is null)
 
 ),
 

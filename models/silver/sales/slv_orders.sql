@@ -87,8 +87,9 @@ final as (
         unioned._load_date as load_date
     from unioned
     left join matched
-        on unioned.source_system = matched.source_system
-        and unioned.source_customer_id = matched.source_customer_id
+        on
+            unioned.source_system = matched.source_system
+            and unioned.source_customer_id = matched.source_customer_id
     left join lines
         on unioned.order_key = lines.order_key
 
