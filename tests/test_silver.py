@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -56,15 +56,25 @@ REASON_CAUSE = {
 }
 
 
+def _landing_file(source_file: str) -> str:
+    """`pos/load_date=…/<entity>.csv`, the answer key's way of naming a landed file."""
+    return "/".join(Path(source_file).parts[-3:])
+
+
 @dataclass
 class Silver:
     rows: dict  # (source, entity) -> list of row dicts
     rejects: Counter  # file suffix -> rejected lines
+    by_key: dict = field(default_factory=dict)  # (source, entity, key) -> rows
+
+    def __post_init__(self) -> None:
+        for (source, entity), rows in self.rows.items():
+            for r in rows:
+                self.by_key.setdefault((source, entity, r["_key"]), []).append(r)
 
     def find(self, fault: dict) -> list[dict]:
-        rows = self.rows[(fault["source"], fault["entity"])]
-        return [r for r in rows if r["_key"] == fault["key"]
-                and ("file" not in fault or r["_source_file"].endswith(fault["file"]))]
+        rows = self.by_key.get((fault["source"], fault["entity"], fault["key"]), [])
+        return [r for r in rows if "file" not in fault or r["_source_file"].endswith(fault["file"])]
 
 
 def _load(project: DbtProject) -> Silver:
@@ -100,14 +110,13 @@ def _blocking_parents(key: dict) -> set[tuple[str, str]]:
     return blocked
 
 
-def _handled(fault: dict, silver: Silver, key: dict) -> bool:
+def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str]]) -> bool:
     """True when the fault ended where the documented rule says."""
     cls, col = fault["fault"], fault.get("column")
     rows = silver.find(fault)
     kept = [r for r in rows if r["outcome"] != "quarantined"]
     if fault["entity"] in ("orderline", "Order_Items") and rows and all(
-            r["outcome"] == "quarantined" and (fault["source"], r["order_id"]) in _blocking_parents(key)
-            for r in rows):
+            r["outcome"] == "quarantined" and (fault["source"], r["order_id"]) in blocked for r in rows):
         return True  # a line of an unusable order: quarantined with its order, whatever else it holds
 
     def quarantined(reason: str) -> bool:
@@ -193,29 +202,31 @@ def _handled(fault: dict, silver: Silver, key: dict) -> bool:
     raise AssertionError(f"no documented rule for fault class {cls!r}")
 
 
-def _explained(silver: Silver, key: dict) -> dict[str, list]:
-    """Every quarantined or flagged row, with whether the answer key explains it."""
-    faults_at = defaultdict(set)  # (source, entity, file-or-None, key) -> fault classes
-    blocking_parents = _blocking_parents(key)  # lines of these orders cascade
+def _explained(silver: Silver, key: dict, blocked: set[tuple[str, str]]) -> dict[str, list]:
+    """Every quarantined or flagged row, with whether the answer key explains it.
+
+    POS faults are matched on the row's own file (the same key lands in every drop); the
+    other sources' faults carry no file and are matched on the key.
+    """
+    faults_at = defaultdict(set)  # (source, entity, file or None, key) -> fault classes
+    counted = set()  # (source, entity, file or None, class) of faults whose key is gone
     for f in key["faults"]:
         faults_at[(f["source"], f["entity"], f.get("file"), f["key"])].add(f["fault"])
-        faults_at[(f["source"], f["entity"], None, f["key"])].add(f["fault"])
+        if f["fault"] in COUNTED:
+            counted.add((f["source"], f["entity"], f.get("file"), f["fault"]))
     results = defaultdict(list)  # class label -> [explained?]
     for (source, entity), rows in silver.rows.items():
         for r in rows:
-            file = next((f for (s, e, f, k) in faults_at if s == source and e == entity and f
-                         and r["_source_file"].endswith(f)), None)
-            here = faults_at.get((source, entity, file, r["_key"]), set()) | \
-                faults_at.get((source, entity, None, r["_key"]), set())
+            file = _landing_file(r["_source_file"]) if source == "pos" else None
+            here = faults_at.get((source, entity, file, r["_key"]), set())
             if r["outcome"] == "quarantined":
                 for reason in r["quarantine_reasons"]:
                     ok = bool(REASON_CAUSE.get(reason, set()) & here)
                     if reason in COUNTED:
-                        ok = any(f["fault"] == reason and f["entity"] == entity
-                                 and r["_source_file"].endswith(f.get("file", "")) for f in key["faults"])
+                        ok = (source, entity, file, reason) in counted
                     if reason in ("orphan_fk", "parent_quarantined") and not ok:
                         unknown_product = re.fullmatch(r"7\d{5}7", r.get("product_id") or "") is not None
-                        ok = (source, r.get("order_id")) in blocking_parents or (
+                        ok = (source, r.get("order_id")) in blocked or (
                             entity == "orderline" and unknown_product)
                     results[f"quarantine:{reason}"].append(ok)
             for flag in r["dq_flags"] if r["outcome"] != "quarantined" else []:
@@ -226,14 +237,15 @@ def _explained(silver: Silver, key: dict) -> dict[str, list]:
 def _check_answer_key(project: DbtProject, landing: Path, capsys) -> None:
     key = answer_key(landing)
     silver = _load(project)
+    blocked = _blocking_parents(key)
     recall = defaultdict(list)
     missed = []
     for fault in key["faults"]:
-        ok = _handled(fault, silver, key)
+        ok = _handled(fault, silver, key, blocked)
         recall[fault["fault"]].append(ok)
         if not ok:
             missed.append(fault)
-    precision = _explained(silver, key)
+    precision = _explained(silver, key, blocked)
     with capsys.disabled():
         print(f"\nanswer key {landing.name}: recall per fault class")
         for cls in sorted(recall):

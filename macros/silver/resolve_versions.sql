@@ -5,7 +5,8 @@
     a differing one is quarantined as `duplicate_conflict`. Of the remaining versions of
     a key, the first by `version_order` is `silver`, the others are `superseded`. Rows
     outside the current extraction (`_is_candidate` false) are `superseded` whatever they
-    hold. Ends with a CTE named `decided`. -#}
+    hold. Ends with a CTE named `decided`, whose `raw_row` (from the checked row's
+    `_raw_row`) is kept only for quarantined rows. -#}
 {% macro resolve_versions(key_columns, content_columns, version_order, group_by=none) -%}
     {%- set partition = key_columns | join(', ') ~ (', ' ~ group_by if group_by else '') -%}
 hashed as (
@@ -46,7 +47,7 @@ versioned as (
 
 ),
 
-decided as (
+outcomes as (
 
     select
         * exclude (
@@ -68,6 +69,15 @@ decided as (
             else 'superseded'
         end as outcome
     from versioned
+
+),
+
+decided as (
+
+    select
+        * exclude (_raw_row),
+        case when outcome = 'quarantined' then _raw_row end as raw_row
+    from outcomes
 
 )
 {%- endmacro %}

@@ -75,7 +75,4 @@ checked as (
     group_by='_extraction_id',
 ) }}
 
-select
-    * exclude (_raw_row),
-    case when outcome = 'quarantined' then _raw_row end as raw_row
-from decided
+select * from decided

@@ -65,7 +65,4 @@ checked as (
     group_by='_load_date',
 ) }}
 
-select
-    * exclude (_raw_row),
-    case when outcome = 'quarantined' then _raw_row end as raw_row
-from decided
+select * from decided

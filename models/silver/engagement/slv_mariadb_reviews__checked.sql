@@ -13,12 +13,7 @@ known_customers as (
 
 product_status as (
 
-    select
-        product_id,
-        bool_or(outcome = 'silver') as is_usable
-    from {{ ref('slv_mariadb_products__checked') }}
-    where product_id is not null
-    group by product_id
+    {{ usable_keys('slv_mariadb_products__checked', 'product_id') }}
 
 ),
 
@@ -85,7 +80,4 @@ checked as (
     group_by='_extraction_id',
 ) }}
 
-select
-    * exclude (_raw_row),
-    case when outcome = 'quarantined' then _raw_row end as raw_row
-from decided
+select * from decided

@@ -6,23 +6,13 @@ with items as (
 
 order_status as (
 
-    select
-        order_id,
-        bool_or(outcome = 'silver') as is_usable
-    from {{ ref('slv_mariadb_orders__checked') }}
-    where order_id is not null
-    group by order_id
+    {{ usable_keys('slv_mariadb_orders__checked', 'order_id') }}
 
 ),
 
 product_status as (
 
-    select
-        product_id,
-        bool_or(outcome = 'silver') as is_usable
-    from {{ ref('slv_mariadb_products__checked') }}
-    where product_id is not null
-    group by product_id
+    {{ usable_keys('slv_mariadb_products__checked', 'product_id') }}
 
 ),
 
@@ -85,7 +75,4 @@ checked as (
     group_by='_extraction_id',
 ) }}
 
-select
-    * exclude (_raw_row),
-    case when outcome = 'quarantined' then _raw_row end as raw_row
-from decided
+select * from decided
