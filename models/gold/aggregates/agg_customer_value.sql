@@ -1,0 +1,84 @@
+{#- One row per unified customer: RFM (recency, frequency, monetary) scores and a segment,
+    by the rule in docs block `rfm_segmentation`. Recency is counted to the latest order
+    date in the data (`as_of_date`), not to today, so a rebuild of the same data gives the
+    same scores. Scores are quintiles by percent rank (ties share a score). -#}
+with customers as (
+
+    select * from {{ ref('dim_customer') }}
+    where not is_unknown_member
+
+),
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+as_of as (
+
+    select max(order_date) as as_of_date from orders
+
+),
+
+per_customer as (
+
+    select
+        customer_key,
+        count(*) as order_count,
+        sum(units) as units,
+        sum(revenue) as revenue,
+        min(order_date) as first_order_date,
+        max(order_date) as last_order_date
+    from orders
+    group by customer_key
+
+),
+
+scored as (
+
+    select
+        per_customer.*,
+        as_of.as_of_date,
+        cast({{ dbt.datediff('per_customer.last_order_date', 'as_of.as_of_date', 'day') }} as integer)
+            as recency_days,
+        cast(least(5, 1 + floor(5 * percent_rank() over (order by per_customer.last_order_date)))
+            as integer) as recency_score,
+        cast(least(5, 1 + floor(5 * percent_rank() over (order by per_customer.order_count)))
+            as integer) as frequency_score,
+        cast(least(5, 1 + floor(5 * percent_rank() over (order by per_customer.revenue)))
+            as integer) as monetary_score
+    from per_customer
+    cross join as_of
+    where per_customer.customer_key in (select customers.customer_key from customers)
+
+),
+
+final as (
+
+    select
+        -- ids
+        customers.customer_key,
+        -- strings
+        scored.recency_score || '' || scored.frequency_score || '' || scored.monetary_score as rfm_score,
+        {{ rfm_segment('scored.recency_score', 'scored.frequency_score', 'scored.monetary_score') }} as segment,
+        -- numbers
+        coalesce(scored.order_count, 0) as order_count,
+        cast(coalesce(scored.units, 0) as bigint) as units,
+        cast(coalesce(scored.revenue, 0) as decimal(18, 2)) as revenue,
+        cast(scored.revenue / scored.order_count as decimal(18, 2)) as average_order_value,
+        scored.recency_days,
+        scored.recency_score,
+        scored.frequency_score,
+        scored.monetary_score,
+        -- dates
+        scored.first_order_date,
+        scored.last_order_date,
+        scored.as_of_date
+    from customers
+    left join scored
+        on customers.customer_key = scored.customer_key
+
+)
+
+select * from final

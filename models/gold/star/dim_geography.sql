@@ -1,0 +1,83 @@
+{#- One row per zip code seen in the POS city lookup or on a customer, with its city and
+    state; plus the unknown member for customers without a usable zip. The POS lookup
+    (latest drop) wins; a zip only customers carry takes its most frequent city/state. -#}
+with zip_codes as (
+
+    select * from {{ ref('slv_zip_codes') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('slv_customers') }}
+
+),
+
+states as (
+
+    select * from {{ ref('us_states') }}
+
+),
+
+customer_zips as (
+
+    select
+        zip_code,
+        city_name,
+        state_code
+    from customers
+    where zip_code is not null
+    group by zip_code, city_name, state_code
+    qualify row_number() over (partition by zip_code order by count(*) desc, city_name, state_code) = 1
+
+),
+
+zips as (
+
+    select
+        zip_code,
+        city_name,
+        state_code,
+        'pos_city_lookup' as geography_source
+    from zip_codes
+    union all
+    select
+        customer_zips.zip_code,
+        customer_zips.city_name,
+        customer_zips.state_code,
+        'customer_address' as geography_source
+    from customer_zips
+    where not exists (select 1 from zip_codes where zip_codes.zip_code = customer_zips.zip_code)
+
+),
+
+unknown_member as (
+
+    select
+        '{{ var("unknown_member_key") }}' as zip_code,
+        cast(null as varchar) as city_name,
+        cast(null as varchar) as state_code,
+        'unknown_member' as geography_source
+
+),
+
+final as (
+
+    select
+        -- ids
+        zips.zip_code as geography_key,
+        zips.zip_code,
+        -- strings
+        zips.city_name,
+        zips.state_code,
+        states.state_name,
+        zips.geography_source,
+        -- booleans
+        coalesce(states.is_state, false) as is_state
+    from (select * from zips union all select * from unknown_member) as zips
+    left join states
+        on zips.state_code = states.state_code
+
+)
+
+select * from final

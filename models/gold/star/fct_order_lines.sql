@@ -1,0 +1,54 @@
+{#- Grain: one order line of either channel. Returns are lines with a negative quantity
+    and a negative line amount, so sums are net. `revenue` everywhere in gold is the sum of
+    `line_amount`. Partitioned by order year/month when published as Parquet. -#}
+with lines as (
+
+    select * from {{ ref('slv_order_lines') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('slv_orders') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('dim_customer') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        lines.order_line_key,
+        lines.order_key,
+        orders.customer_key,
+        lines.product_key,
+        customers.geography_key,
+        lines.source_line_id,
+        lines.source_order_id,
+        lines.source_product_id,
+        -- strings
+        lines.source_system,
+        lines.channel,
+        lines.unit_price_source,
+        -- numbers
+        lines.quantity,
+        lines.unit_price,
+        lines.line_amount,
+        -- booleans
+        lines.is_return,
+        -- dates
+        lines.order_date
+    from lines
+    left join orders
+        on lines.order_key = orders.order_key
+    left join customers
+        on orders.customer_key = customers.customer_key
+
+)
+
+select * from final
