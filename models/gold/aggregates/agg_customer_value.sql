@@ -35,22 +35,30 @@ per_customer as (
 
 ),
 
-scored as (
+ranked as (
 
     select
         per_customer.*,
         as_of.as_of_date,
-        cast({{ dbt.datediff('per_customer.last_order_date', 'as_of.as_of_date', 'day') }} as integer)
-            as recency_days,
-        cast(least(5, 1 + floor(5 * percent_rank() over (order by per_customer.last_order_date)))
-            as integer) as recency_score,
-        cast(least(5, 1 + floor(5 * percent_rank() over (order by per_customer.order_count)))
-            as integer) as frequency_score,
-        cast(least(5, 1 + floor(5 * percent_rank() over (order by per_customer.revenue)))
-            as integer) as monetary_score
+        -- dbt.datediff compiles to one long line
+        {{ dbt.datediff('per_customer.last_order_date', 'as_of.as_of_date', 'day') }} as recency_days, -- noqa: LT05
+        percent_rank() over (order by per_customer.last_order_date) as recency_rank,
+        percent_rank() over (order by per_customer.order_count) as frequency_rank,
+        percent_rank() over (order by per_customer.revenue) as monetary_rank
     from per_customer
     cross join as_of
     where per_customer.customer_key in (select customers.customer_key from customers)
+
+),
+
+scored as (
+
+    select
+        *,
+        cast(least(5, 1 + floor(5 * recency_rank)) as integer) as recency_score,
+        cast(least(5, 1 + floor(5 * frequency_rank)) as integer) as frequency_score,
+        cast(least(5, 1 + floor(5 * monetary_rank)) as integer) as monetary_score
+    from ranked
 
 ),
 
@@ -67,7 +75,7 @@ final as (
         cast(coalesce(scored.units, 0) as bigint) as units,
         cast(coalesce(scored.revenue, 0) as decimal(18, 2)) as revenue,
         cast(scored.revenue / scored.order_count as decimal(18, 2)) as average_order_value,
-        scored.recency_days,
+        cast(scored.recency_days as integer) as recency_days,
         scored.recency_score,
         scored.frequency_score,
         scored.monetary_score,

@@ -9,7 +9,7 @@ with customers as (
 
 ),
 
-value as (
+customer_value as (
 
     select * from {{ ref('agg_customer_value') }}
 
@@ -84,7 +84,7 @@ top_categories as (
                 units := cast(units as bigint),
                 order_count := order_count
             )
-            order by revenue desc, order_count desc, category_name
+            order by revenue desc, order_count desc, category_name asc
         )[1:{{ var('top_categories_limit') }}] as top_categories
     from category_sales
     group by customer_key
@@ -131,7 +131,7 @@ recent_activity as (
                 product_key := product_key,
                 amount := amount
             )
-            order by occurred_at desc, activity_type, activity_id
+            order by occurred_at desc, activity_type asc, activity_id asc
         )[1:{{ var('recent_activity_limit') }}] as recent_activity_log
     from activities
     group by customer_key
@@ -177,17 +177,17 @@ final as (
             registration_date := customers.registration_date
         ) as channels,
         struct_pack(
-            order_count := value.order_count,
+            order_count := customer_value.order_count,
             online_order_count := coalesce(channel_orders.online_order_count, 0),
             store_order_count := coalesce(channel_orders.store_order_count, 0),
-            units := value.units,
-            revenue := value.revenue,
-            average_order_value := value.average_order_value,
-            first_order_date := value.first_order_date,
-            last_order_date := value.last_order_date,
-            recency_days := value.recency_days,
-            rfm_score := value.rfm_score,
-            segment := value.segment
+            units := customer_value.units,
+            revenue := customer_value.revenue,
+            average_order_value := customer_value.average_order_value,
+            first_order_date := customer_value.first_order_date,
+            last_order_date := customer_value.last_order_date,
+            recency_days := customer_value.recency_days,
+            rfm_score := customer_value.rfm_score,
+            segment := customer_value.segment
         ) as lifetime,
         struct_pack(
             top_categories := coalesce(
@@ -210,8 +210,8 @@ final as (
             last_review_date := review_summary.last_review_date
         ) as reviews
     from customers
-    left join value
-        on customers.customer_key = value.customer_key
+    left join customer_value
+        on customers.customer_key = customer_value.customer_key
     left join channel_orders
         on customers.customer_key = channel_orders.customer_key
     left join top_categories

@@ -40,7 +40,7 @@ buyer_lists as (
                 revenue := cast(revenue as decimal(18, 2)),
                 last_purchase_date := last_purchase_date
             )
-            order by revenue desc, customer_key
+            order by revenue desc, customer_key asc
         ) as customers
     from buyers
     group by product_key

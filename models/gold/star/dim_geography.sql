@@ -28,7 +28,7 @@ customer_zips as (
     from customers
     where zip_code is not null
     group by zip_code, city_name, state_code
-    qualify row_number() over (partition by zip_code order by count(*) desc, city_name, state_code) = 1
+    qualify row_number() over (partition by zip_code order by count(*) desc, city_name asc, state_code asc) = 1
 
 ),
 
@@ -47,7 +47,7 @@ zips as (
         customer_zips.state_code,
         'customer_address' as geography_source
     from customer_zips
-    where not exists (select 1 from zip_codes where zip_codes.zip_code = customer_zips.zip_code)
+    where customer_zips.zip_code not in (select zip_codes.zip_code from zip_codes)
 
 ),
 
@@ -58,6 +58,14 @@ unknown_member as (
         cast(null as varchar) as city_name,
         cast(null as varchar) as state_code,
         'unknown_member' as geography_source
+
+),
+
+zips_and_unknown as (
+
+    select * from zips
+    union all
+    select * from unknown_member
 
 ),
 
@@ -74,7 +82,7 @@ final as (
         zips.geography_source,
         -- booleans
         coalesce(states.is_state, false) as is_state
-    from (select * from zips union all select * from unknown_member) as zips
+    from zips_and_unknown as zips
     left join states
         on zips.state_code = states.state_code
 
