@@ -11,12 +11,16 @@ DBT         := $(BIN)/dbt
 DEMO_SCALE  ?= 0.1
 DEMO_SEED   ?= 42
 DEMO_LANDING ?= data/landing
+# Go builds the MongoDB-compatible test server; CI may not have /usr/local/go/bin on PATH
+GO          ?= $(shell command -v go || echo /usr/local/go/bin/go)
+FERRETDB_DIR := services/ferretdb
+FERRETDB_BIN := .cache/ferretdb/aethermart-ferretdb
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help venv demo test test-deps lint docs clean lock sample services services-stop
+.PHONY: help venv demo test test-deps lint docs clean lock sample services services-stop ferretdb
 
 help: ## Show this help
 	@echo "AetherMart lakehouse - make targets:"
@@ -45,21 +49,36 @@ demo: $(STAMP) ## Generate demo sources, dbt build, docs; print where outputs ar
 	@echo "  lineage docs                      target/static_index.html (open in a browser)"
 	@echo "  dbt artifacts                     target/manifest.json, target/run_results.json"
 
-test: $(STAMP) test-deps lint ## Lint, then run the whole test suite (starts what it needs)
+test: $(STAMP) test-deps ferretdb lint ## Lint, then run the whole test suite (starts what it needs)
 	$(BIN)/pytest
 
-test-deps: ## Install the servers the tests start privately (Debian mariadb-server; needs root)
-	@if command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; then exit 0; fi; \
+test-deps: ## Install what the tests start privately (Debian mariadb-server, chromium; needs root)
+	@missing=""; \
+	if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then missing="$$missing mariadb-server"; fi; \
+	if ! command -v chromium >/dev/null 2>&1; then missing="$$missing chromium"; fi; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" != 0 ]; then \
-	  echo "test-deps: mariadb-server is missing; install it with: sudo apt-get install mariadb-server"; exit 1; fi; \
-	echo "==> installing mariadb-server (Debian package; the tests run a private instance)"; \
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mariadb-server > /dev/null
+	  echo "test-deps: missing Debian packages:$$missing; install them with: sudo apt-get install$$missing"; exit 1; fi; \
+	echo "==> installing$$missing (Debian packages; the tests run private instances)"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends$$missing > /dev/null
 
-services: $(STAMP) test-deps ## Start a private MariaDB in the background; prints `export MARIADB_URL=...`
+services: $(STAMP) test-deps ferretdb ## Start private MariaDB and FerretDB in the background; prints `export MARIADB_URL=... MONGODB_URI=...`
 	@$(BIN)/python -m aethermart.services start
 
 services-stop: $(STAMP) ## Stop what `make services` started
 	@$(BIN)/python -m aethermart.services stop
+
+ferretdb: $(FERRETDB_BIN) ## Build the MongoDB-compatible test server (FerretDB on SQLite) into .cache/ferretdb/
+
+# Built once from the pinned module (go.mod/go.sum) through the Go module proxy; ~1.5 min cold.
+$(FERRETDB_BIN): $(FERRETDB_DIR)/go.mod $(FERRETDB_DIR)/go.sum $(FERRETDB_DIR)/main.go
+	@if ! command -v "$(GO)" >/dev/null 2>&1; then \
+	  echo "ferretdb: the Go toolchain (>= 1.24) is missing: install Go or run 'make GO=/path/to/go ...'"; exit 1; fi
+	@echo "==> building $@ (FerretDB, $$(grep -m1 'FerretDB/FerretDB v' $(FERRETDB_DIR)/go.mod | awk '{print $$NF}'))"
+	@mkdir -p $(@D)
+	cd $(FERRETDB_DIR) && GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
+	  "$(GO)" build -trimpath -buildvcs=false -ldflags='-s -w' -o $(abspath $@).tmp .
+	@mv $@.tmp $@
 
 lint: $(STAMP) ## sqlfluff (dbt templater, duckdb dialect) and ruff
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["AetherMartError", "ConfigError", "SourceError"]
+__all__ = ["AetherMartError", "ConfigError", "ServiceError", "SourceError"]
 
 
 class AetherMartError(Exception):
@@ -19,3 +19,7 @@ class ConfigError(AetherMartError):
 
 class SourceError(AetherMartError):
     """A source system (server, file) is unreachable or not as expected."""
+
+
+class ServiceError(AetherMartError):
+    """A local server that the tests or `make services` run is missing or did not start."""

@@ -1,8 +1,8 @@
 """`make services` / `make services-stop`: local test servers for manual use.
 
 Starts a private MariaDB (own datadir, socket and port under data/services/, never a
-system service) in the background and prints the shell line to use it. The
-MongoDB-compatible server joins with the exporter issue.
+system service) and, when `make ferretdb` has built it, a private FerretDB (MongoDB wire
+protocol on SQLite) in the background, and prints the shell lines to use them.
 
     python -m aethermart.services start|stop|status
 """
@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from aethermart.errors import AetherMartError
+from aethermart.errors import AetherMartError, ServiceError
+from aethermart.local_ferretdb import LocalFerretDB, find_ferretdb_binary
 from aethermart.local_mariadb import LocalMariaDB
 
 __all__ = ["main"]
@@ -52,6 +53,25 @@ def start() -> None:
     print(f"export MARIADB_URL='{mariadb['url']}'")
     print("# then: aethermart generate --mariadb-url \"$MARIADB_URL\" && aethermart extract",
           file=sys.stderr)
+    _start_ferretdb(state)
+
+
+def _start_ferretdb(state: dict) -> None:
+    ferretdb = state.get("ferretdb")
+    if not (ferretdb and _alive(ferretdb["pid"])):
+        try:
+            find_ferretdb_binary()
+        except ServiceError as exc:
+            print(f"services: FerretDB not started: {exc}", file=sys.stderr)
+            return
+        server = LocalFerretDB(BASE.resolve() / "ferretdb").start()
+        ferretdb = {"pid": server.pid, "url": server.uri, "datadir": str(server.base / "data")}
+        state["ferretdb"] = ferretdb
+        STATE.write_text(json.dumps(state, indent=2) + "\n")
+        print(f"services: FerretDB started (pid {server.pid}, data in {server.base})", file=sys.stderr)
+    else:
+        print(f"services: FerretDB already running (pid {ferretdb['pid']})", file=sys.stderr)
+    print(f"export MONGODB_URI='{ferretdb['url']}'")
 
 
 def stop() -> None:

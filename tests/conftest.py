@@ -121,3 +121,21 @@ def mariadb_server(tmp_path_factory):
         pytest.fail(f"cannot start the test MariaDB: {exc}")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def ferretdb_server(tmp_path_factory):
+    """A private FerretDB (MongoDB wire protocol on SQLite, free port), stopped after the session.
+
+    Use ``ferretdb_server.uri`` (mongodb://127.0.0.1:PORT/) with pymongo; give each test its
+    own database. Fails, never skips, when the binary is missing: `make test` builds it.
+    """
+    from aethermart.errors import ServiceError
+    from aethermart.local_ferretdb import LocalFerretDB
+
+    try:
+        server = LocalFerretDB(tmp_path_factory.mktemp("ferretdb")).start()
+    except ServiceError as exc:
+        pytest.fail(f"cannot start the test FerretDB: {exc}")
+    yield server
+    server.stop()
