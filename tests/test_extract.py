@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pymysql
 import pytest
+import yaml
 
 from aethermart.landing import MARIADB_TABLES
 from aethermart.mariadb_url import MariaDBURL
@@ -46,6 +49,29 @@ def _sql(url: str, *statements: str) -> None:
         for statement in statements:
             cur.execute(statement)
     con.close()
+
+
+def _query(url: str, statement: str) -> list[tuple]:
+    u = MariaDBURL.parse(url)
+    con = pymysql.connect(host=u.host, port=u.port, user=u.user, password=u.password,
+                          database=u.database)
+    with con.cursor() as cur:
+        cur.execute(statement)
+        rows = list(cur.fetchall())
+    con.close()
+    return rows
+
+
+def _incremental_sources(path: Path, table: str, watermark: str, overlap: int) -> Path:
+    """A copy of the sources YAML at `path` in which `table` is extracted incrementally."""
+    from extractors.config import SOURCES_YAML
+
+    doc = yaml.safe_load(SOURCES_YAML.read_text())
+    for spec in doc["sources"][0]["tables"]:
+        if spec["name"] == table:
+            spec["meta"]["extract"] = {"mode": "incremental", "watermark": watermark, "overlap": overlap}
+    path.write_text(yaml.safe_dump(doc))
+    return path
 
 
 def _extract(url: str, landing: Path, *args: str) -> subprocess.CompletedProcess:
@@ -285,17 +311,8 @@ def test_password_with_a_slash_is_never_echoed(tmp_path):
 
 
 def test_incremental_mode_reads_only_new_rows_and_misses_none(mariadb_server, tmp_path):
-    import yaml
-
-    from extractors.config import SOURCES_YAML
-
     url = _loaded_database(mariadb_server, "extract_incremental", tmp_path / "gen", "0.01", "9")
-    doc = yaml.safe_load(SOURCES_YAML.read_text())
-    for table in doc["sources"][0]["tables"]:
-        if table["name"] == "Order_Items":
-            table["meta"]["extract"] = {"mode": "incremental", "watermark": "order_item_id", "overlap": 5}
-    sources = tmp_path / "sources.yml"
-    sources.write_text(yaml.safe_dump(doc))
+    sources = _incremental_sources(tmp_path / "sources.yml", "Order_Items", "order_item_id", 5)
     landing = tmp_path / "landing"
 
     def run(*extra: str) -> dict:
@@ -345,3 +362,229 @@ def test_incremental_lower_bound_subtracts_the_overlap(last, overlap, bound):
 
     spec = TableSpec("T", ("id",), mode="incremental", watermark="id", overlap=overlap)
     assert _lower_bound(spec, last) == bound
+
+
+# Lineage that says where and when a row was landed legitimately differs between the
+# generator's files and a real extraction of the same tables: the landing folder (in file
+# paths) and the extraction id, which is the extraction's start time (in `_extraction_id`,
+# in the paths of MariaDB files, and in the load dates of MariaDB rows, derived from it).
+# These are normalized rather than excluded, so the rest of those columns is still compared:
+# the path inside the landing zone, POS and event load dates, that a row came from the
+# extraction. Load dates are normalized only on rows whose (_)source_system is mariadb: a
+# POS drop can share the generator's extraction date.
+_PATH_COLUMNS = ("_extraction_id", "_source_file", "source_file")
+_LOAD_DATE_COLUMNS = ("_load_date", "load_date", "first_seen_load_date", "last_seen_load_date")
+
+
+def _silver_columns(project: DbtProject) -> dict[str, list[str]]:
+    """Columns of every relation in schema silver, in order."""
+    columns: dict[str, list[str]] = {}
+    for table, column in project.query(
+            "select table_name, column_name from information_schema.columns"
+            " where table_schema = 'silver' order by table_name, ordinal_position"):
+        columns.setdefault(table, []).append(column)
+    return columns
+
+
+def _normalized_select(project: DbtProject, catalog: str, table: str, columns: list[str]) -> str:
+    """`select` of a silver table with the landing folder and extraction id made neutral."""
+    (extraction_id,) = {row[0] for row in project.query(
+        "select extraction_id from bronze.brz_mariadb__extractions")}
+    extraction_date = datetime.strptime(extraction_id, "%Y%m%dT%H%M%SZ").date()
+    source = next((c for c in ("_source_system", "source_system") if c in columns), None)
+    items = []
+    for column in columns:
+        quoted = f'"{column}"'
+        if column in _PATH_COLUMNS:
+            quoted = (f"replace(replace({quoted}, '{project.landing}/', '<landing>/'),"
+                      f" '{extraction_id}', '<extraction>')")
+        elif column in _LOAD_DATE_COLUMNS and source:
+            quoted = (f"if({source} = 'mariadb' and {quoted} = date '{extraction_date}',"
+                      f" date '0001-01-01', {quoted})")
+        items.append(f'{quoted} as "{column}"')
+    return f"select {', '.join(items)} from {catalog}.silver.{table}"
+
+
+def _build_silver(landing: Path, workdir: Path) -> DbtProject:
+    """`dbt build` of everything up to silver and the snapshots (gold is not under test here)."""
+    project = DbtProject(landing, workdir)
+    project.dbt("build", "--exclude", "tag:gold")
+    return project
+
+
+def test_silver_over_an_extraction_equals_silver_over_generated_files(mariadb_server, tmp_path):
+    generated = tmp_path / "generated"
+    url = _loaded_database(mariadb_server, "extract_silver", generated, "0.01", "7")
+    extracted = tmp_path / "extracted"
+    for part in ("pos", "events"):
+        shutil.copytree(generated / part, extracted / part)
+    assert _extract(url, extracted, "--quiet").returncode == 0
+    projects = {"generated": _build_silver(generated, tmp_path / "dbt_generated"),
+                "extracted": _build_silver(extracted, tmp_path / "dbt_extracted")}
+
+    tables = _silver_columns(projects["generated"])
+    assert len(tables) > 20 and _silver_columns(projects["extracted"]) == tables
+    with duckdb.connect() as con:
+        for name, project in projects.items():
+            con.execute(f"attach '{project.duckdb_path}' as {name} (read_only)")
+        for table, columns in tables.items():
+            left, right = (_normalized_select(project, name, table, columns)
+                           for name, project in projects.items())
+            counts = [con.execute(f"select count(*) from ({query})").fetchone()[0] for query in (left, right)]
+            assert counts[0] == counts[1], f"silver.{table}: {counts[0]} vs {counts[1]} rows"
+            for one, other, label in ((left, right, "only over the generated files"),
+                                      (right, left, "only over the extraction")):
+                extra = con.execute(f"{one} except all {other} limit 3").fetchall()
+                assert not extra, f"silver.{table}: rows {label}: {extra}"
+
+
+# Each MariaDB table's key, spelled the way its checked silver model spells `natural_key`.
+_NATURAL_KEYS = {table: spec.primary_key[0] for table, spec in MARIADB_TABLES.items() if spec.primary_key}
+_NATURAL_KEYS["Product_Attributes"] = "concat(product_id, '|', attribute_name)"  # no primary key
+
+
+def _silver_keys(project: DbtProject, table: str) -> list[str]:
+    """Keys of a MariaDB table's rows that silver holds as current (clean or quarantined)."""
+    return sorted(key for (key,) in project.query(
+        f"select natural_key from silver.slv_mariadb_{table.lower()}__checked"
+        " where outcome in ('silver', 'quarantined')"))
+
+
+def _versions(project: DbtProject, snapshot: str, where: str, columns: str) -> list[tuple]:
+    """The snapshot rows matching `where`, oldest first: (*columns, is_closed, is_deleted)."""
+    return project.query(
+        f"select {columns}, dbt_valid_to is not null, coalesce(dbt_is_deleted = 'True', false)"
+        f" from snapshots.{snapshot} where {where} order by dbt_valid_from")
+
+
+def _backdate_extractions(landing: Path, days: int) -> None:
+    """Move every published extraction `days` back in time (folder name and manifest), as if
+    it had run on an earlier day: the next extraction then lands on another load date."""
+    for folder in (landing / "mariadb").glob("*/extraction_id=*"):
+        old = folder.name.split("=", 1)[1]
+        new = (datetime.strptime(old, "%Y%m%dT%H%M%SZ") - timedelta(days=days)).strftime("%Y%m%dT%H%M%SZ")
+        manifest = json.loads((folder / "_manifest.json").read_text())
+        (folder / "_manifest.json").write_text(json.dumps({**manifest, "extraction_id": new}))
+        folder.rename(folder.with_name(f"extraction_id={new}"))
+
+
+def test_changes_in_mariadb_reach_silver_and_the_snapshots(mariadb_server, tmp_path):
+    generated = tmp_path / "generated"
+    url = _loaded_database(mariadb_server, "extract_changes", generated, "0.01", "11")
+    landing = tmp_path / "landing"
+    for part in ("pos", "events"):
+        shutil.copytree(generated / part, landing / part)
+    # Order_Items is extracted incrementally (new ids only, re-reading the last 5); the rest as snapshots.
+    sources = _incremental_sources(tmp_path / "sources.yml", "Order_Items", "order_item_id", 5)
+    next_ids = [f"(select max({key}) + 1 from {table})" for table, key in (
+        ("Customers", "customer_id"), ("Products", "product_id"), ("Orders", "order_id"),
+        ("Order_Items", "order_item_id"), ("Reviews", "review_id"))]
+    ((customer, product, order, item, review),) = _query(url, f"select {', '.join(next_ids)}")
+    # Before the first extraction: a product nobody bought or reviewed yet (deleted later), and
+    # as the newest line one for an unknown product (quarantined, then re-read by the overlap).
+    _sql(url, f"insert into Products select {product}, 'Unsold Desk Lamp', 42.00, category_id, supplier_id"
+              " from Products where product_id = 1",
+         f"insert into Order_Items values ({item}, 1, 999999, 1, 9.99)")
+
+    def extract() -> None:
+        proc = _extract(url, landing, "--sources-yaml", str(sources), "--quiet")
+        assert proc.returncode == 0, proc.stderr
+
+    extract()
+    _backdate_extractions(landing, days=1)  # a daily schedule: yesterday's, then today's extraction
+    project = _build_silver(landing, tmp_path / "dbt")
+    (moved,) = project.query(  # an online-only customer: a new email splits no identity
+        "select min(online_customer_id) from silver.slv_customers"
+        " where has_online_account and not has_store_account and email is not null")[0]
+    ((old_email, old_city),) = project.query(
+        f"select email, city_name from silver.slv_customers where online_customer_id = '{moved}'")
+    ((repriced, rerated, dropped),) = _query(
+        url, "select min(product_id), (select min(review_id) from Reviews where rating between 1 and 4),"
+             " (select max(review_id) from Reviews) from Products")
+    _sql(url,
+         # inserts: a customer who orders two products and reviews one of them
+         f"insert into Customers values ({customer}, 'Nora', 'Newcomer', 'nora.newcomer@example.net',"
+         " '2025-11-30', 'Portland', 'OR', '97201')",
+         f"insert into Orders select {order}, {customer}, '2025-11-30', 2 * a.price + b.price"
+         " from Products a, Products b where a.product_id = 3 and b.product_id = 4",
+         f"insert into Order_Items select {item + 1}, {order}, 3, 2, price"
+         " from Products where product_id = 3",
+         f"insert into Order_Items select {item + 2}, {order}, 4, 1, price"
+         " from Products where product_id = 4",
+         f"insert into Reviews values ({review}, 3, {customer}, 4, 'Bright and sturdy.', '2025-11-30')",
+         # updates
+         f"update Products set price = price + 10.00 where product_id = {repriced}",
+         f"update Customers set email = 'moved.customer@example.net', city = 'Springfield'"
+         f" where customer_id = {moved}",
+         f"update Reviews set rating = rating + 1 where review_id = {rerated}",
+         # deletes
+         f"delete from Reviews where review_id = {dropped}",
+         f"delete from Products where product_id = {product}")
+    extract()
+    project.dbt("build", "--exclude", "tag:gold")
+
+    manifests = [json.loads(p.read_text()) for p in
+                 sorted((landing / "mariadb" / "Order_Items").glob("extraction_id=*/_manifest.json"))]
+    assert [m["mode"] for m in manifests] == ["snapshot", "incremental"]
+    ((reread,),) = _query(url, f"select count(*) from Order_Items where order_item_id > {item} - 5")
+    assert manifests[1]["rows"] == reread  # the two new lines and the overlap
+
+    # Every table: silver holds exactly the keys MariaDB holds now, each once (overlap included),
+    # so inserts are in, deletes are out and the counts are MariaDB's.
+    for table, key in _NATURAL_KEYS.items():
+        expected = sorted(str(k) for (k,) in _query(url, f"select {key} from {table}"))
+        assert _silver_keys(project, table) == expected, f"{table}: silver keys differ from MariaDB's"
+    online_lines = project.query("select count(*), count(distinct source_line_id) from silver.slv_order_lines"
+                                 " where channel = 'online'")[0]
+    clean_items = project.scalar("select count(*) from silver.slv_mariadb_order_items__checked"
+                                 " where outcome = 'silver'")
+    assert online_lines == (clean_items, clean_items)
+    assert project.scalar("select count(*) from silver.slv_quarantine__mariadb"
+                          f" where entity = 'Order_Items' and natural_key = '{item}'") == 1
+
+    # Inserted rows.
+    (new_customer_key,) = project.query(
+        f"select customer_key from silver.slv_customers where online_customer_id = '{customer}'"
+        " and email = 'nora.newcomer@example.net' and city_name = 'Portland'")[0]
+    ((total,),) = _query(url, f"select total_amount from Orders where order_id = {order}")
+    assert project.query(
+        "select customer_key, line_count, order_amount from silver.slv_orders"
+        f" where channel = 'online' and source_order_id = '{order}'") == [(new_customer_key, 2, total)]
+    assert project.query(
+        "select customer_key, rating from silver.slv_reviews"
+        f" where source_review_id = '{review}'") == [(new_customer_key, 4)]
+
+    # Updated rows: silver has MariaDB's new values.
+    ((price,),) = _query(url, f"select price from Products where product_id = {repriced}")
+    assert project.query("select current_price from silver.slv_products where source_system = 'mariadb'"
+                         f" and source_product_id = '{repriced}'") == [(price,)]
+    assert project.query("select email, city_name from silver.slv_customers"
+                         f" where online_customer_id = '{moved}'"
+                         ) == [("moved.customer@example.net", "Springfield")]
+    ((rating,),) = _query(url, f"select rating from Reviews where review_id = {rerated}")
+    assert project.query(f"select rating from silver.slv_reviews where source_review_id = '{rerated}'"
+                         ) == [(rating,)]
+
+    # Deleted rows are gone.
+    assert not project.query(f"select 1 from silver.slv_reviews where source_review_id = '{dropped}'")
+    assert not project.query("select 1 from silver.slv_products where source_system = 'mariadb'"
+                             f" and source_product_id = '{product}'")
+
+    # Snapshots: an update closes the old version and opens a new one; a delete closes the
+    # product and records a deletion; a new customer has one open version.
+    online = "source_system = 'mariadb' and source_product_id = "
+    assert _versions(project, "snap_products", f"{online}'{repriced}'", "current_price") == [
+        (price - 10, True, False), (price, False, False)]
+    assert _versions(project, "snap_products", f"{online}'{product}'", "current_price") == [
+        (42, True, False), (42, False, True)]
+    assert _versions(project, "snap_customers", f"online_customer_id = '{moved}'", "email, city_name") == [
+        (old_email, old_city, True, False), ("moved.customer@example.net", "Springfield", False, False)]
+    assert _versions(project, "snap_customers", f"online_customer_id = '{customer}'", "email") == [
+        ("nora.newcomer@example.net", False, False)]
+    # Nothing else changed: a new extraction on another day opens no version.
+    assert set(project.query("select source_system, source_product_id from snapshots.snap_products"
+                             " group by all having count(*) > 1")) == {("mariadb", str(repriced)),
+                                                                       ("mariadb", str(product))}
+    assert project.query("select customer_key from snapshots.snap_customers group by all having count(*) > 1"
+                         ) == project.query("select customer_key from silver.slv_customers"
+                                            f" where online_customer_id = '{moved}'")

@@ -6,16 +6,44 @@
     a key, the first by `version_order` is `silver`, the others are `superseded`. Rows
     outside the current extraction (`_is_candidate` false) are `superseded` whatever they
     hold. Ends with a CTE named `decided`, whose `raw_row` (from the checked row's
-    `_raw_row`) is kept only for quarantined rows. -#}
-{% macro resolve_versions(key_columns, content_columns, version_order, group_by=none) -%}
+    `_raw_row`) is kept only for quarantined rows.
+    With `latest_read_only` (MariaDB), only the latest `group_by` value of a key among the
+    current rows is current: earlier reads of the key (an incremental extraction re-reads
+    its overlap) are `superseded` whether usable or not, so a quarantined row re-read is
+    not quarantined twice and a row broken by an update does not leave its old version in
+    silver. Rows with a NULL key cannot be matched and are left as they are. -#}
+{% macro resolve_versions(key_columns, content_columns, version_order, group_by=none,
+                          latest_read_only=false) -%}
     {%- set partition = key_columns | join(', ') ~ (', ' ~ group_by if group_by else '') -%}
+    {%- if latest_read_only and not group_by -%}
+        {{ exceptions.raise_compiler_error('resolve_versions: latest_read_only needs group_by') }}
+    {%- endif -%}
+{%- if latest_read_only %}
+latest_reads as (
+
+    select
+        * replace (
+            _is_candidate and (
+                {{ group_by }} = max({{ group_by }}) filter (where _is_candidate) over (
+                    partition by {{ key_columns | join(', ') }}
+                )
+                {%- for column in key_columns %}
+                or {{ column }} is null
+                {%- endfor %}
+            ) as _is_candidate
+        )
+    from checked
+
+),
+
+{% endif -%}
 hashed as (
 
     select
         *,
         len(quarantine_reasons) = 0 as _is_usable,
         {{ generate_surrogate_key(content_columns) }} as _content_hash
-    from checked
+    from {{ 'latest_reads' if latest_read_only else 'checked' }}
 
 ),
 

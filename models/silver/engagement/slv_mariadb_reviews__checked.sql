@@ -78,6 +78,7 @@ checked as (
     ],
     version_order='_extraction_id desc',
     group_by='_extraction_id',
+    latest_read_only=true,
 ) }}
 
 select * from decided

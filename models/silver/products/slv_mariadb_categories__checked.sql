@@ -39,6 +39,7 @@ checked as (
     content_columns=['category_id', 'category_name'],
     version_order='_extraction_id desc',
     group_by='_extraction_id',
+    latest_read_only=true,
 ) }}
 
 select * from decided

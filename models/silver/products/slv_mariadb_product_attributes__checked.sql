@@ -55,6 +55,7 @@ checked as (
     content_columns=['product_id', 'attribute_name', 'attribute_value'],
     version_order='_extraction_id desc',
     group_by='_extraction_id',
+    latest_read_only=true,
 ) }}
 
 select * from decided

@@ -71,6 +71,7 @@ checked as (
     content_columns=['product_id', 'product_name', 'current_price', 'category_id', 'supplier_id'],
     version_order='_extraction_id desc',
     group_by='_extraction_id',
+    latest_read_only=true,
 ) }}
 
 select * from decided

@@ -43,6 +43,7 @@ checked as (
     content_columns=['supplier_id', 'supplier_name', 'contact_email'],
     version_order='_extraction_id desc',
     group_by='_extraction_id',
+    latest_read_only=true,
 ) }}
 
 select * from decided

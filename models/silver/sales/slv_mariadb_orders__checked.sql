@@ -60,6 +60,7 @@ checked as (
     content_columns=['order_id', 'customer_id', 'source_total_amount', 'order_date'],
     version_order='_extraction_id desc',
     group_by='_extraction_id',
+    latest_read_only=true,
 ) }}
 
 select * from decided
