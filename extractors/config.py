@@ -4,6 +4,7 @@ dbt reads."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import yaml
 
 from extractors.errors import ExtractError
 
-__all__ = ["SOURCES_YAML", "ExtractConfig", "TableSpec", "load_table_specs"]
+__all__ = ["DEFAULT_BATCH_BYTES", "SOURCES_YAML", "ExtractConfig", "TableSpec", "load_table_specs"]
 
+DEFAULT_BATCH_BYTES = 64 * 2**20
 SOURCES_YAML = Path(__file__).resolve().parent.parent / "models/bronze/mariadb/_mariadb__sources.yml"
 
 
@@ -23,6 +25,9 @@ class TableSpec:
     required: bool = True
     mode: str = "snapshot"  # snapshot | incremental
     batch_rows: int = 50_000
+    # a batch also ends once its text/binary values reach this many bytes, so a table of
+    # large TEXT values stays within memory (and within Arrow's 2 GiB per string array)
+    batch_bytes: int = DEFAULT_BATCH_BYTES
     watermark: str | None = None  # incremental: an ever-increasing column (id or date)
     # incremental: re-read this much below the last watermark (the column's units; days for dates)
     overlap: int = 0
@@ -51,6 +56,8 @@ def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -
             required=not meta.get("optional", False),
             mode=extract.get("mode", "snapshot"),
             batch_rows=int(extract.get("batch_rows", 50_000)),
+            batch_bytes=int(os.environ.get("AETHERMART_EXTRACT_BATCH_BYTES")
+                            or extract.get("batch_bytes", DEFAULT_BATCH_BYTES)),
             watermark=extract.get("watermark"),
             overlap=int(extract.get("overlap", 0)),
         ))
@@ -64,6 +71,8 @@ def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -
             raise ExtractError(f"unknown table(s) {', '.join(unknown)}; declared: {', '.join(sorted(known))}")
         specs = [s for s in specs if s.name in only]
     for spec in specs:
+        if spec.batch_rows < 1 or spec.batch_bytes < 1:
+            raise ExtractError(f"table {spec.name}: batch_rows and batch_bytes must be positive ({path})")
         if spec.mode not in ("snapshot", "incremental"):
             raise ExtractError(f"table {spec.name}: extract mode {spec.mode!r} is not one of "
                                "'snapshot', 'incremental' ({path})")

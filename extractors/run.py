@@ -120,6 +120,30 @@ def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
     return schema, notes
 
 
+def _bounded_chunks(cur, spec: TableSpec, schema: pa.Schema) -> Iterator[list[tuple]]:
+    """Rows in batches of at most ``batch_rows`` rows and about ``batch_bytes`` bytes of
+    text/binary values (a batch ends with the row that reaches the cap)."""
+    variable = [i for i, f in enumerate(schema)
+                if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+                or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    if not variable:  # fixed-width columns only: rows are small, count them
+        while rows := cur.fetchmany(spec.batch_rows):
+            yield rows
+        return
+    step = min(spec.batch_rows, 1024)
+    batch: list[tuple] = []
+    size = 0
+    while chunk := cur.fetchmany(step):
+        for row in chunk:
+            batch.append(row)
+            size += sum(len(row[i]) for i in variable if row[i] is not None)
+            if len(batch) >= spec.batch_rows or size >= spec.batch_bytes:
+                yield batch
+                batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int],
              after: str | None) -> Iterator[pa.RecordBatch]:
     import pymysql.cursors
@@ -132,7 +156,7 @@ def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int],
         else:
             cur.execute(f"select {cols} from {_quote(spec.name)} where {_quote(spec.watermark)} > %s",
                         (after,))
-        while rows := cur.fetchmany(spec.batch_rows):
+        for rows in _bounded_chunks(cur, spec, schema):
             arrays = []
             for f, values in zip(schema, zip(*rows, strict=True), strict=True):
                 array, zeros = to_arrow(list(values), f.type, f"table {spec.name}, column {f.name}")

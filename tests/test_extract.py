@@ -588,3 +588,23 @@ def test_changes_in_mariadb_reach_silver_and_the_snapshots(mariadb_server, tmp_p
     assert project.query("select customer_key from snapshots.snap_customers group by all having count(*) > 1"
                          ) == project.query("select customer_key from silver.slv_customers"
                                             f" where online_customer_id = '{moved}'")
+
+
+def test_large_text_values_end_a_batch_early_and_land_whole(broken_db, tmp_path):
+    """A batch ends at `batch_bytes` of text as well as at `batch_rows`, so a table of large
+    TEXT values streams in bounded memory; every value still lands whole (utf8mb4 too)."""
+    big = "é" * 300_000 + "🦆"
+    _sql(broken_db, "alter table Reviews modify review_text mediumtext",  # TEXT holds 64 KiB
+         f"update Reviews set review_text = concat('{big}', review_id)")
+    landing = tmp_path / "landing"
+    proc = run_cli("extract", "--mariadb-url", broken_db, "--landing", str(landing), "--quiet",
+                   "--tables", "Reviews", env={"AETHERMART_EXTRACT_BATCH_BYTES": str(1_000_000)})
+    assert proc.returncode == 0, proc.stderr
+    (folder,) = (landing / "mariadb" / "Reviews").glob("extraction_id=*")
+    parquet = pq.ParquetFile(folder / "part-00000.parquet")
+    rows = _query(broken_db, "select review_id, review_text from Reviews")
+    assert parquet.metadata.num_rows == len(rows) > 4
+    # ~300k characters per row and a 1 MB cap: a batch (one row group each) holds 4 rows at most
+    assert parquet.metadata.num_row_groups >= len(rows) // 4
+    landed = {r["review_id"]: r["review_text"] for r in parquet.read().to_pylist()}
+    assert landed == {review_id: text for review_id, text in rows}
