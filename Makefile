@@ -41,11 +41,13 @@ demo: $(STAMP) ## Generate demo sources, dbt build, docs; print where outputs ar
 	@mkdir -p data
 	$(BIN)/aethermart generate --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --out $(DEMO_LANDING)
 	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) build
+	$(BIN)/aethermart export --target parquet
 	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) docs generate --static
 	@echo
 	@echo "Outputs:"
 	@echo "  landing zone (generated sources)  $(DEMO_LANDING)/  (answer key: $(DEMO_LANDING)/_answer_key.json)"
 	@echo "  DuckDB warehouse                  $${AETHERMART_DUCKDB:-data/aethermart.duckdb}  (schemas bronze, reference)"
+	@echo "  gold Parquet for BI               $${AETHERMART_GOLD_DIR:-data/gold}/<model>/  (one dataset per gold model; facts by year=/month=)"
 	@echo "  lineage docs                      target/static_index.html (open in a browser)"
 	@echo "  dbt artifacts                     target/manifest.json, target/run_results.json"
 

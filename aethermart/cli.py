@@ -1,4 +1,4 @@
-"""The ``aethermart`` command: one entry point for generate (and later extract, export)."""
+"""The ``aethermart`` command: one entry point for generate, extract and export."""
 
 from __future__ import annotations
 
@@ -50,6 +50,42 @@ removes its debris. The newest --keep snapshots per table are kept, with the
 incremental extractions after them. A table declared `mode: incremental` with a
 `watermark` column (and an `overlap`) reads only rows whose watermark is above the last
 one read minus the overlap; --full takes snapshots instead.
+"""
+
+
+_EXPORT_HELP = """\
+Publish the gold layer of the DuckDB warehouse (after `dbt build` has finished):
+
+  --target parquet   every gold model as a Parquet dataset for BI, under OUT:
+    OUT/<model>/data_0.parquet                          dimensions, aggregates, documents
+    OUT/<model>/year=YYYY/month=MM/data_0.parquet       the facts, by month of order_date
+    OUT/<model>/_manifest.json                          rows, Arrow schema, files with sha256,
+                                                        dbt invocation id, source extractions
+  --target mongodb   the doc_ models as MongoDB collections (meta.export.mongodb), in the
+                     database of --mongodb-uri / $MONGODB_URI (default database aethermart)
+  --target all       both
+
+What is exported is declared next to each model, in `config.meta.export` of its YAML, and
+read from dbt's target/manifest.json. The warehouse is opened read-only. Every dataset is
+written from scratch (zstd, ordered by the model's key, so the same tables give the same
+bytes) into a staging folder; only when all are complete is each OUT/<model> link swapped,
+in one atomic rename, to the new version under OUT/.versions/<model>/. A failed run
+publishes nothing; readers never see a half-written dataset or a stale partition. The
+previous version is kept for rollback; older ones are removed by the next run.
+
+Read it with DuckDB: read_parquet('OUT/fct_orders/**/*.parquet', hive_partitioning=true)
+or pyarrow: pyarrow.dataset.dataset('OUT/fct_orders', partitioning='hive'). DuckDB infers
+month (folder text `03`) as VARCHAR, pyarrow as int32; filter on order_date, or pass
+hive_types={'year': INTEGER, 'month': INTEGER}.
+
+MongoDB, --mode full: documents are written to <collection>__staging_<run>, indexed,
+validated (count, a sample read back byte for byte, indexes) and swapped in; the old
+version stays as <collection>__previous for --rollback. On MongoDB the swap is one atomic
+renameCollection (dropTarget); on FerretDB, which lacks dropTarget, two renames leave the
+collection missing for a few milliseconds (the output says how long); readers never see a
+partial collection. --mode incremental writes only documents whose content hash changed
+and deletes vanished ids. A lock document per collection (_aethermart_locks) keeps two
+exporters apart; a killed run's staging collections are dropped by the next run.
 """
 
 
@@ -135,7 +171,107 @@ def _build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     ext.add_argument("--quiet", action="store_true", help="print nothing but errors")
     ext.set_defaults(func=_cmd_extract)
+
+    exp = sub.add_parser("export", help="publish gold as Parquet for BI (and MongoDB documents)",
+                         description=_EXPORT_HELP,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    exp.add_argument("--target", required=True, choices=("parquet", "mongodb", "all"),
+                     help="where to publish")
+    exp.add_argument("--select", nargs="+", action="extend", metavar="MODEL", default=[],
+                     help="only these models (dbt model names, e.g. fct_orders dim_date); "
+                          "default every model that declares an export for the target")
+    exp.add_argument("--mode", choices=("full", "incremental"), default="full",
+                     help="full (default) publishes a new version of every dataset; incremental "
+                          "keeps the published version of a dataset whose new files are "
+                          "byte-identical (Parquet is always rewritten from scratch)")
+    exp.add_argument("--dry-run", action="store_true",
+                     help="check the manifest and the warehouse tables, print what would be "
+                          "published (rows, partitions); write nothing")
+    exp.add_argument("--duckdb", type=Path, default=None,
+                     help="DuckDB warehouse to read (default $AETHERMART_DUCKDB or "
+                          "data/aethermart.duckdb); opened read-only")
+    exp.add_argument("--manifest", type=Path, default=Path("target/manifest.json"),
+                     help="dbt manifest that declares the exports (default target/manifest.json)")
+    exp.add_argument("--out", type=Path, default=None,
+                     help="Parquet root (default $AETHERMART_GOLD_DIR or data/gold)")
+    exp.add_argument("--keep", type=_whole_number(1), default=2,
+                     help="Parquet versions kept per dataset, the published one included "
+                          "(default 2: the current one and one to roll back to)")
+    exp.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI"),
+                     help="MongoDB server and database, mongodb://user:password@host:port/database "
+                          "(default $MONGODB_URI; database default aethermart; never printed)")
+    exp.add_argument("--mongodb-decimals", choices=("decimal128", "double", "string"), default=None,
+                     help="DECIMAL columns as BSON decimal128, double or exact string, for every model "
+                          "(default: each model's meta decimals, else decimal128, or string on a "
+                          "server without Decimal128 such as FerretDB)")
+    exp.add_argument("--rollback", action="store_true",
+                     help="MongoDB: make each collection's __previous version current again "
+                          "(and the current one __previous); needs --target mongodb")
+    exp.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
+    exp.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    exp.set_defaults(func=_cmd_export)
     return parser
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    import json
+
+    from exporters import ExportConfig, export
+    from exporters.config import default_duckdb, default_gold_dir
+
+    cfg = ExportConfig(target=args.target, manifest=args.manifest,
+                       duckdb=args.duckdb or default_duckdb(), out=args.out or default_gold_dir(),
+                       select=tuple(args.select), mode=args.mode, dry_run=args.dry_run,
+                       keep=args.keep, mongodb_uri=args.mongodb_uri,
+                       mongodb_decimals=args.mongodb_decimals, rollback=args.rollback)
+    if args.rollback and args.target != "mongodb":
+        raise ConfigError("--rollback needs --target mongodb")
+    if "mongodb" in cfg.targets:  # before anything is written to another target
+        from exporters.mongo_config import MongoURI
+
+        if not args.mongodb_uri:
+            raise ConfigError("no MongoDB server: set MONGODB_URI or pass --mongodb-uri "
+                              "mongodb://user:password@host:port/database")
+        MongoURI.parse(args.mongodb_uri)
+    result = export(cfg, quiet=args.quiet or args.json)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2))
+    elif not args.quiet:
+        print(_export_table(result, cfg), file=sys.stderr)
+    return 0
+
+
+def _destinations(cfg) -> str:
+    places = [str(cfg.out)] if "parquet" in cfg.targets else []
+    if "mongodb" in cfg.targets:
+        from exporters.mongo_config import MongoURI
+
+        places.append(MongoURI.parse(cfg.mongodb_uri).redacted())
+    return ", ".join(places)
+
+
+def _export_table(result, cfg) -> str:
+    """The summary of an export run: one line per dataset and a total."""
+    lines = [f"{'dataset':<32} {'target':<8} {'status':<10} {'rows':>12} {'files':>6} {'MB':>9} "
+             f"{'seconds':>8}"]
+    for d in result.datasets:
+        lines.append(f"{d.model:<32} {d.target:<8} {d.status:<10} {d.rows:>12,} {d.files:>6} "
+                     f"{d.bytes / 1e6:>9.2f} {d.seconds:>8.2f}")
+        if d.target == "mongodb" and d.status != "rolled back":
+            lines.append(f"  -> {d.location} ({d.mode}): written {d.written:,}, inserted {d.inserted:,}, "
+                         f"updated {d.updated:,}, deleted {d.deleted:,}, unchanged {d.unchanged:,}")
+    if result.dry_run:
+        lines.append(f"export: dry run, would publish {len(result.datasets)} datasets, {result.rows:,} rows "
+                     f"-> {_destinations(cfg)}; nothing written")
+        return "\n".join(lines)
+    counts = {}
+    for d in result.datasets:
+        counts[d.status] = counts.get(d.status, 0) + 1
+    size = sum(d.bytes for d in result.datasets) / 1e6
+    lines.append(f"export: {', '.join(f'{n} {status}' for status, n in counts.items())} "
+                 f"({result.rows:,} rows, {size:.1f} MB) in {result.seconds:.1f}s -> {_destinations(cfg)}"
+                 + (f" (version {result.run_id})" if "published" in counts else ""))
+    return "\n".join(lines)
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:

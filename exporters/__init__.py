@@ -1,0 +1,21 @@
+"""Export the gold layer: Parquet datasets for BI (and MongoDB documents), as declared in
+each model's `config.meta.export` and read from dbt's target/manifest.json."""
+
+from exporters.config import ExportConfig
+from exporters.errors import ExportError, ManifestError, NotBuiltError, PublishError, WarehouseError
+from exporters.manifest import (
+    ColumnSpec,
+    ExportManifest,
+    ExportSpec,
+    IndexSpec,
+    MongoSpec,
+    ParquetSpec,
+    read_manifest,
+)
+from exporters.parquet import current_version, publish_parquet
+from exporters.result import DatasetResult, ExportResult
+from exporters.run import export
+
+__all__ = ["ColumnSpec", "DatasetResult", "ExportConfig", "ExportError", "ExportManifest", "ExportResult",
+           "ExportSpec", "IndexSpec", "ManifestError", "MongoSpec", "NotBuiltError", "ParquetSpec",
+           "PublishError", "WarehouseError", "current_version", "export", "publish_parquet", "read_manifest"]

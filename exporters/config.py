@@ -1,0 +1,57 @@
+"""How an export runs: typed settings, with the defaults the CLI and the Makefile use."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aethermart.errors import ConfigError
+
+__all__ = ["MODES", "TARGET_CHOICES", "ExportConfig", "default_duckdb", "default_gold_dir"]
+
+TARGET_CHOICES = ("parquet", "mongodb", "all")
+MODES = ("full", "incremental")
+
+
+def default_duckdb() -> Path:
+    return Path(os.environ.get("AETHERMART_DUCKDB") or "data/aethermart.duckdb")
+
+
+def default_gold_dir() -> Path:
+    return Path(os.environ.get("AETHERMART_GOLD_DIR") or "data/gold")
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    target: str  # parquet | mongodb | all
+    manifest: Path = Path("target/manifest.json")
+    duckdb: Path = field(default_factory=default_duckdb)
+    out: Path = field(default_factory=default_gold_dir)  # Parquet: root of the published datasets
+    select: tuple[str, ...] = ()  # model names; empty = every model with an export for the target
+    # full: always publish a new version; incremental: keep the published one when the new
+    # files would be byte-identical (Parquet is always rewritten from scratch either way)
+    mode: str = "full"
+    dry_run: bool = False
+    keep: int = 2  # Parquet: published versions kept per dataset (the current one and for rollback)
+    # DuckDB settings of the read-only connection (as in profiles.yml)
+    memory_limit: str = field(default_factory=lambda: os.environ.get("AETHERMART_MEMORY_LIMIT", "2GB"))
+    temp_directory: Path = field(
+        default_factory=lambda: Path(os.environ.get("AETHERMART_TEMP_DIR", "data/duckdb_tmp")))
+    # MongoDB: the server (mongodb://user:password@host:port/database; never printed), the
+    # decimal encoding overriding every model's (decimal128 | double | string), and --rollback
+    mongodb_uri: str | None = field(default=None, repr=False)
+    mongodb_decimals: str | None = None
+    rollback: bool = False
+
+    def __post_init__(self) -> None:
+        if self.target not in TARGET_CHOICES:
+            raise ConfigError(f"export target {self.target!r} is not one of {', '.join(TARGET_CHOICES)}")
+        if self.mode not in MODES:
+            raise ConfigError(f"export mode {self.mode!r} is not one of {', '.join(MODES)}")
+        if self.keep < 1:
+            raise ConfigError(f"keep must be at least 1, got {self.keep}")
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return ("parquet", "mongodb") if self.target == "all" else (self.target,)

@@ -1,0 +1,373 @@
+"""`aethermart export --target mongodb`: the doc_ models as MongoDB collections.
+
+Per model (``config.meta.export.mongodb``: collection, key, indexes, decimals):
+
+- **full** (default): every row is written to ``<collection>__staging_<run>``, the declared
+  indexes are built, the staging collection is validated (count = rows of the model, a
+  random sample read back byte for byte, indexes present) and swapped in; the outgoing
+  version is kept as ``<collection>__previous`` for ``--rollback``. See mongo_publish for
+  the swap and what readers see on MongoDB (atomic) and FerretDB (a measured gap).
+- **incremental**: only documents whose content hash (``_content_hash``, md5 of the
+  document, computed in DuckDB) differs from the stored one are replaced (upsert,
+  unordered, batched); ids no longer in the model are deleted. Nothing changed -> nothing
+  written. A collection that does not exist yet is exported in full.
+- **--dry-run**: connects and reads the stored hashes, writes nothing, reports what would
+  be inserted, updated, deleted and left unchanged.
+- **--rollback**: the ``__previous`` version becomes the collection again (and the
+  current one becomes ``__previous``, so a second rollback undoes the first).
+
+One lock document per collection (mongo_lock) keeps two exporters apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from exporters.config import ExportConfig
+from exporters.errors import PublishError, WarehouseError
+from exporters.manifest import ExportManifest, ExportSpec
+from exporters.mongo_config import MongoServer, MongoURI, check_decimals, connect
+from exporters.mongo_encode import (
+    HASH_FIELD,
+    EncodeTimes,
+    check_map_keys,
+    document_query,
+    iter_document_batches,
+)
+from exporters.mongo_lock import acquire
+from exporters.mongo_publish import (
+    CollectionNames,
+    Sample,
+    cleanup_debris,
+    create_indexes,
+    fetch_hashes,
+    insert_staging,
+    pause_for_tests,
+    recover_swap,
+    swap_in,
+    validate,
+    write_changes,
+)
+from exporters.result import DatasetResult
+from exporters.warehouse import open_warehouse, table_columns
+
+__all__ = ["MongoDatasetResult", "publish_mongodb"]
+
+Say = Callable[[str], None]
+BATCH_ROWS = int(os.environ.get("AETHERMART_MONGODB_BATCH_ROWS", "1000"))
+DELETE_BATCH = 10_000
+INCREMENTAL_GUARANTEE = ("incremental: changed documents replaced one by one (each document is "
+                         "atomic); until the run ends readers may see old and new documents side by side")
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class MongoDatasetResult(DatasetResult):
+    collection: str = ""
+    mode: str = "full"
+    written: int = 0  # documents sent to the server (full: all of them)
+    inserted: int = 0  # compared with the collection before the run: new _id
+    updated: int = 0  # same _id, different content
+    deleted: int = 0  # _id no longer in the model
+    unchanged: int = 0
+    decimals: str | None = None
+    server: str | None = None
+    guarantee: str | None = None  # what readers could see while the collection changed
+    gap_ms: float | None = None  # FerretDB swap: how long the collection did not exist
+    duckdb_seconds: float = 0.0  # producer thread: query, Extended JSON, hash
+    encode_seconds: float = 0.0  # producer thread: libbson
+    server_seconds: float = 0.0  # waiting for the server
+
+
+def _new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "_" + secrets.token_hex(2)
+
+
+def publish_mongodb(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg: ExportConfig, *,
+                    notice: Say = _quiet, progress: Say = _quiet) -> list[MongoDatasetResult]:
+    """Publish every model of ``specs`` to its collection; returns one result per model."""
+    if not cfg.mongodb_uri:
+        from aethermart.errors import ConfigError
+
+        raise ConfigError("no MongoDB server: set MONGODB_URI or pass --mongodb-uri "
+                          "mongodb://user:password@host:port/database")
+    uri = MongoURI.parse(cfg.mongodb_uri)
+    run_id = _new_run_id()
+    con = None if cfg.rollback else open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit,
+                                                    temp_directory=cfg.temp_directory)
+    try:
+        plans = [] if con is None else [_Plan.make(con, s, cfg) for s in specs]  # all checked first
+        server = connect(uri)
+        try:
+            notice(f"export: mongodb {uri.redacted()} ({server.name}), database {uri.database}")
+            if cfg.rollback:
+                return [_rollback(server, s, run_id, cfg.dry_run, notice) for s in specs]
+            results = []
+            for plan in plans:
+                plan.resolve_decimals(server, cfg)
+                results.append(_export(con, server, plan, cfg, run_id, notice, progress))
+            return results
+        finally:
+            server.close()
+    finally:
+        if con is not None:
+            con.close()
+
+
+@dataclass
+class _Plan:
+    spec: ExportSpec
+    columns: list[tuple[str, duckdb.DuckDBPyType]]
+    rows: int
+    decimals: str | None = None
+    decimals_note: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"model {self.spec.model} -> collection {self.spec.mongodb.collection}"
+
+    @classmethod
+    def make(cls, con: duckdb.DuckDBPyConnection, spec: ExportSpec, cfg: ExportConfig) -> _Plan:
+        table_columns(con, spec, cfg.duckdb)  # exists and matches the manifest
+        rel = con.sql(f"select * from {spec.relation} limit 0")
+        key = spec.mongodb.key
+        rows, distinct, nulls = con.execute(
+            f'select count(*), count(distinct "{key}"), count(*) - count("{key}") from {spec.relation}'
+        ).fetchone()
+        if nulls or distinct != rows:
+            raise WarehouseError(f"model {spec.model}: the export key {key} must be unique and not null, "
+                                 f"but {rows - distinct - nulls:,} values repeat and {nulls:,} are NULL; "
+                                 "fix the model (its unique/not_null tests should have failed)")
+        plan = cls(spec, list(zip(rel.columns, rel.types, strict=True)), rows)
+        document_query(spec.relation, plan.columns, key, "decimal128", plan.where)  # types it can map
+        check_map_keys(con, spec.relation, tuple(n for n, t in plan.columns if t.id == "map"), plan.where)
+        return plan
+
+    def resolve_decimals(self, server: MongoServer, cfg: ExportConfig) -> None:
+        asked = cfg.mongodb_decimals or self.spec.mongodb.decimals
+        self.decimals, self.decimals_note = check_decimals(server, asked, self.where)
+
+
+def _existing_table(server: MongoServer, collection: str, present: bool) -> tuple[pa.Table, list]:
+    """The stored (_id, hash) as an Arrow table, and the ids that are not strings (never ours)."""
+    ids, hashes = fetch_hashes(server.db, collection) if present else ([], [])
+    strings = [(i, h) for i, h in zip(ids, hashes, strict=True) if isinstance(i, str)]
+    foreign = [i for i in ids if not isinstance(i, str)]
+    table = pa.table({"_id": pa.array([i for i, _ in strings], pa.string()),
+                      "h": pa.array([h for _, h in strings], pa.string())})
+    return table, foreign
+
+
+def _diff_sql(doc_sql: str, changed_only: bool) -> str:
+    sql = (f"select d._id, d.{HASH_FIELD}, d.doc, case when e._id is null then 'i' "
+           f"when e.h is distinct from d.{HASH_FIELD} then 'u' else 's' end as change "
+           f"from ({doc_sql}) d left join _aethermart_existing e on d._id = e._id")
+    return f"select * from ({sql}) where change <> 's'" if changed_only else sql
+
+
+def _vanished(cursor: duckdb.DuckDBPyConnection, spec: ExportSpec) -> list[str]:
+    key = spec.mongodb.key
+    return [r[0] for r in cursor.execute(
+        f'select _id from _aethermart_existing where _id not in (select ("{key}")::varchar '
+        f"from {spec.relation}) order by _id").fetchall()]
+
+
+def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cfg: ExportConfig,
+            run_id: str, notice: Say, progress: Say) -> MongoDatasetResult:
+    spec, db = plan.spec, server.db
+    collection = spec.mongodb.collection
+    names = CollectionNames(collection, run_id)
+    t0 = time.perf_counter()
+    query = document_query(spec.relation, plan.columns, spec.mongodb.key, plan.decimals, plan.where)
+    result = MongoDatasetResult(model=spec.model, target="mongodb", status="published", rows=plan.rows,
+                                location=f"{db.name}.{collection}", version=run_id, collection=collection,
+                                mode=cfg.mode, decimals=plan.decimals, server=server.name)
+    notes = [plan.decimals_note] if plan.decimals_note else []
+    lock = None if cfg.dry_run else acquire(db, collection, run_id)
+    cursor = con.cursor()
+    try:
+        if lock is not None:
+            if lock.stale_swap:
+                notes += recover_swap(server, lock.stale_swap)
+                lock.journal(None)
+            notes += [f"dropped {n} left by an interrupted run" for n in cleanup_debris(db, names)]
+        present = collection in db.list_collection_names()
+        if cfg.mode == "incremental" and not present:
+            result.mode = "full"
+            notes.append("collection did not exist: exported in full")
+        existing, foreign = _existing_table(server, collection, present)
+        cursor.register("_aethermart_existing", existing)
+        result.deleted = len(_vanished(cursor, spec)) + len(foreign)
+        if cfg.dry_run:
+            counts = dict(cursor.execute(
+                f"select change, count(*) from ({_diff_sql(query.sql, False)}) group by change").fetchall())
+            result.inserted, result.updated = counts.get("i", 0), counts.get("u", 0)
+            result.unchanged = counts.get("s", 0)
+            result.written = plan.rows if result.mode == "full" else result.inserted + result.updated
+            result.status = "planned"
+            notes.append(f"would write {result.written:,} documents "
+                         + ("to a staging collection and swap it in" if result.mode == "full"
+                            else "(upserts)") + f" and delete {result.deleted:,}")
+        elif result.mode == "full":
+            _full(cursor, server, lock, plan, query.sql, names, result, progress)
+        else:
+            _incremental(cursor, server, lock, plan, query.sql, foreign, result, progress)
+    finally:
+        cursor.close()
+        if lock is not None:
+            lock.release()
+    result.seconds = round(time.perf_counter() - t0, 3)
+    result.note = "; ".join(notes) or None
+    rate = result.written / result.seconds if result.seconds else 0
+    verb = "would change" if cfg.dry_run else f"{result.written:,} written"
+    notice(f"export: mongodb {collection:<28} {result.mode:<11} {plan.rows:>10,} docs  {verb}: "
+           f"+{result.inserted:,} ~{result.updated:,} -{result.deleted:,} ={result.unchanged:,}  "
+           f"{result.seconds:.1f}s {rate:,.0f} docs/s")
+    if result.guarantee:
+        notice(f"export: mongodb {collection:<28} readers: {result.guarantee}")
+    for note in notes:
+        notice(f"export: mongodb {collection:<28} note: {note}")
+    return result
+
+
+class _Progress:
+    def __init__(self, collection: str, total: int, progress: Say):
+        self.collection, self.total, self.say = collection, total, progress
+        self.t0 = self.last = time.perf_counter()
+
+    def update(self, done: int) -> None:
+        now = time.perf_counter()
+        if now - self.last >= 2:
+            self.last = now
+            self.say(f"export: mongodb {self.collection:<28} {done:>10,}/{self.total:,} docs "
+                     f"{done / (now - self.t0):>9,.0f} docs/s")
+
+
+def _full(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, names: CollectionNames,
+          result: MongoDatasetResult, progress: Say) -> None:
+    db, indexes = server.db, plan.spec.mongodb.indexes
+    where = f"{plan.where} (staging {names.staging})"
+    staging = db[names.staging]
+    sample = Sample(names.run_id)
+    times = EncodeTimes()
+    meter = _Progress(names.target, plan.rows, progress)
+    try:
+        for batch in iter_document_batches(cursor, _diff_sql(doc_sql, False), BATCH_ROWS, where, times):
+            sample.add(batch)
+            t = time.perf_counter()
+            insert_staging(staging, batch, f"{where}, batch at document {result.written:,}")
+            result.server_seconds += time.perf_counter() - t
+            result.written += len(batch.ids)
+            for change in batch.changes:
+                if change == "i":
+                    result.inserted += 1
+                elif change == "u":
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+            meter.update(result.written)
+            lock.renew()
+            pause_for_tests("batch")
+        if result.written != plan.rows:
+            raise PublishError(f"{where}: read {result.written:,} rows but the model has {plan.rows:,} "
+                               "(did the warehouse change?); nothing was published")
+        t = time.perf_counter()
+        create_indexes(db, names.staging, indexes)
+        lock.renew(force=True)
+        validate(db, names.staging, plan.rows, sample, indexes)
+        result.guarantee, result.gap_ms = swap_in(server, lock, names, names.staging, indexes, "full")
+        result.server_seconds += time.perf_counter() - t
+    except BaseException:
+        if not lock.swapping:  # not yet swapped: the staging collection is debris
+            _drop_quietly(db, names.staging)
+        raise
+    result.duckdb_seconds, result.encode_seconds = round(times.duckdb, 3), round(times.encode, 3)
+    result.server_seconds = round(result.server_seconds, 3)
+
+
+def _incremental(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, foreign: list,
+                 result: MongoDatasetResult, progress: Say) -> None:
+    db, spec = server.db, plan.spec
+    collection = spec.mongodb.collection
+    create_indexes(db, collection, spec.mongodb.indexes)
+    sample = Sample(result.version or "")
+    times = EncodeTimes()
+    meter = _Progress(collection, plan.rows, progress)
+    where = f"{plan.where} (incremental)"
+    for batch in iter_document_batches(cursor, _diff_sql(doc_sql, True), BATCH_ROWS, where, times):
+        sample.add(batch)
+        t = time.perf_counter()
+        write_changes(db, collection, list(zip(batch.ids, batch.docs, strict=True)), [],
+                      f"{where}, batch at document {result.written:,}")
+        result.server_seconds += time.perf_counter() - t
+        result.written += len(batch.ids)
+        result.inserted += batch.changes.count("i")
+        result.updated += batch.changes.count("u")
+        meter.update(result.written)
+        lock.renew()
+        pause_for_tests("batch")
+    gone = _vanished(cursor, spec) + foreign
+    t = time.perf_counter()
+    for i in range(0, len(gone), DELETE_BATCH):
+        write_changes(db, collection, [], gone[i:i + DELETE_BATCH], f"{where}, deleting vanished ids")
+        lock.renew()
+    result.deleted = len(gone)
+    result.unchanged = plan.rows - result.inserted - result.updated
+    validate(db, collection, plan.rows, sample, spec.mongodb.indexes)
+    result.server_seconds = round(result.server_seconds + time.perf_counter() - t, 3)
+    result.duckdb_seconds, result.encode_seconds = round(times.duckdb, 3), round(times.encode, 3)
+    result.guarantee = INCREMENTAL_GUARANTEE
+
+
+def _rollback(server: MongoServer, spec: ExportSpec, run_id: str, dry_run: bool,
+              notice: Say) -> MongoDatasetResult:
+    db, collection = server.db, spec.mongodb.collection
+    names = CollectionNames(collection, run_id)
+    t0 = time.perf_counter()
+    result = MongoDatasetResult(model=spec.model, target="mongodb", status="rolled back",
+                                location=f"{db.name}.{collection}", version=run_id,
+                                collection=collection, mode="rollback", server=server.name)
+    notes = []
+    lock = None if dry_run else acquire(db, collection, run_id)
+    try:
+        if lock is not None and lock.stale_swap:
+            notes += recover_swap(server, lock.stale_swap)
+            lock.journal(None)
+        if names.previous not in db.list_collection_names():
+            raise PublishError(f"collection {collection}: no previous version ({names.previous}) to roll "
+                               "back to; a full export keeps one from its second run on")
+        result.rows = db[names.previous].count_documents({})
+        if dry_run:
+            result.status = "planned"
+            notes.append(f"would make {names.previous} ({result.rows:,} documents) the collection again")
+        else:
+            notes += [f"dropped {n} left by an interrupted run" for n in cleanup_debris(db, names)]
+            result.guarantee, result.gap_ms = swap_in(server, lock, names, names.previous,
+                                                      spec.mongodb.indexes, "rollback")
+    finally:
+        if lock is not None:
+            lock.release()
+    result.seconds = round(time.perf_counter() - t0, 3)
+    result.note = "; ".join(notes) or None
+    notice(f"export: mongodb {collection:<28} {result.status}: {result.rows:,} documents "
+           f"({names.previous} <-> {collection}) {result.seconds:.1f}s")
+    if result.guarantee:
+        notice(f"export: mongodb {collection:<28} readers: {result.guarantee}")
+    return result
+
+
+def _drop_quietly(db, name: str) -> None:
+    with contextlib.suppress(Exception):  # best effort; the next run drops it as debris
+        db.drop_collection(name)

@@ -1,0 +1,350 @@
+"""Publishing one collection: full (staging + validate + swap), incremental (changed
+documents only), rollback, and the recovery of a run that died mid-swap.
+
+Collections, for a collection ``C`` (``<run>`` = the run id):
+
+    C                      what applications read
+    C__previous            the version before the last swap (for --rollback)
+    C__staging_<run>       a full export being written; dropped by the next run if it died
+    C__keep_<run>          the outgoing version during a swap (see below)
+
+Swap, on MongoDB: the current ``C`` is copied to ``C__keep_<run>`` (``$out``), then
+``renameCollection C__staging_<run> -> C, dropTarget: true`` replaces it atomically (readers
+see the old or the new collection, never neither), then the copy becomes ``C__previous``.
+On FerretDB (no ``dropTarget``, no ``$out``): ``C -> C__keep_<run>``, then
+``C__staging_<run> -> C`` (between the two renames ``C`` does not exist: readers get no
+documents for that moment, which is measured and reported), then ``C__keep_<run>`` replaces
+``C__previous``. Each step is journaled in the collection's lock document first, so a run
+killed mid-swap is finished (or undone) by the next one, which also drops leftover staging
+collections.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import bson
+from bson.codec_options import CodecOptions
+from bson.json_util import CANONICAL_JSON_OPTIONS
+from bson.raw_bson import RawBSONDocument
+from pymongo import DeleteOne, IndexModel, ReplaceOne
+from pymongo.errors import AutoReconnect, BulkWriteError, OperationFailure, PyMongoError
+
+from exporters.errors import PublishError
+from exporters.manifest import IndexSpec
+from exporters.mongo_config import MongoServer
+from exporters.mongo_encode import HASH_FIELD, DocumentBatch
+from exporters.mongo_lock import CollectionLock
+
+__all__ = ["CollectionNames", "Sample", "cleanup_debris", "create_indexes", "fetch_hashes", "index_name",
+           "insert_staging", "pause_for_tests", "recover_swap", "swap_in", "validate", "with_retry",
+           "write_changes"]
+
+RETRIES = 5
+SAMPLE_SIZE = 32
+DUPLICATE_KEY = 11000
+
+
+@dataclass(frozen=True)
+class CollectionNames:
+    target: str
+    run_id: str
+
+    @property
+    def previous(self) -> str:
+        return f"{self.target}__previous"
+
+    @property
+    def staging(self) -> str:
+        return f"{self.target}__staging_{self.run_id}"
+
+    @property
+    def keep(self) -> str:
+        return f"{self.target}__keep_{self.run_id}"
+
+    @property
+    def debris_prefixes(self) -> tuple[str, ...]:
+        return (f"{self.target}__staging_", f"{self.target}__keep_")
+
+
+def pause_for_tests(step: str) -> None:
+    """Tests only: AETHERMART_TEST_PAUSE_<STEP>=SECONDS (BATCH: after each batch; SWAP: inside the
+    swap) sleeps there, so a test can SIGKILL the exporter at that point."""
+    seconds = os.environ.get(f"AETHERMART_TEST_PAUSE_{step.upper()}")
+    if seconds:
+        time.sleep(float(seconds))
+
+
+def with_retry(what: str, call: Callable, *, retry_call: Callable | None = None):
+    """Run ``call``; on a dropped connection or network timeout (AutoReconnect) wait and run
+    ``retry_call`` (default: ``call`` again), up to RETRIES times with doubling waits. Only
+    for operations that are safe to repeat (upserts, deletes by _id, staging inserts)."""
+    delay = 0.5
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return call() if attempt == 1 or retry_call is None else retry_call()
+        except AutoReconnect as exc:
+            if attempt == RETRIES:
+                raise PublishError(f"{what}: the connection to the server failed {RETRIES} times "
+                                   f"({str(exc).splitlines()[0][:200]}); run again, the export "
+                                   "converges") from exc
+            print(f"export mongodb: {what}: {type(exc).__name__}, retrying in {delay:g} s",
+                  file=sys.stderr, flush=True)
+            time.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def _collections(db) -> set[str]:
+    return set(db.list_collection_names())
+
+
+def _rename(server: MongoServer, source: str, target: str, drop_target: bool = False) -> None:
+    db = server.db
+    options = {"dropTarget": True} if drop_target else {}
+    server.client.admin.command("renameCollection", f"{db.name}.{source}", to=f"{db.name}.{target}",
+                                **options)
+
+
+def index_name(index: IndexSpec) -> str:
+    return index.name or "_".join(f"{path}_{direction}" for path, direction in index.keys)
+
+
+def create_indexes(db, collection: str, indexes: tuple[IndexSpec, ...]) -> None:
+    """Make the collection's indexes the declared ones: create the missing ones, re-create one
+    whose keys or uniqueness changed. Only missing indexes are sent: FerretDB 1.24 drops the
+    connection when createIndexes names two or more indexes that all exist already."""
+    if not indexes:
+        return
+    where = f"collection {collection}"
+    have = with_retry(f"{where}: reading indexes", lambda: db[collection].index_information()) \
+        if collection in _collections(db) else {}
+    missing = []
+    for index in indexes:
+        name = index_name(index)
+        current = have.get(name)
+        if current is not None:
+            same = ([tuple(k) for k in current["key"]] == [tuple(k) for k in index.keys]
+                    and bool(current.get("unique")) == index.unique)
+            if same:
+                continue
+            db[collection].drop_index(name)  # declared differently now: build it again
+        missing.append(IndexModel(list(index.keys), name=name, unique=index.unique,
+                                  **({"sparse": True} if index.sparse else {})))
+    if not missing:
+        return
+    try:
+        with_retry(f"{where}: creating indexes", lambda: db[collection].create_indexes(missing))
+    except OperationFailure as exc:
+        raise PublishError(f"{where}: creating the declared indexes failed "
+                           f"({str(exc).split(', full error')[0]}); check "
+                           "config.meta.export.mongodb.indexes; nothing was published") from exc
+
+
+def _replace_with(server: MongoServer, source: str, target: str) -> None:
+    """``source`` becomes ``target`` (which may exist); not atomic where dropTarget is missing."""
+    if server.supports_drop_target:
+        _rename(server, source, target, drop_target=True)
+    else:
+        server.db.drop_collection(target)
+        _rename(server, source, target)
+
+
+def recover_swap(server: MongoServer, swap: dict) -> list[str]:
+    """Finish (or undo) the swap a killed run journaled; returns what was done, for the output."""
+    db = server.db
+    target, new, keep, previous = swap["target"], swap["new"], swap["keep"], swap["previous"]
+    names = _collections(db)
+    notes = []
+    if target not in names:
+        if new in names:
+            _rename(server, new, target)
+            notes.append(f"finished the interrupted swap of {target}: {new} is now {target}")
+        elif keep in names:
+            _rename(server, keep, target)
+            notes.append(f"restored {target} from {keep} (interrupted swap)")
+        names = _collections(db)
+    if keep in names:
+        if new in names:  # the swap never happened: keep is a copy of the current collection
+            db.drop_collection(keep)
+        else:
+            _replace_with(server, keep, previous)
+            notes.append(f"kept the version before the interrupted swap as {previous}")
+    return notes
+
+
+def cleanup_debris(db, names: CollectionNames) -> list[str]:
+    """Drop staging and keep collections of runs that died (the caller holds the lock)."""
+    dropped = []
+    for name in sorted(_collections(db)):
+        if name.startswith(names.debris_prefixes) and name not in (names.staging, names.keep):
+            db.drop_collection(name)
+            dropped.append(name)
+    return dropped
+
+
+def swap_in(server: MongoServer, lock: CollectionLock, names: CollectionNames, new: str,
+            indexes: tuple[IndexSpec, ...], kind: str) -> tuple[str, float | None]:
+    """Make ``new`` the collection readers see and keep the outgoing one as ``previous``.
+
+    Returns (the guarantee readers had, the gap in ms when the collection was missing).
+    """
+    db = server.db
+    target, keep, previous = names.target, names.keep, names.previous
+    exists = target in _collections(db)
+    lock.journal({"kind": kind, "target": target, "new": new, "keep": keep, "previous": previous})
+    gap_ms = None
+    try:
+        if server.supports_drop_target:
+            if exists:  # a copy of the outgoing version, made while it is still being served
+                db[target].aggregate([{"$out": keep}])
+                create_indexes(db, keep, indexes)
+            pause_for_tests("swap")
+            _rename(server, new, target, drop_target=True)
+            if exists:
+                _rename(server, keep, previous, drop_target=True)
+            guarantee = ("atomic: readers saw the previous complete collection until one renameCollection "
+                         "(dropTarget) replaced it with the new complete one")
+        else:
+            if exists:
+                t0 = time.perf_counter()
+                _rename(server, target, keep)
+                pause_for_tests("swap")
+                _rename(server, new, target)
+                gap_ms = (time.perf_counter() - t0) * 1000
+                _replace_with(server, keep, previous)
+            else:
+                _rename(server, new, target)
+            guarantee = (f"not atomic on {server.name} (no renameCollection dropTarget): readers saw the "
+                         "previous complete collection, then for "
+                         f"{gap_ms or 0:.0f} ms between two renames no collection (queries returned no "
+                         "documents), then the new complete one; never a partial or mixed collection")
+        if not exists:
+            guarantee = ("first version: the complete collection appeared with one rename (readers saw "
+                         "no collection before it)")
+    except PyMongoError as exc:
+        raise PublishError(f"collection {target}: the swap failed ({str(exc).splitlines()[0][:200]}); "
+                           "the next run finishes or undoes it (journaled in the lock)") from exc
+    lock.journal(None)
+    return guarantee, gap_ms
+
+
+def insert_staging(coll, batch: DocumentBatch, where: str) -> None:
+    """Insert a batch into a staging collection; a retry after a dropped connection ignores the
+    documents that did arrive (duplicate _id), since staging is this run's own collection."""
+
+    def first() -> None:
+        try:
+            coll.insert_many(batch.docs, ordered=False)
+        except BulkWriteError as exc:
+            raise PublishError(f"{where}: the server refused documents "
+                               f"({_write_errors(exc)}); nothing was published") from exc
+
+    def again() -> None:
+        try:
+            coll.insert_many(batch.docs, ordered=False)
+        except BulkWriteError as exc:
+            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                raise PublishError(f"{where}: the server refused documents "
+                                   f"({_write_errors(exc)}); nothing was published") from exc
+
+    with_retry(where, first, retry_call=again)
+
+
+def _write_errors(exc: BulkWriteError) -> str:
+    errors = exc.details.get("writeErrors", [])
+    first = errors[0] if errors else {}
+    return (f"{len(errors)} write error(s), first: code {first.get('code')}: "
+            f"{str(first.get('errmsg', ''))[:200]}")
+
+
+class Sample:
+    """A reservoir sample of (id, BSON bytes) of the documents sent, to read back and compare."""
+
+    def __init__(self, seed: str, size: int = SAMPLE_SIZE):
+        self.size = size
+        self.seen = 0
+        self.items: list[tuple[str, bytes]] = []
+        self._random = random.Random(seed)
+
+    def add(self, batch: DocumentBatch) -> None:
+        for doc_id, doc in zip(batch.ids, batch.docs, strict=True):
+            self.seen += 1
+            if len(self.items) < self.size:
+                self.items.append((doc_id, doc.raw))
+            else:
+                slot = self._random.randrange(self.seen)
+                if slot < self.size:
+                    self.items[slot] = (doc_id, doc.raw)
+
+
+def _same_document(stored: bytes, sent: bytes) -> bool:
+    if stored == sent:
+        return True
+    dump = lambda raw: bson.json_util.dumps(bson.decode(raw), json_options=CANONICAL_JSON_OPTIONS)  # noqa: E731
+    return dump(stored) == dump(sent)
+
+
+def validate(db, collection: str, expected: int, sample: Sample, indexes: tuple[IndexSpec, ...]) -> None:
+    """Count = source rows, sampled documents equal what was sent, declared indexes present."""
+    where = f"collection {collection}"
+    count = with_retry(f"{where}: counting", lambda: db[collection].count_documents({}))
+    if count != expected:
+        raise PublishError(f"{where}: validation failed, {count:,} documents on the server but "
+                           f"{expected:,} rows in the model; nothing was published, run again")
+    raw = db.get_collection(collection, codec_options=CodecOptions(document_class=RawBSONDocument))
+    wanted = dict(sample.items)
+    # one lookup per _id: FerretDB uses its _id index for equality only ($in is a full scan)
+    found = with_retry(f"{where}: reading the sample",
+                       lambda: [raw.find_one({"_id": doc_id}) for doc_id in wanted])
+    stored = {d["_id"]: d.raw for d in found if d is not None}
+    bad = [i for i, sent in wanted.items() if i not in stored or not _same_document(stored[i], sent)]
+    if bad:
+        raise PublishError(f"{where}: validation failed, {len(bad)} of {len(wanted)} sampled documents "
+                           f"read back differ from what was sent (first _id {bad[0]!r}); nothing was "
+                           "published")
+    have = set(db[collection].index_information())
+    missing = [index_name(i) for i in indexes if index_name(i) not in have]
+    if missing:
+        raise PublishError(f"{where}: validation failed, index(es) {', '.join(missing)} missing; "
+                           "nothing was published")
+
+
+def fetch_hashes(db, collection: str) -> tuple[list, list]:
+    """(_id, content hash or None) of every document, streamed with a projection."""
+    ids, hashes = [], []
+    coll = db.get_collection(collection, codec_options=CodecOptions(document_class=RawBSONDocument))
+
+    def read() -> None:
+        ids.clear()
+        hashes.clear()
+        for doc in coll.find({}, {HASH_FIELD: 1}, batch_size=10_000):
+            ids.append(doc["_id"])
+            value = doc.get(HASH_FIELD)
+            hashes.append(value if isinstance(value, str) else None)
+
+    with_retry(f"collection {collection}: reading the content hashes", read)
+    return ids, hashes
+
+
+def write_changes(db, collection: str, upserts: list[tuple[str, RawBSONDocument]], deletes: list,
+                  where: str) -> None:
+    """Replace-or-insert documents by _id and delete ids, unordered; safe to repeat."""
+    ops = [ReplaceOne({"_id": doc_id}, doc, upsert=True) for doc_id, doc in upserts]
+    ops += [DeleteOne({"_id": doc_id}) for doc_id in deletes]
+    if not ops:
+        return
+
+    def write() -> None:
+        try:
+            db[collection].bulk_write(ops, ordered=False)
+        except BulkWriteError as exc:
+            raise PublishError(f"{where}: the server refused changes ({_write_errors(exc)}); the "
+                               "collection holds a mix of old and new documents, run again") from exc
+
+    with_retry(where, write)

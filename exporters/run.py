@@ -1,0 +1,73 @@
+"""One export run: read the declarations from the dbt manifest, then hand each target its
+models. A target is a function in ``_RUNNERS`` with the signature of ``publish_parquet``;
+MongoDB is added there (exporters/mongo*.py) and nothing else here needs to change."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from exporters.config import ExportConfig
+from exporters.errors import ManifestError, NotBuiltError
+from exporters.manifest import ExportManifest, ExportSpec, read_manifest
+from exporters.mongo import publish_mongodb
+from exporters.parquet import publish_parquet
+from exporters.result import DatasetResult, ExportResult
+
+__all__ = ["export"]
+
+Runner = Callable[..., list[DatasetResult]]  # (specs, manifest, cfg, *, notice, progress)
+
+_RUNNERS: dict[str, Runner] = {
+    "parquet": publish_parquet,
+    "mongodb": publish_mongodb,
+}
+_NOT_BUILT: dict[str, str] = {}
+
+
+def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
+    """Export the selected gold models to every target of ``cfg``; a failure raises ExportError
+    (one line) and leaves what that target had published before."""
+    t0 = time.perf_counter()
+    for target in cfg.targets:  # fail before anything runs
+        if target not in _RUNNERS:
+            also = " (--target all includes it); use --target parquet" if cfg.target == "all" else ""
+            raise NotBuiltError(f"{_NOT_BUILT.get(target, f'{target} export is not built yet')}{also}")
+    manifest = read_manifest(cfg.manifest)
+    plan = _plan(manifest, cfg)
+
+    def notice(msg: str) -> None:
+        if not quiet:
+            print(msg, file=sys.stderr, flush=True)
+
+    def progress(msg: str) -> None:  # per dataset, only for a person watching
+        if not quiet and sys.stderr.isatty():
+            print(msg, file=sys.stderr, flush=True)
+
+    result = ExportResult(run_id=datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"), target=cfg.target,
+                          mode=cfg.mode, dry_run=cfg.dry_run, dbt_invocation_id=manifest.invocation_id)
+    for target, specs in plan.items():
+        if specs:
+            result.datasets += _RUNNERS[target](specs, manifest, cfg, notice=notice, progress=progress)
+    versions = sorted({d.version for d in result.datasets if d.status == "published" and d.version})
+    if versions:
+        result.run_id = versions[-1]
+    result.seconds = round(time.perf_counter() - t0, 3)
+    return result
+
+
+def _plan(manifest: ExportManifest, cfg: ExportConfig) -> dict[str, tuple[ExportSpec, ...]]:
+    strict = len(cfg.targets) == 1
+    plan = {t: manifest.for_target(t, cfg.select, strict=strict) for t in cfg.targets}
+    if cfg.select and not strict:
+        covered = {s.model for specs in plan.values() for s in specs}
+        lost = [m for m in cfg.select if m not in covered]
+        if lost:
+            raise ManifestError(f"model(s) {', '.join(lost)} declare no export for "
+                                f"{' or '.join(cfg.targets)}")
+    if not any(plan.values()):
+        raise ManifestError(f"no model in {manifest.path} declares an export for "
+                            f"{' or '.join(cfg.targets)} (config.meta.export)")
+    return plan

@@ -1,0 +1,330 @@
+"""`aethermart export --target parquet`: gold published as Parquet for BI, atomically.
+
+Every test publishes into its own folder from the `built_001` warehouse (opened read-only);
+tests that break the warehouse work on a copy of it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from exporters import ExportConfig, ManifestError, NotBuiltError, export, read_manifest
+from tests.conftest import DbtProject, run_cli
+
+GOLD_MODELS = {
+    "dim_customer", "dim_product", "dim_date", "dim_geography", "fct_order_lines", "fct_orders",
+    "agg_sales_by_state_month", "agg_product_performance", "agg_customer_value",
+    "doc_customer_profiles", "doc_customer_purchase_history", "doc_product_catalog",
+    "doc_product_sales", "doc_reviews",
+}
+FACTS = ("fct_order_lines", "fct_orders")
+
+
+def _cfg(project: DbtProject, out: Path, **kw) -> ExportConfig:
+    return ExportConfig(target=kw.pop("target", "parquet"), manifest=project.target / "manifest.json",
+                        duckdb=kw.pop("duckdb", project.duckdb_path), out=out,
+                        temp_directory=project.workdir / "duckdb_tmp", **kw)
+
+
+def _cli(project: DbtProject, *args: str, duckdb_path: Path | None = None):
+    return run_cli("export", "--manifest", str(project.target / "manifest.json"),
+                   "--duckdb", str(duckdb_path or project.duckdb_path), *args, env=project.env())
+
+
+def _hashes(dataset: Path) -> dict[str, str]:
+    """sha256 of every Parquet file of a published dataset, by path inside it."""
+    return {p.relative_to(dataset).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(dataset.rglob("*.parquet"))}
+
+
+def _links(out: Path) -> dict[str, str]:
+    return {p.name: str(p.readlink()) for p in out.iterdir() if p.is_symlink()}
+
+
+@pytest.fixture(scope="module")
+def published(built_001, tmp_path_factory) -> tuple[Path, dict]:
+    """Every gold model published once through the CLI; (out folder, --json summary)."""
+    out = tmp_path_factory.mktemp("gold_parquet") / "gold"
+    proc = _cli(built_001, "--target", "parquet", "--out", str(out), "--json")
+    assert proc.returncode == 0, proc.stderr
+    return out, json.loads(proc.stdout)
+
+
+def test_every_gold_model_is_published_with_the_rows_of_its_table(published, built_001):
+    out, summary = published
+    assert {d["model"] for d in summary["datasets"]} == GOLD_MODELS
+    assert {d["status"] for d in summary["datasets"]} == {"published"}
+    manifest = json.loads((built_001.target / "manifest.json").read_text())
+    for model in GOLD_MODELS:
+        link = out / model
+        assert link.is_symlink() and link.readlink().parts[:2] == (".versions", model)
+        expected = built_001.scalar(f"select count(*) from gold.{model}")
+        assert ds.dataset(link, format="parquet", partitioning="hive").count_rows() == expected, model
+        meta = json.loads((link / "_manifest.json").read_text())
+        assert meta["rows"] == expected and meta["model"] == model
+        assert meta["dbt"]["invocation_id"] == manifest["metadata"]["invocation_id"]
+        assert meta["sources"]["mariadb_extraction_ids"]["orders"]  # the extraction silver read
+        assert {f["path"]: f["sha256"] for f in meta["files"]} == _hashes(link)
+        assert sum(f["rows"] for f in meta["files"]) == expected
+        assert [c["name"] for c in meta["schema"]] == [
+            r[0] for r in built_001.query(
+                f"select column_name from duckdb_columns() where schema_name = 'gold' "
+                f"and table_name = '{model}' order by column_index")]
+
+
+def test_nested_document_columns_keep_their_shape(published, built_001):
+    out, _ = published
+    history = ds.dataset(out / "doc_customer_purchase_history").schema.field("orders").type
+    assert pa.types.is_list(history) and pa.types.is_struct(history.value_type)
+    lines = history.value_type.field("lines").type  # orders -> lines: a list inside a list
+    assert pa.types.is_list(lines) and pa.types.is_struct(lines.value_type)
+    assert lines.value_type.field("line_amount").type == pa.decimal128(14, 2)
+    for model in ("doc_product_catalog", "dim_product"):
+        spec = ds.dataset(out / model).schema.field("specifications").type
+        assert pa.types.is_map(spec) and spec.key_type == pa.string() and spec.item_type == pa.string()
+    profiles = ds.dataset(out / "doc_customer_profiles").schema
+    assert pa.types.is_struct(profiles.field("identity").type)
+    assert pa.types.is_list(profiles.field("recent_activity_log").type)
+    # the values too: the Parquet documents equal the DuckDB ones
+    with duckdb.connect(str(built_001.duckdb_path), read_only=True) as con:
+        for model in ("doc_customer_purchase_history", "doc_product_catalog"):
+            want = con.sql(f"select * from gold.{model} order by _id").fetchall()
+            got = duckdb.sql(f"select * from read_parquet('{out / model}/**/*.parquet') "
+                             "order by _id").fetchall()
+            assert got == want, model
+
+
+def test_fct_orders_units_stay_integers(published):
+    out, _ = published
+    # HUGEINT in DuckDB would become DOUBLE in Parquet; the publisher writes BIGINT
+    assert ds.dataset(out / "fct_orders").schema.field("units").type == pa.int64()
+
+
+@pytest.mark.parametrize("model", FACTS)
+def test_fact_partitions_hold_exactly_their_month(published, built_001, model):
+    out, _ = published
+    files = sorted((out / model).rglob("*.parquet"))
+    per_partition = {}
+    for file in files:
+        year, month = (part.split("=", 1) for part in file.parent.relative_to(out / model).parts)
+        assert year[0] == "year" and month[0] == "month" and len(month[1]) == 2  # year=2024/month=03
+        dates = pq.read_table(file, columns=["order_date"]).column("order_date").to_pylist()
+        first = date(int(year[1]), int(month[1]), 1)
+        assert dates and all((d.year, d.month) == (first.year, first.month) for d in dates), file
+        per_partition[(int(year[1]), int(month[1]))] = per_partition.get(
+            (int(year[1]), int(month[1])), 0) + len(dates)
+    expected = dict(((y, m), n) for y, m, n in built_001.query(
+        f"select year(order_date), month(order_date), count(*) from gold.{model} group by all"))
+    assert per_partition == expected
+
+
+def test_bi_path_gives_the_gold_totals_with_duckdb_and_pyarrow(published, built_001):
+    out, _ = published
+    checks = {"fct_order_lines": "line_amount", "agg_sales_by_state_month": "revenue",
+              "fct_orders": "revenue"}
+    bi = duckdb.connect()  # a BI tool: a fresh connection that knows only the Parquet path
+    for model, column in checks.items():
+        want = built_001.query(f"select count(*), sum({column}) from gold.{model}")[0]
+        got = bi.execute(f"select count(*), sum({column}) from read_parquet("
+                         f"'{out / model}/**/*.parquet', hive_partitioning = true)").fetchone()
+        assert got == want, model
+        table = ds.dataset(out / model, format="parquet", partitioning="hive").to_table()
+        assert (table.num_rows, pc.sum(table.column(column)).as_py()) == want, model
+    # what each reader infers from year=2024/month=03 (documented in `aethermart export --help`)
+    types = dict(bi.execute(f"select column_name, column_type from (describe select * from read_parquet("
+                            f"'{out / 'fct_orders'}/**/*.parquet', hive_partitioning = true))").fetchall())
+    assert (types["year"], types["month"]) == ("BIGINT", "VARCHAR")
+    schema = ds.dataset(out / "fct_orders", format="parquet", partitioning="hive").schema
+    assert (schema.field("year").type, schema.field("month").type) == (pa.int32(), pa.int32())
+    typed = bi.execute(f"select month, count(*) from read_parquet('{out / 'fct_orders'}/**/*.parquet', "
+                       "hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}) "
+                       "where year = 2024 and month = 3 group by month").fetchall()
+    assert typed == built_001.query("select 3, count(*) from gold.fct_orders "
+                                    "where order_date between '2024-03-01' and '2024-03-31'")
+
+
+def test_republishing_the_same_gold_gives_identical_files(built_001, tmp_path):
+    out = tmp_path / "gold"
+    first = export(_cfg(built_001, out), quiet=True)
+    before = {m: _hashes(out / m) for m in GOLD_MODELS}
+    second = export(_cfg(built_001, out), quiet=True)
+    assert second.run_id > first.run_id
+    assert {m: _hashes(out / m) for m in GOLD_MODELS} == before  # byte for byte, a new version
+    assert all(str((out / m).readlink()).endswith(second.run_id) for m in GOLD_MODELS)
+    # incremental: the new files equal the published ones, so the links stay where they are
+    links = _links(out)
+    third = export(_cfg(built_001, out, mode="incremental"), quiet=True)
+    assert {d.status for d in third.datasets} == {"unchanged"} and _links(out) == links
+    # retention: the published version and one to roll back to
+    export(_cfg(built_001, out, select=("dim_date",)), quiet=True)
+    assert len(list((out / ".versions" / "dim_date").iterdir())) == 2
+    assert not (out / ".versions" / "dim_date" / first.run_id).exists()
+    assert (out / ".versions" / "fct_orders" / first.run_id).exists()  # not selected: untouched
+
+
+def test_a_stale_partition_and_crash_debris_do_not_survive_a_republish(built_001, tmp_path):
+    out = tmp_path / "gold"
+    export(_cfg(built_001, out, select=("fct_orders",)), quiet=True)
+    stale = out / "fct_orders" / "year=1999" / "month=01"
+    stale.mkdir(parents=True)
+    shutil.copy(next((out / "fct_orders").rglob("*.parquet")), stale / "data_0.parquet")
+    (out / ".staging-20000101T000000Z" / "fct_orders").mkdir(parents=True)  # a crashed run
+    unlinked = out / ".versions" / "fct_orders" / "29991231T235959Z"  # moved in, never linked
+    unlinked.mkdir()
+    export(_cfg(built_001, out, select=("fct_orders",)), quiet=True)
+    assert not (out / "fct_orders" / "year=1999").exists()
+    assert not list(out.glob(".staging-*")) and not unlinked.exists()
+    years = duckdb.sql(f"select distinct year from read_parquet('{out}/fct_orders/**/*.parquet', "
+                       "hive_partitioning = true)").fetchall()
+    assert (1999,) not in years
+
+
+def _broken_copy(project: DbtProject, tmp_path: Path, *statements: str) -> Path:
+    copy = tmp_path / "broken.duckdb"
+    shutil.copy(project.duckdb_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        for statement in statements:
+            con.execute(statement)
+    return copy
+
+
+@pytest.mark.parametrize("case, statements, fragment", [
+    ("missing table", ["drop table gold.doc_reviews"], "doc_reviews: table gold.doc_reviews not found"),
+    # fct_orders is written last: every other dataset is staged when its COPY fails
+    ("fails while writing", ["update gold.fct_orders set units = 170141183460469231731687303715884105727 "
+                             "where order_key = (select min(order_key) from gold.fct_orders)"],
+     "dataset fct_orders: writing Parquet"),
+])
+def test_a_failed_publish_leaves_the_previous_version_readable(built_001, tmp_path, case, statements,
+                                                               fragment):
+    out = tmp_path / "gold"
+    export(_cfg(built_001, out), quiet=True)
+    links, versions = _links(out), sorted(p.name for p in (out / ".versions").glob("*/*"))
+    broken = _broken_copy(built_001, tmp_path, *statements)
+    proc = _cli(built_001, "--target", "parquet", "--out", str(out), duckdb_path=broken)
+    assert proc.returncode != 0
+    assert fragment in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _links(out) == links
+    assert sorted(p.name for p in (out / ".versions").glob("*/*")) == versions
+    assert not list(out.glob(".staging-*"))
+    total = duckdb.sql(f"select sum(line_amount) from read_parquet('{out}/fct_order_lines/**/*.parquet', "
+                       "hive_partitioning = true)").fetchone()[0]
+    assert total == built_001.scalar("select sum(line_amount) from gold.fct_order_lines")
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--target", "parquet", "--select", "fct_nope"], "model(s) fct_nope not found"),
+    (["--target", "parquet", "--manifest", "/nonexistent/manifest.json"],
+     "run `dbt build` first"),
+    (["--target", "parquet", "--duckdb", "/nonexistent/warehouse.duckdb"], "run `dbt build` first"),
+    (["--target", "parquet", "--mode", "sometimes"], "invalid choice"),
+])
+def test_cli_errors_are_one_line(built_001, tmp_path, args, fragment):
+    proc = _cli(built_001, *args, "--out", str(tmp_path / "gold"))
+    assert proc.returncode != 0
+    assert fragment in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not (tmp_path / "gold").exists()
+
+
+def test_a_second_publish_into_the_same_folder_is_refused(built_001, tmp_path):
+    out = tmp_path / "gold"
+    out.mkdir()
+    with open(out / ".publish.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        proc = _cli(built_001, "--target", "parquet", "--out", str(out))
+    assert proc.returncode != 0 and "another Parquet publish" in proc.stderr
+    assert not _links(out)
+
+
+def test_dry_run_writes_nothing(built_001, tmp_path):
+    proc = _cli(built_001, "--target", "parquet", "--out", str(tmp_path / "gold"), "--dry-run",
+                "--select", "fct_orders", "--json")
+    assert proc.returncode == 0, proc.stderr
+    (dataset,) = json.loads(proc.stdout)["datasets"]
+    assert dataset["status"] == "planned"
+    assert dataset["rows"] == built_001.scalar("select count(*) from gold.fct_orders")
+    assert dataset["partitions"] == built_001.scalar(
+        "select count(distinct date_trunc('month', order_date)) from gold.fct_orders")
+    assert not (tmp_path / "gold").exists()
+
+
+def test_a_target_without_an_exporter_fails_before_anything_runs(built_001, tmp_path, monkeypatch):
+    import exporters.run
+
+    monkeypatch.delitem(exporters.run._RUNNERS, "mongodb", raising=False)
+    monkeypatch.setitem(exporters.run._NOT_BUILT, "mongodb", "MongoDB export is not built yet")
+    for target in ("mongodb", "all"):
+        with pytest.raises(NotBuiltError, match="MongoDB export is not built yet"):
+            export(_cfg(built_001, tmp_path / "gold", target=target), quiet=True)
+    assert not (tmp_path / "gold").exists()
+
+
+def test_help_explains_the_command():
+    proc = run_cli("export", "--help")
+    assert proc.returncode == 0
+    for text in ("--target", "--select", "--mode", "--dry-run", "--duckdb", "--manifest", "--out",
+                 "--json", "year=YYYY/month=MM", "hive_partitioning"):
+        assert text in proc.stdout, text
+
+
+def test_manifest_declarations_are_parsed_for_both_exporters(built_001):
+    manifest = read_manifest(built_001.target / "manifest.json")
+    assert {s.model for s in manifest.for_target("parquet")} == GOLD_MODELS
+    facts = {s.model: s.parquet.partition_by_month_of for s in manifest.for_target("parquet")
+             if s.parquet.partition_by_month_of}
+    assert facts == {"fct_order_lines": "order_date", "fct_orders": "order_date"}
+    mongo = {s.model: s.mongodb for s in manifest.for_target("mongodb")}
+    assert set(mongo) == {m for m in GOLD_MODELS if m.startswith("doc_")}
+    profiles = mongo["doc_customer_profiles"]
+    assert (profiles.collection, profiles.key) == ("customer_profiles", "_id")
+    assert profiles.indexes[0].keys == (("identity.email_sha256", 1),)
+    assert mongo["doc_reviews"].indexes[0].keys == (("product.product_key", 1), ("review_date", -1))
+    with pytest.raises(ManifestError, match="declare no mongodb export"):
+        manifest.for_target("mongodb", ["fct_orders"])
+
+
+def _manifest_with(tmp_path: Path, export_meta) -> Path:
+    node = {"resource_type": "model", "name": "doc_x", "schema": "gold", "alias": "doc_x",
+            "patch_path": "aethermart://models/gold/documents/_documents__models.yml",
+            "columns": {"_id": {"name": "_id", "data_type": "VARCHAR"},
+                        "order_date": {"name": "order_date", "data_type": "DATE"},
+                        "name": {"name": "name", "data_type": "VARCHAR"}},
+            "config": {"meta": {"export": export_meta}}}
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"metadata": {"invocation_id": "x"}, "nodes": {"model.a.doc_x": node}}))
+    return path
+
+
+@pytest.mark.parametrize("export_meta, fragment", [
+    ({"parquet": {"partition_by_month_of": "nope"}}, "'nope' is not a column"),
+    ({"parquet": {"partition_by_month_of": "name"}}, "is VARCHAR, not a date"),
+    ({"parquet": {"partitioned": True}}, "unknown option(s) partitioned"),
+    ({"csv": {}}, "unknown target(s) csv"),
+    ({"mongodb": {"key": "_id"}}, "collection: must be a MongoDB collection name"),
+    ({"mongodb": {"collection": "x", "indexes": [{"keys": [["name", "asc"]]}]}},
+     "indexes[0].keys[0]: direction must be 1 or -1"),
+    ({"mongodb": {"collection": "x", "indexes": [{"keys": [["nope.field", 1]]}]}}, "'nope.field' is not"),
+    ({"mongodb": {"collection": "x", "indexes": [{"keys": [["name", 1]], "ttl": 3}]}},
+     "unknown option(s) ttl"),
+    ({"mongodb": {"collection": "x", "indexes": [{"keys": [["name", 1]]}, {"keys": [["name", 1]]}]}},
+     "repeats the keys"),
+])
+def test_malformed_export_meta_is_a_one_line_error(tmp_path, export_meta, fragment):
+    with pytest.raises(ManifestError) as err:
+        read_manifest(_manifest_with(tmp_path, export_meta))
+    message = str(err.value)
+    assert fragment in message and "model doc_x" in message and "_documents__models.yml" in message
+    assert "\n" not in message
