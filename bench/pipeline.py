@@ -1,0 +1,341 @@
+"""`make bench`: the whole pipeline, side by side with the approaches users would otherwise pick.
+
+    python -m bench.pipeline --scale 1 [--seed 1] [--workdir data/bench] [--results bench/results]
+    python -m bench.pipeline --scaling 0.1 1 10     # time and peak RSS against scale (make bench-scaling)
+
+On freshly generated data (same scale and seed for every contender), in one run:
+
+1. setup (not compared): a private MariaDB and FerretDB under the work dir; `aethermart
+   generate` writes the landing zone and loads the e-commerce tables into MariaDB;
+2. **ours**, one process per stage: `aethermart extract` (MariaDB -> landing Parquet),
+   `dbt build` (bronze -> silver -> gold, with every data test), `aethermart export
+   --target parquet`, `aethermart export --target mongodb`;
+3. **the floor**: DuckDB reading every landing file once (a scan with a trivial aggregate);
+   `dbt build` / floor is the "distance to the limit";
+4. **baselines** on the same data (bench/baseline_seed.py: MariaDB staging tables, SQL
+   cleaning, JSON_ARRAYAGG documents, delete_many + insert_many; bench/baseline_pandas.py:
+   the same cleaning and documents in pandas, written to Parquet and MongoDB). Each
+   baseline's output (document counts, revenue per customer and per product) is checked
+   against our gold before its time is reported: a faster wrong answer is not a result.
+
+Every stage records wall time, CPU time (user + system) and peak RSS of its process
+(`wait4`). Results go to the terminal, to `bench/results/<timestamp>.json` and to a PNG
+chart next to it (`bench/results/latest.png`, embedded in the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = REPO / "bench" / "results"
+
+__all__ = ["Stage", "main", "run_pipeline"]
+
+
+@dataclass
+class Stage:
+    """One measured process."""
+
+    name: str
+    contender: str  # ours | floor | seed | pandas | setup
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    rows: int | None = None
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def rows_per_s(self) -> float | None:
+        return self.rows / self.wall_s if self.rows and self.wall_s > 0 else None
+
+
+class BenchError(Exception):
+    """A stage failed or a baseline's answer differs from ours; the run reports no times."""
+
+
+def measure(name: str, contender: str, cmd: list[str], env: dict, log_dir: Path) -> tuple[Stage, str]:
+    """Run ``cmd`` as its own process; return its Stage and its stdout."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = log_dir / f"{name}.out", log_dir / f"{name}.err"
+    print(f"  {contender:>6} | {name} ...", end="", flush=True, file=sys.stderr)
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stdout = out_path.read_text(errors="replace")
+    if proc.returncode != 0:
+        print(" failed", file=sys.stderr)
+        tail = err_path.read_text(errors="replace")[-3000:] or stdout[-3000:]
+        raise BenchError(f"stage {name} ({' '.join(cmd[:3])} ...) exited {proc.returncode}:\n{tail}")
+    stage = Stage(name, contender, round(wall, 3), round(usage.ru_utime + usage.ru_stime, 3),
+                  round(usage.ru_maxrss / 1024, 1))
+    print(f" {wall:.1f} s, {stage.peak_rss_mb:.0f} MB", file=sys.stderr)
+    return stage, stdout
+
+
+def _json_tail(stdout: str) -> dict:
+    """The JSON document a command printed with --json (the last top-level object)."""
+    start = stdout.find("{")
+    return json.loads(stdout[start:]) if start >= 0 else {}
+
+
+def _sum_key(obj, key: str) -> int:
+    """Sum every integer value named ``key`` anywhere in a JSON document."""
+    if isinstance(obj, dict):
+        return sum((v if k == key and isinstance(v, int) else _sum_key(v, key)) for k, v in obj.items())
+    if isinstance(obj, list):
+        return sum(_sum_key(v, key) for v in obj)
+    return 0
+
+
+FLOOR_SQL = """
+import sys, duckdb
+landing = sys.argv[1]
+con = duckdb.connect()
+con.execute("set memory_limit='2GB'")
+# count(*) alone lets DuckDB skip parsing columns; max() over every column reads them all.
+readers = [
+    f"read_csv('{landing}/pos/*/*.csv', all_varchar=true, union_by_name=true, ignore_errors=true)",
+    f"read_parquet('{landing}/mariadb/*/*/*.parquet', union_by_name=true)",
+    f"read_csv('{landing}/events/*/*.jsonl', columns={{'line': 'varchar'}}, auto_detect=false, "
+    "header=false, delim=e'\\x1f', quote='', escape='')",
+]
+print(sum(con.execute(f"select count(*), max(columns(*)) from {r}").fetchone()[0] for r in readers))
+"""
+
+
+def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: bool = True) -> dict:
+    """Generate, run ours, the floor and the baselines at one scale; return the result dict."""
+    from aethermart.local_ferretdb import LocalFerretDB
+    from aethermart.local_mariadb import LocalMariaDB
+    from bench.baseline_common import compare_to_gold
+
+    run_dir = workdir / f"scale-{scale:g}"
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    landing, logs, wd = run_dir / "landing", run_dir / "logs", run_dir / "dbt"
+    for path in (landing, logs, wd):
+        path.mkdir(parents=True)
+    duckdb_path = wd / "warehouse.duckdb"
+    env = {**os.environ, "AETHERMART_LANDING": str(landing), "AETHERMART_DUCKDB": str(duckdb_path),
+           "AETHERMART_TEMP_DIR": str(wd / "duckdb_tmp"), "DBT_PROFILES_DIR": str(REPO),
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "AETHERMART_GOLD_DIR": str(run_dir / "gold")}
+    env.pop("MONGODB_URI", None)
+    stages: list[Stage] = []
+    checks: dict[str, list[str]] = {}
+    print(f"bench: scale {scale:g}, seed {seed}, work dir {run_dir}", file=sys.stderr)
+    with LocalMariaDB(run_dir / "mariadb") as mariadb, LocalFerretDB(run_dir / "ferretdb") as ferret:
+        aethermart = str(BIN / "aethermart")
+        stage, _ = measure("generate + load MariaDB", "setup",
+                           [aethermart, "generate", "--scale", f"{scale:g}", "--seed", str(seed),
+                            "--out", str(landing), "--mariadb-url", mariadb.url, "--quiet"], env, logs)
+        stages.append(stage)
+        # The generator wrote its own copy of the MariaDB tables; ours must extract them.
+        shutil.rmtree(landing / "mariadb")
+
+        stage, out = measure("extract", "ours", [aethermart, "extract", "--mariadb-url", mariadb.url,
+                                                 "--landing", str(landing), "--json"], env, logs)
+        stage.rows = _sum_key(_json_tail(out), "rows")
+        stages.append(stage)
+
+        target = wd / "target"
+        stage, _ = measure("dbt build", "ours", [str(BIN / "dbt"), "build", "--target-path", str(target),
+                                                 "--log-path", str(wd / "logs")], env, logs)
+        run_results = json.loads((target / "run_results.json").read_text())
+        stage.detail["slowest_nodes"] = sorted(
+            ({"node": r["unique_id"].split(".", 2)[-1], "s": round(r["execution_time"], 2)}
+             for r in run_results["results"]), key=lambda r: -r["s"])[:12]
+        stage.detail["nodes"] = len(run_results["results"])
+        stage.rows = int(_scan_rows(duckdb_path))
+        stages.append(stage)
+
+        export = [aethermart, "export", "--duckdb", str(duckdb_path),
+                  "--manifest", str(target / "manifest.json"), "--json"]
+        stage, out = measure("export parquet", "ours", [*export, "--target", "parquet",
+                                                        "--out", str(run_dir / "gold")], env, logs)
+        stage.rows = _sum_key(_json_tail(out), "rows")
+        stages.append(stage)
+        stage, out = measure("export mongodb", "ours", [*export, "--target", "mongodb", "--mode", "full",
+                                                        "--mongodb-uri", ferret.uri + "aethermart_bench"],
+                             env, logs)
+        stage.rows = _sum_key(_json_tail(out), "documents") or _sum_key(_json_tail(out), "rows")
+        stages.append(stage)
+
+        stage, out = measure("scan every landing file", "floor",
+                             [sys.executable, "-c", FLOOR_SQL, str(landing)], env, logs)
+        stage.rows = int(out.strip() or 0)
+        stages.append(stage)
+
+        if baselines:
+            stage, _ = measure("seed approach", "seed",
+                               [sys.executable, "-m", "bench.baseline_seed", "--landing", str(landing),
+                                "--mariadb-url", mariadb.url, "--mongodb-uri", ferret.uri + "aethermart_seed",
+                                "--result", str(logs / "seed.json")], env, logs)
+            seed_result = json.loads((logs / "seed.json").read_text())
+            stage.detail["stages"] = seed_result.get("stages", {})
+            checks["seed"] = compare_to_gold(seed_result, duckdb_path)
+            stages.append(stage)
+
+            stage, _ = measure("pandas", "pandas",
+                               [sys.executable, "-m", "bench.baseline_pandas", "--landing", str(landing),
+                                "--out", str(run_dir / "pandas_out"),
+                                "--mongodb-uri", ferret.uri + "aethermart_pandas",
+                                "--result", str(logs / "pandas.json")], env, logs)
+            pandas_result = json.loads((logs / "pandas.json").read_text())
+            stage.detail["stages"] = pandas_result.get("stages", {})
+            checks["pandas"] = compare_to_gold(pandas_result, duckdb_path)
+            stages.append(stage)
+
+    wrong = {name: diffs for name, diffs in checks.items() if diffs}
+    if wrong:
+        lines = [f"{name}: {len(diffs)} differences, e.g. {diffs[:5]}" for name, diffs in wrong.items()]
+        raise BenchError("a baseline's output differs from gold, so its time is not a result:\n"
+                         + "\n".join(lines))
+    return _summarize(scale, seed, stages, checks)
+
+
+def _scan_rows(duckdb_path: Path) -> int:
+    """Landed rows dbt read (bronze), from the reconciliation audit."""
+    import duckdb
+
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        return con.execute("select sum(landed_rows) from silver.audit_reconciliation").fetchone()[0]
+
+
+def _summarize(scale: float, seed: int, stages: list[Stage], checks: dict) -> dict:
+    by = {(s.contender, s.name): s for s in stages}
+    ours = [s for s in stages if s.contender == "ours"]
+    ours_total = sum(s.wall_s for s in ours)
+    floor = by[("floor", "scan every landing file")].wall_s
+    summary = {
+        "ours_end_to_end_s": round(ours_total, 2),
+        "ours_peak_rss_mb": max(s.peak_rss_mb for s in ours),
+        "dbt_build_over_floor": round(by[("ours", "dbt build")].wall_s / floor, 2) if floor else None,
+    }
+    for contender in ("seed", "pandas"):
+        base = [s for s in stages if s.contender == contender]
+        if base:
+            summary[f"{contender}_end_to_end_s"] = base[0].wall_s
+            summary[f"{contender}_over_ours"] = round(base[0].wall_s / ours_total, 2)
+            summary[f"{contender}_peak_rss_mb"] = base[0].peak_rss_mb
+    return {
+        "scale": scale, "seed": seed,
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+                    "python": platform.python_version()},
+        "stages": [{**asdict(s), "rows_per_s": s.rows_per_s and round(s.rows_per_s)} for s in stages],
+        "checks": {name: diffs or "equal to gold" for name, diffs in checks.items()},
+        "summary": summary,
+    }
+
+
+def print_table(result: dict) -> None:
+    print(f"\nscale {result['scale']:g} (seed {result['seed']}), {result['machine']['cpus']} cores")
+    print(f"  {'contender':<8} {'stage':<26} {'wall s':>8} {'cpu s':>8} {'peak RSS':>9} "
+          f"{'rows':>11} {'rows/s':>9}")
+    for s in result["stages"]:
+        rows = f"{s['rows']:,}" if s["rows"] else ""
+        rate = f"{s['rows_per_s']:,}" if s["rows_per_s"] else ""
+        print(f"  {s['contender']:<8} {s['name']:<26} {s['wall_s']:8.2f} {s['cpu_s']:8.2f} "
+              f"{s['peak_rss_mb']:7.0f}MB {rows:>11} {rate:>9}")
+    summary = result["summary"]
+    print(f"  ours end to end (extract + dbt build + export parquet + export mongodb): "
+          f"{summary['ours_end_to_end_s']:.2f} s, peak RSS {summary['ours_peak_rss_mb']:.0f} MB")
+    print(f"  dbt build / scan floor: {summary['dbt_build_over_floor']}x")
+    for contender in ("seed", "pandas"):
+        if f"{contender}_over_ours" in summary:
+            print(f"  {contender}: {summary[f'{contender}_end_to_end_s']:.2f} s = "
+                  f"{summary[f'{contender}_over_ours']}x ours (output checked: "
+                  f"{result['checks'][contender]})")
+
+
+def write_chart(results: list[dict], path: Path) -> None:
+    """Stage times (ours stacked vs each baseline) per scale; with several scales also
+    time and peak RSS against scale on log axes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scaling = len(results) > 1
+    fig, axes = plt.subplots(1, 2 if scaling else 1, figsize=(13 if scaling else 8, 4.8))
+    ax = axes[0] if scaling else axes
+    latest = results[-1]
+    ours = [s for s in latest["stages"] if s["contender"] == "ours"]
+    bottom = 0.0
+    for s in ours:
+        ax.bar("ours", s["wall_s"], bottom=bottom, label=s["name"])
+        bottom += s["wall_s"]
+    for s in latest["stages"]:
+        if s["contender"] in ("seed", "pandas", "floor"):
+            ax.bar(s["contender"], s["wall_s"], color="grey" if s["contender"] == "floor" else None)
+    ax.set_ylabel("wall time (s)")
+    ax.set_title(f"scale {latest['scale']:g}: end to end, {latest['machine']['cpus']} cores")
+    ax.legend(fontsize=8)
+    if scaling:
+        ax2 = axes[1]
+        scales = [r["scale"] for r in results]
+        for contender, key in (("ours", "ours_end_to_end_s"), ("seed", "seed_end_to_end_s"),
+                               ("pandas", "pandas_end_to_end_s")):
+            values = [r["summary"].get(key) for r in results]
+            if all(values):
+                ax2.plot(scales, values, marker="o", label=f"{contender} time (s)")
+        ax2.plot(scales, [r["summary"]["ours_peak_rss_mb"] for r in results], marker="s", linestyle="--",
+                 label="ours peak RSS (MB)")
+        ax2.set_xscale("log")
+        ax2.set_yscale("log")
+        ax2.set_xlabel("scale (1 = ~660k landed rows)")
+        ax2.set_title("time and peak RSS against scale")
+        ax2.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="generator scale (default 1)")
+    parser.add_argument("--scaling", type=float, nargs="+", metavar="SCALE",
+                        help="run several scales and chart time and peak RSS against scale")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON and the PNG")
+    parser.add_argument("--no-baselines", action="store_true", help="measure only ours and the floor")
+    args = parser.parse_args(argv)
+    scales = args.scaling or [args.scale]
+    results = []
+    try:
+        for scale in scales:
+            result = run_pipeline(scale, args.seed, args.workdir.resolve(), baselines=not args.no_baselines)
+            print_table(result)
+            results.append(result)
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    args.results.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = "scaling" if args.scaling else "latest"
+    out = args.results / f"{stamp}.json"
+    out.write_text(json.dumps(results if args.scaling else results[0], indent=2) + "\n")
+    write_chart(results, args.results / f"{name}.png")
+    print(f"\nbench: results in {out}, chart in {args.results / f'{name}.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
