@@ -11,6 +11,7 @@ DBT         := $(BIN)/dbt
 DEMO_SCALE  ?= 0.1
 DEMO_SEED   ?= 42
 DEMO_LANDING ?= data/landing
+SCALE       ?= 1
 # Go builds the MongoDB-compatible test server; CI may not have /usr/local/go/bin on PATH
 GO          ?= $(shell command -v go || echo /usr/local/go/bin/go)
 FERRETDB_DIR := services/ferretdb
@@ -20,13 +21,13 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help venv demo test test-deps lint docs clean lock sample services services-stop ferretdb
+.PHONY: help venv demo test test-deps lint docs clean lock sample services services-stop ferretdb bench bench-scaling
 
 help: ## Show this help
 	@echo "AetherMart lakehouse - make targets:"
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: DEMO_SCALE=$(DEMO_SCALE) DEMO_SEED=$(DEMO_SEED) DEMO_LANDING=$(DEMO_LANDING)"
+	@echo "Variables: DEMO_SCALE=$(DEMO_SCALE) DEMO_SEED=$(DEMO_SEED) DEMO_LANDING=$(DEMO_LANDING) SCALE=$(SCALE) (make bench)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@echo "==> creating $(VENV) from requirements.lock"
@@ -42,12 +43,15 @@ demo: $(STAMP) ## Generate demo sources, dbt build, docs; print where outputs ar
 	$(BIN)/aethermart generate --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --out $(DEMO_LANDING)
 	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) build
 	$(BIN)/aethermart export --target parquet
+	@# MongoDB: to $$MONGODB_URI, else to the local FerretDB (make ferretdb), else says how to get one
+	$(BIN)/python -m exporters.mongo_demo
 	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) docs generate --static
 	@echo
 	@echo "Outputs:"
 	@echo "  landing zone (generated sources)  $(DEMO_LANDING)/  (answer key: $(DEMO_LANDING)/_answer_key.json)"
-	@echo "  DuckDB warehouse                  $${AETHERMART_DUCKDB:-data/aethermart.duckdb}  (schemas bronze, reference)"
+	@echo "  DuckDB warehouse                  $${AETHERMART_DUCKDB:-data/aethermart.duckdb}  (schemas bronze, silver, gold, snapshots, reference)"
 	@echo "  gold Parquet for BI               $${AETHERMART_GOLD_DIR:-data/gold}/<model>/  (one dataset per gold model; facts by year=/month=)"
+	@echo "  MongoDB collections               database aethermart of \$$MONGODB_URI, or of the local FerretDB (make services)"
 	@echo "  lineage docs                      target/static_index.html (open in a browser)"
 	@echo "  dbt artifacts                     target/manifest.json, target/run_results.json"
 
@@ -81,6 +85,14 @@ $(FERRETDB_BIN): $(FERRETDB_DIR)/go.mod $(FERRETDB_DIR)/go.sum $(FERRETDB_DIR)/m
 	cd $(FERRETDB_DIR) && GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
 	  "$(GO)" build -trimpath -buildvcs=false -ldflags='-s -w' -o $(abspath $@).tmp .
 	@mv $@.tmp $@
+
+bench: $(STAMP) test-deps ferretdb ## Benchmark the pipeline against the seed approach and pandas (SCALE=0.1|1|10)
+	$(BIN)/python -m bench.pipeline --scale $(SCALE) $(if $(BENCH_WORKDIR),--workdir $(BENCH_WORKDIR)) \
+	  $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
+
+bench-scaling: $(STAMP) test-deps ferretdb ## Benchmark at scales 0.1, 1 and 10; chart time and peak RSS against scale
+	$(BIN)/python -m bench.pipeline --scaling 0.1 1 10 $(if $(BENCH_WORKDIR),--workdir $(BENCH_WORKDIR)) \
+	  $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
 
 lint: $(STAMP) ## sqlfluff (dbt templater, duckdb dialect) and ruff
 	$(BIN)/ruff check .

@@ -183,10 +183,12 @@ def _build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--mode", choices=("full", "incremental"), default="full",
                      help="full (default) publishes a new version of every dataset; incremental "
                           "keeps the published version of a dataset whose new files are "
-                          "byte-identical (Parquet is always rewritten from scratch)")
+                          "byte-identical (Parquet is always rewritten from scratch); for MongoDB it "
+                          "writes only documents whose content hash changed and deletes vanished ids")
     exp.add_argument("--dry-run", action="store_true",
                      help="check the manifest and the warehouse tables, print what would be "
-                          "published (rows, partitions); write nothing")
+                          "published (rows, partitions; for MongoDB the documents that would be "
+                          "inserted, updated, deleted); write nothing")
     exp.add_argument("--duckdb", type=Path, default=None,
                      help="DuckDB warehouse to read (default $AETHERMART_DUCKDB or "
                           "data/aethermart.duckdb); opened read-only")

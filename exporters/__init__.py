@@ -12,10 +12,12 @@ from exporters.manifest import (
     ParquetSpec,
     read_manifest,
 )
+from exporters.mongo import MongoDatasetResult, publish_mongodb
 from exporters.parquet import current_version, publish_parquet
 from exporters.result import DatasetResult, ExportResult
 from exporters.run import export
 
 __all__ = ["ColumnSpec", "DatasetResult", "ExportConfig", "ExportError", "ExportManifest", "ExportResult",
-           "ExportSpec", "IndexSpec", "ManifestError", "MongoSpec", "NotBuiltError", "ParquetSpec",
-           "PublishError", "WarehouseError", "current_version", "export", "publish_parquet", "read_manifest"]
+           "ExportSpec", "IndexSpec", "ManifestError", "MongoDatasetResult", "MongoSpec", "NotBuiltError",
+           "ParquetSpec", "PublishError", "WarehouseError", "current_version", "export", "publish_mongodb",
+           "publish_parquet", "read_manifest"]

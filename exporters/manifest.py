@@ -11,6 +11,7 @@ its exports next to its columns, in `config.meta.export`:
           indexes:
           - keys: [[identity.email_sha256, 1]]        # [field, 1 | -1] pairs, dotted paths allowed
             unique: false                             # optional: unique, name, sparse
+          decimals: string                            # optional: decimal128 | double | string
 
 Everything is validated when the manifest is read, so a typo fails before anything is written.
 """

@@ -25,8 +25,8 @@ import contextlib
 import os
 import secrets
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
@@ -48,6 +48,7 @@ from exporters.mongo_publish import (
     CollectionNames,
     Sample,
     cleanup_debris,
+    count_documents,
     create_indexes,
     fetch_hashes,
     insert_staging,
@@ -86,9 +87,22 @@ class MongoDatasetResult(DatasetResult):
     server: str | None = None
     guarantee: str | None = None  # what readers could see while the collection changed
     gap_ms: float | None = None  # FerretDB swap: how long the collection did not exist
-    duckdb_seconds: float = 0.0  # producer thread: query, Extended JSON, hash
-    encode_seconds: float = 0.0  # producer thread: libbson
-    server_seconds: float = 0.0  # waiting for the server
+    duckdb_seconds: float = 0.0  # query, Extended JSON, hash (in a thread: overlaps the rest)
+    encode_seconds: float = 0.0  # libbson
+    server_seconds: float = 0.0  # waiting for the server: the sum of `phases`
+    # server time per step: read_hashes (diff with the stored version), write, indexes,
+    # validate, swap, delete (incremental)
+    phases: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            took = time.perf_counter() - t0
+            self.phases[name] = round(self.phases.get(name, 0.0) + took, 3)
+            self.server_seconds = round(self.server_seconds + took, 3)
 
 
 def _new_run_id() -> str:
@@ -111,14 +125,16 @@ def publish_mongodb(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
         plans = [] if con is None else [_Plan.make(con, s, cfg) for s in specs]  # all checked first
         server = connect(uri)
         try:
+            for plan in plans:
+                plan.resolve_decimals(server, cfg)
+            if cfg.rollback:  # every collection has a version to go back to, before any swap
+                names = server.db.list_collection_names()
+                for spec in specs:
+                    _check_previous(spec.mongodb.collection, names)
             notice(f"export: mongodb {uri.redacted()} ({server.name}), database {uri.database}")
             if cfg.rollback:
                 return [_rollback(server, s, run_id, cfg.dry_run, notice) for s in specs]
-            results = []
-            for plan in plans:
-                plan.resolve_decimals(server, cfg)
-                results.append(_export(con, server, plan, cfg, run_id, notice, progress))
-            return results
+            return [_export(con, server, plan, cfg, run_id, notice, progress) for plan in plans]
         finally:
             server.close()
     finally:
@@ -207,7 +223,8 @@ def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cf
         if cfg.mode == "incremental" and not present:
             result.mode = "full"
             notes.append("collection did not exist: exported in full")
-        existing, foreign = _existing_table(server, collection, present)
+        with result.phase("read_hashes"):
+            existing, foreign = _existing_table(server, collection, present)
         cursor.register("_aethermart_existing", existing)
         result.deleted = len(_vanished(cursor, spec)) + len(foreign)
         if cfg.dry_run:
@@ -260,15 +277,14 @@ def _full(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, names: C
     db, indexes = server.db, plan.spec.mongodb.indexes
     where = f"{plan.where} (staging {names.staging})"
     staging = db[names.staging]
-    sample = Sample(names.run_id)
+    sample = Sample.for_server(server, names.run_id)
     times = EncodeTimes()
     meter = _Progress(names.target, plan.rows, progress)
     try:
         for batch in iter_document_batches(cursor, _diff_sql(doc_sql, False), BATCH_ROWS, where, times):
             sample.add(batch)
-            t = time.perf_counter()
-            insert_staging(staging, batch, f"{where}, batch at document {result.written:,}")
-            result.server_seconds += time.perf_counter() - t
+            with result.phase("write"):
+                insert_staging(staging, batch, f"{where}, batch at document {result.written:,}")
             result.written += len(batch.ids)
             for change in batch.changes:
                 if change == "i":
@@ -283,35 +299,35 @@ def _full(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, names: C
         if result.written != plan.rows:
             raise PublishError(f"{where}: read {result.written:,} rows but the model has {plan.rows:,} "
                                "(did the warehouse change?); nothing was published")
-        t = time.perf_counter()
-        create_indexes(db, names.staging, indexes)
+        with result.phase("indexes"):
+            create_indexes(db, names.staging, indexes)
         lock.renew(force=True)
-        validate(db, names.staging, plan.rows, sample, indexes)
-        result.guarantee, result.gap_ms = swap_in(server, lock, names, names.staging, indexes, "full")
-        result.server_seconds += time.perf_counter() - t
+        with result.phase("validate"):
+            validate(server, names.staging, plan.rows, sample, indexes)
+        with result.phase("swap"):
+            result.guarantee, result.gap_ms = swap_in(server, lock, names, names.staging, indexes, "full")
     except BaseException:
         if not lock.swapping:  # not yet swapped: the staging collection is debris
             _drop_quietly(db, names.staging)
         raise
     result.duckdb_seconds, result.encode_seconds = round(times.duckdb, 3), round(times.encode, 3)
-    result.server_seconds = round(result.server_seconds, 3)
 
 
 def _incremental(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, foreign: list,
                  result: MongoDatasetResult, progress: Say) -> None:
     db, spec = server.db, plan.spec
     collection = spec.mongodb.collection
-    create_indexes(db, collection, spec.mongodb.indexes)
-    sample = Sample(result.version or "")
+    with result.phase("indexes"):
+        create_indexes(db, collection, spec.mongodb.indexes)
+    sample = Sample.for_server(server, result.version or "")
     times = EncodeTimes()
     meter = _Progress(collection, plan.rows, progress)
     where = f"{plan.where} (incremental)"
     for batch in iter_document_batches(cursor, _diff_sql(doc_sql, True), BATCH_ROWS, where, times):
         sample.add(batch)
-        t = time.perf_counter()
-        write_changes(db, collection, list(zip(batch.ids, batch.docs, strict=True)), [],
-                      f"{where}, batch at document {result.written:,}")
-        result.server_seconds += time.perf_counter() - t
+        with result.phase("write"):
+            write_changes(db, collection, list(zip(batch.ids, batch.docs, strict=True)), [],
+                          f"{where}, batch at document {result.written:,}")
         result.written += len(batch.ids)
         result.inserted += batch.changes.count("i")
         result.updated += batch.changes.count("u")
@@ -319,14 +335,14 @@ def _incremental(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, f
         lock.renew()
         pause_for_tests("batch")
     gone = _vanished(cursor, spec) + foreign
-    t = time.perf_counter()
     for i in range(0, len(gone), DELETE_BATCH):
-        write_changes(db, collection, [], gone[i:i + DELETE_BATCH], f"{where}, deleting vanished ids")
+        with result.phase("delete"):
+            write_changes(db, collection, [], gone[i:i + DELETE_BATCH], f"{where}, deleting vanished ids")
         lock.renew()
     result.deleted = len(gone)
     result.unchanged = plan.rows - result.inserted - result.updated
-    validate(db, collection, plan.rows, sample, spec.mongodb.indexes)
-    result.server_seconds = round(result.server_seconds + time.perf_counter() - t, 3)
+    with result.phase("validate"):
+        validate(server, collection, plan.rows, sample, spec.mongodb.indexes)
     result.duckdb_seconds, result.encode_seconds = round(times.duckdb, 3), round(times.encode, 3)
     result.guarantee = INCREMENTAL_GUARANTEE
 
@@ -345,10 +361,8 @@ def _rollback(server: MongoServer, spec: ExportSpec, run_id: str, dry_run: bool,
         if lock is not None and lock.stale_swap:
             notes += recover_swap(server, lock.stale_swap)
             lock.journal(None)
-        if names.previous not in db.list_collection_names():
-            raise PublishError(f"collection {collection}: no previous version ({names.previous}) to roll "
-                               "back to; a full export keeps one from its second run on")
-        result.rows = db[names.previous].count_documents({})
+        _check_previous(collection, db.list_collection_names())
+        result.rows = count_documents(server, names.previous)
         if dry_run:
             result.status = "planned"
             notes.append(f"would make {names.previous} ({result.rows:,} documents) the collection again")
@@ -366,6 +380,13 @@ def _rollback(server: MongoServer, spec: ExportSpec, run_id: str, dry_run: bool,
     if result.guarantee:
         notice(f"export: mongodb {collection:<28} readers: {result.guarantee}")
     return result
+
+
+def _check_previous(collection: str, names: list[str]) -> None:
+    previous = CollectionNames(collection, "").previous
+    if previous not in names:
+        raise PublishError(f"collection {collection}: no previous version ({previous}) to roll back to; "
+                           "a full export keeps one from its second run on")
 
 
 def _drop_quietly(db, name: str) -> None:

@@ -15,14 +15,18 @@ Type rules (a DuckDB type -> its BSON type):
     UBIGINT, HUGEINT, UHUGEINT                  like DECIMAL (they may not fit int64)
     DECIMAL(p, s)                               per the export's `decimals`: decimal128 (exact,
                                                 the default), double, or string (exact text,
-                                                e.g. "12.50")
+                                                e.g. "12.50"); decimal128 holds 34 significant
+                                                digits, a wider value is a clear error
     FLOAT, DOUBLE                               double (NaN and ±Infinity as Extended JSON)
     DATE                                        date at 00:00 UTC
     TIMESTAMP WITH TIME ZONE                    date (UTC instant, floored to the millisecond)
     TIMESTAMP (no zone)                         date, the value read as UTC
     STRUCT                                      sub-document, fields in declared order
-    LIST / ARRAY                                array
-    MAP                                         sub-document (keys as text, in map order)
+    LIST / ARRAY                                array (a list of lists is refused: FerretDB
+                                                rejects arrays directly inside arrays)
+    MAP                                         sub-document (keys as text, in map order; a key
+                                                that is empty, starts with '$' or contains '.'
+                                                is refused before anything is written)
     BLOB                                        binary (subtype 0)
 
 NULL rule: a NULL is kept as BSON null at every level (top-level column, struct field,
@@ -38,7 +42,7 @@ import itertools
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import bsonjs
@@ -217,7 +221,7 @@ class DocumentBatch:
 
 @dataclass
 class EncodeTimes:
-    """Seconds the producer thread spent in DuckDB (query, JSON, hash) and in libbson."""
+    """Seconds spent in DuckDB (query, Extended JSON, hash; in its own thread) and in libbson."""
 
     duckdb: float = 0.0
     encode: float = 0.0
@@ -228,45 +232,28 @@ def encode_documents(texts: list[str]) -> list[RawBSONDocument]:
     return [RawBSONDocument(bsonjs.loads(text)) for text in texts]
 
 
-def _produce(cursor: duckdb.DuckDBPyConnection, sql: str, batch_rows: int, where: str,
-             times: EncodeTimes) -> Iterator[DocumentBatch]:
-    t0 = time.perf_counter()
+def _arrow_batches(cursor: duckdb.DuckDBPyConnection, sql: str, batch_rows: int, where: str,
+                   times: EncodeTimes) -> Iterator[pa.RecordBatch]:
     try:
+        t0 = time.perf_counter()
         reader: pa.RecordBatchReader = cursor.execute(sql).to_arrow_reader(batch_rows)
         while True:
             try:
                 batch = reader.read_next_batch()
             except StopIteration:
                 break
-            t1 = time.perf_counter()
-            times.duckdb += t1 - t0
-            if batch.num_rows:
-                ids = batch.column(0).to_pylist()
-                try:
-                    docs = encode_documents(batch.column(2).to_pylist())
-                except ValueError as exc:  # bsonjs: not valid Extended JSON
-                    raise ExportError(f"{where}: a document does not encode to BSON ({exc}) near _id "
-                                      f"{ids[0]!r}; a bug in the exporter's type mapping") from exc
-                changes = batch.column(3).to_pylist() if batch.num_columns > 3 else []
-                yield DocumentBatch(ids, batch.column(1).to_pylist(), docs,
-                                    sum(len(d.raw) for d in docs), changes)
+            finally:
+                times.duckdb += time.perf_counter() - t0
+            yield batch  # waiting for the consumer is not counted
             t0 = time.perf_counter()
-            times.encode += t0 - t1
     except duckdb.Error as exc:
         raise ExportError(f"{where}: reading the documents from DuckDB failed: "
                           f"{str(exc).splitlines()[0]}") from exc
 
 
-def iter_document_batches(cursor: duckdb.DuckDBPyConnection, sql: str, batch_rows: int, where: str,
-                          times: EncodeTimes | None = None, prefetch: int = 3) -> Iterator[DocumentBatch]:
-    """Run ``sql`` (columns _id, _content_hash, doc) and yield encoded batches of ``batch_rows``.
-
-    DuckDB and libbson run in a producer thread, ``prefetch`` batches ahead, so the query
-    (which releases the GIL) overlaps the encoding and the caller's waits on the server.
-    ``cursor`` must not be used by anyone else meanwhile (pass ``con.cursor()``).
-    """
-    times = times if times is not None else EncodeTimes()
-    out: queue.Queue = queue.Queue(maxsize=prefetch)
+def _prefetched(items: Iterator, depth: int, on_stop: Callable[[], None]) -> Iterator:
+    """Run ``items`` in a thread, ``depth`` items ahead of the consumer."""
+    out: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
     done = object()
 
@@ -281,20 +268,20 @@ def iter_document_batches(cursor: duckdb.DuckDBPyConnection, sql: str, batch_row
 
     def run() -> None:
         try:
-            for batch in _produce(cursor, sql, batch_rows, where, times):
-                if not put(batch):
+            for item in items:
+                if not put(item):
                     return
             put(done)
         except BaseException as exc:  # handed to the consumer, which re-raises it
             put(exc)
 
-    thread = threading.Thread(target=run, name="aethermart-encode", daemon=True)
+    thread = threading.Thread(target=run, name="aethermart-duckdb", daemon=True)
     thread.start()
     try:
         while True:
             item = out.get()
             if item is done:
-                break
+                return
             if isinstance(item, BaseException):
                 raise item
             yield item
@@ -302,5 +289,35 @@ def iter_document_batches(cursor: duckdb.DuckDBPyConnection, sql: str, batch_row
         stop.set()
         if thread.is_alive():
             with contextlib.suppress(Exception):
-                cursor.interrupt()
+                on_stop()
         thread.join(timeout=10)
+
+
+def iter_document_batches(cursor: duckdb.DuckDBPyConnection, sql: str, batch_rows: int, where: str,
+                          times: EncodeTimes | None = None, prefetch: int = 4) -> Iterator[DocumentBatch]:
+    """Run ``sql`` (columns _id, _content_hash, doc[, change]) and yield encoded batches.
+
+    DuckDB runs in a thread, ``prefetch`` Arrow batches ahead (it releases the GIL while it
+    computes), so the query overlaps libbson's encoding and the caller's waits on the server.
+    ``cursor`` must not be used by anyone else meanwhile (pass ``con.cursor()``).
+    """
+    times = times if times is not None else EncodeTimes()
+    for batch in _prefetched(_arrow_batches(cursor, sql, batch_rows, where, times), prefetch,
+                             cursor.interrupt):
+        if not batch.num_rows:
+            continue
+        t0 = time.perf_counter()
+        ids = batch.column(0).to_pylist()
+        try:
+            docs = encode_documents(batch.column(2).to_pylist())
+        except ValueError as exc:  # bsonjs: not valid Extended JSON
+            if "DECIMAL128" in str(exc):
+                raise ExportError(f"{where}: a value has more than the 34 significant digits of "
+                                  f"Decimal128 ({exc}), in the batch from _id {ids[0]!r}; use decimals: "
+                                  "string (exact) for this model") from exc
+            raise ExportError(f"{where}: a document does not encode to BSON ({exc}), in the batch from "
+                              f"_id {ids[0]!r}; a bug in the exporter's type mapping") from exc
+        changes = batch.column(3).to_pylist() if batch.num_columns > 3 else []
+        out = DocumentBatch(ids, batch.column(1).to_pylist(), docs, sum(len(d.raw) for d in docs), changes)
+        times.encode += time.perf_counter() - t0
+        yield out

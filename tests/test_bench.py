@@ -1,0 +1,33 @@
+"""`make bench SCALE=0.01`: the harness and the baselines' equality checks, not their times."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from tests.conftest import REPO
+
+
+@pytest.mark.slow
+def test_make_bench_smoke_run_checks_every_baseline_against_gold(tmp_path):
+    results = tmp_path / "results"
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "bench", "SCALE=0.01", f"BENCH_WORKDIR={tmp_path / 'work'}",
+         f"BENCH_RESULTS={results}"],
+        cwd=REPO, capture_output=True, text=True, env={**os.environ, "MONGODB_URI": ""}, timeout=900)
+    assert proc.returncode == 0, f"make bench failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    (result_file,) = results.glob("*.json")
+    result = json.loads(result_file.read_text())
+    assert result["checks"] == {"seed": "equal to gold", "pandas": "equal to gold"}
+    stages = {(s["contender"], s["name"]): s for s in result["stages"]}
+    for stage in ("extract", "dbt build", "export parquet", "export mongodb"):
+        measured = stages[("ours", stage)]
+        assert measured["wall_s"] > 0 and measured["peak_rss_mb"] > 0, stage
+        assert measured["rows"], f"{stage} reported no rows"
+    assert stages[("floor", "scan every landing file")]["rows"] > 0
+    assert {"seed_over_ours", "pandas_over_ours", "dbt_build_over_floor"} <= set(result["summary"])
+    assert (results / "latest.png").stat().st_size > 10_000
+    assert "ours end to end" in proc.stdout
