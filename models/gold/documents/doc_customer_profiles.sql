@@ -1,29 +1,36 @@
 {#- One document per unified customer: the customer 360 profile exported to MongoDB
     (collection customer_profiles). Identity with masked/hashed contact data, location,
     channels, lifetime metrics with the RFM segment, preferences (top categories),
-    recent_activity_log (latest events and orders, newest first) and a review summary. -#}
+    recent_activity_log (latest events and orders, newest first) and a review summary.
+    Built in `document_build_buckets` passes of customers (materialization
+    `bucketed_table`) to bound memory. -#}
+{{ config(materialized='bucketed_table', buckets=var('document_build_buckets')) }}
+
 with customers as (
 
     select * from {{ ref('dim_customer') }}
-    where not is_unknown_member
+    where not is_unknown_member and {{ in_build_bucket('customer_key') }}
 
 ),
 
 customer_value as (
 
     select * from {{ ref('agg_customer_value') }}
+    where {{ in_build_bucket('customer_key') }}
 
 ),
 
 orders as (
 
     select * from {{ ref('fct_orders') }}
+    where {{ in_build_bucket('customer_key') }}
 
 ),
 
 lines as (
 
     select * from {{ ref('fct_order_lines') }}
+    where {{ in_build_bucket('customer_key') }}
 
 ),
 
@@ -36,13 +43,14 @@ products as (
 events as (
 
     select * from {{ ref('slv_events') }}
-    where customer_key is not null
+    where customer_key is not null and {{ in_build_bucket('customer_key') }}
 
 ),
 
 reviews as (
 
     select * from {{ ref('slv_reviews') }}
+    where {{ in_build_bucket('customer_key') }}
 
 ),
 
@@ -77,15 +85,15 @@ top_categories as (
 
     select
         customer_key,
-        list(
-            struct_pack(
+        {{ ordered_list(
+            'struct_pack(
                 category_name := category_name,
                 revenue := cast(revenue as decimal(18, 2)),
                 units := cast(units as bigint),
                 order_count := order_count
-            )
-            order by revenue desc, order_count desc, category_name asc
-        )[1:{{ var('top_categories_limit') }}] as top_categories
+            )',
+            'row(-revenue, -order_count, category_name)'
+        ) }}[1:{{ var('top_categories_limit') }}] as top_categories
     from category_sales
     group by customer_key
 
@@ -117,12 +125,21 @@ activities as (
 
 ),
 
+latest_activities as (
+
+    select * from activities
+    qualify row_number() over (
+        partition by customer_key order by occurred_at desc, activity_type asc, activity_id asc
+    ) <= {{ var('recent_activity_limit') }}
+
+),
+
 recent_activity as (
 
     select
         customer_key,
-        list(
-            struct_pack(
+        {{ ordered_list(
+            'struct_pack(
                 occurred_at := occurred_at,
                 activity_type := activity_type,
                 activity_id := activity_id,
@@ -130,10 +147,10 @@ recent_activity as (
                 event_type := event_type,
                 product_key := product_key,
                 amount := amount
-            )
-            order by occurred_at desc, activity_type asc, activity_id asc
-        )[1:{{ var('recent_activity_limit') }}] as recent_activity_log
-    from activities
+            )',
+            'row(-epoch_us(occurred_at), activity_type, activity_id)'
+        ) }} as recent_activity_log
+    from latest_activities
     group by customer_key
 
 ),

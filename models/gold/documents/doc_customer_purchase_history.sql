@@ -1,23 +1,29 @@
 {#- One document per unified customer: every order (oldest first), each with its lines,
     and the totals (collection customer_purchase_history). A customer without orders has
     an empty `orders` list. Orders of unknown customers are in no document (see docs block
-    `gold_revenue`). -#}
+    `gold_revenue`). Built in `document_build_buckets` passes of customers (materialization
+    `bucketed_table`): the nested aggregates of all customers at once do not fit in memory
+    at scale 10. -#}
+{{ config(materialized='bucketed_table', buckets=var('document_build_buckets')) }}
+
 with customers as (
 
     select * from {{ ref('dim_customer') }}
-    where not is_unknown_member
+    where not is_unknown_member and {{ in_build_bucket('customer_key') }}
 
 ),
 
 orders as (
 
     select * from {{ ref('fct_orders') }}
+    where {{ in_build_bucket('customer_key') }}
 
 ),
 
 lines as (
 
     select * from {{ ref('fct_order_lines') }}
+    where {{ in_build_bucket('customer_key') }}
 
 ),
 
@@ -31,8 +37,8 @@ order_lines as (
 
     select
         lines.order_key,
-        list(
-            struct_pack(
+        {{ ordered_list(
+            'struct_pack(
                 order_line_key := lines.order_line_key,
                 product_key := lines.product_key,
                 product_name := products.product_name,
@@ -41,9 +47,9 @@ order_lines as (
                 unit_price := lines.unit_price,
                 line_amount := lines.line_amount,
                 is_return := lines.is_return
-            )
-            order by lines.source_line_id, lines.order_line_key
-        ) as lines
+            )',
+            'row(lines.source_line_id, lines.order_line_key)'
+        ) }} as lines
     from lines
     left join products
         on lines.product_key = products.product_key
@@ -60,8 +66,8 @@ customer_orders as (
         sum(orders.revenue) as revenue,
         min(orders.order_date) as first_order_date,
         max(orders.order_date) as last_order_date,
-        list(
-            struct_pack(
+        {{ ordered_list(
+            'struct_pack(
                 order_key := orders.order_key,
                 source_order_id := orders.source_order_id,
                 channel := orders.channel,
@@ -75,9 +81,9 @@ customer_orders as (
                         quantity bigint, unit_price decimal(12, 2), line_amount decimal(14, 2), is_return boolean
                     )[])
                 )
-            )
-            order by orders.order_date, orders.order_key
-        ) as orders
+            )',
+            'row(orders.order_date, orders.order_key)'
+        ) }} as orders
     from orders
     left join order_lines
         on orders.order_key = order_lines.order_key

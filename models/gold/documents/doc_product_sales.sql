@@ -1,16 +1,20 @@
 {#- One document per product (collection product_sales): the sales summary over every
     line (unknown customers included) and the known customers who bought it, best buyer
-    first (revenue, then key). -#}
+    first (revenue, then key).  Built in `document_build_buckets` passes of products (materialization `bucketed_table`) to
+    bound memory. -#}
+{{ config(materialized='bucketed_table', buckets=var('document_build_buckets')) }}
+
 with performance as (
 
     select * from {{ ref('agg_product_performance') }}
+    where {{ in_build_bucket('product_key') }}
 
 ),
 
 lines as (
 
     select * from {{ ref('fct_order_lines') }}
-    where customer_key != '{{ var("unknown_member_key") }}'
+    where customer_key != '{{ var("unknown_member_key") }}' and {{ in_build_bucket('product_key') }}
 
 ),
 
@@ -32,16 +36,16 @@ buyer_lists as (
 
     select
         product_key,
-        list(
-            struct_pack(
+        {{ ordered_list(
+            'struct_pack(
                 customer_key := customer_key,
                 order_count := order_count,
                 units := cast(units as bigint),
                 revenue := cast(revenue as decimal(18, 2)),
                 last_purchase_date := last_purchase_date
-            )
-            order by revenue desc, customer_key asc
-        ) as customers
+            )',
+            'row(-revenue, customer_key)'
+        ) }} as customers
     from buyers
     group by product_key
 

@@ -1,0 +1,53 @@
+{#- A table built in `buckets` passes (model config, default 1) instead of one query: pass b
+    sets the DuckDB variable `aethermart_bucket` to b and inserts the rows for which the
+    model's `in_build_bucket(column)` filters hold. For document models whose nested
+    `list()` aggregates cannot spill: each pass holds the aggregate state of 1/buckets of
+    the customers, so peak memory falls with the bucket count while the result is the
+    same. Otherwise exactly the duckdb `table` materialization: contract enforced, built
+    under an intermediate name and swapped in by rename, hooks and docs as usual. -#}
+{% materialization bucketed_table, adapter='duckdb' %}
+
+    {%- set buckets = config.get('buckets', 1) | int -%}
+    {%- if buckets < 1 -%}
+        {{ exceptions.raise_compiler_error(model.name ~ ': config buckets must be at least 1, got ' ~ buckets) }}
+    {%- endif -%}
+    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
+    {%- set backup_relation = make_backup_relation(target_relation, 'table') -%}
+    {{ drop_relation_if_exists(load_cached_relation(intermediate_relation)) }}
+    {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}
+
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {% call statement('main') -%}
+        set variable aethermart_bucket = 0;
+        {{ create_table_as(False, intermediate_relation, compiled_code) }}
+    {%- endcall %}
+    {% for bucket in range(1, buckets) %}
+        {% call statement('bucket_' ~ bucket) -%}
+            set variable aethermart_bucket = {{ bucket }};
+            insert into {{ intermediate_relation }} {{ get_column_names() }} (
+                {{ get_select_subquery(compiled_code) }}
+            );
+        {%- endcall %}
+    {% endfor %}
+    {% call statement('reset_bucket') -%}
+        reset variable aethermart_bucket;
+    {%- endcall %}
+
+    {% if existing_relation is not none %}
+        {{ adapter.rename_relation(existing_relation, backup_relation) }}
+    {% endif %}
+    {{ adapter.rename_relation(intermediate_relation, target_relation) }}
+
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {% do persist_docs(target_relation, model) %}
+    {{ adapter.commit() }}
+    {{ drop_relation_if_exists(backup_relation) }}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+    {{ return({'relations': [target_relation]}) }}
+
+{% endmaterialization %}
