@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -139,3 +140,21 @@ def ferretdb_server(tmp_path_factory):
         pytest.fail(f"cannot start the test FerretDB: {exc}")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def client(ferretdb_server):
+    """A pymongo client of the test FerretDB."""
+    import pymongo
+
+    with pymongo.MongoClient(ferretdb_server.uri, serverSelectionTimeoutMS=5000) as client:
+        yield client
+
+
+@pytest.fixture
+def db(client, request):
+    """A database of this test's own on the test FerretDB, dropped afterwards."""
+    name = "x_" + re.sub(r"\W", "_", request.node.name)[:50]
+    client.drop_database(name)
+    yield client[name]
+    client.drop_database(name)

@@ -72,6 +72,10 @@ def test_documented_macro_arguments_are_the_real_arguments(built_001):
                        if node.name == f"dbt_macro__{macro['name']}"]
         assert definitions, f"cannot find the definition of {macro['unique_id']}"
         real = [arg.name for arg in definitions[0].args]
+        if macro["name"].startswith("materialization_"):
+            # dbt gives a materialization's macro its own `supported_languages` parameter:
+            # not ours to document; the model config (e.g. `buckets`) is described instead
+            real = [name for name in real if name != "supported_languages"]
         documented = [arg["name"] for arg in macro["arguments"]]
         if real != documented:
             wrong.append(f"{macro['name']}: signature {real}, documented {documented}")

@@ -5,9 +5,7 @@ FerretDB version does differently from MongoDB, recorded so the exporter can wor
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-import pymongo
 import pytest
 from bson.decimal128 import Decimal128
 from pymongo.errors import AutoReconnect, DuplicateKeyError, OperationFailure, WriteError
@@ -16,19 +14,6 @@ NOT_IMPLEMENTED = 238  # FerretDB's answer to an option or command it lacks
 NAMESPACE_EXISTS = 48
 
 
-@pytest.fixture
-def client(ferretdb_server):
-    with pymongo.MongoClient(ferretdb_server.uri, serverSelectionTimeoutMS=5000) as client:
-        yield client
-
-
-@pytest.fixture
-def db(client, request):
-    """A database of this test's own, dropped afterwards."""
-    name = re.sub(r"\W", "_", request.node.name)[:60]
-    client.drop_database(name)
-    yield client[name]
-    client.drop_database(name)
 
 
 def test_round_trip_nested_documents(db):

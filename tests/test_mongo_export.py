@@ -25,7 +25,6 @@ from pathlib import Path
 
 import bson
 import duckdb
-import pymongo
 import pytest
 from bson.codec_options import CodecOptions
 from bson.decimal128 import Decimal128
@@ -116,19 +115,6 @@ def changed(built_001, tmp_path_factory) -> tuple[Warehouse, Changes]:
     return Warehouse(path, built_001.target / "manifest.json"), Changes(updated, deleted, inserted)
 
 
-@pytest.fixture
-def client(ferretdb_server):
-    with pymongo.MongoClient(ferretdb_server.uri, serverSelectionTimeoutMS=5000) as client:
-        yield client
-
-
-@pytest.fixture
-def db(client, request):
-    """A database of this test's own, dropped afterwards."""
-    name = "x_" + re.sub(r"\W", "_", request.node.name)[:50]
-    client.drop_database(name)
-    yield client[name]
-    client.drop_database(name)
 
 
 def uri_of(server, db) -> str:
