@@ -28,6 +28,11 @@ def test_make_bench_smoke_run_checks_every_baseline_against_gold(tmp_path):
         assert measured["wall_s"] > 0 and measured["peak_rss_mb"] > 0, stage
         assert measured["rows"], f"{stage} reported no rows"
     assert stages[("floor", "scan every landing file")]["rows"] > 0
-    assert {"seed_over_ours", "pandas_over_ours", "dbt_build_over_floor"} <= set(result["summary"])
+    for stage in ("dbt run, 2 documents", "export parquet, 2 documents", "export mongodb, 2 documents"):
+        assert stages[("ours:same", stage)]["wall_s"] > 0, stage
+    assert stages[("ours:same", "export mongodb, 2 documents")]["rows"] == sum(
+        s["rows"] for s in result["stages"] if s["name"] == "export parquet, 2 documents")
+    assert {"seed_over_ours", "pandas_over_ours", "ours_same_outputs_s", "dbt_build_over_floor"} <= set(
+        result["summary"])
     assert (results / "latest.png").stat().st_size > 10_000
     assert "ours end to end" in proc.stdout
