@@ -206,6 +206,9 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="DECIMAL columns as BSON decimal128, double or exact string, for every model "
                           "(default: each model's meta decimals, else decimal128, or string on a "
                           "server without Decimal128 such as FerretDB)")
+    exp.add_argument("--from-parquet", action="store_true",
+                     help="MongoDB: read the gold Parquet published under --out (by --target parquet) "
+                          "instead of the DuckDB file, e.g. on a machine without the warehouse")
     exp.add_argument("--rollback", action="store_true",
                      help="MongoDB: make each collection's __previous version current again "
                           "(and the current one __previous); needs --target mongodb")
@@ -225,7 +228,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
                        duckdb=args.duckdb or default_duckdb(), out=args.out or default_gold_dir(),
                        select=tuple(args.select), mode=args.mode, dry_run=args.dry_run,
                        keep=args.keep, mongodb_uri=args.mongodb_uri,
-                       mongodb_decimals=args.mongodb_decimals, rollback=args.rollback)
+                       mongodb_decimals=args.mongodb_decimals, rollback=args.rollback,
+                       from_parquet=args.from_parquet)
     if args.rollback and args.target != "mongodb":
         raise ConfigError("--rollback needs --target mongodb")
     if "mongodb" in cfg.targets:  # before anything is written to another target

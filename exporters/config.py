@@ -43,6 +43,8 @@ class ExportConfig:
     mongodb_uri: str | None = field(default=None, repr=False)
     mongodb_decimals: str | None = None
     rollback: bool = False
+    # MongoDB: read the gold Parquet published under `out` instead of the DuckDB file
+    from_parquet: bool = False
 
     def __post_init__(self) -> None:
         if self.target not in TARGET_CHOICES:
@@ -51,6 +53,8 @@ class ExportConfig:
             raise ConfigError(f"export mode {self.mode!r} is not one of {', '.join(MODES)}")
         if self.keep < 1:
             raise ConfigError(f"keep must be at least 1, got {self.keep}")
+        if self.from_parquet and self.target != "mongodb":
+            raise ConfigError("--from-parquet reads the published gold Parquet: it needs --target mongodb")
 
     @property
     def targets(self) -> tuple[str, ...]:

@@ -59,7 +59,7 @@ from exporters.mongo_publish import (
     write_changes,
 )
 from exporters.result import DatasetResult
-from exporters.warehouse import open_warehouse, table_columns
+from exporters.warehouse import open_published_parquet, open_warehouse, table_columns
 
 __all__ = ["MongoDatasetResult", "publish_mongodb"]
 
@@ -119,8 +119,13 @@ def publish_mongodb(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
                           "mongodb://user:password@host:port/database")
     uri = MongoURI.parse(cfg.mongodb_uri)
     run_id = _new_run_id()
-    con = None if cfg.rollback else open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit,
-                                                    temp_directory=cfg.temp_directory)
+    if cfg.rollback:
+        con = None
+    elif cfg.from_parquet:
+        con = open_published_parquet(cfg.out, specs, memory_limit=cfg.memory_limit,
+                                     temp_directory=cfg.temp_directory)
+    else:
+        con = open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit, temp_directory=cfg.temp_directory)
     try:
         plans = [] if con is None else [_Plan.make(con, s, cfg) for s in specs]  # all checked first
         server = connect(uri)

@@ -11,7 +11,7 @@ import duckdb
 from exporters.errors import WarehouseError
 from exporters.manifest import ExportSpec
 
-__all__ = ["first_line", "open_warehouse", "source_lineage", "table_columns"]
+__all__ = ["first_line", "open_published_parquet", "open_warehouse", "source_lineage", "table_columns"]
 
 
 def first_line(exc: BaseException) -> str:
@@ -36,6 +36,29 @@ def open_warehouse(path: Path, *, memory_limit: str = "2GB",
         raise WarehouseError(f"cannot open DuckDB warehouse {path}: {first_line(exc)}") from None
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot open DuckDB warehouse {path}: {first_line(exc)}") from None
+
+
+def open_published_parquet(root: Path, specs: tuple[ExportSpec, ...], *, memory_limit: str = "2GB",
+                           temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection where each model's table is a view over its published Parquet
+    dataset (``root/<model>``, as `aethermart export --target parquet` wrote it), under the
+    same schema and name as in the warehouse, so an exporter reads it like the DuckDB file.
+    Partition folders are not read as columns: the files hold every column of the model."""
+    config = {"memory_limit": memory_limit}
+    if temp_directory is not None:
+        config["temp_directory"] = str(temp_directory)
+    con = duckdb.connect(config=config)
+    for spec in specs:
+        dataset = root / spec.model
+        if not any(dataset.glob("**/*.parquet")):
+            con.close()
+            raise WarehouseError(f"model {spec.model}: no published Parquet under {dataset}; run "
+                                 "`aethermart export --target parquet` first (or pass --out)")
+        path = str(dataset.resolve()).replace("'", "''")
+        con.execute(f'create schema if not exists "{spec.schema}"')
+        con.execute(f'create view "{spec.schema}"."{spec.table}" as select * from '
+                    f"read_parquet('{path}/**/*.parquet', hive_partitioning = false)")
+    return con
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, spec: ExportSpec, path: Path) -> list[tuple[str, str]]:

@@ -596,3 +596,33 @@ def test_every_duckdb_type_follows_the_documented_rule():
     rel = con.sql("select * from bad")
     with pytest.raises(ExportError, match="list of lists"):
         document_query("bad", list(zip(rel.columns, rel.types, strict=True)), "_id", "decimal128", "bad")
+
+
+def test_export_from_the_published_parquet_equals_export_from_the_warehouse(
+        ferretdb_server, client, warehouse, tmp_path):
+    """--from-parquet reads the gold Parquet instead of the DuckDB file: same documents."""
+    gold = tmp_path / "gold"
+    publish = subprocess.run(
+        [str(BIN / "aethermart"), "export", "--target", "parquet", "--duckdb", str(warehouse.duckdb),
+         "--manifest", str(warehouse.manifest), "--out", str(gold), "--quiet"],
+        cwd=REPO, capture_output=True, text=True)
+    assert publish.returncode == 0, publish.stderr
+    from_duckdb, from_parquet = client["x_from_duckdb"], client["x_from_parquet"]
+    for db in (from_duckdb, from_parquet):
+        client.drop_database(db.name)
+    export(uri_of(ferretdb_server, from_duckdb), warehouse, "--quiet")
+    proc = export(uri_of(ferretdb_server, from_parquet), None, "--manifest", str(warehouse.manifest),
+                  "--from-parquet", "--out", str(gold), "--quiet")
+    assert proc.returncode == 0
+    def documents(db, collection: str) -> dict:
+        return {d["_id"]: d[HASH] for d in db[collection].find({}, {HASH: 1})}
+
+    for collection in COLLECTIONS.values():
+        assert documents(from_parquet, collection) == documents(from_duckdb, collection), collection
+        assert len(documents(from_parquet, collection)) > 0, collection
+    missing = export(uri_of(ferretdb_server, from_parquet), None, "--manifest", str(warehouse.manifest),
+                     "--from-parquet", "--out", str(tmp_path / "nothing"), check=False)
+    assert missing.returncode != 0 and "Traceback" not in missing.stderr
+    assert "no published Parquet" in missing.stderr and "--target parquet" in missing.stderr
+    for db in (from_duckdb, from_parquet):
+        client.drop_database(db.name)
