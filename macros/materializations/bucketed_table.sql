@@ -8,6 +8,10 @@
 {% materialization bucketed_table, adapter='duckdb' %}
 
     {%- set buckets = config.get('buckets', 1) | int -%}
+    {%- if not config.get('contract').enforced -%}
+        {{ exceptions.raise_compiler_error(model.name ~ ': bucketed_table needs an enforced contract '
+            ~ '(its passes insert by the declared column names)') }}
+    {%- endif -%}
     {%- if buckets < 1 -%}
         {{ exceptions.raise_compiler_error(model.name ~ ': config buckets must be at least 1, got ' ~ buckets) }}
     {%- endif -%}

@@ -45,7 +45,7 @@ final as (
             last_sold_date := performance.last_sold_date
         ) as sales
     from products
-    inner join performance
+    left join performance
         on products.product_key = performance.product_key
 
 )

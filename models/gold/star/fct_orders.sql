@@ -48,7 +48,7 @@ final as (
         orders.channel,
         -- numbers
         coalesce(line_totals.line_count, 0) as line_count,
-        coalesce(line_totals.units, 0) as units,
+        cast(coalesce(line_totals.units, 0) as bigint) as units,
         cast(coalesce(line_totals.gross_amount, 0) as decimal(18, 2)) as gross_amount,
         cast(coalesce(line_totals.returns_amount, 0) as decimal(18, 2)) as returns_amount,
         cast(coalesce(line_totals.revenue, 0) as decimal(18, 2)) as revenue,
