@@ -38,7 +38,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create .venv with the pinned versions of requirements.lock
 
-demo: $(STAMP) ## Generate demo sources, dbt build, docs; print where outputs are
+demo: $(STAMP) ## Generate demo sources, dbt build, export to Parquet and MongoDB, docs; print where outputs are
 	@mkdir -p data
 	$(BIN)/aethermart generate --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --out $(DEMO_LANDING)
 	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) build
@@ -51,7 +51,7 @@ demo: $(STAMP) ## Generate demo sources, dbt build, docs; print where outputs ar
 	@echo "  landing zone (generated sources)  $(DEMO_LANDING)/  (answer key: $(DEMO_LANDING)/_answer_key.json)"
 	@echo "  DuckDB warehouse                  $${AETHERMART_DUCKDB:-data/aethermart.duckdb}  (schemas bronze, silver, gold, snapshots, reference)"
 	@echo "  gold Parquet for BI               $${AETHERMART_GOLD_DIR:-data/gold}/<model>/  (one dataset per gold model; facts by year=/month=)"
-	@echo "  MongoDB collections               database aethermart of \$$MONGODB_URI, or of the local FerretDB (make services)"
+	@echo "  MongoDB collections               the database of \$$MONGODB_URI (its path; default aethermart), else aethermart on the local FerretDB (make services)"
 	@echo "  lineage docs                      target/static_index.html (open in a browser)"
 	@echo "  dbt artifacts                     target/manifest.json, target/run_results.json"
 
@@ -118,5 +118,6 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package reg
 	  .venv-lock/bin/pip freeze --all --exclude-editable | grep -v -E '^(pip)=='; } > requirements.lock
 	rm -rf .venv-lock
 
-clean: ## Remove the venv, the DuckDB file, generated data and dbt artifacts
-	rm -rf $(VENV) target logs data/*.duckdb data/*.duckdb.wal data/duckdb_tmp $(DEMO_LANDING) .pytest_cache
+clean: ## Remove the venv, the DuckDB file, generated data, published gold, bench runs, the FerretDB build and dbt artifacts (make services-stop first)
+	rm -rf $(VENV) target logs data/*.duckdb data/*.duckdb.wal data/duckdb_tmp $(DEMO_LANDING) .pytest_cache \
+	  data/gold data/bench .cache

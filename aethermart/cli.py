@@ -206,6 +206,9 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="DECIMAL columns as BSON decimal128, double or exact string, for every model "
                           "(default: each model's meta decimals, else decimal128, or string on a "
                           "server without Decimal128 such as FerretDB)")
+    exp.add_argument("--allow-failed-build", action="store_true",
+                     help="publish even though the last dbt command (target/run_results.json next to "
+                          "the manifest) had failed models or tests; refused by default")
     exp.add_argument("--from-parquet", action="store_true",
                      help="MongoDB: read the gold Parquet published under --out (by --target parquet) "
                           "instead of the DuckDB file, e.g. on a machine without the warehouse")
@@ -229,7 +232,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                        select=tuple(args.select), mode=args.mode, dry_run=args.dry_run,
                        keep=args.keep, mongodb_uri=args.mongodb_uri,
                        mongodb_decimals=args.mongodb_decimals, rollback=args.rollback,
-                       from_parquet=args.from_parquet)
+                       from_parquet=args.from_parquet, allow_failed_build=args.allow_failed_build)
     if args.rollback and args.target != "mongodb":
         raise ConfigError("--rollback needs --target mongodb")
     if "mongodb" in cfg.targets:  # before anything is written to another target
@@ -343,6 +346,15 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"aethermart {args.command}: error: {exc.strerror or exc}: "
               f"{exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # a driver error no module turned into an AetherMartError (e.g. a MongoDB user without
+        # write permission): one line naming the library, never a traceback
+        library = type(exc).__module__.split(".")[0]
+        if library not in ("pymongo", "bson", "duckdb", "pymysql", "pyarrow"):
+            raise
+        text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:500]
+        print(f"aethermart {args.command}: error from {library}: {text}", file=sys.stderr)
         return 1
 
 

@@ -109,6 +109,7 @@ import sys, duckdb
 landing = sys.argv[1]
 con = duckdb.connect()
 con.execute("set memory_limit='2GB'")
+con.execute("set enable_progress_bar = false")  # stdout carries the row count only
 # count(*) alone lets DuckDB skip parsing columns; max() over every column reads them all.
 readers = [
     f"read_csv('{landing}/pos/*/*.csv', all_varchar=true, union_by_name=true, ignore_errors=true)",
@@ -200,7 +201,7 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: bool = Tr
 
         stage, out = measure("scan every landing file", "floor",
                              [sys.executable, "-c", FLOOR_SQL, str(landing)], env, logs)
-        stage.rows = int(out.strip() or 0)
+        stage.rows = int(out.strip().splitlines()[-1] or 0)
         stages.append(stage)
 
         if baselines:
@@ -372,24 +373,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON and the PNG")
     parser.add_argument("--no-baselines", action="store_true", help="measure only ours and the floor")
+    parser.add_argument("--combine", type=Path, nargs="+", metavar="JSON",
+                        help="no run: chart time and peak RSS against scale from saved single-scale results")
     args = parser.parse_args(argv)
-    scales = args.scaling or [args.scale]
+    args.results.mkdir(parents=True, exist_ok=True)
+    if args.combine:
+        results = sorted((json.loads(p.read_text()) for p in args.combine), key=lambda r: r["scale"])
+        write_chart(results, args.results / "scaling.png")
+        print(f"bench: chart of {len(results)} scales in {args.results / 'scaling.png'}")
+        return 0
     results = []
     try:
-        for scale in scales:
+        for scale in args.scaling or [args.scale]:
             result = run_pipeline(scale, args.seed, args.workdir.resolve(), baselines=not args.no_baselines)
             print_table(result)
             results.append(result)
+            # saved per scale, so a later scale that fails loses nothing measured before it
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            out = args.results / f"{stamp}-scale-{scale:g}.json"
+            out.write_text(json.dumps(result, indent=2) + "\n")
+            print(f"bench: results in {out}", file=sys.stderr)
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
-    args.results.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = "scaling" if args.scaling else "latest"
-    out = args.results / f"{stamp}.json"
-    out.write_text(json.dumps(results if args.scaling else results[0], indent=2) + "\n")
     write_chart(results, args.results / f"{name}.png")
-    print(f"\nbench: results in {out}, chart in {args.results / f'{name}.png'}")
+    print(f"\nbench: chart in {args.results / f'{name}.png'}")
     return 0
 
 

@@ -45,6 +45,8 @@ class ExportConfig:
     rollback: bool = False
     # MongoDB: read the gold Parquet published under `out` instead of the DuckDB file
     from_parquet: bool = False
+    # publish even when target/run_results.json shows failed models or tests
+    allow_failed_build: bool = False
 
     def __post_init__(self) -> None:
         if self.target not in TARGET_CHOICES:

@@ -4,13 +4,15 @@ MongoDB is added there (exporters/mongo*.py) and nothing else here needs to chan
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from exporters.config import ExportConfig
-from exporters.errors import ManifestError, NotBuiltError
+from exporters.errors import ExportError, ManifestError, NotBuiltError
 from exporters.manifest import ExportManifest, ExportSpec, read_manifest
 from exporters.mongo import publish_mongodb
 from exporters.parquet import publish_parquet
@@ -29,7 +31,9 @@ _NOT_BUILT: dict[str, str] = {}
 
 def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
     """Export the selected gold models to every target of ``cfg``; a failure raises ExportError
-    (one line) and leaves what that target had published before."""
+    (one line). Parquet stages every dataset before it swaps any; MongoDB swaps collection by
+    collection, so after a failure the collections already swapped stay new (each one is
+    complete) and the others keep their previous version."""
     t0 = time.perf_counter()
     for target in cfg.targets:  # fail before anything runs
         if target not in _RUNNERS:
@@ -37,6 +41,8 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
             raise NotBuiltError(f"{_NOT_BUILT.get(target, f'{target} export is not built yet')}{also}")
     manifest = read_manifest(cfg.manifest)
     plan = _plan(manifest, cfg)
+    if not cfg.allow_failed_build and not cfg.rollback:
+        _check_last_build(cfg.manifest.parent / "run_results.json")
 
     def notice(msg: str) -> None:
         if not quiet:
@@ -56,6 +62,23 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
         result.run_id = versions[-1]
     result.seconds = round(time.perf_counter() - t0, 3)
     return result
+
+
+def _check_last_build(run_results: Path) -> None:
+    """Refuse to publish gold that the last dbt command failed on (a failed model leaves an
+    old table behind; a failed test means gold breaks a rule), unless told otherwise."""
+    if not run_results.is_file():
+        return
+    try:
+        results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+    except (OSError, ValueError):
+        return
+    failed = [r for r in results if r.get("status") in ("error", "fail", "runtime error")]
+    if failed:
+        names = ", ".join(f"{r.get('unique_id', '?').split('.', 2)[-1]} ({r.get('status')})"
+                          for r in failed[:3])
+        raise ExportError(f"the last dbt command ({run_results}) had {len(failed)} failure(s), e.g. "
+                          f"{names}; fix them and run `dbt build` again, or pass --allow-failed-build")
 
 
 def _plan(manifest: ExportManifest, cfg: ExportConfig) -> dict[str, tuple[ExportSpec, ...]]:
