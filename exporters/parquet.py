@@ -1,26 +1,38 @@
-"""Publishing gold as Parquet for BI: every dataset rewritten from scratch, swapped in atomically.
+"""Publishing gold as Parquet for BI: every dataset rewritten from scratch, and the whole set
+swapped in by one atomic rename.
 
-    <out>/<model>                      symlink -> .versions/<model>/<run_id>  (what readers open)
-    <out>/.versions/<model>/<run_id>/  one complete version: data_0.parquet, or for the facts
-                                       year=YYYY/month=MM/data_0.parquet; plus _manifest.json
-    <out>/.staging-<run_id>/<model>/   while a run writes (never read)
+    <out>/<model>                      symlink -> .current/<model>   (fixed; what readers open)
+    <out>/.current                     symlink -> .versions/<run_id> (the one version pointer)
+    <out>/.versions/<run_id>/<model>/  the dataset in that version: data_0.parquet, or for the
+                                       facts year=YYYY/month=MM/data_0.parquet; _manifest.json
+    <out>/.versions/<run_id>/_version.json   the set: version id, datasets, the run that wrote each
+    <out>/.staging-<run_id>/           while a run assembles its version (never read)
     <out>/.publish.lock                held by the running publish
 
-Readers open ``<out>/<model>`` and resolve the link once; replacing the link is one
-``os.replace`` (rename(2)), so a reader sees the old version or the new one, never a mix.
-Every dataset is staged before any link changes, so a failed run publishes nothing. The
-version a link pointed to before is kept for rollback and for readers still scanning it
-(``keep``); older versions and the debris of crashed runs are removed by the next run.
+A version holds every published dataset, not only those of the run: the selected datasets
+are written new, the others (``--select``, or identical files in incremental mode) are
+hardlinked from the version before (a copy where hardlinks fail), so a version is a
+complete, self-consistent set. The run then renames the staging folder to
+``.versions/<run_id>`` and replaces ``.current`` with one ``os.replace`` (rename(2)): a kill
+at any instant leaves every ``<out>/<model>`` on the old version or every one on the new one.
+Each dataset's ``_manifest.json`` says ``version`` (the set it is part of) and ``run_id``
+(the run that wrote its files; older than ``version`` when the files were carried over).
 
-Each link swap is atomic; the swaps of one run follow each other once everything is staged
-(a reader opening two datasets in those milliseconds may see one new and one old version).
+The newest ``keep`` versions are kept (the published one, and one to roll back to and for
+readers still scanning it); older ones and the debris of crashed runs (staging folders,
+versions moved in but never pointed to) are removed by the next run. A folder published by
+the per-dataset layout of before (``<model>`` -> ``.versions/<model>/<run_id>``) is first
+moved over by a run that publishes exactly what those links show, so the upgrade never
+shows new data next to old.
 
 Reading: DuckDB ``read_parquet('<out>/<model>/**/*.parquet', hive_partitioning = true)`` and
-``pyarrow.dataset.dataset('<out>/<model>', partitioning='hive')`` both follow the link (files
-starting with ``_`` or ``.`` are not data). From ``month=03`` DuckDB infers month VARCHAR
-('03': it only auto-casts when the text round-trips, and '03' -> 3 -> '3' does not) and year
-BIGINT; pyarrow infers int32 for both. Filter on the date column (it is in the files), or
-pass ``hive_types = {'year': INTEGER, 'month': INTEGER}`` to DuckDB.
+``pyarrow.dataset.dataset('<out>/<model>', partitioning='hive')`` both follow the links (files
+starting with ``_`` or ``.`` are not data). A reader that must see one version across a long
+scan of several datasets resolves ``<out>/.current`` once (``parquet_layout.published_paths``).
+From ``month=03`` DuckDB infers month VARCHAR ('03': it only auto-casts when the text
+round-trips, and '03' -> 3 -> '3' does not) and year BIGINT; pyarrow infers int32 for both.
+Filter on the date column (it is in the files), or pass ``hive_types = {'year': INTEGER,
+'month': INTEGER}`` to DuckDB.
 
 Same gold tables -> byte-identical Parquet files: rows are ordered by the model's key (facts:
 by date, then key), row groups have a fixed size, and the Hive-partitioned write runs on one
@@ -37,7 +49,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +61,15 @@ import pyarrow.parquet as pq
 from exporters.config import ExportConfig
 from exporters.errors import PublishError
 from exporters.manifest import ExportManifest, ExportSpec
+from exporters.parquet_layout import (
+    CURRENT,
+    MARKER,
+    RUN_ID,
+    VERSIONS,
+    current_version,
+    legacy_link_target,
+    model_link_target,
+)
 from exporters.result import DatasetResult
 from exporters.warehouse import first_line, open_warehouse, source_lineage, table_columns
 
@@ -57,17 +77,25 @@ __all__ = ["PARTITION_COLUMNS", "ROW_GROUP_SIZE", "current_version", "publish_pa
 
 ROW_GROUP_SIZE = 122_880  # DuckDB's default, pinned: the file bytes depend on it
 PARTITION_COLUMNS = ("year", "month")
-VERSIONS = ".versions"
 STAGING_PREFIX = ".staging-"
 LINK_PREFIX = ".link-"
 LOCK_NAME = ".publish.lock"
-_RUN_ID = re.compile(r"^\d{8}T\d{6}Z$")
+MANIFEST = "_manifest.json"
 
 Say = Callable[[str], None]
 
 
 def _quiet(_: str) -> None:
     pass
+
+
+def _pause_for_tests() -> None:
+    """Tests only: AETHERMART_TEST_PAUSE_PARQUET=SECONDS sleeps after every step of a publish
+    (each dataset written or carried, the rename, the swap, each link), so a test that kills
+    the publish at random instants lands in every phase, not only in the long writes."""
+    seconds = os.environ.get("AETHERMART_TEST_PAUSE_PARQUET")
+    if seconds:
+        time.sleep(float(seconds))
 
 
 @dataclass
@@ -79,17 +107,13 @@ class _Staged:
     files: list[dict] = field(default_factory=list)
 
 
-def current_version(out: Path, model: str) -> Path | None:
-    """The version folder ``<out>/<model>`` points to, or None when nothing is published."""
-    link = out / model
-    return link.resolve() if link.is_symlink() else None
-
-
 def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg: ExportConfig, *,
                     notice: Say = _quiet, progress: Say = _quiet) -> list[DatasetResult]:
-    """Write every dataset of ``specs`` and swap them in; returns one result per dataset."""
+    """Write every dataset of ``specs`` into a new version of the whole set and point
+    ``.current`` at it; returns one result per dataset of ``specs``."""
     con = open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit, temp_directory=cfg.temp_directory)
     try:
+        _check_root(cfg.out)
         columns = {s.model: _check(con, s, cfg) for s in specs}  # every table first, before any write
         if cfg.dry_run:
             return [_plan(con, s, cfg) for s in specs]
@@ -97,6 +121,10 @@ def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
         with _lock(cfg.out):
             for path in _remove_debris(cfg.out):
                 notice(f"export: removed {path} left by an interrupted run")
+            upgraded = _upgrade_legacy(cfg.out)
+            if upgraded:
+                notice(f"export: moved {upgraded} dataset(s) of {cfg.out} from per-dataset links to one "
+                       f"version pointer ({CURRENT})")
             run_id = _new_run_id(cfg.out)
             lineage = source_lineage(con)
             staging_root = cfg.out / f"{STAGING_PREFIX}{run_id}"
@@ -107,23 +135,34 @@ def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
                                          manifest, lineage))
                     r = staged[-1].result
                     progress(f"export: parquet {spec.model:<32} {r.rows:>12,} rows {r.seconds:7.2f}s")
-                results = _swap_all(cfg, staged, run_id)
+                    _pause_for_tests()
+                results = _assemble_and_swap(cfg, staged, staging_root, run_id, progress)
             finally:
                 shutil.rmtree(staging_root, ignore_errors=True)
-            pruned = [old for r in results if r.status == "published"
-                      for old in _prune(cfg.out, r.model, cfg.keep)]
+            pruned = _prune(cfg.out, cfg.keep)
             if pruned:
                 notice(f"export: removed {len(pruned)} old version(s) under {cfg.out / VERSIONS} "
-                       f"(keeping {cfg.keep} per dataset)")
+                       f"(keeping {cfg.keep})")
             return results
     finally:
         con.close()
 
 
+def _check_root(out: Path) -> None:
+    pointer = out / CURRENT
+    if pointer.exists() and not pointer.is_symlink():
+        raise PublishError(f"{pointer} is a real folder or file, not the version pointer this tool "
+                           "writes; move it away and run again")
+
+
 def _check(con: duckdb.DuckDBPyConnection, spec: ExportSpec, cfg: ExportConfig) -> list[tuple[str, str]]:
     columns = table_columns(con, spec, cfg.duckdb)
     link = cfg.out / spec.model
-    if link.exists() and not link.is_symlink():
+    if link.is_symlink():
+        if link.readlink() != model_link_target(spec.model) and not legacy_link_target(cfg.out, spec.model):
+            raise PublishError(f"dataset {spec.model}: {link} links to {link.readlink()}, not to "
+                               f"{model_link_target(spec.model)} (made by hand?); move it away and run again")
+    elif link.exists():
         raise PublishError(f"dataset {spec.model}: {link} is a real folder or file, not a published "
                            "link (written by hand or by an older tool?); move it away and run again")
     month_of = spec.parquet.partition_by_month_of
@@ -147,7 +186,7 @@ def _plan(con: duckdb.DuckDBPyConnection, spec: ExportSpec, cfg: ExportConfig) -
     if month_of:
         partitions = con.execute(f"select count(distinct date_trunc('month', {_q(month_of)})) "
                                  f"from {spec.relation}").fetchone()[0]
-    current = current_version(cfg.out, spec.model)
+    current = current_version(cfg.out)
     return DatasetResult(spec.model, "parquet", "planned", rows=rows, location=str(cfg.out / spec.model),
                          version=current.name if current else None, partitions=partitions,
                          note=f"partitioned by month of {month_of}" if month_of else None)
@@ -220,7 +259,7 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple
         }
     body = {
         "model": spec.model, "dbt_unique_id": spec.unique_id,
-        "source_table": f"{spec.schema}.{spec.table}", "run_id": run_id, "rows": rows,
+        "source_table": f"{spec.schema}.{spec.table}", "run_id": run_id, "version": run_id, "rows": rows,
         "schema": [{"name": f.name, "type": str(f.type)} for f in schema] if schema is not None else [],
         "order_by": _select_sql(spec, columns).rsplit(" order by ", 1)[1],
         "partitioning": partitioning, "files": files,
@@ -231,7 +270,7 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple
                    "writer": f"duckdb {duckdb.__version__}"},
         "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    (path / "_manifest.json").write_text(json.dumps(body, indent=2, sort_keys=True) + "\n")
+    _write_durable(path / MANIFEST, json.dumps(body, indent=2, sort_keys=True) + "\n")
     result = DatasetResult(spec.model, "parquet", "published", rows=rows,
                            seconds=round(time.perf_counter() - t0, 3),
                            files=len(files), bytes=sum(f["bytes"] for f in files),
@@ -239,43 +278,141 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple
     return _Staged(spec, path, body, result, files)
 
 
-def _swap_all(cfg: ExportConfig, staged: list[_Staged], run_id: str) -> list[DatasetResult]:
-    """Move each staged dataset to its version folder and repoint its link. Ctrl-C and SIGTERM
-    wait until the last link is replaced, so a run publishes all of its datasets or none."""
-    _fsync_dir(cfg.out)
-    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        results = []
-        for item in staged:
-            model, result = item.spec.model, item.result
-            link = cfg.out / model
-            result.location = str(link)
-            current = current_version(cfg.out, model)
-            if cfg.mode == "incremental" and current is not None and _same_files(current, item.files):
-                result.status, result.version = "unchanged", current.name
-                result.note = "identical to the published version; kept it"
-                results.append(result)
-                continue
-            version = cfg.out / VERSIONS / model / run_id
-            version.parent.mkdir(parents=True, exist_ok=True)
-            item.path.rename(version)
-            _fsync_dir(version.parent)
-            tmp = cfg.out / f"{LINK_PREFIX}{run_id}-{model}"
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            os.symlink(Path(VERSIONS) / model / run_id, tmp)  # relative: the folder can move
-            os.replace(tmp, link)
-            _fsync_dir(cfg.out)
-            result.version = run_id
-            results.append(result)
+def _assemble_and_swap(cfg: ExportConfig, staged: list[_Staged], staging_root: Path, run_id: str,
+                       progress: Say) -> list[DatasetResult]:
+    """Complete the staged set with the datasets this run leaves as they are (hardlinked from
+    the published version), then publish it with one swap of ``.current``."""
+    out, base = cfg.out, current_version(cfg.out)
+    results, changed = [], False
+    for item in staged:
+        model, result = item.spec.model, item.result
+        result.location = str(out / model)
+        if cfg.mode == "incremental" and base is not None and _same_files(base / model, item.files):
+            written_by = json.loads((base / model / MANIFEST).read_text()).get("run_id")
+            shutil.rmtree(item.path)
+            _carry(base / model, item.path, run_id)  # the published inodes, not a second copy
+            result.status = "unchanged"
+            result.note = f"files identical to those written by run {written_by}; kept them"
+        else:
+            changed = True
+        results.append(result)
+    if not changed:  # incremental and nothing differs: the published version stays as it is
+        for result in results:
+            result.version = base.name
         return results
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+    if base is not None:
+        t0 = time.perf_counter()
+        others = [p for p in sorted(base.iterdir()) if p.is_dir() and not (staging_root / p.name).exists()]
+        for src in others:
+            _carry(src, staging_root / src.name, run_id)
+            _pause_for_tests()
+        if others:
+            progress(f"export: parquet {len(others)} dataset(s) not selected carried into version "
+                     f"{run_id} (hardlinks) {time.perf_counter() - t0:7.2f}s")
+    _commit(out, staging_root, run_id)
+    for result in results:
+        result.version = run_id
+    return results
 
 
-def _same_files(version: Path, files: list[dict]) -> bool:
+def _carry(src: Path, dst: Path, run_id: str) -> None:
+    """``src`` (a dataset folder of an older version) as part of version ``run_id``: its data
+    files hardlinked (published files are never changed in place, so versions may share them;
+    copied where the file system refuses links), its manifest rewritten with the new version."""
+    dst.mkdir(parents=True)
+    for path in sorted(src.rglob("*")):
+        target = dst / path.relative_to(src)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif path.name != MANIFEST:
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copy2(path, target)
+    body = json.loads((src / MANIFEST).read_text())
+    body["version"] = run_id
+    _write_durable(dst / MANIFEST, json.dumps(body, indent=2, sort_keys=True) + "\n")
+
+
+def _commit(out: Path, staging_root: Path, run_id: str) -> None:
+    """Write the version marker, move the staged set to ``.versions/<run_id>`` and point
+    ``.current`` at it with one rename. Links of datasets new to the folder are made first
+    (they dangle until the swap: the old version has no such dataset); links of the old
+    per-dataset layout are repointed after it."""
+    datasets = {}
+    for folder in sorted(p for p in staging_root.iterdir() if p.is_dir()):
+        raw = (folder / MANIFEST).read_bytes()
+        body = json.loads(raw)
+        datasets[folder.name] = {"run_id": body.get("run_id"), "rows": body.get("rows"),
+                                 "manifest_sha256": hashlib.sha256(raw).hexdigest()}
+    marker = {"version": run_id, "datasets": datasets,
+              "published_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    _write_durable(staging_root / MARKER, json.dumps(marker, indent=2, sort_keys=True) + "\n")
+    for folder in sorted(p for p in staging_root.rglob("*") if p.is_dir()):
+        _fsync_dir(folder)
+    version = out / VERSIONS / run_id
+    version.parent.mkdir(exist_ok=True)
+    staging_root.rename(version)
+    _fsync_dir(version.parent)
+    _pause_for_tests()
+    for model in datasets:
+        if not (out / model).is_symlink():
+            _point(out / model, model_link_target(model), run_id)
+            _pause_for_tests()
+    _point(out / CURRENT, Path(VERSIONS) / run_id, run_id)  # the publish: one rename
+    _pause_for_tests()
+    for model in datasets:
+        if legacy_link_target(out, model):
+            _point(out / model, model_link_target(model), run_id)
+            _pause_for_tests()
+
+
+def _point(link: Path, target: Path, run_id: str) -> None:
+    """Make ``link`` point to ``target`` (relative) with one atomic rename over it."""
+    tmp = link.parent / f"{LINK_PREFIX}{run_id}-{link.name}"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+    _fsync_dir(link.parent)
+
+
+def _upgrade_legacy(out: Path) -> int:
+    """Move a folder of the per-dataset layout (``<model>`` -> ``.versions/<model>/<run_id>``)
+    to the version pointer: a first version is assembled from exactly the files the links
+    show now, published, and only then is each link repointed, so every repoint shows the
+    same data and a kill at any step leaves readers what they saw before."""
+    links = sorted(p.name for p in out.iterdir() if p.is_symlink() and p.name != CURRENT)
+    legacy = [m for m in links if legacy_link_target(out, m)]
+    if not legacy:
+        _remove_legacy_dirs(out)  # left by an upgrade killed after its last repoint
+        return 0
+    run_id = _new_run_id(out)
+    staging_root = out / f"{STAGING_PREFIX}{run_id}"
     try:
-        published = json.loads((version / "_manifest.json").read_text())["files"]
+        for model in links:
+            src = (out / model).resolve()
+            if (legacy_link_target(out, model) or (out / model).readlink() == model_link_target(model)) \
+                    and (src / MANIFEST).is_file():
+                _carry(src, staging_root / model, run_id)
+        _commit(out, staging_root, run_id)
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+    _remove_legacy_dirs(out)
+    return len(legacy)
+
+
+def _remove_legacy_dirs(out: Path) -> list[Path]:
+    """``.versions/<model>/`` folders of the per-dataset layout, once no link points into them."""
+    old = [p for p in sorted((out / VERSIONS).glob("*")) if p.is_dir() and not RUN_ID.match(p.name)]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
+    return old
+
+
+def _same_files(dataset: Path, files: list[dict]) -> bool:
+    try:
+        published = json.loads((dataset / MANIFEST).read_text())["files"]
     except (OSError, ValueError, KeyError):
         return False
     return ([(f["path"], f["sha256"]) for f in published] == [(f["path"], f["sha256"]) for f in files])
@@ -283,7 +420,7 @@ def _same_files(version: Path, files: list[dict]) -> bool:
 
 def _remove_debris(out: Path) -> list[Path]:
     """Staging folders and temporary links of crashed runs, and versions a crashed run moved
-    into place but never linked (newer than what the link points to). Caller holds the lock."""
+    into place but never pointed to (newer than ``.current``). Caller holds the lock."""
     removed = []
     for path in sorted(out.glob(f"{STAGING_PREFIX}*")):
         shutil.rmtree(path, ignore_errors=True)
@@ -291,19 +428,18 @@ def _remove_debris(out: Path) -> list[Path]:
     for path in sorted(out.glob(f"{LINK_PREFIX}*")):
         path.unlink(missing_ok=True)
         removed.append(path)
-    for model_dir in sorted(p for p in (out / VERSIONS).glob("*") if p.is_dir()):
-        current = current_version(out, model_dir.name)
-        for version in sorted(p for p in model_dir.iterdir() if _RUN_ID.match(p.name)):
-            if current is None or version.name > current.name:
-                shutil.rmtree(version, ignore_errors=True)
-                removed.append(version)
+    current = current_version(out)
+    for version in sorted(p for p in (out / VERSIONS).glob("*") if RUN_ID.match(p.name)):
+        if current is None or version.name > current.name:
+            shutil.rmtree(version, ignore_errors=True)
+            removed.append(version)
     return removed
 
 
-def _prune(out: Path, model: str, keep: int) -> list[Path]:
-    """Keep the version the link points to and the newest ``keep`` in all."""
-    current = current_version(out, model)
-    versions = sorted(p for p in (out / VERSIONS / model).iterdir() if _RUN_ID.match(p.name))
+def _prune(out: Path, keep: int) -> list[Path]:
+    """Keep the version ``.current`` points to and the newest ``keep`` in all."""
+    current = current_version(out)
+    versions = sorted(p for p in (out / VERSIONS).glob("*") if RUN_ID.match(p.name))
     kept = {p.name for p in versions[-keep:]} | ({current.name} if current else set())
     old = [p for p in versions if p.name not in kept]
     for path in old:
@@ -312,13 +448,22 @@ def _prune(out: Path, model: str, keep: int) -> list[Path]:
 
 
 def _new_run_id(out: Path) -> str:
-    """UTC start time, and always later than every existing version (retention keeps the newest)."""
-    existing = sorted(p.name for p in (out / VERSIONS).glob("*/*") if _RUN_ID.match(p.name))
+    """UTC start time, and always later than every existing version (retention keeps the newest),
+    those of the per-dataset layout included."""
+    existing = sorted(p.name for p in [*(out / VERSIONS).glob("*"), *(out / VERSIONS).glob("*/*")]
+                      if RUN_ID.match(p.name))
     now = datetime.now(UTC).replace(microsecond=0)
     if existing:
         latest = datetime.strptime(existing[-1], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         now = max(now, latest + timedelta(seconds=1))
     return now.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _write_durable(path: Path, text: str) -> None:
+    with open(path, "w") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ import duckdb
 
 from exporters.errors import WarehouseError
 from exporters.manifest import ExportSpec
+from exporters.parquet_layout import published_paths
 
 __all__ = ["first_line", "open_published_parquet", "open_warehouse", "source_lineage", "table_columns"]
 
@@ -48,13 +49,15 @@ def open_published_parquet(root: Path, specs: tuple[ExportSpec, ...], *, memory_
     if temp_directory is not None:
         config["temp_directory"] = str(temp_directory)
     con = duckdb.connect(config=config)
+    # the version pointer resolved once: every view reads the same published version
+    paths = published_paths(root, [spec.model for spec in specs])
     for spec in specs:
-        dataset = root / spec.model
+        dataset = paths[spec.model]
         if not any(dataset.glob("**/*.parquet")):
             con.close()
-            raise WarehouseError(f"model {spec.model}: no published Parquet under {dataset}; run "
+            raise WarehouseError(f"model {spec.model}: no published Parquet under {root / spec.model}; run "
                                  "`aethermart export --target parquet` first (or pass --out)")
-        path = str(dataset.resolve()).replace("'", "''")
+        path = str(dataset).replace("'", "''")
         con.execute(f'create schema if not exists "{spec.schema}"')
         con.execute(f'create view "{spec.schema}"."{spec.table}" as select * from '
                     f"read_parquet('{path}/**/*.parquet', hive_partitioning = false)")

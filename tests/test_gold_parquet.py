@@ -9,7 +9,11 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import random
 import shutil
+import signal
+import subprocess
+import time
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from exporters import ExportConfig, ManifestError, NotBuiltError, export, read_manifest
-from tests.conftest import DbtProject, run_cli
+from tests.conftest import BIN, REPO, DbtProject, run_cli
 
 GOLD_MODELS = {
     "dim_customer", "dim_product", "dim_date", "dim_geography", "fct_order_lines", "fct_orders",
@@ -53,6 +57,15 @@ def _links(out: Path) -> dict[str, str]:
     return {p.name: str(p.readlink()) for p in out.iterdir() if p.is_symlink()}
 
 
+def _version(out: Path) -> str:
+    """The version the folder's one pointer, ``.current``, designates."""
+    return (out / ".current").readlink().name
+
+
+def _versions(out: Path) -> list[str]:
+    return sorted(p.name for p in (out / ".versions").iterdir())
+
+
 @pytest.fixture(scope="module")
 def published(built_001, tmp_path_factory) -> tuple[Path, dict]:
     """Every gold model published once through the CLI; (out folder, --json summary)."""
@@ -69,11 +82,12 @@ def test_every_gold_model_is_published_with_the_rows_of_its_table(published, bui
     manifest = json.loads((built_001.target / "manifest.json").read_text())
     for model in GOLD_MODELS:
         link = out / model
-        assert link.is_symlink() and link.readlink().parts[:2] == (".versions", model)
+        assert link.is_symlink() and link.readlink() == Path(".current") / model
         expected = built_001.scalar(f"select count(*) from gold.{model}")
         assert ds.dataset(link, format="parquet", partitioning="hive").count_rows() == expected, model
         meta = json.loads((link / "_manifest.json").read_text())
         assert meta["rows"] == expected and meta["model"] == model
+        assert meta["version"] == meta["run_id"] == _version(out)
         assert meta["dbt"]["invocation_id"] == manifest["metadata"]["invocation_id"]
         assert meta["sources"]["mariadb_extraction_ids"]["orders"]  # the extraction silver read
         assert {f["path"]: f["sha256"] for f in meta["files"]} == _hashes(link)
@@ -162,16 +176,30 @@ def test_republishing_the_same_gold_gives_identical_files(built_001, tmp_path):
     second = export(_cfg(built_001, out), quiet=True)
     assert second.run_id > first.run_id
     assert {m: _hashes(out / m) for m in GOLD_MODELS} == before  # byte for byte, a new version
-    assert all(str((out / m).readlink()).endswith(second.run_id) for m in GOLD_MODELS)
-    # incremental: the new files equal the published ones, so the links stay where they are
+    assert _version(out) == second.run_id
+    assert all((out / m).readlink() == Path(".current") / m for m in GOLD_MODELS)
+    # incremental: the new files equal the published ones, so the pointer stays where it is
     links = _links(out)
     third = export(_cfg(built_001, out, mode="incremental"), quiet=True)
     assert {d.status for d in third.datasets} == {"unchanged"} and _links(out) == links
-    # retention: the published version and one to roll back to
-    export(_cfg(built_001, out, select=("dim_date",)), quiet=True)
-    assert len(list((out / ".versions" / "dim_date").iterdir())) == 2
-    assert not (out / ".versions" / "dim_date" / first.run_id).exists()
-    assert (out / ".versions" / "fct_orders" / first.run_id).exists()  # not selected: untouched
+    assert {d.version for d in third.datasets} == {second.run_id}
+    # a publish of one dataset is a new version of the whole set: the others are carried
+    # over as hardlinks of the files of the version before (same inodes, no copy)
+    fourth = export(_cfg(built_001, out, select=("dim_date",)), quiet=True)
+    assert _version(out) == fourth.run_id
+    orders = next((out / ".versions" / second.run_id / "fct_orders").rglob("*.parquet"))
+    carried = out / ".versions" / fourth.run_id / "fct_orders" / orders.relative_to(
+        out / ".versions" / second.run_id / "fct_orders")
+    assert carried.stat().st_ino == orders.stat().st_ino
+    meta = json.loads((out / "fct_orders" / "_manifest.json").read_text())
+    assert (meta["run_id"], meta["version"]) == (second.run_id, fourth.run_id)
+    marker = json.loads((out / ".current" / "_version.json").read_text())
+    assert marker["version"] == fourth.run_id and set(marker["datasets"]) == GOLD_MODELS
+    assert marker["datasets"]["dim_date"]["run_id"] == fourth.run_id
+    assert marker["datasets"]["fct_orders"]["run_id"] == second.run_id
+    assert {m: _hashes(out / m) for m in GOLD_MODELS} == before
+    # retention, per version of the set: the published one and one to roll back to
+    assert _versions(out) == [second.run_id, fourth.run_id]
 
 
 def test_a_stale_partition_and_crash_debris_do_not_survive_a_republish(built_001, tmp_path):
@@ -181,7 +209,7 @@ def test_a_stale_partition_and_crash_debris_do_not_survive_a_republish(built_001
     stale.mkdir(parents=True)
     shutil.copy(next((out / "fct_orders").rglob("*.parquet")), stale / "data_0.parquet")
     (out / ".staging-20000101T000000Z" / "fct_orders").mkdir(parents=True)  # a crashed run
-    unlinked = out / ".versions" / "fct_orders" / "29991231T235959Z"  # moved in, never linked
+    unlinked = out / ".versions" / "29991231T235959Z"  # moved in, never pointed to
     unlinked.mkdir()
     export(_cfg(built_001, out, select=("fct_orders",)), quiet=True)
     assert not (out / "fct_orders" / "year=1999").exists()
@@ -214,14 +242,14 @@ def test_a_failed_publish_leaves_the_previous_version_readable(built_001, tmp_pa
                                                                fragment):
     out = tmp_path / "gold"
     export(_cfg(built_001, out), quiet=True)
-    links, versions = _links(out), sorted(p.name for p in (out / ".versions").glob("*/*"))
+    links, versions = _links(out), _versions(out)
     broken = _broken_copy(built_001, tmp_path, *statements)
     proc = _cli(built_001, "--target", "parquet", "--out", str(out), duckdb_path=broken)
     assert proc.returncode != 0
     assert fragment in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert _links(out) == links
-    assert sorted(p.name for p in (out / ".versions").glob("*/*")) == versions
+    assert _versions(out) == versions
     assert not list(out.glob(".staging-*"))
     total = duckdb.sql(f"select sum(line_amount) from read_parquet('{out}/fct_order_lines/**/*.parquet', "
                        "hive_partitioning = true)").fetchone()[0]
@@ -351,3 +379,109 @@ def test_gold_of_a_failed_build_is_not_published_unless_allowed(built_001, tmp_p
     allowed = _cli(built_001, *args, "--allow-failed-build", "--quiet")
     assert allowed.returncode == 0, allowed.stderr
     assert (tmp_path / "gold" / "dim_date" / "_manifest.json").is_file()
+
+
+def _assert_one_version(out: Path, expected_rows: dict[str, dict[str, int]]) -> str:
+    """Every dataset read through its public path ``out/<model>`` belongs to the version
+    ``.current`` designates: its manifest says so, its files are the ones the manifest lists,
+    and its rows are those of the warehouse that version was published from."""
+    version = _version(out)
+    marker = json.loads((out / ".current" / "_version.json").read_text())
+    assert marker["version"] == version and set(marker["datasets"]) == GOLD_MODELS
+    bi = duckdb.connect()
+    for model in sorted(GOLD_MODELS):
+        meta = json.loads((out / model / "_manifest.json").read_text())
+        assert meta["version"] == version, (model, meta["version"], version)
+        assert {f["path"]: f["sha256"] for f in meta["files"]} == _hashes(out / model), model
+        rows = bi.execute(f"select count(*) from read_parquet('{out / model}/**/*.parquet')").fetchone()[0]
+        assert rows == meta["rows"] == expected_rows[version][model], (model, version)
+    bi.close()
+    return version
+
+
+def test_a_publish_killed_at_any_instant_leaves_every_dataset_on_one_version(built_001, tmp_path):
+    """SIGKILL `aethermart export --target parquet` at random instants, alternating between two
+    warehouses whose every gold table differs by a row (full and incremental, all datasets or
+    a few): after each kill, all datasets read through out/<model> are one version's."""
+    out = tmp_path / "gold"
+    other = _broken_copy(built_001, tmp_path, *[
+        f"delete from gold.{m} where rowid = (select min(rowid) from gold.{m})" for m in sorted(GOLD_MODELS)])
+    warehouses = [built_001.duckdb_path, other]
+    rows = [{m: built_001.scalar(f"select count(*) from gold.{m}") for m in GOLD_MODELS}]
+    rows.append({m: n - 1 for m, n in rows[0].items()})
+    env = {**built_001.env(), "AETHERMART_TEST_PAUSE_PARQUET": "0.02"}
+
+    def start(source: int, *args: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [str(BIN / "aethermart"), "export", "--target", "parquet", "--out", str(out), "--quiet",
+             "--manifest", str(built_001.target / "manifest.json"), "--duckdb", str(warehouses[source]),
+             *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    t0 = time.monotonic()
+    proc = start(0)
+    assert proc.wait() == 0, proc.stderr.read()
+    duration = time.monotonic() - t0  # a whole publish, with the pauses
+    expected = {_version(out): rows[0]}
+    rng = random.Random(13)
+    outcomes = {"old": 0, "new": 0}
+    deadline = time.monotonic() + 75
+    iteration = 0
+    while time.monotonic() < deadline or iteration < 8:
+        iteration += 1
+        before = _assert_one_version(out, expected)
+        source = iteration % 2
+        args = []
+        selected = sorted(GOLD_MODELS)
+        if iteration % 3 == 0:
+            selected = rng.sample(sorted(GOLD_MODELS), 3)
+            args += ["--select", *selected]
+        if iteration % 4 == 0:
+            args += ["--mode", "incremental"]
+        proc = start(source, *args)
+        time.sleep(rng.uniform(0.2, duration * 1.15))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        assert proc.returncode in (0, -signal.SIGKILL), (proc.returncode, proc.stderr)
+        version = _version(out)
+        if version != before:
+            assert version > before
+            expected[version] = {**expected[before], **{m: rows[source][m] for m in selected}}
+        outcomes["old" if version == before else "new"] += 1
+        _assert_one_version(out, expected)
+    print(f"kills: {iteration}, {outcomes}, one publish {duration:.1f}s")
+    assert outcomes["old"] and outcomes["new"], outcomes  # kills landed before and after swaps
+
+    # the next complete run removes the debris and keeps the newest versions
+    proc = start(0)
+    assert proc.wait() == 0, proc.stderr.read()
+    expected[_version(out)] = rows[0]
+    _assert_one_version(out, expected)
+    assert not list(out.glob(".staging-*")) and not list(out.glob(".link-*"))
+    assert len(_versions(out)) == 2
+
+
+def test_a_folder_of_per_dataset_links_is_moved_to_one_version_pointer(built_001, tmp_path):
+    """The layout before: out/<model> -> .versions/<model>/<run_id>, swapped one by one."""
+    fresh = tmp_path / "fresh"
+    export(_cfg(built_001, fresh), quiet=True)
+    out = tmp_path / "gold"
+    out.mkdir()
+    before = {}
+    for i, model in enumerate(sorted(GOLD_MODELS)):
+        run_id = f"20261101T00000{i % 2}Z"  # a mixed set, as a killed old publish left it
+        shutil.copytree(fresh / model, out / ".versions" / model / run_id)
+        (out / model).symlink_to(Path(".versions") / model / run_id)
+        before[model] = _hashes(out / model)
+    (out / ".versions" / "dim_date" / "20261001T000000Z").mkdir()  # an older kept version
+    proc = _cli(built_001, "--target", "parquet", "--out", str(out), "--select", "dim_date")
+    assert proc.returncode == 0, proc.stderr
+    assert "from per-dataset links to one version pointer" in proc.stderr
+    assert all((out / m).readlink() == Path(".current") / m for m in GOLD_MODELS)
+    assert {m: _hashes(out / m) for m in GOLD_MODELS} == before  # same gold, same bytes
+    # the upgrade's version (what the old links showed) and the new one; no per-model folders
+    versions = _versions(out)
+    assert len(versions) == 2 and versions[-1] == _version(out)
+    manifests = {m: json.loads((out / m / "_manifest.json").read_text()) for m in GOLD_MODELS}
+    assert {meta["version"] for meta in manifests.values()} == {_version(out)}
+    previous = json.loads((out / ".versions" / versions[0] / "_version.json").read_text())
+    assert set(previous["datasets"]) == GOLD_MODELS
