@@ -68,10 +68,13 @@ Publish the gold layer of the DuckDB warehouse (after `dbt build` has finished):
 What is exported is declared next to each model, in `config.meta.export` of its YAML, and
 read from dbt's target/manifest.json. The warehouse is opened read-only. Every dataset is
 written from scratch (zstd, ordered by the model's key, so the same tables give the same
-bytes) into a staging folder; only when all are complete is each OUT/<model> link swapped,
-in one atomic rename, to the new version under OUT/.versions/<model>/. A failed run
-publishes nothing; readers never see a half-written dataset or a stale partition. The
-previous version is kept for rollback; older ones are removed by the next run.
+bytes) into a new version of the whole set, OUT/.versions/<run>/ (datasets not selected,
+or unchanged in incremental mode, are hardlinked from the version before); only when it is
+complete does one atomic rename point OUT/.current at it, and every OUT/<model> links
+through OUT/.current. A run killed at any instant leaves all datasets on the old version or
+all on the new one; a failed run publishes nothing; readers never see a half-written
+dataset or a stale partition. The previous version is kept for rollback; older ones are
+removed by the next run.
 
 Read it with DuckDB: read_parquet('OUT/fct_orders/**/*.parquet', hive_partitioning=true)
 or pyarrow: pyarrow.dataset.dataset('OUT/fct_orders', partitioning='hive'). DuckDB infers
@@ -197,7 +200,7 @@ def _build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, default=None,
                      help="Parquet root (default $AETHERMART_GOLD_DIR or data/gold)")
     exp.add_argument("--keep", type=_whole_number(1), default=2,
-                     help="Parquet versions kept per dataset, the published one included "
+                     help="Parquet versions (each a set of all datasets) kept, the published one included "
                           "(default 2: the current one and one to roll back to)")
     exp.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI"),
                      help="MongoDB server and database, mongodb://user:password@host:port/database "
