@@ -316,20 +316,19 @@ def _assemble_and_swap(cfg: ExportConfig, staged: list[_Staged], staging_root: P
 
 
 def _carry(src: Path, dst: Path, run_id: str) -> None:
-    """``src`` (a dataset folder of an older version) as part of version ``run_id``: its data
-    files hardlinked (published files are never changed in place, so versions may share them;
-    copied where the file system refuses links), its manifest rewritten with the new version."""
-    dst.mkdir(parents=True)
-    for path in sorted(src.rglob("*")):
-        target = dst / path.relative_to(src)
-        if path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        elif path.name != MANIFEST:
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copy2(path, target)
+    """``src`` (a dataset folder of an older version) as part of version ``run_id``: the data
+    files its manifest lists, hardlinked (published files are never changed in place, so
+    versions may share them; copied where the file system refuses links), and its manifest
+    with the new version. Anything else in the folder (put there by hand) stays behind."""
     body = json.loads((src / MANIFEST).read_text())
+    dst.mkdir(parents=True)
+    for file in body["files"]:
+        target = dst / file["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src / file["path"], target)
+        except OSError:
+            shutil.copy2(src / file["path"], target)
     body["version"] = run_id
     _write_durable(dst / MANIFEST, json.dumps(body, indent=2, sort_keys=True) + "\n")
 

@@ -217,6 +217,11 @@ def test_a_stale_partition_and_crash_debris_do_not_survive_a_republish(built_001
     years = duckdb.sql(f"select distinct year from read_parquet('{out}/fct_orders/**/*.parquet', "
                        "hive_partitioning = true)").fetchall()
     assert (1999,) not in years
+    # a dataset carried into a new version (not selected) brings only the files of its manifest
+    stale.mkdir(parents=True)
+    shutil.copy(next((out / "fct_orders").rglob("*.parquet")), stale / "data_0.parquet")
+    export(_cfg(built_001, out, select=("dim_date",)), quiet=True)
+    assert not (out / "fct_orders" / "year=1999").exists()
 
 
 def _broken_copy(project: DbtProject, tmp_path: Path, *statements: str) -> Path:
