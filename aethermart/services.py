@@ -19,6 +19,7 @@ from pathlib import Path
 from aethermart.errors import AetherMartError, ServiceError
 from aethermart.local_ferretdb import LocalFerretDB, find_ferretdb_binary
 from aethermart.local_mariadb import LocalMariaDB
+from aethermart.redact import redact_uri
 
 __all__ = ["main"]
 
@@ -93,7 +94,7 @@ def stop() -> None:
 def status() -> None:
     for name, service in _state().items():
         running = "running" if _alive(service["pid"]) else "not running"
-        print(f"{name}: {running} (pid {service['pid']}) {service['url']}")
+        print(f"{name}: {running} (pid {service['pid']}) {redact_uri(service['url'])}")
 
 
 def main(argv: list[str] | None = None) -> int:

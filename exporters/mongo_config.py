@@ -5,17 +5,22 @@ connection, and what the server can do (FerretDB lacks Decimal128 and `dropTarge
     mongodb+srv://user:password@cluster.example.net/database
 
 The database is the URI's path (default ``aethermart``); auth, TLS and the other options
-are pymongo's. Errors and logs show the URI as ``mongodb://user:***@host:port/database``.
+are pymongo's. Errors and logs show the URI as ``mongodb://user:***@host:port/database``,
+secret options (``tlsCertificateKeyFilePassword``, ``authMechanismProperties``, …) as ``***``
+too: every URI printed goes through ``aethermart.redact.redact_uri``.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
+import warnings
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from aethermart.errors import ConfigError, SourceError
+from aethermart.redact import redact_uri, scrub
 from exporters.errors import ExportError
 
 __all__ = ["DEFAULT_DATABASE", "MongoServer", "MongoURI", "check_decimals", "connect"]
@@ -39,11 +44,19 @@ class MongoURI:
         uri = uri.strip()
         if not uri.startswith(_SCHEMES):
             scheme = uri.split("://", 1)[0] if "://" in uri else "no"
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]{0,20}", scheme):
+                scheme = "no valid"  # the text before :// may be anything, a password too
             raise ConfigError(f"MongoDB URI must start with mongodb:// or mongodb+srv:// (got {scheme} "
                               "scheme); expected mongodb://user:password@host:port/database")
         scheme, rest = uri.split("://", 1)
         # hosts never contain '@': the user info is everything before the last one
         userinfo, _, hosts_path = rest.rpartition("@")
+        if re.search(r"[@/?#\[\]]", userinfo) or userinfo.count(":") > 1:
+            # the driver would split it elsewhere and quote pieces of the password in its errors
+            raise ConfigError(f"MongoDB URI {redact_uri(uri)}: the user name, password or an option value "
+                              "holds an unescaped @ : / ? # [ or ]; percent-encode them (@ %40, : %3A, "
+                              "/ %2F, ? %3F, # %23, [ %5B, ] %5D), e.g. python3 -c \"import urllib.parse, "
+                              "sys; print(urllib.parse.quote(sys.argv[1], safe=''))\" 'PASSWORD'")
         user = password = None
         if userinfo:
             user_text, sep, password_text = userinfo.partition(":")
@@ -51,34 +64,21 @@ class MongoURI:
             password = unquote(password_text) if sep else None
         hosts, _, path = hosts_path.partition("/")
         if not hosts or hosts.startswith("?"):
-            raise ConfigError(f"MongoDB URI {cls._redact(uri)} names no host; expected "
+            raise ConfigError(f"MongoDB URI {redact_uri(uri)} names no host; expected "
                               "mongodb://user:password@host:port/database")
         database = unquote(path.split("?", 1)[0]) or DEFAULT_DATABASE
         if _BAD_DB_CHARS & set(database) or len(database.encode()) > 63:
-            raise ConfigError(f"MongoDB URI {cls._redact(uri)}: {database!r} is not a valid database name "
+            raise ConfigError(f"MongoDB URI {redact_uri(uri)}: {database!r} is not a valid database name "
                               "(no / \\ . space \" $, at most 63 bytes)")
         return cls(uri=uri, database=database, user=user, password=password)
 
-    @staticmethod
-    def _redact(uri: str) -> str:
-        scheme, _, rest = uri.partition("://")
-        userinfo, at, hosts_path = rest.rpartition("@")
-        if not at:
-            return uri
-        user = userinfo.partition(":")[0]
-        return f"{scheme}://{user}:***@{hosts_path}" if ":" in userinfo else uri
-
     def redacted(self) -> str:
-        """The URI as it is safe to print: the password replaced by ***."""
-        return self._redact(self.uri)
+        """The URI as it is safe to print: the password and secret options replaced by ***."""
+        return redact_uri(self.uri)
 
     def scrub(self, text: str) -> str:
-        """``text`` with the URI and any form of the password replaced (for driver messages)."""
-        text = text.replace(self.uri, self.redacted())
-        if self.password:
-            for form in {self.password, quote(self.password, safe=""), quote(self.password)}:
-                text = text.replace(form, "***")
-        return text
+        """``text`` with the URI and any form of its secrets replaced (for driver messages)."""
+        return scrub(text, self.uri)
 
     def __str__(self) -> str:
         return self.redacted()
@@ -133,10 +133,20 @@ def connect(uri: MongoURI, *, app_name: str = "aethermart-export") -> MongoServe
     if not re.search(r"[?&]connectTimeoutMS=", uri.uri, re.IGNORECASE):
         options["connectTimeoutMS"] = DEFAULT_TIMEOUT_MS
     try:
-        client = pymongo.MongoClient(uri.uri, **options)
+        # pymongo warns about unknown or malformed options with a multi-line warning; they are
+        # reported as one scrubbed line each instead
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            client = pymongo.MongoClient(uri.uri, **options)
+    except OSError as exc:  # a TLS certificate or key file named in the URI cannot be read
+        raise ConfigError(f"MongoDB URI {uri.redacted()}: {uri.scrub(_one_line(str(exc)))}; check the "
+                          "TLS file options (tlsCAFile, tlsCertificateKeyFile)") from None
     except (ConfigurationError, ValueError, TypeError) as exc:  # InvalidURI is a ConfigurationError
         raise ConfigError(f"MongoDB URI {uri.redacted()} is invalid: {uri.scrub(_one_line(str(exc)))} "
                           "(a password with : / ? # [ ] @ must be percent-encoded)") from None
+    for warning in caught:
+        print(f"export: warning: MongoDB URI {uri.redacted()}: {uri.scrub(_one_line(str(warning.message)))}",
+              file=sys.stderr)
     try:
         info = client.admin.command("buildInfo")
         client[uri.database].list_collection_names()  # authorization for the database itself

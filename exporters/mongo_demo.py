@@ -17,6 +17,7 @@ import os
 import sys
 
 from aethermart.errors import ServiceError
+from aethermart.redact import redact_uri
 
 __all__ = ["main"]
 
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         return cli(args)
     uri = _running_services_uri()
     if uri:
-        print(f"demo: exporting to the FerretDB of `make services` ({uri})", file=sys.stderr)
+        print(f"demo: exporting to the FerretDB of `make services` ({redact_uri(uri)})", file=sys.stderr)
         return cli([*args, "--mongodb-uri", f"{uri}aethermart"])
     from aethermart.local_ferretdb import LocalFerretDB, find_ferretdb_binary
     from aethermart.services import BASE
@@ -54,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 0
     with LocalFerretDB(BASE.resolve() / "ferretdb") as server:
-        print(f"demo: exporting to a local FerretDB ({server.uri}, data in {server.base / 'data'}); "
-              "`make services` serves it again", file=sys.stderr)
+        print(f"demo: exporting to a local FerretDB ({redact_uri(server.uri)}, data in "
+              f"{server.base / 'data'}); `make services` serves it again", file=sys.stderr)
         return cli([*args, "--mongodb-uri", f"{server.uri}aethermart"])
 
 
