@@ -429,7 +429,7 @@ def test_a_publish_killed_at_any_instant_leaves_every_dataset_on_one_version(bui
     expected = {_version(out): rows[0]}
     rng = random.Random(13)
     outcomes = {"old": 0, "new": 0}
-    deadline = time.monotonic() + 75
+    deadline = time.monotonic() + 60
     iteration = 0
     while time.monotonic() < deadline or iteration < 8:
         iteration += 1
@@ -470,13 +470,8 @@ def test_a_folder_of_per_dataset_links_is_moved_to_one_version_pointer(built_001
     fresh = tmp_path / "fresh"
     export(_cfg(built_001, fresh), quiet=True)
     out = tmp_path / "gold"
-    out.mkdir()
-    before = {}
-    for i, model in enumerate(sorted(GOLD_MODELS)):
-        run_id = f"20261101T00000{i % 2}Z"  # a mixed set, as a killed old publish left it
-        shutil.copytree(fresh / model, out / ".versions" / model / run_id)
-        (out / model).symlink_to(Path(".versions") / model / run_id)
-        before[model] = _hashes(out / model)
+    _legacy_layout(fresh, out)
+    before = {m: _hashes(out / m) for m in GOLD_MODELS}
     (out / ".versions" / "dim_date" / "20261001T000000Z").mkdir()  # an older kept version
     proc = _cli(built_001, "--target", "parquet", "--out", str(out), "--select", "dim_date")
     assert proc.returncode == 0, proc.stderr
@@ -490,3 +485,65 @@ def test_a_folder_of_per_dataset_links_is_moved_to_one_version_pointer(built_001
     assert {meta["version"] for meta in manifests.values()} == {_version(out)}
     previous = json.loads((out / ".versions" / versions[0] / "_version.json").read_text())
     assert set(previous["datasets"]) == GOLD_MODELS
+
+
+def _legacy_layout(source: Path, out: Path) -> None:
+    """``out`` as the per-dataset layout of before left it: <model> -> .versions/<model>/<run>,
+    the runs mixed (as a publish killed between two link swaps left them)."""
+    out.mkdir(parents=True)
+    for i, model in enumerate(sorted(GOLD_MODELS)):
+        run_id = f"20261101T00000{i % 2}Z"
+        shutil.copytree(source / model, out / ".versions" / model / run_id)
+        (out / model).symlink_to(Path(".versions") / model / run_id)
+
+
+def test_a_publish_killed_while_it_upgrades_the_layout_shows_the_old_set_or_the_new(built_001, tmp_path):
+    """SIGKILL the first publish into a folder of per-dataset links at instants spread over
+    its whole run: every dataset read through out/<model> is then the old one, or every one
+    is the new one."""
+    fresh = tmp_path / "fresh"
+    export(_cfg(built_001, fresh), quiet=True)
+    old = {m: _hashes(fresh / m) for m in GOLD_MODELS}
+    other = _broken_copy(built_001, tmp_path, *[
+        f"delete from gold.{m} where rowid = (select min(rowid) from gold.{m})" for m in sorted(GOLD_MODELS)])
+    new_rows = {m: built_001.scalar(f"select count(*) from gold.{m}") - 1 for m in GOLD_MODELS}
+    env = {**built_001.env(), "AETHERMART_TEST_PAUSE_PARQUET": "0.02"}
+
+    def start(out: Path) -> subprocess.Popen:
+        return subprocess.Popen(
+            [str(BIN / "aethermart"), "export", "--target", "parquet", "--out", str(out), "--quiet",
+             "--manifest", str(built_001.target / "manifest.json"), "--duckdb", str(other)],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    _legacy_layout(fresh, tmp_path / "timed")
+    t0 = time.monotonic()
+    proc = start(tmp_path / "timed")
+    assert proc.wait() == 0, proc.stderr.read()
+    duration = time.monotonic() - t0
+    rng, kills, outcomes = random.Random(7), 10, {"old": 0, "new": 0}
+    for i in range(kills):
+        out = tmp_path / f"gold{i}"
+        _legacy_layout(fresh, out)
+        proc = start(out)
+        time.sleep(0.2 + (i + rng.random()) / kills * (duration * 1.2 - 0.2))  # spread over the run
+        proc.send_signal(signal.SIGKILL)
+        _, err = proc.communicate()
+        assert proc.returncode in (0, -signal.SIGKILL), err
+        hashes = {m: _hashes(out / m) for m in GOLD_MODELS}
+        if hashes == old:
+            outcomes["old"] += 1
+            continue
+        outcomes["new"] += 1
+        bi = duckdb.connect()
+        for model in GOLD_MODELS:
+            meta = json.loads((out / model / "_manifest.json").read_text())
+            assert {f["path"]: f["sha256"] for f in meta["files"]} == hashes[model], model
+            rows = bi.execute(f"select count(*) from read_parquet('{out / model}/**/*.parquet')").fetchone()
+            assert rows[0] == new_rows[model], (i, model)
+        bi.close()
+    assert outcomes["old"] and outcomes["new"], outcomes
+    # a complete run after the last kill finishes the move: one pointer, no per-model folders
+    proc = start(out)
+    assert proc.wait() == 0, proc.stderr.read()
+    assert all((out / m).readlink() == Path(".current") / m for m in GOLD_MODELS)
+    assert all(len(p.name) == 16 for p in (out / ".versions").iterdir())  # only <run_id> folders
