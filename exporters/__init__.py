@@ -14,10 +14,11 @@ from exporters.manifest import (
 )
 from exporters.mongo import MongoDatasetResult, publish_mongodb
 from exporters.parquet import current_version, publish_parquet
+from exporters.parquet_layout import published_paths
 from exporters.result import DatasetResult, ExportResult
 from exporters.run import export
 
 __all__ = ["ColumnSpec", "DatasetResult", "ExportConfig", "ExportError", "ExportManifest", "ExportResult",
            "ExportSpec", "IndexSpec", "ManifestError", "MongoDatasetResult", "MongoSpec", "NotBuiltError",
            "ParquetSpec", "PublishError", "WarehouseError", "current_version", "export", "publish_mongodb",
-           "publish_parquet", "read_manifest"]
+           "publish_parquet", "published_paths", "read_manifest"]
