@@ -13,9 +13,9 @@ manifest the exporter reads:
    1.11 only ``RunTask`` and its subclasses run on-run-start/-end), in which case every
    exported model's SQL and contract checksums must equal the ones that invocation built.
    A manifest of an earlier recorded invocation is refused.
-3. Every exported model succeeded in that invocation, and every data and unit test of it
+3. The PII salt of that build came from ``$AETHERMART_PII_SALT`` or the demo salt file.
+4. Every exported model succeeded in that invocation, and every data and unit test of it
    that the manifest declares passed (or warned) in it.
-4. The PII salt of that build came from ``$AETHERMART_PII_SALT`` or the demo salt file.
 
 A killed ``dbt build`` leaves its row ``running``; a failed one ``error``; ``dbt docs
 generate`` afterwards writes no record, so neither unlocks the export.
@@ -74,6 +74,10 @@ def check_build(con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path
         raise BuildRecordError(f"the last dbt command on {duckdb_path}, {last.label}, failed "
                                f"({last.failures or len(failed)} failure(s), e.g. {', '.join(failed[:3])}); "
                                f"fix them and run `dbt build` again, {_OVERRIDE}")
+    if last.pii_salt_source not in _SALT_SOURCES:
+        raise BuildRecordError(f"the last dbt build on {duckdb_path} ({last.label}, target "
+                               f"{last.target_name}) hashed PII with an empty AETHERMART_PII_SALT; "
+                               f"{_SALT_HINT}")
     manifest = _read(manifest_path)
     manifest_id = manifest.get("metadata", {}).get("invocation_id")
     nodes = manifest.get("nodes", {})
@@ -83,7 +87,8 @@ def check_build(con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path
         if known:
             raise BuildRecordError(
                 f"{manifest_path} is from an earlier `dbt {known[0]}` ({manifest_id}) than the last one on "
-                f"{duckdb_path}, {last.label}; pass that build's --target-path, or run `dbt build` again")
+                f"{duckdb_path}, {last.label}; use the target folder of the last build (--target-path), "
+                f"or run `dbt build` again")
         for spec in specs:  # written by docs generate / compile / show: the same code as built?
             node = nodes.get(spec.unique_id, {})
             built = results.get(spec.unique_id)
@@ -108,10 +113,6 @@ def check_build(con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path
                     f"{test_id.split('.', 2)[-1]}, a test of model {spec.model}, is not from the last dbt "
                     f"command on {duckdb_path}: {last.label} {what}; run `dbt build` (every exported "
                     f"model and its tests) before exporting, {_OVERRIDE}")
-    if last.pii_salt_source not in _SALT_SOURCES:
-        raise BuildRecordError(f"the last dbt build on {duckdb_path} ({last.label}, target "
-                               f"{last.target_name}) hashed PII with an empty AETHERMART_PII_SALT; "
-                               f"{_SALT_HINT}")
     return last
 
 
