@@ -49,7 +49,9 @@ demo: $(STAMP) ## Generate demo sources, dbt build, export to Parquet and MongoD
 	@echo
 	@echo "Outputs:"
 	@echo "  landing zone (generated sources)  $(DEMO_LANDING)/  (answer key: $(DEMO_LANDING)/_answer_key.json)"
-	@echo "  DuckDB warehouse                  $${AETHERMART_DUCKDB:-data/aethermart.duckdb}  (schemas bronze, silver, gold, snapshots, reference)"
+	@echo "  DuckDB warehouse                  $${AETHERMART_DUCKDB:-data/aethermart.duckdb}  (schemas bronze, silver, gold, snapshots, reference; build record in ops)"
+	@if [ -n "$${AETHERMART_PII_SALT:-}" ]; then echo "  PII salt of gold's email hashes   from \$$AETHERMART_PII_SALT (never printed)"; \
+	else echo "  PII salt of gold's email hashes   $${AETHERMART_DUCKDB:-data/aethermart.duckdb}.pii_salt  (random, once per warehouse, mode 600; set AETHERMART_PII_SALT in production)"; fi
 	@echo "  gold Parquet for BI               $${AETHERMART_GOLD_DIR:-data/gold}/<model>/  (one dataset per gold model; facts by year=/month=)"
 	@echo "  MongoDB collections               the database of \$$MONGODB_URI (its path; default aethermart), else aethermart on the local FerretDB (make services)"
 	@echo "  lineage docs                      target/static_index.html (open in a browser)"

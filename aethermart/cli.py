@@ -76,6 +76,14 @@ all on the new one; a failed run publishes nothing; readers never see a half-wri
 dataset or a stale partition. The previous version is kept for rollback; older ones are
 removed by the next run.
 
+Only gold of one complete, successful `dbt build` is exported: dbt records every
+invocation and the status of each node in the warehouse (schema ops); the last recorded
+command must have finished without failure, built every exported model and passed its
+tests, and the manifest must be that build's (or, after `dbt docs generate`/`compile`,
+describe the same code). A killed or failed build is refused in one line naming the
+reason; --allow-failed-build overrides. dbt's target folder is --target-path, else
+$DBT_TARGET_PATH (as for dbt), else target/.
+
 Read it with DuckDB: read_parquet('OUT/fct_orders/**/*.parquet', hive_partitioning=true)
 or pyarrow: pyarrow.dataset.dataset('OUT/fct_orders', partitioning='hive'). DuckDB infers
 month (folder text `03`) as VARCHAR, pyarrow as int32; filter on order_date, or pass
@@ -195,8 +203,11 @@ def _build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--duckdb", type=Path, default=None,
                      help="DuckDB warehouse to read (default $AETHERMART_DUCKDB or "
                           "data/aethermart.duckdb); opened read-only")
-    exp.add_argument("--manifest", type=Path, default=Path("target/manifest.json"),
-                     help="dbt manifest that declares the exports (default target/manifest.json)")
+    exp.add_argument("--target-path", type=Path, default=None,
+                     help="dbt's target folder, whose manifest.json declares the exports (default "
+                          "$DBT_TARGET_PATH, as for dbt, else target)")
+    exp.add_argument("--manifest", type=Path, default=None,
+                     help="the dbt manifest itself, instead of TARGET_PATH/manifest.json")
     exp.add_argument("--out", type=Path, default=None,
                      help="Parquet root (default $AETHERMART_GOLD_DIR or data/gold)")
     exp.add_argument("--keep", type=_whole_number(1), default=2,
@@ -210,8 +221,9 @@ def _build_parser() -> argparse.ArgumentParser:
                           "(default: each model's meta decimals, else decimal128, or string on a "
                           "server without Decimal128 such as FerretDB)")
     exp.add_argument("--allow-failed-build", action="store_true",
-                     help="publish even though the last dbt command (target/run_results.json next to "
-                          "the manifest) had failed models or tests; refused by default")
+                     help="publish even though the warehouse's build record does not show one "
+                          "complete, successful `dbt build` of the exported models and their tests "
+                          "matching the manifest (killed, failed, partial, other code); refused by default")
     exp.add_argument("--from-parquet", action="store_true",
                      help="MongoDB: read the gold Parquet published under --out (by --target parquet) "
                           "instead of the DuckDB file, e.g. on a machine without the warehouse")
@@ -228,9 +240,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     import json
 
     from exporters import ExportConfig, export
-    from exporters.config import default_duckdb, default_gold_dir
+    from exporters.config import default_duckdb, default_gold_dir, default_manifest
 
-    cfg = ExportConfig(target=args.target, manifest=args.manifest,
+    if args.manifest and args.target_path:
+        raise ConfigError("pass --manifest or --target-path, not both")
+    cfg = ExportConfig(target=args.target, manifest=args.manifest or default_manifest(args.target_path),
                        duckdb=args.duckdb or default_duckdb(), out=args.out or default_gold_dir(),
                        select=tuple(args.select), mode=args.mode, dry_run=args.dry_run,
                        keep=args.keep, mongodb_uri=args.mongodb_uri,

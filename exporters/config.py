@@ -8,7 +8,8 @@ from pathlib import Path
 
 from aethermart.errors import ConfigError
 
-__all__ = ["MODES", "TARGET_CHOICES", "ExportConfig", "default_duckdb", "default_gold_dir"]
+__all__ = ["MODES", "TARGET_CHOICES", "ExportConfig", "default_duckdb", "default_gold_dir",
+           "default_manifest"]
 
 TARGET_CHOICES = ("parquet", "mongodb", "all")
 MODES = ("full", "incremental")
@@ -18,6 +19,11 @@ def default_duckdb() -> Path:
     return Path(os.environ.get("AETHERMART_DUCKDB") or "data/aethermart.duckdb")
 
 
+def default_manifest(target_path: Path | None = None) -> Path:
+    """dbt's manifest: in --target-path, else $DBT_TARGET_PATH (as dbt itself), else ./target."""
+    return Path(target_path or os.environ.get("DBT_TARGET_PATH") or "target") / "manifest.json"
+
+
 def default_gold_dir() -> Path:
     return Path(os.environ.get("AETHERMART_GOLD_DIR") or "data/gold")
 
@@ -25,7 +31,7 @@ def default_gold_dir() -> Path:
 @dataclass(frozen=True)
 class ExportConfig:
     target: str  # parquet | mongodb | all
-    manifest: Path = Path("target/manifest.json")
+    manifest: Path = field(default_factory=default_manifest)
     duckdb: Path = field(default_factory=default_duckdb)
     out: Path = field(default_factory=default_gold_dir)  # Parquet: root of the published datasets
     select: tuple[str, ...] = ()  # model names; empty = every model with an export for the target
@@ -45,7 +51,8 @@ class ExportConfig:
     rollback: bool = False
     # MongoDB: read the gold Parquet published under `out` instead of the DuckDB file
     from_parquet: bool = False
-    # publish even when target/run_results.json shows failed models or tests
+    # publish even when the warehouse's build record (ops.dbt_invocations) does not show one
+    # complete, successful `dbt build` matching the manifest (exporters/build_guard.py)
     allow_failed_build: bool = False
 
     def __post_init__(self) -> None:

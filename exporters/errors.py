@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aethermart.errors import AetherMartError
 
-__all__ = ["ExportError", "ManifestError", "NotBuiltError", "PublishError", "WarehouseError"]
+__all__ = ["BuildRecordError", "ExportError", "ManifestError", "NotBuiltError", "PublishError",
+           "WarehouseError"]
 
 
 class ExportError(AetherMartError):
@@ -26,3 +27,8 @@ class PublishError(ExportError):
 
 class NotBuiltError(ExportError):
     """The requested export target does not exist yet."""
+
+
+class BuildRecordError(ExportError):
+    """The warehouse's gold is not from one complete, successful `dbt build` that matches the
+    manifest (exporters/build_guard.py); run `dbt build` again."""

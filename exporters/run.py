@@ -4,19 +4,19 @@ MongoDB is added there (exporters/mongo*.py) and nothing else here needs to chan
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
+from exporters.build_guard import check_build
 from exporters.config import ExportConfig
-from exporters.errors import ExportError, ManifestError, NotBuiltError
+from exporters.errors import ManifestError, NotBuiltError
 from exporters.manifest import ExportManifest, ExportSpec, read_manifest
 from exporters.mongo import publish_mongodb
 from exporters.parquet import publish_parquet
 from exporters.result import DatasetResult, ExportResult
+from exporters.warehouse import open_warehouse
 
 __all__ = ["export"]
 
@@ -41,8 +41,8 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
             raise NotBuiltError(f"{_NOT_BUILT.get(target, f'{target} export is not built yet')}{also}")
     manifest = read_manifest(cfg.manifest)
     plan = _plan(manifest, cfg)
-    if not cfg.allow_failed_build and not cfg.rollback:
-        _check_last_build(cfg.manifest.parent / "run_results.json")
+    if not cfg.allow_failed_build and not cfg.rollback and not cfg.from_parquet:
+        _check_build(cfg, plan)
 
     def notice(msg: str) -> None:
         if not quiet:
@@ -64,21 +64,17 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
     return result
 
 
-def _check_last_build(run_results: Path) -> None:
-    """Refuse to publish gold that the last dbt command failed on (a failed model leaves an
-    old table behind; a failed test means gold breaks a rule), unless told otherwise."""
-    if not run_results.is_file():
-        return
+def _check_build(cfg: ExportConfig, plan: dict[str, tuple[ExportSpec, ...]]) -> None:
+    """Refuse gold that is not from one complete, successful `dbt build` matching the manifest
+    (the build record in the warehouse, exporters/build_guard.py), unless told otherwise.
+    --rollback publishes nothing new; --from-parquet reads gold that a guarded Parquet export
+    published."""
+    specs = tuple({s.unique_id: s for specs in plan.values() for s in specs}.values())
+    con = open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit, temp_directory=cfg.temp_directory)
     try:
-        results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
-    except (OSError, ValueError):
-        return
-    failed = [r for r in results if r.get("status") in ("error", "fail", "runtime error")]
-    if failed:
-        names = ", ".join(f"{r.get('unique_id', '?').split('.', 2)[-1]} ({r.get('status')})"
-                          for r in failed[:3])
-        raise ExportError(f"the last dbt command ({run_results}) had {len(failed)} failure(s), e.g. "
-                          f"{names}; fix them and run `dbt build` again, or pass --allow-failed-build")
+        check_build(con, cfg.duckdb, cfg.manifest, specs)
+    finally:
+        con.close()
 
 
 def _plan(manifest: ExportManifest, cfg: ExportConfig) -> dict[str, tuple[ExportSpec, ...]]:

@@ -367,21 +367,25 @@ def test_malformed_export_meta_is_a_one_line_error(tmp_path, export_meta, fragme
 
 
 def test_gold_of_a_failed_build_is_not_published_unless_allowed(built_001, tmp_path):
-    """run_results.json next to the manifest shows a failed test: export refuses, in one line."""
-    target = tmp_path / "target"
-    target.mkdir()
-    shutil.copy(built_001.target / "manifest.json", target / "manifest.json")
-    results = json.loads((built_001.target / "run_results.json").read_text())
-    failed = next(r for r in results["results"] if r["unique_id"].startswith("test."))
-    failed["status"] = "fail"
-    (target / "run_results.json").write_text(json.dumps(results))
-    args = ["--target", "parquet", "--select", "dim_date", "--manifest", str(target / "manifest.json"),
-            "--out", str(tmp_path / "gold")]
-    refused = _cli(built_001, *args)
+    """The warehouse's build record (ops) shows a failed test: export refuses, in one line.
+    (tests/test_export_guard.py kills and fails real builds; this one edits a copy.)"""
+    warehouse = tmp_path / "failed.duckdb"
+    shutil.copy(built_001.duckdb_path, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        (invocation,) = con.execute("select invocation_id from ops.dbt_invocations "
+                                    "order by started_at desc limit 1").fetchone()
+        con.execute("""update ops.dbt_node_results set status = 'fail'
+            where invocation_id = ? and unique_id = (
+                select min(unique_id) from ops.dbt_node_results
+                where invocation_id = ? and unique_id like 'test.%dim_date%')""", [invocation, invocation])
+        con.execute("update ops.dbt_invocations set status = 'error', failures = 1 where invocation_id = ?",
+                    [invocation])
+    args = ["--target", "parquet", "--select", "dim_date", "--out", str(tmp_path / "gold")]
+    refused = _cli(built_001, *args, duckdb_path=warehouse)
     assert refused.returncode != 0 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     assert "1 failure(s)" in refused.stderr and "--allow-failed-build" in refused.stderr
     assert not (tmp_path / "gold").exists()
-    allowed = _cli(built_001, *args, "--allow-failed-build", "--quiet")
+    allowed = _cli(built_001, *args, "--allow-failed-build", "--quiet", duckdb_path=warehouse)
     assert allowed.returncode == 0, allowed.stderr
     assert (tmp_path / "gold" / "dim_date" / "_manifest.json").is_file()
 

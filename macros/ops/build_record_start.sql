@@ -1,0 +1,45 @@
+{#- on-run-start hook: opens this invocation's build record in the warehouse (schema ops,
+    created if missing) with status `running`. build_record_end closes it; a killed or
+    crashed command leaves it `running`, and `aethermart export` refuses such a build.
+    Only commands that run hooks write a record (build, run, test, seed, snapshot, source
+    freshness, retry); docs generate, compile, show, ls and run-operation do not. -#}
+{% macro build_record_start() -%}
+    create schema if not exists ops;
+
+    create table if not exists ops.dbt_invocations (
+        invocation_id varchar not null,
+        command varchar,
+        target_name varchar,
+        dbt_version varchar,
+        started_at timestamp with time zone,
+        finished_at timestamp with time zone,
+        status varchar not null,
+        nodes integer,
+        failures integer,
+        pii_salt_source varchar
+    );
+
+    create table if not exists ops.dbt_node_results (
+        invocation_id varchar not null,
+        unique_id varchar not null,
+        resource_type varchar,
+        status varchar,
+        checksum varchar,
+        contract_checksum varchar,
+        execution_seconds double,
+        failures bigint
+    );
+
+    insert into ops.dbt_invocations (
+        invocation_id, command, target_name, dbt_version, started_at, status, pii_salt_source
+    )
+    values (
+        '{{ invocation_id }}',
+        '{{ flags.WHICH | replace("'", "''") }}',
+        '{{ target.name | replace("'", "''") }}',
+        '{{ dbt_version }}',
+        cast('{{ run_started_at }}' as timestamp with time zone),
+        'running',
+        getvariable('aethermart_pii_salt_source')
+    )
+{%- endmacro %}

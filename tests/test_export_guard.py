@@ -1,0 +1,194 @@
+"""The export guard: gold is exported only from one complete, successful `dbt build`.
+
+dbt writes a build record into the warehouse (ops.dbt_invocations / ops.dbt_node_results,
+hooks in dbt_project.yml); `aethermart export` checks it against the manifest it reads
+(exporters/build_guard.py). Here `dbt build` of the committed sample is killed (SIGKILL) at
+several points, fails, or is followed by `dbt docs generate`, and the export must refuse
+in one line; after a successful build it exports again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import BIN, REPO, SAMPLE, DbtProject, run_cli
+
+GOLD = ("dim_customer", "dim_product", "dim_date", "dim_geography", "fct_order_lines", "fct_orders",
+        "agg_sales_by_state_month", "agg_product_performance", "agg_customer_value",
+        "doc_customer_profiles", "doc_customer_purchase_history", "doc_product_catalog",
+        "doc_product_sales", "doc_reviews")
+
+# where `dbt build` is killed: a line of its output that starts the kill
+KILL_POINTS = {
+    "after silver": r"START sql \w+ model gold\.",  # the first gold model starts: silver is done
+    "mid-gold": r"OK created sql \w+ model gold\.fct_order_lines\b",  # fct_orders not yet rebuilt
+    "during tests": r"PASS \S*fct_orders\S* ",  # a data test of fct_orders passed, others pending
+}
+
+
+@dataclass
+class GuardedProject(DbtProject):
+    """The sample with private warehouse, target and logs; the demo salt (no env salt)."""
+
+    def env(self) -> dict:
+        env = {**super().env(), "PYTHONUNBUFFERED": "1", "DBT_USE_COLORS": "false"}
+        env.pop("AETHERMART_PII_SALT", None)
+        return env
+
+    def manifest_id(self) -> str:
+        return json.loads((self.target / "manifest.json").read_text())["metadata"]["invocation_id"]
+
+    def export(self, *args: str, out: Path | None = None, env: dict | None = None):
+        out = out or self.workdir / "gold"
+        return run_cli("export", "--target", "parquet", "--duckdb", str(self.duckdb_path), "--out", str(out),
+                       "--quiet", *args, env={**self.env(), **(env or {})})
+
+    def build_killed_at(self, pattern: str) -> str:
+        """Start `dbt build`, SIGKILL it when a line of its output matches; the line."""
+        proc = subprocess.Popen(
+            [str(BIN / "dbt"), "build", "--target-path", str(self.target), "--log-path",
+             str(self.workdir / "logs")], cwd=REPO, env=self.env(), stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        killed_at = None
+        try:
+            for line in proc.stdout:
+                if re.search(pattern, line):
+                    os.kill(proc.pid, signal.SIGKILL)
+                    killed_at = line.strip()
+                    break
+        finally:
+            if proc.poll() is None and killed_at is None:
+                proc.kill()
+            proc.wait(timeout=60)
+            proc.stdout.close()
+        assert killed_at, f"dbt build ended before a line matched {pattern!r}"
+        assert proc.returncode == -signal.SIGKILL
+        return killed_at
+
+
+def _refused(proc: subprocess.CompletedProcess, *fragments: str) -> str:
+    message = proc.stderr.strip()
+    assert proc.returncode == 1, f"export was not refused:\n{proc.stdout}\n{proc.stderr}"
+    assert len(message.splitlines()) == 1 and "Traceback" not in message, message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> GuardedProject:
+    """One successful `dbt build` of the sample, exported once (so a stale success exists)."""
+    built = GuardedProject(SAMPLE, tmp_path_factory.mktemp("export_guard"))
+    built.dbt("build")
+    assert built.export("--target-path", str(built.target)).returncode == 0
+    return built
+
+
+def test_the_build_record_names_the_build_and_every_gold_node(project):
+    rows = project.query("select invocation_id, command, target_name, status, failures, pii_salt_source, "
+                         "finished_at is not null from ops.dbt_invocations order by started_at desc limit 1")
+    assert rows == [(project.manifest_id(), "build", "dev", "success", 0, "demo-file", True)]
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        statuses = dict(con.execute("select unique_id, status from ops.dbt_node_results "
+                                    "where invocation_id = ?", [project.manifest_id()]).fetchall())
+    for model in GOLD:
+        assert statuses[f"model.aethermart.{model}"] == "success", model
+    gold_tests = [uid for uid in statuses if uid.startswith("test.") and "fct_orders" in uid]
+    assert gold_tests and {statuses[uid] for uid in gold_tests} <= {"pass", "warn"}
+    columns = {r[0] for r in project.query(
+        "select column_name from information_schema.columns where table_schema = 'ops'")}
+    assert not columns & {"message", "sql", "compiled_code", "salt", "pii_salt"}
+
+
+def test_the_exporter_reads_dbt_target_path_and_target_path(project, tmp_path):
+    """$DBT_TARGET_PATH is honoured as dbt honours it; --target-path too; not ./target."""
+    assert project.export(out=tmp_path / "a", env={"DBT_TARGET_PATH": str(project.target)}).returncode == 0
+    assert (tmp_path / "a" / "fct_orders" / "_manifest.json").is_file()
+    missing = project.export("--target-path", str(tmp_path / "nowhere"), out=tmp_path / "b")
+    assert missing.returncode != 0 and str(tmp_path / "nowhere" / "manifest.json") in missing.stderr
+    both = project.export("--target-path", str(project.target), "--manifest", "x.json", out=tmp_path / "b")
+    assert both.returncode == 2 and "not both" in both.stderr
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_a_killed_build_is_not_exported_not_even_after_docs_generate(project, tmp_path, point):
+    before = project.manifest_id()
+    killed_at = project.build_killed_at(KILL_POINTS[point])
+    killed_id = project.manifest_id()
+    assert killed_id != before, killed_at  # dbt wrote the killed build's manifest when it started
+    out = tmp_path / "gold"
+    refused = _refused(project.export("--target-path", str(project.target), out=out),
+                       "never finished", killed_id, "--allow-failed-build")
+    assert not out.exists()
+    project.dbt("docs", "generate")  # rewrites manifest.json (and run_results.json), builds nothing
+    assert project.manifest_id() not in (killed_id, before)
+    assert _refused(project.export("--target-path", str(project.target), out=out), killed_id) == refused
+    assert not out.exists()
+
+
+def test_a_failed_build_is_not_exported_not_even_after_docs_generate(project, tmp_path):
+    """audit_reconciliation's rate test fails with an error rate of 0."""
+    failed = project.dbt("build", "--select", "audit_reconciliation",
+                         "--vars", "{quarantine_error_rate: 0, quarantine_rate_min_rows: 0}", check=False)
+    assert failed.returncode == 1, failed.stdout[-3000:]
+    out = tmp_path / "gold"
+    _refused(project.export("--target-path", str(project.target), out=out), "failed (", "failure(s)",
+             "--allow-failed-build")
+    project.dbt("docs", "generate")
+    _refused(project.export("--target-path", str(project.target), out=out), "failed (")
+    assert not out.exists()
+    allowed = project.export("--target-path", str(project.target), "--allow-failed-build", out=out)
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_after_a_successful_build_it_exports_also_after_docs_generate(project, tmp_path):
+    project.dbt("build")
+    built_id = project.manifest_id()
+    shutil.copytree(project.target, tmp_path / "target_of_build", ignore=shutil.ignore_patterns("compiled",
+                                                                                                "run"))
+    assert project.export("--target-path", str(project.target), out=tmp_path / "a").returncode == 0
+    meta = json.loads((tmp_path / "a" / "fct_orders" / "_manifest.json").read_text())
+    assert meta["dbt"]["invocation_id"] == built_id
+    project.dbt("docs", "generate")  # another invocation id, same code: still the build's gold
+    assert project.manifest_id() != built_id
+    exported = project.export("--target-path", str(project.target), out=tmp_path / "b")
+    assert exported.returncode == 0, exported.stderr
+
+    # a manifest of other code than was built (edited after the build, then compiled)
+    manifest = json.loads((project.target / "manifest.json").read_text())
+    manifest["nodes"]["model.aethermart.fct_orders"]["checksum"]["checksum"] = "0" * 64
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    (edited / "manifest.json").write_text(json.dumps(manifest))
+    _refused(project.export("--target-path", str(edited), out=tmp_path / "c"),
+             "model fct_orders changed since the last dbt build")
+
+    # a partial build afterwards: only what it built and tested can be exported
+    project.dbt("build", "--select", "dim_date")
+    _refused(project.export("--target-path", str(project.target), out=tmp_path / "d"),
+             "is not from the last dbt command", "did not build it")
+    assert project.export("--target-path", str(project.target), "--select", "dim_date",
+                          out=tmp_path / "d").returncode == 0
+    # ...and the full build's manifest no longer matches the warehouse's last build
+    _refused(project.export("--target-path", str(tmp_path / "target_of_build"), out=tmp_path / "e"),
+             "is from an earlier `dbt build`", built_id)
+
+
+def test_a_warehouse_without_a_build_record_is_refused(project, tmp_path):
+    bare = tmp_path / "bare.duckdb"
+    shutil.copy(project.duckdb_path, bare)
+    with duckdb.connect(str(bare)) as con:
+        con.execute("drop schema ops cascade")
+    proc = run_cli("export", "--target", "parquet", "--duckdb", str(bare), "--target-path",
+                   str(project.target), "--out", str(tmp_path / "gold"), env=project.env())
+    _refused(proc, "holds no dbt build record", "run `dbt build` first")
