@@ -15,6 +15,11 @@ with rejected_errors as (
     'rejected_errors',
     "cast(regexp_extract(file_path, 'date=([0-9-]+)', 1) as date)",
     header_lines=0
-) }}
+) }},
+
+{{ record_accounting('events') }}
 
 select * from final
+union all by name
+-- no rows: stops the build when a file's records do not add up
+select * from unaccounted_records

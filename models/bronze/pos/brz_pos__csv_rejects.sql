@@ -11,6 +11,11 @@ with rejected_errors as (
 
 ),
 
-{{ csv_rejected_lines('rejected_errors', "cast(regexp_extract(file_path, 'load_date=([0-9-]+)', 1) as date)") }}
+{{ csv_rejected_lines('rejected_errors', "cast(regexp_extract(file_path, 'load_date=([0-9-]+)', 1) as date)") }},
+
+{{ record_accounting('pos') }}
 
 select * from final
+union all by name
+-- no rows: stops the build when a file's records do not add up
+select * from unaccounted_records
