@@ -4,8 +4,9 @@
     `collect_csv_rejects` is the rejects model's pre-hook: for every file of every source
     table it runs one scan with the source's own reader options and `store_rejects=true`,
     reading every column (so every field is validated), into fresh temporary reject
-    tables. One scan per file, because a multi-file scan can lose an unterminated quote at
-    the end of a file without recording it. `csv_rejects_query` selects those tables.
+    tables, and keeps each file's parsed rows next to our own count of its records
+    (`record_accounting.sql`). One scan per file, because a multi-file scan can lose an
+    unterminated quote at the end of a file without recording it. `csv_rejects_query` selects those tables.
     The bronze views parse the same files with the same options, so a record is either a
     bronze row or a reject; `record_numbering` gives bronze rows the record numbers the
     rejects use. -#}
@@ -26,8 +27,13 @@
         'pos': {
             'tables': ['product', 'city', 'customer', 'order', 'orderline'],
             'rejects_model': 'brz_pos__csv_rejects',
+            'blank_lines_are_records': false,
         },
-        'events': {'tables': ['events'], 'rejects_model': 'brz_events__line_rejects'},
+        'events': {
+            'tables': ['events'],
+            'rejects_model': 'brz_events__line_rejects',
+            'blank_lines_are_records': true,
+        },
     } -%}
     {{ return(sources[source_name]) }}
 {% endmacro %}
@@ -35,6 +41,7 @@
 
 {% macro collect_csv_rejects(source_name) %}
     {%- set statements = [] -%}
+    {%- if execute -%}{%- do statements.append(_record_counts_create(source_name)) -%}{%- endif -%}
     {%- for table in csv_source_tables(source_name).tables -%}
         {%- set relation = source(source_name, table) -%}
         {%- if not execute -%}{%- continue -%}{%- endif -%}
@@ -45,9 +52,9 @@
         {%- do statements.append("drop table if exists temp.main." ~ names[0]) -%}
         {%- do statements.append("drop table if exists temp.main." ~ names[1]) -%}
         {%- for file in run_query("select file from glob('" ~ pattern ~ "') order by file").columns[0].values() -%}
-            {%- do statements.append(
+            {%- do statements.append(_record_count_insert(source_name, table, location, file,
                 "select count(*) from " ~ location.replace("'" ~ pattern ~ "'", "'" ~ file ~ "'")
-                ~ " as landed where md5(cast(landed as varchar)) is not null") -%}
+                ~ " as landed where md5(cast(landed as varchar)) is not null")) -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ return(statements | join(";\n")) }}
@@ -116,7 +123,7 @@ final as (
     from rejected_lines
     where
         case
-            when regexp_matches(error_types, 'UNQUOTED VALUE|INVALID STATE|LINE SIZE OVER MAXIMUM')
+            when regexp_matches(error_types, '{{ _unreadable_rest_error_types() }}')
                 then error(
                     'File ' || file_path || ', record ' || (line - {{ header_lines }})
                     || ': ' || error_types || ' (' || error_message || '). An unterminated '

@@ -15,6 +15,12 @@ with rejected_errors as (
     'rejected_errors',
     "cast(regexp_extract(file_path, 'date=([0-9-]+)', 1) as date)",
     header_lines=0
-) }}
+) }},
 
-select * from final
+{{ record_accounting('events') }}
+
+-- unaccounted_records has no rows (it stops the build when a file's records do not add up);
+-- `by name` lets it carry just one column
+select * from final  -- noqa: AM07
+union all by name
+select * from unaccounted_records

@@ -11,6 +11,12 @@ with rejected_errors as (
 
 ),
 
-{{ csv_rejected_lines('rejected_errors', "cast(regexp_extract(file_path, 'load_date=([0-9-]+)', 1) as date)") }}
+{{ csv_rejected_lines('rejected_errors', "cast(regexp_extract(file_path, 'load_date=([0-9-]+)', 1) as date)") }},
 
-select * from final
+{{ record_accounting('pos') }}
+
+-- unaccounted_records has no rows (it stops the build when a file's records do not add up);
+-- `by name` lets it carry just one column
+select * from final  -- noqa: AM07
+union all by name
+select * from unaccounted_records

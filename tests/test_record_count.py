@@ -1,0 +1,250 @@
+"""Our own record count (aethermart.record_count) and the build stop it backs.
+
+The counter must agree with DuckDB's reader wherever that reader works, with Python's csv
+module on well-formed CSV, and with the generator's answer key; and a record DuckDB loses
+without rejecting it (a 50 MB one) must stop the build, naming the file and the record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from aethermart.dbt_record_count import register
+from aethermart.record_count import count_bytes, count_records
+from tests.conftest import DbtProject, answer_key
+
+DROP = "pos/load_date=2025-08-01"
+POS_READER = ("auto_detect=false, header=true, delim=',', quote='\"', escape='\"', "
+              "columns={'a': 'VARCHAR', 'b': 'VARCHAR', 'c': 'VARCHAR'}")
+EVENTS_READER = ("auto_detect=false, header=false, delim=e'\\x1f', quote='', escape='', "
+                 "columns={'raw_line': 'VARCHAR'}, max_line_size=8388608")
+EVENTS = {"quote": "", "delimiter": "\x1f", "header": False, "skip_blank_lines": False}
+CHUNK_SIZES = (1, 2, 3, 5, 64, 1 << 20)
+
+
+def _duckdb_records(path: Path, reader: str) -> int | None:
+    """Rows DuckDB parses plus records it rejects, as collect_csv_rejects scans a file.
+
+    None when the build stops on the file anyway: the reader fails, or rejects a record
+    after which it cannot find the next ones (csv_rejected_lines stops the build).
+    """
+    with duckdb.connect() as con:
+        try:
+            parsed = con.execute(
+                f"select count(*) from read_csv('{path}', {reader}, store_rejects=true, "
+                "rejects_table='rj', rejects_scan='rs') as landed "
+                "where md5(cast(landed as varchar)) is not null").fetchall()[0][0]
+        except duckdb.Error:
+            return None
+        rejected, fatal = con.execute(
+            "select count(distinct line), count(*) filter (where error_type::varchar in "
+            "('UNQUOTED VALUE', 'INVALID STATE', 'LINE SIZE OVER MAXIMUM')) from rj").fetchone()
+        return None if fatal else parsed + rejected
+
+
+def _python_csv_records(data: bytes) -> int:
+    """Non-empty rows after the header, as Python's csv module reads them."""
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    return sum(1 for row in rows[1:] if row)
+
+
+HEADER = b"a,b,c\n"
+# (bytes, records as DuckDB's read_csv with the POS options counts them)
+TRICKY_CSV = {
+    "plain": (HEADER + b"1,2,3\n4,5,6\n", 2),
+    "quoted comma": (HEADER + b'1,"x,y",3\n', 1),
+    "quoted newlines": (HEADER + b'1,"x\ny\n\nz",3\n4,5,6\n', 2),
+    "quoted CRLF": (b"a,b,c\r\n" + b'1,"x\r\ny",3\r\n4,5,6\r\n', 2),
+    "doubled quotes": (HEADER + b'1,"say ""hi""\n",3\n4,"""",6\n', 2),
+    "quote inside an unquoted field": (HEADER + b'1,12" speaker,3\n4,5,6\n', 2),
+    "literal quote then quoted newline": (HEADER + b'1,ab"c,"x\ny"\n4,5,6\n', 2),
+    "a space before an opening quote": (HEADER + b'1,2, "x\ny"\n4,5,6\n', 2),
+    "two spaces make the quote literal": (HEADER + b'1,2,  "x\ny"\n4,5,6\n', 3),
+    "tab before a quote": (HEADER + b'1,2,\t"x\n4,5,6\n', 2),
+    "CRLF": (b"a,b,c\r\n1,2,3\r\n4,5,6\r\n", 2),
+    "BOM": (b"\xef\xbb\xbf" + HEADER + b'"1",2,3\n', 1),
+    "no final newline": (HEADER + b"1,2,3\n4,5,6", 2),
+    "no final newline, quoted": (HEADER + b'1,2,"3\n"', 1),
+    "blank lines": (HEADER + b"\n1,2,3\n\n\n4,5,6\n\n", 2),
+    "blank CRLF lines": (b"a,b,c\r\n\r\n1,2,3\r\n\r\n4,5,6\r\n\r\n", 2),
+    "blank first line is the header": (b"\na,b,c\n1,2,3\n", 2),
+    "spaces are a (rejected) record": (HEADER + b"1,2,3\n   \n4,5,6\n", 3),
+    "empty quoted field alone": (HEADER + b'""\n4,5,6\n', 2),
+    "short and long records": (HEADER + b"1\n4,5,6,7\n8,9,10\n", 3),
+    "header only": (b"a,b,c\r\n", 0),
+    "header without newline": (b"a,b,c", 0),
+    "empty file": (b"", 0),
+}
+# where Python's csv module reads otherwise than DuckDB
+PYTHON_CSV_DIFFERS = {"blank first line is the header", "spaces are a (rejected) record",
+                      "a space before an opening quote"}
+TRICKY_LINES = {
+    "plain": (b'{"a":1}\n{"b":2}\n', 2),
+    "blank lines are records": (b'{"a":1}\n\n{"b":2}\n\n', 4),
+    "CRLF": (b'{"a":1}\r\n\r\n{"b":2}\r\n', 3),
+    "quotes mean nothing": (b'{"a":"x\n{"b":2}\n', 2),
+    "BOM": (b'\xef\xbb\xbf\n{"a":1}\n', 2),
+    "no final newline": (b'{"a":1}\n{"b"', 2),
+    "only a newline": (b"\n", 1),
+    "empty file": (b"", 0),
+}
+
+
+@pytest.mark.parametrize("name", TRICKY_CSV)
+def test_csv_count_matches_duckdb_and_python_csv(name, tmp_path):
+    data, expected = TRICKY_CSV[name]
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    if data:  # DuckDB refuses to read an empty file with a header
+        assert _duckdb_records(path, POS_READER) == expected
+    if name not in PYTHON_CSV_DIFFERS:
+        assert _python_csv_records(data) == expected
+    for size in CHUNK_SIZES:
+        assert count_bytes(data, chunk_size=size).records == expected, size
+    assert count_records(path, chunk_size=2).records == expected
+
+
+@pytest.mark.parametrize("name", TRICKY_LINES)
+def test_line_count_matches_duckdb(name, tmp_path):
+    data, expected = TRICKY_LINES[name]
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(data)
+    if data:
+        assert _duckdb_records(path, EVENTS_READER) == expected
+    for size in CHUNK_SIZES:
+        assert count_bytes(data, chunk_size=size, **EVENTS).records == expected, size
+
+
+def test_longest_record_is_named_with_its_number_and_size():
+    big = b'4,"' + b"x\n" * 1000 + b'",6\r\n'
+    data = b"a,b,c\r\n1,2,3\r\n\r\n" + big + b"7,8,9"
+    for size in CHUNK_SIZES:
+        counted = count_bytes(data, chunk_size=size)
+        assert (counted.records, counted.longest_record, counted.longest_record_bytes) == \
+            (3, 2, len(big)), size
+
+
+_plain = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=6)
+_quoted = st.one_of(
+    _plain,
+    st.sampled_from(['', '"', '""', ",", "\n", "\r\n", " ", "x,y", 'say "hi"', "a\nb"]),
+)
+# a quote inside an unquoted field is a literal character (written raw, as a tuple)
+_literal_quote = st.tuples(st.text("abc 1", min_size=1, max_size=3), st.text("abc 1", max_size=3))
+_raw = _literal_quote.map(lambda parts: ("raw", f'{parts[0]}"{parts[1]}'))
+# DuckDB skips one space before an opening quote; Python's csv keeps such a quote literal
+_python_raw = _literal_quote.filter(lambda parts: parts[0].strip()).map(
+    lambda parts: ("raw", f'{parts[0]}"{parts[1]}'))
+_spaced = st.tuples(st.text(" ", min_size=1, max_size=2), _quoted).map(
+    lambda parts: ("raw", parts[0] + _cell(parts[1]) if parts[1] else parts[0] + '""'))
+
+
+def _cell(field: str | tuple) -> str:
+    if isinstance(field, tuple):  # written raw: a literal quote inside an unquoted field
+        return field[1]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([field])  # quotes a field holding \r or \n
+    return out.getvalue().removesuffix("\r\n")
+
+
+@st.composite
+def _csv_files(draw, field) -> bytes:
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = ["a,b,c"]
+    for _ in range(draw(st.integers(0, 8))):
+        if draw(st.integers(0, 5)) == 0:
+            lines.append("")  # a blank line
+        else:
+            lines.append(",".join(_cell(field) for field in draw(st.lists(field, min_size=3, max_size=3))))
+    text = newline.join(lines) + (newline if draw(st.booleans()) else "")
+    return (b"\xef\xbb\xbf" if draw(st.booleans()) else b"") + text.encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=_csv_files(st.one_of(_quoted, _python_raw)), size=st.sampled_from(CHUNK_SIZES))
+def test_count_matches_python_csv_on_generated_csv(data, size):
+    assert count_bytes(data, chunk_size=size).records == _python_csv_records(data)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=_csv_files(st.one_of(_quoted, _raw, _spaced)))
+def test_count_matches_duckdb_on_generated_csv(data, tmp_path_factory):
+    path = tmp_path_factory.mktemp("gen") / "f.csv"
+    path.write_bytes(data)
+    expected = _duckdb_records(path, POS_READER)
+    assume(expected is not None)
+    assert count_records(path).records == expected
+
+
+def test_count_matches_the_generated_landing_files(landing_001):
+    key = answer_key(landing_001)
+    counted: Counter = Counter()
+    for path in sorted((landing_001 / "pos").glob("load_date=*/*.csv")):
+        records = count_records(path).records
+        assert records == _python_csv_records(path.read_bytes()), path
+        counted[f"pos.{path.stem}"] += records
+    for path in sorted((landing_001 / "events").glob("date=*/*.jsonl")):
+        counted["events.events"] += count_records(path, **EVENTS).records
+    assert counted == Counter({entity: key["entities"][entity]["data_rows"] for entity in counted})
+    assert len(counted) == 6
+
+
+def test_sql_function_counts_a_file(tmp_path):
+    path = tmp_path / "it's.csv"
+    path.write_bytes(b'a,b,c\n1,"x\ny",3\n')
+    with duckdb.connect() as con:
+        register(con)
+        got = con.cursor().execute(
+            "select aethermart_count_records(?, '\"', ',', true, true)", [str(path)]).fetchone()[0]
+    assert got == {"records": 1, "longest_record": 1, "longest_record_bytes": 10}
+
+
+def _huge_record(path: Path, position: int | None, final_newline: bool = True) -> int:
+    """Put a 50 MB order record at `position` (None: the end); returns its record number."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    record = b"900001," + b"x" * 50_000_000 + b",2025-08-02,100001"
+    at = len(lines) if position is None else position
+    lines.insert(at, record + (b"\r\n" if final_newline or position is not None else b""))
+    path.write_bytes(b"".join(lines))
+    return at
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("position", "final_newline"), [(3, True), (None, True), (None, False)],
+                         ids=["middle", "end", "end-without-newline"])
+def test_a_50_mb_record_stops_the_build_naming_it(sample_copy, broken_workdir, position, final_newline):
+    path = sample_copy / DROP / "order.csv"
+    number = _huge_record(path, position, final_newline)
+    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "brz_pos__csv_rejects",
+                                                      check=False)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+    assert proc.returncode != 0, text[-3000:]
+    assert "Traceback" not in text
+    assert f"File {path}: " in text
+    assert f"Suspect record {number}, the longest (5000" in text
+    assert "max_line_size is 2000000 bytes" in text
+
+
+@pytest.mark.slow
+def test_a_50_mb_event_line_stops_the_build_naming_it(sample_copy, broken_workdir):
+    path = next((sample_copy / "events").glob("date=*/*.jsonl"))
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines.insert(2, b'{"event_id":"' + b"x" * 50_000_000 + b'"}\n')
+    path.write_bytes(b"".join(lines))
+    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "brz_events__line_rejects",
+                                                      check=False)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+    assert proc.returncode != 0, text[-3000:]
+    # with the events reader's max_line_size (8 MB) DuckDB still rejects a 50 MB line, so
+    # csv_rejected_lines stops the build; either way the message names the file and record
+    assert re.search(rf"File {re.escape(str(path))}(: .*Suspect record 3,|, record 3:)", text)
