@@ -46,6 +46,9 @@ class FaultRates:
     bom_file: float = 0.3
     # MariaDB (DESIGN.md 2.2)
     placeholder_email: float = 0.01
+    # one address (a store's own, typed at the till) on several different people: a
+    # placeholder of a shape no pattern lists; at least SHARED_EMAIL_MIN_PEOPLE records
+    shared_placeholder_email: float = 0.005
     null_order_date: float = 0.005
     zero_date: float = 0.5  # share of NULL order dates stored as 0000-00-00 in MariaDB
     rating_out_of_range: float = 0.01

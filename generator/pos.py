@@ -22,6 +22,7 @@ from generator.faults import (
     MARK_BARE_COMMA,
     FaultLog,
     Picker,
+    pad_whitespace,
     render_date,
     render_money,
     render_phone,
@@ -87,7 +88,7 @@ class Dirt:
         return chosen
 
     def whitespace(self, column: str) -> None:
-        self.set_values("whitespace", column, lambda v, j: ("  " + v, v + " ", " " + v + "  ")[j % 3],
+        self.set_values("whitespace", column, pad_whitespace,
                         mask=self.rows.cols[column] != "", exclusive=False)
 
     def case(self, column: str) -> None:
@@ -123,7 +124,10 @@ class Dirt:
         self.set_values("non_utf8", column, corrupt, mask=self.rows.cols[column] != "")
 
     def unquoted_delimiter(self, column: str) -> None:
-        self.set_values("unquoted_delimiter", column, lambda v, j: v + MARK_BARE_COMMA + " Suite 9")
+        # only values the CSV writer leaves unquoted: inside quotes the bare comma is no fault
+        plain = np.array([not any(c in v for c in ',"\r\n') for v in self.rows.cols[column]], dtype=bool)
+        self.set_values("unquoted_delimiter", column, lambda v, j: v + MARK_BARE_COMMA + " Suite 9",
+                        mask=plain)
 
     def missing_key(self, column: str) -> None:
         chosen = self.pick("missing_key")
@@ -158,7 +162,7 @@ class Dirt:
             self.record(int(i), "resent_transaction")
 
 
-_NO_DETAIL = {"whitespace", "case"}
+_NO_DETAIL = {"case"}
 
 
 def _split_write(cfg: GeneratorConfig, rows: EntityRows, load_dates: list[str],

@@ -7,6 +7,6 @@
 {% macro hash_pii(column) -%}
     case
         when {{ column }} is not null
-            then sha256(coalesce(getvariable('aethermart_pii_salt'), '') || lower(trim({{ column }})))
+            then sha256(coalesce(getvariable('aethermart_pii_salt'), '') || lower({{ trim_whitespace(column) }}))
     end
 {%- endmacro %}
