@@ -27,7 +27,9 @@ class FaultRates:
     null_literal: float = 0.01
     exact_duplicate: float = 0.005
     conflicting_duplicate: float = 0.003
-    resent_transaction: float = 0.01
+    resent_transaction: float = 0.01  # POS orders re-sent whole (header and every line) in the next drop
+    conflicting_resend: float = 0.003  # ...re-sent with one line's quantity changed
+    repeated_scan: float = 0.02  # a product scanned again in the same order: another line, not a copy
     orphan_fk: float = 0.005
     negative_quantity: float = 0.01
     invalid_number: float = 0.002

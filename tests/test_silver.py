@@ -53,7 +53,8 @@ REASON_CAUSE = {
     "missing_key": {"missing_key"}, "missing_price": {"empty_string", "null_literal"},
     "invalid_number": {"invalid_number"}, "invalid_date": {"impossible_date"},
     "missing_date": {"null_order_date", "zero_date"}, "orphan_fk": {"orphan_fk"},
-    "duplicate_conflict": {"conflicting_duplicate"}, "malformed_json": {"malformed_json"},
+    "duplicate_conflict": {"conflicting_duplicate", "conflicting_resend"},
+    "malformed_json": {"malformed_json"},
 }
 
 
@@ -173,6 +174,11 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
         return any(_value(r, col) is None and not r["dq_flags"] for r in kept)
     if cls in ("exact_duplicate", "resent_transaction", "duplicate_event"):
         return any(r["outcome"] == "duplicate" for r in rows)
+    if cls == "repeated_scan":  # scanned again in the same order: both lines count
+        return sum(r["outcome"] == "silver" for r in rows) >= 2
+    if cls == "conflicting_resend":  # the re-sent version is quarantined, the first version stays
+        first = silver.by_key.get((fault["source"], fault["entity"], fault["key"]), [])
+        return quarantined("duplicate_conflict") and any(r["outcome"] == "silver" for r in first)
     if cls == "conflicting_duplicate":
         return quarantined("duplicate_conflict") and bool(kept)
     if cls == "orphan_fk":
