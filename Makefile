@@ -47,6 +47,9 @@ demo: $(STAMP) ## Generate demo sources, dbt build, export to Parquet and MongoD
 	$(BIN)/python -m exporters.mongo_demo
 	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) docs generate --static
 	@echo
+	@# the data-quality report of this build: what was set aside, and why (exit 1 = an error threshold)
+	-$(BIN)/aethermart quality
+	@echo
 	@echo "Outputs:"
 	@echo "  landing zone (generated sources)  $(DEMO_LANDING)/  (answer key: $(DEMO_LANDING)/_answer_key.json)"
 	@echo "  DuckDB warehouse                  $${AETHERMART_DUCKDB:-data/aethermart.duckdb}  (schemas bronze, silver, gold, snapshots, reference; build record in ops)"

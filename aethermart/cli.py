@@ -137,6 +137,21 @@ def _whole_number(minimum: int, maximum: int | None = None):
     return parse
 
 
+_QUALITY_HELP = """\
+Print the data-quality report of the last `dbt build` from the warehouse (read-only):
+
+  per source entity   rows landed, in silver, quarantined, de-duplicated, rejected by the
+                      reader (silver.audit_reconciliation)
+  set aside           every way rows left the main path - reader rejects, quarantine
+                      reasons, de-duplicated copies, superseded versions, data-quality
+                      flags, refused identity merges - with count, rate, three example keys
+                      and the threshold crossed (silver.audit_set_aside; thresholds in the
+                      dbt var quality_thresholds)
+
+Exit status 1 when a reason is above its error threshold, else 0.
+"""
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="aethermart", description=_DESCRIPTION,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -233,7 +248,32 @@ def _build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     exp.add_argument("--quiet", action="store_true", help="print nothing but errors")
     exp.set_defaults(func=_cmd_export)
+
+    qual = sub.add_parser("quality", help="print the data-quality report of the last dbt build",
+                          description=_QUALITY_HELP,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    qual.add_argument("--duckdb", type=Path, default=None,
+                      help="DuckDB warehouse to read (default $AETHERMART_DUCKDB or "
+                           "data/aethermart.duckdb); opened read-only")
+    qual.add_argument("--all", action="store_true",
+                      help="list every reason, not only those above a threshold")
+    qual.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
+    qual.set_defaults(func=_cmd_quality)
     return parser
+
+
+def _cmd_quality(args: argparse.Namespace) -> int:
+    import json
+
+    from aethermart.quality import read_quality_report, render_quality_report
+    from exporters.config import default_duckdb
+
+    report = read_quality_report(args.duckdb or default_duckdb())
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print(render_quality_report(report, show_all=args.all))
+    return 1 if report.errors else 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

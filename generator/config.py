@@ -27,7 +27,9 @@ class FaultRates:
     null_literal: float = 0.01
     exact_duplicate: float = 0.005
     conflicting_duplicate: float = 0.003
-    resent_transaction: float = 0.01
+    resent_transaction: float = 0.01  # POS orders re-sent whole (header and every line) in the next drop
+    conflicting_resend: float = 0.003  # ...re-sent with one line's quantity changed
+    repeated_scan: float = 0.02  # a product scanned again in the same order: another line, not a copy
     orphan_fk: float = 0.005
     negative_quantity: float = 0.01
     invalid_number: float = 0.002
@@ -46,6 +48,9 @@ class FaultRates:
     bom_file: float = 0.3
     # MariaDB (DESIGN.md 2.2)
     placeholder_email: float = 0.01
+    # one address (a store's own, typed at the till) on several different people: a
+    # placeholder of a shape no pattern lists; at least SHARED_EMAIL_MIN_PEOPLE records
+    shared_placeholder_email: float = 0.005
     null_order_date: float = 0.005
     zero_date: float = 0.5  # share of NULL order dates stored as 0000-00-00 in MariaDB
     rating_out_of_range: float = 0.01

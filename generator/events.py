@@ -115,7 +115,10 @@ def write_events(cfg: GeneratorConfig, rng: np.random.Generator, customer_ids: n
     for i in unknown:
         log.add(SRC, "events", "unknown_event_type", event_id(i), column="event_type",
                 detail=all_types[type_idx[i]])
-    malformed = pick.pick(rates.malformed_json)
+    # a truncated line has no event type left to judge: never truncate an unknown-type event
+    known_type = np.ones(n, dtype=bool)
+    known_type[unknown] = False
+    malformed = pick.pick(rates.malformed_json, mask=known_type)
     for i in malformed:
         log.add(SRC, "events", "malformed_json", event_id(i), detail="truncated")
     dup = pick.pick(rates.duplicate_event)

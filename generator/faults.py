@@ -15,8 +15,10 @@ __all__ = [
     "DATE_FORMATS",
     "MARK_BAD_BYTE",
     "MARK_BARE_COMMA",
+    "WHITESPACE_PADS",
     "FaultLog",
     "Picker",
+    "pad_whitespace",
     "render_date",
     "render_money",
     "render_phone",
@@ -47,6 +49,20 @@ def render_date(d: date, fmt: str) -> str:
     if fmt == "us_dash":
         return f"{d.month:02d}-{d.day:02d}-{d.year}"
     raise ValueError(fmt)
+
+
+# White space around a value as real exports leave it: spaces, and what a Windows export,
+# a spreadsheet or a web form adds (TAB, CR, NBSP, em space, zero-width space, BOM).
+WHITESPACE_PADS = (
+    ("  ", ""), ("", " "), (" ", "  "), ("\t", ""), ("", "\r"), ("\u00a0", "\u00a0"),
+    ("\u200b", ""), ("", "\t\u00a0"), ("\u2003", "\r\n"), ("\ufeff", " "),
+)
+
+
+def pad_whitespace(value: str, j: int) -> str:
+    """The j-th kind of white space around ``value`` (cycling through WHITESPACE_PADS)."""
+    before, after = WHITESPACE_PADS[j % len(WHITESPACE_PADS)]
+    return before + value + after
 
 
 def render_money(cents: int, style: int) -> str:

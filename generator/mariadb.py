@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from aethermart.landing import MARIADB_TABLES, mariadb_extraction_dir
 from generator.catalog import ATTRIBUTES, CATEGORIES, price_cents, product_names
 from generator.config import GeneratorConfig
-from generator.faults import FaultLog, Picker
+from generator.faults import FaultLog, Picker, pad_whitespace
 from generator.world import ZIPS, People
 
 __all__ = ["OnlineStore", "decimal_from_cents", "make_online_store", "write_mariadb_landing"]
@@ -52,6 +52,12 @@ class OnlineStore:
     customer_ids: np.ndarray
     product_ids: np.ndarray
     zero_date_order_ids: np.ndarray  # NULL order dates that MariaDB stores as 0000-00-00
+
+
+# A store's own address typed for customers who gave none: valid in shape, listed in no
+# placeholder pattern, so only the identity guard keeps it from merging them.
+SHARED_PLACEHOLDER_EMAIL = "orders@aethermart-store.com"
+SHARED_EMAIL_MIN_PEOPLE = 5
 
 
 def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: People,
@@ -107,10 +113,29 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
     for i in pick.pick(rates.placeholder_email):
         email[i] = _PLACEHOLDER_EMAILS[i % len(_PLACEHOLDER_EMAILS)]
         log.add(src, "Customers", "placeholder_email", str(customer_ids[i]), column="email")
+    # more people on one address than the identity guard allows (var
+    # identity_max_records_per_email, default 3): it must link none of them
+    shared_rate = max(rates.shared_placeholder_email, SHARED_EMAIL_MIN_PEOPLE / max(n_cust, 1))
+    for i in pick.pick(shared_rate if rates.shared_placeholder_email > 0 else 0):
+        email[i] = SHARED_PLACEHOLDER_EMAIL
+        log.add(src, "Customers", "shared_placeholder_email", str(customer_ids[i]), column="email")
     zips = np.array(ZIPS, dtype=object)[people.zip_idx[person]]
+    # another system's white space: zip codes ending in CR, states padded with NBSP, ...
+    for column, at in (("zipcode", 0), ("state", 2), ("first_name", None)):
+        values = zips[:, at] if at is not None else people.first[person]
+        values = values.copy()
+        for j, i in enumerate(pick.pick(rates.whitespace, exclusive=False)):
+            log.add(src, "Customers", "whitespace", str(customer_ids[i]), column=column,
+                    detail=repr(values[i]))
+            values[i] = pad_whitespace(values[i], j)
+        if at is None:
+            first_name = values
+        else:
+            zips = zips.copy()
+            zips[:, at] = values
     customers = pa.table({
         "customer_id": pa.array(customer_ids, pa.uint64()),
-        "first_name": pa.array(people.first[person], pa.string()),
+        "first_name": pa.array(first_name, pa.string()),
         "last_name": pa.array(people.last[person], pa.string()),
         "email": pa.array(email, pa.string()),
         "registration_date": _dates(np.datetime64("2022-01-01") + rng.integers(0, 1277, n_cust)),

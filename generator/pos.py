@@ -22,6 +22,7 @@ from generator.faults import (
     MARK_BARE_COMMA,
     FaultLog,
     Picker,
+    pad_whitespace,
     render_date,
     render_money,
     render_phone,
@@ -87,7 +88,7 @@ class Dirt:
         return chosen
 
     def whitespace(self, column: str) -> None:
-        self.set_values("whitespace", column, lambda v, j: ("  " + v, v + " ", " " + v + "  ")[j % 3],
+        self.set_values("whitespace", column, pad_whitespace,
                         mask=self.rows.cols[column] != "", exclusive=False)
 
     def case(self, column: str) -> None:
@@ -123,7 +124,10 @@ class Dirt:
         self.set_values("non_utf8", column, corrupt, mask=self.rows.cols[column] != "")
 
     def unquoted_delimiter(self, column: str) -> None:
-        self.set_values("unquoted_delimiter", column, lambda v, j: v + MARK_BARE_COMMA + " Suite 9")
+        # only values the CSV writer leaves unquoted: inside quotes the bare comma is no fault
+        plain = np.array([not any(c in v for c in ',"\r\n') for v in self.rows.cols[column]], dtype=bool)
+        self.set_values("unquoted_delimiter", column, lambda v, j: v + MARK_BARE_COMMA + " Suite 9",
+                        mask=plain)
 
     def missing_key(self, column: str) -> None:
         chosen = self.pick("missing_key")
@@ -150,15 +154,47 @@ class Dirt:
             col[new] = conflict_value(col[new], j)
             self.record(i, "conflicting_duplicate", conflict_column, detail=repr(col[new]))
 
-    def resend(self, n_drops: int) -> None:
-        """Re-send some transactions of one drop again in the next drop (exact copies)."""
-        chosen = self.pick("resent_transaction", mask=self.rows.drop < n_drops - 1)
+    def resend(self, n_drops: int, fault: str = "resent_transaction") -> np.ndarray:
+        """Re-send some transactions of one drop again in the next drop (exact copies of the
+        order header); returns the original rows, whose lines ``resend_lines`` re-sends."""
+        chosen = self.pick(fault, mask=self.rows.drop < n_drops - 1)
         new = self.append(chosen, drop=self.rows.drop[chosen] + 1)
         for i in new:
             self.record(int(i), "resent_transaction")
+        return chosen
+
+    def resend_lines(self, orders: np.ndarray, conflict: bool) -> None:
+        """Every line of each order in ``orders`` (ids) again, in the next drop: a whole
+        re-send (``resent_transaction``: the same multiset of lines, so a duplicate) or, with
+        ``conflict``, one line's quantity changed (``conflicting_resend``: quarantined).
+        Orders with a line that carries another fault are skipped, so each line's outcome
+        has one cause."""
+        order_ids = self.rows.cols["order_id"]
+        for j, order in enumerate(orders):
+            lines = np.flatnonzero(order_ids == order)
+            if len(lines) == 0 or not self.picker.free[lines].all():
+                continue
+            new = self.append(lines, drop=self.rows.drop[lines] + 1)
+            quantity = self.rows.cols["quantity"]
+            if conflict:
+                quantity[new[j % len(new)]] = str(int(quantity[new[j % len(new)]]) + 5)
+            for i in new:
+                self.record(int(i), "conflicting_resend" if conflict else "resent_transaction",
+                            detail=repr(quantity[i]) if conflict else None)
+
+    def repeated_scans(self) -> None:
+        """A product scanned again in the same order and drop, with the same quantity or
+        another: one more line of the order (clean: both lines count)."""
+        chosen = self.pick("repeated_scan")
+        new = self.append(chosen)
+        quantity = self.rows.cols["quantity"]
+        for j, (i, copy) in enumerate(zip(chosen, new, strict=True)):
+            if j % 2:
+                quantity[copy] = str(int(quantity[copy]) % 3 + 1)
+            self.record(int(i), "repeated_scan", detail=repr(quantity[copy]))
 
 
-_NO_DETAIL = {"whitespace", "case"}
+_NO_DETAIL = {"case"}
 
 
 def _split_write(cfg: GeneratorConfig, rows: EntityRows, load_dates: list[str],
@@ -334,7 +370,8 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     dirt.set_values("null_literal", "dateShipped", lambda v, j: "NULL",
                     mask=order.cols["dateShipped"] == "")
     dirt.duplicates("dateShipped", lambda v, j: (date(2025, 12, 31) - timedelta(days=j)).isoformat())
-    dirt.resend(n_drops)
+    resent_orders = order.key[dirt.resend(n_drops)]
+    conflicted_orders = order.key[dirt.resend(n_drops, "conflicting_resend")]
     dirt.date_format("datePlaced")
     dirt.date_format("dateShipped")
     dirt.whitespace("customer_id")
@@ -355,8 +392,9 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     dirt.set_values("orphan_fk", "product_id", lambda v, j: f"7{j:05d}7")
     dirt.set_values("invalid_number", "quantity", lambda v, j: ("2.5", "two", "1,5", "abc")[j % 4])
     dirt.set_values("negative_quantity", "quantity", lambda v, j: "-" + v)
-    dirt.duplicates("quantity", lambda v, j: str(int(v) + 5))
-    dirt.resend(n_drops)
+    dirt.repeated_scans()
+    dirt.resend_lines(resent_orders, conflict=False)
+    dirt.resend_lines(conflicted_orders, conflict=True)
     dirt.whitespace("product_id")
 
     # --- files: CRLF and BOM on a share of files -----------------------------------------

@@ -58,6 +58,9 @@ ZIPS = (
     ("90012", "Los Angeles", "CA"), ("92101", "San Diego", "CA"), ("99501", "Anchorage", "AK"),
     ("96813", "Honolulu", "HI"), ("59101", "Billings", "MT"), ("58102", "Fargo", "ND"),
     ("57104", "Sioux Falls", "SD"), ("29401", "Charleston", "SC"), ("19801", "Wilmington", "DE"),
+    # territories: a customer there keeps its USPS code (GU, VI, MP, AS), never `unknown`
+    ("96910", "Hagatna", "GU"), ("00802", "St. Thomas", "VI"), ("96950", "Saipan", "MP"),
+    ("96799", "Pago Pago", "AS"),
 )
 _DOMAINS = ("gmail.com", "yahoo.com", "outlook.com", "icloud.com", "aol.com", "proton.me")
 _ASCII = str.maketrans({

@@ -30,6 +30,7 @@ EXPRESSIONS = {
     "zip_plus4": "{{ zip_plus4('v') }}",
     "clean_text": "{{ clean_text('v') }}",
     "is_blank": "{{ is_blank('v') }}",
+    "trim_whitespace": "{{ trim_whitespace('v') }}",
     "safe_cast_int": "{{ dbt.safe_cast('v', 'integer') }}",
     "surrogate_key": "{{ generate_surrogate_key(['v', \"'x'\"]) }}",
 }
@@ -133,6 +134,34 @@ def test_zip_codes(cleaner, text, zip5, plus4):
     ("   ", None, True), ("", None, True), (None, None, True),
 ])
 def test_clean_text_and_is_blank(cleaner, text, expected, blank):
+    row = cleaner([text])[0]
+    assert (row["clean_text"], row["is_blank"]) == (expected, blank)
+
+
+# Every Unicode white space, control and zero-width character a Windows export, a
+# spreadsheet or a web form leaves around a value: CR, TAB, NBSP, em space, U+200B, BOM.
+WHITESPACE = ["\r", "\t", "\u00a0", "\u2003", "\u200b", "\ufeff", "\r\n", " \u00a0\t"]
+
+
+@pytest.mark.parametrize("pad", WHITESPACE)
+@pytest.mark.parametrize("name, value, expected", [
+    ("zip5", "02108", "02108"), ("zip5", "2108", "02108"), ("zip_plus4", "02108-1234", "1234"),
+    ("clean_email", "Ana@Example.com", "ana@example.com"), ("parse_integer", "12", 12),
+    ("parse_money", "$1,299.00", Decimal("1299.00")), ("phone_e164", "(201) 555-0123", "+12015550123"),
+    ("clean_text", "José Muñoz", "José Muñoz"), ("trim_whitespace", "ST100002", "ST100002"),
+    ("is_blank", "NULL", True), ("is_blank", "x", False),
+])
+def test_every_rule_trims_unicode_white_space(cleaner, pad, name, value, expected):
+    for padded in (pad + value, value + pad, pad + value + pad):
+        assert one(cleaner, padded, name) == expected, (padded, name)
+
+
+@pytest.mark.parametrize("text, expected, blank", [
+    ("Jos\u00e9\u00a0\tMu\u200b\u00f1oz", "José Muñoz", False),
+    ("12 Main St\r\nApt 3", "12 Main St Apt 3", False),
+    ("\u200b", None, True), ("\r\n\t\u00a0", None, True), ("\ufeffNULL\r", None, True),
+])
+def test_clean_text_normalizes_every_kind_of_white_space(cleaner, text, expected, blank):
     row = cleaner([text])[0]
     assert (row["clean_text"], row["is_blank"]) == (expected, blank)
 

@@ -3,6 +3,7 @@ rule says, no clean row is quarantined or flagged, identities resolve, nothing i
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ COLUMN = {
     "lastName": "last_name", "email": "email", "phone": "phone_e164", "birthdate": "birth_date",
     "address1": "address_line_1", "address2": "address_line_2", "datePlaced": "order_date",
     "dateShipped": "shipped_date", "customer_id": "customer_id", "product_id": "product_id",
-    "quantity": "quantity", "rating": "rating",
+    "quantity": "quantity", "rating": "rating", "zipcode": "zip_code", "first_name": "first_name",
 }
 LINE_KILLERS = {"non_utf8", "unquoted_delimiter"}
 FILE_FAULTS = {"crlf_file", "bom_file"}
@@ -52,7 +53,8 @@ REASON_CAUSE = {
     "missing_key": {"missing_key"}, "missing_price": {"empty_string", "null_literal"},
     "invalid_number": {"invalid_number"}, "invalid_date": {"impossible_date"},
     "missing_date": {"null_order_date", "zero_date"}, "orphan_fk": {"orphan_fk"},
-    "duplicate_conflict": {"conflicting_duplicate"}, "malformed_json": {"malformed_json"},
+    "duplicate_conflict": {"conflicting_duplicate", "conflicting_resend"},
+    "malformed_json": {"malformed_json"},
 }
 
 
@@ -65,6 +67,7 @@ def _landing_file(source_file: str) -> str:
 class Silver:
     rows: dict  # (source, entity) -> list of row dicts
     rejects: Counter  # file suffix -> rejected lines
+    match_rule: dict  # (source system, source customer id) -> identity rule of slv_customers__matched
     by_key: dict = field(default_factory=dict)  # (source, entity, key) -> rows
 
     def __post_init__(self) -> None:
@@ -87,7 +90,9 @@ def _load(project: DbtProject) -> Silver:
     for model in ("brz_pos__csv_rejects", "brz_events__line_rejects"):
         for file, n in project.query(f"select _source_file, count(*) from bronze.{model} group by 1"):
             rejects[file] += n
-    return Silver(rows, rejects)
+    match_rule = {(system, customer_id): rule for system, customer_id, rule in project.query(
+        "select source_system, source_customer_id, match_rule from silver.slv_customers__matched")}
+    return Silver(rows, rejects, match_rule)
 
 
 def _value(row: dict, column: str):
@@ -132,7 +137,9 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
     if cls in FILE_FAULTS:
         in_file = [r for r in silver.rows[(fault["source"], fault["entity"])]
                    if r["_source_file"].endswith(fault["file"])]
-        return bool(in_file) and not any("\ufeff" in (r["natural_key"] or "") for r in in_file)
+        # the file's BOM must not stick to its first record (a padded value may carry one)
+        return bool(in_file) and not any((r["natural_key"] or "").startswith("\ufeff")
+                                         for r in in_file if r["_source_row_number"] == 1)
     if cls in COUNTED:
         reason = cls
         same = [f for f in key["faults"] if f["fault"] == cls and f["entity"] == fault["entity"]
@@ -141,7 +148,14 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
         got = [r for r in pool if r["outcome"] == "quarantined" and reason in r["quarantine_reasons"]
                and ("file" not in fault or r["_source_file"].endswith(fault["file"]))]
         return len(got) == len(same)
-    if cls in ("whitespace", "case"):
+    if cls == "shared_placeholder_email":  # kept on the record, never used to link it
+        rule = silver.match_rule.get((fault["source"], fault["key"]))
+        return bool(kept) and rule == "shared_email_not_merged"
+    if cls == "whitespace":  # every kind of white space trimmed: the value is the unpadded one
+        clean = " ".join(ast.literal_eval(fault["detail"]).split()).lower()
+        clean = clean.zfill(5) if col in ("zip", "zipcode") else clean
+        return any(isinstance(_value(r, col), str) and _value(r, col).lower() == clean for r in kept)
+    if cls == "case":
         for r in kept:
             v = _value(r, col)
             if isinstance(v, str) and v == v.strip() and (cls == "whitespace" or col != "email"
@@ -160,6 +174,11 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
         return any(_value(r, col) is None and not r["dq_flags"] for r in kept)
     if cls in ("exact_duplicate", "resent_transaction", "duplicate_event"):
         return any(r["outcome"] == "duplicate" for r in rows)
+    if cls == "repeated_scan":  # scanned again in the same order: both lines count
+        return sum(r["outcome"] == "silver" for r in rows) >= 2
+    if cls == "conflicting_resend":  # the re-sent version is quarantined, the first version stays
+        first = silver.by_key.get((fault["source"], fault["entity"], fault["key"]), [])
+        return quarantined("duplicate_conflict") and any(r["outcome"] == "silver" for r in first)
     if cls == "conflicting_duplicate":
         return quarantined("duplicate_conflict") and bool(kept)
     if cls == "orphan_fk":
@@ -231,6 +250,10 @@ def _explained(silver: Silver, key: dict, blocked: set[tuple[str, str]]) -> dict
                     results[f"quarantine:{reason}"].append(ok)
             for flag in r["dq_flags"] if r["outcome"] != "quarantined" else []:
                 results[f"flag:{flag}"].append(bool(FLAG_CAUSE.get(flag, set()) & here))
+    shared = {f["key"] for f in key["faults"] if f["fault"] == "shared_placeholder_email"}
+    for (system, customer_id), rule in silver.match_rule.items():
+        if rule == "shared_email_not_merged":
+            results[f"identity:{rule}"].append(system == "mariadb" and customer_id in shared)
     return results
 
 

@@ -2,14 +2,14 @@
     NULL otherwise. Use `is_valid_email` to tell invalid from missing. -#}
 {% macro clean_email(expression) -%}
     case
-        when {{ is_valid_email(expression) }} then lower(trim({{ expression }}))
+        when {{ is_valid_email(expression) }} then lower({{ trim_whitespace(expression) }})
     end
 {%- endmacro %}
 
 
 {% macro is_valid_email(expression) -%}
     coalesce(regexp_full_match(
-        lower(trim({{ expression }})),
+        lower({{ trim_whitespace(expression) }}),
         '[a-z0-9._%+''-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}'
     ), false)
 {%- endmacro %}

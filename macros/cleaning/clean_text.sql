@@ -1,8 +1,9 @@
-{#- Collapse every run of white space (spaces, tabs, newlines) to one space and trim;
-    keep Unicode as is; NULL for blank text and the literal `NULL` (any case). -#}
+{#- Collapse every run of white space (any Unicode white space or control character:
+    spaces, TAB, CR, LF, NBSP) to one space, drop zero-width characters and trim; keep
+    Unicode letters as they are; NULL for blank text and the literal `NULL` (any case). -#}
 {% macro clean_text(expression) -%}
     case
         when not {{ is_blank(expression) }}
-            then trim(regexp_replace({{ expression }}, '\s+', ' ', 'g'))
+            then {{ normalize_whitespace(expression) }}
     end
 {%- endmacro %}

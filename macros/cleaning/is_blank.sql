@@ -1,5 +1,6 @@
-{#- True when a landed text value means "no value": NULL, empty or only white space, or
-    the literal `NULL` (any case). -#}
+{#- True when a landed text value means "no value": NULL, empty or only white space
+    (any Unicode white space, control or zero-width character), or the literal `NULL`
+    (any case). -#}
 {% macro is_blank(expression) -%}
-    coalesce(upper(trim(regexp_replace({{ expression }}, '\s+', ' ', 'g'))) in ('', 'NULL'), true)
+    coalesce(upper({{ normalize_whitespace(expression) }}) in ('', 'NULL'), true)
 {%- endmacro %}

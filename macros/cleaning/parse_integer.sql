@@ -2,7 +2,7 @@
     (a plain cast would round 2.5 to 3). -#}
 {% macro parse_integer(expression) -%}
     case
-        when regexp_full_match(trim({{ expression }}), '[+-]?\d{1,18}')
-            then cast(trim({{ expression }}) as bigint)
+        when regexp_full_match({{ trim_whitespace(expression) }}, '[+-]?\d{1,18}')
+            then cast({{ trim_whitespace(expression) }} as bigint)
     end
 {%- endmacro %}

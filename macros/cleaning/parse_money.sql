@@ -4,11 +4,11 @@
 {% macro parse_money(expression) -%}
     case
         when regexp_full_match(
-            replace(replace(replace(trim({{ expression }}), '$', ''), ',', ''), ' ', ''),
+            replace(replace(replace({{ trim_whitespace(expression) }}, '$', ''), ',', ''), ' ', ''),
             '-?\d+(\.\d{1,2})?'
         )
             then try_cast(
-                replace(replace(replace(trim({{ expression }}), '$', ''), ',', ''), ' ', '')
+                replace(replace(replace({{ trim_whitespace(expression) }}, '$', ''), ',', ''), ' ', '')
                 as decimal(12, 2)
             )
     end

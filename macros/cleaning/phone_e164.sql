@@ -6,7 +6,7 @@
     {%- set national = "regexp_replace(" ~ digits ~ ", '^1(\d{10})$', '\\1')" -%}
     case
         when regexp_full_match({{ national }}, '[2-9]\d{2}[2-9]\d{6}')
-            and regexp_full_match(trim({{ expression }}), '[0-9+().\s-]+')
+            and regexp_full_match({{ trim_whitespace(expression) }}, '[0-9+().\s-]+')
             then '+1' || {{ national }}
     end
 {%- endmacro %}

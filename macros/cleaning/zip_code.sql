@@ -3,12 +3,12 @@
     when the text is not a zip. -#}
 {% macro zip5(expression) -%}
     case
-        when regexp_full_match(trim({{ expression }}), '\d{3,5}(-\d{4})?')
-            then lpad(regexp_extract(trim({{ expression }}), '^(\d+)', 1), 5, '0')
+        when regexp_full_match({{ trim_whitespace(expression) }}, '\d{3,5}(-\d{4})?')
+            then lpad(regexp_extract({{ trim_whitespace(expression) }}, '^(\d+)', 1), 5, '0')
     end
 {%- endmacro %}
 
 
 {% macro zip_plus4(expression) -%}
-    nullif(regexp_extract(trim({{ expression }}), '^\d{3,5}-(\d{4})$', 1), '')
+    nullif(regexp_extract({{ trim_whitespace(expression) }}, '^\d{3,5}-(\d{4})$', 1), '')
 {%- endmacro %}

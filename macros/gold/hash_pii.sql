@@ -12,7 +12,7 @@
                 coalesce(
                     nullif(getvariable('aethermart_pii_salt'), ''),
                     error('AETHERMART_PII_SALT is empty: gold PII hashes need a secret salt')
-                ) || lower(trim({{ column }}))
+                ) || lower({{ trim_whitespace(column) }})
             )
     end
 {%- endmacro %}

@@ -13,18 +13,13 @@ customers as (
 
 ),
 
-states as (
-
-    select * from {{ ref('us_states') }}
-
-),
-
 sales as (
 
     select
         coalesce(customers.state_code, '{{ var("unknown_member_key") }}') as state_code,
         cast({{ dbt.date_trunc('month', 'orders.order_date') }} as date) as month_start_date,
         orders.channel,
+        max(customers.state_name) as state_name,
         count(*) as order_count,
         count(distinct case when not customers.is_unknown_member then orders.customer_key end) as customer_count,
         sum(orders.line_count) as line_count,
@@ -47,7 +42,7 @@ final as (
             as sales_key,
         sales.state_code,
         -- strings
-        states.state_name,
+        sales.state_name,
         sales.channel,
         -- numbers
         cast(year(sales.month_start_date) as integer) as year_number,
@@ -63,8 +58,6 @@ final as (
         -- dates
         sales.month_start_date
     from sales
-    left join states
-        on sales.state_code = states.state_code
 
 )
 

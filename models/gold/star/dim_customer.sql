@@ -14,6 +14,12 @@ geography as (
 
 ),
 
+states as (
+
+    select * from {{ ref('us_states') }}
+
+),
+
 known as (
 
     select
@@ -31,7 +37,8 @@ known as (
         customers.zip_code,
         customers.city_name,
         customers.state_code,
-        geography.state_name,
+        states.state_name,
+        customers.country_code,
         customers.match_rule,
         -- numbers
         cast(year(customers.birth_date) as integer) as birth_year,
@@ -44,6 +51,8 @@ known as (
     from customers
     left join geography
         on customers.zip_code = geography.zip_code
+    left join states
+        on customers.country_code = 'US' and customers.state_code = states.state_code
 
 ),
 
@@ -63,6 +72,7 @@ unknown_member as (
         cast(null as varchar) as city_name,
         cast(null as varchar) as state_code,
         cast(null as varchar) as state_name,
+        cast(null as varchar) as country_code,
         'unknown_member' as match_rule,
         cast(null as integer) as birth_year,
         false as has_online_account,

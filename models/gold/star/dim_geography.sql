@@ -24,10 +24,11 @@ customer_zips as (
     select
         zip_code,
         city_name,
-        state_code
+        state_code,
+        country_code
     from customers
     where zip_code is not null
-    group by zip_code, city_name, state_code
+    group by zip_code, city_name, state_code, country_code
     qualify row_number() over (partition by zip_code order by count(*) desc, city_name asc, state_code asc) = 1
 
 ),
@@ -38,6 +39,7 @@ zips as (
         zip_code,
         city_name,
         state_code,
+        country_code,
         'pos_city_lookup' as geography_source
     from zip_codes
     union all
@@ -45,6 +47,7 @@ zips as (
         customer_zips.zip_code,
         customer_zips.city_name,
         customer_zips.state_code,
+        customer_zips.country_code,
         'customer_address' as geography_source
     from customer_zips
     where customer_zips.zip_code not in (select zip_codes.zip_code from zip_codes)
@@ -57,6 +60,7 @@ unknown_member as (
         '{{ var("unknown_member_key") }}' as zip_code,
         cast(null as varchar) as city_name,
         cast(null as varchar) as state_code,
+        cast(null as varchar) as country_code,
         'unknown_member' as geography_source
 
 ),
@@ -78,13 +82,15 @@ final as (
         -- strings
         zips.city_name,
         zips.state_code,
+        zips.country_code,
         states.state_name,
+        states.kind as state_kind,
         zips.geography_source,
         -- booleans
         coalesce(states.is_state, false) as is_state
     from zips_and_unknown as zips
     left join states
-        on zips.state_code = states.state_code
+        on zips.country_code = 'US' and zips.state_code = states.state_code
 
 )
 

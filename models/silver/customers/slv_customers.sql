@@ -26,7 +26,8 @@ store as (
         matched.customer_key,
         customers.*,
         zip_codes.city_name,
-        zip_codes.state_code
+        zip_codes.state_code,
+        zip_codes.country_code
     from {{ ref('slv_pos_customers__checked') }} as customers
     inner join matched
         on matched.source_system = 'pos' and customers.customer_id = matched.source_customer_id
@@ -70,6 +71,7 @@ final as (
         case when online.zip_code is null then store.zip_plus4 end as zip_plus4,
         coalesce(online.city_name, store.city_name) as city_name,
         coalesce(online.state_code, store.state_code) as state_code,
+        coalesce(online.country_code, store.country_code) as country_code,
         members.match_rule,
         -- booleans
         members.has_online_account,

@@ -1,7 +1,10 @@
 {#- Identity resolution. Every usable customer record of both channels gets a
     customer_key: records that share a normalized email (trimmed, lower case, valid
     shape, not a placeholder) are one customer; a record without a usable email is a
-    customer of its own. There is no fallback on names or phones: different people share
+    customer of its own. Guard: an email shared by more than
+    var `identity_max_records_per_email` records that carry different names is a
+    placeholder nobody listed (a store's own address typed at the till): it links no one,
+    each record stays its own customer with match_rule `shared_email_not_merged`. There is no fallback on names or phones: different people share
     names (and households share phones), and a wrong merge is worse than a missed one.
     The key is the hash of the cluster's anchor record: the online account if there is
     one, else the lowest store id. -#}
@@ -9,7 +12,9 @@ with online as (
 
     select
         customer_id,
-        email
+        email,
+        first_name,
+        last_name
     from {{ ref('slv_mariadb_customers__checked') }}
     where outcome = 'silver'
 
@@ -19,7 +24,9 @@ store as (
 
     select
         customer_id,
-        email
+        email,
+        first_name,
+        last_name
     from {{ ref('slv_pos_customers__checked') }}
     where outcome = 'silver'
 
@@ -31,15 +38,46 @@ records as (
         'mariadb' as source_system,
         1 as source_priority,
         customer_id,
-        email
+        email,
+        first_name,
+        last_name
     from online
     union all
     select
         'pos' as source_system,
         2 as source_priority,
         customer_id,
-        email
+        email,
+        first_name,
+        last_name
     from store
+
+),
+
+email_use as (
+
+    select
+        email,
+        count(*) as records_sharing_email,
+        count(distinct lower(concat_ws(' ', first_name, last_name))) as distinct_names,
+        count(*) > {{ var('identity_max_records_per_email') }}
+        and count(distinct lower(concat_ws(' ', first_name, last_name))) > 1 as is_refused
+    from records
+    where email is not null
+    group by email
+
+),
+
+linkable as (
+
+    select
+        records.*,
+        coalesce(email_use.is_refused, false) as is_email_refused,
+        case when not email_use.is_refused then records.email end as link_email,
+        coalesce(email_use.records_sharing_email, 0) as records_sharing_email
+    from records
+    left join email_use
+        on records.email = email_use.email
 
 ),
 
@@ -48,16 +86,12 @@ anchored as (
     select
         *,
         case
-            when email is null then source_system || ':' || customer_id
+            when link_email is null then source_system || ':' || customer_id
             else first_value(source_system || ':' || customer_id) over (
-                partition by email order by source_priority, customer_id
+                partition by link_email order by source_priority, customer_id
             )
-        end as anchor_record,
-        case
-            when email is null then 0
-            else count(*) over (partition by email)
-        end as records_sharing_email
-    from records
+        end as anchor_record
+    from linkable
 
 ),
 
@@ -71,12 +105,14 @@ final as (
         -- strings
         anchor_record,
         case
+            when is_email_refused then 'shared_email_not_merged'
             when records_sharing_email > 1 then 'same_normalized_email'
             when email is not null then 'unique_email'
             else 'no_usable_email'
         end as match_rule,
         -- numbers
-        greatest(records_sharing_email, 1) as records_in_customer
+        case when is_email_refused then 1 else greatest(records_sharing_email, 1) end as records_in_customer,
+        records_sharing_email
     from anchored
 
 )

@@ -24,8 +24,9 @@ typed as (
                 then {{ clean_email('customers.email') }}
         end as email,
         {{ clean_text('customers.city') }} as city_name,
-        states.state_code,
-        {{ zip5('customers.zipcode') }} as zip_code,
+        coalesce(states.state_code, {{ region_code('customers.state') }}) as state_code,
+        '{{ source_country('mariadb') }}' as country_code,
+        {{ postal_code('customers.zipcode', 'mariadb') }} as zip_code,
         -- dates
         customers.registration_date,
         -- data quality
@@ -37,8 +38,9 @@ typed as (
              'placeholder_email'),
             ('not ' ~ is_blank('customers.email') ~ ' and not ' ~ is_placeholder_email('customers.email')
              ~ ' and not ' ~ is_valid_email('customers.email'), 'invalid_email'),
-            ('not ' ~ is_blank('customers.state') ~ ' and states.state_code is null', 'invalid_state'),
-            ('not ' ~ is_blank('customers.zipcode') ~ ' and ' ~ zip5('customers.zipcode') ~ ' is null',
+            ('not ' ~ is_blank('customers.state') ~ ' and states.state_code is null and '
+             ~ "'" ~ source_country('mariadb') ~ "' = 'US'", 'unknown_state_code'),
+            ('not ' ~ is_blank('customers.zipcode') ~ ' and ' ~ postal_code('customers.zipcode', 'mariadb') ~ ' is null',
              'invalid_zip'),
         ]) }} as dq_flags,
         to_json(struct_pack(
@@ -55,7 +57,12 @@ typed as (
         customers._row_hash
     from customers
     left join states
-        on upper({{ clean_text('customers.state') }}) = states.state_code
+        on
+            '{{ source_country('mariadb') }}' = 'US'
+            and (
+                states.state_code = {{ region_code('customers.state') }}
+                or upper(states.state_name) = {{ region_code('customers.state') }}
+            )
 
 ),
 

@@ -14,17 +14,19 @@ typed as (
 
     select
         -- ids
-        {{ zip5('cities.zip') }} as zip_code,
+        {{ postal_code('cities.zip', 'pos') }} as zip_code,
         cities.zip as natural_key,
         -- strings
         {{ clean_text('cities.city') }} as city_name,
-        states.state_code,
+        coalesce(states.state_code, {{ region_code('cities.state') }}) as state_code,
+        '{{ source_country('pos') }}' as country_code,
         -- data quality
         {{ issue_list([
-            (is_blank('cities.zip') ~ ' or ' ~ zip5('cities.zip') ~ ' is null', 'missing_key'),
+            (is_blank('cities.zip') ~ ' or ' ~ postal_code('cities.zip', 'pos') ~ ' is null', 'missing_key'),
         ]) }} as quarantine_reasons,
         {{ issue_list([
-            ('not ' ~ is_blank('cities.state') ~ ' and states.state_code is null', 'invalid_state'),
+            ('not ' ~ is_blank('cities.state') ~ ' and states.state_code is null and '
+             ~ "'" ~ source_country('pos') ~ "' = 'US'", 'unknown_state_code'),
         ]) }} as dq_flags,
         to_json(struct_pack(cities.zip, cities.city, cities.state)) as _raw_row,
         true as _is_candidate,
@@ -36,7 +38,12 @@ typed as (
         cities._row_hash
     from cities
     left join states
-        on upper({{ clean_text('cities.state') }}) = states.state_code
+        on
+            '{{ source_country('pos') }}' = 'US'
+            and (
+                states.state_code = {{ region_code('cities.state') }}
+                or upper(states.state_name) = {{ region_code('cities.state') }}
+            )
 
 ),
 

@@ -17,7 +17,7 @@ typed as (
         {{ clean_text('address_line_1') }} as address_line_1,
         {{ clean_text('address_line_2') }} as address_line_2,
         {{ phone_e164('phone') }} as phone_e164,
-        {{ zip5('zip') }} as zip_code,
+        {{ postal_code('zip', 'pos') }} as zip_code,
         {{ zip_plus4('zip') }} as zip_plus4,
         -- dates
         {{ parse_date('birth_date') }} as birth_date,
@@ -32,7 +32,7 @@ typed as (
             ('not ' ~ is_blank('phone') ~ ' and ' ~ phone_e164('phone') ~ ' is null', 'invalid_phone'),
             ('not ' ~ is_blank('birth_date') ~ ' and ' ~ parse_date('birth_date') ~ ' is null',
              'invalid_date'),
-            ('not ' ~ is_blank('zip') ~ ' and ' ~ zip5('zip') ~ ' is null', 'invalid_zip'),
+            ('not ' ~ is_blank('zip') ~ ' and ' ~ postal_code('zip', 'pos') ~ ' is null', 'invalid_zip'),
         ]) }} as dq_flags,
         to_json(struct_pack(
             customer_id, first_name, last_name, email, address_line_1, address_line_2, phone,

@@ -12,6 +12,7 @@ final as (
         -- strings
         city_name,
         state_code,
+        country_code,
         -- dates
         _load_date as last_seen_load_date
     from cities

@@ -81,12 +81,12 @@ unioned as (
         on online.order_id = online_orders.order_id
     union all
     select
-        {{ generate_surrogate_key(["'pos'", 'store.order_id', 'store.product_id']) }} as order_line_key,
+        {{ generate_surrogate_key(["'pos'", 'store.order_id', 'store.line_number']) }} as order_line_key,
         {{ generate_surrogate_key(["'pos'", 'store.order_id']) }} as order_key,
         {{ generate_surrogate_key(["'pos'", 'store.product_id']) }} as product_key,
         'pos' as source_system,
         'store' as channel,
-        store.order_id || '|' || store.product_id as source_line_id,
+        store.order_id || '|' || store.line_number as source_line_id,
         store.order_id as source_order_id,
         store.product_id as source_product_id,
         store.quantity,

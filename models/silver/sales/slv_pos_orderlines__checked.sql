@@ -1,3 +1,10 @@
+{#- POS order lines. A line has no id of its own in the file: every row of an order in one
+    drop is a line (`line_number`, by position), so a product scanned several times is
+    several lines, never a duplicate. Re-sends are recognised per order across drops: the
+    first drop that sends an order is its version; a later drop with the same multiset of
+    lines (product, quantity) is a re-send (`duplicate`, counted, not loaded twice); with
+    other lines it is a conflict, quarantined as `duplicate_conflict` with the first
+    version's file in `resend_of_source_file` (that version stays in silver). -#}
 with orderlines as (
 
     select * from {{ ref('brz_pos__orderlines') }}
@@ -24,6 +31,10 @@ typed as (
         {{ clean_text('orderlines.product_id') }} as product_id,
         orderlines.order_id || '|' || orderlines.product_id as natural_key,
         -- numbers
+        row_number() over (
+            partition by {{ clean_text('orderlines.order_id') }}, orderlines._source_file
+            order by orderlines._source_row_number
+        ) as line_number,
         {{ parse_integer('orderlines.quantity') }} as quantity,
         -- booleans
         coalesce({{ parse_integer('orderlines.quantity') }} < 0, false) as is_return,
@@ -41,8 +52,9 @@ typed as (
             ('not product_status.is_usable', 'parent_quarantined'),
         ]) }} as quarantine_reasons,
         {{ issue_list([]) }} as dq_flags,
+        {{ clean_text('orderlines.product_id') }} || ':'
+        || coalesce({{ normalize_whitespace('orderlines.quantity') }}, '') as _line_content,
         to_json(struct_pack(orderlines.order_id, orderlines.product_id, orderlines.quantity)) as _raw_row,
-        true as _is_candidate,
         -- lineage
         orderlines._source_system,
         orderlines._source_file,
@@ -57,16 +69,71 @@ typed as (
 
 ),
 
-checked as (
+order_versions as (
 
-    select * from typed
+    {#- one row per order and drop file: the multiset of its lines, as a sorted list -#}
+    select
+        order_id,
+        _source_file,
+        min(_load_date) as _load_date,
+        md5(array_to_string(list_sort(list(_line_content)), chr(31))) as _lines_hash
+    from typed
+    where order_id is not null
+    group by order_id, _source_file
 
 ),
 
-{{ resolve_versions(
-    key_columns=['order_id', 'product_id'],
-    content_columns=['order_id', 'product_id', 'quantity'],
-    version_order='_load_date',
-) }}
+first_versions as (
+
+    {#- the drop that first sent the order; later drops re-send it (same lines) or conflict -#}
+    select
+        order_id,
+        _source_file as first_source_file,
+        _lines_hash as first_lines_hash
+    from order_versions
+    qualify row_number() over (partition by order_id order by _load_date, _source_file) = 1
+
+),
+
+compared as (
+
+    select
+        typed.*,
+        coalesce(typed._source_file <> first_versions.first_source_file, false) as is_resend,
+        coalesce(order_versions._lines_hash = first_versions.first_lines_hash, false) as is_same_lines,
+        case
+            when typed._source_file <> first_versions.first_source_file
+                then first_versions.first_source_file
+        end as resend_of_source_file
+    from typed
+    left join order_versions
+        on typed.order_id = order_versions.order_id and typed._source_file = order_versions._source_file
+    left join first_versions
+        on typed.order_id = first_versions.order_id
+
+),
+
+decided as (
+
+    select
+        * exclude (quarantine_reasons, _line_content, _raw_row, is_resend, is_same_lines),
+        {{ generate_surrogate_key(['order_id', 'line_number', '_line_content']) }} as _content_hash,
+        case
+            when len(quarantine_reasons) = 0 and is_resend and not is_same_lines
+                then list_append(quarantine_reasons, 'duplicate_conflict')
+            else quarantine_reasons
+        end as quarantine_reasons,
+        case
+            when len(quarantine_reasons) > 0 then 'quarantined'
+            when is_resend and is_same_lines then 'duplicate'
+            when is_resend then 'quarantined'
+            else 'silver'
+        end as outcome,
+        case
+            when len(quarantine_reasons) > 0 or (is_resend and not is_same_lines) then _raw_row
+        end as raw_row
+    from compared
+
+)
 
 select * from decided

@@ -1,0 +1,228 @@
+{#- Every way a row leaves the main path, counted per source entity, kind and reason, with
+    its rate, three example keys and the level of the thresholds it crosses (var
+    `quality_thresholds`): reader rejects, quarantined rows per reason, de-duplicated
+    copies, superseded versions, data-quality flags (an optional value nulled, or kept
+    and flagged) and identity merges refused. `message` is the line the build prints
+    (warnings) or fails with (errors), and `aethermart quality` shows. -#}
+{%- set checked_models = [
+    ('pos', 'product', 'slv_pos_products__checked'),
+    ('pos', 'city', 'slv_pos_cities__checked'),
+    ('pos', 'customer', 'slv_pos_customers__checked'),
+    ('pos', 'order', 'slv_pos_orders__checked'),
+    ('pos', 'orderline', 'slv_pos_orderlines__checked'),
+    ('mariadb', 'Customers', 'slv_mariadb_customers__checked'),
+    ('mariadb', 'Categories', 'slv_mariadb_categories__checked'),
+    ('mariadb', 'Suppliers', 'slv_mariadb_suppliers__checked'),
+    ('mariadb', 'Products', 'slv_mariadb_products__checked'),
+    ('mariadb', 'Product_Attributes', 'slv_mariadb_product_attributes__checked'),
+    ('mariadb', 'Orders', 'slv_mariadb_orders__checked'),
+    ('mariadb', 'Order_Items', 'slv_mariadb_order_items__checked'),
+    ('mariadb', 'Reviews', 'slv_mariadb_reviews__checked'),
+    ('events', 'events', 'slv_events__checked'),
+] -%}
+with reconciliation as (
+
+    select * from {{ ref('audit_reconciliation') }}
+
+),
+
+pos_rejects as (
+
+    select * from {{ ref('brz_pos__csv_rejects') }}
+
+),
+
+event_rejects as (
+
+    select * from {{ ref('brz_events__line_rejects') }}
+
+),
+
+matched as (
+
+    select * from {{ ref('slv_customers__matched') }}
+
+),
+
+checked_rows as (
+
+    {% for source_system, entity, model in checked_models %}
+        select
+            '{{ source_system }}' as source_system,
+            '{{ entity }}' as entity,
+            natural_key,
+            outcome,
+            quarantine_reasons,
+            dq_flags
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+set_aside as (
+
+    select
+        source_system,
+        entity,
+        'quarantined' as set_aside_kind,
+        unnest(quarantine_reasons) as reason,
+        natural_key
+    from checked_rows
+    where outcome = 'quarantined'
+    union all
+    select
+        source_system,
+        entity,
+        'deduplicated' as set_aside_kind,
+        'duplicate' as reason,
+        natural_key
+    from checked_rows
+    where outcome = 'duplicate'
+    union all
+    select
+        source_system,
+        entity,
+        'superseded' as set_aside_kind,
+        'superseded' as reason,
+        natural_key
+    from checked_rows
+    where outcome = 'superseded'
+    union all
+    select
+        source_system,
+        entity,
+        'flagged' as set_aside_kind,
+        unnest(dq_flags) as reason,
+        natural_key
+    from checked_rows
+    where outcome in ('silver', 'duplicate') and len(dq_flags) > 0
+    union all
+    select
+        _source_system as source_system,
+        entity,
+        'rejected' as set_aside_kind,
+        error_types as reason,
+        regexp_extract(_source_file, '[^/]*/[^/]*$') || ':' || _source_row_number as natural_key
+    from pos_rejects
+    union all
+    select
+        _source_system as source_system,
+        entity,
+        'rejected' as set_aside_kind,
+        error_types as reason,
+        regexp_extract(_source_file, '[^/]*/[^/]*$') || ':' || _source_row_number as natural_key
+    from event_rejects
+    union all
+    select
+        source_system,
+        case when source_system = 'pos' then 'customer' else 'Customers' end as entity,
+        'identity' as set_aside_kind,
+        match_rule as reason,
+        source_customer_id as natural_key
+    from matched
+    where match_rule = 'shared_email_not_merged'
+
+),
+
+counted as (
+
+    select
+        source_system,
+        entity,
+        set_aside_kind,
+        reason,
+        count(*) as set_aside_rows,
+        list_transform(
+            list(distinct coalesce(natural_key, '(no key)') order by coalesce(natural_key, '(no key)'))[1:3],
+            lambda example: left(example, 60)
+        ) as example_keys
+    from set_aside
+    group by source_system, entity, set_aside_kind, reason
+
+),
+
+thresholds as (
+
+    {% for set_aside_kind, threshold in var('quality_thresholds').items() %}
+        select
+            '{{ set_aside_kind }}' as set_aside_kind,
+            cast({{ threshold.get('warn') if threshold.get('warn') is not none else 'null' }} as double) as warn_rate,
+            cast({{ threshold.get('error') if threshold.get('error') is not none else 'null' }} as double) as error_rate
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+rated as (
+
+    select
+        counted.*,
+        reconciliation.landed_rows + reconciliation.rejected_lines as landed_records,
+        counted.set_aside_rows / nullif(reconciliation.landed_rows + reconciliation.rejected_lines, 0)
+            as set_aside_rate,
+        thresholds.warn_rate,
+        thresholds.error_rate
+    from counted
+    left join reconciliation
+        on counted.source_system = reconciliation.source_system and counted.entity = reconciliation.entity
+    left join thresholds
+        on counted.set_aside_kind = thresholds.set_aside_kind
+
+),
+
+leveled as (
+
+    select
+        *,
+        case
+            when
+                error_rate is not null and set_aside_rate > error_rate
+                and landed_records >= {{ var('quality_error_min_rows') }}
+                then 'error'
+            when warn_rate is not null and set_aside_rate > warn_rate then 'warn'
+            else 'ok'
+        end as threshold_level
+    from rated
+
+),
+
+final as (
+
+    select
+        -- strings
+        source_system,
+        entity,
+        set_aside_kind,
+        reason,
+        threshold_level,
+        source_system || '.' || entity || ': ' || set_aside_rows || ' '
+        || case set_aside_kind
+            when 'quarantined' then 'row(s) quarantined as '
+            when 'deduplicated' then 'row(s) de-duplicated as '
+            when 'superseded' then 'row(s) superseded: '
+            when 'flagged' then 'row(s) flagged '
+            when 'rejected' then 'record(s) rejected by the reader: '
+            when 'identity' then 'record(s) not merged: '
+        end
+        || reason || ' (' || printf('%.2f', 100 * set_aside_rate) || ' % of '
+        || landed_records || ' landed records'
+        || case threshold_level
+            when 'error' then '; above the error threshold ' || printf('%.2f', 100 * error_rate) || ' %'
+            when 'warn' then '; above the warn threshold ' || printf('%.2f', 100 * warn_rate) || ' %'
+            else ''
+        end
+        || '); e.g. ' || array_to_string(example_keys, ', ') as message,
+        -- numbers
+        set_aside_rows,
+        landed_records,
+        set_aside_rate,
+        warn_rate,
+        error_rate,
+        -- lists
+        example_keys
+    from leveled
+
+)
+
+select * from final
