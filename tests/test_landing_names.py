@@ -22,7 +22,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from aethermart.dbt_landing_guard import display_path, name_problem, tree_problem
+from aethermart.dbt_landing_guard import display_path, file_problem, name_problem, tree_problem
 from aethermart.sql import sql_string
 from tests.conftest import REPO, SAMPLE, DbtProject
 
@@ -369,3 +369,14 @@ def test_name_checks_without_dbt(tmp_path):
     problem = tree_problem(str(tmp_path), "events/date=*/*.jsonl")
     assert problem.endswith("a.jsonl' is a symbolic link; the landing zone is read only through "
                             "regular files and folders (copy the data in, not a link).")
+    link = tmp_path / "events" / "date=2025-01-01" / "a.jsonl"
+    assert file_problem(str(link), 3) == problem
+    (tmp_path / "events" / "date=2025-01-01" / "b.jsonl").write_text("{}\n")
+    assert file_problem(str(tmp_path / "events" / "date=2025-01-01" / "b.jsonl"), 3) is None
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "c.jsonl").write_text("{}\n")
+    (tmp_path / "events" / "date=2025-01-02").symlink_to(tmp_path / "real")
+    assert "date=2025-01-02' is a symbolic link" in file_problem(
+        str(tmp_path / "events" / "date=2025-01-02" / "c.jsonl"), 3)
+    assert tree_problem(str(tmp_path), "events/date=*/*.jsonl").startswith(
+        "2 landing entries cannot be read safely: Landing file '")
