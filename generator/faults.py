@@ -7,7 +7,7 @@ percent) are touched one by one here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 
@@ -15,11 +15,15 @@ __all__ = [
     "DATE_FORMATS",
     "MARK_BAD_BYTE",
     "MARK_BARE_COMMA",
+    "SENTINEL_DATES",
+    "TIME_OF_DAY_FORMATS",
     "FaultLog",
     "Picker",
     "render_date",
+    "render_datetime",
     "render_money",
     "render_phone",
+    "rendered_datetime",
 ]
 
 # Placeholders swapped for raw bytes after a CSV is rendered (Arrow strings must be UTF-8).
@@ -47,6 +51,47 @@ def render_date(d: date, fmt: str) -> str:
     if fmt == "us_dash":
         return f"{d.month:02d}-{d.day:02d}-{d.year}"
     raise ValueError(fmt)
+
+
+# Renderings of a date with a time of day, as real exports write them (issue 12): the
+# time is local and has no zone, so it reads as UTC. Two-digit years: 1950-2049 only.
+TIME_OF_DAY_FORMATS = ("us_short_hm", "us_slash_hms", "iso_t_z", "iso_millis", "dd_mon_yy_ampm")
+
+# "No date" sentinels as source systems write them, in POS text renderings; the date they
+# stand for is one of 9999-12-31, 1900-01-01, 0001-01-01 (never a plausible date).
+SENTINEL_DATES = (
+    (date(9999, 12, 31), "9999-12-31"), (date(1900, 1, 1), "1900-01-01"),
+    (date(1, 1, 1), "0001-01-01"), (date(9999, 12, 31), "12/31/9999"),
+    (date(1900, 1, 1), "01/01/1900 00:00:00"),
+)
+
+
+def render_datetime(t: datetime, fmt: str) -> str:
+    """A naive date and time in one of TIME_OF_DAY_FORMATS (seconds or milliseconds
+    dropped where the rendering has none)."""
+    if fmt == "us_short_hm":
+        return f"{t.month}/{t.day}/{t.year % 100:02d} {t.hour}:{t.minute:02d}"
+    if fmt == "us_slash_hms":
+        return f"{t.month:02d}/{t.day:02d}/{t.year} {t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+    if fmt == "iso_t_z":
+        return f"{t.date().isoformat()}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
+    if fmt == "iso_millis":
+        millis = t.microsecond // 1000
+        return f"{t.date().isoformat()} {t.hour:02d}:{t.minute:02d}:{t.second:02d}.{millis:03d}"
+    if fmt == "dd_mon_yy_ampm":
+        hour = t.hour % 12 or 12
+        return (f"{t.day:02d}-{_MONTHS[t.month - 1][:3]}-{t.year % 100:02d} "
+                f"{hour}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'}")
+    raise ValueError(fmt)
+
+
+def rendered_datetime(t: datetime, fmt: str) -> datetime:
+    """The date and time a reader gets back from ``render_datetime(t, fmt)``."""
+    if fmt in ("us_short_hm", "dd_mon_yy_ampm"):
+        return t.replace(second=0, microsecond=0)
+    if fmt == "iso_millis":
+        return t.replace(microsecond=t.microsecond // 1000 * 1000)
+    return t.replace(microsecond=0)
 
 
 def render_money(cents: int, style: int) -> str:

@@ -27,7 +27,8 @@ typed as (
         states.state_code,
         {{ zip5('customers.zipcode') }} as zip_code,
         -- dates
-        customers.registration_date,
+        case when {{ is_plausible_date('customers.registration_date') }} then customers.registration_date end
+            as registration_date,
         -- data quality
         {{ issue_list([
             ('customers.customer_id is null', 'missing_key'),
@@ -40,6 +41,7 @@ typed as (
             ('not ' ~ is_blank('customers.state') ~ ' and states.state_code is null', 'invalid_state'),
             ('not ' ~ is_blank('customers.zipcode') ~ ' and ' ~ zip5('customers.zipcode') ~ ' is null',
              'invalid_zip'),
+            ('not ' ~ is_plausible_date('customers.registration_date'), 'implausible_date'),
         ]) }} as dq_flags,
         to_json(struct_pack(
             customers.customer_id, customers.first_name, customers.last_name, customers.email,
