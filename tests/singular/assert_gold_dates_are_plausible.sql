@@ -10,7 +10,7 @@ with gold_dates as (
     union all
     select 'fct_orders.shipped_date', shipped_date from {{ ref('fct_orders') }}
     union all
-    select 'fct_orders.ordered_at', cast(ordered_at as date) from {{ ref('fct_orders') }}
+    select 'fct_orders.ordered_at', cast(ordered_at as date) as gold_date from {{ ref('fct_orders') }}
     union all
     select 'doc_reviews.review_date', review_date from {{ ref('doc_reviews') }}
     union all
