@@ -6,15 +6,30 @@
 {%- set birth_window = plausible_date_window('birth') %}
 with gold_dates as (
 
-    select 'fct_orders.order_date' as gold_column, order_date as gold_date from {{ ref('fct_orders') }}
+    select
+        'fct_orders.order_date' as gold_column,
+        order_date as gold_date
+    from {{ ref('fct_orders') }}
     union all
-    select 'fct_orders.shipped_date', shipped_date from {{ ref('fct_orders') }}
+    select
+        'fct_orders.shipped_date' as gold_column,
+        shipped_date as gold_date
+    from {{ ref('fct_orders') }}
     union all
-    select 'fct_orders.ordered_at', cast(ordered_at as date) as gold_date from {{ ref('fct_orders') }}
+    select
+        'fct_orders.ordered_at' as gold_column,
+        cast(ordered_at as date) as gold_date
+    from {{ ref('fct_orders') }}
     union all
-    select 'doc_reviews.review_date', review_date from {{ ref('doc_reviews') }}
+    select
+        'doc_reviews.review_date' as gold_column,
+        review_date as gold_date
+    from {{ ref('doc_reviews') }}
     union all
-    select 'dim_customer.registration_date', registration_date from {{ ref('dim_customer') }}
+    select
+        'dim_customer.registration_date' as gold_column,
+        registration_date as gold_date
+    from {{ ref('dim_customer') }}
 
 ),
 
