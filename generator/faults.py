@@ -142,12 +142,14 @@ class Picker:
         want = max(round(eligible * rate), self.minimum if rate > 0 else 0)
         return min(want, eligible)
 
-    def pick(self, rate: float, *, exclusive: bool = True,
-             mask: np.ndarray | None = None) -> np.ndarray:
+    def pick(self, rate: float, *, exclusive: bool = True, mask: np.ndarray | None = None,
+             rng: np.random.Generator | None = None) -> np.ndarray:
+        """Pick rows; ``rng`` (default: the picker's) lets a later variation draw from
+        its own stream, so adding one leaves every earlier pick as it was."""
         pool = self.free if mask is None else (self.free & mask)
         idx = np.flatnonzero(pool)
         k = self.count(len(idx), rate)
-        chosen = np.sort(self.rng.choice(idx, size=k, replace=False)) if k else idx[:0]
+        chosen = np.sort((rng or self.rng).choice(idx, size=k, replace=False)) if k else idx[:0]
         if exclusive:
             self.free[chosen] = False
         return chosen
