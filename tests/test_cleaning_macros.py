@@ -270,3 +270,21 @@ def test_every_integer_parses_back_and_fractions_never_do(cleaner, value):
 @given(st.from_regex(r"[2-9][0-9]{2}[2-9][0-9]{6}", fullmatch=True), st.integers(0, 6))
 def test_every_phone_rendering_normalises(cleaner, digits, style):
     assert one(cleaner, render_phone(digits, style), "phone_e164") == "+1" + digits
+
+
+@pytest.mark.parametrize("bad_vars, message", [
+    ("{plausible_date_min: 1990/01/01}",
+     "var plausible_date_min must be a date as YYYY-MM-DD, got '1990/01/01'"),
+    ("{plausible_date_max_years_ahead: soon}",
+     "var plausible_date_max_years_ahead must be a whole number of years >= 0, got soon"),
+    ("{plausible_date_min: '2030-01-01', plausible_date_max: '2020-01-01'}",
+     "plausible date window (event) is empty: 2030-01-01 is after 2020-01-01"),
+])
+def test_a_malformed_plausibility_var_stops_compilation_naming_it(tmp_path, bad_vars, message):
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PROFILES_DIR": str(REPO),
+           "AETHERMART_DUCKDB": str(tmp_path / "compile.duckdb")}
+    proc = subprocess.run([str(BIN / "dbt"), "compile", "--inline", "select {{ is_plausible_date('v') }}",
+                           "--vars", bad_vars, "--target-path", str(tmp_path), "--log-path", str(tmp_path)],
+                          cwd=REPO, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert message in proc.stdout, proc.stdout[-2000:]
