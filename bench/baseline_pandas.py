@@ -134,10 +134,20 @@ def _pivot_year(two_digits: pd.Series) -> pd.Series:
     return y + np.where(y < 50, 2000, 1900)
 
 
+_TIME_OF_DAY = (r"[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
+                r"(?:\s*(?:Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?$")
+
+
+def plausible(dates: pd.Series) -> pd.Series:
+    """silver's plausibility window (macro plausible_date_window, default vars)."""
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    return (dates >= pd.Timestamp("1990-01-01")) & (dates <= today + pd.DateOffset(years=1))
+
+
 def parse_date(s: pd.Series) -> pd.Series:
     """The POS renderings of a date (see macros/cleaning/parse_date.sql); NaT when the text
     is not a real calendar date (2025-02-30 stays invalid)."""
-    v = s.str.strip(" ")
+    v = s.str.strip(" ").str.replace(_TIME_OF_DAY, "", regex=True)  # 12/1/10 8:26 -> 12/1/10
     year = pd.Series(np.nan, index=s.index)
     month, day = year.copy(), year.copy()
 
@@ -373,7 +383,8 @@ def check_pos_orders(raw: pd.DataFrame) -> pd.DataFrame:
         "shipped_date": parse_date(raw["dateShipped"]),
         "load_date": raw["load_date"], "row_in_file": raw["row_in_file"],
     })
-    df["usable"] = ~(is_blank(raw["id"]) | df["order_date"].isna())  # missing_key, missing/invalid_date
+    df["usable"] = ~(is_blank(raw["id"]) | df["order_date"].isna()  # missing_key, missing/invalid_date
+                     | ~plausible(df["order_date"]))  # implausible_date
     df["outcome"] = resolve_versions(
         df, ["order_id"], ["order_id", "customer_id", "order_date", "shipped_date"],
         order=["load_date", "row_in_file"])
@@ -426,7 +437,8 @@ def check_mariadb(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
     orders = tables["Orders"].copy()
     orders["order_date"] = orders["order_date"].astype("datetime64[s]")
-    orders["usable"] = orders["order_id"].notna() & orders["order_date"].notna()
+    orders["usable"] = (orders["order_id"].notna() & orders["order_date"].notna()
+                        & plausible(orders["order_date"]))
     orders["outcome"] = _mariadb_versions(orders, "order_id", [
         "order_id", "customer_id", "total_amount_cents", "order_date"])
 

@@ -100,6 +100,11 @@ DATE_US = r"[0-9]{1,2}[/-][0-9]{1,2}[/-][0-9]{4}"  # 03/05/2024, 3/5/2024, 03-05
 DATE_US_SHORT = r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}"  # 3/5/24
 DATE_DD_MON_YY = r"[0-9]{1,2}-[A-Za-z]{3}-[0-9]{2}"  # 05-Mar-24
 DATE_MONTH_NAME = r"[A-Za-z]{3,9}[.]? [0-9]{1,2}, [0-9]{4}"  # March 5, 2024 / Mar 5, 2024
+# a trailing time of day (12/1/10 8:26, 2010-12-01T08:26:00Z, 01-Dec-10 8:26 AM): dropped
+TIME_OF_DAY = (r"[T ] *[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?( *[AaPp][.]?[Mm][.]?)?"
+               r"( *(Z|z|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?))?")
+# silver's plausibility window (macro plausible_date_window, default vars)
+PLAUSIBLE_DATE = "BETWEEN DATE '1990-01-01' AND CURDATE() + INTERVAL 1 YEAR"
 
 
 def lit(text: str) -> str:
@@ -146,7 +151,7 @@ def _pivot_year(two_digits: str) -> str:
 
 def parse_date(expr: str) -> str:
     """parse_date: the STR_TO_DATE CASE chain over the six POS renderings; NULL unless real."""
-    v = f"TRIM({expr})"
+    v = f"REGEXP_REPLACE(TRIM({expr}), {lit('(?-i)' + TIME_OF_DAY + chr(92) + 'z')}, '')"
     chain = f"""CASE
             WHEN {full_match(v, DATE_ISO)} THEN STR_TO_DATE({v}, '%Y-%m-%d')
             WHEN {full_match(v, DATE_US)} THEN STR_TO_DATE(REPLACE({v}, '-', '/'), '%m/%d/%Y')
@@ -468,6 +473,7 @@ POS_ORDER = PosEntity(
         (is_blank("id"), "missing_key"),
         (is_blank("datePlaced"), "missing_date"),
         (f"NOT {is_blank('datePlaced')} AND {parse_date('datePlaced')} IS NULL", "invalid_date"),
+        (f"NOT {parse_date('datePlaced')} {PLAUSIBLE_DATE}", "implausible_date"),
     ),
     keys=("order_id",),
     content=("order_id", "customer_id", "order_date", "shipped_date"),
@@ -557,7 +563,8 @@ FROM (
         order_id,
         customer_id,
         order_date + INTERVAL 0 DAY AS order_date,  -- NULL for NULL and for 0000-00-00
-        {reasons([('order_date + INTERVAL 0 DAY IS NULL', 'missing_date')])} AS quarantine_reasons
+        {reasons([('order_date + INTERVAL 0 DAY IS NULL', 'missing_date'),
+                  (f'NOT order_date {PLAUSIBLE_DATE}', 'implausible_date')])} AS quarantine_reasons
     FROM `Orders`
 ) AS typed;
 

@@ -44,6 +44,9 @@ class FaultRates:
     non_utf8: float = 0.002
     unquoted_delimiter: float = 0.001
     alphanumeric_id: float = 0.05
+    # Real-world values (issue 12), drawn from their own random stream (seed, 12)
+    time_of_day: float = 0.05  # POS datePlaced with a time of day, in TIME_OF_DAY_FORMATS
+    sentinel_date: float = 0.002  # "no date" sentinels, per date column (POS and MariaDB)
     crlf_file: float = 0.3
     bom_file: float = 0.3
     # MariaDB (DESIGN.md 2.2)

@@ -7,7 +7,7 @@ percent) are touched one by one here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 
@@ -16,12 +16,16 @@ __all__ = [
     "MARK_BAD_BYTE",
     "MARK_BARE_COMMA",
     "WHITESPACE_PADS",
+    "SENTINEL_DATES",
+    "TIME_OF_DAY_FORMATS",
     "FaultLog",
     "Picker",
     "pad_whitespace",
     "render_date",
+    "render_datetime",
     "render_money",
     "render_phone",
+    "rendered_datetime",
 ]
 
 # Placeholders swapped for raw bytes after a CSV is rendered (Arrow strings must be UTF-8).
@@ -63,6 +67,47 @@ def pad_whitespace(value: str, j: int) -> str:
     """The j-th kind of white space around ``value`` (cycling through WHITESPACE_PADS)."""
     before, after = WHITESPACE_PADS[j % len(WHITESPACE_PADS)]
     return before + value + after
+
+
+# Renderings of a date with a time of day, as real exports write them (issue 12): the
+# time is local and has no zone, so it reads as UTC. Two-digit years: 1950-2049 only.
+TIME_OF_DAY_FORMATS = ("us_short_hm", "us_slash_hms", "iso_t_z", "iso_millis", "dd_mon_yy_ampm")
+
+# "No date" sentinels as source systems write them, in POS text renderings; the date they
+# stand for is one of 9999-12-31, 1900-01-01, 0001-01-01 (never a plausible date).
+SENTINEL_DATES = (
+    (date(9999, 12, 31), "9999-12-31"), (date(1900, 1, 1), "1900-01-01"),
+    (date(1, 1, 1), "0001-01-01"), (date(9999, 12, 31), "12/31/9999"),
+    (date(1900, 1, 1), "01/01/1900 00:00:00"),
+)
+
+
+def render_datetime(t: datetime, fmt: str) -> str:
+    """A naive date and time in one of TIME_OF_DAY_FORMATS (seconds or milliseconds
+    dropped where the rendering has none)."""
+    if fmt == "us_short_hm":
+        return f"{t.month}/{t.day}/{t.year % 100:02d} {t.hour}:{t.minute:02d}"
+    if fmt == "us_slash_hms":
+        return f"{t.month:02d}/{t.day:02d}/{t.year} {t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+    if fmt == "iso_t_z":
+        return f"{t.date().isoformat()}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
+    if fmt == "iso_millis":
+        millis = t.microsecond // 1000
+        return f"{t.date().isoformat()} {t.hour:02d}:{t.minute:02d}:{t.second:02d}.{millis:03d}"
+    if fmt == "dd_mon_yy_ampm":
+        hour = t.hour % 12 or 12
+        return (f"{t.day:02d}-{_MONTHS[t.month - 1][:3]}-{t.year % 100:02d} "
+                f"{hour}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'}")
+    raise ValueError(fmt)
+
+
+def rendered_datetime(t: datetime, fmt: str) -> datetime:
+    """The date and time a reader gets back from ``render_datetime(t, fmt)``."""
+    if fmt in ("us_short_hm", "dd_mon_yy_ampm"):
+        return t.replace(second=0, microsecond=0)
+    if fmt == "iso_millis":
+        return t.replace(microsecond=t.microsecond // 1000 * 1000)
+    return t.replace(microsecond=0)
 
 
 def render_money(cents: int, style: int) -> str:
@@ -113,12 +158,14 @@ class Picker:
         want = max(round(eligible * rate), self.minimum if rate > 0 else 0)
         return min(want, eligible)
 
-    def pick(self, rate: float, *, exclusive: bool = True,
-             mask: np.ndarray | None = None) -> np.ndarray:
+    def pick(self, rate: float, *, exclusive: bool = True, mask: np.ndarray | None = None,
+             rng: np.random.Generator | None = None) -> np.ndarray:
+        """Pick rows; ``rng`` (default: the picker's) lets a later variation draw from
+        its own stream, so adding one leaves every earlier pick as it was."""
         pool = self.free if mask is None else (self.free & mask)
         idx = np.flatnonzero(pool)
         k = self.count(len(idx), rate)
-        chosen = np.sort(self.rng.choice(idx, size=k, replace=False)) if k else idx[:0]
+        chosen = np.sort((rng or self.rng).choice(idx, size=k, replace=False)) if k else idx[:0]
         if exclusive:
             self.free[chosen] = False
         return chosen

@@ -45,6 +45,25 @@ def _dates(days: np.ndarray) -> pa.Array:
     return pa.array(days.astype("datetime64[D]"), pa.date32())
 
 
+# "No date" sentinels a MariaDB DATE column holds (both inside MariaDB's DATE range).
+_SENTINELS = (np.datetime64("9999-12-31"), np.datetime64("1900-01-01"))
+
+
+def _with_sentinels(table: pa.Table, column: str, rows: np.ndarray, ids: np.ndarray,
+                    entity: str, log: FaultLog) -> pa.Table:
+    """``table`` with a "no date" sentinel in ``column`` at ``rows``, each recorded."""
+    if not len(rows):
+        return table
+    position = table.schema.get_field_index(column)
+    old = table.column(column)
+    days = old.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    for j, i in enumerate(rows):
+        days[i] = _SENTINELS[j % len(_SENTINELS)]
+        log.add("mariadb", entity, "sentinel_date", str(ids[i]), column=column, detail=str(days[i]))
+    missing = old.is_null().to_numpy(zero_copy_only=False)
+    return table.set_column(position, column, pa.array(days, pa.date32(), mask=missing))
+
+
 @dataclass
 class OnlineStore:
     tables: dict[str, pa.Table]
@@ -65,6 +84,7 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
     c = cfg.counts
     rates = cfg.rates
     src = "mariadb"
+    variation_rng = np.random.default_rng([cfg.seed, 12, 1])  # issue 12's variations
 
     # Categories and suppliers -------------------------------------------------------------
     categories = pa.table({
@@ -143,6 +163,9 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
         "state": pa.array(zips[:, 2], pa.string()),
         "zipcode": pa.array(zips[:, 0], pa.string()),
     })
+    customers = _with_sentinels(customers, "registration_date",
+                                pick.pick(rates.sentinel_date, rng=variation_rng), customer_ids,
+                                "Customers", log)
 
     # Orders and order items --------------------------------------------------------------
     n_ord = c.online_orders
@@ -177,6 +200,7 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
         log.add(src, "Orders", "null_order_date", str(order_ids[i]), column="order_date")
     for i in zero:
         log.add(src, "Orders", "zero_date", str(order_ids[i]), column="order_date")
+    sentinel_orders = opick.pick(rates.sentinel_date, rng=variation_rng)
     orders = pa.table({
         "order_id": pa.array(order_ids, pa.int32()),
         "customer_id": pa.array(order_cust, pa.uint64()),
@@ -184,6 +208,7 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
                                mask=~order_date_mask),
         "total_amount": decimal_from_cents(total_cents.astype(np.int64)),
     })
+    orders = _with_sentinels(orders, "order_date", sentinel_orders, order_ids, "Orders", log)
     order_items = pa.table({
         "order_item_id": pa.array(item_ids, pa.int32()),
         "order_id": pa.array(order_ids[item_order], pa.int32()),
@@ -218,6 +243,8 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
                                  pa.string()),
         "review_date": _dates(np.datetime64("2024-02-01") + rng.integers(0, 660, n_rev)),
     })
+    reviews = _with_sentinels(reviews, "review_date", rpick.pick(rates.sentinel_date, rng=variation_rng),
+                              review_ids, "Reviews", log)
 
     tables = {
         "Customers": customers, "Categories": categories, "Suppliers": suppliers,

@@ -7,8 +7,9 @@ the rows are then split into one file per drop.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
@@ -20,12 +21,16 @@ from generator.faults import (
     DATE_FORMATS,
     MARK_BAD_BYTE,
     MARK_BARE_COMMA,
+    SENTINEL_DATES,
+    TIME_OF_DAY_FORMATS,
     FaultLog,
     Picker,
     pad_whitespace,
     render_date,
+    render_datetime,
     render_money,
     render_phone,
+    rendered_datetime,
 )
 from generator.world import STREETS, ZIPS, People
 
@@ -62,6 +67,8 @@ class Dirt:
     def __init__(self, rows: EntityRows, rng: np.random.Generator, rates: FaultRates,
                  log: FaultLog, load_dates: list[str]):
         self.rows, self.rng, self.rates, self.log = rows, rng, rates, log
+        self.variation_rng = rng  # the variations of issue 12 get their own stream
+        self.touched: set[int] = set()  # rows that received any fault
         self.load_dates = load_dates
         self.picker = Picker(rng, len(rows), rates.minimum)
 
@@ -70,6 +77,7 @@ class Dirt:
 
     def record(self, i: int, fault: str, column: str | None = None, detail: str | None = None,
                key: str | None = None) -> None:
+        self.touched.add(int(i))
         self.log.add(SRC, self.rows.entity, fault, self.rows.key[i] if key is None else key,
                      column=column, file=self.file_of(i), detail=detail)
 
@@ -109,6 +117,36 @@ class Dirt:
         self.set_values("impossible_date", column,
                         lambda v, j: ("2025-02-30", "04/31/2025", "2025-13-01", "31-Jun-25")[j % 4],
                         mask=self.rows.cols[column] != "")
+
+    # real-world variations (issue 12): drawn from `variation_rng`, after every other fault,
+    # from rows no other fault touched (so each is judged alone) whose date is plain ISO ---
+    def _plain_iso(self, column: str) -> np.ndarray:
+        mask = np.fromiter((bool(_ISO_DATE.fullmatch(v)) for v in self.rows.cols[column]),
+                           dtype=bool, count=len(self.rows))
+        mask[list(self.touched)] = False
+        return mask
+
+    def sentinel_date(self, column: str) -> None:
+        """A "no date" sentinel (9999-12-31, 1900-01-01, 0001-01-01, POS renderings)."""
+        chosen = self.picker.pick(self.rates.sentinel_date, mask=self._plain_iso(column),
+                                  rng=self.variation_rng)
+        for j, i in enumerate(chosen):
+            text = SENTINEL_DATES[j % len(SENTINEL_DATES)][1]
+            self.rows.cols[column][i] = text
+            self.record(i, "sentinel_date", column, detail=text)
+
+    def time_of_day(self, column: str) -> None:
+        """The date with a time of day, in one of TIME_OF_DAY_FORMATS; the detail is the
+        date and time a reader must get back (ISO, UTC: the renderings carry no zone)."""
+        col = self.rows.cols[column]
+        chosen = self.picker.pick(self.rates.time_of_day, mask=self._plain_iso(column),
+                                  rng=self.variation_rng)
+        millis = self.variation_rng.integers(0, 86_400_000, len(chosen))
+        for j, (i, ms) in enumerate(zip(chosen, millis, strict=True)):
+            fmt = TIME_OF_DAY_FORMATS[j % len(TIME_OF_DAY_FORMATS)]
+            moment = datetime.combine(date.fromisoformat(col[i]), time()) + timedelta(milliseconds=int(ms))
+            col[i] = render_datetime(moment, fmt)
+            self.record(i, "time_of_day", column, detail=rendered_datetime(moment, fmt).isoformat())
 
     def blank(self, columns: tuple[str, ...]) -> None:
         for fault, value in (("empty_string", ""), ("null_literal", "NULL")):
@@ -195,6 +233,7 @@ class Dirt:
 
 
 _NO_DETAIL = {"case"}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _split_write(cfg: GeneratorConfig, rows: EntityRows, load_dates: list[str],
@@ -227,6 +266,7 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     rates = cfg.rates
     load_dates = [d.isoformat() for d in cfg.pos_load_dates]
     n_drops = len(load_dates)
+    variation_rng = np.random.default_rng([cfg.seed, 12, 0])  # issue 12's variations
     drops = np.arange(n_drops)
 
     # --- city: the POS store's zip lookup, one row per zip in every drop -----------------
@@ -342,6 +382,8 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     for column in ("firstName", "lastName", "email"):
         dirt.whitespace(column)
         dirt.case(column)
+    dirt.variation_rng = variation_rng
+    dirt.sentinel_date("birthdate")
 
     # --- order: new transactions per drop ------------------------------------------------
     n_ord = c.pos_orders
@@ -375,6 +417,10 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     dirt.date_format("datePlaced")
     dirt.date_format("dateShipped")
     dirt.whitespace("customer_id")
+    dirt.variation_rng = variation_rng
+    dirt.sentinel_date("datePlaced")
+    dirt.sentinel_date("dateShipped")
+    dirt.time_of_day("datePlaced")
 
     # --- orderline: lines of the drop's orders; negative quantities are returns ----------
     lines_per = rng.integers(1, 6, n_ord)

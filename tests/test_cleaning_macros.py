@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import duckdb
@@ -16,11 +16,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.faults import DATE_FORMATS, render_date, render_money, render_phone
+from generator.faults import (
+    DATE_FORMATS,
+    TIME_OF_DAY_FORMATS,
+    render_date,
+    render_datetime,
+    render_money,
+    render_phone,
+    rendered_datetime,
+)
 from tests.conftest import BIN, REPO
 
 EXPRESSIONS = {
     "parse_date": "{{ parse_date('v') }}",
+    "parse_timestamp": "{{ parse_timestamp('v') }}",
+    "plausible": "{{ is_plausible_date(parse_date('v')) }}",
+    "plausible_birth": "{{ is_plausible_date(parse_date('v'), 'birth') }}",
     "parse_money": "{{ parse_money('v') }}",
     "parse_integer": "{{ parse_integer('v') }}",
     "clean_email": "{{ clean_email('v') }}",
@@ -76,6 +87,64 @@ def one(cleaner, value, name):
 ])
 def test_parse_date(cleaner, text, expected):
     assert one(cleaner, text, "parse_date") == expected
+
+
+_UTC = UTC
+
+
+# (text, date as written, instant in UTC or None when the text has no time of day)
+@pytest.mark.parametrize("text, day, instant", [
+    # the renderings of a real retailer's export and of other systems
+    ("12/1/10 8:26", date(2010, 12, 1), datetime(2010, 12, 1, 8, 26, tzinfo=_UTC)),
+    ("12/01/2010 08:26:00", date(2010, 12, 1), datetime(2010, 12, 1, 8, 26, tzinfo=_UTC)),
+    ("2010-12-01T08:26:00Z", date(2010, 12, 1), datetime(2010, 12, 1, 8, 26, tzinfo=_UTC)),
+    ("2010-12-01 08:26:00.123", date(2010, 12, 1), datetime(2010, 12, 1, 8, 26, 0, 123000, tzinfo=_UTC)),
+    ("01-Dec-10 8:26 AM", date(2010, 12, 1), datetime(2010, 12, 1, 8, 26, tzinfo=_UTC)),
+    ("01-Dec-10 8:26 PM", date(2010, 12, 1), datetime(2010, 12, 1, 20, 26, tzinfo=_UTC)),
+    ("12/1/10 12:05 am", date(2010, 12, 1), datetime(2010, 12, 1, 0, 5, tzinfo=_UTC)),
+    ("12/1/10 12:05 p.m.", date(2010, 12, 1), datetime(2010, 12, 1, 12, 5, tzinfo=_UTC)),
+    ("March 5, 2024 23:59:59", date(2024, 3, 5), datetime(2024, 3, 5, 23, 59, 59, tzinfo=_UTC)),
+    ("03-05-2024 7:00", date(2024, 3, 5), datetime(2024, 3, 5, 7, 0, tzinfo=_UTC)),
+    (" 2024-03-05  10:00 ", date(2024, 3, 5), datetime(2024, 3, 5, 10, 0, tzinfo=_UTC)),
+    ("2024-03-05T10:00:00.123456789Z", date(2024, 3, 5), datetime(2024, 3, 5, 10, 0, 0, 123456, tzinfo=_UTC)),
+    # a zone moves the instant to UTC, never the date as written
+    ("2010-12-01T23:30:00-05:00", date(2010, 12, 1), datetime(2010, 12, 2, 4, 30, tzinfo=_UTC)),
+    ("2010-12-01 08:26 +0530", date(2010, 12, 1), datetime(2010, 12, 1, 2, 56, tzinfo=_UTC)),
+    ("2010-12-01 08:26 UTC", date(2010, 12, 1), datetime(2010, 12, 1, 8, 26, tzinfo=_UTC)),
+    # a date alone: no instant
+    ("2024-03-05", date(2024, 3, 5), None), ("3/5/24", date(2024, 3, 5), None),
+    ("05-Mar-24", date(2024, 3, 5), None), ("March 5, 2024", date(2024, 3, 5), None),
+    # a time that does not exist, or no real date before it: nothing at all
+    ("12/1/10 25:00", None, None), ("12/1/10 24:00", None, None), ("12/1/10 8:61", None, None),
+    ("12/1/10 8:26:60", None, None), ("12/1/10 13:00 PM", None, None), ("12/1/10 0:30 AM", None, None),
+    ("2025-02-30 08:00", None, None), ("12/1/10 8", None, None), ("8:26", None, None),
+    ("12/1/10 8:26 tomorrow", None, None), ("2024/03/05 10:00", None, None), ("NULL", None, None),
+    ("", None, None), (None, None, None),
+])
+def test_dates_with_a_time_of_day(cleaner, text, day, instant):
+    row = cleaner([text])[0]
+    assert (row["parse_date"], row["parse_timestamp"]) == (day, instant)
+
+
+@pytest.mark.parametrize("text, plausible, plausible_birth", [
+    ("2024-03-05", True, True), ("1990-01-01", True, True), ("1989-12-31", False, True),
+    ("1974-03-05", False, True), ("1901-01-01", False, True),
+    # "no date" sentinels, in any rendering
+    ("9999-12-31", False, False), ("12/31/9999", False, False), ("1900-01-01", False, False),
+    ("01/01/1900 00:00", False, False), ("0001-01-01", False, False), ("1970-01-01", False, True),
+    ("December 31, 9999", False, False), ("not a date", None, None),
+])
+def test_plausibility_window(cleaner, text, plausible, plausible_birth):
+    row = cleaner([text])[0]
+    assert (row["plausible"], row["plausible_birth"]) == (plausible, plausible_birth)
+
+
+def test_plausibility_window_ends_a_year_after_the_build_date(cleaner):
+    today = datetime.now(_UTC).date()
+    soon, later = today.replace(day=1) + timedelta(days=300), today + timedelta(days=400)
+    rows = cleaner([soon.isoformat(), later.isoformat(), (today + timedelta(days=1)).isoformat()])
+    assert [r["plausible"] for r in rows] == [True, False, True]
+    assert [r["plausible_birth"] for r in rows] == [False, False, False]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -204,6 +273,15 @@ def test_four_digit_year_renderings_parse_back_for_any_year(cleaner, value, fmt)
 
 
 @_FAST
+@given(st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2049, 12, 31, 23, 59, 59)),
+       st.sampled_from(TIME_OF_DAY_FORMATS))
+def test_every_time_of_day_rendering_parses_back(cleaner, value, fmt):
+    text, expected = render_datetime(value, fmt), rendered_datetime(value, fmt).replace(tzinfo=_UTC)
+    assert (one(cleaner, text, "parse_date"), one(cleaner, text, "parse_timestamp")) == \
+        (value.date(), expected)
+
+
+@_FAST
 @given(st.integers(min_value=-(10**9), max_value=10**11), st.integers(min_value=0, max_value=3))
 def test_every_money_rendering_parses_back(cleaner, cents, style):
     text = render_money(cents, style) if cents >= 0 else f"{cents / 100:.2f}"
@@ -221,3 +299,21 @@ def test_every_integer_parses_back_and_fractions_never_do(cleaner, value):
 @given(st.from_regex(r"[2-9][0-9]{2}[2-9][0-9]{6}", fullmatch=True), st.integers(0, 6))
 def test_every_phone_rendering_normalises(cleaner, digits, style):
     assert one(cleaner, render_phone(digits, style), "phone_e164") == "+1" + digits
+
+
+@pytest.mark.parametrize("bad_vars, message", [
+    ("{plausible_date_min: 1990/01/01}",
+     "var plausible_date_min must be a date as YYYY-MM-DD, got '1990/01/01'"),
+    ("{plausible_date_max_years_ahead: soon}",
+     "var plausible_date_max_years_ahead must be a whole number of years >= 0, got soon"),
+    ("{plausible_date_min: '2030-01-01', plausible_date_max: '2020-01-01'}",
+     "plausible date window (event) is empty: 2030-01-01 is after 2020-01-01"),
+])
+def test_a_malformed_plausibility_var_stops_compilation_naming_it(tmp_path, bad_vars, message):
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PROFILES_DIR": str(REPO),
+           "AETHERMART_DUCKDB": str(tmp_path / "compile.duckdb")}
+    proc = subprocess.run([str(BIN / "dbt"), "compile", "--inline", "select {{ is_plausible_date('v') }}",
+                           "--vars", bad_vars, "--target-path", str(tmp_path), "--log-path", str(tmp_path)],
+                          cwd=REPO, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert message in proc.stdout, proc.stdout[-2000:]

@@ -172,3 +172,47 @@ def test_help_explains(args):
     if args[0] == "generate":
         for word in ("--scale", "--seed", "--out", "--mariadb-url", "_answer_key.json"):
             assert word in proc.stdout
+
+
+def test_real_world_date_variations_are_in_the_files(landing_001):
+    """Issue 12: order dates with a time of day (every rendering, at most the configured
+    rate) and "no date" sentinels (POS text and MariaDB DATE columns) are really landed."""
+    key = answer_key(landing_001)
+    rates = FaultRates()
+    csv_rows: dict[str, dict[str, list[dict]]] = {}
+
+    def pos_row(fault: dict) -> list[dict]:
+        if fault["file"] not in csv_rows:
+            text = (landing_001 / fault["file"]).read_bytes().decode("utf-8-sig", errors="replace")
+            by_key: dict[str, list[dict]] = {}
+            for row in csv.DictReader(io.StringIO(text, newline="")):
+                by_key.setdefault(row["id"], []).append(row)
+            csv_rows[fault["file"]] = by_key
+        return csv_rows[fault["file"]].get(fault["key"], [])
+
+    times = [f for f in key["faults"] if f["fault"] == "time_of_day"]
+    orders = key["entities"]["pos.order"]["data_rows"]
+    assert rates.minimum <= len(times) <= max(rates.minimum, round(orders * rates.time_of_day))
+    shapes = set()
+    for fault in times:
+        (row,) = pos_row(fault)
+        value = row[fault["column"]]
+        assert ":" in value, fault
+        shapes.add(("T" in value, value.endswith("Z"), "." in value, value.endswith("M"),
+                    value.count(":")))
+    assert len(shapes) == min(len(times), 5), shapes  # every rendering is used
+
+    sentinels = [f for f in key["faults"] if f["fault"] == "sentinel_date"]
+    columns = {(f["source"], f["entity"], f["column"]) for f in sentinels}
+    assert columns == {("pos", "order", "datePlaced"), ("pos", "order", "dateShipped"),
+                       ("pos", "customer", "birthdate"), ("mariadb", "Orders", "order_date"),
+                       ("mariadb", "Customers", "registration_date"),
+                       ("mariadb", "Reviews", "review_date")}
+    for fault in sentinels:
+        if fault["source"] == "pos":
+            assert [r[fault["column"]] for r in pos_row(fault)] == [fault["detail"]], fault
+        else:
+            table = pq.read_table(next((landing_001 / "mariadb" / fault["entity"]).rglob("*.parquet")))
+            id_column = table.column_names[0]
+            (row,) = [r for r in table.to_pylist() if str(r[id_column]) == fault["key"]]
+            assert row[fault["column"]].isoformat() == fault["detail"], fault

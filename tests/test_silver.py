@@ -7,7 +7,7 @@ import ast
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,7 +36,9 @@ COLUMN = {
     "address1": "address_line_1", "address2": "address_line_2", "datePlaced": "order_date",
     "dateShipped": "shipped_date", "customer_id": "customer_id", "product_id": "product_id",
     "quantity": "quantity", "rating": "rating", "zipcode": "zip_code", "first_name": "first_name",
+    "order_date": "order_date", "registration_date": "registration_date", "review_date": "review_date",
 }
+REQUIRED_DATES = {"datePlaced", "order_date"}  # a fault in them blocks the order
 LINE_KILLERS = {"non_utf8", "unquoted_delimiter"}
 FILE_FAULTS = {"crlf_file", "bom_file"}
 COUNTED = {"missing_key", "malformed_json"}  # the key is gone: matched by count per file
@@ -46,7 +48,7 @@ FLAG_CAUSE = {
     "invalid_phone": {"invalid_phone"}, "invalid_date": {"impossible_date"},
     "invalid_number": {"invalid_number"}, "orphan_fk": {"orphan_fk"},
     "rating_out_of_range": {"rating_out_of_range"}, "missing_rating": {"null_rating"},
-    "unknown_event_type": {"unknown_event_type"},
+    "unknown_event_type": {"unknown_event_type"}, "implausible_date": {"sentinel_date"},
 }
 # quarantine reason -> fault classes that explain it on the row itself
 REASON_CAUSE = {
@@ -54,7 +56,7 @@ REASON_CAUSE = {
     "invalid_number": {"invalid_number"}, "invalid_date": {"impossible_date"},
     "missing_date": {"null_order_date", "zero_date"}, "orphan_fk": {"orphan_fk"},
     "duplicate_conflict": {"conflicting_duplicate", "conflicting_resend"},
-    "malformed_json": {"malformed_json"},
+    "malformed_json": {"malformed_json"}, "implausible_date": {"sentinel_date"},
 }
 
 
@@ -108,7 +110,8 @@ def _blocking_parents(key: dict) -> set[tuple[str, str]]:
     blocked = set()
     for f in key["faults"]:
         if f["entity"] in ("order", "Orders"):
-            if f["fault"] in ("impossible_date", "non_utf8", "null_order_date", "zero_date"):
+            if f["fault"] in ("impossible_date", "non_utf8", "null_order_date", "zero_date") or (
+                    f["fault"] == "sentinel_date" and f["column"] in REQUIRED_DATES):
                 blocked.add((f["source"], f["key"]))
             if f["fault"] == "missing_key":
                 blocked.add((f["source"], f["detail"]))
@@ -164,6 +167,11 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
         return False
     if cls == "date_format":
         return any(_value(r, col) == date.fromisoformat(_detail(fault)) for r in kept)
+    if cls == "time_of_day":  # a clean value: kept, with its date and its time
+        moment = datetime.fromisoformat(_detail(fault)).replace(tzinfo=UTC)
+        return any(r["order_date"] == moment.date() and r["ordered_at"] == moment for r in kept)
+    if cls == "sentinel_date":
+        return quarantined("implausible_date") if col in REQUIRED_DATES else flagged("implausible_date")
     if cls == "impossible_date":
         return quarantined("invalid_date") if col == "datePlaced" else flagged("invalid_date")
     if cls == "money_format":

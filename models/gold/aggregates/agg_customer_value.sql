@@ -1,7 +1,9 @@
 {#- One row per unified customer: RFM (recency, frequency, monetary) scores and a segment,
     by the rule in docs block `rfm_segmentation`. Recency is counted to the latest order
     date in the data (`as_of_date`), not to today, so a rebuild of the same data gives the
-    same scores. Scores are quintiles by percent rank (ties share a score). -#}
+    same scores; a latest order date that stands alone, more than var
+    `rfm_as_of_max_gap_days` after the order date before it, is an outlier and does not
+    count. Scores are quintiles by percent rank (ties share a score). -#}
 with customers as (
 
     select * from {{ ref('dim_customer') }}
@@ -15,9 +17,21 @@ orders as (
 
 ),
 
+order_days as (
+
+    select
+        order_date,
+        -- dbt.datediff compiles to one long line
+        {{ dbt.datediff('lag(order_date) over (order by order_date)', 'order_date', 'day') }} as gap_days -- noqa: LT05
+    from (select distinct order_date from orders) as distinct_days
+
+),
+
 as_of as (
 
-    select max(order_date) as as_of_date from orders
+    select max(order_date) as as_of_date
+    from order_days
+    where coalesce(gap_days, 0) <= {{ var('rfm_as_of_max_gap_days') }}
 
 ),
 
@@ -41,7 +55,7 @@ ranked as (
         per_customer.*,
         as_of.as_of_date,
         -- dbt.datediff compiles to one long line
-        {{ dbt.datediff('per_customer.last_order_date', 'as_of.as_of_date', 'day') }} as recency_days, -- noqa: LT05
+        greatest(0, {{ dbt.datediff('per_customer.last_order_date', 'as_of.as_of_date', 'day') }}) as recency_days, -- noqa: LT05
         percent_rank() over (order by per_customer.last_order_date) as recency_rank,
         percent_rank() over (order by per_customer.order_count) as frequency_rank,
         percent_rank() over (order by per_customer.revenue) as monetary_rank

@@ -114,7 +114,7 @@ activities as (
     union all
     select
         customer_key,
-        cast(order_date as timestamptz) as occurred_at,
+        coalesce(ordered_at, cast(order_date as timestamptz)) as occurred_at,
         'order' as activity_type,
         order_key as activity_id,
         channel,

@@ -73,6 +73,7 @@ customer_orders as (
                 channel := orders.channel,
                 order_date := orders.order_date,
                 shipped_date := orders.shipped_date,
+                ordered_at := orders.ordered_at,
                 revenue := orders.revenue,
                 lines := coalesce(
                     order_lines.lines,
@@ -82,7 +83,7 @@ customer_orders as (
                     )[])
                 )
             )',
-            'row(orders.order_date, orders.order_key)'
+            'row(orders.order_date, orders.ordered_at, orders.order_key)'
         ) }} as orders
     from orders
     left join order_lines
@@ -104,7 +105,7 @@ final as (
             customer_orders.orders,
             cast([] as struct(
                 order_key varchar, source_order_id varchar, channel varchar, order_date date, shipped_date date,
-                revenue decimal(18, 2), lines struct(
+                ordered_at timestamptz, revenue decimal(18, 2), lines struct(
                     order_line_key varchar, product_key varchar, product_name varchar, category_name varchar,
                     quantity bigint, unit_price decimal(12, 2), line_amount decimal(14, 2), is_return boolean
                 )[]

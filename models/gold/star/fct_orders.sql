@@ -60,7 +60,9 @@ final as (
         coalesce(line_totals.has_return, false) as has_return,
         -- dates
         orders.order_date,
-        orders.shipped_date
+        orders.shipped_date,
+        -- timestamps
+        orders.ordered_at
     from orders
     left join customers
         on orders.customer_key = customers.customer_key

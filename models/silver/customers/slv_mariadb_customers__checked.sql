@@ -28,7 +28,8 @@ typed as (
         '{{ source_country('mariadb') }}' as country_code,
         {{ postal_code('customers.zipcode', 'mariadb') }} as zip_code,
         -- dates
-        customers.registration_date,
+        case when {{ is_plausible_date('customers.registration_date') }} then customers.registration_date end
+            as registration_date,
         -- data quality
         {{ issue_list([
             ('customers.customer_id is null', 'missing_key'),
@@ -42,6 +43,7 @@ typed as (
              ~ "'" ~ source_country('mariadb') ~ "' = 'US'", 'unknown_state_code'),
             ('not ' ~ is_blank('customers.zipcode') ~ ' and ' ~ postal_code('customers.zipcode', 'mariadb') ~ ' is null',
              'invalid_zip'),
+            ('not ' ~ is_plausible_date('customers.registration_date'), 'implausible_date'),
         ]) }} as dq_flags,
         to_json(struct_pack(
             customers.customer_id, customers.first_name, customers.last_name, customers.email,

@@ -4,6 +4,15 @@ with customers as (
 
 ),
 
+parsed as (
+
+    select
+        *,
+        {{ parse_date('birth_date') }} as _birth_date
+    from customers
+
+),
+
 typed as (
 
     select
@@ -20,7 +29,7 @@ typed as (
         {{ postal_code('zip', 'pos') }} as zip_code,
         {{ zip_plus4('zip') }} as zip_plus4,
         -- dates
-        {{ parse_date('birth_date') }} as birth_date,
+        case when {{ is_plausible_date('_birth_date', 'birth') }} then _birth_date end as birth_date,
         -- data quality
         {{ issue_list([
             (is_blank('customer_id'), 'missing_key'),
@@ -30,8 +39,8 @@ typed as (
             ('not ' ~ is_blank('email') ~ ' and not ' ~ is_placeholder_email('email')
              ~ ' and not ' ~ is_valid_email('email'), 'invalid_email'),
             ('not ' ~ is_blank('phone') ~ ' and ' ~ phone_e164('phone') ~ ' is null', 'invalid_phone'),
-            ('not ' ~ is_blank('birth_date') ~ ' and ' ~ parse_date('birth_date') ~ ' is null',
-             'invalid_date'),
+            ('not ' ~ is_blank('birth_date') ~ ' and _birth_date is null', 'invalid_date'),
+            ('not ' ~ is_plausible_date('_birth_date', 'birth'), 'implausible_date'),
             ('not ' ~ is_blank('zip') ~ ' and ' ~ postal_code('zip', 'pos') ~ ' is null', 'invalid_zip'),
         ]) }} as dq_flags,
         to_json(struct_pack(
@@ -45,7 +54,7 @@ typed as (
         _load_date,
         _source_row_number,
         _row_hash
-    from customers
+    from parsed
 
 ),
 

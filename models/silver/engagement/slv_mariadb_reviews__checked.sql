@@ -33,7 +33,7 @@ typed as (
         -- booleans
         known_customers.customer_id is not null as is_customer_known,
         -- dates
-        reviews.review_date,
+        case when {{ is_plausible_date('reviews.review_date') }} then reviews.review_date end as review_date,
         -- data quality
         {{ issue_list([
             ('reviews.review_id is null', 'missing_key'),
@@ -44,6 +44,7 @@ typed as (
             ('reviews.rating is null', 'missing_rating'),
             ('reviews.rating not between 1 and 5', 'rating_out_of_range'),
             ('reviews.customer_id is not null and known_customers.customer_id is null', 'orphan_fk'),
+            ('not ' ~ is_plausible_date('reviews.review_date'), 'implausible_date'),
         ]) }} as dq_flags,
         to_json(struct_pack(
             reviews.review_id, reviews.product_id, reviews.customer_id, reviews.rating,

@@ -24,10 +24,13 @@ typed as (
         known_customers.customer_id is not null as is_customer_known,
         -- dates
         orders.order_date,
+        -- timestamps
+        cast(null as timestamptz) as ordered_at,
         -- data quality
         {{ issue_list([
             ('orders.order_id is null', 'missing_key'),
             ('orders.order_date is null', 'missing_date'),
+            ('not ' ~ is_plausible_date('orders.order_date'), 'implausible_date'),
         ]) }} as quarantine_reasons,
         {{ issue_list([
             ('orders.customer_id is not null and known_customers.customer_id is null', 'orphan_fk'),

@@ -41,6 +41,7 @@ unioned as (
         online.customer_id as source_customer_id,
         online.is_customer_known,
         online.order_date,
+        online.ordered_at,
         cast(null as date) as shipped_date,
         online.source_total_amount,
         online.dq_flags,
@@ -55,6 +56,7 @@ unioned as (
         store.customer_id as source_customer_id,
         store.is_customer_known,
         store.order_date,
+        store.ordered_at,
         store.shipped_date,
         cast(null as decimal(12, 2)) as source_total_amount,
         store.dq_flags,
@@ -84,7 +86,9 @@ final as (
         -- dates
         unioned.order_date,
         unioned.shipped_date,
-        unioned._load_date as load_date
+        unioned._load_date as load_date,
+        -- timestamps
+        unioned.ordered_at
     from unioned
     left join matched
         on

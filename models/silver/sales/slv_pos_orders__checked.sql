@@ -11,6 +11,17 @@ known_customers as (
 
 ),
 
+parsed as (
+
+    select
+        orders.*,
+        {{ parse_date('orders.date_placed') }} as _order_date,
+        {{ parse_timestamp('orders.date_placed') }} as _ordered_at,
+        {{ parse_date('orders.date_shipped') }} as _shipped_date
+    from orders
+
+),
+
 typed as (
 
     select
@@ -21,20 +32,23 @@ typed as (
         -- booleans
         known_customers.customer_id is not null as is_customer_known,
         -- dates
-        {{ parse_date('orders.date_placed') }} as order_date,
-        {{ parse_date('orders.date_shipped') }} as shipped_date,
+        orders._order_date as order_date,
+        case when {{ is_plausible_date('orders._shipped_date') }} then orders._shipped_date end
+            as shipped_date,
+        -- timestamps
+        orders._ordered_at as ordered_at,
         -- data quality
         {{ issue_list([
             (is_blank('orders.order_id'), 'missing_key'),
             (is_blank('orders.date_placed'), 'missing_date'),
-            ('not ' ~ is_blank('orders.date_placed') ~ ' and ' ~ parse_date('orders.date_placed')
-             ~ ' is null', 'invalid_date'),
+            ('not ' ~ is_blank('orders.date_placed') ~ ' and orders._order_date is null', 'invalid_date'),
+            ('not ' ~ is_plausible_date('orders._order_date'), 'implausible_date'),
         ]) }} as quarantine_reasons,
         {{ issue_list([
             ('not ' ~ is_blank('orders.customer_id') ~ ' and known_customers.customer_id is null',
              'orphan_fk'),
-            ('not ' ~ is_blank('orders.date_shipped') ~ ' and ' ~ parse_date('orders.date_shipped')
-             ~ ' is null', 'invalid_date'),
+            ('not ' ~ is_blank('orders.date_shipped') ~ ' and orders._shipped_date is null', 'invalid_date'),
+            ('not ' ~ is_plausible_date('orders._shipped_date'), 'implausible_date'),
         ]) }} as dq_flags,
         to_json(struct_pack(
             orders.order_id, orders.date_placed, orders.date_shipped, orders.customer_id
@@ -46,7 +60,7 @@ typed as (
         orders._load_date,
         orders._source_row_number,
         orders._row_hash
-    from orders
+    from parsed as orders
     left join known_customers
         on {{ clean_text('orders.customer_id') }} = known_customers.customer_id
 
@@ -60,7 +74,7 @@ checked as (
 
 {{ resolve_versions(
     key_columns=['order_id'],
-    content_columns=['order_id', 'customer_id', 'order_date', 'shipped_date'],
+    content_columns=['order_id', 'customer_id', 'order_date', 'ordered_at', 'shipped_date'],
     version_order='_load_date',
 ) }}
 
