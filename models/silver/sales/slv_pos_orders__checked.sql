@@ -35,6 +35,7 @@ typed as (
              'orphan_fk'),
             ('not ' ~ is_blank('orders.date_shipped') ~ ' and ' ~ parse_date('orders.date_shipped')
              ~ ' is null', 'invalid_date'),
+            ('orders._is_decoded_windows_1252', 'decoded_windows_1252'),
         ]) }} as dq_flags,
         to_json(struct_pack(
             orders.order_id, orders.date_placed, orders.date_shipped, orders.customer_id
