@@ -111,13 +111,15 @@ con = duckdb.connect()
 con.execute("set memory_limit='2GB'")
 con.execute("set enable_progress_bar = false")  # stdout carries the row count only
 # count(*) alone lets DuckDB skip parsing columns; max() over every column reads them all.
+# the paths are bound parameters: a landing path is data, never SQL
 readers = [
-    f"read_csv('{landing}/pos/*/*.csv', all_varchar=true, union_by_name=true, ignore_errors=true)",
-    f"read_parquet('{landing}/mariadb/*/*/*.parquet', union_by_name=true)",
-    f"read_csv('{landing}/events/*/*.jsonl', columns={{'line': 'varchar'}}, auto_detect=false, "
-    "header=false, delim=e'\\x1f', quote='', escape='')",
+    ("read_csv(?, all_varchar=true, union_by_name=true, ignore_errors=true)", "pos/*/*.csv"),
+    ("read_parquet(?, union_by_name=true)", "mariadb/*/*/*.parquet"),
+    ("read_csv(?, columns={'line': 'varchar'}, auto_detect=false, "
+     "header=false, delim=e'\\x1f', quote='', escape='')", "events/*/*.jsonl"),
 ]
-print(sum(con.execute(f"select count(*), max(columns(*)) from {r}").fetchone()[0] for r in readers))
+print(sum(con.execute(f"select count(*), max(columns(*)) from {r}", [f"{landing}/{p}"]).fetchone()[0]
+          for r, p in readers))
 """
 
 

@@ -68,10 +68,6 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _null_or(expr: str, value: str) -> str:
     return f"case when {expr} is null then null else {value} end"
 

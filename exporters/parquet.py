@@ -58,6 +58,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from aethermart.sql import sql_string
 from exporters.config import ExportConfig
 from exporters.errors import PublishError
 from exporters.manifest import ExportManifest, ExportSpec
@@ -221,14 +222,14 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple
         if month_of:
             con.execute("set threads = 1")  # deterministic row order inside each partition (see top)
             try:
-                written = con.execute(f"copy ({_select_sql(spec, columns)}) to {_literal(path)} "
+                written = con.execute(f"copy ({_select_sql(spec, columns)}) to {sql_string(path)} "
                                       f"({options}, partition_by (year, month), "
                                       "overwrite_or_ignore true)").fetchone()[0]
             finally:
                 con.execute("reset threads")
         else:
             written = con.execute(f"copy ({_select_sql(spec, columns)}) to "
-                                  f"{_literal(path / 'data_0.parquet')} ({options})").fetchone()[0]
+                                  f"{sql_string(path / 'data_0.parquet')} ({options})").fetchone()[0]
     except duckdb.Error as exc:
         raise PublishError(f"dataset {spec.model}: writing Parquet from {spec.schema}.{spec.table} failed "
                            f"({first_line(exc)}); nothing was published, the current versions are "
@@ -491,6 +492,4 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 

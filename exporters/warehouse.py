@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from aethermart.sql import sql_string
 from exporters.errors import WarehouseError
 from exporters.manifest import ExportSpec
 from exporters.parquet_layout import published_paths
@@ -57,10 +58,10 @@ def open_published_parquet(root: Path, specs: tuple[ExportSpec, ...], *, memory_
             con.close()
             raise WarehouseError(f"model {spec.model}: no published Parquet under {root / spec.model}; run "
                                  "`aethermart export --target parquet` first (or pass --out)")
-        path = str(dataset).replace("'", "''")
         con.execute(f'create schema if not exists "{spec.schema}"')
+        files = sql_string(f"{dataset.resolve()}/**/*.parquet")
         con.execute(f'create view "{spec.schema}"."{spec.table}" as select * from '
-                    f"read_parquet('{path}/**/*.parquet', hive_partitioning = false)")
+                    f"read_parquet({files}, hive_partitioning = false)")
     return con
 
 

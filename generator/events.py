@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from aethermart.landing import events_file
+from aethermart.sql import sql_string
 from generator.config import GeneratorConfig
 from generator.csv_render import lines_to_bytes
 from generator.faults import FaultLog, Picker
@@ -79,7 +80,7 @@ def _sql_list(values) -> str:
     def lit(v):
         if isinstance(v, tuple):
             return "[" + ", ".join(lit(x) for x in v) + "]"
-        return "'" + str(v).replace("'", "''") + "'"
+        return sql_string(v)
     return "[" + ", ".join(lit(v) for v in values) + "]"
 
 

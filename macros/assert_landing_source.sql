@@ -1,36 +1,58 @@
 {#- Structural checks on the files behind a landing source, run when the bronze model
-    (or the rejects model) builds. Stops the build with a message naming the file and the
+    (or the rejects model) builds. Stops the build with one line naming the file and the
     problem when:
+      - the landing path holds a glob character or a control character,
+      - an entry the source's location matches is a symbolic link, not a regular file (or
+        folder), or has a name DuckDB cannot read back safely (glob characters, control
+        characters, bytes that are not UTF-8) - checked by the plugin
+        aethermart.dbt_landing_guard with lstat, before any file is opened,
       - no file matches the source's location (unless the table is meta.optional),
-      - a file sits in a partition folder whose value is not a valid date / extraction id,
+      - a file's path below the landing root is not exactly the source's layout with a
+        valid date / extraction id in its partition folder,
       - a CSV header is not UTF-8, lacks a declared column, has an unexpected one, or has
         them in another order (DuckDB maps CSV columns by position),
       - a POS drop folder lacks this entity's file,
       - a Parquet file lacks a declared column, or files disagree on a column's type.
-    Logs a note for files in a POS drop that no source reads.
+    Logs a note for files in a POS drop that no source reads. Paths reach SQL only through
+    `sql_string`; file contents and names reach messages only through `escaped_excerpt`.
     Returns true when files exist, false for an optional source without files. -#}
 {% macro assert_landing_source(source_name, table_name) %}
     {%- if not execute -%}
         {{ return(true) }}
     {%- endif -%}
-    {%- if "'" in landing_path() -%}
-        {{ exceptions.raise_compiler_error("The landing path " ~ landing_path() ~ " contains a single quote ('); use a path without one.") }}
+    {%- set root = landing_path() -%}
+    {%- if modules.re.search('[*?\[\]\x00-\x1f\x7f]', root) -%}
+        {{ exceptions.raise_compiler_error("The landing path " ~ escaped_excerpt(root, 200) ~ " contains a glob character (* ? [ ]) or a control character; use a path without them.") }}
     {%- endif -%}
     {%- set node = graph.sources.values()
         | selectattr('source_name', 'equalto', source_name)
         | selectattr('name', 'equalto', table_name) | first -%}
-    {%- set location = node.meta.external_location -%}
-    {%- set pattern = modules.re.search("\(\s*'([^']+)'", location).group(1) -%}
-    {%- set files = run_query("select file from glob('" ~ pattern ~ "') order by file").columns[0].values() -%}
+    {%- set pattern = landing_location_glob(source(source_name, table_name) | string) -%}
+    {%- if not pattern.startswith(root ~ '/') -%}
+        {{ exceptions.raise_compiler_error("Source " ~ source_name ~ "." ~ table_name ~ " reads " ~ escaped_excerpt(pattern, 200) ~ ", not a path under the landing path " ~ escaped_excerpt(root, 200) ~ ".") }}
+    {%- endif -%}
+    {%- set relative = pattern[root | length + 1:] -%}
+    {{ _assert_landing_entries(root, relative) }}
+    {%- set checked = run_query(
+        "select file, aethermart_landing_file_problem(file, " ~ relative.split('/') | length ~ ") "
+        ~ "from glob(" ~ sql_string(pattern) ~ ") order by file") -%}
+    {%- set problems = [] -%}
+    {%- for row in checked.rows if row[1] -%}{%- do problems.append(row[1]) -%}{%- endfor -%}
+    {%- if problems -%}
+        {#- the walk above sees these first; this guards what glob() lists, e.g. after a race -#}
+        {{ exceptions.raise_compiler_error(
+            problems[0] ~ (" (" ~ problems | length ~ " entries with problems in all)" if problems | length > 1 else "")) }}
+    {%- endif -%}
+    {%- set files = checked.columns[0].values() -%}
     {%- if files | length == 0 -%}
         {%- if node.meta.get('optional', false) -%}
-            {{ log("note: optional source " ~ source_name ~ "." ~ table_name ~ " has no files at " ~ pattern ~ "; bronze is empty", info=true) }}
+            {{ log("note: optional source " ~ source_name ~ "." ~ table_name ~ " has no files at " ~ escaped_excerpt(pattern, 200) ~ "; bronze is empty", info=true) }}
             {{ return(false) }}
         {%- endif -%}
         {{ exceptions.raise_compiler_error(
             "Landing files missing for required source " ~ source_name ~ "." ~ table_name
-            ~ ": nothing matches '" ~ pattern ~ "'. Check the landing path (var landing_path / "
-            ~ "AETHERMART_LANDING = '" ~ landing_path() ~ "') or generate data with "
+            ~ ": nothing matches '" ~ escaped_excerpt(pattern, 200) ~ "'. Check the landing path (var landing_path / "
+            ~ "AETHERMART_LANDING = '" ~ escaped_excerpt(root, 200) ~ "') or generate data with "
             ~ "`aethermart generate`.") }}
     {%- endif -%}
     {{ _assert_partition_folders(files, node.meta.landing_format) }}
@@ -39,7 +61,7 @@
     {%- if landing_format == 'csv' -%}
         {{ _assert_csv_headers(node, files, expected) }}
         {%- if node.meta.get('drop_entity') -%}
-            {{ _assert_complete_drops(node, files) }}
+            {{ _assert_complete_drops(node, files, pattern) }}
         {%- endif -%}
     {%- elif landing_format == 'parquet' -%}
         {{ _assert_parquet_columns(node, pattern, expected) }}
@@ -48,22 +70,55 @@
 {% endmacro %}
 
 
+{% macro _assert_landing_entries(root, relative) %}
+    {#- lstat-only walk of what the relative glob matches (the plugin sees what glob() skips) -#}
+    {%- set registered = run_query(
+        "select count(*) from duckdb_functions() where function_name = 'aethermart_landing_tree_problem'"
+    ).columns[0].values()[0] -%}
+    {%- if not registered -%}
+        {{ exceptions.raise_compiler_error(
+            "The dbt-duckdb plugin aethermart.dbt_landing_guard is not registered: add "
+            ~ "`- module: aethermart.dbt_landing_guard` under `plugins:` of the profile "
+            ~ "(see profiles.yml); it checks landing files before they are read.") }}
+    {%- endif -%}
+    {%- set problem = run_query(
+        "select aethermart_landing_tree_problem(" ~ sql_string(root) ~ ", " ~ sql_string(relative) ~ ")"
+    ).columns[0].values()[0] -%}
+    {%- if problem -%}
+        {{ exceptions.raise_compiler_error(problem) }}
+    {%- endif -%}
+{% endmacro %}
+
+
 {% macro _assert_partition_folders(files, landing_format) %}
-    {#- the hive folder a file sits in must carry a valid value: bronze casts it -#}
+    {#- a file's path below the landing root must be exactly the source's layout, and its
+        partition folder must carry a valid value: bronze casts it. Matched on the last
+        components of the path, anchored at both ends. -#}
     {%- set rules = {
-        'csv': ['load_date=(\d{4}-\d{2}-\d{2})/', 'load_date=YYYY-MM-DD'],
-        'jsonl': ['/date=(\d{4}-\d{2}-\d{2})/', 'date=YYYY-MM-DD'],
-        'parquet': ['extraction_id=(\d{8}T\d{6}Z)/', 'extraction_id=YYYYMMDDTHHMMSSZ'],
+        'csv': ['pos/load_date=(\\d{4}-\\d{2}-\\d{2})/[^/]+[.]csv', 'pos/load_date=YYYY-MM-DD/<entity>.csv'],
+        'jsonl': ['events/date=(\\d{4}-\\d{2}-\\d{2})/[^/]+[.]jsonl', 'events/date=YYYY-MM-DD/<name>.jsonl'],
+        'parquet': ['mariadb/[^/]+/extraction_id=(\\d{8}T\\d{6}Z)/[^/]+[.]parquet', 'mariadb/<Table>/extraction_id=YYYYMMDDTHHMMSSZ/<file>.parquet'],
+        'json': ['mariadb/[^/]+/extraction_id=(\\d{8}T\\d{6}Z)/_manifest[.]json', 'mariadb/<Table>/extraction_id=YYYYMMDDTHHMMSSZ/_manifest.json'],
     } -%}
     {%- set rule = rules[landing_format] -%}
+    {%- set depth = rule[1].split('/') | length -%}
+    {%- set folder = rule[1].split('/')[-2] -%}
+    {%- set misplaced = [] -%}
     {%- for file in files -%}
-        {%- set found = modules.re.search(rule[0], file) -%}
+        {%- set relative = file.split('/')[-depth:] | join('/') -%}
+        {%- set found = modules.re.fullmatch(rule[0], relative) -%}
         {%- if not found or not _is_calendar_date(found.group(1)) -%}
-            {{ exceptions.raise_compiler_error(
-                "File " ~ file ~ " is not in a folder named " ~ rule[1]
-                ~ " with a valid value; move it into one (bronze reads the value from the folder name).") }}
+            {%- do misplaced.append(escaped_excerpt(file, 300)) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- if misplaced -%}
+        {{ exceptions.raise_compiler_error(
+            "File " ~ misplaced[0] ~ " is not in a folder named " ~ folder
+            ~ " with a valid value (expected <landing>/" ~ rule[1] ~ "); move it into one "
+            ~ "(bronze reads the value from the folder name)."
+            ~ (" Also: " ~ misplaced[1:5] | join('; ') if misplaced | length > 1 else "")
+            ~ (" (" ~ misplaced | length ~ " files in all)" if misplaced | length > 5 else "")) }}
+    {%- endif -%}
 {% endmacro %}
 
 
@@ -85,7 +140,7 @@
         {#- The first line that parses; ignore_errors so a bad byte further down cannot stop
             the check (a bad first line is diagnosed below, on the error path only). -#}
         {%- set first = run_query(
-            "select header_line from read_csv('" ~ file ~ "', header=false, auto_detect=false, "
+            "select header_line from read_csv(" ~ sql_string(file) ~ ", header=false, auto_detect=false, "
             ~ "columns={'header_line': 'VARCHAR'}, delim=e'\\x1f', quote='', escape='', "
             ~ "strict_mode=false, ignore_errors=true) limit 1").columns[0].values() -%}
         {%- set line = (first[0] if first | length else '') or '' -%}
@@ -100,31 +155,42 @@
         {%- set extra = [] -%}
         {%- for column in shown if column | lower not in wanted -%}{%- do extra.append(column) -%}{%- endfor -%}
         {%- if missing and _first_line_rejected(file) -%}
-            {{ exceptions.raise_compiler_error("CSV file " ~ file ~ " has a header line that is not valid UTF-8 (expected: " ~ expected | join(',') ~ ").") }}
+            {{ exceptions.raise_compiler_error("CSV file " ~ escaped_excerpt(file, 300) ~ " has a header line that is not valid UTF-8 (expected: " ~ expected | join(',') ~ ").") }}
         {%- elif missing -%}
             {{ exceptions.raise_compiler_error(
-                "CSV file " ~ file ~ " is missing required column(s) " ~ missing | join(', ')
-                ~ " (header: " ~ (shown | join(',') or 'empty file') ~ "; expected: "
+                "CSV file " ~ escaped_excerpt(file, 300) ~ " is missing required column(s) " ~ missing | join(', ')
+                ~ " (header: " ~ (_column_list(shown) if shown else 'empty file') ~ "; expected: "
                 ~ expected | join(',') ~ ").") }}
         {%- elif extra -%}
             {{ exceptions.raise_compiler_error(
-                "CSV file " ~ file ~ " has unexpected column(s) " ~ extra | join(', ')
+                "CSV file " ~ escaped_excerpt(file, 300) ~ " has unexpected column(s) " ~ _column_list(extra)
                 ~ " (expected exactly: " ~ expected | join(',') ~ "). The export format "
                 ~ "changed: declare the column in the source YAML and the bronze model, "
                 ~ "or fix the export.") }}
         {%- elif header != wanted -%}
             {{ exceptions.raise_compiler_error(
-                "CSV file " ~ file ~ " has its columns in another order (header: "
-                ~ shown | join(',') ~ "; expected: " ~ expected | join(',') ~ ").") }}
+                "CSV file " ~ escaped_excerpt(file, 300) ~ " has its columns in another order (header: "
+                ~ _column_list(shown) ~ "; expected: " ~ expected | join(',') ~ ").") }}
         {%- endif -%}
     {%- endfor -%}
+{% endmacro %}
+
+
+{% macro _column_list(names, limit=10) %}
+    {#- column names read from a file, for a message: the first `limit`, escaped, at most
+        ~120 characters, and how many there are when that is not all of them -#}
+    {%- set text = escaped_excerpt(names[:limit] | join(','), 120) -%}
+    {%- if names | length > limit -%}
+        {%- set text = text ~ ('' if text.endswith('…') else ',…') ~ " (" ~ "{:,}".format(names | length) ~ " columns)" -%}
+    {%- endif -%}
+    {{ return(text) }}
 {% endmacro %}
 
 
 {% macro _first_line_rejected(file) %}
     {#- scans the whole file with stored rejects: is line 1 (the header) unreadable? -#}
     {%- set result = run_query(
-        "select count(*) from read_csv('" ~ file ~ "', header=false, auto_detect=false, "
+        "select count(*) from read_csv(" ~ sql_string(file) ~ ", header=false, auto_detect=false, "
         ~ "columns={'header_line': 'VARCHAR'}, delim=e'\\x1f', quote='', escape='', "
         ~ "strict_mode=false, store_rejects=true, rejects_table='_aethermart_header_rejects', "
         ~ "rejects_scan='_aethermart_header_scans'); "
@@ -133,10 +199,12 @@
 {% endmacro %}
 
 
-{% macro _assert_complete_drops(node, files) %}
+{% macro _assert_complete_drops(node, files, pattern) %}
     {%- set entity_file = node.meta.drop_entity ~ '.csv' -%}
-    {%- set drop_glob = files[0].split('/load_date=')[0] ~ '/load_date=*/*' -%}
-    {%- set all_files = run_query("select file from glob('" ~ drop_glob ~ "') order by file").columns[0].values() -%}
+    {%- set drop_glob = pattern.rsplit('/', 1)[0] ~ '/*' -%}
+    {#- every entry of every drop, read or not, must be a regular file with a safe name -#}
+    {{ _assert_landing_entries(landing_path(), drop_glob[landing_path() | length + 1:]) }}
+    {%- set all_files = run_query("select file from glob(" ~ sql_string(drop_glob) ~ ") order by file").columns[0].values() -%}
     {%- set known = [] -%}
     {%- for source in graph.sources.values() if source.source_name == node.source_name -%}
         {%- do known.append(source.meta.get('drop_entity', '') ~ '.csv') -%}
@@ -146,13 +214,13 @@
         {%- set folder = file.rsplit('/', 1)[0] -%}
         {%- if folder not in folders -%}{%- do folders.append(folder) -%}{%- endif -%}
         {%- if file.rsplit('/', 1)[1] not in known and entity_file == known[0] -%}
-            {{ log("note: " ~ file ~ " is not a POS entity file (" ~ known | join(', ') ~ "); it is not read", info=true) }}
+            {{ log("note: " ~ escaped_excerpt(file, 300) ~ " is not a POS entity file (" ~ known | join(', ') ~ "); it is not read", info=true) }}
         {%- endif -%}
     {%- endfor -%}
     {%- for folder in folders -%}
         {%- if (folder ~ '/' ~ entity_file) not in files -%}
             {{ exceptions.raise_compiler_error(
-                "POS drop " ~ folder ~ " has no " ~ entity_file ~ ": every drop must contain "
+                "POS drop " ~ escaped_excerpt(folder, 300) ~ " has no " ~ entity_file ~ ": every drop must contain "
                 ~ "all entity files (a header-only file when there is nothing to send).") }}
         {%- endif -%}
     {%- endfor -%}
@@ -161,28 +229,26 @@
 
 {% macro _assert_parquet_columns(node, pattern, expected) %}
     {%- set found = run_query(
-        "select file_name, string_agg(lower(name), ',') as names from parquet_schema('" ~ pattern ~ "') "
+        "select file_name, string_agg(lower(name), ',') as names from parquet_schema(" ~ sql_string(pattern) ~ ") "
         ~ "group by file_name order by file_name") -%}
     {%- for row in found.rows -%}
         {%- set names = row[1].split(',') -%}
         {%- set missing = [] -%}
         {%- for column in expected if column | lower not in names -%}{%- do missing.append(column) -%}{%- endfor -%}
-        {%- if missing and _first_line_rejected(file) -%}
-            {{ exceptions.raise_compiler_error("CSV file " ~ file ~ " has a header line that is not valid UTF-8 (expected: " ~ expected | join(',') ~ ").") }}
-        {%- elif missing -%}
+        {%- if missing -%}
             {{ exceptions.raise_compiler_error(
-                "Parquet file " ~ row[0] ~ " is missing required column(s) "
+                "Parquet file " ~ escaped_excerpt(row[0], 300) ~ " is missing required column(s) "
                 ~ missing | join(', ') ~ ".") }}
         {%- endif -%}
     {%- endfor -%}
     {%- set drift = run_query(
         "select lower(name), string_agg(distinct duckdb_type, ' vs ' order by duckdb_type) as types, min(file_name) as example "
-        ~ "from parquet_schema('" ~ pattern ~ "') where num_children is null "
+        ~ "from parquet_schema(" ~ sql_string(pattern) ~ ") where num_children is null "
         ~ "group by lower(name) having count(distinct duckdb_type) > 1") -%}
     {%- for row in drift.rows if row[0] in expected | map('lower') | list -%}
         {{ exceptions.raise_compiler_error(
-            "Parquet files under " ~ pattern ~ " disagree on the type of column " ~ row[0]
-            ~ " (" ~ row[1] ~ "; e.g. " ~ row[2] ~ "). Re-extract the table or remove the "
+            "Parquet files under " ~ escaped_excerpt(pattern, 300) ~ " disagree on the type of column " ~ row[0]
+            ~ " (" ~ escaped_excerpt(row[1], 120) ~ "; e.g. " ~ escaped_excerpt(row[2], 300) ~ "). Re-extract the table or remove the "
             ~ "odd extraction.") }}
     {%- endfor -%}
 {% endmacro %}

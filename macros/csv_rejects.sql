@@ -49,13 +49,13 @@
         {%- if not execute -%}{%- continue -%}{%- endif -%}
         {%- do assert_landing_source(source_name, table) -%}
         {%- set location = relation | string -%}
-        {%- set pattern = modules.re.search("\(\s*'([^']+)'", location).group(1) -%}
+        {%- set pattern = landing_location_glob(location) -%}
         {%- set names = _reject_table_names(relation) -%}
         {%- do statements.append("drop table if exists temp.main." ~ names[0]) -%}
         {%- do statements.append("drop table if exists temp.main." ~ names[1]) -%}
-        {%- for file in run_query("select file from glob('" ~ pattern ~ "') order by file").columns[0].values() -%}
+        {%- for file in run_query("select file from glob(" ~ sql_string(pattern) ~ ") order by file").columns[0].values() -%}
             {%- do statements.append(_record_count_insert(source_name, table, location, file,
-                "select count(*) from " ~ location.replace("'" ~ pattern ~ "'", "'" ~ file ~ "'")
+                "select count(*) from " ~ location.replace(sql_string(pattern), sql_string(file))
                 ~ " as landed where md5(cast(landed as varchar)) is not null")) -%}
         {%- endfor -%}
     {%- endfor -%}

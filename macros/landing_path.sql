@@ -1,5 +1,8 @@
 {#- Root of the landing zone: var `landing_path`, else $AETHERMART_LANDING, else the
-    committed sample. Source YAML repeats this expression (macros are not available there). -#}
+    committed sample. Source YAML repeats this expression (macros are not available there),
+    escaped for a SQL string literal (`'` doubled) and for dbt-duckdb's template formatter
+    (`$` doubled), so any path works there; assert_landing_source refuses glob and control
+    characters in it. -#}
 {% macro landing_path() -%}
     {{ return(var('landing_path', env_var('AETHERMART_LANDING', 'sample/landing'))) }}
 {%- endmacro %}

@@ -39,7 +39,7 @@
             "source " ~ source_name ~ "." ~ table ~ ": its read_csv call needs explicit quote, delim and header "
             ~ "options, and an escape equal to the quote (the record count follows them)") }}
     {%- endif -%}
-    {%- set file_literal = "'" ~ file.replace("'", "''") ~ "'" -%}
+    {%- set file_literal = sql_string(file) -%}
     {{ return(
         "insert into temp.main." ~ _record_counts_table(source_name)
         ~ " select '" ~ table ~ "', " ~ file_literal ~ ", parsed.parsed_rows, "

@@ -161,9 +161,3 @@ def test_parquet_type_drift_between_extractions_stops_the_build(sample_copy, bro
     _, proc = _run(sample_copy, broken_workdir, "brz_mariadb__categories")
     text = _one_line_error(proc)
     assert "disagree on the type of column category_id (INTEGER vs VARCHAR" in text
-
-
-def test_landing_path_with_a_quote_is_refused_clearly(tmp_path, broken_workdir):
-    odd = tmp_path / "o'brien"
-    _, proc = _run(odd, broken_workdir, "brz_pos__products")
-    assert "contains a single quote" in _one_line_error(proc)

@@ -13,7 +13,7 @@ with rejected_errors as (
 
 {{ csv_rejected_lines(
     'rejected_errors',
-    "cast(regexp_extract(file_path, 'date=([0-9-]+)', 1) as date)",
+    "cast(regexp_extract(file_path, '/date=([0-9-]+)/[^/]*$', 1) as date)",
     header_lines=0
 ) }},
 

@@ -1,3 +1,5 @@
+{% do assert_landing_source('mariadb_extractions', 'manifests') %}
+
 with source as (
 
     select * from {{ source('mariadb_extractions', 'manifests') }}

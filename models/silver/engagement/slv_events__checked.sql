@@ -39,6 +39,8 @@ typed as (
         -- data quality
         {{ issue_list([
             ('events.event_json is null', 'malformed_json'),
+            ('events.event_json is not null and ' ~ json_has_duplicate_key('events.event_json'),
+             'duplicate_key'),
             ('events.event_json is not null and ' ~ is_blank('events.event_id'), 'missing_key'),
             ('events.event_json is not null and try_cast(events.occurred_at as timestamptz) is null',
              'invalid_timestamp'),
