@@ -3,10 +3,12 @@
 DuckDB's CSV reader rejects a record whose bytes are not UTF-8 and keeps only a copy with
 the bad bytes replaced by ``?``. POS systems on Windows write Windows-1252 (``José`` as
 ``Jos\\xe9``), so such a record is read again here from its first byte (the reader's
-``line_byte_position``), decoded as Windows-1252 (its five undefined bytes as the Latin-1
-control characters they stand for, so every byte maps to exactly one character and the
-decoding is lossless), and split into fields with the source's own quote and delimiter.
-The original bytes travel along as hex, so nothing of the source is lost.
+``line_byte_position``) and split into fields with the source's own quote and delimiter
+(on a Windows-1252 reading, where every byte is one character). Each field is then
+decoded as UTF-8 where its bytes are UTF-8 and as Windows-1252 where they are not (a
+record that mixes both keeps its UTF-8 text intact); Windows-1252's five undefined bytes
+become the Latin-1 control characters they stand for. The original bytes travel along
+as hex, so nothing of the source is lost.
 """
 
 from __future__ import annotations
@@ -21,11 +23,33 @@ MAX_RECORD_BYTES = 8 << 20  # a longer record is not recovered (it stays a rejec
 _ERRORS = "aethermart-latin1"
 
 
-def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
-    return error.object[error.start:error.end].decode("latin-1"), error.end
+_UTF8_ERRORS = "aethermart-cp1252"
+_ENCODE_ERRORS = "aethermart-latin1-encode"
+
+
+def _latin1_fallback(error: UnicodeError) -> tuple[str | bytes, int]:
+    if isinstance(error, UnicodeDecodeError):
+        return error.object[error.start:error.end].decode("latin-1"), error.end
+    return error.object[error.start:error.end].encode("latin-1"), error.end  # the inverse
+
+
+def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start:error.end].decode("cp1252", errors=_ERRORS), error.end
 
 
 codecs.register_error(_ERRORS, _latin1_fallback)
+codecs.register_error(_ENCODE_ERRORS, _latin1_fallback)
+codecs.register_error(_UTF8_ERRORS, _cp1252_fallback)
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 where the bytes are UTF-8, Windows-1252 where they are not."""
+    return data.decode("utf-8", errors=_UTF8_ERRORS)
+
+
+def _original_bytes(text: str) -> bytes:
+    """The bytes a Windows-1252 reading came from."""
+    return text.encode("cp1252", errors=_ENCODE_ERRORS)
 
 
 def _lines(text: str):
@@ -77,7 +101,8 @@ def recover_record(path: str, position: int, quote: str, delimiter: str, columns
         return None  # valid UTF-8: rejected for another reason, nothing to recover
     except UnicodeDecodeError:
         pass
-    fields = [field.removesuffix("\r") if i == len(fields) - 1 else field for i, field in enumerate(fields)]
+    fields = [_decode(_original_bytes(field)) for field in fields]
+    fields[-1] = fields[-1].removesuffix("\r")
     record = raw.rstrip(b"\r\n")
-    return json.dumps({"fields": fields, "text": record.decode("cp1252", errors=_ERRORS),
-                       "raw_hex": record.hex()}, ensure_ascii=False)
+    return json.dumps({"fields": fields, "text": _decode(record), "raw_hex": record.hex()},
+                      ensure_ascii=False)

@@ -235,12 +235,15 @@ parsed_located as (
 
 {#- records the reader rejected only for bytes that are not UTF-8, decoded as
     Windows-1252 by the rejects model: rows of bronze like the others, flagged -#}
-{%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name)
-    | selectattr('name', 'equalto', entity) | first %}
+{%- set columns = [] -%}
+{%- if execute -%}
+    {%- set columns = (graph.sources.values() | selectattr('source_name', 'equalto', source_name)
+        | selectattr('name', 'equalto', entity) | first).columns.keys() | list -%}
+{%- endif %}
 recovered as (
 
     select
-        {%- for column in node.columns.keys() %}
+        {%- for column in columns %}
         rejects.recovered_fields[{{ loop.index }}] as "{{ column }}",
         {%- endfor %}
         rejects._source_file as filename,
