@@ -1,4 +1,5 @@
-"""dbt-duckdb plugin (registered in profiles.yml): our own record count, as a SQL function.
+"""dbt-duckdb plugin (registered in profiles.yml): our own readers of landed text files, as
+SQL functions: the record count, and the recovery of records that are not UTF-8.
 
 Registers ``aethermart_count_records(path, quote, delimiter, header, skip_blank_lines)`` on
 the connection dbt opens (its cursors see it too), returning
@@ -6,6 +7,11 @@ the connection dbt opens (its cursors see it too), returning
 ``aethermart.record_count.count_records``. The rejects models' pre-hook
 (``collect_csv_rejects``) calls it once per landed file; ``record_accounting`` compares it
 with DuckDB's parsed rows and rejects.
+
+Registers ``aethermart_recover_record(path, position, quote, delimiter, columns)``, returning
+the JSON of ``aethermart.recover_record.recover_record`` (the record decoded as
+Windows-1252, its fields and its original bytes as hex) or NULL; the rejects models call
+it for records the reader rejected as INVALID ENCODING, and bronze reads them from there.
 """
 
 from __future__ import annotations
@@ -16,10 +22,12 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import sqltypes
 
 from aethermart.record_count import count_records
+from aethermart.recover_record import recover_record
 
-__all__ = ["FUNCTION_NAME", "Plugin", "register"]
+__all__ = ["FUNCTION_NAME", "RECOVER_FUNCTION_NAME", "Plugin", "register"]
 
 FUNCTION_NAME = "aethermart_count_records"
+RECOVER_FUNCTION_NAME = "aethermart_recover_record"
 _RESULT = sqltypes.DuckDBPyType("STRUCT(records BIGINT, longest_record BIGINT, longest_record_bytes BIGINT)")
 
 
@@ -39,6 +47,18 @@ def register(con) -> None:
         [sqltypes.VARCHAR, sqltypes.VARCHAR, sqltypes.VARCHAR, sqltypes.BOOLEAN, sqltypes.BOOLEAN], _RESULT,
         side_effects=True,
     )
+    con.create_function(
+        RECOVER_FUNCTION_NAME, _recover,
+        [sqltypes.VARCHAR, sqltypes.UBIGINT, sqltypes.VARCHAR, sqltypes.VARCHAR, sqltypes.INTEGER],
+        sqltypes.VARCHAR, side_effects=True,
+    )
+
+
+def _recover(path: str, position: int, quote: str, delimiter: str, columns: int) -> str | None:
+    try:
+        return recover_record(path, position, quote, delimiter, columns)
+    except OSError as exc:
+        raise OSError(f"cannot re-read a rejected record of {path}: {exc.strerror or exc}") from None
 
 
 class Plugin(BasePlugin):

@@ -33,6 +33,7 @@ __all__ = ["CHUNK_SIZE", "RecordCount", "count_bytes", "count_records"]
 
 CHUNK_SIZE = 1 << 20
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a whole file in UTF-16: stopped, naming it
 _NL, _SPACE = 10, 32
 # what came last outside quotes: where a quote may open a quoted field
 _FIELD_START, _ONE_SPACE, _AFTER_CLOSE, _INSIDE_FIELD = 0, 1, 2, 3
@@ -176,6 +177,9 @@ def count_records(path: str | Path, *, quote: str = '"', delimiter: str = ",", h
     counter = _Counter(quote.encode(), delimiter.encode(), header, skip_blank_lines)
     with open(path, "rb") as file:
         head = file.read(len(_BOM))
+        if head[:2] in _UTF16_BOMS:
+            raise ValueError(f"{path} is UTF-16 (it starts with the byte order mark {head[:2].hex(' ')}); "
+                             "export it as UTF-8 (or Windows-1252) and run again")
         if head != _BOM:
             counter.feed(head)
         while chunk := file.read(chunk_size):

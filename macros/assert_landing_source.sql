@@ -155,7 +155,8 @@
         {%- set extra = [] -%}
         {%- for column in shown if column | lower not in wanted -%}{%- do extra.append(column) -%}{%- endfor -%}
         {%- if missing and _first_line_rejected(file) -%}
-            {{ exceptions.raise_compiler_error("CSV file " ~ escaped_excerpt(file, 300) ~ " has a header line that is not valid UTF-8 (expected: " ~ expected | join(',') ~ ").") }}
+            {{ exceptions.raise_compiler_error("CSV file " ~ escaped_excerpt(file, 300) ~ " has a header line that is not valid UTF-8 (expected: " ~ expected | join(',') ~ "). Export it as UTF-8 "
+                ~ "(Windows-1252 records are read; a UTF-16 file, for one, is not).") }}
         {%- elif missing -%}
             {{ exceptions.raise_compiler_error(
                 "CSV file " ~ escaped_excerpt(file, 300) ~ " is missing required column(s) " ~ missing | join(', ')

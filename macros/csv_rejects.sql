@@ -28,11 +28,13 @@
             'tables': ['product', 'city', 'customer', 'order', 'orderline'],
             'rejects_model': 'brz_pos__csv_rejects',
             'blank_lines_are_records': false,
+            'partition_column': 'load_date',
         },
         'events': {
             'tables': ['events'],
             'rejects_model': 'brz_events__line_rejects',
             'blank_lines_are_records': true,
+            'partition_column': 'date',
         },
     } -%}
     {{ return(sources[source_name]) }}
@@ -67,10 +69,18 @@
         {%- set relation = source(source_name, table) -%}
         {%- if execute -%}
             {%- set names = _reject_table_names(relation) -%}
+            {%- set location = relation | string -%}
+            {%- set quote = modules.re.search("[(,\s]quote=('[^']*')", location) -%}
+            {%- set delimiter = modules.re.search("[(,\s]delim=(e?'[^']*')", location) -%}
+            {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name)
+                | selectattr('name', 'equalto', table) | first -%}
             {%- do selects.append(
                 "select '" ~ source_name ~ "' as source_system, '" ~ table ~ "' as entity, "
-                ~ "scans.file_path, errors.line, errors.error_type::varchar as error_type, "
-                ~ "errors.column_name, errors.csv_line, errors.error_message "
+                ~ "scans.file_path, errors.line, errors.line_byte_position, "
+                ~ "errors.error_type::varchar as error_type, "
+                ~ "errors.column_name, errors.csv_line, errors.error_message, "
+                ~ quote.group(1) ~ " as quote_character, " ~ delimiter.group(1) ~ " as delimiter, "
+                ~ (node.columns | length) ~ " as column_count "
                 ~ "from " ~ names[0] ~ " as errors inner join " ~ names[1] ~ " as scans "
                 ~ "on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id") -%}
         {%- endif -%}
@@ -78,7 +88,7 @@
     {%- if selects -%}
         {{ return(selects | join("\n    union all\n    ")) }}
     {%- else -%}
-        {{ return("select null::varchar as source_system, null::varchar as entity, null::varchar as file_path, null::ubigint as line, null::varchar as error_type, null::varchar as column_name, null::varchar as csv_line, null::varchar as error_message where false") }}
+        {{ return("select null::varchar as source_system, null::varchar as entity, null::varchar as file_path, null::ubigint as line, null::ubigint as line_byte_position, null::varchar as error_type, null::varchar as column_name, null::varchar as csv_line, null::varchar as error_message, null::varchar as quote_character, null::varchar as delimiter, null::integer as column_count where false") }}
     {%- endif -%}
 {% endmacro %}
 
@@ -96,9 +106,31 @@ rejected_lines as (
         line,
         string_agg(distinct error_type, ', ' order by error_type) as error_types,
         min(error_message) as error_message,
-        min(csv_line) as csv_line
+        min(csv_line) as csv_line,
+        min(line_byte_position) as line_byte_position,
+        min(quote_character) as quote_character,
+        min(delimiter) as delimiter,
+        min(column_count) as column_count
     from {{ errors_cte }}
     group by source_system, entity, file_path, line
+
+),
+
+{#- A record rejected only because its bytes are not UTF-8 is read again and decoded as
+    Windows-1252 (aethermart_recover_record, registered by the plugin
+    aethermart.dbt_record_count): it goes on to bronze with the flag
+    `_is_decoded_windows_1252` and its original bytes as hex, and is no longer a reject. -#}
+recovered_lines as (
+
+    select
+        *,
+        case
+            when error_types = 'INVALID ENCODING'
+                then aethermart_recover_record(
+                    file_path, line_byte_position, quote_character, delimiter, column_count
+                )::json
+        end as recovered
+    from rejected_lines
 
 ),
 
@@ -110,7 +142,12 @@ final as (
         -- strings
         error_types,
         error_message,
-        trim(csv_line, chr(10) || chr(13)) as raw_line,
+        coalesce(recovered ->> 'text', trim(csv_line, chr(10) || chr(13))) as raw_line,
+        recovered ->> 'raw_hex' as raw_bytes_hex,
+        -- lists
+        cast(recovered -> 'fields' as varchar[]) as recovered_fields,
+        -- booleans
+        recovered is not null as is_recovered,
         -- numbers
         line - {{ header_lines }} - row_number() over (
             partition by file_path order by line
@@ -120,7 +157,7 @@ final as (
         file_path as _source_file,
         {{ load_date }} as _load_date,
         line - {{ header_lines }} as _source_row_number
-    from rejected_lines
+    from recovered_lines
     where
         case
             when regexp_matches(error_types, '{{ _unreadable_rest_error_types() }}')
@@ -181,16 +218,49 @@ record_offsets as (
 
 ),
 
-located as (
+parsed_located as (
 
     select
         numbered.*,
-        numbered.parsed_row_number + record_offsets.rejects_before as record_number
+        numbered.parsed_row_number + record_offsets.rejects_before as record_number,
+        false as _is_decoded_windows_1252,
+        cast(null as varchar) as _raw_bytes_hex
     from numbered
     inner join record_offsets
         on
             numbered.filename = record_offsets.file_name
             and numbered.parsed_row_number = record_offsets.position_in_file
+
+),
+
+{#- records the reader rejected only for bytes that are not UTF-8, decoded as
+    Windows-1252 by the rejects model: rows of bronze like the others, flagged -#}
+{%- set columns = [] -%}
+{%- if execute -%}
+    {%- set columns = (graph.sources.values() | selectattr('source_name', 'equalto', source_name)
+        | selectattr('name', 'equalto', entity) | first).columns.keys() | list -%}
+{%- endif %}
+recovered as (
+
+    select
+        {%- for column in columns %}
+        rejects.recovered_fields[{{ loop.index }}] as "{{ column }}",
+        {%- endfor %}
+        rejects._source_file as filename,
+        strftime(rejects._load_date, '%Y-%m-%d') as "{{ csv_source_tables(source_name).partition_column }}",
+        rejects._source_row_number as record_number,
+        true as _is_decoded_windows_1252,
+        rejects.raw_bytes_hex as _raw_bytes_hex
+    from {{ ref(csv_source_tables(source_name).rejects_model) }} as rejects
+    where rejects.entity = '{{ entity }}' and rejects.is_recovered
+
+),
+
+located as (
+
+    select * from parsed_located
+    union all by name
+    select * from recovered
 
 ),
 {% endmacro %}

@@ -52,17 +52,22 @@ def test_reordered_columns_stop_the_build(sample_copy, broken_workdir):
     assert "has its columns in another order" in _one_line_error(proc)
 
 
-def test_bytes_that_are_not_utf8_reject_only_their_line(sample_copy, broken_workdir):
+def test_bytes_that_are_not_utf8_are_decoded_in_their_line_only(sample_copy, broken_workdir):
     path = sample_copy / DROP / "orderline.csv"
     data = b"order_id,product_id,quantity\n500001,20001,2\n500001,20002,3\xff\n500002,20003,1\n"
     path.write_bytes(data)
     project, _ = _run(sample_copy, broken_workdir, "brz_pos__csv_rejects brz_pos__orderlines", check=True)
-    kept = project.query(f"""select order_id, product_id, quantity from bronze.brz_pos__orderlines
+    kept = project.query(f"""select order_id, product_id, quantity, _is_decoded_windows_1252, _raw_bytes_hex
+                             from bronze.brz_pos__orderlines
                              where _source_file = '{path}' order by _source_row_number""")
-    assert kept == [("500001", "20001", "2"), ("500002", "20003", "1")]
-    rejected = project.query(f"""select _source_row_number, error_types from bronze.brz_pos__csv_rejects
-                                 where _source_file = '{path}'""")
-    assert rejected == [(2, "INVALID ENCODING")]
+    # the line with a byte that is not UTF-8 is read as Windows-1252 (0xFF is ÿ), flagged,
+    # its bytes kept; the lines around it are untouched
+    assert kept == [("500001", "20001", "2", False, None),
+                    ("500001", "20002", "3ÿ", True, b"500001,20002,3\xff".hex()),
+                    ("500002", "20003", "1", False, None)]
+    rejected = project.query(f"""select _source_row_number, error_types, is_recovered, raw_line
+                                 from bronze.brz_pos__csv_rejects where _source_file = '{path}'""")
+    assert rejected == [(2, "INVALID ENCODING", True, "500001,20002,3ÿ")]
 
 
 def test_header_only_file_is_a_drop_with_no_rows(sample_copy, broken_workdir):

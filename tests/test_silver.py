@@ -39,21 +39,22 @@ COLUMN = {
     "order_date": "order_date", "registration_date": "registration_date", "review_date": "review_date",
 }
 REQUIRED_DATES = {"datePlaced", "order_date"}  # a fault in them blocks the order
-LINE_KILLERS = {"non_utf8", "unquoted_delimiter"}
+LINE_KILLERS = {"unquoted_delimiter"}  # non_utf8 records are recovered as Windows-1252
 FILE_FAULTS = {"crlf_file", "bom_file"}
 COUNTED = {"missing_key", "malformed_json"}  # the key is gone: matched by count per file
 # dq flag -> the fault class that explains it
 FLAG_CAUSE = {
     "invalid_email": {"invalid_email"}, "placeholder_email": {"placeholder_email"},
     "invalid_phone": {"invalid_phone"}, "invalid_date": {"impossible_date"},
-    "invalid_number": {"invalid_number"}, "orphan_fk": {"orphan_fk"},
+    "invalid_number": {"invalid_number"}, "orphan_fk": {"orphan_fk", "non_utf8"},
     "rating_out_of_range": {"rating_out_of_range"}, "missing_rating": {"null_rating"},
     "unknown_event_type": {"unknown_event_type"}, "implausible_date": {"sentinel_date"},
+    "decoded_windows_1252": {"non_utf8"},
 }
 # quarantine reason -> fault classes that explain it on the row itself
 REASON_CAUSE = {
     "missing_key": {"missing_key"}, "missing_price": {"empty_string", "null_literal"},
-    "invalid_number": {"invalid_number"}, "invalid_date": {"impossible_date"},
+    "invalid_number": {"invalid_number", "non_utf8"}, "invalid_date": {"impossible_date"},
     "missing_date": {"null_order_date", "zero_date"}, "orphan_fk": {"orphan_fk"},
     "duplicate_conflict": {"conflicting_duplicate", "conflicting_resend"},
     "malformed_json": {"malformed_json"}, "implausible_date": {"sentinel_date"},
@@ -90,7 +91,8 @@ def _load(project: DbtProject) -> Silver:
         rows[ident] = [dict(zip(names, r, strict=True)) for r in con_rows]
     rejects = Counter()
     for model in ("brz_pos__csv_rejects", "brz_events__line_rejects"):
-        for file, n in project.query(f"select _source_file, count(*) from bronze.{model} group by 1"):
+        for file, n in project.query(
+                f"select _source_file, count(*) from bronze.{model} where not is_recovered group by 1"):
             rejects[file] += n
     match_rule = {(system, customer_id): rule for system, customer_id, rule in project.query(
         "select source_system, source_customer_id, match_rule from silver.slv_customers__matched")}
@@ -110,7 +112,7 @@ def _blocking_parents(key: dict) -> set[tuple[str, str]]:
     blocked = set()
     for f in key["faults"]:
         if f["entity"] in ("order", "Orders"):
-            if f["fault"] in ("impossible_date", "non_utf8", "null_order_date", "zero_date") or (
+            if f["fault"] in ("impossible_date", "null_order_date", "zero_date") or (
                     f["fault"] == "sentinel_date" and f["column"] in REQUIRED_DATES):
                 blocked.add((f["source"], f["key"]))
             if f["fault"] == "missing_key":
@@ -137,6 +139,12 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
         file = fault["file"]
         expected = sum(1 for f in key["faults"] if f.get("file") == file and f["fault"] in LINE_KILLERS)
         return sum(n for f, n in silver.rejects.items() if f.endswith(file)) == expected
+    if cls == "non_utf8":  # decoded as Windows-1252, flagged, the value as the POS meant it
+        before = ast.literal_eval(fault["detail"])
+        meant = before[:1] + "é" + before[2:] if len(before) > 1 else before + "é"
+        decoded = [r for r in rows if "decoded_windows_1252" in r["dq_flags"]]
+        return bool(decoded) and all(
+            r["outcome"] == "quarantined" or _value(r, col) in (meant, meant.strip()) for r in decoded)
     if cls in FILE_FAULTS:
         in_file = [r for r in silver.rows[(fault["source"], fault["entity"])]
                    if r["_source_file"].endswith(fault["file"])]

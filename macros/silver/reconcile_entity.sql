@@ -12,7 +12,10 @@
         (select count(*) from {{ ref(checked_model) }} where outcome = 'duplicate') as duplicate_rows,
         (select count(*) from {{ ref(checked_model) }} where outcome = 'superseded') as superseded_rows,
         {%- if rejects_model %}
-        (select count(*) from {{ ref(rejects_model) }} where entity = '{{ entity }}') as rejected_lines
+        (
+            select count(*) from {{ ref(rejects_model) }}
+            where entity = '{{ entity }}' and not is_recovered
+        ) as rejected_lines
         {%- else %}
         0 as rejected_lines
         {%- endif %}

@@ -1,5 +1,6 @@
 -- A (file, record number) names one landed record: it is a bronze row or a rejected
--- record, never both, and no two bronze rows share it. Fails with every clash.
+-- record, never both, and no two bronze rows share it. Fails with every clash. A record
+-- recovered from the rejects (decoded as Windows-1252) is a bronze row, not a reject.
 with numbered as (
 
     {% for model in ['brz_pos__products', 'brz_pos__cities', 'brz_pos__customers',
@@ -16,6 +17,7 @@ with numbered as (
         _source_row_number,
         'reject' as kind
     from {{ ref('brz_pos__csv_rejects') }}
+    where not is_recovered
     union all
     select
         _source_file,
@@ -28,6 +30,7 @@ with numbered as (
         _source_row_number,
         'reject' as kind
     from {{ ref('brz_events__line_rejects') }}
+    where not is_recovered
 
 ),
 

@@ -33,7 +33,7 @@ renamed as (
         raw_line as raw_event,
         -- lineage
         {{ lineage_columns(
-            'events', 'cast("date" as date)', 'record_number', ['raw_line']
+            'events', 'cast("date" as date)', 'record_number', ['raw_line'], decoded=true
         ) }}
     from parsed
 

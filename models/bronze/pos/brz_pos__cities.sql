@@ -18,7 +18,7 @@ renamed as (
         state,
         -- lineage
         {{ lineage_columns(
-            'pos', 'cast(load_date as date)', 'record_number', ['zip', 'city', 'state']
+            'pos', 'cast(load_date as date)', 'record_number', ['zip', 'city', 'state'], decoded=true
         ) }}
     from located
 

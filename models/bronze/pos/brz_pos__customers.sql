@@ -26,7 +26,7 @@ renamed as (
         {{ lineage_columns(
             'pos', 'cast(load_date as date)', 'record_number',
             ['id', 'firstname', 'lastname', 'email', 'address1', 'address2', 'phone',
-             'birthdate', 'zip']
+             'birthdate', 'zip'], decoded=true
         ) }}
     from located
 

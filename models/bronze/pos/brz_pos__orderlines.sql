@@ -19,7 +19,7 @@ renamed as (
         -- lineage
         {{ lineage_columns(
             'pos', 'cast(load_date as date)', 'record_number',
-            ['order_id', 'product_id', 'quantity']
+            ['order_id', 'product_id', 'quantity'], decoded=true
         ) }}
     from located
 

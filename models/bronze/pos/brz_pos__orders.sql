@@ -20,7 +20,7 @@ renamed as (
         -- lineage
         {{ lineage_columns(
             'pos', 'cast(load_date as date)', 'record_number',
-            ['id', 'dateplaced', 'dateshipped', 'customer_id']
+            ['id', 'dateplaced', 'dateshipped', 'customer_id'], decoded=true
         ) }}
     from located
 

@@ -20,7 +20,7 @@ renamed as (
         -- lineage
         {{ lineage_columns(
             'pos', 'cast(load_date as date)', 'record_number',
-            ['id', 'name', 'currentprice', 'availablequantity']
+            ['id', 'name', 'currentprice', 'availablequantity'], decoded=true
         ) }}
     from located
 

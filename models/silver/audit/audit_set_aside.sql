@@ -105,6 +105,7 @@ set_aside as (
         error_types as reason,
         regexp_extract(_source_file, '[^/]*/[^/]*$') || ':' || _source_row_number as natural_key
     from pos_rejects
+    where not is_recovered
     union all
     select
         _source_system as source_system,
@@ -113,6 +114,7 @@ set_aside as (
         error_types as reason,
         regexp_extract(_source_file, '[^/]*/[^/]*$') || ':' || _source_row_number as natural_key
     from event_rejects
+    where not is_recovered
     union all
     select
         source_system,

@@ -27,6 +27,7 @@ typed as (
         {{ issue_list([
             ('not ' ~ is_blank('cities.state') ~ ' and states.state_code is null and '
              ~ "'" ~ source_country('pos') ~ "' = 'US'", 'unknown_state_code'),
+            ('cities._is_decoded_windows_1252', 'decoded_windows_1252'),
         ]) }} as dq_flags,
         to_json(struct_pack(cities.zip, cities.city, cities.state)) as _raw_row,
         true as _is_candidate,

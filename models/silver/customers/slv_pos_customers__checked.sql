@@ -42,6 +42,7 @@ typed as (
             ('not ' ~ is_blank('birth_date') ~ ' and _birth_date is null', 'invalid_date'),
             ('not ' ~ is_plausible_date('_birth_date', 'birth'), 'implausible_date'),
             ('not ' ~ is_blank('zip') ~ ' and ' ~ postal_code('zip', 'pos') ~ ' is null', 'invalid_zip'),
+            ('_is_decoded_windows_1252', 'decoded_windows_1252'),
         ]) }} as dq_flags,
         to_json(struct_pack(
             customer_id, first_name, last_name, email, address_line_1, address_line_2, phone,

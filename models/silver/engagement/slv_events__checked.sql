@@ -51,6 +51,7 @@ typed as (
         {{ issue_list([
             ('event_types.event_type is null and not ' ~ is_blank('events.event_type'),
              'unknown_event_type'),
+            ('events._is_decoded_windows_1252', 'decoded_windows_1252'),
         ]) }} as dq_flags,
         to_json(struct_pack(events.raw_event)) as _raw_row,
         true as _is_candidate,

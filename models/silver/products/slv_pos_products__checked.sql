@@ -26,6 +26,7 @@ typed as (
         {{ issue_list([
             ('not ' ~ is_blank('available_quantity') ~ ' and '
              ~ parse_integer('available_quantity') ~ ' is null', 'invalid_number'),
+            ('_is_decoded_windows_1252', 'decoded_windows_1252'),
         ]) }} as dq_flags,
         to_json(struct_pack(product_id, product_name, current_price, available_quantity)) as _raw_row,
         true as _is_candidate,

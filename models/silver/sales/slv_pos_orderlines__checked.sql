@@ -51,7 +51,9 @@ typed as (
              'orphan_fk'),
             ('not product_status.is_usable', 'parent_quarantined'),
         ]) }} as quarantine_reasons,
-        {{ issue_list([]) }} as dq_flags,
+        {{ issue_list([
+            ('orderlines._is_decoded_windows_1252', 'decoded_windows_1252'),
+        ]) }} as dq_flags,
         {{ clean_text('orderlines.product_id') }} || ':'
         || coalesce({{ normalize_whitespace('orderlines.quantity') }}, '') as _line_content,
         to_json(struct_pack(orderlines.order_id, orderlines.product_id, orderlines.quantity)) as _raw_row,

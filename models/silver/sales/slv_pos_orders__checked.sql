@@ -49,6 +49,7 @@ typed as (
              'orphan_fk'),
             ('not ' ~ is_blank('orders.date_shipped') ~ ' and orders._shipped_date is null', 'invalid_date'),
             ('not ' ~ is_plausible_date('orders._shipped_date'), 'implausible_date'),
+            ('orders._is_decoded_windows_1252', 'decoded_windows_1252'),
         ]) }} as dq_flags,
         to_json(struct_pack(
             orders.order_id, orders.date_placed, orders.date_shipped, orders.customer_id
