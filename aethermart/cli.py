@@ -148,7 +148,9 @@ Print the data-quality report of the last `dbt build` from the warehouse (read-o
                       and the threshold crossed (silver.audit_set_aside; thresholds in the
                       dbt var quality_thresholds)
 
-Exit status 1 when a reason is above its error threshold, else 0.
+Exit status 1 when a reason is above its error threshold, or when the newest dbt command
+recorded in the warehouse did not finish successfully (the numbers may then be an earlier
+build's), else 0.
 """
 
 
@@ -273,7 +275,7 @@ def _cmd_quality(args: argparse.Namespace) -> int:
         print(json.dumps(report.as_dict(), indent=2))
     else:
         print(render_quality_report(report, show_all=args.all))
-    return 1 if report.errors else 0
+    return 1 if report.errors or not report.is_current else 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

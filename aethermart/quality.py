@@ -39,10 +39,27 @@ class SetAside:
 
 
 @dataclass(frozen=True)
+class LastCommand:
+    """The newest dbt command recorded in the warehouse (ops.dbt_invocations)."""
+
+    invocation_id: str
+    command: str
+    status: str  # running (or killed), success, error
+    started_at: str
+
+
+@dataclass(frozen=True)
 class QualityReport:
     warehouse: str
     entities: list[EntityBalance]
     set_aside: list[SetAside]
+    last_command: LastCommand | None = None
+
+    @property
+    def is_current(self) -> bool:
+        """False when the newest dbt command did not finish successfully: the audit tables
+        may then hold an earlier build's numbers."""
+        return self.last_command is None or self.last_command.status == "success"
 
     @property
     def errors(self) -> list[SetAside]:
@@ -53,7 +70,8 @@ class QualityReport:
         return [s for s in self.set_aside if s.threshold_level == "warn"]
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "errors": len(self.errors), "warnings": len(self.warnings)}
+        return {**asdict(self), "errors": len(self.errors), "warnings": len(self.warnings),
+                "is_current": self.is_current}
 
 
 def read_quality_report(warehouse: Path) -> QualityReport:
@@ -77,18 +95,35 @@ def read_quality_report(warehouse: Path) -> QualityReport:
             "set_aside_rate, example_keys, message from silver.audit_set_aside "
             "order by case threshold_level when 'error' then 0 when 'warn' then 1 else 2 end, "
             "source_system desc, entity, set_aside_kind, reason").fetchall()
+        last = _last_command(con)
     except duckdb.CatalogException as exc:
         raise SourceError(f"{warehouse} has no data-quality audit (silver.audit_reconciliation, "
                           "silver.audit_set_aside); run `dbt build` first") from exc
     finally:
         con.close()
     return QualityReport(str(warehouse), [EntityBalance(*r) for r in balances],
-                         [SetAside(*r) for r in rows])
+                         [SetAside(*r) for r in rows], last)
+
+
+def _last_command(con: duckdb.DuckDBPyConnection) -> LastCommand | None:
+    try:
+        row = con.execute(
+            "select invocation_id, command, status, cast(started_at as varchar) from ops.dbt_invocations "
+            "order by started_at desc limit 1").fetchone()
+    except duckdb.CatalogException:
+        return None  # a warehouse built before the build record existed
+    return LastCommand(*row) if row else None
 
 
 def render_quality_report(report: QualityReport, *, show_all: bool = False) -> str:
     """One screen: the balance per source entity, then what crossed a threshold."""
-    lines = [f"Data quality of the last build ({report.warehouse})", ""]
+    lines = [f"Data quality of the last build ({report.warehouse})"]
+    last = report.last_command
+    if last is not None and not report.is_current:
+        lines.append(f"WARNING: the last dbt command (`dbt {last.command}`, invocation {last.invocation_id}, "
+                     f"started {last.started_at}) did not finish successfully ({last.status}); the numbers "
+                     "below may be an earlier build's")
+    lines.append("")
     header = ("source", "entity", "landed", "silver", "quarantined", "deduplicated", "rejected")
     table = [header] + [
         (b.source_system, b.entity, f"{b.landed_rows:,}", f"{b.silver_rows:,}",

@@ -317,3 +317,13 @@ def test_a_malformed_plausibility_var_stops_compilation_naming_it(tmp_path, bad_
                           cwd=REPO, env=env, capture_output=True, text=True)
     assert proc.returncode != 0
     assert message in proc.stdout, proc.stdout[-2000:]
+
+
+# parse_date trims every Unicode white space too: a date padded with TAB, CR or a
+# zero-width character must not quarantine its order as invalid_date (a POS order
+# "2025-07-10<TAB>" was quarantined in a review build; a birth date was nulled).
+@pytest.mark.parametrize("pad", WHITESPACE)
+@pytest.mark.parametrize("value", ["2024-03-05", "03/05/2024", "March 5, 2024", "3/5/24 8:26"])
+def test_parse_date_trims_unicode_white_space(cleaner, pad, value):
+    for padded in (pad + value, value + pad):
+        assert one(cleaner, padded, "parse_date") == date(2024, 3, 5), repr(padded)

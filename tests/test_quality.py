@@ -25,7 +25,7 @@ def _identity_message(project: DbtProject, level: str, rate_threshold: str) -> s
     landed = project.scalar("select count(*) from bronze.brz_mariadb__customers")
     rate = f"{100 * len(shared) / landed:.2f}"
     return (f"mariadb.Customers: {len(shared)} record(s) not merged: shared_email_not_merged "
-            f"({rate} % of {landed} landed records; above the {level} threshold {rate_threshold} %); "
+            f"({rate} % of {landed} records landed; above the {level} threshold {rate_threshold} %); "
             f"e.g. {', '.join(shared[:3])}")
 
 
@@ -44,7 +44,7 @@ def test_each_path_is_counted_and_warns_in_the_build_output(built_001, tmp_path)
 
 def test_an_error_threshold_fails_the_build_naming_what_crossed_it(built_001, tmp_path):
     copy = _copy(built_001, tmp_path)
-    strict = json.dumps({"quality_error_min_rows": 0, "quality_thresholds": {
+    strict = json.dumps({"quality_error_min_set_aside": 1, "quality_thresholds": {
         "identity": {"warn": 0, "error": 0.001}, "quarantined": {"warn": 0.02, "error": 0.99}}})
     proc = copy.dbt("build", "--select", "audit_set_aside assert_set_aside_rows_within_error_thresholds",
                     "--vars", strict, check=False)
@@ -75,3 +75,29 @@ def test_quality_without_a_warehouse_is_one_line(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0
     assert "not found; run `dbt build` first" in proc.stderr
+
+
+def test_one_bad_drop_is_judged_on_its_own(sample_copy, tmp_path):
+    """A drop whose customer file the reader rejects almost whole fails the build, although
+    the entity's other drops dilute the rate far below the threshold."""
+    customer_file = sorted(sample_copy.glob("pos/load_date=*/customer.csv"))[-1]
+    data = customer_file.read_bytes()
+    end = b"\r\n" if data.endswith(b"\r\n") else b"\n"
+    bad = [f"BAD{i:03d},A,B,a@example.com,1 Main St,,201-555-0123,1980-01-02,02108,extra".encode()
+           for i in range(40)]
+    customer_file.write_bytes(data + end.join(bad) + end)
+    project = DbtProject(sample_copy, tmp_path / "dbt")
+    proc = project.dbt("build", check=False)
+    assert proc.returncode == 1
+    drop = "/".join(customer_file.parts[-2:])
+    rate_line = [line for line in proc.stdout.splitlines() if "Data quality above error thresholds" in line]
+    assert rate_line, proc.stdout[-3000:]
+    assert (f"pos.customer ({drop}): 40 record(s) rejected by the reader: TOO MANY COLUMNS (") in rate_line[0]
+    assert "above the error threshold 5.00 %); e.g. record " in rate_line[0]
+    entity_rate = project.scalar(
+        "select sum(set_aside_rows) / max(landed_records) from silver.audit_set_aside "
+        "where entity = 'customer' and set_aside_kind = 'rejected' and scope like '%" + drop + "'")
+    assert entity_rate > 0.05
+    report = run_cli("quality", "--duckdb", str(project.duckdb_path))
+    assert report.returncode == 1
+    assert "the last dbt command" in report.stdout and "did not finish successfully" in report.stdout

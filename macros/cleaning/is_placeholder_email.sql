@@ -13,6 +13,15 @@
     {%- set pattern_sql = '(' ~ combined ~ ')' -%}
     {%- if execute and model.resource_type != 'unit_test'
         and adapter.get_relation(patterns.database, patterns.schema, patterns.identifier) is not none -%}
+        {%- set broken = run_query(
+            "select pattern from " ~ patterns ~ " where try(regexp_full_match('', pattern)) is null "
+            ~ "order by pattern").columns[0].values() -%}
+        {%- if broken | length -%}
+            {{ exceptions.raise_compiler_error(
+                "seeds/placeholder_email_patterns.csv: " ~ broken | length ~ " pattern(s) are not valid RE2 "
+                ~ "regular expressions: " ~ escaped_excerpt(broken[:3] | join('  '), 200)
+                ~ " (a pattern matches the whole email: `.*@example\.com`, not `*@example.com`)") }}
+        {%- endif -%}
         {%- set pattern = run_query(combined).columns[0].values()[0] -%}
         {%- set pattern_sql = sql_string(pattern) if pattern is not none else 'null' -%}
     {%- endif -%}

@@ -8,7 +8,7 @@
     offset, if any, does not move it). A time that is not a real time (`25:00`, `8:61`,
     `13:00 PM`) makes the whole value invalid. -#}
 {% macro parse_date(expression) -%}
-    {%- set v = "trim(" ~ expression ~ ")" -%}
+    {%- set v = trim_whitespace(expression) -%}
     case
         when not contains({{ v }}, ':')
             then {{ _parse_date_text(v) }}
@@ -26,7 +26,7 @@
       | any of them with a zone: Z, UTC, GMT, +05, +0530, -05:30 (converted to UTC)
     A time without a zone is taken as UTC. -#}
 {% macro parse_timestamp(expression) -%}
-    {%- set v = "trim(" ~ expression ~ ")" -%}
+    {%- set v = trim_whitespace(expression) -%}
     {%- set zone = _datetime_part(v, 7) -%}
     case
         when regexp_full_match({{ v }}, '{{ _datetime_pattern() }}')

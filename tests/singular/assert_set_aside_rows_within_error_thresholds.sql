@@ -1,5 +1,5 @@
 -- No way of setting rows aside crosses its error threshold (var `quality_thresholds`,
--- judged from `quality_error_min_rows` landed records). Fails with one line per crossing,
+-- with at least `quality_error_min_set_aside` rows set aside). Fails with one line per crossing,
 -- naming source system, entity, set_aside_kind, reason, count, rate and three example keys (DuckDB
 -- `error()` in the filter, so dbt shows the text rather than a row count).
 with set_aside as (

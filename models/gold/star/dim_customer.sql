@@ -50,7 +50,9 @@ known as (
         customers.registration_date
     from customers
     left join geography
-        on customers.zip_code = geography.zip_code
+        on
+            customers.zip_code = geography.zip_code
+            and customers.country_code is not distinct from geography.country_code
     left join states
         on customers.country_code = 'US' and customers.state_code = states.state_code
 

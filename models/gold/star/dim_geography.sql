@@ -29,7 +29,9 @@ customer_zips as (
     from customers
     where zip_code is not null
     group by zip_code, city_name, state_code, country_code
-    qualify row_number() over (partition by zip_code order by count(*) desc, city_name asc, state_code asc) = 1
+    qualify row_number() over (
+        partition by country_code, zip_code order by count(*) desc, city_name asc, state_code asc
+    ) = 1
 
 ),
 
@@ -50,7 +52,13 @@ zips as (
         customer_zips.country_code,
         'customer_address' as geography_source
     from customer_zips
-    where customer_zips.zip_code not in (select zip_codes.zip_code from zip_codes)
+    where not exists (
+        select 1
+        from zip_codes
+        where
+            zip_codes.zip_code = customer_zips.zip_code
+            and zip_codes.country_code is not distinct from customer_zips.country_code
+    )
 
 ),
 
@@ -77,7 +85,10 @@ final as (
 
     select
         -- ids
-        zips.zip_code as geography_key,
+        case
+            when zips.country_code is null or zips.country_code = 'US' then zips.zip_code
+            else zips.country_code || '-' || zips.zip_code
+        end as geography_key,
         zips.zip_code,
         -- strings
         zips.city_name,

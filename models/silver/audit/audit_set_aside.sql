@@ -1,6 +1,7 @@
-{#- Every way a row leaves the main path, counted per source entity, kind and reason, with
-    its rate, three example keys and the level of the thresholds it crosses (var
-    `quality_thresholds`): reader rejects, quarantined rows per reason, de-duplicated
+{#- Every way a row leaves the main path, counted per source entity, kind and reason (reader
+    rejects per file, so one bad drop is judged on its own), with its rate, three example
+    keys and the level of the thresholds it crosses (var `quality_thresholds`; an error
+    needs at least var `quality_error_min_set_aside` rows set aside): reader rejects, quarantined rows per reason, de-duplicated
     copies, superseded versions, data-quality flags (an optional value nulled, or kept
     and flagged) and identity merges refused. `message` is the line the build prints
     (warnings) or fails with (errors), and `aethermart quality` shows. -#}
@@ -53,7 +54,8 @@ checked_rows as (
             natural_key,
             outcome,
             quarantine_reasons,
-            dq_flags
+            dq_flags,
+            _source_file
         from {{ ref(model) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -67,6 +69,7 @@ set_aside as (
         entity,
         'quarantined' as set_aside_kind,
         unnest(quarantine_reasons) as reason,
+        cast(null as varchar) as scope,
         natural_key
     from checked_rows
     where outcome = 'quarantined'
@@ -76,6 +79,7 @@ set_aside as (
         entity,
         'deduplicated' as set_aside_kind,
         'duplicate' as reason,
+        cast(null as varchar) as scope,
         natural_key
     from checked_rows
     where outcome = 'duplicate'
@@ -85,6 +89,7 @@ set_aside as (
         entity,
         'superseded' as set_aside_kind,
         'superseded' as reason,
+        cast(null as varchar) as scope,
         natural_key
     from checked_rows
     where outcome = 'superseded'
@@ -94,6 +99,7 @@ set_aside as (
         entity,
         'flagged' as set_aside_kind,
         unnest(dq_flags) as reason,
+        cast(null as varchar) as scope,
         natural_key
     from checked_rows
     where outcome in ('silver', 'duplicate') and len(dq_flags) > 0
@@ -103,7 +109,8 @@ set_aside as (
         entity,
         'rejected' as set_aside_kind,
         error_types as reason,
-        regexp_extract(_source_file, '[^/]*/[^/]*$') || ':' || _source_row_number as natural_key
+        _source_file as scope,
+        'record ' || lpad(cast(_source_row_number as varchar), 9, '0') as natural_key
     from pos_rejects
     where not is_recovered
     union all
@@ -112,7 +119,8 @@ set_aside as (
         entity,
         'rejected' as set_aside_kind,
         error_types as reason,
-        regexp_extract(_source_file, '[^/]*/[^/]*$') || ':' || _source_row_number as natural_key
+        _source_file as scope,
+        'record ' || lpad(cast(_source_row_number as varchar), 9, '0') as natural_key
     from event_rejects
     where not is_recovered
     union all
@@ -121,6 +129,7 @@ set_aside as (
         case when source_system = 'pos' then 'customer' else 'Customers' end as entity,
         'identity' as set_aside_kind,
         match_rule as reason,
+        cast(null as varchar) as scope,
         source_customer_id as natural_key
     from matched
     where match_rule = 'shared_email_not_merged'
@@ -134,13 +143,34 @@ counted as (
         entity,
         set_aside_kind,
         reason,
+        scope,
         count(*) as set_aside_rows,
         list_transform(
             list(distinct coalesce(natural_key, '(no key)') order by coalesce(natural_key, '(no key)'))[1:3],
-            lambda example: left(example, 60)
+            lambda example: regexp_replace(left(example, 60), '^record 0*', 'record ')
         ) as example_keys
     from set_aside
-    group by source_system, entity, set_aside_kind, reason
+    group by source_system, entity, set_aside_kind, reason, scope
+
+),
+
+file_records as (
+
+    {#- records per landed text file: rows that reached bronze plus the reader's rejects -#}
+    select
+        _source_file as scope,
+        count(*) as landed_records
+    from (
+        select _source_file from checked_rows
+        where source_system in ('pos', 'events')
+        union all
+        select _source_file from pos_rejects
+        where not is_recovered
+        union all
+        select _source_file from event_rejects
+        where not is_recovered
+    ) as records
+    group by _source_file
 
 ),
 
@@ -160,14 +190,18 @@ rated as (
 
     select
         counted.*,
-        reconciliation.landed_rows + reconciliation.rejected_lines as landed_records,
-        counted.set_aside_rows / nullif(reconciliation.landed_rows + reconciliation.rejected_lines, 0)
-            as set_aside_rate,
+        coalesce(file_records.landed_records, reconciliation.landed_rows + reconciliation.rejected_lines)
+            as landed_records,
+        counted.set_aside_rows / nullif(
+            coalesce(file_records.landed_records, reconciliation.landed_rows + reconciliation.rejected_lines), 0
+        ) as set_aside_rate,
         thresholds.warn_rate,
         thresholds.error_rate
     from counted
     left join reconciliation
         on counted.source_system = reconciliation.source_system and counted.entity = reconciliation.entity
+    left join file_records
+        on counted.scope = file_records.scope
     left join thresholds
         on counted.set_aside_kind = thresholds.set_aside_kind
 
@@ -180,7 +214,7 @@ leveled as (
         case
             when
                 error_rate is not null and set_aside_rate > error_rate
-                and landed_records >= {{ var('quality_error_min_rows') }}
+                and set_aside_rows >= {{ var('quality_error_min_set_aside') }}
                 then 'error'
             when warn_rate is not null and set_aside_rate > warn_rate then 'warn'
             else 'ok'
@@ -197,8 +231,10 @@ final as (
         entity,
         set_aside_kind,
         reason,
+        scope,
         threshold_level,
-        source_system || '.' || entity || ': ' || set_aside_rows || ' '
+        source_system || '.' || entity
+        || coalesce(' (' || regexp_extract(scope, '[^/]*/[^/]*$') || ')', '') || ': ' || set_aside_rows || ' '
         || case set_aside_kind
             when 'quarantined' then 'row(s) quarantined as '
             when 'deduplicated' then 'row(s) de-duplicated as '
@@ -208,7 +244,8 @@ final as (
             when 'identity' then 'record(s) not merged: '
         end
         || reason || ' (' || printf('%.2f', 100 * set_aside_rate) || ' % of '
-        || landed_records || ' landed records'
+        || landed_records || ' records landed'
+        || case when scope is not null then ' in the file' else '' end
         || case threshold_level
             when 'error' then '; above the error threshold ' || printf('%.2f', 100 * error_rate) || ' %'
             when 'warn' then '; above the warn threshold ' || printf('%.2f', 100 * warn_rate) || ' %'

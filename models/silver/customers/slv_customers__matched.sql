@@ -59,9 +59,9 @@ email_use as (
     select
         email,
         count(*) as records_sharing_email,
-        count(distinct lower(concat_ws(' ', first_name, last_name))) as distinct_names,
+        count(distinct strip_accents(lower(concat_ws(' ', first_name, last_name)))) as distinct_names,
         count(*) > {{ var('identity_max_records_per_email') }}
-        and count(distinct lower(concat_ws(' ', first_name, last_name))) > 1 as is_refused
+        and count(distinct strip_accents(lower(concat_ws(' ', first_name, last_name)))) > 1 as is_refused
     from records
     where email is not null
     group by email

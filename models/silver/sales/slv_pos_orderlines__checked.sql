@@ -55,7 +55,11 @@ typed as (
             ('orderlines._is_decoded_windows_1252', 'decoded_windows_1252'),
         ]) }} as dq_flags,
         {{ clean_text('orderlines.product_id') }} || ':'
-        || coalesce({{ normalize_whitespace('orderlines.quantity') }}, '') as _line_content,
+        || coalesce(
+            cast({{ parse_integer('orderlines.quantity') }} as {{ dbt.type_string() }}),
+            {{ normalize_whitespace('orderlines.quantity') }},
+            ''
+        ) as _line_content,
         to_json(struct_pack(orderlines.order_id, orderlines.product_id, orderlines.quantity)) as _raw_row,
         -- lineage
         orderlines._source_system,
