@@ -69,6 +69,17 @@ class DbtProject:
                                  f"{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
         return proc
 
+    def copy(self, workdir: Path) -> DbtProject:
+        """The same landing zone over a private copy of this warehouse (and its demo salt
+        file), for a test that re-runs part of the project without touching a shared build."""
+        other = DbtProject(self.landing, workdir)
+        workdir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(self.duckdb_path, other.duckdb_path)
+        salt = Path(f"{self.duckdb_path}.pii_salt")
+        if salt.exists():
+            shutil.copy(salt, Path(f"{other.duckdb_path}.pii_salt"))
+        return other
+
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
             return con.execute(sql).fetchall()

@@ -137,9 +137,11 @@ def test_a_killed_build_is_not_exported_not_even_after_docs_generate(project, tm
 
 
 def test_a_failed_build_is_not_exported_not_even_after_docs_generate(project, tmp_path):
-    """audit_reconciliation's rate test fails with an error rate of 0."""
-    failed = project.dbt("build", "--select", "audit_reconciliation",
-                         "--vars", "{quarantine_error_rate: 0, quarantine_rate_min_rows: 0}", check=False)
+    """The data-quality error threshold test fails with an error rate of 0."""
+    failed = project.dbt("build", "--select",
+                         "audit_set_aside assert_set_aside_rows_within_error_thresholds",
+                         "--vars", "{quality_error_min_set_aside: 1, "
+                         "quality_thresholds: {quarantined: {error: 0}}}", check=False)
     assert failed.returncode == 1, failed.stdout[-3000:]
     out = tmp_path / "gold"
     _refused(project.export("--target-path", str(project.target), out=out), "failed (", "failure(s)",

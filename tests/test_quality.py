@@ -5,17 +5,8 @@ with a message naming source, entity, reason, count, rate and examples, and show
 from __future__ import annotations
 
 import json
-import shutil
 
 from tests.conftest import DbtProject, answer_key, run_cli
-
-
-def _copy(project: DbtProject, tmp_path) -> DbtProject:
-    """A private copy of a built warehouse, to re-run the audit with other thresholds."""
-    copy = DbtProject(project.landing, tmp_path / "copy")
-    copy.workdir.mkdir()
-    shutil.copy(project.duckdb_path, copy.duckdb_path)
-    return copy
 
 
 def _identity_message(project: DbtProject, level: str, rate_threshold: str) -> str:
@@ -30,7 +21,7 @@ def _identity_message(project: DbtProject, level: str, rate_threshold: str) -> s
 
 
 def test_each_path_is_counted_and_warns_in_the_build_output(built_001, tmp_path):
-    copy = _copy(built_001, tmp_path)
+    copy = built_001.copy(tmp_path / "copy")
     out = copy.dbt("run", "--select", "audit_set_aside").stdout
     rows = copy.query("select set_aside_kind, threshold_level, message from silver.audit_set_aside")
     warned = {kind for kind, level, _ in rows if level == "warn"}
@@ -43,7 +34,7 @@ def test_each_path_is_counted_and_warns_in_the_build_output(built_001, tmp_path)
 
 
 def test_an_error_threshold_fails_the_build_naming_what_crossed_it(built_001, tmp_path):
-    copy = _copy(built_001, tmp_path)
+    copy = built_001.copy(tmp_path / "copy")
     strict = json.dumps({"quality_error_min_set_aside": 1, "quality_thresholds": {
         "identity": {"warn": 0, "error": 0.001}, "quarantined": {"warn": 0.02, "error": 0.99}}})
     proc = copy.dbt("build", "--select", "audit_set_aside assert_set_aside_rows_within_error_thresholds",

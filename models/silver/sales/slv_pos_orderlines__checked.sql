@@ -4,7 +4,7 @@
     first drop that sends an order is its version; a later drop with the same multiset of
     lines (product, quantity) is a re-send (`duplicate`, counted, not loaded twice); with
     other lines it is a conflict, quarantined as `duplicate_conflict` with the first
-    version's file in `resend_of_source_file` (that version stays in silver). -#}
+    version's drop in `resend_of_load_date` (that version stays in silver). -#}
 with orderlines as (
 
     select * from {{ ref('brz_pos__orderlines') }}
@@ -95,6 +95,7 @@ first_versions as (
     select
         order_id,
         _source_file as first_source_file,
+        _load_date as first_load_date,
         _lines_hash as first_lines_hash
     from order_versions
     qualify row_number() over (partition by order_id order by _load_date, _source_file) = 1
@@ -109,8 +110,8 @@ compared as (
         coalesce(order_versions._lines_hash = first_versions.first_lines_hash, false) as is_same_lines,
         case
             when typed._source_file <> first_versions.first_source_file
-                then first_versions.first_source_file
-        end as resend_of_source_file
+                then first_versions.first_load_date
+        end as resend_of_load_date
     from typed
     left join order_versions
         on typed.order_id = order_versions.order_id and typed._source_file = order_versions._source_file
