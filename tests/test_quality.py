@@ -12,12 +12,19 @@ from tests.conftest import DbtProject, answer_key, run_cli
 def _identity_message(project: DbtProject, level: str, rate_threshold: str) -> str:
     """The identity guard's line, computed from the answer key and bronze, not from the audit."""
     key = answer_key(project.landing)
-    shared = sorted(f["key"] for f in key["faults"] if f["fault"] == "shared_placeholder_email")
+    shared = [f for f in key["faults"] if f["fault"] == "shared_placeholder_email"]
+    emails = sorted({_email_of(project, f["key"]) for f in shared})
     landed = project.scalar("select count(*) from bronze.brz_mariadb__customers")
     rate = f"{100 * len(shared) / landed:.2f}"
     return (f"mariadb.Customers: {len(shared)} record(s) not merged: shared_email_not_merged "
             f"({rate} % of {landed} records landed; above the {level} threshold {rate_threshold} %); "
-            f"e.g. {', '.join(shared[:3])}")
+            f"e.g. {', '.join(emails[:3])}")
+
+
+def _email_of(project: DbtProject, customer_id: str) -> str:
+    """The email as landed (trimmed, lower case), read from bronze, not from silver."""
+    return project.scalar(f"select lower(trim(email)) from bronze.brz_mariadb__customers "
+                          f"where cast(customer_id as varchar) = '{customer_id}' limit 1")
 
 
 def test_each_path_is_counted_and_warns_in_the_build_output(built_001, tmp_path):

@@ -411,3 +411,19 @@ def test_pos_store_lines_priced_at_order_date(built_001):
     assert wrong == 0
     assert built_001.scalar("select count(*) from silver.slv_order_lines where channel = 'store' "
                             "and is_return and line_amount < 0") >= 1
+
+
+def test_customers_in_us_territories_keep_their_state(built_001):
+    """GU, VI, MP, AS are USPS codes: a customer there is never `unknown` (the generator
+    places people in territories through its fixed geography)."""
+    territories = {"96910": "GU", "00802": "VI", "96950": "MP", "96799": "AS"}
+    rows = built_001.query(
+        "select zip_code, state_code, dq_flags from silver.slv_mariadb_customers__checked "
+        f"where outcome = 'silver' and zip_code in ({', '.join(repr(z) for z in territories)})")
+    assert rows, "the generated customers include some in US territories"
+    for zip_code, state_code, flags in rows:
+        assert state_code == territories[zip_code], (zip_code, state_code)
+        assert "unknown_state_code" not in flags, (zip_code, flags)
+    kinds = built_001.query(
+        "select distinct state_kind from gold.dim_geography where state_code in ('GU', 'VI', 'MP', 'AS')")
+    assert kinds == [("territory",)]

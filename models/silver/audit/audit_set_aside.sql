@@ -130,7 +130,7 @@ set_aside as (
         'identity' as set_aside_kind,
         match_rule as reason,
         cast(null as varchar) as scope,
-        source_customer_id as natural_key
+        refused_email as natural_key
     from matched
     where match_rule = 'shared_email_not_merged'
 

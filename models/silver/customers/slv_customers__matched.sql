@@ -110,6 +110,7 @@ final as (
             when email is not null then 'unique_email'
             else 'no_usable_email'
         end as match_rule,
+        case when is_email_refused then email end as refused_email,
         -- numbers
         case when is_email_refused then 1 else greatest(records_sharing_email, 1) end as records_in_customer,
         records_sharing_email
