@@ -109,7 +109,7 @@ set_aside as (
         entity,
         'rejected' as set_aside_kind,
         error_types as reason,
-        _source_file as scope,
+        {{ landed_file_name('_source_file') }} as scope,
         'record ' || lpad(cast(_source_row_number as varchar), 9, '0') as natural_key
     from pos_rejects
     where not is_recovered
@@ -119,7 +119,7 @@ set_aside as (
         entity,
         'rejected' as set_aside_kind,
         error_types as reason,
-        _source_file as scope,
+        {{ landed_file_name('_source_file') }} as scope,
         'record ' || lpad(cast(_source_row_number as varchar), 9, '0') as natural_key
     from event_rejects
     where not is_recovered
@@ -158,7 +158,7 @@ file_records as (
 
     {#- records per landed text file: rows that reached bronze plus the reader's rejects -#}
     select
-        _source_file as scope,
+        {{ landed_file_name('_source_file') }} as scope,
         count(*) as landed_records
     from (
         select _source_file from checked_rows
@@ -170,7 +170,7 @@ file_records as (
         select _source_file from event_rejects
         where not is_recovered
     ) as records
-    group by _source_file
+    group by 1
 
 ),
 
