@@ -1,4 +1,4 @@
-"""Baseline "pandas" of the benchmark (issue 7): the hand-written pandas job users would write.
+r"""Baseline "pandas" of the benchmark (issue 7): the hand-written pandas job users would write.
 
     python -m bench.baseline_pandas --landing DIR --out DIR [--mongodb-uri URI] [--result FILE.json]
 
@@ -16,11 +16,12 @@ How it reads (the same records bronze reads):
 
 * POS CSV drops: ``pd.read_csv`` with every column as text, the UTF-8 BOM dropped
   (``utf-8-sig``), CRLF and quoted commas/newlines handled by the C parser, empty fields
-  kept as ``""``. A record the bronze reader rejects is dropped here too and counted in
-  ``rejected_lines``: bytes that are not UTF-8 (decoded with ``encoding_errors="replace"``,
-  then rows holding U+FFFD dropped) and lines with too many fields (``on_bad_lines="warn"``,
-  the warnings counted). pandas pads a line with too few fields instead of rejecting it
-  (the generator writes none).
+  kept as ``""``. Bytes that are not UTF-8 are decoded as Windows-1252 (a registered
+  ``encoding_errors`` handler; Windows-1252's five undefined bytes as Latin-1) and the
+  record is kept, as bronze recovers it (issue 12). A record the bronze reader rejects is
+  dropped here too and counted in ``rejected_lines``: lines with too many fields
+  (``on_bad_lines="warn"``, the warnings counted). pandas pads a line with too few fields
+  instead of rejecting it (the generator writes none).
 * MariaDB extractions: ``pyarrow.parquet``, the latest snapshot extraction of each table
   (from the ``_manifest.json`` files) plus the incremental extractions after it; ids read
   as text, DECIMAL money as integer cents, dates as dates.
@@ -28,27 +29,40 @@ How it reads (the same records bronze reads):
   100) to both Parquet and MongoDB, as a pandas user would: FerretDB rejects Decimal128.
   The result JSON carries the exact totals as decimal strings.
 
-The rules mirrored (README "Silver"): text trimmed and whitespace collapsed, ``""`` and
-``NULL`` are missing; six POS date formats (invalid calendar dates are invalid); ``$1,299.00``
-money; whole-number quantities; a row with a broken required value is quarantined (missing
-key, date, price or quantity, invalid number or date, negative price, zero quantity, orphan
-or quarantined parent); POS snapshot entities (product, customer): the latest drop with a
-usable row wins; POS transactions (order, orderline): the first landed copy wins, later
-copies are duplicates (identical) or quarantined (conflicting); MariaDB: latest snapshot
+The rules mirrored (README "Silver"): text trimmed and white space collapsed, where white
+space is every Unicode white space, control and format character (``\p{Z}``, ``\p{Cc}``,
+``\p{Cf}``: CR, TAB, NBSP, zero-width space; Python's ``re`` has no ``\p{..}``, so the
+classes are built from ``unicodedata``), ``""`` and ``NULL`` are missing; six POS date
+formats (invalid calendar dates are invalid); ``$1,299.00`` money; whole-number quantities;
+a row with a broken required value is quarantined (missing key, date, price or quantity,
+invalid number or date, negative price, zero quantity, orphan or quarantined parent); POS
+snapshot entities (product, customer): the latest drop with a usable row wins; POS orders:
+the first landed copy wins, later copies are duplicates (identical) or quarantined
+(conflicting); POS order lines: every row of an order in one drop is a line (line key
+``order_id|line_number``, repeated scans are separate lines), re-sends are judged per order
+across drops (the same multiset of (product, parsed quantity) as the first drop's version:
+duplicate; other lines: quarantined, the first version stays); MariaDB: latest snapshot
 plus later incrementals, the latest read of a key wins; store line price = the POS price of
 the latest drop on or before the order date (the first known price before the first drop),
-negative quantities are returns; identity: same normalized email (valid, not a placeholder)
-= one customer, the anchor record is the online account first, else the lowest store id;
-orders of unknown customers count for products but belong to no customer document.
+negative quantities are returns; identity: same normalized email (valid, not a placeholder
+of ``seeds/placeholder_email_patterns.csv``) = one customer, the anchor record is the online
+account first, else the lowest store id, except that an email shared by more than 3
+records (var ``identity_max_records_per_email``) whose names differ (accents and case
+folded) links none of them; orders of unknown customers count for products but belong to
+no customer document.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import functools
 import hashlib
 import json
+import re
 import sys
 import time
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,37 +94,63 @@ POS_COLUMNS: dict[str, list[str]] = {
 MARIADB_TABLES = ("Customers", "Categories", "Products", "Orders", "Order_Items")
 
 # --------------------------------------------------------------------------------------------
-# cleaning helpers: one per macro in macros/cleaning (DuckDB's trim() strips spaces only, and
-# RE2's \s is [\t\n\f\r ], hence the explicit classes)
+# cleaning helpers: one per macro in macros/cleaning. Silver trims and collapses every Unicode
+# white space, control and format character (RE2's [\s\p{Z}\p{Cc}\p{Cf}]); Python's re has no
+# \p{..}, so the classes are built from unicodedata once
 # --------------------------------------------------------------------------------------------
-WS = r"[ \t\n\f\r]+"
+def _char_class(categories: set[str]) -> str:
+    chars = [c for c in map(chr, range(sys.maxunicode + 1))
+             if unicodedata.category(c) in categories or c in " \t\n\f\r"]
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
+FORMAT = _char_class({"Cf"}) + "+"  # zero-width space, BOM, ...: removed
+WS = _char_class({"Zs", "Zl", "Zp", "Cc"}) + "+"  # runs of white space: one space
+_EDGE = _char_class({"Zs", "Zl", "Zp", "Cc", "Cf"}) + "+"
+EDGES = f"^{_EDGE}|{_EDGE}\\Z"  # macros/cleaning/trim_whitespace.sql
 EMAIL = r"[a-z0-9._%+'-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"
-PLACEHOLDER_EMAIL = (r"(?:n/?a|none|null|unknown|-+|(?:no-?e?mail|none|test|noreply|no-reply|unknown|na|n/a"
-                     r"|null)@.*|.*@(?:test|none|invalid)\.(?:com|org|net))")
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+@functools.cache
+def placeholder_email_pattern() -> str:
+    """The seed placeholder_email_patterns as one regular expression, as is_placeholder_email
+    inlines it (each pattern must match the whole trimmed, lower-case email)."""
+    patterns = sorted(pd.read_csv(SEEDS / "placeholder_email_patterns.csv", dtype=str)["pattern"].dropna())
+    return "|".join(f"(?:{pattern})" for pattern in patterns)
+
+
+def trim_whitespace(s: pd.Series) -> pd.Series:
+    """Every Unicode white space, control and format character trimmed from both ends."""
+    return s.str.replace(EDGES, "", regex=True)
+
+
+def normalize_whitespace(s: pd.Series) -> pd.Series:
+    """Format characters removed, runs of white space made one space, both ends trimmed."""
+    return s.str.replace(FORMAT, "", regex=True).str.replace(WS, " ", regex=True).str.strip(" ")
 
 
 def is_blank(s: pd.Series) -> pd.Series:
     """Missing, empty, only white space, or the literal ``NULL`` (any case)."""
-    collapsed = s.str.replace(WS, " ", regex=True).str.strip(" ").str.upper()
-    return (s.isna() | collapsed.isin(["", "NULL"])).astype(bool)
+    return (s.isna() | normalize_whitespace(s).str.upper().isin(["", "NULL"])).astype(bool)
 
 
 def clean_text(s: pd.Series) -> pd.Series:
-    """White space collapsed and trimmed; missing for blank values."""
-    return s.str.replace(WS, " ", regex=True).str.strip(" ").where(~is_blank(s))
+    """White space normalized; missing for blank values."""
+    return normalize_whitespace(s).where(~is_blank(s))
 
 
 def clean_email(s: pd.Series) -> pd.Series:
     """Trimmed lower-case email of a valid shape that is not a placeholder; else missing."""
-    e = s.str.strip(" ").str.lower()
-    usable = e.str.fullmatch(EMAIL).fillna(False) & ~e.str.fullmatch(PLACEHOLDER_EMAIL).fillna(False)
+    e = trim_whitespace(s).str.lower()
+    placeholder = placeholder_email_pattern()
+    usable = e.str.fullmatch(EMAIL).fillna(False) & ~e.str.fullmatch(placeholder).fillna(False)
     return e.where(usable.astype(bool))
 
 
 def parse_integer(s: pd.Series) -> pd.Series:
     """Whole numbers with an optional sign (``2.5``, ``1e3``, ``1,5`` are not)."""
-    v = s.str.strip(" ")
+    v = trim_whitespace(s)
     ok = v.str.fullmatch(r"[+-]?\d{1,18}").fillna(False).astype(bool)
     return pd.to_numeric(v.where(ok), errors="coerce").astype("Int64")
 
@@ -118,7 +158,7 @@ def parse_integer(s: pd.Series) -> pd.Series:
 def parse_money_cents(s: pd.Series) -> pd.Series:
     """``$1,299.00`` -> 129900: ``$``, thousands separators and spaces stripped, at most two
     decimals and ten digits before the point, an optional leading minus."""
-    v = s.str.strip(" ").str.replace("$", "", regex=False).str.replace(",", "", regex=False)
+    v = trim_whitespace(s).str.replace("$", "", regex=False).str.replace(",", "", regex=False)
     v = v.str.replace(" ", "", regex=False)
     parts = v.str.extract(r"^(-?)(\d+)(?:\.(\d{1,2}))?$")
     whole = parts[1].str.lstrip("0")
@@ -147,7 +187,7 @@ def plausible(dates: pd.Series) -> pd.Series:
 def parse_date(s: pd.Series) -> pd.Series:
     """The POS renderings of a date (see macros/cleaning/parse_date.sql); NaT when the text
     is not a real calendar date (2025-02-30 stays invalid)."""
-    v = s.str.strip(" ").str.replace(_TIME_OF_DAY, "", regex=True)  # 12/1/10 8:26 -> 12/1/10
+    v = trim_whitespace(s).str.replace(_TIME_OF_DAY, "", regex=True)  # 12/1/10 8:26 -> 12/1/10
     year = pd.Series(np.nan, index=s.index)
     month, day = year.copy(), year.copy()
 
@@ -201,27 +241,34 @@ class Landing:
         return sum(len(df) for df in [*self.pos.values(), *self.mariadb.values()])
 
 
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Bytes that are not UTF-8 read as Windows-1252 (its five undefined bytes as Latin-1)."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start:error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), error.end
+
+
+codecs.register_error("bench-cp1252", _cp1252_fallback)
+
+
 def read_pos_file(path: Path, columns: Sequence[str]) -> tuple[pd.DataFrame, dict[str, int]]:
     """One POS CSV as text columns in file order; the records bronze rejects are dropped
-    and counted (bytes that are not UTF-8, lines with too many fields)."""
+    and counted (lines with too many fields). Bytes that are not UTF-8 are decoded as
+    Windows-1252, as bronze recovers them."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                         encoding_errors="replace", on_bad_lines="warn")
+                         encoding_errors="bench-cp1252", on_bad_lines="warn")
     if list(df.columns) != list(columns):
         raise ValueError(f"{path}: header {list(df.columns)} is not {list(columns)}")
     too_many = sum(str(w.message).count("Skipping line") for w in caught)
-    bad_bytes = np.zeros(len(df), dtype=bool)
-    for column in columns:
-        bad_bytes |= df[column].str.contains("\ufffd", regex=False).to_numpy(dtype=bool)
-    df = df[~bad_bytes].reset_index(drop=True)
-    return df, {"invalid_utf8": int(bad_bytes.sum()), "too_many_fields": too_many}
+    return df, {"too_many_fields": too_many}
 
 
 def read_pos(landing: Path) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
     """Every drop of every POS entity, with ``load_date`` and ``row_in_file``."""
     frames: dict[str, list[pd.DataFrame]] = {entity: [] for entity in POS_COLUMNS}
-    rejected = {"invalid_utf8": 0, "too_many_fields": 0}
+    rejected = {"too_many_fields": 0}
     for drop in sorted((landing / "pos").glob("load_date=*")):
         load_date = pd.Timestamp(drop.name.split("=", 1)[1])
         for entity, columns in POS_COLUMNS.items():
@@ -358,9 +405,9 @@ def check_pos_customers(raw: pd.DataFrame) -> pd.DataFrame:
     })
     phone = raw["phone"].str.replace(r"[^0-9]", "", regex=True).str.replace(r"^1(\d{10})$", r"\1", regex=True)
     phone_ok = (phone.str.fullmatch(r"[2-9]\d{2}[2-9]\d{6}").fillna(False)
-                & raw["phone"].str.strip(" ").str.fullmatch(r"[0-9+(). \t\n\f\r-]+").fillna(False))
-    zip_ok = raw["zip"].str.strip(" ").str.fullmatch(r"\d{3,5}(?:-\d{4})?").fillna(False).astype(bool)
-    zip_digits = raw["zip"].str.strip(" ").str.extract(r"^(\d+)")[0]
+                & trim_whitespace(raw["phone"]).str.fullmatch(r"[0-9+(). \t\n\f\r-]+").fillna(False))
+    zip_ok = trim_whitespace(raw["zip"]).str.fullmatch(r"\d{3,5}(?:-\d{4})?").fillna(False).astype(bool)
+    zip_digits = trim_whitespace(raw["zip"]).str.extract(r"^(\d+)")[0]
     content = pd.DataFrame({
         "first": clean_text(raw["firstName"]).str.lower(), "last": clean_text(raw["lastName"]).str.lower(),
         "email": df["email"], "a1": clean_text(raw["address1"]), "a2": clean_text(raw["address2"]),
@@ -392,17 +439,37 @@ def check_pos_orders(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_pos_orderlines(raw: pd.DataFrame, orders: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+    """POS order lines (slv_pos_orderlines__checked): every row of an order in one drop is a
+    line (``line_number`` by position, repeated scans included); re-sends are judged per
+    order across drops: the first drop's version counts, a later drop with the same multiset
+    of (product, quantity) is a duplicate, with other lines it is quarantined."""
     df = pd.DataFrame({
         "order_id": clean_text(raw["order_id"]),
         "product_id": clean_text(raw["product_id"]),
         "quantity": parse_integer(raw["quantity"]),
         "load_date": raw["load_date"], "row_in_file": raw["row_in_file"],
-    })
+    }).sort_values(["load_date", "row_in_file"], kind="stable")
+    df["line_number"] = df.groupby(["order_id", "load_date"], dropna=False).cumcount() + 1
     usable_orders, usable_products = usable_keys(orders, "order_id"), usable_keys(products, "product_id")
     df["usable"] = (df["order_id"].isin(usable_orders) & df["product_id"].isin(usable_products)
                     & df["quantity"].notna() & (df["quantity"] != 0).fillna(False)).astype(bool)
-    df["outcome"] = resolve_versions(df, ["order_id", "product_id"], ["order_id", "product_id", "quantity"],
-                                     order=["load_date", "row_in_file"])
+    # the multiset of an order's lines in one drop (NULL contents left out, as array_to_string does)
+    quantity_text = df["quantity"].astype("string").fillna(normalize_whitespace(raw["quantity"])).fillna("")
+    content = df["product_id"] + ":" + quantity_text
+    versions = (content.dropna().groupby([df["order_id"], df["load_date"]])
+                .agg(lambda values: "\x1f".join(sorted(values))).rename("lines"))
+    versions = versions.reindex(df.dropna(subset=["order_id"])[["order_id", "load_date"]]
+                                .drop_duplicates().set_index(["order_id", "load_date"]).index, fill_value="")
+    firsts = versions.reset_index().sort_values("load_date").drop_duplicates("order_id").set_index("order_id")
+    mine = pd.Series(versions.reindex(pd.MultiIndex.from_frame(df[["order_id", "load_date"]])).to_numpy(),
+                     index=df.index)
+    first_date = df["order_id"].map(firsts["load_date"])
+    first_lines = df["order_id"].map(firsts["lines"])
+    resend = (df["order_id"].notna() & (df["load_date"] != first_date)).to_numpy(dtype=bool)
+    same = (mine == first_lines).fillna(False).to_numpy(dtype=bool)
+    usable = df["usable"].to_numpy(dtype=bool)
+    df["outcome"] = np.select([~usable, resend & same, resend], ["quarantined", "duplicate", "quarantined"],
+                              default="silver")
     return df
 
 
@@ -467,19 +534,36 @@ class Silver:
     outcomes: dict[str, dict[str, int]]
 
 
-def match_customers(online: pd.DataFrame, store: pd.DataFrame) -> pd.DataFrame:
+def _folded_name(first: pd.Series, last: pd.Series) -> pd.Series:
+    """strip_accents(lower(concat_ws(' ', first, last))): the name the identity guard compares."""
+    joined = first.fillna("").str.cat(last.fillna(""), sep=" ").str.strip(" ")
+    joined = joined.where(first.notna() & last.notna(), first.fillna(last).fillna(""))
+    return joined.str.lower().map(
+        lambda text: "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)))
+
+
+def match_customers(online: pd.DataFrame, store: pd.DataFrame,
+                    max_records_per_email: int = 3) -> pd.DataFrame:
     """Identity resolution (slv_customers__matched): records sharing a normalized email are
-    one customer, anchored on the online account first, else the lowest store id."""
+    one customer, anchored on the online account first, else the lowest store id. Guard:
+    an email shared by more than ``max_records_per_email`` (var
+    identity_max_records_per_email) records whose names differ links none of them."""
     records = pd.concat([
         pd.DataFrame({"source_system": "mariadb", "priority": 1, "source_customer_id": online["customer_id"],
-                      "email": online["email_clean"]}),
+                      "email": online["email_clean"],
+                      "name": _folded_name(clean_text(online["first_name"]),
+                                           clean_text(online["last_name"]))}),
         pd.DataFrame({"source_system": "pos", "priority": 2, "source_customer_id": store["customer_id"],
-                      "email": store["email"]}),
+                      "email": store["email"], "name": _folded_name(store["c_first"], store["c_last"])}),
     ], ignore_index=True)
     records["record"] = records["source_system"] + ":" + records["source_customer_id"]
-    first = (records.dropna(subset=["email"]).sort_values(["priority", "source_customer_id"])
-             .drop_duplicates("email").set_index("email")["record"])
-    records["anchor_record"] = records["email"].map(first).fillna(records["record"])
+    use = (records.dropna(subset=["email"]).groupby("email")
+           .agg(n=("record", "size"), names=("name", "nunique")))
+    refused = set(use.index[(use["n"] > max_records_per_email) & (use["names"] > 1)])
+    records["link_email"] = records["email"].where(~records["email"].isin(refused))
+    first = (records.dropna(subset=["link_email"]).sort_values(["priority", "source_customer_id"])
+             .drop_duplicates("link_email").set_index("link_email")["record"])
+    records["anchor_record"] = records["link_email"].map(first).fillna(records["record"])
     records["customer_key"] = surrogate_key(records["anchor_record"])
     return records[["source_system", "source_customer_id", "anchor_record", "customer_key"]]
 
@@ -564,11 +648,11 @@ def clean(landing: Landing) -> Silver:
     store_lines = price_store_lines(store_lines, history)
     store_lines = pd.DataFrame({
         "source_system": "pos", "channel": "store",
-        "source_line_id": store_lines["order_id"] + "|" + store_lines["product_id"],
+        "source_line_id": store_lines["order_id"] + "|" + store_lines["line_number"].astype(str),
         "source_order_id": store_lines["order_id"], "source_product_id": store_lines["product_id"],
         "quantity": store_lines["quantity"], "unit_cents": store_lines["price_cents"],
         "order_date": store_lines["order_date"],
-        "order_line_key": surrogate_key("pos", store_lines["order_id"], store_lines["product_id"]),
+        "order_line_key": surrogate_key("pos", store_lines["order_id"], store_lines["line_number"]),
     })
     lines = pd.concat([online_lines, store_lines], ignore_index=True)
     lines["quantity"] = lines["quantity"].astype("int64")

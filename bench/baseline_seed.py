@@ -8,10 +8,15 @@ that ``make bench`` can time our pipeline against it on the same data with the s
    next to the e-commerce tables that already live in that MariaDB;
 2. **clean**: ``INSERT … SELECT`` statements type and clean the staging rows into clean
    tables (``REGEXP`` guards and ``STR_TO_DATE`` CASE chains for the six date formats,
-   ``$1,299.00`` prices, ``NULL`` literals, trimming), decide every row's outcome with
-   window functions (re-sent transactions and exact copies are duplicates, differing
-   copies are quarantined, the latest drop wins for snapshot entities), check orphans,
-   resolve identities and price store lines from the POS price history;
+   ``$1,299.00`` prices, ``NULL`` literals, trimming every Unicode white space, control and
+   format character), decide every row's outcome with window functions (re-sent orders and
+   exact copies are duplicates, differing copies are quarantined, the latest drop wins for
+   snapshot entities; POS order lines: every row of an order in one drop is a line, keyed
+   ``order_id|line_number``, and a later drop's version of an order is a duplicate when its
+   multiset of (product, parsed quantity) equals the first drop's, else quarantined), check
+   orphans, resolve identities (placeholder emails from ``seeds/placeholder_email_patterns.csv``;
+   an email shared by more than 3 records whose names differ links none of them) and price
+   store lines from the POS price history;
 3. **build documents**: ``customer_purchase_history`` and ``product_sales`` as JSON text,
    nested with ``JSON_ARRAYAGG(JSON_OBJECT(…))``, one row per document;
 4. **write mongo**: ``delete_many({})`` then ``insert_many`` of ``json.loads`` of each row —
@@ -44,22 +49,32 @@ on every run; ``--drop-tables`` removes them at the end). MariaDB-specific notes
 - text is compared byte-wise (``utf8mb4_nopad_bin``) like DuckDB, not case- and
   accent-insensitively like MariaDB's default collation; regexes are case-sensitive
   (``(?-i)``) and anchored with ``\\z`` (PCRE's ``$`` also matches before a final newline);
-- the CSV files are loaded as bytes (``CHARACTER SET binary``): a record with bytes that
-  are not UTF-8, or with a field too many (an unquoted comma), is one DuckDB's reader
-  rejects, so it is dropped here too. ``LOAD DATA`` cannot tell a missing last field from
-  an unquoted ``NULL``; the generator never writes short records.
+- the CSV files are loaded as bytes (``CHARACTER SET binary``): a record with a field too
+  many (an unquoted comma) is one DuckDB's reader rejects, so it is dropped here too. A
+  field whose bytes are not UTF-8 is decoded as Windows-1252 (MariaDB's ``latin1``), as
+  bronze recovers such records; bronze decodes per byte sequence, this per field, so a field
+  mixing UTF-8 and Windows-1252 bytes would differ (the generator writes none).
+  ``LOAD DATA`` cannot tell a missing last field from an unquoted ``NULL``; the generator
+  never writes short records.
+- white space is silver's RE2 class ``[\\s\\p{Z}\\p{Cc}\\p{Cf}]``: PCRE, which MariaDB runs in
+  UTF mode on utf8mb4 text, knows the same ``\\p{..}`` classes;
+- MariaDB has no ``strip_accents``: the identity guard compares names in the accent- and
+  case-insensitive collation ``utf8mb4_uca1400_ai_ci``, which also folds letters
+  ``strip_accents`` keeps (``ø``, ``ł``, ``ß``); two names differing only there would count
+  as one here.
 - ``JSON_ARRAYAGG`` is cut at ``group_concat_max_len``, raised to 1 GiB for the session.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 import resource
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -85,11 +100,15 @@ _LOAD_DATE = re.compile(r"load_date=(\d{4}-\d{2}-\d{2})$")
 # SQL expressions: the cleaning rules of macros/cleaning/*.sql in MariaDB SQL
 # =========================================================================================
 
-WHITESPACE = r"[\t\n\f\r ]+"  # what \s means in silver's (RE2) regexes
+# silver's white space: every Unicode white space, control and format character (PCRE in
+# UTF mode, as MariaDB runs it on utf8mb4 text, knows \p{..} like RE2)
+FORMAT = r"\p{Cf}+"  # zero-width space, BOM, ...: removed (normalize_whitespace)
+WHITESPACE = r"[\s\p{Z}\p{Cc}]+"  # runs made one space (normalize_whitespace)
+EDGES = r"(?-i)^[\s\p{Z}\p{Cc}\p{Cf}]+|[\s\p{Z}\p{Cc}\p{Cf}]+\z"  # trimmed (trim_whitespace)
 EMAIL = r"[a-z0-9._%+'-]+@[a-z0-9-]+([.][a-z0-9-]+)*[.][a-z]{2,}"
-PLACEHOLDER_EMAIL = (r"(n/?a|none|null|unknown|-+"
-                     r"|(no-?e?mail|none|test|noreply|no-reply|unknown|na|n/a|null)@.*"
-                     r"|.*@(test|none|invalid)[.](com|org|net))")
+PLACEHOLDER_PATTERNS_SEED = REPO / "seeds" / "placeholder_email_patterns.csv"
+NAME_COLLATION = "utf8mb4_uca1400_ai_ci"  # accent- and case-insensitive: the identity guard's names
+IDENTITY_MAX_RECORDS_PER_EMAIL = 3  # dbt var identity_max_records_per_email
 INTEGER = r"[+-]?[0-9]{1,18}"
 MONEY = r"-?[0-9]+([.][0-9]{1,2})?"
 PHONE_CHARACTERS = r"[0-9+().\t\n\f\r -]+"
@@ -117,9 +136,22 @@ def full_match(expr: str, pattern: str) -> str:
     return f"({expr} REGEXP {lit('(?-i)^(?:' + pattern + ')' + chr(92) + 'z')})"
 
 
+def placeholder_email_pattern() -> str:
+    """The seed placeholder_email_patterns as one alternation (is_placeholder_email)."""
+    with PLACEHOLDER_PATTERNS_SEED.open(newline="", encoding="utf-8") as handle:
+        patterns = sorted(row["pattern"] for row in csv.DictReader(handle) if row["pattern"])
+    return "|".join(f"(?:{pattern})" for pattern in patterns)
+
+
 def tidy(expr: str) -> str:
-    """Runs of white space collapsed to one space, then trimmed."""
-    return f"TRIM(REGEXP_REPLACE({expr}, {lit(WHITESPACE)}, ' '))"
+    """normalize_whitespace: format characters removed, runs of white space made one space, trimmed."""
+    return (f"TRIM(REGEXP_REPLACE(REGEXP_REPLACE({expr}, {lit(FORMAT)}, ''), "
+            f"{lit(WHITESPACE)}, ' '))")
+
+
+def trim_ws(expr: str) -> str:
+    """trim_whitespace: every white space, control and format character trimmed from both ends."""
+    return f"REGEXP_REPLACE({expr}, {lit(EDGES)}, '')"
 
 
 def clean_text(expr: str) -> str:
@@ -134,12 +166,12 @@ def is_blank(expr: str) -> str:
 
 def parse_integer(expr: str) -> str:
     """parse_integer: whole numbers only (2.5, 1e3, 1,5 and abc are NULL)."""
-    return f"IF({full_match(f'TRIM({expr})', INTEGER)}, CAST(TRIM({expr}) AS SIGNED), NULL)"
+    return f"IF({full_match(trim_ws(expr), INTEGER)}, CAST({trim_ws(expr)} AS SIGNED), NULL)"
 
 
 def parse_money(expr: str) -> str:
     """parse_money: strips $, thousands separators and spaces; at most two decimals; DECIMAL(12,2)."""
-    bare = f"REPLACE(REPLACE(REPLACE(TRIM({expr}), '$', ''), ',', ''), ' ', '')"
+    bare = f"REPLACE(REPLACE(REPLACE({trim_ws(expr)}, '$', ''), ',', ''), ' ', '')"
     return (f"IF({full_match(bare, MONEY)} AND ABS(CAST({bare} AS DECIMAL(65, 2))) < 10000000000, "
             f"CAST({bare} AS DECIMAL(12, 2)), NULL)")
 
@@ -151,7 +183,7 @@ def _pivot_year(two_digits: str) -> str:
 
 def parse_date(expr: str) -> str:
     """parse_date: the STR_TO_DATE CASE chain over the six POS renderings; NULL unless real."""
-    v = f"REGEXP_REPLACE(TRIM({expr}), {lit('(?-i)' + TIME_OF_DAY + chr(92) + 'z')}, '')"
+    v = f"REGEXP_REPLACE({trim_ws(expr)}, {lit('(?-i)' + TIME_OF_DAY + chr(92) + 'z')}, '')"
     chain = f"""CASE
             WHEN {full_match(v, DATE_ISO)} THEN STR_TO_DATE({v}, '%Y-%m-%d')
             WHEN {full_match(v, DATE_US)} THEN STR_TO_DATE(REPLACE({v}, '-', '/'), '%m/%d/%Y')
@@ -170,22 +202,22 @@ def parse_date(expr: str) -> str:
 
 def clean_email(expr: str) -> str:
     """Email as silver keeps it: lower case and trimmed when valid and not a placeholder."""
-    normalized = f"LOWER(TRIM({expr}))"
-    return (f"IF(NOT COALESCE({full_match(normalized, PLACEHOLDER_EMAIL)}, 0) "
+    normalized = f"LOWER({trim_ws(expr)})"
+    return (f"IF(NOT COALESCE({full_match(normalized, placeholder_email_pattern())}, 0) "
             f"AND COALESCE({full_match(normalized, EMAIL)}, 0), {normalized}, NULL)")
 
 
 def phone_e164(expr: str) -> str:
     """phone_e164: US numbers as +1NXXNXXXXXX; NULL otherwise."""
     national = f"REGEXP_REPLACE(REGEXP_REPLACE({expr}, '[^0-9]', ''), '^1([0-9]{{10}})$', '\\\\1')"
-    return (f"IF({full_match(national, US_PHONE)} AND {full_match(f'TRIM({expr})', PHONE_CHARACTERS)}, "
+    return (f"IF({full_match(national, US_PHONE)} AND {full_match(trim_ws(expr), PHONE_CHARACTERS)}, "
             f"CONCAT('+1', {national}), NULL)")
 
 
 def zip5(expr: str) -> str:
     """zip5: five digits with lost leading zeros restored; the +4 part dropped."""
-    digits = f"REGEXP_SUBSTR(TRIM({expr}), '^[0-9]+')"
-    return f"IF({full_match(f'TRIM({expr})', ZIP)}, LPAD({digits}, 5, '0'), NULL)"
+    digits = f"REGEXP_SUBSTR({trim_ws(expr)}, '^[0-9]+')"
+    return f"IF({full_match(trim_ws(expr), ZIP)}, LPAD({digits}, 5, '0'), NULL)"
 
 
 def reasons(rules: Sequence[tuple[str, str]]) -> str:
@@ -195,14 +227,16 @@ def reasons(rules: Sequence[tuple[str, str]]) -> str:
 
 
 def as_text(column: str) -> str:
-    """A staging column (bytes as landed) as text; only used on rows whose bytes are UTF-8."""
-    return f"CONVERT({column} USING utf8mb4) COLLATE {TEXT}"
+    """A staging column (bytes as landed) as text: UTF-8, or Windows-1252 when its bytes are not
+    UTF-8 (MariaDB's ``latin1`` is Windows-1252, its five undefined bytes as Latin-1)."""
+    return (f"IF(CAST(CONVERT({column} USING utf8mb4) AS BINARY) = {column}, "
+            f"CONVERT({column} USING utf8mb4), CONVERT(CONVERT({column} USING latin1) USING utf8mb4)) "
+            f"COLLATE {TEXT}")
 
 
-def readable(columns: Iterable[str]) -> str:
-    """Rows DuckDB's CSV reader accepts: every field valid UTF-8, no field beyond the header's."""
-    checks = [f"({c} IS NULL OR CAST(CONVERT({c} USING utf8mb4) AS BINARY) = {c})" for c in columns]
-    return " AND ".join(["extra_field IS NULL", *checks])
+def readable() -> str:
+    """Rows DuckDB's CSV reader accepts (or bronze recovers): no field beyond the header's."""
+    return "extra_field IS NULL"
 
 
 def resolve_versions(keys: Sequence[str], content: Sequence[str], version_order: str,
@@ -346,6 +380,7 @@ class PosEntity:
     version_order: str
     group_by: str | None = None
     parents: tuple[tuple[str, str, str], ...] = ()  # (typed column, parent clean table, parent key)
+    decide: str | None = None  # CTEs after `typed` ending in `decided`, instead of resolve_versions
 
     @property
     def table(self) -> str:
@@ -395,7 +430,7 @@ FROM (
     -- the staging rows DuckDB's CSV reader accepts, every field as text
     SELECT row_id, load_date, {text_fields}
     FROM {staging_table(self.entity)}
-    WHERE {readable(f'`{name}`' for name in header)}
+    WHERE {readable()}
 ) AS landed;
 
 CREATE TABLE {self.table} (
@@ -414,7 +449,7 @@ WITH typed AS (
     FROM {self.table}_typed AS typed_rows
     {" ".join(parent_joins)}
 ),
-{resolve_versions(self.keys, self.content, self.version_order, self.group_by)}
+{self.decide or resolve_versions(self.keys, self.content, self.version_order, self.group_by)}
 SELECT row_id, load_date, {", ".join(names)}, decided_reasons, outcome
 FROM decided
 """
@@ -480,12 +515,61 @@ POS_ORDER = PosEntity(
     version_order="load_date",  # transactions: the first landed copy counts
 )
 
+# POS order lines: every row of an order in one drop is a line (line_number by position, so
+# repeated scans of a product are separate lines); re-sends are judged per order across drops:
+# the first drop's version counts, a later drop with the same multiset of (product, parsed
+# quantity) is a duplicate, one with other lines is quarantined (duplicate_conflict)
+ORDERLINE_DECIDE = """
+    versions AS (
+        SELECT order_id, load_date,
+               MD5(COALESCE(GROUP_CONCAT(line_content ORDER BY line_content SEPARATOR '\\x1f'), ''))
+                   AS lines_hash
+        FROM typed
+        WHERE order_id IS NOT NULL
+        GROUP BY order_id, load_date
+    ),
+    firsts AS (
+        SELECT order_id, load_date AS first_load_date, lines_hash AS first_lines_hash
+        FROM (
+            SELECT versions.*, ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY load_date) AS position
+            FROM versions
+        ) AS ranked
+        WHERE position = 1
+    ),
+    compared AS (
+        SELECT typed.*,
+               COALESCE(typed.load_date <> firsts.first_load_date, 0) AS is_resend,
+               COALESCE(versions.lines_hash = firsts.first_lines_hash, 0) AS is_same_lines
+        FROM typed
+        LEFT JOIN versions
+            ON versions.order_id = typed.order_id AND versions.load_date = typed.load_date
+        LEFT JOIN firsts
+            ON firsts.order_id = typed.order_id
+    ),
+    decided AS (
+        SELECT compared.*,
+            CASE
+                WHEN quarantine_reasons <> '' THEN 'quarantined'
+                WHEN is_resend AND is_same_lines THEN 'duplicate'
+                WHEN is_resend THEN 'quarantined'
+                ELSE 'silver'
+            END AS outcome,
+            IF(quarantine_reasons = '' AND is_resend AND NOT is_same_lines, 'duplicate_conflict',
+               quarantine_reasons) AS decided_reasons
+        FROM compared
+    )"""
+
 POS_ORDERLINE = PosEntity(
     "orderline",
     columns=(
         ("order_id", "VARCHAR(255)", clean_text("order_id")),
         ("product_id", "VARCHAR(255)", clean_text("product_id")),
         ("quantity", "BIGINT", parse_integer("quantity")),  # negative: a return
+        ("line_number", "BIGINT",
+         f"ROW_NUMBER() OVER (PARTITION BY {clean_text('order_id')}, load_date ORDER BY row_id)"),
+        ("line_content", "TEXT",  # product:quantity, what a re-send is compared on
+         f"CONCAT({clean_text('product_id')}, ':', "
+         f"COALESCE(CAST({parse_integer('quantity')} AS CHAR), {tidy('quantity')}, ''))"),
     ),
     row_reasons=(
         (f"{is_blank('order_id')} OR {is_blank('product_id')}", "missing_key"),
@@ -493,10 +577,11 @@ POS_ORDERLINE = PosEntity(
         (f"NOT {is_blank('quantity')} AND {parse_integer('quantity')} IS NULL", "invalid_number"),
         (f"{parse_integer('quantity')} = 0", "zero_quantity"),
     ),
-    keys=("order_id", "product_id"),
+    keys=("order_id", "line_number"),
     content=("order_id", "product_id", "quantity"),
     version_order="load_date",
     parents=(("order_id", "seed_pos_order", "order_id"), ("product_id", "seed_pos_product", "product_id")),
+    decide=ORDERLINE_DECIDE,
 )
 
 # The e-commerce side: the live tables the generator loaded into this MariaDB. One "extraction"
@@ -618,29 +703,48 @@ CREATE TABLE seed_customer_identity (
     KEY (customer_key)
 ) {TABLE_OPTIONS};
 
--- same normalized email = same customer; anchor = the online account, else the lowest store id
+-- same normalized email = same customer; anchor = the online account, else the lowest store id;
+-- an email shared by more than {IDENTITY_MAX_RECORDS_PER_EMAIL} records whose names differ (compared without
+-- accents and case: collation {NAME_COLLATION}) links none of them
 INSERT INTO seed_customer_identity (source_system, source_customer_id, email, anchor_record,
                                     customer_key, match_rule)
 WITH records AS (
-    SELECT 'mariadb' AS source_system, 1 AS source_priority, customer_id, email
+    SELECT 'mariadb' AS source_system, 1 AS source_priority, customer_id, email, first_name, last_name
     FROM seed_online_customer WHERE outcome = 'silver'
     UNION ALL
-    SELECT 'pos', 2, customer_id, email
+    SELECT 'pos', 2, customer_id, email, first_name, last_name
     FROM seed_pos_customer WHERE outcome = 'silver'
+),
+email_use AS (
+    SELECT email, COUNT(*) AS records_sharing_email,
+           COUNT(*) > {IDENTITY_MAX_RECORDS_PER_EMAIL}
+           AND COUNT(DISTINCT CONCAT_WS(' ', first_name, last_name) COLLATE {NAME_COLLATION}) > 1
+               AS is_refused
+    FROM records
+    WHERE email IS NOT NULL
+    GROUP BY email
+),
+linkable AS (
+    SELECT records.*, COALESCE(email_use.is_refused, 0) AS is_email_refused,
+           IF(email_use.is_refused, NULL, records.email) AS link_email,
+           COALESCE(email_use.records_sharing_email, 0) AS records_sharing_email
+    FROM records
+    LEFT JOIN email_use
+        ON email_use.email = records.email
 ),
 anchored AS (
     SELECT
-        records.*,
+        linkable.*,
         CASE
-            WHEN email IS NULL THEN CONCAT(source_system, ':', customer_id)
+            WHEN link_email IS NULL THEN CONCAT(source_system, ':', customer_id)
             ELSE FIRST_VALUE(CONCAT(source_system, ':', customer_id)) OVER (
-                PARTITION BY email ORDER BY source_priority, customer_id)
-        END AS anchor_record,
-        IF(email IS NULL, 0, COUNT(*) OVER (PARTITION BY email)) AS records_sharing_email
-    FROM records
+                PARTITION BY link_email ORDER BY source_priority, customer_id)
+        END AS anchor_record
+    FROM linkable
 )
 SELECT source_system, customer_id, email, anchor_record, MD5(anchor_record),
-       CASE WHEN records_sharing_email > 1 THEN 'same_normalized_email'
+       CASE WHEN is_email_refused THEN 'shared_email_not_merged'
+            WHEN records_sharing_email > 1 THEN 'same_normalized_email'
             WHEN email IS NOT NULL THEN 'unique_email' ELSE 'no_usable_email' END
 FROM anchored;
 
@@ -754,10 +858,10 @@ INNER JOIN seed_online_order AS orders
 WHERE items.outcome = 'silver'
 UNION ALL
 -- store lines: the POS price of the latest drop on or before the order date
-SELECT MD5(CONCAT('pos-', line_rows.order_id, '-', line_rows.product_id)),
+SELECT MD5(CONCAT('pos-', line_rows.order_id, '-', line_rows.line_number)),
        MD5(CONCAT('pos-', line_rows.order_id)),
        MD5(CONCAT('pos-', line_rows.product_id)), 'pos',
-       CONCAT(line_rows.order_id, '|', line_rows.product_id),
+       CONCAT(line_rows.order_id, '|', line_rows.line_number),
        line_rows.quantity, prices.unit_price, CAST(line_rows.quantity * prices.unit_price AS DECIMAL(14, 2)),
        orders.order_date
 FROM seed_pos_orderline AS line_rows
