@@ -170,7 +170,7 @@ file_records as (
         select _source_file from event_rejects
         where not is_recovered
     ) as records
-    group by 1
+    group by {{ landed_file_name('_source_file') }}
 
 ),
 
