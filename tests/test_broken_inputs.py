@@ -15,7 +15,8 @@ DROP = "pos/load_date=2025-08-01"
 
 def _run(landing: Path, workdir: Path, model: str, check: bool = False):
     project = DbtProject(landing, workdir)
-    return project, project.dbt("run", "--select", model, check=check)
+    # "+": a bronze text model needs its counted-files model (and the rejects model) built first
+    return project, project.dbt("run", "--select", *("+" + name for name in model.split()), check=check)
 
 
 def _one_line_error(proc) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -225,7 +226,7 @@ def _huge_record(path: Path, position: int | None, final_newline: bool = True) -
 def test_a_50_mb_record_stops_the_build_naming_it(sample_copy, broken_workdir, position, final_newline):
     path = sample_copy / DROP / "order.csv"
     number = _huge_record(path, position, final_newline)
-    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "brz_pos__csv_rejects",
+    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "+brz_pos__csv_rejects",
                                                       check=False)
     text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
     assert proc.returncode != 0, text[-3000:]
@@ -241,7 +242,7 @@ def test_a_50_mb_event_line_stops_the_build_naming_it(sample_copy, broken_workdi
     lines = path.read_bytes().splitlines(keepends=True)
     lines.insert(2, b'{"event_id":"' + b"x" * 50_000_000 + b'"}\n')
     path.write_bytes(b"".join(lines))
-    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "brz_events__line_rejects",
+    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "+brz_events__line_rejects",
                                                       check=False)
     text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
     assert proc.returncode != 0, text[-3000:]
@@ -373,3 +374,69 @@ def test_mixed_line_ends_either_count_as_duckdb_or_stop_naming_a_record(data, ev
     expected = _duckdb_records(path, reader)
     if expected is not None:  # else DuckDB rejects a record after which it cannot read on: the build stops
         assert counted == expected, "DuckDB reads the file; the counter must count it alike"
+
+
+# Review (issue 13 point 3): a drop landing while `dbt build` runs, after the rejects model
+# scanned the landing zone, must not reach silver unaccounted: bronze stops naming it.
+@pytest.mark.slow
+@pytest.mark.parametrize(("rejects", "bronze", "folder", "new_folder"), [
+    ("brz_pos__csv_rejects", "brz_pos__orders", DROP, "pos/load_date=2026-01-01"),
+    ("brz_events__line_rejects", "brz_events__events", "events/date=2025-11-20", "events/date=2026-01-01"),
+], ids=["pos", "events"])
+def test_a_drop_landing_mid_build_stops_the_build_naming_it(sample_copy, broken_workdir, rejects, bronze,
+                                                             folder, new_folder):
+    project = DbtProject(sample_copy, broken_workdir)
+    project.dbt("run", "--select", f"+{rejects}")
+    shutil.copytree(sample_copy / folder, sample_copy / new_folder)  # a complete drop lands
+    new_file = next(path for path in sorted((sample_copy / new_folder).iterdir())
+                    if bronze.endswith("events") or path.name == "order.csv")
+    proc = project.dbt("build", "--select", bronze, "--exclude", f"+{rejects}", check=False)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+    assert proc.returncode != 0, text[-3000:]
+    assert "Traceback" not in text
+    assert f"File {new_file} landed after" in text, text[-3000:]
+
+
+@pytest.mark.slow
+def test_mixed_line_ends_stop_the_build_naming_file_and_record(sample_copy, broken_workdir):
+    orders = sample_copy / DROP / "order.csv"
+    lines = orders.read_bytes().splitlines(keepends=True)
+    lines[4] = lines[4].rstrip(b"\r\n") + (b"\n" if lines[4].endswith(b"\r\n") else b"\r\n")
+    orders.write_bytes(b"".join(lines))
+    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "+brz_pos__csv_rejects",
+                                                      check=False)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+    assert proc.returncode != 0, text[-3000:]
+    assert "Traceback" not in text and "invalid state" not in text
+    assert f"File {orders}, record 4: a " in text, text[-3000:]
+
+    events = next((sample_copy / "events").glob("date=*/*.jsonl"))
+    lines = events.read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b'"', b'"\r', 1)  # a raw CR inside a JSON string
+    events.write_bytes(b"".join(lines))
+    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "+brz_events__line_rejects",
+                                                      check=False)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+    assert proc.returncode != 0, text[-3000:]
+    assert "invalid state" not in text
+    assert f"File {events}, record 3: a lone CR" in text, text[-3000:]
+
+
+@pytest.mark.slow
+def test_cr_only_files_build_with_every_record(sample_copy, broken_workdir):
+    orders = sample_copy / DROP / "order.csv"
+    lines = orders.read_bytes().splitlines()
+    orders.write_bytes(b"\r".join(lines) + b"\r")  # an old Mac export
+    events = next((sample_copy / "events").glob("date=*/*.jsonl"))
+    event_lines = events.read_bytes().splitlines()
+    events.write_bytes(b"\r".join(event_lines) + b"\r")
+    project = DbtProject(sample_copy, broken_workdir)
+    project.dbt("run", "--select", "+brz_pos__orders", "+brz_events__events")
+    assert project.query(f"select count(*) from bronze.brz_pos__orders where _source_file = '{orders}'") \
+        == [(len(lines) - 1 - project.query(
+            f"select count(*) from bronze.brz_pos__csv_rejects where _source_file = '{orders}' "
+            "and not is_recovered")[0][0],)]
+    assert project.query(f"select count(*) from bronze.brz_events__events where _source_file = '{events}'") \
+        == [(len(event_lines) - project.query(
+            f"select count(*) from bronze.brz_events__line_rejects where _source_file = '{events}' "
+            "and not is_recovered")[0][0],)]
