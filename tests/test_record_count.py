@@ -215,7 +215,8 @@ def _huge_record(path: Path, position: int | None, final_newline: bool = True) -
     lines = path.read_bytes().splitlines(keepends=True)
     record = b"900001," + b"x" * 50_000_000 + b",2025-08-02,100001"
     at = len(lines) if position is None else position
-    lines.insert(at, record + (b"\r\n" if final_newline or position is not None else b""))
+    line_end = b"\r\n" if lines[0].endswith(b"\r\n") else b"\n"  # the file's own: a mix stops earlier
+    lines.insert(at, record + (line_end if final_newline or position is not None else b""))
     path.write_bytes(b"".join(lines))
     return at
 
