@@ -18,10 +18,11 @@ The count follows DuckDB's ``read_csv`` as the sources configure it (measured on
   is blank lines; a single ``\\r`` or ``\\n`` at the start of a field that is not the
   record's first (after a delimiter, or one space) is a line end; in a CRLF file a lone
   ``\\r`` at the very end, or right before a quote, is one too; a byte right after a
-  closing quote is text (DuckDB rejects the record as UNQUOTED VALUE). Known gaps (rare,
-  never a false stop of a file DuckDB reads, tested): some mixed runs right after the
-  header that DuckDB refuses pass here, and a lone ``\\r`` right after a closing quote in a
-  CRLF file, a line end to DuckDB, is text here;
+  closing quote is text (DuckDB rejects the record as UNQUOTED VALUE). Known gaps (rare;
+  tested): some mixed runs right after the header that DuckDB refuses pass here (DuckDB's
+  own message then stops the build), and a lone ``\\r`` right after a closing quote in a
+  CRLF file, a line end to DuckDB, is text here (the counts then differ and the
+  accounting stops the build, as before);
 - a quote opens a quoted field only at the start of a field (record start or after a
   delimiter, or after exactly one space there, which DuckDB skips; or right after a
   closing quote: the doubled-quote escape); elsewhere it is a literal character
