@@ -27,12 +27,14 @@
         'pos': {
             'tables': ['product', 'city', 'customer', 'order', 'orderline'],
             'rejects_model': 'brz_pos__csv_rejects',
+            'counted_files_model': 'brz_pos__counted_files',
             'blank_lines_are_records': false,
             'partition_column': 'load_date',
         },
         'events': {
             'tables': ['events'],
             'rejects_model': 'brz_events__line_rejects',
+            'counted_files_model': 'brz_events__counted_files',
             'blank_lines_are_records': true,
             'partition_column': 'date',
         },
@@ -42,8 +44,15 @@
 
 
 {% macro collect_csv_rejects(source_name) %}
+    {#- scans exactly the files the counted-files model counted (a file landed since is not
+        scanned here, and bronze stops on it) -#}
     {%- set statements = [] -%}
-    {%- if execute -%}{%- do statements.append(_record_counts_create(source_name)) -%}{%- endif -%}
+    {%- if execute -%}
+        {%- do statements.append(_record_counts_create(source_name)) -%}
+        {%- set counted = run_query(
+            "select entity, file_path from " ~ ref(csv_source_tables(source_name).counted_files_model)
+            ~ " order by entity, file_path") -%}
+    {%- endif -%}
     {%- for table in csv_source_tables(source_name).tables -%}
         {%- set relation = source(source_name, table) -%}
         {%- if not execute -%}{%- continue -%}{%- endif -%}
@@ -53,9 +62,9 @@
         {%- set names = _reject_table_names(relation) -%}
         {%- do statements.append("drop table if exists temp.main." ~ names[0]) -%}
         {%- do statements.append("drop table if exists temp.main." ~ names[1]) -%}
-        {%- for file in run_query("select file from glob(" ~ sql_string(pattern) ~ ") order by file").columns[0].values() -%}
-            {%- do statements.append(_record_count_insert(source_name, table, location, file,
-                "select count(*) from " ~ location.replace(sql_string(pattern), sql_string(file))
+        {%- for row in counted.rows if row[0] == table -%}
+            {%- do statements.append(_record_count_update(source_name, table, row[1],
+                "select count(*) from " ~ location.replace(sql_string(pattern), sql_string(row[1]))
                 ~ " as landed where md5(cast(landed as varchar)) is not null")) -%}
         {%- endfor -%}
     {%- endfor -%}
@@ -188,6 +197,18 @@ numbered as (
         *,
         {{ file_row_number() }} as parsed_row_number
     from source
+    where
+        case
+            when filename in (
+                select counted.file_path from {{ ref(csv_source_tables(source_name).counted_files_model) }} as counted
+                where counted.entity = '{{ entity }}'
+            ) then true
+            else error(
+                'File ' || filename || ' landed after {{ csv_source_tables(source_name).counted_files_model }} '
+                || 'counted the landing zone, so its records are not accounted for (a drop landed while '
+                || 'dbt build ran); run dbt build again.'
+            )
+        end
 
 ),
 

@@ -18,16 +18,19 @@
 
 
 {% macro _record_counts_create(source_name) %}
+    {#- the counts table, filled from the counted-files model (our count of every file,
+        taken before DuckDB reads any of them); parsed_rows is set per file afterwards -#}
     {{ return(
-        "create or replace temp table " ~ _record_counts_table(source_name) ~ " ("
-        ~ "entity varchar, file_path varchar, parsed_rows bigint, max_line_size bigint, "
-        ~ "counted struct(records bigint, longest_record bigint, longest_record_bytes bigint))") }}
+        "create or replace temp table " ~ _record_counts_table(source_name) ~ " as select "
+        ~ "entity, file_path, cast(null as bigint) as parsed_rows, max_line_size, "
+        ~ "struct_pack(records := counted_records, longest_record := longest_record, "
+        ~ "longest_record_bytes := longest_record_bytes) as counted "
+        ~ "from " ~ ref(csv_source_tables(source_name).counted_files_model)) }}
 {% endmacro %}
 
 
-{% macro _record_count_insert(source_name, table, location, file, parsed_rows_query) %}
-    {#- one row of the counts table: the rows DuckDB parsed (`parsed_rows_query`, one
-        count) and our count of the file's records, with the reader's own options -#}
+{% macro _reader_options(source_name, table, location) %}
+    {#- the options of a source's reader call our count follows, as SQL literals -#}
     {%- set option = modules.re.search -%}
     {%- set quote = option("[(,\s]quote=('[^']*')", location) -%}
     {%- set escape = option("[(,\s]escape=('[^']*')", location) -%}
@@ -39,15 +42,59 @@
             "source " ~ source_name ~ "." ~ table ~ ": its read_csv call needs explicit quote, delim and header "
             ~ "options, and an escape equal to the quote (the record count follows them)") }}
     {%- endif -%}
-    {%- set file_literal = sql_string(file) -%}
+    {{ return({
+        'quote': quote.group(1), 'delimiter': delimiter.group(1), 'header': header.group(1),
+        'max_line_size': max_line_size.group(1) if max_line_size else '2000000',
+        'skip_blank_lines': 'false' if csv_source_tables(source_name).blank_lines_are_records else 'true',
+    }) }}
+{% endmacro %}
+
+
+{% macro counted_files_query(source_name) %}
+    {#- The counted-files model's query: one row per landed file of every text table of the
+        source, with our own count of its records (`aethermart_count_records`), taken after
+        the landing guard's checks and before DuckDB reads the file. -#}
+    {%- set selects = [] -%}
+    {%- for table in csv_source_tables(source_name).tables -%}
+        {%- set relation = source(source_name, table) -%}
+        {%- if not execute -%}{%- continue -%}{%- endif -%}
+        {%- do assert_landing_source(source_name, table) -%}
+        {%- set location = relation | string -%}
+        {%- set options = _reader_options(source_name, table, location) -%}
+        {%- set pattern = landing_location_glob(location) -%}
+        {%- for file in run_query("select file from glob(" ~ sql_string(pattern) ~ ") order by file").columns[0].values() -%}
+            {%- do selects.append(
+                "select '" ~ table ~ "' as entity, " ~ sql_string(file) ~ " as file_path, "
+                ~ options.max_line_size ~ " as max_line_size, aethermart_count_records(" ~ sql_string(file)
+                ~ ", " ~ options.quote ~ ", " ~ options.delimiter ~ ", " ~ options.header ~ ", "
+                ~ options.skip_blank_lines ~ ") as counted") -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if not selects -%}
+        {%- do selects.append("select cast(null as varchar) as entity, cast(null as varchar) as file_path, "
+            ~ "cast(null as bigint) as max_line_size, cast(null as struct(records bigint, longest_record bigint, "
+            ~ "longest_record_bytes bigint)) as counted where false") -%}
+    {%- endif -%}
+    select
+        entity,
+        file_path,
+        counted.records as counted_records,
+        counted.longest_record as longest_record,
+        counted.longest_record_bytes as longest_record_bytes,
+        max_line_size
+    from (
+        {{ selects | join("\n        union all\n        ") }}
+    ) as files
+{% endmacro %}
+
+
+{% macro _record_count_update(source_name, table, file, parsed_rows_query) %}
+    {#- the statement setting one file's parsed rows (`parsed_rows_query`, one count) in the
+        counts table; a statement of its own, after our count of the file was taken -#}
     {{ return(
-        "insert into temp.main." ~ _record_counts_table(source_name)
-        ~ " select '" ~ table ~ "', " ~ file_literal ~ ", parsed.parsed_rows, "
-        ~ (max_line_size.group(1) if max_line_size else '2000000') ~ ", "
-        ~ "aethermart_count_records(" ~ file_literal ~ ", " ~ quote.group(1) ~ ", "
-        ~ delimiter.group(1) ~ ", " ~ header.group(1) ~ ", "
-        ~ ('false' if csv_source_tables(source_name).blank_lines_are_records else 'true') ~ ") "
-        ~ "from (" ~ parsed_rows_query ~ ") as parsed (parsed_rows)") }}
+        "update temp.main." ~ _record_counts_table(source_name)
+        ~ " set parsed_rows = (" ~ parsed_rows_query ~ ")"
+        ~ " where entity = '" ~ table ~ "' and file_path = " ~ sql_string(file)) }}
 {% endmacro %}
 
 

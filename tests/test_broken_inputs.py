@@ -15,7 +15,8 @@ DROP = "pos/load_date=2025-08-01"
 
 def _run(landing: Path, workdir: Path, model: str, check: bool = False):
     project = DbtProject(landing, workdir)
-    return project, project.dbt("run", "--select", model, check=check)
+    # "+": a bronze text model needs its counted-files model (and the rejects model) built first
+    return project, project.dbt("run", "--select", *("+" + name for name in model.split()), check=check)
 
 
 def _one_line_error(proc) -> str:
@@ -140,7 +141,9 @@ def test_drop_folder_with_an_invalid_date_stops_the_build(sample_copy, broken_wo
     (sample_copy / DROP).rename(bad)
     _, proc = _run(sample_copy, broken_workdir, "brz_pos__cities")
     text = _one_line_error(proc)
-    assert f"File {bad}/city.csv is not in a folder named load_date=YYYY-MM-DD" in text
+    # brz_pos__counted_files, upstream of every POS bronze view, checks the tables in order:
+    # product first
+    assert f"File {bad}/product.csv is not in a folder named load_date=YYYY-MM-DD" in text
 
 
 def test_extraction_folder_with_an_invalid_id_stops_the_build(sample_copy, broken_workdir):

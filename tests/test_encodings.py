@@ -65,7 +65,7 @@ def test_a_utf16_file_stops_the_build_naming_it(sample_copy, tmp_path):
     text = city_file.read_bytes().decode("utf-8", errors="replace")
     city_file.write_bytes(text.encode("utf-16"))  # with its byte order mark
     project = DbtProject(sample_copy, tmp_path / "dbt")
-    proc = project.dbt("build", "--select", "brz_pos__csv_rejects", check=False)
+    proc = project.dbt("build", "--select", "+brz_pos__csv_rejects", check=False)
     assert proc.returncode != 0
     assert str(city_file) in proc.stdout and "not valid UTF-8" in proc.stdout, proc.stdout[-3000:]
     assert "UTF-16" in proc.stdout

@@ -60,8 +60,8 @@ EXTRACTION = "extraction_id=20251201T000000Z"
 ENTITY_FILES = {"product.csv", "city.csv", "customer.csv", "order.csv", "orderline.csv"}
 MARIADB = ["Customers", "Categories", "Suppliers", "Products", "Orders", "Order_Items", "Reviews"]
 MODELS = {
-    "events": ["brz_events__line_rejects", "brz_events__events"],
-    "pos": ["brz_pos__csv_rejects", "brz_pos__orders"],
+    "events": ["brz_events__counted_files", "brz_events__line_rejects", "brz_events__events"],
+    "pos": ["brz_pos__counted_files", "brz_pos__csv_rejects", "brz_pos__orders"],
     **{table: [f"brz_mariadb__{table.lower()}"] for table in MARIADB},
 }
 
@@ -337,8 +337,8 @@ def test_dollar_and_quote_in_the_landing_path_work(tmp_path):
     root = tmp_path / f"land $HOME ${{x}} $$ o'brien'); copy (select 1) to '{CANARY}'; --"
     shutil.copytree(SAMPLE, root)
     project = DbtProject(root, tmp_path / "dbt")
-    project.dbt("run", "--select", "brz_pos__csv_rejects", "brz_pos__products",
-                "brz_events__line_rejects", "brz_events__events", "brz_mariadb__suppliers",
+    project.dbt("run", "--select", "+brz_pos__csv_rejects", "brz_pos__products",
+                "+brz_events__line_rejects", "brz_events__events", "brz_mariadb__suppliers",
                 "brz_mariadb__extractions")
     for model in ("brz_pos__products", "brz_events__events", "brz_mariadb__suppliers"):
         files = _query(project, f"select distinct _source_file from bronze.{model}", [])

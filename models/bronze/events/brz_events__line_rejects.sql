@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('brz_events__counted_files') }}
 {{
     config(
         materialized='table',

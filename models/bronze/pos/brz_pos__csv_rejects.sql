@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('brz_pos__counted_files') }}
 {{
     config(
         materialized='table',
@@ -11,7 +12,10 @@ with rejected_errors as (
 
 ),
 
-{{ csv_rejected_lines('rejected_errors', "cast(regexp_extract(file_path, '/load_date=([0-9-]+)/[^/]*$', 1) as date)") }},
+{{ csv_rejected_lines(
+    'rejected_errors',
+    "cast(regexp_extract(file_path, '/load_date=([0-9-]+)/[^/]*$', 1) as date)"
+) }},
 
 {{ record_accounting('pos') }}
 
