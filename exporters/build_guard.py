@@ -94,6 +94,7 @@ def check_build(con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path
     build = None
     for inv in invocations:
         if inv.status == "running" and inv.command not in _BUILDS_NOTHING:
+            _check_failures(later, results, duckdb_path)  # the newest problem first
             raise BuildRecordError(f"the dbt command {inv.label} on {duckdb_path} never finished (killed, or "
                                    f"still running; it may have rebuilt any model); run `dbt build` again, "
                                    f"{_OVERRIDE}")
