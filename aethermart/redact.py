@@ -13,13 +13,15 @@ with pass/pwd/secret/token/credential/signature in its name).
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, unquote_plus
 
 __all__ = ["redact_uri", "scrub", "uri_secrets"]
 
 MASK = "***"
 _SECRET_OPTION = re.compile(r"pass|pwd|secret|token|credential|signature|authmechanismproperties",
                             re.IGNORECASE)
+# a query option name; an item after ``&`` ``;`` ``#`` without one continues the value before it
+_OPTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 
 
 def _secret_spans(rest: str) -> list[tuple[int, int]]:
@@ -29,6 +31,10 @@ def _secret_spans(rest: str) -> list[tuple[int, int]]:
     URI is read both ways and the union is hidden: the user info runs to the LAST ``@``
     (a host never holds one), or to the last ``@`` before the first ``/ ? #`` (RFC 3986);
     the options start after the first ``?``, or after the first ``?`` behind that ``@``.
+    A secret option's value runs to the next ``&`` ``;`` or ``#`` that starts another
+    ``name=`` option (its name percent-decoded): an unescaped ``&`` inside a value
+    (``…Password=ab&Pw9;x``) does not end it. A value holding ``&name=`` itself cannot be
+    told from two options; percent-encode it.
     """
     spans = []
     end = min([i for i in (rest.find(c) for c in "/?#") if i >= 0], default=len(rest))
@@ -39,13 +45,30 @@ def _secret_spans(rest: str) -> list[tuple[int, int]]:
             spans.append((colon + 1, at))
     starts = {rest.find("?")} | {rest.find("?", at + 1) for at in ats}
     for start in starts - {-1}:
-        pos = start + 1
+        pos, secret_from = start + 1, None
         for item in re.split(r"([&;#])", rest[start + 1:]):
-            name, eq, value = item.partition("=")
-            if eq and value and _SECRET_OPTION.search(name):
-                spans.append((pos + len(name) + 1, pos + len(item)))
+            if item and item not in "&;#":
+                name, eq, _ = item.partition("=")
+                secret = bool(eq) and bool(_SECRET_OPTION.search(_decoded(name)))
+                if eq and (secret or _OPTION_NAME.fullmatch(_decoded(name))):  # a new option starts
+                    if secret_from is not None:
+                        spans.append((secret_from, pos - 1))
+                    secret_from = pos + len(name) + 1 if secret else None
+                # else: no option name (`ab&Pw9;x`): an unescaped & ; # inside the previous value
             pos += len(item)
+        if secret_from is not None:
+            spans.append((secret_from, pos))
     return spans
+
+
+def _decoded(name: str) -> str:
+    """An option name as a driver may read it: percent-decoded (``File%50assword``), repeatedly."""
+    for _ in range(5):
+        plain = unquote_plus(name)
+        if plain == name:
+            break
+        name = plain
+    return name
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

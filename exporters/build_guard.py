@@ -1,24 +1,39 @@
-"""The export guard: publish gold only from one complete, successful `dbt build`.
+"""The export guard: publish gold only from one complete, successful build of it, tested.
 
 dbt writes a build record into the warehouse (hooks in dbt_project.yml, macros
 ``build_record_start`` / ``build_record_end``): one row per invocation in
 ``ops.dbt_invocations`` (``running`` until the run ends, then ``success`` or ``error``) and
-the status of every node it ran in ``ops.dbt_node_results``. The rule, checked against the
-manifest the exporter reads:
+the status of every node it ran in ``ops.dbt_node_results``. The guard reads the record as
+the warehouse's current state, node by node, newest invocation first. For the exported
+models (the selection of this export):
 
-1. The last recorded invocation (the last build, run, test, seed or snapshot against this
-   warehouse) finished, without any failure.
-2. The manifest is that invocation's, or was written by a command that runs no hooks and
-   builds nothing (``dbt docs generate``, ``compile``, ``show``, ``parse``, ``ls``: in dbt-core
-   1.11 only ``RunTask`` and its subclasses run on-run-start/-end), in which case every
-   exported model's SQL and contract checksums must equal the ones that invocation built.
-   A manifest of an earlier recorded invocation is refused.
-3. The PII salt of that build came from ``$AETHERMART_PII_SALT`` or the demo salt file.
-4. Every exported model succeeded in that invocation, and every data and unit test of it
-   that the manifest declares passed (or warned) in it.
+1. **The build**: the newest finished invocation that ran any exported model (``dbt build``
+   or ``dbt run``; also ``seed``/``snapshot``/``retry`` if they did) is the one the exported
+   gold comes from. It must have built *every* exported model, each ``success``: gold of
+   one run, never models of two builds side by side (a later ``dbt build --select x``
+   exports only ``x``). The invocations after it changed no exported model (``dbt test``,
+   ``dbt seed``, a run of silver models…), so they do not hide it.
+2. **Nothing killed since**: an invocation after the build that never finished (killed:
+   still ``running``) refuses the export, because it may have rebuilt any model — unless it
+   was a ``dbt test`` (or ``source freshness``), which builds nothing; its tests count as
+   not run (rule 5).
+3. **No failure standing**: for every node run by the build or after it, its latest result
+   is not ``error``/``fail``; a failure that a later command re-ran successfully is
+   superseded (``dbt build`` whose test failed, then a passing ``dbt test``, exports).
+4. **The manifest** the exporter reads is that build's, or one written after it (a later
+   ``dbt test``; or a command that records nothing: ``docs generate``, ``compile``,
+   ``show``, ``parse``, ``ls`` — in dbt-core 1.11 only ``RunTask`` and its subclasses run
+   on-run-start/-end), in which case every exported model's SQL and contract checksums
+   must equal the ones the build built. A manifest of an invocation before the build is
+   refused. The PII salt of the build came from ``$AETHERMART_PII_SALT`` or the demo salt
+   file.
+5. **Tested after it was built**: every data and unit test the manifest attaches to an
+   exported model ran in the build or after it, and its latest result is ``pass`` or
+   ``warn``. So ``dbt build``, and ``dbt run`` followed by a passing ``dbt test`` of those
+   models, both count as built and tested; ``dbt run`` alone does not.
 
-A killed ``dbt build`` leaves its row ``running``; a failed one ``error``; ``dbt docs
-generate`` afterwards writes no record, so neither unlocks the export.
+``check_build`` returns the build (its ``BuildRecord``): its invocation id is the one the
+exports record, not the manifest's (``docs generate`` or ``dbt test`` have other ids).
 """
 
 from __future__ import annotations
@@ -35,10 +50,13 @@ from exporters.manifest import ExportSpec
 __all__ = ["BuildRecord", "check_build"]
 
 _OK = {"model": ("success",), "test": ("pass", "warn"), "unit_test": ("pass", "warn")}
+_FAILED = ("error", "fail", "runtime error", "partial success")
+_BUILDS_NOTHING = ("test", "freshness")  # flags.WHICH of the hook-running commands that build nothing
 _SALT_SOURCES = ("env", "demo-file")
 _SALT_HINT = ("set AETHERMART_PII_SALT to a secret of your own (e.g. `export AETHERMART_PII_SALT="
               "$(python3 -c 'import secrets; print(secrets.token_hex(32))')`) and run `dbt build` again")
 _OVERRIDE = "or pass --allow-failed-build"
+_AGAIN = f"run `dbt build` (every exported model and its tests) before exporting, {_OVERRIDE}"
 
 
 @dataclass(frozen=True)
@@ -51,85 +69,167 @@ class BuildRecord:
     status: str
     failures: int | None
     pii_salt_source: str | None
+    pii_salt_fingerprint: str | None = None
 
     @property
     def label(self) -> str:
         return f"`dbt {self.command}` (invocation {self.invocation_id}, started {self.started_at})"
 
 
+@dataclass(frozen=True)
+class _Result:
+    resource_type: str
+    status: str
+    checksum: str | None
+    contract_checksum: str | None
+
+
 def check_build(con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path: Path,
                 specs: tuple[ExportSpec, ...]) -> BuildRecord:
     """Return the build the exported gold comes from, or raise BuildRecordError (one line)."""
-    last = _last_invocation(con, duckdb_path)
-    if last.status == "running":
-        raise BuildRecordError(f"the last dbt command on {duckdb_path}, {last.label}, never finished "
-                               f"(killed, or still running); run `dbt build` again, {_OVERRIDE}")
-    results = {uid: (rtype, status, checksum, contract) for uid, rtype, status, checksum, contract in
-               con.execute("select unique_id, resource_type, status, checksum, contract_checksum "
-                           "from ops.dbt_node_results where invocation_id = ?",
-                           [last.invocation_id]).fetchall()}
-    if last.status != "success":
-        failed = [f"{uid.split('.', 2)[-1]} ({status})" for uid, (_, status, _, _) in sorted(results.items())
-                  if status in ("error", "fail", "runtime error", "partial success")]
-        raise BuildRecordError(f"the last dbt command on {duckdb_path}, {last.label}, failed "
-                               f"({last.failures or len(failed)} failure(s), e.g. {', '.join(failed[:3])}); "
-                               f"fix them and run `dbt build` again, {_OVERRIDE}")
-    if last.pii_salt_source not in _SALT_SOURCES:
-        raise BuildRecordError(f"the last dbt build on {duckdb_path} ({last.label}, target "
-                               f"{last.target_name}) hashed PII with an empty AETHERMART_PII_SALT; "
+    invocations = _invocations(con, duckdb_path)  # newest first
+    results = _results(con)
+    exported = {s.unique_id for s in specs}
+    later: list[BuildRecord] = []  # the invocations after the build, newest first
+    build = None
+    for inv in invocations:
+        if inv.status == "running" and inv.command not in _BUILDS_NOTHING:
+            _check_failures(later, results, duckdb_path)  # the newest problem first
+            raise BuildRecordError(f"the dbt command {inv.label} on {duckdb_path} never finished (killed, or "
+                                   f"still running; it may have rebuilt any model); run `dbt build` again, "
+                                   f"{_OVERRIDE}")
+        ran = results.get(inv.invocation_id, {})
+        if inv.status != "running" and any(ran.get(uid, _NONE).resource_type == "model" for uid in exported):
+            build = inv
+            break
+        later.append(inv)
+    if build is None:
+        raise BuildRecordError(f"no dbt command recorded on {duckdb_path} built "
+                               f"{_names(exported)}; {_AGAIN}")
+    since = [*later, build]
+    _check_failures(since, results, duckdb_path)
+    if build.pii_salt_source not in _SALT_SOURCES:
+        raise BuildRecordError(f"the last dbt build on {duckdb_path} ({build.label}, target "
+                               f"{build.target_name}) hashed PII with an empty AETHERMART_PII_SALT; "
                                f"{_SALT_HINT}")
+    built = results[build.invocation_id]
     manifest = _read(manifest_path)
+    _check_manifest(con, manifest, manifest_path, build, built, since, specs, duckdb_path)
+    tests = _tests_by_model(manifest, exported)
+    for spec in specs:
+        result = built.get(spec.unique_id)
+        if result is None or result.status not in _OK["model"]:
+            what = "did not build it" if result is None else f"left it {result.status}"
+            raise BuildRecordError(
+                f"model {spec.model} is not from the last dbt command that built exported gold on "
+                f"{duckdb_path}: {build.label} {what}; {_AGAIN}")
+        for test_id in tests.get(spec.unique_id, ()):
+            _check_test(test_id, spec, since, results, build, duckdb_path)
+    return build
+
+
+_NONE = _Result("", "", None, None)
+
+
+def _check_failures(since: list[BuildRecord], results: dict[str, dict[str, _Result]],
+                    duckdb_path: Path) -> None:
+    """Rule 3: the latest result of every node run since the build is no failure."""
+    latest: dict[str, tuple[BuildRecord, _Result]] = {}
+    for inv in since:  # newest first: the first result seen of a node is its latest
+        for uid, result in results.get(inv.invocation_id, {}).items():
+            latest.setdefault(uid, (inv, result))
+    standing = [(inv, uid, r.status) for uid, (inv, r) in latest.items() if r.status in _FAILED]
+    if not standing:
+        return
+    newest = next(inv for inv in since if any(inv is s[0] for s in standing))
+    examples = sorted(f"{uid.split('.', 2)[-1]} ({status})" for inv, uid, status in standing if inv is newest)
+    raise BuildRecordError(f"the dbt command {newest.label} on {duckdb_path} failed ({len(standing)} "
+                           f"failure(s) not since passed, e.g. {', '.join(examples[:3])}); fix them and "
+                           f"run `dbt build` again, {_OVERRIDE}")
+
+
+def _check_manifest(con: duckdb.DuckDBPyConnection, manifest: dict, manifest_path: Path, build: BuildRecord,
+                    built: dict[str, _Result], since: list[BuildRecord], specs: tuple[ExportSpec, ...],
+                    duckdb_path: Path) -> None:
+    """Rule 4: the build's manifest, or a later one (recorded or not) declaring the same code."""
     manifest_id = manifest.get("metadata", {}).get("invocation_id")
-    nodes = manifest.get("nodes", {})
-    if manifest_id != last.invocation_id:
+    if manifest_id == build.invocation_id:
+        return
+    if manifest_id not in {inv.invocation_id for inv in since}:
         known = con.execute("select command from ops.dbt_invocations where invocation_id = ?",
                             [manifest_id]).fetchone()
         if known:
             raise BuildRecordError(
-                f"{manifest_path} is from an earlier `dbt {known[0]}` ({manifest_id}) than the last one on "
-                f"{duckdb_path}, {last.label}; use the target folder of the last build (--target-path), "
-                f"or run `dbt build` again")
-        for spec in specs:  # written by docs generate / compile / show: the same code as built?
-            node = nodes.get(spec.unique_id, {})
-            built = results.get(spec.unique_id)
-            now = ((node.get("checksum") or {}).get("checksum"), (node.get("contract") or {}).get("checksum"))
-            if built is not None and built[0] == "model" and tuple(built[2:]) != now:
-                raise BuildRecordError(
-                    f"model {spec.model} changed since the last dbt build on {duckdb_path} ({last.label}): "
-                    f"{manifest_path} declares other SQL or contract than was built; run `dbt build` again")
-    tests = _tests_by_model(manifest, {s.unique_id for s in specs})
-    for spec in specs:
-        built = results.get(spec.unique_id)
-        if built is None or built[1] not in _OK["model"]:
-            what = "did not build it" if built is None else f"left it {built[1]}"
+                f"{manifest_path} is from an earlier `dbt {known[0]}` ({manifest_id}) than the one that "
+                f"built the exported gold on {duckdb_path}, {build.label}; use the target folder of that "
+                f"build (--target-path), or run `dbt build` again")
+    nodes = manifest.get("nodes", {})
+    for spec in specs:  # a later dbt test, docs generate, compile, show: the same code as built?
+        node = nodes.get(spec.unique_id, {})
+        result = built.get(spec.unique_id)
+        now = ((node.get("checksum") or {}).get("checksum"), (node.get("contract") or {}).get("checksum"))
+        if result is not None and result.resource_type == "model" and \
+                (result.checksum, result.contract_checksum) != now:
             raise BuildRecordError(
-                f"model {spec.model} is not from the last dbt command on {duckdb_path}: {last.label} {what}; "
-                f"run `dbt build` (every exported model and its tests) before exporting, {_OVERRIDE}")
-        for test_id in tests.get(spec.unique_id, ()):
-            ran = results.get(test_id)
-            if ran is None or ran[1] not in _OK.get(ran[0], ("pass", "warn")):
-                what = "did not run it" if ran is None else f"left it {ran[1]}"
-                raise BuildRecordError(
-                    f"{test_id.split('.', 2)[-1]}, a test of model {spec.model}, is not from the last dbt "
-                    f"command on {duckdb_path}: {last.label} {what}; run `dbt build` (every exported "
-                    f"model and its tests) before exporting, {_OVERRIDE}")
-    return last
+                f"model {spec.model} changed since the last dbt build on {duckdb_path} ({build.label}): "
+                f"{manifest_path} declares other SQL or contract than was built; run `dbt build` again")
 
 
-def _last_invocation(con: duckdb.DuckDBPyConnection, duckdb_path: Path) -> BuildRecord:
+def _check_test(test_id: str, spec: ExportSpec, since: list[BuildRecord],
+                results: dict[str, dict[str, _Result]], build: BuildRecord, duckdb_path: Path) -> None:
+    """Rule 5: the test's latest run since the build (a killed `dbt test` counts as one) passed."""
+    name = test_id.split(".", 2)[-1]
+    for inv in since:
+        if inv.status == "running":  # a killed `dbt test`: what it ran is unknown
+            raise BuildRecordError(
+                f"{name}, a test of model {spec.model}: the last dbt command that may have run it on "
+                f"{duckdb_path}, {inv.label}, never finished (killed, or still running); run `dbt test` "
+                f"again, {_OVERRIDE}")
+        ran = results.get(inv.invocation_id, {}).get(test_id)
+        if ran is None:
+            continue
+        if ran.status in _OK.get(ran.resource_type, ("pass", "warn")):
+            return
+        raise BuildRecordError(
+            f"{name}, a test of model {spec.model}, is not passed since the model was built on {duckdb_path} "
+            f"({build.label}): {inv.label} left it {ran.status}; {_AGAIN}")
+    raise BuildRecordError(
+        f"{name}, a test of model {spec.model}, has not run since {build.label} built the model on "
+        f"{duckdb_path}; run `dbt test` (or `dbt build`) before exporting, {_OVERRIDE}")
+
+
+def _names(uids: set[str]) -> str:
+    names = sorted(uid.split(".", 2)[-1] for uid in uids)
+    return ", ".join(names[:3]) + (f" or {len(names) - 3} other(s)" if len(names) > 3 else "")
+
+
+def _invocations(con: duckdb.DuckDBPyConnection, duckdb_path: Path) -> list[BuildRecord]:
     try:
-        row = con.execute("""
+        columns = {r[0] for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'ops' and table_name = 'dbt_invocations'").fetchall()}
+        fingerprint = "pii_salt_fingerprint" if "pii_salt_fingerprint" in columns else "null"
+        rows = con.execute(f"""
             select invocation_id, command, target_name, strftime(started_at, '%Y-%m-%d %H:%M:%S UTC'),
-                   strftime(finished_at, '%Y-%m-%d %H:%M:%S UTC'), status, failures, pii_salt_source
+                   strftime(finished_at, '%Y-%m-%d %H:%M:%S UTC'), status, failures, pii_salt_source,
+                   {fingerprint}
             from ops.dbt_invocations
-            order by started_at desc
-            limit 1""").fetchone()
+            order by started_at desc""").fetchall()
     except duckdb.CatalogException:
-        row = None
-    if row is None:
+        rows = []
+    if not rows:
         raise BuildRecordError(f"{duckdb_path} holds no dbt build record (ops.dbt_invocations): it was not "
                                f"built by this project's `dbt build`; run `dbt build` first, {_OVERRIDE}")
-    return BuildRecord(*row)
+    return [BuildRecord(*row) for row in rows]
+
+
+def _results(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, _Result]]:
+    """Every recorded node result, by invocation and node (at most 100 invocations are kept)."""
+    by_invocation: dict[str, dict[str, _Result]] = {}
+    for inv, uid, *result in con.execute("select invocation_id, unique_id, resource_type, status, checksum, "
+                                         "contract_checksum from ops.dbt_node_results").fetchall():
+        by_invocation.setdefault(inv, {})[uid] = _Result(*result)
+    return by_invocation
 
 
 def _read(manifest_path: Path) -> dict:

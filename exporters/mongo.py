@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
+from exporters.build_guard import BuildRecord
 from exporters.config import ExportConfig
 from exporters.errors import PublishError, WarehouseError
 from exporters.manifest import ExportManifest, ExportSpec
@@ -110,8 +111,11 @@ def _new_run_id() -> str:
 
 
 def publish_mongodb(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg: ExportConfig, *,
-                    notice: Say = _quiet, progress: Say = _quiet) -> list[MongoDatasetResult]:
-    """Publish every model of ``specs`` to its collection; returns one result per model."""
+                    notice: Say = _quiet, progress: Say = _quiet,
+                    build: BuildRecord | None = None) -> list[MongoDatasetResult]:
+    """Publish every model of ``specs`` to its collection; returns one result per model.
+    ``build`` (the guard's build record) is not written to MongoDB: collections carry no
+    export metadata; the run's summary (``--json``) names its invocation."""
     if not cfg.mongodb_uri:
         from aethermart.errors import ConfigError
 

@@ -59,6 +59,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from aethermart.sql import sql_string
+from exporters.build_guard import BuildRecord
 from exporters.config import ExportConfig
 from exporters.errors import PublishError
 from exporters.manifest import ExportManifest, ExportSpec
@@ -82,6 +83,7 @@ STAGING_PREFIX = ".staging-"
 LINK_PREFIX = ".link-"
 LOCK_NAME = ".publish.lock"
 MANIFEST = "_manifest.json"
+ROTATE_ENV = "AETHERMART_PII_SALT_ROTATE"  # as aethermart.dbt_pii_salt (not imported: it loads dbt)
 
 Say = Callable[[str], None]
 
@@ -109,9 +111,12 @@ class _Staged:
 
 
 def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg: ExportConfig, *,
-                    notice: Say = _quiet, progress: Say = _quiet) -> list[DatasetResult]:
+                    notice: Say = _quiet, progress: Say = _quiet,
+                    build: BuildRecord | None = None) -> list[DatasetResult]:
     """Write every dataset of ``specs`` into a new version of the whole set and point
-    ``.current`` at it; returns one result per dataset of ``specs``."""
+    ``.current`` at it; returns one result per dataset of ``specs``. Each ``_manifest.json``
+    names the dbt invocation that built the gold: ``build`` (from the export guard), else —
+    the guard skipped (``--allow-failed-build``) — the manifest's, marked unchecked."""
     con = open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit, temp_directory=cfg.temp_directory)
     try:
         _check_root(cfg.out)
@@ -126,6 +131,7 @@ def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
             if upgraded:
                 notice(f"export: moved {upgraded} dataset(s) of {cfg.out} from per-dataset links to one "
                        f"version pointer ({CURRENT})")
+            _check_salt(cfg.out, specs, build, notice)
             run_id = _new_run_id(cfg.out)
             lineage = source_lineage(con)
             staging_root = cfg.out / f"{STAGING_PREFIX}{run_id}"
@@ -133,7 +139,7 @@ def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
                 staged = []
                 for spec in specs:
                     staged.append(_stage(con, spec, columns[spec.model], staging_root, run_id,
-                                         manifest, lineage))
+                                         _provenance(manifest, build), lineage))
                     r = staged[-1].result
                     progress(f"export: parquet {spec.model:<32} {r.rows:>12,} rows {r.seconds:7.2f}s")
                     _pause_for_tests()
@@ -147,6 +153,37 @@ def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
             return results
     finally:
         con.close()
+
+
+def _check_salt(out: Path, specs: tuple[ExportSpec, ...], build: BuildRecord | None, notice: Say) -> None:
+    """No silent change of PII salt between publishes: the published version's datasets name
+    the salt fingerprint of their build; another one (every email_sha256 would differ) is
+    published only with AETHERMART_PII_SALT_ROTATE=1, and then for every such dataset at once."""
+    base = current_version(out)
+    new = build.pii_salt_fingerprint if build else None
+    if base is None or new is None:
+        return
+    before: dict[str, str] = {}
+    for meta_path in sorted(base.glob(f"*/{MANIFEST}")):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            old = (json.loads(meta_path.read_text()).get("dbt") or {}).get("pii_salt_fingerprint")
+            if old and old != new:
+                before[meta_path.parent.name] = old
+    if not before:
+        return
+    first = next(iter(before.values()))
+    if os.environ.get(ROTATE_ENV, "").strip() != "1":
+        raise PublishError(f"{out} was published from gold hashed with another PII salt (fingerprint "
+                           f"{first}, now {new}): every email_sha256 would change for its readers; restore "
+                           f"the salt and rebuild, or set {ROTATE_ENV}=1 to publish the new hashes")
+    left = sorted(set(before) - {s.model for s in specs})
+    if left:
+        more = f" and {len(left) - 3} other(s)" if len(left) > 3 else ""
+        raise PublishError(f"a PII salt rotation must publish every dataset at once: "
+                           f"{', '.join(left[:3])}{more} would keep the old salt's hashes next to the new; "
+                           "run without --select")
+    notice(f"export: PII salt rotated (fingerprint {first} -> {new}): every email_sha256 differs from "
+           "the previous version")
 
 
 def _check_root(out: Path) -> None:
@@ -211,8 +248,20 @@ def _select_sql(spec: ExportSpec, columns: list[tuple[str, str]]) -> str:
     return f"select {', '.join(items)} from {spec.relation} order by {', '.join(_q(k) for k in key)}"
 
 
+def _provenance(manifest: ExportManifest, build: BuildRecord | None) -> dict:
+    """The dbt run a dataset comes from: the build the guard checked (not the invocation that
+    last wrote the manifest, e.g. `dbt docs generate`, which built nothing)."""
+    dbt = {"manifest_invocation_id": manifest.invocation_id, "generated_at": manifest.generated_at,
+           "dbt_version": manifest.dbt_version}
+    if build is None:
+        return {"invocation_id": manifest.invocation_id, "build_checked": False, **dbt}
+    return {"invocation_id": build.invocation_id, "build_checked": True, "command": build.command,
+            "target_name": build.target_name, "started_at": build.started_at,
+            "finished_at": build.finished_at, "pii_salt_fingerprint": build.pii_salt_fingerprint, **dbt}
+
+
 def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple[str, str]],
-           staging_root: Path, run_id: str, manifest: ExportManifest, lineage: dict) -> _Staged:
+           staging_root: Path, run_id: str, dbt: dict, lineage: dict) -> _Staged:
     t0 = time.perf_counter()
     path = staging_root / spec.model
     path.mkdir(parents=True)
@@ -264,8 +313,7 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple
         "schema": [{"name": f.name, "type": str(f.type)} for f in schema] if schema is not None else [],
         "order_by": _select_sql(spec, columns).rsplit(" order by ", 1)[1],
         "partitioning": partitioning, "files": files,
-        "dbt": {"invocation_id": manifest.invocation_id, "generated_at": manifest.generated_at,
-                "dbt_version": manifest.dbt_version},
+        "dbt": dbt,
         "sources": lineage,
         "format": {"compression": "zstd", "row_group_size": ROW_GROUP_SIZE,
                    "writer": f"duckdb {duckdb.__version__}"},

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from exporters.build_guard import check_build
+from exporters.build_guard import BuildRecord, check_build
 from exporters.config import ExportConfig
 from exporters.errors import ManifestError, NotBuiltError
 from exporters.manifest import ExportManifest, ExportSpec, read_manifest
@@ -20,7 +20,7 @@ from exporters.warehouse import open_warehouse
 
 __all__ = ["export"]
 
-Runner = Callable[..., list[DatasetResult]]  # (specs, manifest, cfg, *, notice, progress)
+Runner = Callable[..., list[DatasetResult]]  # (specs, manifest, cfg, *, notice, progress, build)
 
 _RUNNERS: dict[str, Runner] = {
     "parquet": publish_parquet,
@@ -41,8 +41,9 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
             raise NotBuiltError(f"{_NOT_BUILT.get(target, f'{target} export is not built yet')}{also}")
     manifest = read_manifest(cfg.manifest)
     plan = _plan(manifest, cfg)
+    build = None
     if not cfg.allow_failed_build and not cfg.rollback and not cfg.from_parquet:
-        _check_build(cfg, plan)
+        build = _check_build(cfg, plan)
 
     def notice(msg: str) -> None:
         if not quiet:
@@ -53,10 +54,12 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
             print(msg, file=sys.stderr, flush=True)
 
     result = ExportResult(run_id=datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"), target=cfg.target,
-                          mode=cfg.mode, dry_run=cfg.dry_run, dbt_invocation_id=manifest.invocation_id)
+                          mode=cfg.mode, dry_run=cfg.dry_run,
+                          dbt_invocation_id=build.invocation_id if build else manifest.invocation_id)
     for target, specs in plan.items():
         if specs:
-            result.datasets += _RUNNERS[target](specs, manifest, cfg, notice=notice, progress=progress)
+            result.datasets += _RUNNERS[target](specs, manifest, cfg, notice=notice, progress=progress,
+                                                build=build)
     versions = sorted({d.version for d in result.datasets if d.status == "published" and d.version})
     if versions:
         result.run_id = versions[-1]
@@ -64,15 +67,17 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
     return result
 
 
-def _check_build(cfg: ExportConfig, plan: dict[str, tuple[ExportSpec, ...]]) -> None:
+def _check_build(cfg: ExportConfig, plan: dict[str, tuple[ExportSpec, ...]]) -> BuildRecord:
     """Refuse gold that is not from one complete, successful `dbt build` matching the manifest
-    (the build record in the warehouse, exporters/build_guard.py), unless told otherwise.
+    (the build record in the warehouse, exporters/build_guard.py), unless told otherwise; the
+    build it comes from (its invocation id, not the manifest's, is what the exports record:
+    `dbt docs generate` or `dbt test` after the build write the manifest with another id).
     --rollback publishes nothing new; --from-parquet reads gold that a guarded Parquet export
     published."""
     specs = tuple({s.unique_id: s for specs in plan.values() for s in specs}.values())
     con = open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit, temp_directory=cfg.temp_directory)
     try:
-        check_build(con, cfg.duckdb, cfg.manifest, specs)
+        return check_build(con, cfg.duckdb, cfg.manifest, specs)
     finally:
         con.close()
 

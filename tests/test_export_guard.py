@@ -35,6 +35,11 @@ KILL_POINTS = {
     "during tests": r"PASS \S*fct_orders\S* ",  # a data test of fct_orders passed, others pending
 }
 
+# a build or test that fails: the data-quality thresholds test with every quarantined row an error
+STRICT_QUALITY = ("audit_set_aside assert_set_aside_rows_within_error_thresholds",
+                  json.dumps({"quality_error_min_set_aside": 1,
+                              "quality_thresholds": {"quarantined": {"warn": 0, "error": 0}}}))
+
 
 @dataclass
 class GuardedProject(DbtProject):
@@ -137,11 +142,8 @@ def test_a_killed_build_is_not_exported_not_even_after_docs_generate(project, tm
 
 
 def test_a_failed_build_is_not_exported_not_even_after_docs_generate(project, tmp_path):
-    """The data-quality error threshold test fails with an error rate of 0."""
-    failed = project.dbt("build", "--select",
-                         "audit_set_aside assert_set_aside_rows_within_error_thresholds",
-                         "--vars", "{quality_error_min_set_aside: 1, "
-                         "quality_thresholds: {quarantined: {error: 0}}}", check=False)
+    """The data-quality threshold test fails with an error threshold of 0."""
+    failed = project.dbt("build", "--select", STRICT_QUALITY[0], "--vars", STRICT_QUALITY[1], check=False)
     assert failed.returncode == 1, failed.stdout[-3000:]
     out = tmp_path / "gold"
     _refused(project.export("--target-path", str(project.target), out=out), "failed (", "failure(s)",
@@ -165,6 +167,7 @@ def test_after_a_successful_build_it_exports_also_after_docs_generate(project, t
     assert project.manifest_id() != built_id
     exported = project.export("--target-path", str(project.target), out=tmp_path / "b")
     assert exported.returncode == 0, exported.stderr
+    assert _published_id(tmp_path / "b") == built_id  # the build's, not docs generate's
 
     # a manifest of other code than was built (edited after the build, then compiled)
     manifest = json.loads((project.target / "manifest.json").read_text())
@@ -194,3 +197,129 @@ def test_a_warehouse_without_a_build_record_is_refused(project, tmp_path):
     proc = run_cli("export", "--target", "parquet", "--duckdb", str(bare), "--target-path",
                    str(project.target), "--out", str(tmp_path / "gold"), env=project.env())
     _refused(proc, "holds no dbt build record", "run `dbt build` first")
+
+
+def _published_id(out: Path, model: str = "fct_orders") -> str:
+    return json.loads((out / model / "_manifest.json").read_text())["dbt"]["invocation_id"]
+
+
+def test_a_later_command_that_changes_no_exported_model_does_not_hide_the_build(project, tmp_path):
+    """`dbt test` (passing), `dbt seed`, `docs generate` after the build: it still exports, and
+    the manifests name the build's invocation, not the later command's."""
+    project.dbt("build")
+    built_id = project.manifest_id()
+    project.dbt("test")
+    assert project.manifest_id() != built_id
+    exported = project.export("--target-path", str(project.target), out=tmp_path / "a")
+    assert exported.returncode == 0, exported.stderr
+    assert _published_id(tmp_path / "a") == built_id
+    project.dbt("seed")
+    project.dbt("docs", "generate")
+    exported = project.export("--target-path", str(project.target), out=tmp_path / "b")
+    assert exported.returncode == 0, exported.stderr
+    meta = json.loads((tmp_path / "b" / "dim_customer" / "_manifest.json").read_text())
+    assert meta["dbt"]["invocation_id"] == built_id and meta["dbt"]["build_checked"] is True
+    assert meta["dbt"]["command"] == "build"
+    assert meta["dbt"]["manifest_invocation_id"] == project.manifest_id() != built_id
+    assert meta["dbt"]["pii_salt_fingerprint"] == project.scalar(
+        f"select pii_salt_fingerprint from ops.dbt_invocations where invocation_id = '{built_id}'")
+
+
+def test_dbt_run_then_a_passing_dbt_test_counts_as_built_and_tested(project, tmp_path):
+    project.dbt("run")
+    run_id = project.manifest_id()
+    _refused(project.export("--target-path", str(project.target), out=tmp_path / "a"),
+             "has not run since `dbt run`", run_id, "--allow-failed-build")
+    project.dbt("test", "--select", "fct_orders")  # the tests of one model only
+    refused = _refused(project.export("--target-path", str(project.target), out=tmp_path / "a"),
+                       "has not run since `dbt run`")
+    assert "of model fct_orders" not in refused
+    assert project.export("--target-path", str(project.target), "--select", "fct_orders",
+                          out=tmp_path / "a").returncode == 0
+    project.dbt("test")
+    exported = project.export("--target-path", str(project.target), out=tmp_path / "b")
+    assert exported.returncode == 0, exported.stderr
+    assert _published_id(tmp_path / "b") == run_id
+
+
+def test_a_test_failing_after_the_build_refuses_until_it_passes_again(project, tmp_path):
+    """A later `dbt test` of exported models that fails (the revenue test, told a wrong unknown
+    member key) refuses the export; the same test passing again lifts it."""
+    project.dbt("build")
+    revenue = "assert_gold_revenue_agrees_across_models"
+    failed = project.dbt("test", "--select", revenue, "--vars", '{unknown_member_key: "no-such-key"}',
+                         check=False)
+    assert failed.returncode == 1, failed.stdout[-3000:]
+    _refused(project.export("--target-path", str(project.target), out=tmp_path / "a"),
+             "`dbt test`", "failed (", f"{revenue} (fail)", "--allow-failed-build")
+    assert not (tmp_path / "a").exists()
+    project.dbt("test", "--select", revenue)
+    exported = project.export("--target-path", str(project.target), out=tmp_path / "a")
+    assert exported.returncode == 0, exported.stderr
+
+
+def test_a_passing_dbt_test_does_not_unlock_a_killed_build(project, tmp_path):
+    """The issue's case: `dbt build` killed after rebuilding fct_order_lines, then `dbt test`."""
+    project.dbt("build")
+    project.build_killed_at(KILL_POINTS["mid-gold"])
+    killed_id = project.manifest_id()
+    project.dbt("test", check=False)  # whatever the tests say, the killed build stays unknown
+    _refused(project.export("--target-path", str(project.target), out=tmp_path / "a"),
+             "never finished", killed_id, "--allow-failed-build")
+    assert not (tmp_path / "a").exists()
+
+
+def test_a_killed_dbt_test_counts_as_tests_not_run(project, tmp_path):
+    """A `dbt test` that never finished rebuilt nothing, but what its tests said is unknown:
+    refused until a `dbt test` finishes (record edited on a copy)."""
+    project.dbt("build")
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(project.duckdb_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("insert into ops.dbt_invocations (invocation_id, command, target_name, started_at, "
+                    "status) values ('killed-test', 'test', 'dev', now(), 'running')")
+
+    def export(out: Path) -> subprocess.CompletedProcess:
+        return run_cli("export", "--target", "parquet", "--duckdb", str(copy), "--target-path",
+                       str(project.target), "--out", str(out), "--quiet", env=project.env())
+
+    _refused(export(tmp_path / "a"), "a test of model", "never finished", "killed-test")
+    with duckdb.connect(str(copy)) as con:  # a later `dbt test` that finished and passed
+        built = con.execute("select invocation_id from ops.dbt_invocations where status = 'success' "
+                            "order by started_at desc limit 1").fetchone()[0]
+        con.execute("insert into ops.dbt_invocations (invocation_id, command, target_name, started_at, "
+                    "finished_at, status) values ('later-test', 'test', 'dev', now(), now(), 'success')")
+        con.execute("insert into ops.dbt_node_results select 'later-test', unique_id, resource_type, status, "
+                    "checksum, contract_checksum, execution_seconds, failures from ops.dbt_node_results "
+                    "where invocation_id = ? and resource_type in ('test', 'unit_test')", [built])
+    assert export(tmp_path / "b").returncode == 0
+
+
+def test_a_publish_from_gold_of_another_salt_is_refused_unless_rotating(project, tmp_path):
+    """The published Parquet names the salt fingerprint of its build; a warehouse hashed with
+    another salt (here: its record edited on a copy) does not replace it silently."""
+    project.dbt("build")
+    out = tmp_path / "gold"
+    assert project.export("--target-path", str(project.target), out=out).returncode == 0
+    old = json.loads((out / "dim_customer" / "_manifest.json").read_text())["dbt"]["pii_salt_fingerprint"]
+    assert old and len(old) == 16
+    other = tmp_path / "other.duckdb"
+    shutil.copy(project.duckdb_path, other)
+    with duckdb.connect(str(other)) as con:
+        con.execute("update ops.dbt_invocations set pii_salt_fingerprint = '0123456789abcdef'")
+
+    def export(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        return run_cli("export", "--target", "parquet", "--duckdb", str(other), "--target-path",
+                       str(project.target), "--out", str(out), "--quiet", *args,
+                       env={**project.env(), **(env or {})})
+
+    version = (out / ".current").readlink()
+    _refused(export(), "another PII salt", old, "0123456789abcdef", "AETHERMART_PII_SALT_ROTATE=1")
+    rotate = {"AETHERMART_PII_SALT_ROTATE": "1"}
+    _refused(export("--select", "dim_date", env=rotate), "every dataset at once", "agg_customer_value",
+             "and 10 other(s)")
+    assert (out / ".current").readlink() == version
+    rotated = export(env=rotate)
+    assert rotated.returncode == 0, rotated.stderr
+    assert json.loads((out / "fct_orders" / "_manifest.json").read_text())["dbt"]["pii_salt_fingerprint"] == \
+        "0123456789abcdef"

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import duckdb
 import pytest
 
+from aethermart.dbt_pii_salt import fingerprint
 from tests.conftest import BIN, REPO, SAMPLE, DbtProject, run_cli
 
 HINT = "export AETHERMART_PII_SALT="
+ROTATE = "AETHERMART_PII_SALT_ROTATE"
 
 
 @dataclass
@@ -105,10 +107,14 @@ def test_the_prod_target_builds_with_a_salt_from_the_environment(demo, tmp_path)
     project, first = demo
     prod = NoSaltProject(SAMPLE, tmp_path)
     shutil.copy(project.duckdb_path, prod.duckdb_path)
-    proc = subprocess.run(
-        [str(BIN / "dbt"), "run", "--target", "prod", "--select", "dim_customer",
-         "--target-path", str(prod.target), "--log-path", str(tmp_path / "logs")],
-        cwd=REPO, capture_output=True, text=True, env={**prod.env(), "AETHERMART_PII_SALT": "p-salt"})
+    # another salt than the demo one this warehouse was built with: refused unless told
+    command = [str(BIN / "dbt"), "run", "--target", "prod", "--select", "dim_customer",
+               "--target-path", str(prod.target), "--log-path", str(tmp_path / "logs")]
+    refused = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
+                             env={**prod.env(), "AETHERMART_PII_SALT": "p-salt"})
+    assert "$AETHERMART_PII_SALT has" in _error_line(refused, "PII salt changed")
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
+                          env={**prod.env(), "AETHERMART_PII_SALT": "p-salt", ROTATE: "1"})
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert prod.query("select target_name, pii_salt_source from ops.dbt_invocations "
                       "order by started_at desc limit 1") == [("prod", "env")]
@@ -133,3 +139,48 @@ def test_the_exporter_refuses_gold_built_without_a_salt(demo, tmp_path):
     assert proc.returncode == 1 and len(message.splitlines()) == 1, message
     assert "hashed PII with an empty AETHERMART_PII_SALT" in message and HINT in message
     assert not (tmp_path / "gold").exists()
+
+
+def test_the_build_record_keeps_a_fingerprint_of_the_salt_never_the_salt(demo):
+    project, _ = demo
+    salt = project.salt_file.read_text().strip()
+    rows = project.query("select distinct pii_salt_fingerprint from ops.dbt_invocations")
+    assert rows == [(fingerprint(salt),)]
+    assert len(rows[0][0]) == 16 and rows[0][0] not in salt
+    assert fingerprint(salt) != fingerprint(salt + "x")
+
+
+def test_a_lost_demo_salt_file_stops_the_build_and_is_not_replaced(demo, tmp_path):
+    """Moving the salt file away used to make a new salt silently (every email_sha256 changed
+    and the export went through); now dbt stops, makes no new file, and gold keeps its hashes
+    until AETHERMART_PII_SALT_ROTATE=1 says a new salt is meant."""
+    project, first = demo
+    copy = NoSaltProject(SAMPLE, tmp_path)
+    shutil.copy(project.duckdb_path, copy.duckdb_path)  # the salt file stays behind: "lost"
+    proc = copy.dbt("run", "--select", "dim_customer", check=False)
+    line = _error_line(proc, "is missing")
+    assert str(copy.salt_file) in line and ROTATE in line
+    assert not copy.salt_file.exists()
+    assert copy.hashes() == first
+    rows_before = copy.query("select count(*) from ops.dbt_invocations")
+
+    # a replaced file (another salt) is refused the same way
+    copy.salt_file.write_text("another-salt\n")
+    copy.salt_file.chmod(0o600)
+    line = _error_line(copy.dbt("run", "--select", "dim_customer", check=False), "PII salt changed")
+    assert str(copy.salt_file) in line and fingerprint("another-salt") in line
+    assert copy.hashes() == first and copy.query("select count(*) from ops.dbt_invocations") == rows_before
+
+    # the rotation, said explicitly: a new salt, every hash changes, the record names it
+    copy.salt_file.unlink()
+    rotated = subprocess.run(
+        [str(BIN / "dbt"), "run", "--select", "dim_customer", "--target-path", str(copy.target),
+         "--log-path", str(tmp_path / "logs")], cwd=REPO, capture_output=True, text=True,
+        env={**copy.env(), ROTATE: "1"})
+    assert rotated.returncode == 0, rotated.stdout[-3000:]
+    new_salt = copy.salt_file.read_text().strip()
+    assert stat.S_IMODE(copy.salt_file.stat().st_mode) == 0o600
+    assert all(digest != first[key] for key, digest in copy.hashes().items() if digest)
+    assert copy.query("select pii_salt_fingerprint from ops.dbt_invocations order by started_at desc "
+                      "limit 1") == [(fingerprint(new_salt),)]
+    copy.dbt("run", "--select", "dim_customer")  # the new salt is now the warehouse's

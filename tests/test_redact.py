@@ -11,7 +11,7 @@ import pytest
 
 from aethermart.errors import ConfigError
 from aethermart.redact import redact_uri, scrub
-from exporters.mongo_config import MongoURI
+from exporters.mongo_config import MongoURI, connect
 from tests.conftest import BIN, REPO
 
 SECRET = "S3cr3t-Xq"  # distinctive: it may appear in no other text of an output
@@ -38,6 +38,18 @@ UNESCAPED = [
     f"mongodb://db:27017/x?tlsCertificateKeyFilePassword=a@{SECRET}",
     f"mongodb://db:27017/x?tlsCertificateKeyFilePassword={SECRET}@b",
 ]
+# a secret option value with an unescaped & ; or #, or an option name written percent-encoded
+# (a driver decodes it, or names it in a warning): the value is hidden whole
+TANGLED = [
+    f"mongodb://db/x?tlsCertificateKeyFilePassword=ab&{SECRET};x&appname=a",
+    f"mongodb://db/x?tlsCertificateKeyFilePassword=ab&{SECRET};x",
+    f"mongodb://db/x?password=ab;{SECRET}&w=1",
+    f"mongodb://db/x?password=ab#{SECRET}",
+    f"mongodb://db/x?tlsCertificateKeyFile%50assword={SECRET}",
+    f"mongodb://db/x?a=1&tlsCertificateKeyFile%2550assword={SECRET}&b=2",
+    f"mongodb://db/x?pa%73sword={SECRET}",
+    f"mongodb://db/x?my+pass={SECRET}",
+]
 
 
 @pytest.mark.parametrize("uri", URIS + UNESCAPED)
@@ -45,6 +57,26 @@ def test_redact_uri_hides_every_secret(uri):
     shown = redact_uri(uri)
     assert all(piece not in shown for piece in (SECRET, SECRET[:4], SECRET[-4:])), shown
     assert "***" in shown and shown.split("://")[0] == uri.split("://")[0]
+
+
+@pytest.mark.parametrize("uri", TANGLED)
+def test_redact_uri_hides_a_value_with_an_unescaped_separator_or_an_encoded_name(uri):
+    shown = redact_uri(uri)
+    assert all(piece not in shown for piece in (SECRET, SECRET[:4], SECRET[-4:])), shown
+    assert "***" in shown
+    if "appname=a" in uri or "&b=2" in uri or "&w=1" in uri:  # the options after it stay readable
+        assert shown.endswith(("&appname=a", "&b=2", "&w=1")), shown
+
+
+@pytest.mark.parametrize("uri", TANGLED)
+def test_a_driver_error_about_a_tangled_uri_shows_no_piece_of_the_secret(uri, capsys):
+    """connect() reports pymongo's complaint (mixed separators, unknown option) scrubbed."""
+    uri = uri.replace("mongodb://db/", "mongodb://127.0.0.1:1/") + "&serverSelectionTimeoutMS=50"
+    with pytest.raises(Exception) as err:  # a ConfigError or SourceError: one line
+        connect(MongoURI.parse(uri))
+    shown = str(err.value) + capsys.readouterr().err
+    assert "MongoDB" in str(err.value) and "\n" not in str(err.value)
+    assert all(piece not in shown for piece in (SECRET, SECRET[:4], SECRET[-4:])), shown
 
 
 @pytest.mark.parametrize("uri", URIS)
@@ -75,6 +107,10 @@ def test_scrub_hides_a_percent_encoded_secret_in_every_form():
     ("mongodb://ann:p%40ss@db/x", "mongodb://ann:***@db/x"),
     ("mongodb://db/x?authMechanismProperties=AWS_SESSION_TOKEN:t&tlsCertificateKeyFile=/k.pem",
      "mongodb://db/x?authMechanismProperties=***&tlsCertificateKeyFile=/k.pem"),
+    ("mongodb://db/x?tlsCertificateKeyFilePassword=ab&Pw9;x&appname=a",
+     "mongodb://db/x?tlsCertificateKeyFilePassword=***&appname=a"),
+    ("mongodb://db/x?tlsCertificateKeyFile%50assword=KEYPW&tlsCertificateKeyFile=/k.pem",
+     "mongodb://db/x?tlsCertificateKeyFile%50assword=***&tlsCertificateKeyFile=/k.pem"),
 ])
 def test_redact_uri_keeps_what_helps_to_debug(uri, shown):
     assert redact_uri(uri) == shown

@@ -2,7 +2,10 @@
     created if missing) with status `running`. build_record_end closes it; a killed or
     crashed command leaves it `running`, and `aethermart export` refuses such a build.
     Only commands that run hooks write a record (build, run, test, seed, snapshot, source
-    freshness, retry); docs generate, compile, show, ls and run-operation do not. -#}
+    freshness, retry); docs generate, compile, show, ls and run-operation do not.
+    It records the PII salt's source and fingerprint (never the salt), which the plugin
+    aethermart.dbt_pii_salt compares before the next run (a hook cannot stop dbt 1.11:
+    the models run even when on-run-start fails). -#}
 {% macro build_record_start() -%}
     create schema if not exists ops;
 
@@ -16,8 +19,12 @@
         status varchar not null,
         nodes integer,
         failures integer,
-        pii_salt_source varchar
+        pii_salt_source varchar,
+        pii_salt_fingerprint varchar
     );
+
+    -- a warehouse recorded before fingerprints: keep its rows, compare from now on
+    alter table ops.dbt_invocations add column if not exists pii_salt_fingerprint varchar;
 
     create table if not exists ops.dbt_node_results (
         invocation_id varchar not null,
@@ -31,7 +38,8 @@
     );
 
     insert into ops.dbt_invocations (
-        invocation_id, command, target_name, dbt_version, started_at, status, pii_salt_source
+        invocation_id, command, target_name, dbt_version, started_at, status, pii_salt_source,
+        pii_salt_fingerprint
     )
     values (
         '{{ invocation_id }}',
@@ -40,6 +48,7 @@
         '{{ dbt_version }}',
         cast('{{ run_started_at }}' as timestamp with time zone),
         'running',
-        getvariable('aethermart_pii_salt_source')
+        getvariable('aethermart_pii_salt_source'),
+        getvariable('aethermart_pii_salt_fingerprint')
     )
 {%- endmacro %}
