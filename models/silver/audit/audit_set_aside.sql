@@ -27,15 +27,14 @@ with reconciliation as (
 
 ),
 
-pos_rejects as (
+reader_rejects as (
 
+    {#- records the reader could not parse (a record decoded as Windows-1252 is not one) -#}
     select * from {{ ref('brz_pos__csv_rejects') }}
-
-),
-
-event_rejects as (
-
+    where not is_recovered
+    union all
     select * from {{ ref('brz_events__line_rejects') }}
+    where not is_recovered
 
 ),
 
@@ -111,18 +110,7 @@ set_aside as (
         error_types as reason,
         {{ landed_file_name('_source_file') }} as scope,
         'record ' || lpad(cast(_source_row_number as varchar), 9, '0') as natural_key
-    from pos_rejects
-    where not is_recovered
-    union all
-    select
-        _source_system as source_system,
-        entity,
-        'rejected' as set_aside_kind,
-        error_types as reason,
-        {{ landed_file_name('_source_file') }} as scope,
-        'record ' || lpad(cast(_source_row_number as varchar), 9, '0') as natural_key
-    from event_rejects
-    where not is_recovered
+    from reader_rejects
     union all
     select
         source_system,
@@ -164,11 +152,7 @@ file_records as (
         select _source_file from checked_rows
         where source_system in ('pos', 'events')
         union all
-        select _source_file from pos_rejects
-        where not is_recovered
-        union all
-        select _source_file from event_rejects
-        where not is_recovered
+        select _source_file from reader_rejects
     ) as records
     group by {{ landed_file_name('_source_file') }}
 
