@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import numpy as np
 
@@ -47,6 +48,11 @@ class EntityRows:
     cols: dict[str, np.ndarray]
     drop: np.ndarray  # drop index per row
     key: np.ndarray  # clean natural key per row (for the answer key)
+    origin: np.ndarray = None  # the row each row was copied from (itself when not a copy)
+
+    def __post_init__(self) -> None:
+        if self.origin is None:
+            self.origin = np.arange(len(self.drop))
 
     def __len__(self) -> int:
         return len(self.drop)
@@ -58,6 +64,7 @@ class EntityRows:
             self.cols[name] = np.concatenate([self.cols[name], self.cols[name][idx]])
         self.drop = np.concatenate([self.drop, self.drop[idx] if drop is None else drop])
         self.key = np.concatenate([self.key, self.key[idx]])
+        self.origin = np.concatenate([self.origin, self.origin[idx]])
         return np.arange(start, len(self))
 
 
@@ -69,6 +76,7 @@ class Dirt:
         self.rows, self.rng, self.rates, self.log = rows, rng, rates, log
         self.variation_rng = rng  # the variations of issue 12 get their own stream
         self.touched: set[int] = set()  # rows that received any fault
+        self.faults_of: dict[int, set[str]] = {}  # row -> the fault classes it received
         self.load_dates = load_dates
         self.picker = Picker(rng, len(rows), rates.minimum)
 
@@ -78,6 +86,7 @@ class Dirt:
     def record(self, i: int, fault: str, column: str | None = None, detail: str | None = None,
                key: str | None = None) -> None:
         self.touched.add(int(i))
+        self.faults_of.setdefault(int(i), set()).add(fault)
         self.log.add(SRC, self.rows.entity, fault, self.rows.key[i] if key is None else key,
                      column=column, file=self.file_of(i), detail=detail)
 
@@ -255,6 +264,66 @@ def _split_write(cfg: GeneratorConfig, rows: EntityRows, load_dates: list[str],
     return {"files": files, "data_rows": data_rows, "physical_data_lines": lines}
 
 
+# Faults after which a row still counts exactly as its clean value (a rendering, a copy
+# silver drops, a second scan). An order is in the revenue truth only when its header, all
+# its lines and the price rows of all its products carry nothing else.
+_CLEAN_FOR_REVENUE = {
+    "order": {"date_format", "time_of_day", "whitespace", "null_literal", "exact_duplicate",
+              "resent_transaction"},
+    "orderline": {"repeated_scan", "whitespace", "resent_transaction"},
+    "product": {"money_format", "whitespace", "case", "exact_duplicate", "non_utf8"},
+}
+
+
+def _revenue_of_valid_orders(lines: EntityRows, line_dirt: Dirt, line_order: np.ndarray,
+                             line_prod: np.ndarray, order_dirt: Dirt, order_id: np.ndarray,
+                             placed: np.ndarray,
+                             product_dirt: Dirt, prod_id: np.ndarray,
+                             price_by_drop: list[np.ndarray], load_dates: list[date]) -> dict:
+    """The world's store revenue per order, for the orders no set-aside fault touched:
+    Σ quantity × the shelf price on the order date (the latest drop's price on or before
+    it; before the first drop, the first drop's). Every scan of a product counts; a re-sent
+    copy of an order does not. An order is left out when its header or a line carries a
+    fault outside _CLEAN_FOR_REVENUE, or the price row its date points at does (the price
+    silver then uses is another drop's). The answer key's truth for the revenue invariant."""
+    def tainted(dirt: Dirt, entity: str) -> set[int]:
+        clean = _CLEAN_FOR_REVENUE[entity]
+        return {int(dirt.rows.origin[i]) for i, faults in dirt.faults_of.items() if faults - clean}
+
+    n_prod = len(prod_id)
+    product_index = {p: k for k, p in enumerate(prod_id)}
+    drop_starts = np.array(load_dates, dtype="datetime64[D]")
+    price_drop = np.maximum(np.searchsorted(drop_starts, placed, side="right") - 1, 0)
+    bad_prices = {divmod(r, n_prod) for r in tainted(product_dirt, "product")}  # (drop, product)
+    bad_orders = tainted(order_dirt, "order")
+    bad_orders |= {int(line_order[r]) for r in tainted(line_dirt, "orderline")}
+    bad_orders |= {int(o) for o, p in zip(line_order, line_prod, strict=True)
+                   if (int(price_drop[o]), product_index[p]) in bad_prices}
+    cents: dict[int, int] = {}
+    scans: dict[int, int] = {}
+    for i in range(len(lines)):
+        source_line = int(lines.origin[i])
+        order = int(line_order[source_line])
+        if order in bad_orders or "resent_transaction" in line_dirt.faults_of.get(i, ()):
+            continue
+        price = int(price_by_drop[price_drop[order]][product_index[line_prod[source_line]]])
+        cents[order] = cents.get(order, 0) + int(lines.cols["quantity"][i]) * price
+        scans[order] = scans.get(order, 0) + (i != source_line)
+    return {
+        "rule": "store orders no set-aside fault touched: sum of quantity x the price of the "
+                "latest drop on or before the order date (first drop before it); every "
+                "repeated scan counts, re-sent copies do not",
+        "orders": {order_id[o]: _money(c) for o, c in sorted(cents.items())},
+        "orders_with_repeated_scans": sorted(order_id[o] for o, n in scans.items() if n),
+        "total": _money(sum(cents.values())),
+        "orders_left_out": len(bad_orders),
+    }
+
+
+def _money(cents: int) -> str:
+    return str(Decimal(cents).scaleb(-2))
+
+
 def _iso(days: np.ndarray) -> np.ndarray:
     return np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
 
@@ -323,6 +392,7 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
                     exclusive=False)
     dirt.whitespace("name")
     dirt.case("name")
+    product_dirt = dirt
 
     # --- customer: full snapshot per drop; some people move between drops ----------------
     n_cust = c.pos_customers
@@ -421,6 +491,7 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     dirt.sentinel_date("datePlaced")
     dirt.sentinel_date("dateShipped")
     dirt.time_of_day("datePlaced")
+    order_dirt = dirt
 
     # --- orderline: lines of the drop's orders; negative quantities are returns ----------
     lines_per = rng.integers(1, 6, n_ord)
@@ -442,6 +513,9 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     dirt.resend_lines(resent_orders, conflict=False)
     dirt.resend_lines(conflicted_orders, conflict=True)
     dirt.whitespace("product_id")
+    revenue = _revenue_of_valid_orders(
+        orderline, dirt, line_order, line_prod, order_dirt, order_id, placed_d, product_dirt,
+        prod_id, price_by_drop, cfg.pos_load_dates)
 
     # --- files: CRLF and BOM on a share of files -----------------------------------------
     entities = [city, product, customer, order, orderline]
@@ -457,4 +531,5 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     return {
         "entities": {f"pos.{e.entity}": _split_write(cfg, e, load_dates, file_flags) for e in entities},
         "customer_ids": cust_id,
+        "revenue": revenue,
     }

@@ -118,6 +118,7 @@ def _generate(cfg: GeneratorConfig, *, quiet: bool) -> GenerateResult:
             "namesake_pairs": [[channel_ids(int(a)), channel_ids(int(b))]
                                for a, b in people.namesakes],
         },
+        "revenue": {"pos": pos["revenue"]},
         "fault_classes": sorted({f["fault"] for f in log.records}),
         "faults": log.records,
     }
