@@ -116,7 +116,8 @@ class PosEntityLayout:
 
     def meta(self) -> dict:
         """The source table's `meta` keys that map this layout (models/bronze/pos/_pos__sources.yml)."""
-        aliases = {header: column for header, column in self.columns if column and header != column}
+        aliases = {header: column for header, column in self.columns
+                   if column and header.strip().lower() != column.lower()}  # headers match in any case
         ignored = [header for header, column in self.columns if not column]
         meta: dict = {"file_name": self.file_name}
         if aliases:

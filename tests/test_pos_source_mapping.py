@@ -16,7 +16,7 @@ import yaml
 
 from generator import GeneratorConfig, generate
 from generator.config import PosLayout
-from tests.conftest import REPO, SAMPLE, DbtProject
+from tests.conftest import REPO, SAMPLE, DbtProject, run_cli
 
 SALT = "pos-mapping-test-salt"  # one PII salt for both builds, so hashed emails compare
 SOURCES_YAML = Path("models/bronze/pos/_pos__sources.yml")
@@ -86,6 +86,17 @@ def two_layouts(tmp_path_factory):
     return standard, custom
 
 
+def test_cli_prints_the_yaml_that_maps_a_layout():
+    proc = run_cli("generate", "--pos-layout", "retail-export", "--print-pos-meta", check=True)
+    meta = yaml.safe_load(proc.stdout)
+    assert meta == {entity: layout.meta() for entity, layout in PosLayout.retail_export().entities}
+    assert meta["orderline"] == {
+        "file_name": "invoice_lines.csv",
+        "header_aliases": {"InvoiceNo": "order_id", "StockCode": "product_id",
+                           "UnitPrice": "unit_price", "LineNo": "line_number"},
+        "ignored_headers": ["Description"]}
+
+
 def test_custom_layout_files_really_differ(two_layouts):
     _, custom = two_layouts
     drop = next((custom.landing / "pos").iterdir())
@@ -152,7 +163,8 @@ CUSTOMERS = ("id,firstName,lastName,email,address1,address2,phone,birthdate,zip\
              "C2,Bob,Roe,bob@example.com,2 Main St,,617-555-0102,1981-02-03,02134\n")
 # drop 1: standard column order plus the optional columns
 ORDERS_1 = ("id,datePlaced,dateShipped,customer_id\n"
-            "O1,2025-10-03,2025-10-04,C1\nO2,10/05/2025 14:30,,C2\nO3,2025-10-06,,C1\n")
+            "O1,2025-10-03,2025-10-04,C1\nO2,10/05/2025 14:30,,C2\nO3,2025-10-06,,C1\n"
+            "O4,2025-10-07,,C2\n")
 LINES_1 = ("order_id,product_id,quantity,unit_price,line_number\n"
            "O1,P1,2,9.50,1\n"       # charged below the snapshot price (10.00)
            "O1,P1,2,9.50,2\n"       # the same product scanned again: another line
@@ -160,7 +172,10 @@ LINES_1 = ("order_id,product_id,quantity,unit_price,line_number\n"
            "O2,P2,1,\"1,250.00\",1\n"
            "O2,P3,3,,2\n"           # no price given: the snapshot price (4.50)
            "O3,P1,1,11.00,1\n"
-           "O3,P3,1,4.50,1\n")      # line 1 twice in O3: both rows held back
+           "O3,P3,1,4.50,1\n"       # line 1 twice in O3: both rows held back
+           "O4,P1,1,abc,1\n"        # a price that does not parse
+           "O4,P3,1,-2.00,2\n"      # a negative price (returns are negative quantities)
+           "O4,P3,1,4.50,\n")       # no line number in a file that carries them
 # drop 2: another column order; re-sends O1 unchanged (a duplicate) and O2 changed (a conflict)
 ORDERS_2 = "customer_id,id,dateShipped,datePlaced\nC1,O1,2025-10-04,2025-10-03\nC2,O2,,10/05/2025 14:30\n"
 LINES_2 = ("line_number,unit_price,quantity,order_id,product_id\n"
@@ -228,6 +243,9 @@ def test_line_numbers_are_the_line_key(priced):
         ("O2", 1, "silver", []), ("O2", 2, "silver", []),
         ("O3", 1, "quarantined", ["duplicate_line_number"]),
         ("O3", 1, "quarantined", ["duplicate_line_number"]),
+        ("O4", 1, "quarantined", ["invalid_number"]),
+        ("O4", 2, "quarantined", ["negative_price"]),
+        ("O4", None, "quarantined", ["missing_key"]),
     ]
     # drop 2, columns in another order: O1 re-sent unchanged, O2 with another price
     assert by_drop["2025-12-01"] == [
