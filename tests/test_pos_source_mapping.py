@@ -134,6 +134,11 @@ def test_same_world_in_both_layouts_gives_the_same_gold(two_layouts):
             "select unit_price_source, count(*) from cus.gold.fct_order_lines "
             "where channel = 'store' group by 1").fetchall())
         assert sources.get("pos_line", 0) > 0 and sources.get("pos_price_history", 0) > 0, sources
+        # order dates with a time of day come through the InvoiceDate alias (issue 12)
+        timed = [con.execute(f"select count(*) from {db}.silver.slv_pos_orders__checked "
+                             "where outcome = 'silver' and ordered_at is not null").fetchone()[0]
+                 for db in ("std", "cus")]
+        assert timed[0] == timed[1] > 0, timed
         keys = con.execute("select count(*) from cus.silver.slv_pos_orderlines__checked "
                            "where outcome = 'quarantined' and list_contains(quarantine_reasons, "
                            "'duplicate_line_number')").fetchone()[0]
