@@ -305,3 +305,32 @@ def test_header_errors_are_one_line(mapped_copy, header, message, request):
     assert expected in text, text[-3000:]
     line = next(line for line in text.splitlines() if expected in line)
     assert line.strip() == expected
+
+
+def test_a_bad_byte_in_an_ignored_column_is_read_and_mapped(mapped_copy):
+    """Ignored columns are read too: a Windows-1252 byte there makes the record a recovered
+    reject, and the recovered fields land in the right contract columns (file order)."""
+    project_dir, base = mapped_copy
+    landing = base / "landing_bad_byte"
+    shutil.copytree(SAMPLE, landing)
+    for drop in (landing / "pos").iterdir():
+        (drop / "orderline.csv").unlink()
+        (drop / "invoice_lines.csv").write_bytes(
+            b"Quantity,InvoiceNo,StockCode,Description,UnitPrice\r\n"
+            b"1,500001,20001,Lamp,2.00\r\n3,500001,20002,Caf\xe9 mug,1.50\r\n1,500002,20003,Plain,\r\n")
+    project = MappedProject(landing, base / "dbt_bad_byte", project_dir=project_dir)
+    project.dbt("run", "--select", "+brz_pos__orderlines")
+    path = landing / "pos" / "load_date=2025-09-01" / "invoice_lines.csv"
+    kept = project.query(f"""select order_id, product_id, quantity, unit_price, line_number,
+                                    _is_decoded_windows_1252, _source_row_number
+                             from bronze.brz_pos__orderlines where _source_file = '{path}'
+                             order by _source_row_number""")
+    assert kept == [("500001", "20001", "1", "2.00", None, False, 1),
+                    ("500001", "20002", "3", "1.50", None, True, 2),
+                    ("500002", "20003", "1", None, None, False, 3)]
+    rejected = project.query(f"""select _source_row_number, is_recovered, raw_line
+                                 from bronze.brz_pos__csv_rejects where _source_file = '{path}'""")
+    assert rejected == [(2, True, "3,500001,20002,Café mug,1.50")]
+    assert project.query("select distinct read_columns from bronze.brz_pos__counted_files "
+                         "where entity = 'orderline'") == [
+        (["quantity", "order_id", "product_id", "_ignored_4", "unit_price"],)]
