@@ -174,6 +174,13 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="also load the e-commerce tables into this MariaDB, replacing tables "
                           "of the same name (mysql://user:password@host:port/db; never taken "
                           "from $MARIADB_URL, so a production URL in the environment is safe)")
+    gen.add_argument("--pos-layout", choices=("contract", "retail-export"), default="contract",
+                     help="POS file layout: the contract's (default) or 'retail-export', the same "
+                          "data as an invoice-style export with other file names and headers, "
+                          "an ignored column and line prices/numbers (map it in the sources YAML: "
+                          "`aethermart generate --pos-layout retail-export --print-pos-meta`)")
+    gen.add_argument("--print-pos-meta", action="store_true",
+                     help="print the sources-YAML `meta` that maps --pos-layout, and write nothing")
     gen.add_argument("--quiet", action="store_true", help="print nothing but errors")
     gen.set_defaults(func=_cmd_generate)
 
@@ -371,7 +378,15 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_generate(args: argparse.Namespace) -> int:
     from aethermart.mariadb_url import MariaDBURL
     from generator import GeneratorConfig, generate
+    from generator.config import PosLayout
 
+    layout = PosLayout.retail_export() if args.pos_layout == "retail-export" else None
+    if args.print_pos_meta:
+        import yaml
+
+        meta = {entity: entity_layout.meta() for entity, entity_layout in layout.entities} if layout else {}
+        print(yaml.safe_dump(meta, sort_keys=False) if meta else "# the contract's layout needs no meta")
+        return 0
     url = MariaDBURL.parse(args.mariadb_url) if args.mariadb_url else None
     if args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} exists and is not a folder")
@@ -379,7 +394,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         from generator.mariadb_load import check_connection
 
         check_connection(url)
-    result = generate(GeneratorConfig(scale=args.scale, seed=args.seed, out=args.out),
+    result = generate(GeneratorConfig(scale=args.scale, seed=args.seed, out=args.out, pos_layout=layout),
                       quiet=args.quiet)
     if url is not None:
         from generator.mariadb_load import load_into_mariadb

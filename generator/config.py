@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
-__all__ = ["Counts", "FaultRates", "GeneratorConfig"]
+__all__ = ["Counts", "FaultRates", "GeneratorConfig", "PosEntityLayout", "PosLayout"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,65 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class PosEntityLayout:
+    """How a retailer's POS export writes one entity: its file name in each drop and its
+    columns in file order, each a (source header, contract column) pair; the contract
+    column "" marks a column the sources YAML ignores (written with filler text)."""
+
+    file_name: str
+    columns: tuple[tuple[str, str], ...]
+
+    def meta(self) -> dict:
+        """The source table's `meta` keys that map this layout (models/bronze/pos/_pos__sources.yml)."""
+        aliases = {header: column for header, column in self.columns
+                   if column and header.strip().lower() != column.lower()}  # headers match in any case
+        ignored = [header for header, column in self.columns if not column]
+        meta: dict = {"file_name": self.file_name}
+        if aliases:
+            meta["header_aliases"] = aliases
+        if ignored:
+            meta["ignored_headers"] = ignored
+        return meta
+
+
+@dataclass(frozen=True)
+class PosLayout:
+    """A POS export layout other than the contract's (file names, headers, column order,
+    an ignored column, the optional order-line columns `unit_price` and `line_number`).
+    The world and its dirt are the same as in the default layout; only the files differ.
+    Lines get `unit_price` = the product's snapshot price where that price is the same
+    valid value in every drop (so silver prices them as from the snapshot), else blank;
+    `line_number` = the line's position in its order in its drop file."""
+
+    entities: tuple[tuple[str, PosEntityLayout], ...]
+
+    def of(self, entity: str) -> PosEntityLayout:
+        return dict(self.entities)[entity]
+
+    @classmethod
+    def retail_export(cls) -> PosLayout:
+        """An invoice-style export (the shape of the user's example in issue 14)."""
+        return cls((
+            ("product", PosEntityLayout("products.csv", (
+                ("StockCode", "id"), ("Description", "name"), ("OnHand", "availableQuantity"),
+                ("Price", "currentPrice")))),
+            ("city", PosEntityLayout("zip_codes.csv", (
+                ("State", "state"), ("Zip", "zip"), ("City", "city")))),
+            ("customer", PosEntityLayout("customers.csv", (
+                ("CustomerID", "id"), ("Email", "email"), ("FirstName", "firstName"),
+                ("LastName", "lastName"), ("Street", "address1"), ("Street2", "address2"),
+                ("PostCode", "zip"), ("Phone", "phone"), ("DOB", "birthdate"),
+                ("Loyalty Tier", "")))),
+            ("order", PosEntityLayout("invoices.csv", (
+                ("InvoiceNo", "id"), ("InvoiceDate", "datePlaced"), ("ShipDate", "dateShipped"),
+                ("CustomerID", "customer_id")))),
+            ("orderline", PosEntityLayout("invoice_lines.csv", (
+                ("InvoiceNo", "order_id"), ("StockCode", "product_id"), ("Description", ""),
+                ("Quantity", "quantity"), ("UnitPrice", "unit_price"), ("LineNo", "line_number")))),
+        ))
+
+
+@dataclass(frozen=True)
 class GeneratorConfig:
     scale: float
     seed: int
@@ -119,6 +178,9 @@ class GeneratorConfig:
     event_days: int = 14
     event_end: date = date(2025, 11, 30)
     extraction_id: str = "20251201T000000Z"
+    # None: the contract's layout (DESIGN.md 2.1); a PosLayout writes the same POS data as
+    # another retailer's export would (tests of the YAML source mapping)
+    pos_layout: PosLayout | None = None
 
     @property
     def counts(self) -> Counts:

@@ -245,17 +245,46 @@ _NO_DETAIL = {"case"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def _positions_in_order(order_ids: np.ndarray) -> np.ndarray:
+    """1-based position of each row among the rows of its order (file order)."""
+    seen: dict[str, int] = {}
+    out = np.empty(len(order_ids), dtype=object)
+    for i, order in enumerate(order_ids):
+        seen[order] = seen.get(order, 0) + 1
+        out[i] = str(seen[order])
+    return out
+
+
+def _layout_columns(cfg: GeneratorConfig, rows: EntityRows, idx: np.ndarray) -> tuple[list[str], list]:
+    """Header and columns of one file: the contract's, or those of ``cfg.pos_layout``."""
+    if cfg.pos_layout is None:
+        header = POS_ENTITIES[rows.entity]
+        return list(header), [rows.cols[h][idx] for h in header]
+    layout = cfg.pos_layout.of(rows.entity)
+    header, columns = [], []
+    for source_header, column in layout.columns:
+        header.append(source_header)
+        if column == "line_number":
+            columns.append(_positions_in_order(rows.cols["order_id"][idx]))
+        elif column:
+            columns.append(rows.cols[column][idx])
+        else:  # a column the sources YAML ignores: filler text
+            columns.append(np.array([f"{source_header} {i % 7}" for i in range(len(idx))], dtype=object))
+    return header, columns
+
+
 def _split_write(cfg: GeneratorConfig, rows: EntityRows, load_dates: list[str],
                  file_flags: dict[tuple[int, str], set[str]]) -> dict:
     order = np.argsort(rows.drop, kind="stable")
-    header = POS_ENTITIES[rows.entity]
     files = data_rows = lines = 0
     for d, load_date in enumerate(load_dates):
         idx = order[rows.drop[order] == d]
         flags = file_flags.get((d, rows.entity), set())
-        data = render_csv(header, [rows.cols[h][idx] for h in header],
-                          crlf="crlf_file" in flags, bom="bom_file" in flags)
+        header, columns = _layout_columns(cfg, rows, idx)
+        data = render_csv(header, columns, crlf="crlf_file" in flags, bom="bom_file" in flags)
         path = pos_file(cfg.out, load_date, rows.entity)
+        if cfg.pos_layout is not None:
+            path = path.with_name(cfg.pos_layout.of(rows.entity).file_name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         files += 1
@@ -322,6 +351,18 @@ def _revenue_of_valid_orders(lines: EntityRows, line_dirt: Dirt, line_order: np.
 
 def _money(cents: int) -> str:
     return str(Decimal(cents).scaleb(-2))
+
+
+def _line_prices(product: EntityRows, orderline: EntityRows) -> np.ndarray:
+    """A line's `unit_price` for a custom layout: its product's snapshot price where every
+    snapshot row of the product in every drop renders one and the same valid price (so any
+    drop's price silver picks is that price), else blank (priced from the snapshot)."""
+    prices: dict[str, set[str]] = {}
+    for key, value in zip(product.key, product.cols["currentPrice"], strict=True):
+        plain = re.sub(r"[\s$,]", "", value or "")
+        prices.setdefault(key, set()).add(plain if re.fullmatch(r"\d+\.\d{2}", plain) else "?")
+    stable = {key: next(iter(found)) for key, found in prices.items() if len(found) == 1 and "?" not in found}
+    return np.array([stable.get(str(p).strip(), "") for p in orderline.cols["product_id"]], dtype=object)
 
 
 def _iso(days: np.ndarray) -> np.ndarray:
@@ -516,6 +557,8 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     revenue = _revenue_of_valid_orders(
         orderline, dirt, line_order, line_prod, order_dirt, order_id, placed_d, product_dirt,
         prod_id, price_by_drop, cfg.pos_load_dates)
+    if cfg.pos_layout is not None:
+        orderline.cols["unit_price"] = _line_prices(product, orderline)
 
     # --- files: CRLF and BOM on a share of files -----------------------------------------
     entities = [city, product, customer, order, orderline]

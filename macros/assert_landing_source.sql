@@ -9,8 +9,9 @@
       - no file matches the source's location (unless the table is meta.optional),
       - a file's path below the landing root is not exactly the source's layout with a
         valid date / extraction id in its partition folder,
-      - a CSV header is not UTF-8, lacks a declared column, has an unexpected one, or has
-        them in another order (DuckDB maps CSV columns by position),
+      - a CSV header is not UTF-8, lacks a required column, has one the YAML neither maps
+        nor ignores, or has two headers for one column (`landing_file_layouts`; columns may
+        come in any order),
       - a POS drop folder lacks this entity's file,
       - a Parquet file lacks a declared column, or files disagree on a column's type.
     Logs a note for files in a POS drop that no source reads. Paths reach SQL only through
@@ -27,7 +28,7 @@
     {%- set node = graph.sources.values()
         | selectattr('source_name', 'equalto', source_name)
         | selectattr('name', 'equalto', table_name) | first -%}
-    {%- set pattern = landing_location_glob(source(source_name, table_name) | string) -%}
+    {%- set pattern = landing_source_glob(source_name, table_name) -%}
     {%- if not pattern.startswith(root ~ '/') -%}
         {{ exceptions.raise_compiler_error("Source " ~ source_name ~ "." ~ table_name ~ " reads " ~ escaped_excerpt(pattern, 200) ~ ", not a path under the landing path " ~ escaped_excerpt(root, 200) ~ ".") }}
     {%- endif -%}
@@ -59,7 +60,7 @@
     {%- set expected = node.columns.keys() | list -%}
     {%- set landing_format = node.meta.get('landing_format') -%}
     {%- if landing_format == 'csv' -%}
-        {{ _assert_csv_headers(node, files, expected) }}
+        {%- do landing_file_layouts(source_name, table_name, files) -%}
         {%- if node.meta.get('drop_entity') -%}
             {{ _assert_complete_drops(node, files, pattern) }}
         {%- endif -%}
@@ -134,49 +135,6 @@
 {% endmacro %}
 
 
-{% macro _assert_csv_headers(node, files, expected) %}
-    {%- set wanted = expected | map('lower') | list -%}
-    {%- for file in files -%}
-        {#- The first line that parses; ignore_errors so a bad byte further down cannot stop
-            the check (a bad first line is diagnosed below, on the error path only). -#}
-        {%- set first = run_query(
-            "select header_line from read_csv(" ~ sql_string(file) ~ ", header=false, auto_detect=false, "
-            ~ "columns={'header_line': 'VARCHAR'}, delim=e'\\x1f', quote='', escape='', "
-            ~ "strict_mode=false, ignore_errors=true) limit 1").columns[0].values() -%}
-        {%- set line = (first[0] if first | length else '') or '' -%}
-        {%- set line = line.replace('\ufeff', '').replace('\r', '') -%}
-        {%- set shown = [] -%}
-        {%- for name in line.split(',') if line | trim -%}
-            {%- do shown.append(name | trim | replace('"', '')) -%}
-        {%- endfor -%}
-        {%- set header = shown | map('lower') | list -%}
-        {%- set missing = [] -%}
-        {%- for column in expected if column | lower not in header -%}{%- do missing.append(column) -%}{%- endfor -%}
-        {%- set extra = [] -%}
-        {%- for column in shown if column | lower not in wanted -%}{%- do extra.append(column) -%}{%- endfor -%}
-        {%- if missing and _first_line_rejected(file) -%}
-            {{ exceptions.raise_compiler_error("CSV file " ~ escaped_excerpt(file, 300) ~ " has a header line that is not valid UTF-8 (expected: " ~ expected | join(',') ~ "). Export it as UTF-8 "
-                ~ "(Windows-1252 records are read; a UTF-16 file, for one, is not).") }}
-        {%- elif missing -%}
-            {{ exceptions.raise_compiler_error(
-                "CSV file " ~ escaped_excerpt(file, 300) ~ " is missing required column(s) " ~ missing | join(', ')
-                ~ " (header: " ~ (_column_list(shown) if shown else 'empty file') ~ "; expected: "
-                ~ expected | join(',') ~ ").") }}
-        {%- elif extra -%}
-            {{ exceptions.raise_compiler_error(
-                "CSV file " ~ escaped_excerpt(file, 300) ~ " has unexpected column(s) " ~ _column_list(extra)
-                ~ " (expected exactly: " ~ expected | join(',') ~ "). The export format "
-                ~ "changed: declare the column in the source YAML and the bronze model, "
-                ~ "or fix the export.") }}
-        {%- elif header != wanted -%}
-            {{ exceptions.raise_compiler_error(
-                "CSV file " ~ escaped_excerpt(file, 300) ~ " has its columns in another order (header: "
-                ~ _column_list(shown) ~ "; expected: " ~ expected | join(',') ~ ").") }}
-        {%- endif -%}
-    {%- endfor -%}
-{% endmacro %}
-
-
 {% macro _column_list(names, limit=10) %}
     {#- column names read from a file, for a message: the first `limit`, escaped, at most
         ~120 characters, and how many there are when that is not all of them -#}
@@ -201,14 +159,14 @@
 
 
 {% macro _assert_complete_drops(node, files, pattern) %}
-    {%- set entity_file = node.meta.drop_entity ~ '.csv' -%}
+    {%- set entity_file = landing_source_glob(node.source_name, node.name).rsplit('/', 1)[1] -%}
     {%- set drop_glob = pattern.rsplit('/', 1)[0] ~ '/*' -%}
     {#- every entry of every drop, read or not, must be a regular file with a safe name -#}
     {{ _assert_landing_entries(landing_path(), drop_glob[landing_path() | length + 1:]) }}
     {%- set all_files = run_query("select file from glob(" ~ sql_string(drop_glob) ~ ") order by file").columns[0].values() -%}
     {%- set known = [] -%}
-    {%- for source in graph.sources.values() if source.source_name == node.source_name -%}
-        {%- do known.append(source.meta.get('drop_entity', '') ~ '.csv') -%}
+    {%- for other in graph.sources.values() if other.source_name == node.source_name -%}
+        {%- do known.append(landing_source_glob(other.source_name, other.name).rsplit('/', 1)[1]) -%}
     {%- endfor -%}
     {%- set folders = [] -%}
     {%- for file in all_files -%}

@@ -57,14 +57,14 @@
         {%- set relation = source(source_name, table) -%}
         {%- if not execute -%}{%- continue -%}{%- endif -%}
         {%- do assert_landing_source(source_name, table) -%}
-        {%- set location = relation | string -%}
-        {%- set pattern = landing_location_glob(location) -%}
         {%- set names = _reject_table_names(relation) -%}
         {%- do statements.append("drop table if exists temp.main." ~ names[0]) -%}
         {%- do statements.append("drop table if exists temp.main." ~ names[1]) -%}
-        {%- for row in counted.rows if row[0] == table -%}
-            {%- do statements.append(_record_count_update(source_name, table, row[1],
-                "select count(*) from " ~ location.replace(sql_string(pattern), sql_string(row[1]))
+        {%- set files = [] -%}
+        {%- for row in counted.rows if row[0] == table -%}{%- do files.append(row[1]) -%}{%- endfor -%}
+        {%- for layout in landing_file_layouts(source_name, table, files) -%}
+            {%- do statements.append(_record_count_update(source_name, table, layout.file,
+                "select count(*) from " ~ landing_csv_read(source_name, table, sql_string(layout.file), layout.columns)
                 ~ " as landed where md5(cast(landed as varchar)) is not null")) -%}
         {%- endfor -%}
     {%- endfor -%}
@@ -89,9 +89,11 @@
                 ~ "errors.error_type::varchar as error_type, "
                 ~ "errors.column_name, errors.csv_line, errors.error_message, "
                 ~ quote.group(1) ~ " as quote_character, " ~ delimiter.group(1) ~ " as delimiter, "
-                ~ (node.columns | length) ~ " as column_count "
+                ~ "cast(coalesce(len(counted.read_columns), " ~ (node.columns | length) ~ ") as integer) as column_count "
                 ~ "from " ~ names[0] ~ " as errors inner join " ~ names[1] ~ " as scans "
-                ~ "on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id") -%}
+                ~ "on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id "
+                ~ "left join " ~ ref(csv_source_tables(source_name).counted_files_model) ~ " as counted "
+                ~ "on counted.entity = '" ~ table ~ "' and counted.file_path = scans.file_path") -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if selects -%}
@@ -255,7 +257,9 @@ parsed_located as (
 ),
 
 {#- records the reader rejected only for bytes that are not UTF-8, decoded as
-    Windows-1252 by the rejects model: rows of bronze like the others, flagged -#}
+    Windows-1252 by the rejects model: rows of bronze like the others, flagged; their
+    fields are in the file's order, mapped onto contract columns by the file's read
+    columns (brz_*__counted_files) -#}
 {%- set columns = [] -%}
 {%- if execute -%}
     {%- set columns = (graph.sources.values() | selectattr('source_name', 'equalto', source_name)
@@ -265,7 +269,7 @@ recovered as (
 
     select
         {%- for column in columns %}
-        rejects.recovered_fields[{{ loop.index }}] as "{{ column }}",
+        rejects.recovered_fields[list_position(counted.read_columns, '{{ column }}')] as "{{ column }}",
         {%- endfor %}
         rejects._source_file as filename,
         strftime(rejects._load_date, '%Y-%m-%d') as "{{ csv_source_tables(source_name).partition_column }}",
@@ -273,6 +277,8 @@ recovered as (
         true as _is_decoded_windows_1252,
         rejects.raw_bytes_hex as _raw_bytes_hex
     from {{ ref(csv_source_tables(source_name).rejects_model) }} as rejects
+    inner join {{ ref(csv_source_tables(source_name).counted_files_model) }} as counted
+        on rejects.entity = counted.entity and rejects._source_file = counted.file_path
     where rejects.entity = '{{ entity }}' and rejects.is_recovered
 
 ),

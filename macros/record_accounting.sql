@@ -53,7 +53,8 @@
 {% macro counted_files_query(source_name) %}
     {#- The counted-files model's query: one row per landed file of every text table of the
         source, with our own count of its records (`aethermart_count_records`), taken after
-        the landing guard's checks and before DuckDB reads the file. -#}
+        the landing guard's checks and before DuckDB reads the file, and the columns the
+        readers read it with (`landing_file_layouts`: contract names in the file's order). -#}
     {%- set selects = [] -%}
     {%- for table in csv_source_tables(source_name).tables -%}
         {%- set relation = source(source_name, table) -%}
@@ -61,19 +62,22 @@
         {%- do assert_landing_source(source_name, table) -%}
         {%- set location = relation | string -%}
         {%- set options = _reader_options(source_name, table, location) -%}
-        {%- set pattern = landing_location_glob(location) -%}
-        {%- for file in run_query("select file from glob(" ~ sql_string(pattern) ~ ") order by file").columns[0].values() -%}
+        {%- set pattern = landing_source_glob(source_name, table) -%}
+        {%- set files = run_query("select file from glob(" ~ sql_string(pattern) ~ ") order by file").columns[0].values() -%}
+        {%- for layout in landing_file_layouts(source_name, table, files) -%}
+            {%- set read_columns = [] -%}
+            {%- for column in landing_read_columns(layout.columns) -%}{%- do read_columns.append(sql_string(column)) -%}{%- endfor -%}
             {%- do selects.append(
-                "select '" ~ table ~ "' as entity, " ~ sql_string(file) ~ " as file_path, "
-                ~ options.max_line_size ~ " as max_line_size, aethermart_count_records(" ~ sql_string(file)
+                "select '" ~ table ~ "' as entity, " ~ sql_string(layout.file) ~ " as file_path, "
+                ~ options.max_line_size ~ " as max_line_size, aethermart_count_records(" ~ sql_string(layout.file)
                 ~ ", " ~ options.quote ~ ", " ~ options.delimiter ~ ", " ~ options.header ~ ", "
-                ~ options.skip_blank_lines ~ ") as counted") -%}
+                ~ options.skip_blank_lines ~ ") as counted, [" ~ read_columns | join(", ") ~ "]::varchar[] as read_columns") -%}
         {%- endfor -%}
     {%- endfor -%}
     {%- if not selects -%}
         {%- do selects.append("select cast(null as varchar) as entity, cast(null as varchar) as file_path, "
             ~ "cast(null as bigint) as max_line_size, cast(null as struct(records bigint, longest_record bigint, "
-            ~ "longest_record_bytes bigint)) as counted where false") -%}
+            ~ "longest_record_bytes bigint)) as counted, cast(null as varchar[]) as read_columns where false") -%}
     {%- endif -%}
     select
         entity,
@@ -81,7 +85,8 @@
         counted.records as counted_records,
         counted.longest_record as longest_record,
         counted.longest_record_bytes as longest_record_bytes,
-        max_line_size
+        max_line_size,
+        read_columns
     from (
         {{ selects | join("\n        union all\n        ") }}
     ) as files

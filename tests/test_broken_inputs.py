@@ -45,12 +45,18 @@ def test_unexpected_extra_column_stops_the_build(sample_copy, broken_workdir):
     assert f"CSV file {path} has unexpected column(s) population" in text
 
 
-def test_reordered_columns_stop_the_build(sample_copy, broken_workdir):
+def test_reordered_columns_are_read_by_their_header(sample_copy, broken_workdir):
+    # issue 14: a file's columns may come in any order (bronze maps them by header name);
+    # before, this stopped the build ("has its columns in another order")
     path = sample_copy / DROP / "orderline.csv"
-    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()]
-    path.write_text("\n".join(",".join([r[1], r[0], r[2]]) for r in rows) + "\n")
-    _, proc = _run(sample_copy, broken_workdir, "brz_pos__orderlines")
-    assert "has its columns in another order" in _one_line_error(proc)
+    data = b"order_id,product_id,quantity\n500001,20001,2\n500002,SKU-20003,-1\n"
+    path.write_bytes(b"\n".join(b",".join([r.split(b",")[2], r.split(b",")[0], r.split(b",")[1]])
+                                for r in data.splitlines()) + b"\n")
+    assert path.read_bytes().startswith(b"quantity,order_id,product_id\n2,500001,20001\n")
+    project, _ = _run(sample_copy, broken_workdir, "brz_pos__csv_rejects brz_pos__orderlines", check=True)
+    kept = project.query(f"""select order_id, product_id, quantity from bronze.brz_pos__orderlines
+                             where _source_file = '{path}' order by _source_row_number""")
+    assert kept == [("500001", "20001", "2"), ("500002", "SKU-20003", "-1")]
 
 
 def test_bytes_that_are_not_utf8_are_decoded_in_their_line_only(sample_copy, broken_workdir):

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('pos', 'customer') }} with ordinality
+    select * from {{ landing_csv_scan('pos', 'customer') }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('pos', 'orderline') }} with ordinality
+    select * from {{ landing_csv_scan('pos', 'orderline') }}
 
 ),
 
@@ -16,10 +16,12 @@ renamed as (
         product_id,
         -- strings
         quantity,
+        unit_price,
+        line_number,
         -- lineage
         {{ lineage_columns(
             'pos', 'cast(load_date as date)', 'record_number',
-            ['order_id', 'product_id', 'quantity'], decoded=true
+            ['order_id', 'product_id', 'quantity', 'unit_price', 'line_number'], decoded=true
         ) }}
     from located
 

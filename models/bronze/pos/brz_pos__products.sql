@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('pos', 'product') }} with ordinality
+    select * from {{ landing_csv_scan('pos', 'product') }}
 
 ),
 

@@ -1,8 +1,11 @@
-{#- One row per order line of either channel. Online lines carry their own unit price;
-    store lines take the POS price valid on the order date (slv_pos_products__price_history:
-    the price of the latest drop on or before the order date, or the first known price for
-    orders placed before the product's first drop). Negative quantities are returns: the
-    line amount is negative too. -#}
+{#- One row per order line of either channel. Online lines carry their own unit price.
+    Store lines carry one when the POS file has the optional `unit_price` column and the
+    line's value is given (the price charged wins: `unit_price_source` = 'pos_line');
+    otherwise they take the POS price valid on the order date
+    (slv_pos_products__price_history: the price of the latest drop on or before the order
+    date, or the first known price for orders placed before the product's first drop;
+    `unit_price_source` = 'pos_price_history'). Negative quantities are returns: the line
+    amount is negative too. -#}
 with online as (
 
     select * from {{ ref('slv_mariadb_order_items__checked') }}
@@ -46,17 +49,20 @@ price_history as (
 store_priced as (
 
     select
-        store.*,
+        store.* exclude (unit_price),
         store_orders.order_date,
-        price_history.unit_price
+        coalesce(store.unit_price, price_history.unit_price) as unit_price,
+        case when store.unit_price is not null then 'pos_line' else 'pos_price_history' end as unit_price_source
     from store
     inner join store_orders
         on store.order_id = store_orders.order_id
-    inner join price_history
+    left join price_history
         on
             store.product_id = price_history.product_id
             and (store_orders.order_date >= price_history.valid_from or price_history.is_first_known_price)
             and (store_orders.order_date < price_history.valid_to or price_history.valid_to is null)
+    {#- as before: a line without a price of its own needs the product's snapshot price -#}
+    where store.unit_price is not null or price_history.product_id is not null
 
 ),
 
@@ -91,7 +97,7 @@ unioned as (
         store.product_id as source_product_id,
         store.quantity,
         store.unit_price,
-        'pos_price_history' as unit_price_source,
+        store.unit_price_source,
         store.is_return,
         store.order_date
     from store_priced as store

@@ -1,10 +1,18 @@
-{#- POS order lines. A line has no id of its own in the file: every row of an order in one
-    drop is a line (`line_number`, by position), so a product scanned several times is
-    several lines, never a duplicate. Re-sends are recognised per order across drops: the
-    first drop that sends an order is its version; a later drop with the same multiset of
-    lines (product, quantity) is a re-send (`duplicate`, counted, not loaded twice); with
-    other lines it is a conflict, quarantined as `duplicate_conflict` with the first
-    version's drop in `resend_of_load_date` (that version stays in silver). -#}
+{#- POS order lines. A line has no id of its own in the file unless the file carries the
+    optional `line_number` column: then it is the line key, a number given twice in one
+    order of one drop is a conflict (`duplicate_line_number`, every row with it quarantined)
+    and a blank or unparseable number in such a file is `missing_key` / `invalid_number`.
+    Without it, every row of an order in one drop is a line (`line_number`, by position),
+    so a product scanned several times is several lines, never a duplicate. Re-sends are
+    recognised per order across drops: the first drop that sends an order is its version; a
+    later drop with the same multiset of lines (product, quantity, and the line number and
+    unit price when the file carries them) is a re-send (`duplicate`, counted, not loaded
+    twice); with other lines it is a conflict, quarantined as `duplicate_conflict` with the
+    first version's drop in `resend_of_load_date` (that version stays in silver).
+    The optional `unit_price` (the price charged) is parsed like every POS price
+    (`parse_money`): blank means "not given" (the line is priced from the product snapshot
+    in slv_order_lines); a value that does not parse is `invalid_number`, a negative one
+    `negative_price` (a return is a negative quantity, not a negative price). -#}
 with orderlines as (
 
     select * from {{ ref('brz_pos__orderlines') }}
@@ -23,6 +31,23 @@ product_status as (
 
 ),
 
+numbered as (
+
+    {#- a file carries line numbers when any of its rows has one -#}
+    select
+        orderlines.*,
+        bool_or(not {{ is_blank('orderlines.line_number') }}) over (
+            partition by orderlines._source_file
+        ) as _has_line_numbers,
+        {{ parse_integer('orderlines.line_number') }} as _given_line_number,
+        row_number() over (
+            partition by {{ clean_text('orderlines.order_id') }}, orderlines._source_file
+            order by orderlines._source_row_number
+        ) as _position_in_order
+    from orderlines
+
+),
+
 typed as (
 
     select
@@ -31,11 +56,12 @@ typed as (
         {{ clean_text('orderlines.product_id') }} as product_id,
         orderlines.order_id || '|' || orderlines.product_id as natural_key,
         -- numbers
-        row_number() over (
-            partition by {{ clean_text('orderlines.order_id') }}, orderlines._source_file
-            order by orderlines._source_row_number
-        ) as line_number,
+        case
+            when orderlines._has_line_numbers then orderlines._given_line_number
+            else orderlines._position_in_order
+        end as line_number,
         {{ parse_integer('orderlines.quantity') }} as quantity,
+        {{ parse_money('orderlines.unit_price') }} as unit_price,
         -- booleans
         coalesce({{ parse_integer('orderlines.quantity') }} < 0, false) as is_return,
         -- data quality
@@ -50,6 +76,15 @@ typed as (
             ('not ' ~ is_blank('orderlines.product_id') ~ ' and product_status.product_id is null',
              'orphan_fk'),
             ('not product_status.is_usable', 'parent_quarantined'),
+            ('orderlines._has_line_numbers and ' ~ is_blank('orderlines.line_number'), 'missing_key'),
+            ('orderlines._has_line_numbers and not ' ~ is_blank('orderlines.line_number') ~ ' and '
+             ~ 'coalesce(orderlines._given_line_number < 1, true)', 'invalid_number'),
+            ('orderlines._has_line_numbers and orderlines._given_line_number >= 1 and count(*) over ('
+             ~ 'partition by ' ~ clean_text('orderlines.order_id') ~ ', orderlines._source_file, '
+             ~ 'orderlines._given_line_number) > 1', 'duplicate_line_number'),
+            ('not ' ~ is_blank('orderlines.unit_price') ~ ' and '
+             ~ parse_money('orderlines.unit_price') ~ ' is null', 'invalid_number'),
+            (parse_money('orderlines.unit_price') ~ ' < 0', 'negative_price'),
         ]) }} as quarantine_reasons,
         {{ issue_list([
             ('orderlines._is_decoded_windows_1252', 'decoded_windows_1252'),
@@ -59,15 +94,36 @@ typed as (
             cast({{ parse_integer('orderlines.quantity') }} as {{ dbt.type_string() }}),
             {{ normalize_whitespace('orderlines.quantity') }},
             ''
-        ) as _line_content,
-        to_json(struct_pack(orderlines.order_id, orderlines.product_id, orderlines.quantity)) as _raw_row,
+        )
+        {#- the optional columns take part in a line's content only when the file gives them -#}
+        || case
+            when orderlines._has_line_numbers
+                then '#' || coalesce({{ normalize_whitespace('orderlines.line_number') }}, '')
+            else ''
+        end
+        || case
+            when not {{ is_blank('orderlines.unit_price') }}
+                then '@' || coalesce(
+                    cast({{ parse_money('orderlines.unit_price') }} as {{ dbt.type_string() }}),
+                    {{ normalize_whitespace('orderlines.unit_price') }}
+                )
+            else ''
+        end as _line_content,
+        case
+            when orderlines.unit_price is null and orderlines.line_number is null
+                then to_json(struct_pack(orderlines.order_id, orderlines.product_id, orderlines.quantity))
+            else to_json(struct_pack(
+                orderlines.order_id, orderlines.product_id, orderlines.quantity,
+                orderlines.unit_price, orderlines.line_number
+            ))
+        end as _raw_row,
         -- lineage
         orderlines._source_system,
         orderlines._source_file,
         orderlines._load_date,
         orderlines._source_row_number,
         orderlines._row_hash
-    from orderlines
+    from numbered as orderlines
     left join order_status
         on {{ clean_text('orderlines.order_id') }} = order_status.order_id
     left join product_status

@@ -1,0 +1,140 @@
+{#- How each landed file of a text source maps onto the source's contract columns.
+
+    A POS table's contract is its `columns:` in the sources YAML; its `meta` says how a
+    retailer's export names them (see the comments in models/bronze/pos/_pos__sources.yml):
+      file_name        the file in each drop (default: the name in external_location,
+                       `<entity>.csv`)
+      header_aliases   {source header: contract column}
+      ignored_headers  [source header, ...] read (so the record count holds) but not kept
+      optional_columns [contract column, ...] that a file may lack (NULL in bronze)
+    Headers match case-insensitively after trimming; a header matches an alias first, then
+    an ignored header, then a contract column of the same name. A file's columns may come
+    in any order, and drops may differ.
+
+    Returns one entry per file: {'file': path, 'columns': [contract column, or '' for an
+    ignored header, in the file's order]}. Stops the build with one line naming the file,
+    the header and the YAML to write when a required column is missing, a header is
+    unknown, or two headers map to one column. Files of other formats (no header) map
+    position by position onto the contract. -#}
+{% macro landing_file_layouts(source_name, table_name, files) %}
+    {%- set node = graph.sources.values()
+        | selectattr('source_name', 'equalto', source_name)
+        | selectattr('name', 'equalto', table_name) | first -%}
+    {%- set contract = node.columns.keys() | list -%}
+    {%- if node.meta.get('landing_format') != 'csv' -%}
+        {%- set layouts = [] -%}
+        {%- for file in files -%}{%- do layouts.append({'file': file, 'columns': contract}) -%}{%- endfor -%}
+        {{ return(layouts) }}
+    {%- endif -%}
+    {%- set rules = _layout_rules(node) -%}
+    {%- set layouts = [] -%}
+    {%- for file in files -%}
+        {%- do layouts.append({'file': file, 'columns': _file_layout(node, rules, file)}) -%}
+    {%- endfor -%}
+    {{ return(layouts) }}
+{% endmacro %}
+
+
+{% macro _layout_rules(node) %}
+    {#- the table's meta, checked and normalised: lower-cased trimmed header -> column -#}
+    {%- set where = "source " ~ node.source_name ~ "." ~ node.name ~ " (" ~ node.original_file_path ~ ")" -%}
+    {%- set contract = node.columns.keys() | list -%}
+    {%- set by_lower = {} -%}
+    {%- for column in contract -%}{%- do by_lower.update({column | lower: column}) -%}{%- endfor -%}
+    {%- set aliases = {} -%}
+    {%- set given = node.meta.get('header_aliases') or {} -%}
+    {%- if given is not mapping -%}
+        {{ exceptions.raise_compiler_error(where ~ ": meta.header_aliases must be a mapping {source header: contract column}.") }}
+    {%- endif -%}
+    {%- for header, column in given.items() -%}
+        {%- if (column | string | lower) not in by_lower -%}
+            {{ exceptions.raise_compiler_error(
+                where ~ ": meta.header_aliases maps " ~ escaped_excerpt(header, 80) ~ " to "
+                ~ escaped_excerpt(column, 80) ~ ", which is not a column of the source (columns: "
+                ~ contract | join(',') ~ ").") }}
+        {%- endif -%}
+        {%- do aliases.update({header | string | trim | lower: by_lower[column | string | lower]}) -%}
+    {%- endfor -%}
+    {%- set ignored = [] -%}
+    {%- for header in node.meta.get('ignored_headers') or [] -%}
+        {%- do ignored.append(header | string | trim | lower) -%}
+    {%- endfor -%}
+    {%- set optional = [] -%}
+    {%- for column in node.meta.get('optional_columns') or [] -%}
+        {%- if (column | lower) not in by_lower -%}
+            {{ exceptions.raise_compiler_error(where ~ ": meta.optional_columns names " ~ escaped_excerpt(column, 80) ~ ", which is not a column of the source.") }}
+        {%- endif -%}
+        {%- do optional.append(by_lower[column | lower]) -%}
+    {%- endfor -%}
+    {%- set required = [] -%}
+    {%- for column in contract if column not in optional -%}{%- do required.append(column) -%}{%- endfor -%}
+    {{ return({'where': where, 'by_lower': by_lower, 'aliases': aliases, 'ignored': ignored,
+               'optional': optional, 'required': required}) }}
+{% endmacro %}
+
+
+{% macro _file_layout(node, rules, file) %}
+    {#- The first line that parses; ignore_errors so a bad byte further down cannot stop
+        the check (a bad first line is diagnosed below, on the error path only). -#}
+    {%- set first = run_query(
+        "select header_line from read_csv(" ~ sql_string(file) ~ ", header=false, auto_detect=false, "
+        ~ "columns={'header_line': 'VARCHAR'}, delim=e'\\x1f', quote='', escape='', "
+        ~ "strict_mode=false, ignore_errors=true) limit 1").columns[0].values() -%}
+    {%- set line = (first[0] if first | length else '') or '' -%}
+    {%- set line = line.replace('\ufeff', '').replace('\r', '') -%}
+    {%- set shown = [] -%}
+    {%- for name in line.split(',') if line | trim -%}
+        {%- do shown.append(name | trim | replace('"', '') | trim) -%}
+    {%- endfor -%}
+    {%- set required = rules.required -%}
+    {%- set columns = [] -%}
+    {%- set unknown = [] -%}
+    {%- set source_of = {} -%}
+    {%- set twice = [] -%}
+    {%- for name in shown -%}
+        {%- set key = name | lower -%}
+        {%- if key in rules.aliases -%}
+            {%- set column = rules.aliases[key] -%}
+        {%- elif key in rules.ignored -%}
+            {%- set column = '' -%}
+        {%- elif key in rules.by_lower -%}
+            {%- set column = rules.by_lower[key] -%}
+        {%- else -%}
+            {%- set column = '' -%}
+            {%- do unknown.append(name) -%}
+        {%- endif -%}
+        {%- if column and column in source_of and not twice -%}
+            {%- do twice.extend([source_of[column], name, column]) -%}
+        {%- elif column -%}
+            {%- do source_of.update({column: name}) -%}
+        {%- endif -%}
+        {%- do columns.append(column) -%}
+    {%- endfor -%}
+    {%- set missing = [] -%}
+    {%- for column in required if column not in source_of -%}{%- do missing.append(column) -%}{%- endfor -%}
+    {%- set yaml = "in meta of source " ~ node.source_name ~ "." ~ node.name ~ " in " ~ node.original_file_path -%}
+    {%- set expected = required | join(',') -%}
+    {%- if missing and _first_line_rejected(file) -%}
+        {{ exceptions.raise_compiler_error("CSV file " ~ escaped_excerpt(file, 300) ~ " has a header line that is not valid UTF-8 (expected: " ~ expected ~ "). Export it as UTF-8 "
+            ~ "(Windows-1252 records are read; a UTF-16 file, for one, is not).") }}
+    {%- elif missing -%}
+        {{ exceptions.raise_compiler_error(
+            "CSV file " ~ escaped_excerpt(file, 300) ~ " is missing required column(s) " ~ missing | join(', ')
+            ~ " (header: " ~ (_column_list(shown) if shown else 'empty file') ~ "; expected: "
+            ~ expected ~ "). If the file names it otherwise, write `header_aliases: {'<its header>': "
+            ~ missing[0] ~ "}` " ~ yaml ~ ".") }}
+    {%- elif unknown -%}
+        {{ exceptions.raise_compiler_error(
+            "CSV file " ~ escaped_excerpt(file, 300) ~ " has unexpected column(s) " ~ _column_list(unknown)
+            ~ " (expected" ~ (" exactly" if not rules.optional else "") ~ ": " ~ expected
+            ~ ("; optional: " ~ rules.optional | join(',') if rules.optional else "") ~ "). Map it with "
+            ~ "`header_aliases: {'" ~ escaped_excerpt(unknown[0], 60) ~ "': <column>}` or skip it with `ignored_headers: ['"
+            ~ escaped_excerpt(unknown[0], 60) ~ "']` " ~ yaml ~ ".") }}
+    {%- elif twice -%}
+        {{ exceptions.raise_compiler_error(
+            "CSV file " ~ escaped_excerpt(file, 300) ~ " has two headers for column " ~ twice[2] ~ ": "
+            ~ escaped_excerpt(twice[0], 60) ~ " and " ~ escaped_excerpt(twice[1], 60) ~ " (header: " ~ _column_list(shown)
+            ~ "). Keep one: list the other under `ignored_headers` " ~ yaml ~ ".") }}
+    {%- endif -%}
+    {{ return(columns) }}
+{% endmacro %}

@@ -1,0 +1,336 @@
+"""POS source contract in YAML (issue 14 part A, issue 12's line key): a retailer's export
+with its own file names, headers and column order, mapped in the sources YAML only, gives
+the same gold; the optional order-line columns unit_price and line_number."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from generator import GeneratorConfig, generate
+from generator.config import PosLayout
+from tests.conftest import REPO, SAMPLE, DbtProject, run_cli
+
+SALT = "pos-mapping-test-salt"  # one PII salt for both builds, so hashed emails compare
+SOURCES_YAML = Path("models/bronze/pos/_pos__sources.yml")
+# the one column that legitimately differs: which price a store line took
+PRICE_SOURCE = {"fct_order_lines": ["unit_price_source"]}
+
+
+@dataclass
+class MappedProject(DbtProject):
+    """dbt over a private copy of the project (its own sources YAML), with a fixed salt."""
+
+    project_dir: Path = REPO
+
+    def env(self) -> dict:
+        return {**super().env(), "AETHERMART_PII_SALT": SALT, "DBT_PROFILES_DIR": str(self.project_dir)}
+
+    def dbt(self, *args: str, check: bool = True):
+        import subprocess
+
+        from tests.conftest import BIN
+        cmd = [str(BIN / "dbt"), *args, "--target-path", str(self.target),
+               "--log-path", str(self.workdir / "logs")]
+        proc = subprocess.run(cmd, cwd=self.project_dir, capture_output=True, text=True, env=self.env())
+        if check and proc.returncode != 0:
+            raise AssertionError(f"dbt {' '.join(args)} failed ({proc.returncode}):\n"
+                                 f"{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
+        return proc
+
+
+def _project_copy(dest: Path, meta: dict[str, dict]) -> Path:
+    """A copy of the dbt project whose POS sources YAML adds `meta` per table."""
+    dest.mkdir(parents=True)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(REPO / name, dest / name)
+    for folder in ("models", "macros", "seeds", "snapshots", "tests/singular"):
+        shutil.copytree(REPO / folder, dest / folder)
+    path = dest / SOURCES_YAML
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for table in doc["sources"][0]["tables"]:
+        table["meta"].update(meta.get(table["name"], {}))
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return dest
+
+
+def _one_line_error(proc) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+    assert proc.returncode != 0, text[-3000:]
+    assert "Traceback" not in text
+    return text
+
+
+# --- the same world in two layouts ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def two_layouts(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pos_layouts")
+    layout = PosLayout.retail_export()
+    standard_landing, custom_landing = base / "standard", base / "custom"
+    generate(GeneratorConfig(scale=0.01, seed=7, out=standard_landing), quiet=True)
+    generate(GeneratorConfig(scale=0.01, seed=7, out=custom_landing, pos_layout=layout), quiet=True)
+    meta = {entity: entity_layout.meta() for entity, entity_layout in layout.entities}
+    copy = _project_copy(base / "project", meta)
+    standard = MappedProject(standard_landing, base / "dbt_standard")
+    custom = MappedProject(custom_landing, base / "dbt_custom", project_dir=copy)
+    standard.dbt("build")
+    custom.dbt("build")
+    return standard, custom
+
+
+def test_cli_prints_the_yaml_that_maps_a_layout():
+    proc = run_cli("generate", "--pos-layout", "retail-export", "--print-pos-meta", check=True)
+    meta = yaml.safe_load(proc.stdout)
+    assert meta == {entity: layout.meta() for entity, layout in PosLayout.retail_export().entities}
+    assert meta["orderline"] == {
+        "file_name": "invoice_lines.csv",
+        "header_aliases": {"InvoiceNo": "order_id", "StockCode": "product_id",
+                           "UnitPrice": "unit_price", "LineNo": "line_number"},
+        "ignored_headers": ["Description"]}
+
+
+def test_custom_layout_files_really_differ(two_layouts):
+    _, custom = two_layouts
+    drop = next((custom.landing / "pos").iterdir())
+    assert sorted(p.name for p in drop.iterdir()) == [
+        "customers.csv", "invoice_lines.csv", "invoices.csv", "products.csv", "zip_codes.csv"]
+    header = (drop / "invoice_lines.csv").read_bytes().lstrip(b"\xef\xbb\xbf").splitlines()[0]
+    assert header == b"InvoiceNo,StockCode,Description,Quantity,UnitPrice,LineNo"
+
+
+def test_same_world_in_both_layouts_gives_the_same_gold(two_layouts):
+    standard, custom = two_layouts
+    with duckdb.connect() as con:
+        con.execute(f"attach '{standard.duckdb_path}' as std (read_only)")
+        con.execute(f"attach '{custom.duckdb_path}' as cus (read_only)")
+        tables = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'std' "
+            "and table_schema = 'gold' order by 1").fetchall()]
+        assert len(tables) >= 10, tables
+        compared = {}
+        for table in tables:
+            excluded = PRICE_SOURCE.get(table)
+            select = f"* exclude ({', '.join(excluded)})" if excluded else "*"
+            counts = []
+            for a, b in (("std", "cus"), ("cus", "std")):
+                counts.append(con.execute(
+                    f"select count(*) from (select {select} from {a}.gold.{table} "
+                    f"except all select {select} from {b}.gold.{table})").fetchone()[0])
+            rows = con.execute(f"select count(*) from std.gold.{table}").fetchone()[0]
+            compared[table] = (rows, *counts)
+        print("gold rows, std-only, custom-only:", compared)
+        assert all(c[1] == 0 and c[2] == 0 for c in compared.values()), compared
+        assert compared["fct_order_lines"][0] > 100
+        # store lines priced from their own unit_price in the custom layout, same amounts
+        sources = dict(con.execute(
+            "select unit_price_source, count(*) from cus.gold.fct_order_lines "
+            "where channel = 'store' group by 1").fetchall())
+        assert sources.get("pos_line", 0) > 0 and sources.get("pos_price_history", 0) > 0, sources
+        # order dates with a time of day come through the InvoiceDate alias (issue 12)
+        timed = [con.execute(f"select count(*) from {db}.silver.slv_pos_orders__checked "
+                             "where outcome = 'silver' and ordered_at is not null").fetchone()[0]
+                 for db in ("std", "cus")]
+        assert timed[0] == timed[1] > 0, timed
+        keys = con.execute("select count(*) from cus.silver.slv_pos_orderlines__checked "
+                           "where outcome = 'quarantined' and list_contains(quarantine_reasons, "
+                           "'duplicate_line_number')").fetchone()[0]
+        assert keys == 0
+
+
+def test_bronze_rows_and_rejects_agree_in_both_layouts(two_layouts):
+    standard, custom = two_layouts
+    for table in ("brz_pos__orderlines", "brz_pos__customers", "brz_pos__products"):
+        query = (f"select count(*), count(*) filter (where _is_decoded_windows_1252) "
+                 f"from bronze.{table}")
+        assert standard.query(query) == custom.query(query), table
+    recovered = custom.query("select last_name, _raw_bytes_hex from bronze.brz_pos__customers "
+                             "where _is_decoded_windows_1252")
+    assert recovered and all(name and "é" in name for name, _ in recovered), recovered
+    assert standard.query("select count(*) from bronze.brz_pos__csv_rejects") == \
+        custom.query("select count(*) from bronze.brz_pos__csv_rejects")
+
+
+# --- hand-written drops: line prices, line numbers, any column order --------------------
+
+PRODUCTS = ("id,name,currentPrice,availableQuantity\n"
+            "P1,Lamp,10.00,5\nP2,Chair,\"$1,299.00\",2\nP3,Mug,4.50,9\n")
+CITIES = "zip,city,state\n02134,Boston,MA\n"
+CUSTOMERS = ("id,firstName,lastName,email,address1,address2,phone,birthdate,zip\n"
+             "C1,Ann,Lee,ann@example.com,1 Main St,,617-555-0101,1980-01-02,02134\n"
+             "C2,Bob,Roe,bob@example.com,2 Main St,,617-555-0102,1981-02-03,02134\n")
+# drop 1: standard column order plus the optional columns
+ORDERS_1 = ("id,datePlaced,dateShipped,customer_id\n"
+            "O1,2025-10-03,2025-10-04,C1\nO2,10/05/2025 14:30,,C2\nO3,2025-10-06,,C1\n"
+            "O4,2025-10-07,,C2\n")
+LINES_1 = ("order_id,product_id,quantity,unit_price,line_number\n"
+           "O1,P1,2,9.50,1\n"       # charged below the snapshot price (10.00)
+           "O1,P1,2,9.50,2\n"       # the same product scanned again: another line
+           "O1,P3,-1,$4.00,3\n"     # a return at the price charged
+           "O2,P2,1,\"1,250.00\",1\n"
+           "O2,P3,3,,2\n"           # no price given: the snapshot price (4.50)
+           "O3,P1,1,11.00,1\n"
+           "O3,P3,1,4.50,1\n"       # line 1 twice in O3: both rows held back
+           "O4,P1,1,abc,1\n"        # a price that does not parse
+           "O4,P3,1,-2.00,2\n"      # a negative price (returns are negative quantities)
+           "O4,P3,1,4.50,\n")       # no line number in a file that carries them
+# drop 2: another column order; re-sends O1 unchanged (a duplicate) and O2 changed (a conflict)
+ORDERS_2 = "customer_id,id,dateShipped,datePlaced\nC1,O1,2025-10-04,2025-10-03\nC2,O2,,10/05/2025 14:30\n"
+LINES_2 = ("line_number,unit_price,quantity,order_id,product_id\n"
+           "1,9.50,2,O1,P1\n2,9.50,2,O1,P1\n3,$4.00,-1,O1,P3\n"
+           "1,\"1,250.00\",1,O2,P2\n2,4.40,3,O2,P3\n")
+
+
+@pytest.fixture(scope="module")
+def priced(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pos_priced")
+    landing = base / "landing"
+    for source in ("mariadb", "events"):
+        shutil.copytree(SAMPLE / source, landing / source)
+    drops = {"2025-11-01": (ORDERS_1, LINES_1), "2025-12-01": (ORDERS_2, LINES_2)}
+    for load_date, (orders, lines) in drops.items():
+        drop = landing / "pos" / f"load_date={load_date}"
+        drop.mkdir(parents=True)
+        for name, text in (("product", PRODUCTS), ("city", CITIES), ("customer", CUSTOMERS),
+                           ("order", orders), ("orderline", lines)):
+            (drop / f"{name}.csv").write_text(text, encoding="utf-8")
+    project = MappedProject(landing, base / "dbt")
+    project.dbt("seed")
+    project.dbt("run", "--select", "+fct_order_lines")
+    return project
+
+
+def _csv_revenue(text: str, valid_orders: set[str], snapshot: dict[str, Decimal]) -> Decimal:
+    """Σ quantity × unit_price over the lines of a CSV, independently of the project."""
+    import csv
+    import io
+    total = Decimal(0)
+    for row in csv.DictReader(io.StringIO(text)):
+        if row["order_id"] not in valid_orders:
+            continue
+        price = row["unit_price"].replace("$", "").replace(",", "").strip()
+        total += int(row["quantity"]) * (Decimal(price) if price else snapshot[row["product_id"]])
+    return total
+
+
+def test_line_prices_win_over_the_snapshot_price(priced):
+    # O3's two rows share line number 1: both are held back (test_line_numbers_are_the_line_key)
+    expected = _csv_revenue(LINES_1, {"O1", "O2"}, {"P3": Decimal("4.50")})
+    assert expected == 2 * Decimal("9.50") * 2 - Decimal("4.00") + Decimal("1250.00") + 3 * Decimal("4.50")
+    got = priced.scalar("select sum(line_amount) from gold.fct_order_lines "
+                        "where channel = 'store' and source_order_id in ('O1', 'O2')")
+    assert got == expected
+    sources = priced.query("select source_line_id, unit_price, unit_price_source from gold.fct_order_lines "
+                           "where channel = 'store' order by 1")
+    assert sources == [
+        ("O1|1", Decimal("9.50"), "pos_line"), ("O1|2", Decimal("9.50"), "pos_line"),
+        ("O1|3", Decimal("4.00"), "pos_line"), ("O2|1", Decimal("1250.00"), "pos_line"),
+        ("O2|2", Decimal("4.50"), "pos_price_history"),
+    ]
+
+
+def test_line_numbers_are_the_line_key(priced):
+    rows = priced.query("select order_id, line_number, outcome, quarantine_reasons, _load_date::varchar "
+                        "from silver.slv_pos_orderlines__checked order by _load_date, order_id, line_number, "
+                        "_source_row_number")
+    by_drop = {}
+    for order_id, line, outcome, reasons, load_date in rows:
+        by_drop.setdefault(load_date, []).append((order_id, line, outcome, reasons))
+    assert by_drop["2025-11-01"] == [
+        ("O1", 1, "silver", []), ("O1", 2, "silver", []), ("O1", 3, "silver", []),
+        ("O2", 1, "silver", []), ("O2", 2, "silver", []),
+        ("O3", 1, "quarantined", ["duplicate_line_number"]),
+        ("O3", 1, "quarantined", ["duplicate_line_number"]),
+        ("O4", 1, "quarantined", ["invalid_number"]),
+        ("O4", 2, "quarantined", ["negative_price"]),
+        ("O4", None, "quarantined", ["missing_key"]),
+    ]
+    # drop 2, columns in another order: O1 re-sent unchanged, O2 with another price
+    assert by_drop["2025-12-01"] == [
+        ("O1", 1, "duplicate", []), ("O1", 2, "duplicate", []), ("O1", 3, "duplicate", []),
+        ("O2", 1, "quarantined", ["duplicate_conflict"]), ("O2", 2, "quarantined", ["duplicate_conflict"]),
+    ]
+
+
+# --- header errors: one line naming the file, the header and the YAML to write ---------
+
+@pytest.fixture(scope="module")
+def mapped_copy(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pos_header_errors")
+    meta = {"orderline": {"file_name": "invoice_lines.csv",
+                          "header_aliases": {"InvoiceNo": "order_id", "StockCode": "product_id",
+                                             "Quantity": "quantity", "UnitPrice": "unit_price"},
+                          "ignored_headers": ["Description"]}}
+    return _project_copy(base / "project", meta), base
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    ("InvoiceNo,StockCode,Description,UnitPrice",
+     "{file} is missing required column(s) quantity (header: InvoiceNo,StockCode,Description,UnitPrice; "
+     "expected: order_id,product_id,quantity). If the file names it otherwise, write "
+     "`header_aliases: {{'<its header>': quantity}}` in meta of source pos.orderline in "
+     "models/bronze/pos/_pos__sources.yml."),
+    ("InvoiceNo,StockCode,Quantity,Country",
+     "{file} has unexpected column(s) Country (expected: order_id,product_id,quantity; optional: "
+     "unit_price,line_number). Map it with `header_aliases: {{'Country': <column>}}` or skip it with "
+     "`ignored_headers: ['Country']` in meta of source pos.orderline in "
+     "models/bronze/pos/_pos__sources.yml."),
+    ("InvoiceNo,StockCode,Quantity, quantity ",
+     "{file} has two headers for column quantity: Quantity and quantity (header: "
+     "InvoiceNo,StockCode,Quantity,quantity). Keep one: list the other under `ignored_headers` in meta of "
+     "source pos.orderline in models/bronze/pos/_pos__sources.yml."),
+], ids=["missing", "unknown", "two-for-one"])
+def test_header_errors_are_one_line(mapped_copy, header, message, request):
+    project_dir, base = mapped_copy
+    case = request.node.callspec.id
+    landing = base / f"landing_{case}"
+    shutil.copytree(SAMPLE, landing)
+    for drop in (landing / "pos").iterdir():
+        (drop / "orderline.csv").rename(drop / "invoice_lines.csv")
+        (drop / "invoice_lines.csv").write_text(
+            "InvoiceNo,StockCode,Description,Quantity,UnitPrice\n500001,20001,Lamp,1,2.00\n",
+            encoding="utf-8")
+    broken = landing / "pos" / "load_date=2025-09-01" / "invoice_lines.csv"
+    broken.write_text(header + "\n500001,20001,1,2\n", encoding="utf-8")
+    project = MappedProject(landing, base / f"dbt_{case}", project_dir=project_dir)
+    text = _one_line_error(project.dbt("run", "--select", "brz_pos__counted_files", check=False))
+    expected = "CSV file " + message.format(file=broken)
+    assert expected in text, text[-3000:]
+    line = next(line for line in text.splitlines() if expected in line)
+    assert line.strip() == expected
+
+
+def test_a_bad_byte_in_an_ignored_column_is_read_and_mapped(mapped_copy):
+    """Ignored columns are read too: a Windows-1252 byte there makes the record a recovered
+    reject, and the recovered fields land in the right contract columns (file order)."""
+    project_dir, base = mapped_copy
+    landing = base / "landing_bad_byte"
+    shutil.copytree(SAMPLE, landing)
+    for drop in (landing / "pos").iterdir():
+        (drop / "orderline.csv").unlink()
+        (drop / "invoice_lines.csv").write_bytes(
+            b"Quantity,InvoiceNo,StockCode,Description,UnitPrice\r\n"
+            b"1,500001,20001,Lamp,2.00\r\n3,500001,20002,Caf\xe9 mug,1.50\r\n1,500002,20003,Plain,\r\n")
+    project = MappedProject(landing, base / "dbt_bad_byte", project_dir=project_dir)
+    project.dbt("run", "--select", "+brz_pos__orderlines")
+    path = landing / "pos" / "load_date=2025-09-01" / "invoice_lines.csv"
+    kept = project.query(f"""select order_id, product_id, quantity, unit_price, line_number,
+                                    _is_decoded_windows_1252, _source_row_number
+                             from bronze.brz_pos__orderlines where _source_file = '{path}'
+                             order by _source_row_number""")
+    assert kept == [("500001", "20001", "1", "2.00", None, False, 1),
+                    ("500001", "20002", "3", "1.50", None, True, 2),
+                    ("500002", "20003", "1", None, None, False, 3)]
+    rejected = project.query(f"""select _source_row_number, is_recovered, raw_line
+                                 from bronze.brz_pos__csv_rejects where _source_file = '{path}'""")
+    assert rejected == [(2, True, "3,500001,20002,Café mug,1.50")]
+    assert project.query("select distinct read_columns from bronze.brz_pos__counted_files "
+                         "where entity = 'orderline'") == [
+        (["quantity", "order_id", "product_id", "_ignored_4", "unit_price"],)]
