@@ -149,7 +149,8 @@ def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
         hints = [_column_hint(spec, column, unclaimed) for column in spec.contract if column.name in missing]
         return None, {}, [f"table {spec.name} has no column(s) {', '.join(missing)} "
                           f"(it has: {', '.join(names)}); renamed or dropped in MariaDB? "
-                          + "; ".join(hints)]
+                          + "; ".join(hints),
+                          *_nullability(spec, {c[0].lower(): c for c in columns})]
     fields, notes = [], {}
     for name, dt, ct, precision, scale, nullable in columns:
         arrow, note = arrow_type(dt, ct, precision, scale)

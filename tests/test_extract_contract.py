@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
+import pytest
 import yaml
 
 from aethermart.landing import MARIADB_TABLES
@@ -183,8 +186,10 @@ def test_values_that_do_not_convert_are_counted_and_quarantined(mariadb_server, 
 
 def test_mismatched_schema_lists_every_difference_and_publishes_nothing(mariadb_server, tmp_path):
     url = _loaded_database(mariadb_server, "contract_mismatch", tmp_path / "gen", "0.001", "5")
-    yaml_path = _sources_yaml(tmp_path / "sources.yml",
-                              columns={("Customers", "registration_date"): {"data_type": "date"}})
+    yaml_path = _sources_yaml(tmp_path / "sources.yml", columns={
+        ("Customers", "registration_date"): {"data_type": "date"},
+        ("Orders", "order_date"): {"data_tests": ["not_null"]},  # NULL in MariaDB
+        ("Suppliers", "supplier_name"): {"data_type": "datum"}})
     landing = tmp_path / "landing"
     _sql(url, "alter table Orders drop column total_amount",
          "rename table Reviews to product_reviews",
@@ -195,7 +200,10 @@ def test_mismatched_schema_lists_every_difference_and_publishes_nothing(mariadb_
     err = proc.stderr
     assert "Traceback" not in err and MariaDBURL.parse(url).password not in err
     assert len([line for line in err.splitlines() if "error:" in line]) == 1, err
-    assert "(4 differences)" in err, err
+    assert "(6 differences)" in err, err
+    assert ("table Orders, column order_date: declared not_null, but Orders.order_date is nullable in "
+            "MariaDB") in err
+    assert "table Suppliers, column supplier_name: data_type 'datum' is not a DuckDB type" in err
     assert "table Orders has no column(s) total_amount" in err
     assert "table Reviews not found in database contract_mismatch" in err
     assert ("no configured table reads (product_reviews): if Reviews was renamed, add "
@@ -232,3 +240,31 @@ def test_type_drift_is_absorbed_by_the_declared_type(mariadb_server, tmp_path, m
     project = DbtProject(landing, tmp_path / "dbt")
     project.dbt("build")  # every gold contract holds
     assert project.scalar("select count(*) from gold.fct_order_lines") > 0
+
+
+@pytest.mark.parametrize("server_type, declared, values, expected, errors", [
+    ("varchar", "date",
+     ["2024-03-05", "03/05/2024 14:05", "5-Mar-24", "March 5, 2024", " 3/5/24 ", "", "NULL", None,
+      "0000-00-00", "2024-02-30", "soon"],
+     [date(2024, 3, 5)] * 5 + [None] * 6, ["2024-02-30", "soon"]),
+    ("varchar", "integer", ["5", " 4 ", "+3", "2.5", "five", "", None, "99999999999"],
+     [5, 4, 3, None, None, None, None, None], ["2.5", "five", "99999999999"]),
+    ("text", "decimal(10,2)", ["$1,299.00", "12.5", "-3", "12.345", "abc"],
+     [Decimal("1299.00"), Decimal("12.50"), Decimal("-3.00"), None, None], ["12.345", "abc"]),
+    ("bigint", "integer", ["7", "-2", "3000000000", None], [7, -2, None, None], ["3000000000"]),
+    ("date", "date", ["2024-03-05", "0000-00-00", None], [date(2024, 3, 5), None, None], []),
+    ("int", "varchar", ["7", None], ["7", None], []),
+])
+def test_declared_types_cast_with_silvers_rules(server_type, declared, values, expected, errors):
+    """The extractor's cast, without a server: the same renderings silver reads."""
+    from extractors.casting import BatchCaster, LandedColumn, declared_type
+
+    column = LandedColumn("c", "src", server_type, server_type, 10, 2, True, declared_type(declared))
+    caster = BatchCaster("T", [column])
+    zero: dict[str, int] = {}
+    batch = caster.cast([(v,) for v in values], zero)
+    caster.close()
+    assert batch.column(0).to_pylist() == expected
+    assert [e["value"] for row in batch.column(1).to_pylist() for e in row] == errors
+    assert caster.conversion_errors == ({"c": len(errors)} if errors else {})
+    assert zero == ({"c": 1} if "0000-00-00" in values else {})
