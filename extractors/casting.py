@@ -49,6 +49,7 @@ _INTEGER = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "
             "UBIGINT", "UHUGEINT"}
 _SERVER_INTS = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint"}
 _SERVER_TEXT = {"char", "varchar", "text", "tinytext", "mediumtext", "longtext", "enum", "set"}
+_BINARY = {"binary", "varbinary", "blob", "tinyblob", "mediumblob", "longblob", "bit"}
 # declared family -> server families it can be cast from
 _COMPATIBLE = {
     "integer": {"integer", "text"},
@@ -115,6 +116,8 @@ def server_family(data_type: str) -> str:
         return "timestamp"
     if data_type in _SERVER_TEXT:
         return "text"
+    if data_type in _BINARY:
+        return "binary"  # bytes: land it undeclared (as binary), never cast
     return "other"
 
 
