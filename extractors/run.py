@@ -25,6 +25,7 @@ from extractors.casting import (
     LandedColumn,
     declared_type,
     incompatibility,
+    server_family,
 )
 from extractors.config import ColumnSpec, ExtractConfig, TableSpec
 from extractors.errors import ExtractError, SchemaError
@@ -198,6 +199,13 @@ def _mapped_columns(spec: TableSpec, columns: list[tuple]) -> tuple[list[LandedC
             problems.append(f"table {spec.name}, column {column.name}: {spec.server_table}.{name} is "
                             f"{ct}, declared {column.data_type}: {why}; change data_type under "
                             f"{_where(spec, column)} or the column in MariaDB")
+            continue
+        if (spec.mode == "incremental" and column.name == spec.watermark and declared is not None
+                and declared.family != "text" and server_family(dt) in ("text", "other")):
+            # the server compares the watermark as it holds it: text orders `10` before `9`
+            problems.append(f"table {spec.name}, column {column.name}: the watermark is {ct} in MariaDB, "
+                            "which the server compares as text; use a numeric or date column as "
+                            f"meta.extract.watermark of {_where(spec)}, or mode: snapshot")
             continue
         landed.append(LandedColumn(column.name, name, dt, ct, precision, scale, nullable, declared))
     if missing:
