@@ -50,6 +50,14 @@ removes its debris. The newest --keep snapshots per table are kept, with the
 incremental extractions after them. A table declared `mode: incremental` with a
 `watermark` column (and an `overlap`) reads only rows whose watermark is above the last
 one read minus the overlap; --full takes snapshots instead.
+
+A server whose names or types differ from ours is mapped in the same YAML (a copy of it
+via --sources-yaml): `source_table` under meta.extract (the server's table, any case),
+`meta: {source_column: ...}` and `data_type` per column. Declared types are cast with
+silver's cleaning rules (text dates like POS dates, text integers and money); a value that
+does not convert lands as NULL, is counted in the manifest and quarantined by silver.
+Before reading any data every table is compared with the server; on a mismatch one
+message lists every difference and the YAML that would map it (exit code 2).
 """
 
 

@@ -12,4 +12,8 @@ class ExtractError(AetherMartError):
 
 
 class SchemaError(ExtractError):
-    """A required table or column is missing, or a column's type changed."""
+    """The server does not match the declared sources: a required table or column is missing,
+    a type cannot land as declared, or a column's type changed. Exit code 2: fix the YAML or
+    the database, then run again."""
+
+    exit_code = 2

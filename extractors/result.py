@@ -15,6 +15,8 @@ class TableResult:
     seconds: float = 0.0
     extraction_id: str | None = None
     zero_dates_nulled: dict[str, int] = field(default_factory=dict)
+    # values of declared-type columns that did not convert (landed NULL, listed per row)
+    conversion_errors: dict[str, int] = field(default_factory=dict)
     note: str | None = None
 
     @property

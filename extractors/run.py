@@ -18,7 +18,16 @@ import pyarrow as pa
 
 from aethermart.mariadb_client import connect
 from aethermart.mariadb_url import MariaDBURL
-from extractors.config import ExtractConfig, TableSpec
+from extractors.casting import (
+    CONVERSION_ERRORS,
+    CONVERSION_ERRORS_TYPE,
+    BatchCaster,
+    LandedColumn,
+    declared_type,
+    incompatibility,
+    server_family,
+)
+from extractors.config import ColumnSpec, ExtractConfig, TableSpec
 from extractors.errors import ExtractError, SchemaError
 from extractors.landing_writer import TableWriter, prune_extractions, publish_all, recover_interrupted
 from extractors.result import ExtractResult, TableResult
@@ -91,14 +100,58 @@ def _lower_bound(spec: TableSpec, last: str) -> str:
     return day.strftime("%Y-%m-%d") + last[10:]
 
 
+def _where(spec: TableSpec, column: ColumnSpec | None = None) -> str:
+    """Where in the YAML to write a mapping: `column price of Order_Items (line 160 of …)`."""
+    line = column.line if column is not None else spec.line
+    place = f"column {column.name} of {spec.name}" if column is not None else f"table {spec.name}"
+    path = spec.yaml_path.name if spec.yaml_path is not None else "the sources YAML"
+    return f"{place} ({path}, line {line})" if line else f"{place} ({path})"
+
+
+def _drift(spec: TableSpec, schema: pa.Schema, landing: Path, allow_type_change: bool) -> list[str]:
+    """Differences between this extraction's landed types and the previous extraction's."""
+    previous = _previous_types(landing, spec.name)
+    if not previous or allow_type_change:
+        return []
+    prev_id, prev_types = previous
+    declared = {c.name: c for c in spec.contract}
+    out = []
+    for f in schema:
+        if f.name in prev_types and prev_types[f.name] != str(f.type):
+            column = declared.get(f.name)
+            hint = ("; if intended, run again with --allow-type-change, or declare the landed type "
+                    f"once with `data_type: ...` under {_where(spec, column)}"
+                    if column is not None and column.data_type is None
+                    else "; if intended, run again with --allow-type-change")
+            out.append(f"table {spec.name}, column {f.name}: type changed from {prev_types[f.name]} "
+                       f"(extraction {prev_id}) to {f.type}{hint}")
+    return out
+
+
+def _nullability(spec: TableSpec, columns: dict[str, tuple]) -> list[str]:
+    out = []
+    for column in spec.contract:
+        server = columns.get(column.server_name.lower())
+        if column.not_null and server is not None and server[5]:
+            out.append(f"table {spec.name}, column {column.name}: declared not_null, but "
+                       f"{spec.server_table}.{server[0]} is nullable in MariaDB; make it NOT NULL there "
+                       f"or remove not_null from {_where(spec, column)}")
+    return out
+
+
 def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
-            allow_type_change: bool) -> tuple[pa.Schema, dict[str, str]]:
+            allow_type_change: bool) -> tuple[pa.Schema | None, dict[str, str], list[str]]:
+    """Landed schema of an unmapped table (every server column, the server's types), notes,
+    and the differences that stop the run."""
     names = [c[0] for c in columns]
     missing = [c for c in spec.columns if c not in names]
     if missing:
-        raise SchemaError(f"table {spec.name} has no column(s) {', '.join(missing)} "
-                          f"(it has: {', '.join(names)}); renamed or dropped in MariaDB? Update "
-                          "models/bronze/mariadb/_mariadb__sources.yml or the database")
+        unclaimed = [n for n in names if n not in spec.columns]
+        hints = [_column_hint(spec, column, unclaimed) for column in spec.contract if column.name in missing]
+        return None, {}, [f"table {spec.name} has no column(s) {', '.join(missing)} "
+                          f"(it has: {', '.join(names)}); renamed or dropped in MariaDB? "
+                          + "; ".join(hints),
+                          *_nullability(spec, {c[0].lower(): c for c in columns})]
     fields, notes = [], {}
     for name, dt, ct, precision, scale, nullable in columns:
         arrow, note = arrow_type(dt, ct, precision, scale)
@@ -108,16 +161,59 @@ def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
         nullable = nullable or pa.types.is_date(arrow) or pa.types.is_timestamp(arrow)
         fields.append(pa.field(name, arrow, nullable=nullable))
     schema = pa.schema(fields)
-    previous = _previous_types(landing, spec.name)
-    if previous and not allow_type_change:
-        prev_id, prev_types = previous
-        for f in schema:
-            if f.name in prev_types and prev_types[f.name] != str(f.type):
-                raise SchemaError(
-                    f"table {spec.name}, column {f.name}: type changed from {prev_types[f.name]} "
-                    f"(extraction {prev_id}) to {f.type}; if intended, run again with "
-                    "--allow-type-change")
-    return schema, notes
+    by_name = {c[0].lower(): c for c in columns}
+    return schema, notes, _drift(spec, schema, landing, allow_type_change) + _nullability(spec, by_name)
+
+
+def _column_hint(spec: TableSpec, column: ColumnSpec, unclaimed: list[str]) -> str:
+    table = spec.server_table
+    if len(unclaimed) == 1:
+        return (f"{table}.{unclaimed[0]} exists, {column.server_name} does not: add "
+                f"`meta: {{source_column: {unclaimed[0]}}}` under {_where(spec, column)}")
+    if unclaimed:
+        return (f"{table}.{column.server_name} does not exist: add `meta: {{source_column: <one of "
+                f"{', '.join(unclaimed)}>}}` under {_where(spec, column)}, or add the column to MariaDB")
+    return f"{table}.{column.server_name} does not exist: add the column to MariaDB"
+
+
+def _mapped_columns(spec: TableSpec, columns: list[tuple]) -> tuple[list[LandedColumn], list[str]]:
+    """The landed columns of a table with a declared contract, and the differences."""
+    by_name: dict[str, list[tuple]] = {}
+    for c in columns:
+        by_name.setdefault(c[0].lower(), []).append(c)
+    claimed = {c.server_name.lower() for c in spec.contract}
+    unclaimed = [c[0] for c in columns if c[0].lower() not in claimed]
+    landed, problems, missing = [], [], []
+    for column in spec.contract:
+        try:
+            declared = declared_type(column.data_type) if column.data_type else None
+        except ExtractError as exc:
+            problems.append(f"table {spec.name}, column {column.name}: {exc} ({_where(spec, column)})")
+            continue
+        server = by_name.get(column.server_name.lower())
+        if server is None:
+            missing.append(_column_hint(spec, column, unclaimed))
+            continue
+        name, dt, ct, precision, scale, nullable = server[0]
+        if declared is not None and (why := incompatibility(dt, declared)):
+            problems.append(f"table {spec.name}, column {column.name}: {spec.server_table}.{name} is "
+                            f"{ct}, declared {column.data_type}: {why}; change data_type under "
+                            f"{_where(spec, column)} or the column in MariaDB")
+            continue
+        if (spec.mode == "incremental" and column.name == spec.watermark and declared is not None
+                and declared.family != "text" and server_family(dt) in ("text", "other")):
+            # the server compares the watermark as it holds it: text orders `10` before `9`
+            problems.append(f"table {spec.name}, column {column.name}: the watermark is {ct} in MariaDB, "
+                            "which the server compares as text; use a numeric or date column as "
+                            f"meta.extract.watermark of {_where(spec)}, or mode: snapshot")
+            continue
+        landed.append(LandedColumn(column.name, name, dt, ct, precision, scale, nullable, declared))
+    if missing:
+        absent = [c.name for c in spec.contract if c.server_name.lower() not in by_name]
+        problems.insert(0, f"table {spec.name} has no column(s) {', '.join(absent)}"
+                           f" (MariaDB table {spec.server_table} has: {', '.join(c[0] for c in columns)}): "
+                           + "; ".join(missing))
+    return landed, problems + _nullability(spec, {k: v[0] for k, v in by_name.items()})
 
 
 def _bounded_chunks(cur, spec: TableSpec, schema: pa.Schema) -> Iterator[list[tuple]]:
@@ -145,18 +241,21 @@ def _bounded_chunks(cur, spec: TableSpec, schema: pa.Schema) -> Iterator[list[tu
 
 
 def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int],
-             after: str | None) -> Iterator[pa.RecordBatch]:
+             after: str | None, table: _Table) -> Iterator[pa.RecordBatch]:
     import pymysql.cursors
 
-    cols = ", ".join(_quote(f.name) for f in schema)
+    cols = ", ".join(_quote(name) for name in table.select)
+    source = _quote(table.server_name)
     cur = conn.cursor(pymysql.cursors.SSCursor)  # unbuffered: rows stream from the server
     try:
         if after is None:
-            cur.execute(f"select {cols} from {_quote(spec.name)}")
+            cur.execute(f"select {cols} from {source}")
         else:
-            cur.execute(f"select {cols} from {_quote(spec.name)} where {_quote(spec.watermark)} > %s",
-                        (after,))
-        for rows in _bounded_chunks(cur, spec, schema):
+            cur.execute(f"select {cols} from {source} where {_quote(table.watermark)} > %s", (after,))
+        for rows in _bounded_chunks(cur, spec, table.fetched):
+            if table.caster is not None:
+                yield table.caster.cast(rows, zero)
+                continue
             arrays = []
             for f, values in zip(schema, zip(*rows, strict=True), strict=True):
                 array, zeros = to_arrow(list(values), f.type, f"table {spec.name}, column {f.name}")
@@ -180,6 +279,100 @@ def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int],
     finally:
         with contextlib.suppress(Exception):  # a lost connection cannot close its cursor
             cur.close()
+
+
+class _Table:
+    """How one configured table is read: server name, selected columns, landed schema."""
+
+    def __init__(self, spec: TableSpec, server_name: str, schema: pa.Schema,
+                 landed: list[LandedColumn] | None):
+        self.server_name = server_name
+        self.schema = schema
+        self.caster = BatchCaster(spec.name, landed) if landed is not None else None
+        if landed is None:
+            self.select = [f.name for f in schema]
+            self.fetched = schema
+            self.watermark = spec.watermark
+        else:  # text from the wire, before the cast: batch bounds count every text value
+            self.select = [c.server_name for c in landed]
+            self.fetched = pa.schema([pa.field(c.name, pa.string()) for c in landed])
+            self.watermark = next((c.server_name for c in landed if c.name == spec.watermark), None)
+
+    def close(self) -> None:
+        if self.caster is not None:
+            self.caster.close()
+
+
+def _server_table(spec: TableSpec, present: set[str]) -> tuple[str | None, str | None]:
+    """The server's name of a configured table, or None and what to write in the YAML.
+
+    The declared `source_table` matches in any case (one match); the table's own name must
+    match exactly, as MariaDB's table names are case-sensitive on Linux."""
+    if spec.server_table in present:
+        return spec.server_table, None
+    folded = sorted(t for t in present if t.lower() == spec.server_table.lower())
+    if spec.source_table is not None and len(folded) == 1:
+        return folded[0], None
+    if folded:
+        return None, (f"the server has {' and '.join(folded)}: add `source_table: {folded[0]}` under "
+                      f"meta.extract of {_where(spec)}")
+    return None, None
+
+
+def _check(cfg: ExtractConfig, url: MariaDBURL, conn, present: set[str], allow_type_change: bool,
+           quiet: bool, result: ExtractResult) -> list[tuple[TableSpec, _Table, dict[str, str]]]:
+    """Compare every configured table with the server before reading any data; one
+    SchemaError listing every difference (and the YAML that would map it)."""
+    plan: list = []
+    problems: list[str] = []
+    missing_tables: list[tuple[TableSpec, int, str | None]] = []
+    for spec in cfg.tables:
+        server_name, hint = _server_table(spec, present)
+        if server_name is None:
+            if not spec.required and hint is None:
+                result.tables.append(TableResult(spec.name, "skipped",
+                                                 note="optional table not in the database"))
+                _say(f"extract: {spec.name:<20} skipped (optional table not in the database)", quiet)
+                continue
+            missing_tables.append((spec, len(problems), hint))
+            problems.append(f"table {spec.server_table} not found in database {url.database} at "
+                            f"{url.redacted()} (table names are case-sensitive)"
+                            + (f"; {hint}" if hint else ""))
+            continue
+        with conn.cursor() as cur:
+            columns = _server_columns(cur, server_name)
+        if spec.mapped:
+            landed, differences = _mapped_columns(spec, columns)
+            notes = {}
+            schema = None
+            if not differences:
+                schema = pa.schema([c.field() for c in landed]
+                                   + [pa.field(CONVERSION_ERRORS, CONVERSION_ERRORS_TYPE)])
+                differences = _drift(spec, schema, cfg.landing, allow_type_change)
+        else:
+            landed = None
+            schema, notes, differences = _schema(spec, columns, cfg.landing, allow_type_change)
+        problems.extend(differences)
+        if not differences:
+            plan.append((spec, _Table(spec, server_name, schema, landed), notes))
+    claimed = {s.server_table.lower() for s in cfg.tables}
+    others = sorted(t for t in present if t.lower() not in claimed)
+    for spec, index, hint in missing_tables:
+        if others and hint is None:
+            candidate = others[0] if len(others) == 1 else f"<one of {', '.join(others)}>"
+            problems[index] += (f"; the database has tables no configured table reads ({', '.join(others)}): "
+                                f"if {spec.name} was renamed, add `source_table: {candidate}` under "
+                                f"meta.extract of {_where(spec)}")
+    if problems:
+        for _, table, _ in plan:
+            table.close()
+        if len(problems) == 1:
+            raise SchemaError(f"{problems[0]}; nothing was extracted")
+        path = cfg.tables[0].yaml_path if cfg.tables else None
+        raise SchemaError(f"MariaDB at {url.redacted()} does not match {path or 'the sources YAML'} "
+                          f"({len(problems)} differences); nothing was extracted:\n"
+                          + "\n".join(f"  - {p}" for p in problems))
+    return plan
 
 
 def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool = False,
@@ -212,6 +405,7 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     result = ExtractResult(extraction_id)
     staged: list[TableWriter] = []
+    plan: list[tuple[TableSpec, _Table, dict[str, str]]] = []
     conn = connect(url, raw_text=True)
     try:
         with conn.cursor() as cur:
@@ -222,23 +416,12 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
             server_version = cur.fetchone()[0]
             cur.execute("select table_name from information_schema.tables where table_schema = database()")
             present = {r[0] for r in cur.fetchall()}
-        plan: list[tuple[TableSpec, pa.Schema, dict[str, str]]] = []  # check every table first
-        for spec in cfg.tables:
-            if spec.name not in present:
-                if spec.required:
-                    raise SchemaError(f"table {spec.name} not found in database {url.database} at "
-                                      f"{url.redacted()} (table names are case-sensitive)")
-                result.tables.append(TableResult(spec.name, "skipped",
-                                                 note="optional table not in the database"))
-                _say(f"extract: {spec.name:<20} skipped (optional table not in the database)", quiet)
-                continue
-            with conn.cursor() as cur:
-                schema, notes = _schema(spec, _server_columns(cur, spec.name), cfg.landing,
-                                        allow_type_change)
+        plan = _check(cfg, url, conn, present, allow_type_change, quiet, result)  # every table first
+        for spec, _table, notes in plan:
             for column, note in notes.items():
                 _say(f"extract: note: table {spec.name}, column {column}: {note}", quiet)
-            plan.append((spec, schema, notes))
-        for spec, schema, notes in plan:
+        for spec, table, notes in plan:
+            schema = table.schema
             t_table = time.perf_counter()
             last = None if full or spec.mode != "incremental" else _last_watermark(cfg.landing, spec)
             after = None if last is None else _lower_bound(spec, last)
@@ -246,7 +429,7 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
             writer = TableWriter(cfg.landing, spec.name, extraction_id, schema)
             staged.append(writer)
             zero: dict[str, int] = {}
-            for batch in _batches(conn, spec, schema, zero, after):
+            for batch in _batches(conn, spec, schema, zero, after, table):
                 writer.write(batch)
                 if not quiet and sys.stderr.isatty():
                     rate = writer.rows / max(time.perf_counter() - t_table, 1e-9)
@@ -255,10 +438,16 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
             seconds = time.perf_counter() - t_table
             table_result = TableResult(spec.name, "published", writer.rows, round(seconds, 3),
                                        extraction_id, zero)
+            mapped = {}
+            if table.caster is not None:
+                table_result.conversion_errors = dict(sorted(table.caster.conversion_errors.items()))
+                mapped = {"source_table": table.server_name,
+                          "source_columns": dict(zip(table.schema.names, table.select, strict=False)),
+                          "conversion_errors": table_result.conversion_errors}
             watermark = None
             if spec.mode == "incremental":
                 with conn.cursor() as cur:  # same snapshot: the max this extraction can have read
-                    cur.execute(f"select max({_quote(spec.watermark)}) from {_quote(spec.name)}")
+                    cur.execute(f"select max({_quote(table.watermark)}) from {_quote(table.server_name)}")
                     high = cur.fetchone()[0]
                 watermark = {"column": spec.watermark, "after": after,
                              "max": high if high is not None else last}
@@ -270,7 +459,7 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
                             for f in schema],
                 "zero_dates_nulled": zero, "started_at": started_at,
                 "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "server_version": server_version,
+                "server_version": server_version, **mapped,
             })
             result.tables.append(table_result)
             if not quiet:
@@ -286,6 +475,8 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
                                "published") from None
         raise
     finally:
+        for _, table, _ in plan:
+            table.close()
         with contextlib.suppress(Exception):  # already broken; the error being raised says why
             conn.close()
 

@@ -13,6 +13,8 @@ renamed as (
         category_id,
         -- strings
         category_name,
+        -- data quality
+        {{ mariadb_conversion_errors('Categories') }} as _conversion_errors,
         -- lineage
         extraction_id as _extraction_id,
         {{ lineage_columns(

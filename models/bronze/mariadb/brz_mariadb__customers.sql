@@ -20,6 +20,8 @@ renamed as (
         zipcode,
         -- dates
         registration_date,
+        -- data quality
+        {{ mariadb_conversion_errors('Customers') }} as _conversion_errors,
         -- lineage
         extraction_id as _extraction_id,
         {{ lineage_columns(

@@ -16,6 +16,8 @@ renamed as (
         -- numbers
         quantity,
         price,
+        -- data quality
+        {{ mariadb_conversion_errors('Order_Items') }} as _conversion_errors,
         -- lineage
         extraction_id as _extraction_id,
         {{ lineage_columns(

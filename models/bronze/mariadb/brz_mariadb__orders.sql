@@ -16,6 +16,8 @@ renamed as (
         total_amount,
         -- dates
         order_date,
+        -- data quality
+        {{ mariadb_conversion_errors('Orders') }} as _conversion_errors,
         -- lineage
         extraction_id as _extraction_id,
         {{ lineage_columns(

@@ -26,6 +26,8 @@ renamed as (
         -- strings
         attribute_name,
         attribute_value,
+        -- data quality
+        {{ mariadb_conversion_errors('Product_Attributes', has_files) }} as _conversion_errors,
         -- lineage
         extraction_id as _extraction_id,
         {{ lineage_columns(

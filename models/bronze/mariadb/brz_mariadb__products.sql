@@ -17,6 +17,8 @@ renamed as (
         product_name,
         -- numbers
         price,
+        -- data quality
+        {{ mariadb_conversion_errors('Products') }} as _conversion_errors,
         -- lineage
         extraction_id as _extraction_id,
         {{ lineage_columns(

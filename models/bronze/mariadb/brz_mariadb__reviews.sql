@@ -19,6 +19,8 @@ renamed as (
         rating,
         -- dates
         review_date,
+        -- data quality
+        {{ mariadb_conversion_errors('Reviews') }} as _conversion_errors,
         -- lineage
         extraction_id as _extraction_id,
         {{ lineage_columns(

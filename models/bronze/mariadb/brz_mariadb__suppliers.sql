@@ -14,6 +14,8 @@ renamed as (
         -- strings
         supplier_name,
         contact_email,
+        -- data quality
+        {{ mariadb_conversion_errors('Suppliers') }} as _conversion_errors,
         -- lineage
         extraction_id as _extraction_id,
         {{ lineage_columns(

@@ -33,6 +33,7 @@ typed as (
         -- data quality
         {{ issue_list([
             ('customers.customer_id is null', 'missing_key'),
+            ('len(customers._conversion_errors) > 0', 'unconvertible_value'),
         ]) }} as quarantine_reasons,
         {{ issue_list([
             ('not ' ~ is_blank('customers.email') ~ ' and ' ~ is_placeholder_email('customers.email'),
@@ -45,10 +46,12 @@ typed as (
              'invalid_zip'),
             ('not ' ~ is_plausible_date('customers.registration_date'), 'implausible_date'),
         ]) }} as dq_flags,
-        to_json(struct_pack(
-            customers.customer_id, customers.first_name, customers.last_name, customers.email,
-            customers.registration_date, customers.city, customers.state, customers.zipcode
-        )) as _raw_row,
+        {% call with_unconvertible_values('customers._conversion_errors') %}
+            to_json(struct_pack(
+                customers.customer_id, customers.first_name, customers.last_name, customers.email,
+                customers.registration_date, customers.city, customers.state, customers.zipcode
+            ))
+        {% endcall %} as _raw_row,
         {{ current_extraction('Customers', 'customers._extraction_id') }} as _is_candidate,
         -- lineage
         customers._extraction_id,

@@ -39,6 +39,7 @@ typed as (
             ('reviews.review_id is null', 'missing_key'),
             ('reviews.product_id is not null and product_status.product_id is null', 'orphan_fk'),
             ('not product_status.is_usable', 'parent_quarantined'),
+            ('len(reviews._conversion_errors) > 0', 'unconvertible_value'),
         ]) }} as quarantine_reasons,
         {{ issue_list([
             ('reviews.rating is null', 'missing_rating'),
@@ -46,10 +47,12 @@ typed as (
             ('reviews.customer_id is not null and known_customers.customer_id is null', 'orphan_fk'),
             ('not ' ~ is_plausible_date('reviews.review_date'), 'implausible_date'),
         ]) }} as dq_flags,
-        to_json(struct_pack(
-            reviews.review_id, reviews.product_id, reviews.customer_id, reviews.rating,
-            reviews.review_text, reviews.review_date
-        )) as _raw_row,
+        {% call with_unconvertible_values('reviews._conversion_errors') %}
+            to_json(struct_pack(
+                reviews.review_id, reviews.product_id, reviews.customer_id, reviews.rating,
+                reviews.review_text, reviews.review_date
+            ))
+        {% endcall %} as _raw_row,
         {{ current_extraction('Reviews', 'reviews._extraction_id') }} as _is_candidate,
         -- lineage
         reviews._extraction_id,

@@ -13,9 +13,14 @@ typed as (
         -- strings
         {{ clean_text('category_name') }} as category_name,
         -- data quality
-        {{ issue_list([('category_id is null', 'missing_key')]) }} as quarantine_reasons,
+        {{ issue_list([
+            ('category_id is null', 'missing_key'),
+            ('len(_conversion_errors) > 0', 'unconvertible_value'),
+        ]) }} as quarantine_reasons,
         {{ issue_list([]) }} as dq_flags,
-        to_json(struct_pack(category_id, category_name)) as _raw_row,
+        {% call with_unconvertible_values('_conversion_errors') %}
+            to_json(struct_pack(category_id, category_name))
+        {% endcall %} as _raw_row,
         {{ current_extraction('Categories') }} as _is_candidate,
         -- lineage
         _extraction_id,

@@ -25,11 +25,14 @@ typed as (
             ('attributes.product_id is null or ' ~ is_blank('attributes.attribute_name'), 'missing_key'),
             ('attributes.product_id is not null and product_status.product_id is null', 'orphan_fk'),
             ('not product_status.is_usable', 'parent_quarantined'),
+            ('len(attributes._conversion_errors) > 0', 'unconvertible_value'),
         ]) }} as quarantine_reasons,
         {{ issue_list([]) }} as dq_flags,
-        to_json(struct_pack(
-            attributes.product_id, attributes.attribute_name, attributes.attribute_value
-        )) as _raw_row,
+        {% call with_unconvertible_values('attributes._conversion_errors') %}
+            to_json(struct_pack(
+                attributes.product_id, attributes.attribute_name, attributes.attribute_value
+            ))
+        {% endcall %} as _raw_row,
         {{ current_extraction('Product_Attributes', 'attributes._extraction_id') }} as _is_candidate,
         -- lineage
         attributes._extraction_id,

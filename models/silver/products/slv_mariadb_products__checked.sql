@@ -35,15 +35,18 @@ typed as (
             ('products.product_id is null', 'missing_key'),
             ('products.price is null', 'missing_price'),
             ('products.price < 0', 'negative_price'),
+            ('len(products._conversion_errors) > 0', 'unconvertible_value'),
         ]) }} as quarantine_reasons,
         {{ issue_list([
             ('products.category_id is not null and categories.category_id is null', 'orphan_fk'),
             ('products.supplier_id is not null and suppliers.supplier_id is null', 'orphan_fk'),
         ]) }} as dq_flags,
-        to_json(struct_pack(
-            products.product_id, products.product_name, products.price, products.category_id,
-            products.supplier_id
-        )) as _raw_row,
+        {% call with_unconvertible_values('products._conversion_errors') %}
+            to_json(struct_pack(
+                products.product_id, products.product_name, products.price, products.category_id,
+                products.supplier_id
+            ))
+        {% endcall %} as _raw_row,
         {{ current_extraction('Products', 'products._extraction_id') }} as _is_candidate,
         -- lineage
         products._extraction_id,

@@ -14,12 +14,17 @@ typed as (
         {{ clean_text('supplier_name') }} as supplier_name,
         {{ clean_email('contact_email') }} as contact_email,
         -- data quality
-        {{ issue_list([('supplier_id is null', 'missing_key')]) }} as quarantine_reasons,
+        {{ issue_list([
+            ('supplier_id is null', 'missing_key'),
+            ('len(_conversion_errors) > 0', 'unconvertible_value'),
+        ]) }} as quarantine_reasons,
         {{ issue_list([
             ('not ' ~ is_blank('contact_email') ~ ' and not ' ~ is_valid_email('contact_email'),
              'invalid_email'),
         ]) }} as dq_flags,
-        to_json(struct_pack(supplier_id, supplier_name, contact_email)) as _raw_row,
+        {% call with_unconvertible_values('_conversion_errors') %}
+            to_json(struct_pack(supplier_id, supplier_name, contact_email))
+        {% endcall %} as _raw_row,
         {{ current_extraction('Suppliers') }} as _is_candidate,
         -- lineage
         _extraction_id,

@@ -41,11 +41,14 @@ typed as (
             ('not order_status.is_usable', 'parent_quarantined'),
             ('items.product_id is not null and product_status.product_id is null', 'orphan_fk'),
             ('not product_status.is_usable', 'parent_quarantined'),
+            ('len(items._conversion_errors) > 0', 'unconvertible_value'),
         ]) }} as quarantine_reasons,
         {{ issue_list([]) }} as dq_flags,
-        to_json(struct_pack(
-            items.order_item_id, items.order_id, items.product_id, items.quantity, items.price
-        )) as _raw_row,
+        {% call with_unconvertible_values('items._conversion_errors') %}
+            to_json(struct_pack(
+                items.order_item_id, items.order_id, items.product_id, items.quantity, items.price
+            ))
+        {% endcall %} as _raw_row,
         {{ current_extraction('Order_Items', 'items._extraction_id') }} as _is_candidate,
         -- lineage
         items._extraction_id,

@@ -31,13 +31,16 @@ typed as (
             ('orders.order_id is null', 'missing_key'),
             ('orders.order_date is null', 'missing_date'),
             ('not ' ~ is_plausible_date('orders.order_date'), 'implausible_date'),
+            ('len(orders._conversion_errors) > 0', 'unconvertible_value'),
         ]) }} as quarantine_reasons,
         {{ issue_list([
             ('orders.customer_id is not null and known_customers.customer_id is null', 'orphan_fk'),
         ]) }} as dq_flags,
-        to_json(struct_pack(
-            orders.order_id, orders.customer_id, orders.order_date, orders.total_amount
-        )) as _raw_row,
+        {% call with_unconvertible_values('orders._conversion_errors') %}
+            to_json(struct_pack(
+                orders.order_id, orders.customer_id, orders.order_date, orders.total_amount
+            ))
+        {% endcall %} as _raw_row,
         {{ current_extraction('Orders', 'orders._extraction_id') }} as _is_candidate,
         -- lineage
         orders._extraction_id,
