@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('pos', 'city') }} with ordinality
+    {{ landing_select('pos', 'city', ordinality=true) }}
 
 ),
 

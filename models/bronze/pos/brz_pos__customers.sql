@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('pos', 'customer') }} with ordinality
+    {{ landing_select('pos', 'customer', ordinality=true) }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('pos', 'orderline') }} with ordinality
+    {{ landing_select('pos', 'orderline', ordinality=true) }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('pos', 'order') }} with ordinality
+    {{ landing_select('pos', 'order', ordinality=true) }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('pos', 'product') }} with ordinality
+    {{ landing_select('pos', 'product', ordinality=true) }}
 
 ),
 
