@@ -56,7 +56,10 @@ def landing_path(explicit: Path | None = None) -> Path:
     `landing_path`), else $AETHERMART_LANDING, else ``landing_path_default()``."""
     if explicit is not None:
         return explicit
-    if os.environ.get("AETHERMART_LANDING"):
+    if "AETHERMART_LANDING" in os.environ:  # as dbt's env_var: set means set
+        if not os.environ["AETHERMART_LANDING"].strip():
+            raise ConfigError("AETHERMART_LANDING is set but empty: set it to the landing zone's "
+                              "folder, or unset it for the default")
         return Path(os.environ["AETHERMART_LANDING"])
     return landing_path_default()
 
@@ -66,7 +69,7 @@ def writable_landing_path(explicit: Path | None, option: str, command: str) -> P
     when it is only the default (a write there would mix a real extraction, or another scale,
     into the sample that `dbt build` reads on a fresh clone)."""
     path = landing_path(explicit)
-    if explicit is None and not os.environ.get("AETHERMART_LANDING") \
+    if explicit is None and "AETHERMART_LANDING" not in os.environ \
             and path.resolve() == SAMPLE_LANDING.resolve():
         raise ConfigError(
             f"the default landing path is the committed sample ({SAMPLE_LANDING.relative_to(PROJECT_DIR)}, "
