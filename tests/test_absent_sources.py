@@ -139,7 +139,7 @@ def test_without_clickstream_gold_is_the_full_builds_but_for_the_activity_log(bu
     con.close()
 
 
-def test_the_build_says_which_sources_fed_it(build):
+def test_the_build_says_which_sources_fed_it(build, tmp_path):
     project = build(("mariadb",))
     recorded = project.scalar("select enabled_sources from ops.dbt_invocations where command = 'build'")
     assert recorded == "mariadb"
@@ -148,6 +148,13 @@ def test_the_build_says_which_sources_fed_it(build):
     manifest = json.loads((project.target / "manifest.json").read_text())
     description = manifest["nodes"]["model.aethermart.audit_reconciliation"]["description"]
     assert "fed this build** (var `enabled_sources`): mariadb." in description
+    out = tmp_path / "gold"
+    proc = run_cli("export", "--target", "parquet", "--duckdb", str(project.duckdb_path),
+                   "--manifest", str(project.target / "manifest.json"), "--out", str(out),
+                   "--select", "fct_orders", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    published = json.loads((out / "fct_orders" / "_manifest.json").read_text())
+    assert published["dbt"]["enabled_sources"] == ["mariadb"]
 
 
 def test_a_switched_off_source_is_never_read(sample_copy, tmp_path):
