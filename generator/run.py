@@ -113,9 +113,9 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False, sources: tuple[str, .
         final_out.mkdir(exist_ok=True)
         # while the folders are swapped, the marker lists the old and the new files (a run
         # killed here leaves a zone the next run may still replace)
-        new_files = _marker_files(staging)
-        both = {path: sorted({*_sizes(_marker_files(final_out).get(path)), *_sizes(new_files.get(path))})
-                for path in {*_marker_files(final_out), *new_files}}
+        old_files, new_files = _marker_files(final_out), _marker_files(staging)
+        both = {path: sorted({*_sizes(old_files.get(path)), *_sizes(new_files.get(path))})
+                for path in {*old_files, *new_files}}
         _write_marker(final_out, both)
         for name in (*_SOURCES, ANSWER_KEY):
             target = final_out / name
