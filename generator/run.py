@@ -57,9 +57,11 @@ def landing_not_ours(out: Path) -> list[str]:
     found = sorted(p for name in _SOURCES if (out / name).is_dir()
                    for p in (out / name).rglob("*") if p.is_file() or p.is_symlink())
     written = _marker_files(out) if found else {}
-    return [path.relative_to(out).as_posix() for path in found
-            if path.is_symlink()
-            or path.stat().st_size not in _sizes(written.get(path.relative_to(out).as_posix()))]
+    foreign = [path.relative_to(out).as_posix() for path in found
+               if path.is_symlink()
+               or path.stat().st_size not in _sizes(written.get(path.relative_to(out).as_posix()))]
+    # data files first: the first one is the example a message names (not a lock file)
+    return sorted(foreign, key=lambda rel: (any(part.startswith(".") for part in rel.split("/")), rel))
 
 
 def _marker_files(out: Path) -> dict:
