@@ -11,6 +11,10 @@ DBT         := $(BIN)/dbt
 DEMO_SCALE  ?= 0.1
 DEMO_SEED   ?= 42
 DEMO_LANDING ?= data/landing
+# Source systems that feed the build (dbt var enabled_sources; generate --sources), e.g.
+# make demo SOURCES=mariadb,events for a retailer without stores.
+SOURCES     ?= pos,mariadb,events
+SOURCES_VARS := {enabled_sources: [$(SOURCES)]}
 SCALE       ?= 1
 # Go builds the MongoDB-compatible test server; CI may not have /usr/local/go/bin on PATH
 GO          ?= $(shell command -v go || echo /usr/local/go/bin/go)
@@ -27,7 +31,7 @@ help: ## Show this help
 	@echo "AetherMart lakehouse - make targets:"
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: DEMO_SCALE=$(DEMO_SCALE) DEMO_SEED=$(DEMO_SEED) DEMO_LANDING=$(DEMO_LANDING) SCALE=$(SCALE) (make bench)"
+	@echo "Variables: DEMO_SCALE=$(DEMO_SCALE) DEMO_SEED=$(DEMO_SEED) DEMO_LANDING=$(DEMO_LANDING) SOURCES=$(SOURCES) SCALE=$(SCALE) (make bench)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@echo "==> creating $(VENV) from requirements.lock"
@@ -40,18 +44,18 @@ venv: $(STAMP) ## Create .venv with the pinned versions of requirements.lock
 
 demo: $(STAMP) ## Generate demo sources, dbt build, export to Parquet and MongoDB, docs; print where outputs are
 	@mkdir -p data
-	$(BIN)/aethermart generate --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --out $(DEMO_LANDING)
-	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) build
+	$(BIN)/aethermart generate --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --out $(DEMO_LANDING) --sources $(SOURCES)
+	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) build --vars '$(SOURCES_VARS)'
 	$(BIN)/aethermart export --target parquet
 	@# MongoDB: to $$MONGODB_URI, else to the local FerretDB (make ferretdb), else says how to get one
 	$(BIN)/python -m exporters.mongo_demo
-	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) docs generate --static
+	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) docs generate --static --vars '$(SOURCES_VARS)'
 	@echo
 	@# the data-quality report of this build: what was set aside, and why (exit 1 = an error threshold)
 	-$(BIN)/aethermart quality
 	@echo
 	@echo "Outputs:"
-	@echo "  landing zone (generated sources)  $(DEMO_LANDING)/  (answer key: $(DEMO_LANDING)/_answer_key.json)"
+	@echo "  landing zone (generated sources)  $(DEMO_LANDING)/  (answer key: $(DEMO_LANDING)/_answer_key.json; source systems: $(SOURCES))"
 	@echo "  DuckDB warehouse                  $${AETHERMART_DUCKDB:-data/aethermart.duckdb}  (schemas bronze, silver, gold, snapshots, reference; build record in ops)"
 	@if [ -n "$${AETHERMART_PII_SALT:-}" ]; then echo "  PII salt of gold's email hashes   from \$$AETHERMART_PII_SALT (never printed)"; \
 	else echo "  PII salt of gold's email hashes   $${AETHERMART_DUCKDB:-data/aethermart.duckdb}.pii_salt  (random, once per warehouse, mode 600; set AETHERMART_PII_SALT in production)"; fi
@@ -108,7 +112,7 @@ lint: $(STAMP) ## sqlfluff (dbt templater, duckdb dialect) and ruff
 	rm -f .sqlfluff.out; exit $$status
 
 docs: $(STAMP) ## Build the lineage docs site (target/index.html) and its single-file version
-	$(DBT) docs generate --static
+	$(DBT) docs generate --static --vars '$(SOURCES_VARS)'
 	@echo "docs: target/index.html (serve with 'dbt docs serve') and target/static_index.html (open directly)"
 
 sample: $(STAMP) ## Re-generate the committed sample landing zone (sample/landing)

@@ -25,6 +25,16 @@ Write a deterministic synthetic landing zone under OUT:
   OUT/events/date=YYYY-MM-DD/*.jsonl            clickstream events
   OUT/_answer_key.json                          rows written per entity and every
                                                 injected fault (entity, key, class)
+  OUT/_generated_by_aethermart.json             the marker: every file generate wrote
+
+OUT defaults to $AETHERMART_LANDING, else dbt's default landing path (the var
+landing_path_default of dbt_project.yml), so that `dbt build` reads what was generated;
+the committed sample is written only when named (--out sample/landing, `make sample`).
+generate never replaces data it did not make: a landing zone whose pos/, mariadb/ or
+events/ hold a file the marker does not list (an extraction, real POS drops) is refused,
+with nothing changed, unless --force. --sources writes only some source systems of the
+same world (e.g. --sources mariadb,events; build it with
+--vars '{enabled_sources: [mariadb, events]}').
 
 Scale 1 is about 10k customers, 1k products, 100k orders, 300k order lines and 200k
 events. The same --scale and --seed always give byte-identical files. With
@@ -129,6 +139,19 @@ def _scale(text: str) -> float:
     return value
 
 
+def _source_systems(text: str) -> tuple[str, ...]:
+    """An argparse type: a comma-separated list of source systems, in the order pos, mariadb, events."""
+    from generator.run import SOURCE_SYSTEMS
+
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in SOURCE_SYSTEMS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"{'unknown source system(s) ' + ', '.join(unknown) if unknown else 'no source system'}; "
+            f"list one or more of {','.join(SOURCE_SYSTEMS)}")
+    return tuple(name for name in SOURCE_SYSTEMS if name in names)
+
+
 def _whole_number(minimum: int, maximum: int | None = None):
     """An argparse type: an int within [minimum, maximum], else a one-line error."""
 
@@ -174,10 +197,17 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="size multiplier (default 1; 0.01 for tests, 10 for benchmarks)")
     gen.add_argument("--seed", type=_whole_number(0, 2**63 - 1), default=42,
                      help="random seed, 0 or more (default 42)")
-    gen.add_argument("--out", type=Path, default=Path("data/landing"),
-                     help="landing folder to write (default data/landing); its pos/, "
+    gen.add_argument("--out", type=Path, default=None,
+                     help="landing folder to write (default $AETHERMART_LANDING, else dbt's default "
+                          "landing path, unless that is the committed sample); its pos/, "
                           "mariadb/, events/ and _answer_key.json are replaced when the new "
                           "ones are complete, other files are left alone")
+    gen.add_argument("--sources", type=_source_systems, default=("pos", "mariadb", "events"),
+                     help="source systems to write, comma-separated (default pos,mariadb,events); "
+                          "the same list as dbt's var enabled_sources")
+    gen.add_argument("--force", action="store_true",
+                     help="replace pos/, mariadb/ and events/ of OUT even when they hold files "
+                          "generate did not make (an extraction, real POS drops)")
     gen.add_argument("--mariadb-url",
                      help="also load the e-commerce tables into this MariaDB, replacing tables "
                           "of the same name (mysql://user:password@host:port/db; never taken "
@@ -197,9 +227,9 @@ def _build_parser() -> argparse.ArgumentParser:
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     ext.add_argument("--mariadb-url", default=os.environ.get("MARIADB_URL"),
                      help="source database, mysql://user:password@host:port/db (default $MARIADB_URL)")
-    ext.add_argument("--landing", type=Path,
-                     default=Path(os.environ.get("AETHERMART_LANDING", "data/landing")),
-                     help="landing zone root (default $AETHERMART_LANDING or data/landing)")
+    ext.add_argument("--landing", type=Path, default=None,
+                     help="landing zone root (default $AETHERMART_LANDING, else dbt's default landing "
+                          "path, the var landing_path_default, unless that is the committed sample)")
     ext.add_argument("--tables", help="comma-separated subset of the declared tables")
     ext.add_argument("--keep", type=_whole_number(1), default=3,
                      help="published extractions kept per table, newest first (default 3)")
@@ -360,6 +390,7 @@ def _export_table(result, cfg) -> str:
 def _cmd_extract(args: argparse.Namespace) -> int:
     import json
 
+    from aethermart.landing import writable_landing_path
     from aethermart.mariadb_url import MariaDBURL
     from extractors import ExtractConfig, extract, load_table_specs
 
@@ -369,6 +400,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     MariaDBURL.parse(args.mariadb_url)  # a malformed URL is a one-line error before anything runs
     tables = [t.strip() for t in args.tables.split(",")] if args.tables else None
     sources = {"path": args.sources_yaml} if args.sources_yaml else {}
+    args.landing = writable_landing_path(args.landing, "--landing DIR", "aethermart extract")
     cfg = ExtractConfig(url=args.mariadb_url, landing=args.landing,
                         tables=load_table_specs(only=tables, **sources), keep=args.keep)
     result = extract(cfg, quiet=args.quiet or args.json, allow_type_change=args.allow_type_change,
@@ -384,6 +416,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    from aethermart.landing import writable_landing_path
     from aethermart.mariadb_url import MariaDBURL
     from generator import GeneratorConfig, generate
     from generator.config import PosLayout
@@ -396,6 +429,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         print(yaml.safe_dump(meta, sort_keys=False) if meta else "# the contract's layout needs no meta")
         return 0
     url = MariaDBURL.parse(args.mariadb_url) if args.mariadb_url else None
+    args.out = writable_landing_path(args.out, "--out DIR", "aethermart generate")
     if args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} exists and is not a folder")
     if url is not None:  # fail before writing anything when the server is not usable
@@ -403,7 +437,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
         check_connection(url)
     result = generate(GeneratorConfig(scale=args.scale, seed=args.seed, out=args.out, pos_layout=layout),
-                      quiet=args.quiet)
+                      quiet=args.quiet, sources=args.sources, force=args.force)
     if url is not None:
         from generator.mariadb_load import load_into_mariadb
 

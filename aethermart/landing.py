@@ -11,20 +11,72 @@ sources in ``models/bronze/*/_*__sources.yml`` read it. Keep the three in step.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
+from aethermart.errors import ConfigError
+
 __all__ = [
+    "DBT_PROJECT",
     "MARIADB_TABLES",
     "POS_ENTITIES",
     "MariaDBColumn",
     "MariaDBTable",
     "events_file",
+    "landing_path",
+    "landing_path_default",
     "mariadb_extraction_dir",
     "pos_file",
 ]
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DBT_PROJECT = PROJECT_DIR / "dbt_project.yml"
+SAMPLE_LANDING = PROJECT_DIR / "sample" / "landing"
+
+
+def landing_path_default() -> Path:
+    """The landing root when nothing else is said: dbt's var `landing_path_default` in
+    dbt_project.yml (the one place that decides it), relative to the project folder, where
+    dbt runs."""
+    import yaml
+
+    try:
+        value = yaml.safe_load(DBT_PROJECT.read_text(encoding="utf-8"))["vars"]["landing_path_default"]
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{DBT_PROJECT} declares no var landing_path_default ({exc})") from exc
+    path = Path(str(value))
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def landing_path(explicit: Path | None = None) -> Path:
+    """The landing root as dbt resolves it: ``explicit`` (a command's option; dbt's var
+    `landing_path`), else $AETHERMART_LANDING, else ``landing_path_default()``."""
+    if explicit is not None:
+        return explicit
+    if "AETHERMART_LANDING" in os.environ:  # as dbt's env_var: set means set
+        if not os.environ["AETHERMART_LANDING"].strip():
+            raise ConfigError("AETHERMART_LANDING is set but empty: set it to the landing zone's "
+                              "folder, or unset it for the default")
+        return Path(os.environ["AETHERMART_LANDING"])
+    return landing_path_default()
+
+
+def writable_landing_path(explicit: Path | None, option: str, command: str) -> Path:
+    """``landing_path(explicit)`` for a command that writes there; refuses the committed sample
+    when it is only the default (a write there would mix a real extraction, or another scale,
+    into the sample that `dbt build` reads on a fresh clone)."""
+    path = landing_path(explicit)
+    if explicit is None and "AETHERMART_LANDING" not in os.environ \
+            and path.resolve() == SAMPLE_LANDING.resolve():
+        raise ConfigError(
+            f"the default landing path is the committed sample ({SAMPLE_LANDING.relative_to(PROJECT_DIR)}, "
+            f"dbt var landing_path_default); {command} writes only where you say: set "
+            f"AETHERMART_LANDING=/path/to/landing (dbt build then reads the same folder) or pass {option}")
+    return path
+
 
 # POS export: entity -> header exactly as the POS system writes it.
 POS_ENTITIES: dict[str, tuple[str, ...]] = {

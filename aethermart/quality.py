@@ -54,6 +54,9 @@ class QualityReport:
     entities: list[EntityBalance]
     set_aside: list[SetAside]
     last_command: LastCommand | None = None
+    # source systems that fed the newest recorded build or run (var enabled_sources); None
+    # for a warehouse recorded before the switch existed
+    enabled_sources: list[str] | None = None
 
     @property
     def is_current(self) -> bool:
@@ -96,13 +99,14 @@ def read_quality_report(warehouse: Path) -> QualityReport:
             "order by case threshold_level when 'error' then 0 when 'warn' then 1 else 2 end, "
             "source_system desc, entity, set_aside_kind, reason").fetchall()
         last = _last_command(con)
+        sources = _enabled_sources(con)
     except duckdb.CatalogException as exc:
         raise SourceError(f"{warehouse} has no data-quality audit (silver.audit_reconciliation, "
                           "silver.audit_set_aside); run `dbt build` first") from exc
     finally:
         con.close()
     return QualityReport(str(warehouse), [EntityBalance(*r) for r in balances],
-                         [SetAside(*r) for r in rows], last)
+                         [SetAside(*r) for r in rows], last, sources)
 
 
 def _last_command(con: duckdb.DuckDBPyConnection) -> LastCommand | None:
@@ -115,6 +119,19 @@ def _last_command(con: duckdb.DuckDBPyConnection) -> LastCommand | None:
     return LastCommand(*row) if row else None
 
 
+def _enabled_sources(con: duckdb.DuckDBPyConnection) -> list[str] | None:
+    try:
+        row = con.execute(
+            "select enabled_sources from ops.dbt_invocations where command in ('build', 'run') "
+            "and enabled_sources is not null order by started_at desc limit 1").fetchone()
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return None  # no build record, or one written before enabled_sources was recorded
+    return [s for s in row[0].split(",") if s] if row else None
+
+
+SOURCE_SYSTEMS = ("pos", "mariadb", "events")
+
+
 def render_quality_report(report: QualityReport, *, show_all: bool = False) -> str:
     """One screen: the balance per source entity, then what crossed a threshold."""
     lines = [f"Data quality of the last build ({report.warehouse})"]
@@ -123,12 +140,17 @@ def render_quality_report(report: QualityReport, *, show_all: bool = False) -> s
         lines.append(f"WARNING: the last dbt command (`dbt {last.command}`, invocation {last.invocation_id}, "
                      f"started {last.started_at}) did not finish successfully ({last.status}); the numbers "
                      "below may be an earlier build's")
+    if report.enabled_sources is not None:
+        off = [s for s in SOURCE_SYSTEMS if s not in report.enabled_sources]
+        lines.append(f"Sources that fed it: {', '.join(report.enabled_sources)}"
+                     + (f"; switched off (var enabled_sources): {', '.join(off)}" if off else ""))
     lines.append("")
     header = ("source", "entity", "landed", "silver", "quarantined", "deduplicated", "rejected")
     table = [header] + [
         (b.source_system, b.entity, f"{b.landed_rows:,}", f"{b.silver_rows:,}",
          f"{b.quarantined_rows:,}", f"{b.deduplicated_rows:,}", f"{b.rejected_lines:,}")
-        for b in report.entities]
+        for b in report.entities
+        if report.enabled_sources is None or b.source_system in report.enabled_sources]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]

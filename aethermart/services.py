@@ -52,8 +52,8 @@ def start() -> None:
     else:
         print(f"services: MariaDB already running (pid {mariadb['pid']})", file=sys.stderr)
     print(f"export MARIADB_URL='{mariadb['url']}'")
-    print("# then: aethermart generate --mariadb-url \"$MARIADB_URL\" && aethermart extract",
-          file=sys.stderr)
+    print("# then: export AETHERMART_LANDING=$PWD/data/landing; aethermart generate --sources pos,events "
+          "--mariadb-url \"$MARIADB_URL\" && aethermart extract && dbt build", file=sys.stderr)
     _start_ferretdb(state)
 
 

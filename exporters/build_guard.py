@@ -70,6 +70,7 @@ class BuildRecord:
     failures: int | None
     pii_salt_source: str | None
     pii_salt_fingerprint: str | None = None
+    enabled_sources: str | None = None  # source systems that fed it (dbt var enabled_sources)
 
     @property
     def label(self) -> str:
@@ -209,10 +210,11 @@ def _invocations(con: duckdb.DuckDBPyConnection, duckdb_path: Path) -> list[Buil
             "select column_name from information_schema.columns "
             "where table_schema = 'ops' and table_name = 'dbt_invocations'").fetchall()}
         fingerprint = "pii_salt_fingerprint" if "pii_salt_fingerprint" in columns else "null"
+        sources = "enabled_sources" if "enabled_sources" in columns else "null"
         rows = con.execute(f"""
             select invocation_id, command, target_name, strftime(started_at, '%Y-%m-%d %H:%M:%S UTC'),
                    strftime(finished_at, '%Y-%m-%d %H:%M:%S UTC'), status, failures, pii_salt_source,
-                   {fingerprint}
+                   {fingerprint}, {sources}
             from ops.dbt_invocations
             order by started_at desc""").fetchall()
     except duckdb.CatalogException:

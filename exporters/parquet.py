@@ -257,7 +257,8 @@ def _provenance(manifest: ExportManifest, build: BuildRecord | None) -> dict:
         return {"invocation_id": manifest.invocation_id, "build_checked": False, **dbt}
     return {"invocation_id": build.invocation_id, "build_checked": True, "command": build.command,
             "target_name": build.target_name, "started_at": build.started_at,
-            "finished_at": build.finished_at, "pii_salt_fingerprint": build.pii_salt_fingerprint, **dbt}
+            "finished_at": build.finished_at, "pii_salt_fingerprint": build.pii_salt_fingerprint,
+            "enabled_sources": build.enabled_sources.split(",") if build.enabled_sources else None, **dbt}
 
 
 def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple[str, str]],

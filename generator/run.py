@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from aethermart.errors import ConfigError
 from generator.config import GeneratorConfig
 from generator.events import write_events
 from generator.faults import FaultLog
@@ -19,11 +20,16 @@ from generator.mariadb import OnlineStore, make_online_store, write_mariadb_land
 from generator.pos import write_pos_drops
 from generator.world import make_people
 
-__all__ = ["ANSWER_KEY", "GenerateResult", "generate"]
+__all__ = ["ANSWER_KEY", "MARKER", "SOURCE_SYSTEMS", "GenerateResult", "generate", "landing_not_ours"]
 
 ANSWER_KEY = "_answer_key.json"
+# Written last into every landing zone the generator makes: the files it wrote there (path and
+# size). A zone whose source files are not all listed in it holds data someone else made
+# (an extraction, real POS drops), which `generate` refuses to replace unless forced.
+MARKER = "_generated_by_aethermart.json"
 GENERATOR_VERSION = 1
-_SOURCES = ("pos", "mariadb", "events")
+SOURCE_SYSTEMS = ("pos", "mariadb", "events")
+_SOURCES = SOURCE_SYSTEMS
 
 
 class GenerateResult:
@@ -44,26 +50,84 @@ def _say(msg: str, quiet: bool) -> None:
         print(msg, file=sys.stderr, flush=True)
 
 
-def generate(cfg: GeneratorConfig, *, quiet: bool = False) -> GenerateResult:
+def landing_not_ours(out: Path) -> list[str]:
+    """The files under ``out``'s source folders (pos/, mariadb/, events/) that the generator
+    did not write there, as paths relative to ``out``: every such file when ``out`` has no
+    marker, else those the marker does not list with the same size."""
+    found = sorted(p for name in _SOURCES if (out / name).is_dir()
+                   for p in (out / name).rglob("*") if p.is_file() or p.is_symlink())
+    written = _marker_files(out) if found else {}
+    foreign = [path.relative_to(out).as_posix() for path in found
+               if path.is_symlink()
+               or path.stat().st_size not in _sizes(written.get(path.relative_to(out).as_posix()))]
+    # data files first: the first one is the example a message names (not a lock file)
+    return sorted(foreign, key=lambda rel: (any(part.startswith(".") for part in rel.split("/")), rel))
+
+
+def _marker_files(out: Path) -> dict:
+    try:
+        files = json.loads((out / MARKER).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return files if isinstance(files, dict) else {}
+
+
+def _sizes(value) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _write_marker(out: Path, files: dict) -> None:
+    marker = {"made_by": "aethermart generate",
+              "note": "the files the generator wrote here (path: size); `aethermart generate` "
+                      "replaces this landing zone only while every source file in it is listed",
+              "files": dict(sorted(files.items()))}
+    part = out / f".{MARKER}.part"
+    part.write_text(json.dumps(marker, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    part.replace(out / MARKER)
+
+
+def generate(cfg: GeneratorConfig, *, quiet: bool = False, sources: tuple[str, ...] = SOURCE_SYSTEMS,
+             force: bool = False) -> GenerateResult:
     """Write POS drops, MariaDB landing Parquet, clickstream JSONL and the answer key.
 
     Everything is written to a temporary sibling folder first; only a complete run
     replaces the output's source folders and answer key, so a failed or interrupted run
     never leaves a half-written or mixed landing zone (other files in ``out`` are kept).
+    ``sources`` picks the source systems written (the same world; the others' folders are
+    removed). A zone holding source files the generator did not write (``landing_not_ours``)
+    is refused with nothing changed, unless ``force``.
     """
     final_out = cfg.out
+    unknown = [s for s in sources if s not in _SOURCES]
+    if unknown or not sources:
+        raise ConfigError(f"unknown source system(s) {', '.join(unknown) or '(none given)'}: "
+                          f"choose one or more of {', '.join(_SOURCES)}")
+    foreign = [] if force else landing_not_ours(final_out)
+    if foreign:
+        raise ConfigError(
+            f"{final_out} holds {len(foreign):,} source file(s) that aethermart generate did not make "
+            f"(e.g. {foreign[0]}): it would replace them, so nothing was changed. Generate into "
+            f"another folder, or pass --force to replace that landing zone's pos/, mariadb/ and events/.")
     final_out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_out.name}.generating-", dir=final_out.parent))
     try:
-        result = _generate(replace(cfg, out=staging), quiet=quiet)
+        result = _generate(replace(cfg, out=staging), quiet=quiet, sources=sources)
         final_out.mkdir(exist_ok=True)
+        # while the folders are swapped, the marker lists the old and the new files (a run
+        # killed here leaves a zone the next run may still replace)
+        old_files, new_files = _marker_files(final_out), _marker_files(staging)
+        both = {path: sorted({*_sizes(old_files.get(path)), *_sizes(new_files.get(path))})
+                for path in {*old_files, *new_files}}
+        _write_marker(final_out, both)
         for name in (*_SOURCES, ANSWER_KEY):
             target = final_out / name
             if target.is_dir():
                 shutil.rmtree(target)
             elif target.exists():
                 target.unlink()
-            (staging / name).rename(target)
+            if (staging / name).exists():
+                (staging / name).rename(target)
+        (staging / MARKER).rename(final_out / MARKER)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _say(f"generate: {result.rows:,} rows, {result.faults:,} faults in {result.seconds:.1f}s "
@@ -71,7 +135,8 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False) -> GenerateResult:
     return result
 
 
-def _generate(cfg: GeneratorConfig, *, quiet: bool) -> GenerateResult:
+def _generate(cfg: GeneratorConfig, *, quiet: bool,
+              sources: tuple[str, ...] = SOURCE_SYSTEMS) -> GenerateResult:
     t0 = time.perf_counter()
     rng = np.random.default_rng(cfg.seed)
     log = FaultLog()
@@ -104,8 +169,15 @@ def _generate(cfg: GeneratorConfig, *, quiet: bool) -> GenerateResult:
         return ids
 
     pos_ids = pos["customer_ids"]
+    # the same world whatever is written: the systems left out are generated, then dropped
+    for name in _SOURCES:
+        if name not in sources:
+            shutil.rmtree(cfg.out / name)
+    entities = {k: v for k, v in entities.items() if k.split(".")[0] in sources}
+    faults = [f for f in log.records if f["source"] in sources]
     key = {
-        "generator": {"version": GENERATOR_VERSION, "scale": cfg.scale, "seed": cfg.seed},
+        "generator": {"version": GENERATOR_VERSION, "scale": cfg.scale, "seed": cfg.seed,
+                      **({} if set(sources) == set(_SOURCES) else {"sources": sorted(sources)})},
         "counts": {k: getattr(c, k) for k in c.__dataclass_fields__},
         "entities": dict(sorted(entities.items())),
         "identity": {
@@ -118,9 +190,9 @@ def _generate(cfg: GeneratorConfig, *, quiet: bool) -> GenerateResult:
             "namesake_pairs": [[channel_ids(int(a)), channel_ids(int(b))]
                                for a, b in people.namesakes],
         },
-        "revenue": {"pos": pos["revenue"]},
-        "fault_classes": sorted({f["fault"] for f in log.records}),
-        "faults": log.records,
+        "revenue": {"pos": pos["revenue"]} if "pos" in sources else {},
+        "fault_classes": sorted({f["fault"] for f in faults}),
+        "faults": faults,
     }
     with open(cfg.out / ANSWER_KEY, "w", encoding="utf-8") as fh:
         fh.write("{\n")
@@ -129,6 +201,9 @@ def _generate(cfg: GeneratorConfig, *, quiet: bool) -> GenerateResult:
             fh.write(f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True, ensure_ascii=False)},\n")
         fh.write('  "faults": [\n')
         fh.write(",\n".join("    " + json.dumps(f, sort_keys=True, ensure_ascii=False)
-                            for f in log.records))
+                            for f in faults))
         fh.write("\n  ]\n}\n")
-    return GenerateResult(entities, len(log.records), time.perf_counter() - t0, store)
+    written = {p.relative_to(cfg.out).as_posix(): p.stat().st_size
+               for name in sources for p in sorted((cfg.out / name).rglob("*")) if p.is_file()}
+    _write_marker(cfg.out, written)
+    return GenerateResult(entities, len(faults), time.perf_counter() - t0, store)

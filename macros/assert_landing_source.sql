@@ -16,10 +16,14 @@
       - a Parquet file lacks a declared column, or files disagree on a column's type.
     Logs a note for files in a POS drop that no source reads. Paths reach SQL only through
     `sql_string`; file contents and names reach messages only through `escaped_excerpt`.
-    Returns true when files exist, false for an optional source without files. -#}
+    Returns true when files exist, false for an optional source without files and for a
+    source whose system is switched off (var enabled_sources), which is never checked. -#}
 {% macro assert_landing_source(source_name, table_name) %}
     {%- if not execute -%}
         {{ return(true) }}
+    {%- endif -%}
+    {%- if not source_enabled(source_name) -%}
+        {{ return(false) }}
     {%- endif -%}
     {%- set root = landing_path() -%}
     {%- if modules.re.search('[*?\[\]\x00-\x1f\x7f]', root) -%}
@@ -50,11 +54,7 @@
             {{ log("note: optional source " ~ source_name ~ "." ~ table_name ~ " has no files at " ~ escaped_excerpt(pattern, 200) ~ "; bronze is empty", info=true) }}
             {{ return(false) }}
         {%- endif -%}
-        {{ exceptions.raise_compiler_error(
-            "Landing files missing for required source " ~ source_name ~ "." ~ table_name
-            ~ ": nothing matches '" ~ escaped_excerpt(pattern, 200) ~ "'. Check the landing path (var landing_path / "
-            ~ "AETHERMART_LANDING = '" ~ escaped_excerpt(root, 200) ~ "') or generate data with "
-            ~ "`aethermart generate`.") }}
+        {{ exceptions.raise_compiler_error(missing_landing_files_message()) }}
     {%- endif -%}
     {{ _assert_partition_folders(files, node.meta.landing_format) }}
     {%- set expected = node.columns.keys() | list -%}
@@ -210,4 +210,46 @@
             ~ " (" ~ escaped_excerpt(row[1], 120) ~ "; e.g. " ~ escaped_excerpt(row[2], 300) ~ "). Re-extract the table or remove the "
             ~ "odd extraction.") }}
     {%- endfor -%}
+{% endmacro %}
+
+
+{#- Every required landing location of every enabled source system that matches no file,
+    as [source.table, glob] pairs (optional tables and switched-off systems are skipped). -#}
+{% macro missing_landing_files() %}
+    {%- set missing = [] -%}
+    {%- for node in graph.sources.values() | sort(attribute='unique_id')
+        if node.package_name == project_name and node.meta.get('landing_format')
+        and not node.meta.get('optional', false) and source_enabled(node.source_name) -%}
+        {%- set pattern = landing_location_glob(source(node.source_name, node.name) | string) -%}
+        {%- set found = run_query("select count(*) from glob(" ~ sql_string(pattern) ~ ")").columns[0].values()[0] -%}
+        {%- if found == 0 -%}
+            {%- do missing.append([node.source_name ~ "." ~ node.name, pattern]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(missing) }}
+{% endmacro %}
+
+
+{#- The one-line error for missing landing files: every missing location of the run at once,
+    the landing root and the two ways out (point the landing path elsewhere, or switch the
+    absent source systems off). -#}
+{% macro missing_landing_files_message() %}
+    {%- set missing = missing_landing_files() -%}
+    {%- set systems = [] -%}
+    {%- set listed = [] -%}
+    {%- for name, pattern in missing -%}
+        {%- set system = source_system_of(name.split('.')[0]) -%}
+        {%- if system not in systems -%}{%- do systems.append(system) -%}{%- endif -%}
+        {%- do listed.append(name ~ " (nothing matches '" ~ escaped_excerpt(pattern, 200) ~ "')") -%}
+    {%- endfor -%}
+    {%- set present = enabled_sources() | reject('in', systems) | list -%}
+    {{ return(
+        "Landing files missing for " ~ missing | length ~ " required source location(s) of the enabled sources ("
+        ~ enabled_sources() | join(', ') ~ "): "
+        ~ listed | join('; ') ~ ". "
+        ~ "The landing path is '" ~ escaped_excerpt(landing_path(), 200) ~ "' (var landing_path, else $AETHERMART_LANDING). "
+        ~ "If a source system does not exist for you, switch it off: "
+        ~ "--vars '{enabled_sources: [" ~ (present | join(', ') if present else '...') ~ "]}' "
+        ~ "(var enabled_sources; make SOURCES=" ~ (present | join(',') if present else '...') ~ ")."
+    ) }}
 {% endmacro %}

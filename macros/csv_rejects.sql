@@ -55,7 +55,7 @@
     {%- endif -%}
     {%- for table in csv_source_tables(source_name).tables -%}
         {%- set relation = source(source_name, table) -%}
-        {%- if not execute -%}{%- continue -%}{%- endif -%}
+        {%- if not execute or not source_enabled(source_name) -%}{%- continue -%}{%- endif -%}
         {%- do assert_landing_source(source_name, table) -%}
         {%- set names = _reject_table_names(relation) -%}
         {%- do statements.append("drop table if exists temp.main." ~ names[0]) -%}
@@ -76,7 +76,7 @@
     {%- set selects = [] -%}
     {%- for table in csv_source_tables(source_name).tables -%}
         {%- set relation = source(source_name, table) -%}
-        {%- if execute -%}
+        {%- if execute and source_enabled(source_name) -%}
             {%- set names = _reject_table_names(relation) -%}
             {%- set location = relation | string -%}
             {%- set quote = modules.re.search("[(,\s]quote=('[^']*')", location) -%}

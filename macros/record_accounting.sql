@@ -58,7 +58,7 @@
     {%- set selects = [] -%}
     {%- for table in csv_source_tables(source_name).tables -%}
         {%- set relation = source(source_name, table) -%}
-        {%- if not execute -%}{%- continue -%}{%- endif -%}
+        {%- if not execute or not source_enabled(source_name) -%}{%- continue -%}{%- endif -%}
         {%- do assert_landing_source(source_name, table) -%}
         {%- set location = relation | string -%}
         {%- set options = _reader_options(source_name, table, location) -%}
@@ -76,7 +76,7 @@
     {%- endfor -%}
     {%- if not selects -%}
         {%- do selects.append("select cast(null as varchar) as entity, cast(null as varchar) as file_path, "
-            ~ "cast(null as bigint) as max_line_size, cast(null as struct(records bigint, longest_record bigint, "
+            ~ "cast(null as integer) as max_line_size, cast(null as struct(records bigint, longest_record bigint, "
             ~ "longest_record_bytes bigint)) as counted, cast(null as varchar[]) as read_columns where false") -%}
     {%- endif -%}
     select

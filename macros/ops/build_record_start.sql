@@ -5,7 +5,8 @@
     freshness, retry); docs generate, compile, show, ls and run-operation do not.
     It records the PII salt's source and fingerprint (never the salt), which the plugin
     aethermart.dbt_pii_salt compares before the next run (a hook cannot stop dbt 1.11:
-    the models run even when on-run-start fails). -#}
+    the models run even when on-run-start fails), and the source systems that feed the
+    build (var enabled_sources, comma-separated), which `aethermart quality` prints. -#}
 {% macro build_record_start() -%}
     create schema if not exists ops;
 
@@ -20,11 +21,14 @@
         nodes integer,
         failures integer,
         pii_salt_source varchar,
-        pii_salt_fingerprint varchar
+        pii_salt_fingerprint varchar,
+        enabled_sources varchar
     );
 
     -- a warehouse recorded before fingerprints: keep its rows, compare from now on
     alter table ops.dbt_invocations add column if not exists pii_salt_fingerprint varchar;
+    -- ... and before enabled_sources
+    alter table ops.dbt_invocations add column if not exists enabled_sources varchar;
 
     create table if not exists ops.dbt_node_results (
         invocation_id varchar not null,
@@ -39,7 +43,7 @@
 
     insert into ops.dbt_invocations (
         invocation_id, command, target_name, dbt_version, started_at, status, pii_salt_source,
-        pii_salt_fingerprint
+        pii_salt_fingerprint, enabled_sources
     )
     values (
         '{{ invocation_id }}',
@@ -49,6 +53,7 @@
         cast('{{ run_started_at }}' as timestamp with time zone),
         'running',
         getvariable('aethermart_pii_salt_source'),
-        getvariable('aethermart_pii_salt_fingerprint')
+        getvariable('aethermart_pii_salt_fingerprint'),
+        '{{ enabled_sources() | join(",") }}'
     )
 {%- endmacro %}

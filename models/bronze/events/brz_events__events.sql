@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('events', 'events') }} with ordinality
+    {{ landing_select('events', 'events', ordinality=true) }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('mariadb', 'Categories') }}
+    {{ landing_select('mariadb', 'Categories') }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('mariadb', 'Customers') }}
+    {{ landing_select('mariadb', 'Customers') }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('mariadb_extractions', 'manifests') }}
+    {{ landing_select('mariadb_extractions', 'manifests') }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('mariadb', 'Order_Items') }}
+    {{ landing_select('mariadb', 'Order_Items') }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('mariadb', 'Orders') }}
+    {{ landing_select('mariadb', 'Orders') }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('mariadb', 'Products') }}
+    {{ landing_select('mariadb', 'Products') }}
 
 ),
 

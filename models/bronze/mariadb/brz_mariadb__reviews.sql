@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('mariadb', 'Reviews') }}
+    {{ landing_select('mariadb', 'Reviews') }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ source('mariadb', 'Suppliers') }}
+    {{ landing_select('mariadb', 'Suppliers') }}
 
 ),
 

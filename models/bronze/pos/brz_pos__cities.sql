@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ landing_csv_scan('pos', 'city') }}
+    {{ landing_select('pos', 'city', ordinality=true) }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ landing_csv_scan('pos', 'customer') }}
+    {{ landing_select('pos', 'customer', ordinality=true) }}
 
 ),
 

@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ landing_csv_scan('pos', 'orderline') }}
+    {{ landing_select('pos', 'orderline', ordinality=true) }}
 
 ),
 

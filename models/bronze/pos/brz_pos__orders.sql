@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ landing_csv_scan('pos', 'order') }}
+    {{ landing_select('pos', 'order', ordinality=true) }}
 
 ),
 

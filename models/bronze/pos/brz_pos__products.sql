@@ -2,7 +2,7 @@
 
 with source as (
 
-    select * from {{ landing_csv_scan('pos', 'product') }}
+    {{ landing_select('pos', 'product', ordinality=true) }}
 
 ),
 
