@@ -36,7 +36,7 @@ from extractors.errors import ExtractError
 from extractors.types import ZERO_DATE_PATTERN, arrow_type, to_arrow
 
 __all__ = ["CONVERSION_ERRORS", "CONVERSION_ERRORS_TYPE", "BatchCaster", "DeclaredType", "LandedColumn",
-           "declared_type", "incompatibility", "server_family"]
+           "declared_type", "incompatibility", "landed_schema", "server_family"]
 
 MACROS = Path(__file__).resolve().parent.parent / "macros" / "cleaning"
 _MACRO_FILES = ("trim_whitespace", "normalize_whitespace", "is_blank", "parse_date", "parse_money",
@@ -146,7 +146,12 @@ def _macros():
 def _typed_expression(declared: DeclaredType, column: str, from_text: bool) -> str:
     m = _macros()
     if not from_text:
-        return f"try_cast({column} as {declared.sql})"
+        typed = f"try_cast({column} as {declared.sql})"
+        if declared.family in ("integer", "decimal"):
+            # a value the declared type cannot hold exactly (a wider integer, one more
+            # decimal place) does not convert: counted, never silently rounded
+            return f"case when {typed} = {column} then {typed} end"
+        return typed
     if declared.family == "text":
         return column
     parsed = {
@@ -189,16 +194,24 @@ class LandedColumn:
         return pa.field(self.name, self.declared.arrow, nullable=True)  # NULL when it does not convert
 
 
+def landed_schema(columns: list[LandedColumn]) -> pa.Schema:
+    """The landed schema of a mapped table: its columns, then `_conversion_errors` only when
+    a column is cast (a table whose server already holds every declared type lands exactly
+    as an undeclared one)."""
+    cast = any(c.declared is not None for c in columns)
+    return pa.schema([c.field() for c in columns]
+                     + ([pa.field(CONVERSION_ERRORS, CONVERSION_ERRORS_TYPE)] if cast else []))
+
+
 class BatchCaster:
     """Text rows of a mapped table -> Arrow batches of the declared schema."""
 
     def __init__(self, table: str, columns: list[LandedColumn]):
         self.table = table
         self.columns = columns
-        self.schema = pa.schema([c.field() for c in columns]
-                                + [pa.field(CONVERSION_ERRORS, CONVERSION_ERRORS_TYPE)])
         self.conversion_errors: dict[str, int] = {}
         self._declared = [i for i, c in enumerate(columns) if c.declared is not None]
+        self.schema = landed_schema(columns)
         self._con = duckdb.connect()
         self._con.execute("set timezone = 'UTC'")
         items, errors = [], []
@@ -215,6 +228,11 @@ class BatchCaster:
         errors_list = (f"list_filter([{', '.join(errors)}], lambda e: e is not null)" if errors
                        else 'cast([] as struct("column" varchar, "value" varchar)[])')
         self._query = f"select {', '.join([*items, f'{errors_list} as errs'])} from batch"
+
+    @property
+    def casts(self) -> bool:
+        """True when a column is cast (its server type is not its declared type)."""
+        return bool(self._declared)
 
     def close(self) -> None:
         self._con.close()
@@ -256,5 +274,6 @@ class BatchCaster:
             for item in pc.value_counts(pc.struct_field(flat, "column")).to_pylist():
                 self.conversion_errors[item["values"]] = (self.conversion_errors.get(item["values"], 0)
                                                           + item["counts"])
-        arrays.append(errs)
+        if self._declared:
+            arrays.append(errs)
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)

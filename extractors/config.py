@@ -12,8 +12,9 @@ there too (see the comment at the top of that file):
   same SQL as silver (macros/cleaning); a value that does not convert lands as NULL and is
   listed in the row's `_conversion_errors`.
 
-A table with any of these lands exactly its declared columns under their declared names; a
-table without them lands every server column with the server's types, as before.
+A table with any of these lands its declared columns under their declared names, then the
+server columns outside the contract as they are; a table without them lands every server
+column with the server's types, as before.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,12 +20,11 @@ import pyarrow as pa
 from aethermart.mariadb_client import connect
 from aethermart.mariadb_url import MariaDBURL
 from extractors.casting import (
-    CONVERSION_ERRORS,
-    CONVERSION_ERRORS_TYPE,
     BatchCaster,
     LandedColumn,
     declared_type,
     incompatibility,
+    landed_schema,
     server_family,
 )
 from extractors.config import ColumnSpec, ExtractConfig, TableSpec
@@ -207,12 +207,23 @@ def _mapped_columns(spec: TableSpec, columns: list[tuple]) -> tuple[list[LandedC
                             "which the server compares as text; use a numeric or date column as "
                             f"meta.extract.watermark of {_where(spec)}, or mode: snapshot")
             continue
-        landed.append(LandedColumn(column.name, name, dt, ct, precision, scale, nullable, declared))
+        landed_column = LandedColumn(column.name, name, dt, ct, precision, scale, nullable, declared)
+        if declared is not None and landed_column.server_arrow == declared.arrow:
+            # the server already holds the declared type: land it as it is (no cast, its
+            # nullability kept), exactly as an undeclared column
+            landed_column = replace(landed_column, declared=None)
+        landed.append(landed_column)
     if missing:
         absent = [c.name for c in spec.contract if c.server_name.lower() not in by_name]
         problems.insert(0, f"table {spec.name} has no column(s) {', '.join(absent)}"
                            f" (MariaDB table {spec.server_table} has: {', '.join(c[0] for c in columns)}): "
                            + "; ".join(missing))
+    contract_names = {c.name.lower() for c in spec.contract}
+    for name, dt, ct, precision, scale, nullable in columns:
+        if name.lower() not in claimed and name.lower() not in contract_names:
+            # a server column outside the contract lands as it is, as in an unmapped table:
+            # the landing zone keeps what the source has; bronze reads the contract's columns
+            landed.append(LandedColumn(name, name, dt, ct, precision, scale, nullable, None))
     return landed, problems + _nullability(spec, {k: v[0] for k, v in by_name.items()})
 
 
@@ -343,11 +354,12 @@ def _check(cfg: ExtractConfig, url: MariaDBURL, conn, present: set[str], allow_t
             columns = _server_columns(cur, server_name)
         if spec.mapped:
             landed, differences = _mapped_columns(spec, columns)
-            notes = {}
+            notes = {c.name: note for c in landed if c.declared is None
+                     and (note := arrow_type(c.server_data_type, c.server_column_type, c.precision,
+                                             c.scale)[1])}
             schema = None
             if not differences:
-                schema = pa.schema([c.field() for c in landed]
-                                   + [pa.field(CONVERSION_ERRORS, CONVERSION_ERRORS_TYPE)])
+                schema = landed_schema(landed)
                 differences = _drift(spec, schema, cfg.landing, allow_type_change)
         else:
             landed = None
@@ -442,8 +454,9 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
             if table.caster is not None:
                 table_result.conversion_errors = dict(sorted(table.caster.conversion_errors.items()))
                 mapped = {"source_table": table.server_name,
-                          "source_columns": dict(zip(table.schema.names, table.select, strict=False)),
-                          "conversion_errors": table_result.conversion_errors}
+                          "source_columns": dict(zip(table.schema.names, table.select, strict=False))}
+                if table.caster.casts:
+                    mapped["conversion_errors"] = table_result.conversion_errors
             watermark = None
             if spec.mode == "incremental":
                 with conn.cursor() as cur:  # same snapshot: the max this extraction can have read

@@ -1,11 +1,12 @@
 {#- The `_conversion_errors` of a MariaDB landing source's rows: for each row, the columns
     whose landed text did not convert to their declared type (`data_type` in the sources
     YAML), with the original text. Extractions of tables without a declared contract (and
-    generated landing zones) have no such column: their rows get an empty list. -#}
+    generated landing zones) have no such column, and a switched-off MariaDB (enabled_sources)
+    has no files: their rows get an empty list. -#}
 {% macro mariadb_conversion_errors(table_name, has_files=true) -%}
     {%- set empty = 'cast([] as struct("column" varchar, "value" varchar)[])' -%}
     {%- set present = false -%}
-    {%- if execute and has_files -%}
+    {%- if execute and has_files and source_enabled('mariadb') -%}
         {%- set pattern = landing_location_glob(source('mariadb', table_name) | string) -%}
         {%- set present = run_query(
             "select count(*) > 0 from parquet_schema(" ~ sql_string(pattern) ~ ") "

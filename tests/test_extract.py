@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pymysql
 import pytest
@@ -194,8 +195,8 @@ def _assert_clean_failure(proc, landing: Path, before: list[str], fragment: str,
     ("database", None, "unknown database 'no_such_db'"),
     ("table", "drop table Reviews", "table Reviews not found in database extract_broken"),
     ("column", "alter table Orders drop column total_amount", "table Orders has no column(s) total_amount"),
-    ("drift", "alter table Orders modify total_amount decimal(12,3)",
-     "table Orders, column total_amount: type changed from decimal128(10, 2)"),
+    ("type", "alter table Orders modify total_amount varbinary(16)",
+     "table Orders, column total_amount: Orders.total_amount is varbinary(16), declared decimal(10,2)"),
 ])
 def test_errors_are_one_line_and_publish_nothing(broken_db, tmp_path, case, change, fragment):
     landing = tmp_path / "landing"
@@ -610,3 +611,23 @@ def test_large_text_values_end_a_batch_early_and_land_whole(broken_db, tmp_path)
     assert parquet.metadata.num_row_groups >= len(rows) // 4
     landed = {r["review_id"]: r["review_text"] for r in parquet.read().to_pylist()}
     assert landed == {review_id: text for review_id, text in rows}
+
+
+def test_type_drift_is_absorbed_by_the_declared_type_and_never_rounds(broken_db, tmp_path):
+    """A wider server type lands as the declared one (the gold contract holds); a value the
+    declared type cannot hold exactly is a counted conversion error, not a rounded value."""
+    landing = tmp_path / "landing"
+    _sql(broken_db, "alter table Orders modify total_amount decimal(12,3)")
+    _sql(broken_db, "update Orders set total_amount = 12.345 where order_id = "
+                    "(select min(order_id) from (select order_id from Orders) as o)")
+    proc = _extract(broken_db, landing, "--json", "--tables", "Orders")
+    assert proc.returncode == 0, proc.stderr
+    (table,) = json.loads(proc.stdout)["tables"]
+    assert table["conversion_errors"] == {"total_amount": 1}
+    (folder,) = (landing / "mariadb" / "Orders").glob("extraction_id=*")
+    landed = pq.read_table(folder / "part-00000.parquet")
+    assert landed.schema.field("total_amount").type == pa.decimal128(10, 2)
+    amounts = landed.column("total_amount").to_pylist()
+    assert amounts.count(None) == 1 + sum(1 for a in _query(broken_db, "select total_amount from Orders")
+                                          if a[0] is None)
+

@@ -164,7 +164,7 @@ def test_values_that_do_not_convert_are_counted_and_quarantined(mariadb_server, 
     assert summary["Reviews"]["conversion_errors"] == {"rating": 1}  # blank is NULL, not an error
     assert _manifest(landing, "Orders")["conversion_errors"] == {"order_date": 2}
     assert _manifest(landing, "Reviews")["conversion_errors"] == {"rating": 1}
-    assert _manifest(landing, "Customers").get("conversion_errors") is None  # no contract: as before
+    assert _manifest(landing, "Customers").get("conversion_errors") is None  # nothing cast: as before
 
     project = DbtProject(landing, tmp_path / "dbt")
     project.dbt("build", "--select", "+slv_quarantine__mariadb")
@@ -228,7 +228,9 @@ def test_type_drift_is_absorbed_by_the_declared_type(mariadb_server, tmp_path, m
     _sql(url, "alter table Reviews modify rating bigint", "alter table Order_Items modify quantity bigint",
          "update Reviews set rating = 4 where review_id = (select min(review_id) from Reviews)")
     # without a declared type the same change stops the run (as before)
-    undeclared = _extract(url, landing, "--quiet")
+    undeclared_yaml = _sources_yaml(tmp_path / "undeclared.yml", columns={
+        ("Reviews", "rating"): {"data_type": None}, ("Order_Items", "quantity"): {"data_type": None}})
+    undeclared = _extract(url, landing, "--sources-yaml", str(undeclared_yaml), "--quiet")
     assert undeclared.returncode == 2 and "type changed from int32" in undeclared.stderr
     proc = _extract(url, landing, "--sources-yaml", str(yaml_path), "--quiet")
     assert proc.returncode == 0, proc.stderr
