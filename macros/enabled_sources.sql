@@ -9,6 +9,11 @@
     {%- if value is string -%}
         {#- from the command line as a comma-separated string: `pos,events` -#}
         {%- set value = value.split(',') | map('trim') | reject('equalto', '') | list -%}
+    {%- elif value is none or value is mapping or value is not iterable -%}
+        {{ exceptions.raise_compiler_error(
+            "var enabled_sources = " ~ escaped_excerpt(value | string, 120)
+            ~ ": not a list; list one or more of " ~ known | join(', ')
+            ~ ", e.g. --vars '{enabled_sources: [pos, mariadb]}'.") }}
     {%- endif -%}
     {%- set unknown = [] -%}
     {%- for name in value if name not in known -%}{%- do unknown.append(name | string) -%}{%- endfor -%}

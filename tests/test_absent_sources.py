@@ -194,6 +194,16 @@ def test_an_unknown_source_system_is_a_one_line_error(tmp_path):
            "pos, mariadb, events." in proc.stdout
 
 
+def test_an_enabled_sources_value_that_is_not_a_list_is_a_one_line_error(tmp_path):
+    project = DbtProject(SAMPLE, tmp_path / "work")
+    for value in ("null", "7"):
+        proc = project.dbt("run", "-s", "brz_pos__orders", "--vars", "{enabled_sources: " + value + "}",
+                           check=False)
+        assert proc.returncode != 0
+        assert "var enabled_sources = " + ("None" if value == "null" else value) + ": not a list; list one " \
+               "or more of pos, mariadb, events" in proc.stdout, proc.stdout
+
+
 # --- aethermart generate never replaces data it did not make -----------------------------
 
 
