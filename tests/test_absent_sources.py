@@ -304,3 +304,19 @@ def test_cli_and_dbt_share_one_landing_default(tmp_path):
     proc = run_cli("generate", "--scale", "0.001", "--quiet", env={"AETHERMART_LANDING": str(out)})
     assert proc.returncode == 0, proc.stderr
     assert (out / "_answer_key.json").is_file()
+
+
+def test_a_partial_build_never_closes_history_recorded_with_all_sources(built_001, tmp_path):
+    """Switching POS off on a warehouse whose snapshots were recorded with it would close the
+    history of every store customer and product: the snapshots stop, naming why; their
+    history is unchanged; the rest of the build runs."""
+    project = built_001.copy(tmp_path / "partial")
+    history = "select count(*), count(*) filter (where dbt_is_deleted = 'True') from snapshots.{}"
+    before = {name: project.query(history.format(name)) for name in ("snap_customers", "snap_products")}
+    proc = project.dbt("build", "--vars", _vars(("mariadb", "events")), check=False)
+    assert proc.returncode != 0
+    assert ("Snapshot snap_customers holds history recorded with source system(s) pos, mariadb, events; "
+            "this build switches off pos (var enabled_sources)") in proc.stdout, proc.stdout[-3000:]
+    assert {name: project.query(history.format(name)) for name in before} == before
+    assert project.scalar("select count(*) from gold.fct_orders where channel = 'store'") == 0
+
