@@ -50,11 +50,12 @@ def _say(msg: str, quiet: bool) -> None:
         print(msg, file=sys.stderr, flush=True)
 
 
-def landing_not_ours(out: Path) -> list[str]:
-    """The files under ``out``'s source folders (pos/, mariadb/, events/) that the generator
-    did not write there, as paths relative to ``out``: every such file when ``out`` has no
-    marker, else those the marker does not list with the same size."""
-    found = sorted(p for name in _SOURCES if (out / name).is_dir()
+def landing_not_ours(out: Path, sources: tuple[str, ...] = SOURCE_SYSTEMS) -> list[str]:
+    """The files under ``out``'s folders of ``sources`` (pos/, mariadb/, events/: the ones a
+    generate of those systems replaces) that the generator did not write there, as paths
+    relative to ``out``: every such file when ``out`` has no marker, else those the marker does
+    not list with the same size."""
+    found = sorted(p for name in sources if (out / name).is_dir()
                    for p in (out / name).rglob("*") if p.is_file() or p.is_symlink())
     written = _marker_files(out) if found else {}
     foreign = [path.relative_to(out).as_posix() for path in found
@@ -93,21 +94,25 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False, sources: tuple[str, .
     Everything is written to a temporary sibling folder first; only a complete run
     replaces the output's source folders and answer key, so a failed or interrupted run
     never leaves a half-written or mixed landing zone (other files in ``out`` are kept).
-    ``sources`` picks the source systems written (the same world; the others' folders are
-    removed). A zone holding source files the generator did not write (``landing_not_ours``)
-    is refused with nothing changed, unless ``force``.
+    ``sources`` picks the source systems written (the same world); only their folders are
+    checked and replaced, the other systems' folders are left as they are (e.g. a real MariaDB
+    extraction next to generated POS drops). A selected folder holding files the generator did
+    not write (``landing_not_ours``) is refused with nothing changed, unless ``force``. The
+    marker keeps listing the files of the folders left alone that it listed before.
     """
     final_out = cfg.out
     unknown = [s for s in sources if s not in _SOURCES]
     if unknown or not sources:
         raise ConfigError(f"unknown source system(s) {', '.join(unknown) or '(none given)'}: "
                           f"choose one or more of {', '.join(_SOURCES)}")
-    foreign = [] if force else landing_not_ours(final_out)
+    sources = tuple(name for name in _SOURCES if name in sources)
+    foreign = [] if force else landing_not_ours(final_out, sources)
     if foreign:
+        folders = ", ".join(f"{name}/" for name in sources)
         raise ConfigError(
             f"{final_out} holds {len(foreign):,} source file(s) that aethermart generate did not make "
             f"(e.g. {foreign[0]}): it would replace them, so nothing was changed. Generate into "
-            f"another folder, or pass --force to replace that landing zone's pos/, mariadb/ and events/.")
+            f"another folder, or pass --force to replace that landing zone's {folders}")
     final_out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_out.name}.generating-", dir=final_out.parent))
     try:
@@ -119,7 +124,10 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False, sources: tuple[str, .
         both = {path: sorted({*_sizes(old_files.get(path)), *_sizes(new_files.get(path))})
                 for path in {*old_files, *new_files}}
         _write_marker(final_out, both)
-        for name in (*_SOURCES, ANSWER_KEY):
+        # the folders of systems not selected stay; so do their marker entries
+        kept = {path: value for path, value in old_files.items()
+                if path.split("/")[0] not in sources and (final_out / path).is_file()}
+        for name in (*sources, ANSWER_KEY):
             target = final_out / name
             if target.is_dir():
                 shutil.rmtree(target)
@@ -127,7 +135,7 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False, sources: tuple[str, .
                 target.unlink()
             if (staging / name).exists():
                 (staging / name).rename(target)
-        (staging / MARKER).rename(final_out / MARKER)
+        _write_marker(final_out, {**kept, **new_files})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _say(f"generate: {result.rows:,} rows, {result.faults:,} faults in {result.seconds:.1f}s "

@@ -237,8 +237,10 @@ def test_generate_with_force_replaces_the_extraction(extraction_zone):
 def test_generate_replaces_its_own_output_but_not_an_extraction_added_to_it(tmp_path):
     zone = tmp_path / "landing"
     assert _generate(zone).returncode == 0
+    events_before = _hashes(zone / "events")
     assert _generate(zone, "--sources", "mariadb,pos").returncode == 0  # its own earlier output
-    assert not (zone / "events").exists()
+    assert _hashes(zone / "events") == events_before  # a system not selected is left as it is
+    shutil.rmtree(zone / "events")
     assert set(answer_key(zone)["generator"]["sources"]) == {"mariadb", "pos"}
     assert not [e for e in answer_key(zone)["entities"] if e.startswith("events.")]
     customers = next((zone / "mariadb" / "Customers").rglob("*.parquet"))
@@ -249,6 +251,24 @@ def test_generate_replaces_its_own_output_but_not_an_extraction_added_to_it(tmp_
     proc = _generate(zone)
     assert proc.returncode == 2 and "extraction_id=20991231T000000Z" in proc.stderr
     assert _hashes(zone) == before
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_generate_of_some_systems_leaves_the_others_folders_alone(extraction_zone, force):
+    """A real extraction in mariadb/ neither blocks nor is touched by --sources pos,events."""
+    mariadb = _hashes(extraction_zone / "mariadb")
+    assert _generate(extraction_zone, "--sources", "pos,events", "--force").returncode == 0
+    assert _generate(extraction_zone, "--sources", "pos,events", *(["--force"] if force else [])
+                     ).returncode == 0  # generated pos/ and events/ are replaced again
+    assert _hashes(extraction_zone / "mariadb") == mariadb
+    assert (extraction_zone / "pos").is_dir() and (extraction_zone / "events").is_dir()
+    marker = json.loads((extraction_zone / "_generated_by_aethermart.json").read_text())["files"]
+    assert marker and all(path.split("/")[0] in ("pos", "events") for path in marker)
+    assert set(marker) == {p.relative_to(extraction_zone).as_posix()
+                           for name in ("pos", "events") for p in (extraction_zone / name).rglob("*")
+                           if p.is_file()}
+    proc = _generate(extraction_zone, "--sources", "mariadb")  # the extraction is still refused
+    assert proc.returncode == 2 and "mariadb/" in proc.stderr and "pos/" not in proc.stderr
 
 
 def test_generate_sources_must_be_known_systems(tmp_path):
