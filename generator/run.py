@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -65,6 +66,18 @@ def landing_not_ours(out: Path, sources: tuple[str, ...] = SOURCE_SYSTEMS) -> li
     return sorted(foreign, key=lambda rel: (any(part.startswith(".") for part in rel.split("/")), rel))
 
 
+def _refuse_links(out: Path, sources: tuple[str, ...]) -> None:
+    """Refuse, before anything is replaced, when an entry generate replaces is a symbolic link
+    (it would replace the link, or fail half-way, never write where the link points)."""
+    for name in (*sources, ANSWER_KEY, MARKER):
+        entry = out / name
+        if entry.is_symlink():
+            raise ConfigError(
+                f"{entry} is a symbolic link (to {os.readlink(entry)}): generate replaces {name} and "
+                f"does not follow links, so nothing was changed. Remove the link, or generate into "
+                f"the folder it points to.")
+
+
 def _marker_files(out: Path) -> dict:
     try:
         files = json.loads((out / MARKER).read_text(encoding="utf-8"))["files"]
@@ -106,6 +119,7 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False, sources: tuple[str, .
         raise ConfigError(f"unknown source system(s) {', '.join(unknown) or '(none given)'}: "
                           f"choose one or more of {', '.join(_SOURCES)}")
     sources = tuple(name for name in _SOURCES if name in sources)
+    _refuse_links(final_out, sources)
     foreign = [] if force else landing_not_ours(final_out, sources)
     if foreign:
         folders = ", ".join(f"{name}/" for name in sources)
@@ -114,10 +128,13 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False, sources: tuple[str, .
             f"(e.g. {foreign[0]}): it would replace them, so nothing was changed. Generate into "
             f"another folder, or pass --force to replace that landing zone's {folders}")
     final_out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final_out.name}.generating-", dir=final_out.parent))
+    # next to where the files end up (a linked OUT: next to its target), so renames stay on one disk
+    home = final_out.resolve().parent if final_out.is_symlink() else final_out.parent
+    staging = Path(tempfile.mkdtemp(prefix=f".{final_out.name}.generating-", dir=home))
     try:
         result = _generate(replace(cfg, out=staging), quiet=quiet, sources=sources)
         final_out.mkdir(exist_ok=True)
+        _refuse_links(final_out, sources)  # again, just before the first entry is replaced
         # while the folders are swapped, the marker lists the old and the new files (a run
         # killed here leaves a zone the next run may still replace)
         old_files, new_files = _marker_files(final_out), _marker_files(staging)

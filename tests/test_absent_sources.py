@@ -271,6 +271,23 @@ def test_generate_of_some_systems_leaves_the_others_folders_alone(extraction_zon
     assert proc.returncode == 2 and "mariadb/" in proc.stderr and "pos/" not in proc.stderr
 
 
+@pytest.mark.parametrize("linked", ["events", "_answer_key.json"])
+def test_generate_refuses_a_linked_entry_before_replacing_anything(tmp_path, linked):
+    zone, elsewhere = tmp_path / "landing", tmp_path / "elsewhere"
+    assert _generate(zone).returncode == 0
+    (zone / linked).rename(elsewhere)
+    (zone / linked).symlink_to(elsewhere)
+    before, before_elsewhere = _hashes(tmp_path), _hashes(elsewhere) if elsewhere.is_dir() else None
+    proc = _generate(zone, "--force")
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "symbolic link" in proc.stderr and "nothing was changed" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _hashes(tmp_path) == before and (zone / linked).is_symlink()
+    assert not [p for p in tmp_path.iterdir() if ".generating-" in p.name]
+    if before_elsewhere is not None:
+        assert _hashes(elsewhere) == before_elsewhere
+
+
 def test_generate_sources_must_be_known_systems(tmp_path):
     proc = _generate(tmp_path / "x", "--sources", "pos,shop")
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
