@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -55,15 +56,32 @@ def landing_not_ours(out: Path, sources: tuple[str, ...] = SOURCE_SYSTEMS) -> li
     """The files under ``out``'s folders of ``sources`` (pos/, mariadb/, events/: the ones a
     generate of those systems replaces) that the generator did not write there, as paths
     relative to ``out``: every such file when ``out`` has no marker, else those the marker does
-    not list with the same size."""
+    not list with the same size and SHA-256 (an edit in place at the same size is caught; a
+    copy or a fresh clone, with new mtimes, is still ours). Hidden entries (``.DS_Store``,
+    editor and lock files) are not landing data and are not checked."""
     found = sorted(p for name in sources if (out / name).is_dir()
-                   for p in (out / name).rglob("*") if p.is_file() or p.is_symlink())
+                   for p in (out / name).rglob("*")
+                   if (p.is_file() or p.is_symlink())
+                   and not any(part.startswith(".") for part in p.relative_to(out).parts))
     written = _marker_files(out) if found else {}
     foreign = [path.relative_to(out).as_posix() for path in found
-               if path.is_symlink()
-               or path.stat().st_size not in _sizes(written.get(path.relative_to(out).as_posix()))]
-    # data files first: the first one is the example a message names (not a lock file)
-    return sorted(foreign, key=lambda rel: (any(part.startswith(".") for part in rel.split("/")), rel))
+               if path.is_symlink() or not _listed(path, written.get(path.relative_to(out).as_posix()))]
+    # data files first: the first one is the example a message names (not a _manifest.json)
+    return sorted(foreign, key=lambda rel: (rel.rsplit("/", 1)[-1].startswith("_"), rel))
+
+
+def _stamp(path: Path) -> dict:
+    """What the marker records of a file: its size and SHA-256."""
+    with open(path, "rb") as fh:
+        return {"size": path.stat().st_size, "sha256": hashlib.file_digest(fh, "sha256").hexdigest()}
+
+
+def _listed(path: Path, entries) -> bool:
+    """Whether ``path`` is one of the marker's ``entries`` for it (hashed only when a size fits;
+    a marker from before hashes, a bare size, never fits: such a zone needs --force once)."""
+    size = path.stat().st_size
+    candidates = [e for e in _entries(entries) if isinstance(e, dict) and e.get("size") == size]
+    return bool(candidates) and _stamp(path) in candidates
 
 
 def _refuse_links(out: Path, sources: tuple[str, ...]) -> None:
@@ -86,14 +104,14 @@ def _marker_files(out: Path) -> dict:
     return files if isinstance(files, dict) else {}
 
 
-def _sizes(value) -> list:
+def _entries(value) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _write_marker(out: Path, files: dict) -> None:
     marker = {"made_by": "aethermart generate",
-              "note": "the files the generator wrote here (path: size); `aethermart generate` "
-                      "replaces this landing zone only while every source file in it is listed",
+              "note": "the files the generator wrote here (path: size and SHA-256); `aethermart "
+                      "generate` replaces a source folder only while every file in it is listed",
               "files": dict(sorted(files.items()))}
     part = out / f".{MARKER}.part"
     part.write_text(json.dumps(marker, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -138,8 +156,9 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False, sources: tuple[str, .
         # while the folders are swapped, the marker lists the old and the new files (a run
         # killed here leaves a zone the next run may still replace)
         old_files, new_files = _marker_files(final_out), _marker_files(staging)
-        both = {path: sorted({*_sizes(old_files.get(path)), *_sizes(new_files.get(path))})
-                for path in {*old_files, *new_files}}
+        both = {path: [e for i, e in enumerate(entries) if e not in entries[:i]]
+                for path in {*old_files, *new_files}
+                for entries in [[*_entries(old_files.get(path)), *_entries(new_files.get(path))]]}
         _write_marker(final_out, both)
         # the folders of systems not selected stay; so do their marker entries
         kept = {path: value for path, value in old_files.items()
@@ -228,7 +247,7 @@ def _generate(cfg: GeneratorConfig, *, quiet: bool,
         fh.write(",\n".join("    " + json.dumps(f, sort_keys=True, ensure_ascii=False)
                             for f in faults))
         fh.write("\n  ]\n}\n")
-    written = {p.relative_to(cfg.out).as_posix(): p.stat().st_size
+    written = {p.relative_to(cfg.out).as_posix(): _stamp(p)
                for name in sources for p in sorted((cfg.out / name).rglob("*")) if p.is_file()}
     _write_marker(cfg.out, written)
     return GenerateResult(entities, len(faults), time.perf_counter() - t0, store)

@@ -288,6 +288,27 @@ def test_generate_refuses_a_linked_entry_before_replacing_anything(tmp_path, lin
         assert _hashes(elsewhere) == before_elsewhere
 
 
+def test_generate_refuses_a_generated_file_edited_at_the_same_size_but_not_a_dotfile(tmp_path):
+    zone = tmp_path / "landing"
+    assert _generate(zone).returncode == 0
+    (zone / "pos" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # Finder's, not landing data
+    (zone / "mariadb" / ".lock").write_text("")
+    assert _generate(zone, "--sources", "pos,mariadb").returncode == 0
+    orders = sorted((zone / "pos").rglob("order.csv"))[0]
+    data = orders.read_bytes()
+    edited = data.replace(b"2", b"3", 1)
+    assert edited != data and len(edited) == len(data)
+    orders.write_bytes(edited)  # same size, new content
+    manifest = next((zone / "mariadb").rglob("_manifest.json"))
+    manifest.write_text(manifest.read_text() + " ")
+    before = _hashes(zone)
+    proc = _generate(zone)
+    assert proc.returncode == 2, proc.stderr
+    line = proc.stderr.strip()
+    assert "2 source file(s)" in line and f"(e.g. {orders.relative_to(zone).as_posix()})" in line
+    assert _hashes(zone) == before
+
+
 def test_generate_sources_must_be_known_systems(tmp_path):
     proc = _generate(tmp_path / "x", "--sources", "pos,shop")
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
