@@ -352,3 +352,16 @@ def test_cli_and_dbt_share_one_landing_default(tmp_path):
     proc = run_cli("generate", "--scale", "0.001", "--quiet", env={"AETHERMART_LANDING": str(out)})
     assert proc.returncode == 0, proc.stderr
     assert (out / "_answer_key.json").is_file()
+
+
+@pytest.mark.parametrize("how", ["--out", "AETHERMART_LANDING"])
+def test_a_tilde_in_the_landing_path_is_the_home_folder(tmp_path, how):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), **({"AETHERMART_LANDING": "~/landing"} if how != "--out" else {})}
+    args = ["generate", "--scale", "0.001", "--quiet", *(["--out", "~/landing"] if how == "--out" else [])]
+    proc = subprocess.run([str(BIN / "aethermart"), *args], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, **env})
+    assert proc.returncode == 0, proc.stderr
+    assert (home / "landing" / "_answer_key.json").is_file()
+    assert not (tmp_path / "~").exists()
