@@ -270,3 +270,28 @@ def test_declared_types_cast_with_silvers_rules(server_type, declared, values, e
     assert [e["value"] for row in batch.column(1).to_pylist() for e in row] == errors
     assert caster.conversion_errors == ({"c": len(errors)} if errors else {})
     assert zero == ({"c": 1} if "0000-00-00" in values else {})
+
+
+def test_server_columns_named_like_bronzes_reader_columns_are_not_landed(mariadb_server, tmp_path):
+    """Columns outside the contract land as they are, except those named like a column bronze
+    adds (filename, extraction_id, file_row_number, _conversion_errors): the view would not bind."""
+    url = _loaded_database(mariadb_server, "contract_reader_names", tmp_path / "gen", "0.001", "5")
+    _sql(url, "alter table Customers add column `filename` varchar(20), add column `loyalty` int",
+         "alter table Orders add column `EXTRACTION_ID` int, add column `_conversion_errors` text")
+    yaml_path = _sources_yaml(tmp_path / "sources.yml",
+                              columns={("Orders", "order_date"): {"data_type": "date"}})
+    landing = _with_pos_and_events(tmp_path / "gen", tmp_path / "landing")
+    proc = _extract(url, landing, "--sources-yaml", str(yaml_path))
+    assert proc.returncode == 0, proc.stderr
+    for table, kept, skipped in (("Customers", "loyalty", ["filename"]),
+                                 ("Orders", None, ["EXTRACTION_ID", "_conversion_errors"])):
+        for name in skipped:
+            assert f"extract: note: table {table}, column {name}: not landed" in proc.stderr
+        manifest = _manifest(landing, table)
+        assert sorted(manifest["skipped_columns"]) == sorted(skipped)
+        part = next((landing / "mariadb" / table).rglob("*.parquet"))
+        names = pq.read_schema(part).names
+        assert not set(skipped) & set(names) and (kept is None or kept in names)
+    project = DbtProject(landing, tmp_path / "work")
+    project.dbt("run", "-s", "brz_mariadb__customers", "brz_mariadb__orders")
+    assert project.scalar("select count(*) from bronze.brz_mariadb__customers") > 0
