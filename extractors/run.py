@@ -343,13 +343,18 @@ class _Table:
 def _server_table(spec: TableSpec, present: set[str]) -> tuple[str | None, str | None]:
     """The server's name of a configured table, or None and what to write in the YAML.
 
-    The declared `source_table` matches in any case (one match); the table's own name must
-    match exactly, as MariaDB's table names are case-sensitive on Linux."""
+    The declared `source_table` matches exactly, else in any case when only one table fits;
+    the table's own name must match exactly, as MariaDB's table names are case-sensitive on
+    Linux."""
     if spec.server_table in present:
         return spec.server_table, None
     folded = sorted(t for t in present if t.lower() == spec.server_table.lower())
     if spec.source_table is not None and len(folded) == 1:
         return folded[0], None
+    if len(folded) > 1:
+        return None, (f"ambiguous: the server has {' and '.join(folded)}, which differ only in case: "
+                      f"write the exact case of the one to read as `source_table:` under "
+                      f"meta.extract of {_where(spec)}")
     if folded:
         return None, (f"the server has {' and '.join(folded)}: add `source_table: {folded[0]}` under "
                       f"meta.extract of {_where(spec)}")

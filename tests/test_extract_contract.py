@@ -295,3 +295,22 @@ def test_server_columns_named_like_bronzes_reader_columns_are_not_landed(mariadb
     project = DbtProject(landing, tmp_path / "work")
     project.dbt("run", "-s", "brz_mariadb__customers", "brz_mariadb__orders")
     assert project.scalar("select count(*) from bronze.brz_mariadb__customers") > 0
+
+
+def test_tables_differing_only_in_case_need_the_exact_case(mariadb_server, tmp_path):
+    url = _loaded_database(mariadb_server, "contract_case", tmp_path / "gen", "0.001", "5")
+    _sql(url, "create table `CUSTOMERS` like `Customers`")  # empty: which one was read shows
+    landing = tmp_path / "landing"
+    folded = _sources_yaml(tmp_path / "folded.yml", tables={"Customers": {"source_table": "customers"}})
+    proc = _extract(url, landing, "--tables", "Customers", "--sources-yaml", str(folded))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert ("ambiguous: the server has CUSTOMERS and Customers, which differ only in case: write the "
+            "exact case of the one to read as `source_table:` under meta.extract of table Customers") \
+        in proc.stderr
+    assert "add `source_table: CUSTOMERS`" not in proc.stderr and not _published(landing)
+    exact = _sources_yaml(tmp_path / "exact.yml", tables={"Customers": {"source_table": "CUSTOMERS"}})
+    proc = _extract(url, landing, "--tables", "Customers", "--sources-yaml", str(exact), "--json")
+    assert proc.returncode == 0, proc.stderr
+    manifest = _manifest(landing, "Customers")
+    assert manifest["source_table"] == "CUSTOMERS"
+    assert json.loads(proc.stdout)["tables"][0]["rows"] == 0
