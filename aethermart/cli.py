@@ -389,6 +389,18 @@ def _export_table(result, cfg) -> str:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
+    try:
+        return _extract(args)
+    except AetherMartError as exc:
+        if args.json:  # a caller reading stdout learns the failure too (stderr says it as ever)
+            import json
+
+            print(json.dumps({"status": "error", "exit_code": exc.exit_code, "error": str(exc),
+                              "errors": getattr(exc, "problems", None) or [str(exc)]}, indent=2))
+        raise
+
+
+def _extract(args: argparse.Namespace) -> int:
     import json
 
     from aethermart.landing import writable_landing_path

@@ -411,11 +411,11 @@ def _check(cfg: ExtractConfig, url: MariaDBURL, conn, present: set[str], allow_t
         for _, table, _ in plan:
             table.close()
         if len(problems) == 1:
-            raise SchemaError(f"{problems[0]}; nothing was extracted")
+            raise SchemaError(f"{problems[0]}; nothing was extracted", problems)
         path = cfg.tables[0].yaml_path if cfg.tables else None
         raise SchemaError(f"MariaDB at {url.redacted()} does not match {path or 'the sources YAML'} "
                           f"({len(problems)} differences); nothing was extracted:\n"
-                          + "\n".join(f"  - {p}" for p in problems))
+                          + "\n".join(f"  - {p}" for p in problems), problems)
     return plan
 
 

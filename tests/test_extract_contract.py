@@ -314,3 +314,19 @@ def test_tables_differing_only_in_case_need_the_exact_case(mariadb_server, tmp_p
     manifest = _manifest(landing, "Customers")
     assert manifest["source_table"] == "CUSTOMERS"
     assert json.loads(proc.stdout)["tables"][0]["rows"] == 0
+
+
+def test_a_schema_mismatch_with_json_prints_the_errors_on_stdout(mariadb_server, tmp_path):
+    url = _loaded_database(mariadb_server, "contract_json", tmp_path / "gen", "0.001", "5")
+    _sql(url, "alter table Orders drop column total_amount",
+         "alter table Suppliers drop column supplier_name")
+    landing = tmp_path / "landing"
+    plain = _extract(url, landing)
+    proc = _extract(url, landing, "--json")
+    assert proc.returncode == plain.returncode == 2
+    assert proc.stderr == plain.stderr and "(2 differences)" in proc.stderr  # stderr as it was
+    report = json.loads(proc.stdout)
+    assert report["status"] == "error" and report["exit_code"] == 2
+    assert report["error"] in proc.stderr and len(report["errors"]) == 2
+    assert any(e.startswith("table Orders has no column(s) total_amount") for e in report["errors"])
+    assert MariaDBURL.parse(url).password not in proc.stdout and not _published(landing)
