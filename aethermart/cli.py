@@ -34,7 +34,8 @@ generate never replaces data it did not make: a landing zone whose pos/, mariadb
 events/ hold a file the marker does not list (an extraction, real POS drops) is refused,
 with nothing changed, unless --force. --sources writes only some source systems of the
 same world (e.g. --sources mariadb,events; build it with
---vars '{enabled_sources: [mariadb, events]}').
+--vars '{enabled_sources: [mariadb, events]}'); only their folders are checked and
+replaced, the others (say a real extraction in mariadb/) are left as they are.
 
 Scale 1 is about 10k customers, 1k products, 100k orders, 300k order lines and 200k
 events. The same --scale and --seed always give byte-identical files. With
@@ -206,8 +207,8 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="source systems to write, comma-separated (default pos,mariadb,events); "
                           "the same list as dbt's var enabled_sources")
     gen.add_argument("--force", action="store_true",
-                     help="replace pos/, mariadb/ and events/ of OUT even when they hold files "
-                          "generate did not make (an extraction, real POS drops)")
+                     help="replace the folders of --sources (pos/, mariadb/, events/) of OUT even "
+                          "when they hold files generate did not make (an extraction, real POS drops)")
     gen.add_argument("--mariadb-url",
                      help="also load the e-commerce tables into this MariaDB, replacing tables "
                           "of the same name (mysql://user:password@host:port/db; never taken "
@@ -388,6 +389,18 @@ def _export_table(result, cfg) -> str:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
+    try:
+        return _extract(args)
+    except AetherMartError as exc:
+        if args.json:  # a caller reading stdout learns the failure too (stderr says it as ever)
+            import json
+
+            print(json.dumps({"status": "error", "exit_code": exc.exit_code, "error": str(exc),
+                              "errors": getattr(exc, "problems", None) or [str(exc)]}, indent=2))
+        raise
+
+
+def _extract(args: argparse.Namespace) -> int:
     import json
 
     from aethermart.landing import writable_landing_path

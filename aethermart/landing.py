@@ -53,15 +53,23 @@ def landing_path_default() -> Path:
 
 def landing_path(explicit: Path | None = None) -> Path:
     """The landing root as dbt resolves it: ``explicit`` (a command's option; dbt's var
-    `landing_path`), else $AETHERMART_LANDING, else ``landing_path_default()``."""
+    `landing_path`), else $AETHERMART_LANDING, else ``landing_path_default()``. A leading ``~``
+    is the home folder (a quoted "~/landing" reaches us unexpanded; never a folder named ~)."""
     if explicit is not None:
-        return explicit
+        return _home(explicit, "the landing path")
     if "AETHERMART_LANDING" in os.environ:  # as dbt's env_var: set means set
         if not os.environ["AETHERMART_LANDING"].strip():
             raise ConfigError("AETHERMART_LANDING is set but empty: set it to the landing zone's "
                               "folder, or unset it for the default")
-        return Path(os.environ["AETHERMART_LANDING"])
+        return _home(Path(os.environ["AETHERMART_LANDING"]), "AETHERMART_LANDING")
     return landing_path_default()
+
+
+def _home(path: Path, what: str) -> Path:
+    try:
+        return path.expanduser()
+    except RuntimeError as exc:  # no HOME, or an unknown ~user
+        raise ConfigError(f"{what} {path}: cannot expand ~ ({exc}); give the full path") from exc
 
 
 def writable_landing_path(explicit: Path | None, option: str, command: str) -> Path:

@@ -17,3 +17,7 @@ class SchemaError(ExtractError):
     the database, then run again."""
 
     exit_code = 2
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems) if problems else [message]

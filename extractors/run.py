@@ -20,6 +20,7 @@ import pyarrow as pa
 from aethermart.mariadb_client import connect
 from aethermart.mariadb_url import MariaDBURL
 from extractors.casting import (
+    CONVERSION_ERRORS,
     BatchCaster,
     LandedColumn,
     declared_type,
@@ -34,6 +35,22 @@ from extractors.result import ExtractResult, TableResult
 from extractors.types import arrow_type, to_arrow
 
 __all__ = ["extract"]
+
+
+# Columns bronze's reader adds to every MariaDB row (read_parquet's filename and
+# file_row_number, the hive partition) and the extractor's own: a server column of that name
+# outside the contract would make the bronze view fail to bind ("Option filename adds column
+# filename, but a column with this name is also in the file"). Such a column is not landed.
+_READER_COLUMNS = ("filename", "file_row_number", "extraction_id", CONVERSION_ERRORS)
+
+
+def _not_landed(name: str) -> str | None:
+    """Why a server column outside the contract is not landed, or None."""
+    if name.lower() in _READER_COLUMNS:
+        return (f"not landed: its name is taken by the column bronze adds to every row "
+                f"({', '.join(_READER_COLUMNS)}); to land it, map it under another name with "
+                "`meta: {source_column: " + name + "}`")
+    return None
 
 
 def _say(msg: str, quiet: bool) -> None:
@@ -154,6 +171,9 @@ def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
                           *_nullability(spec, {c[0].lower(): c for c in columns})]
     fields, notes = [], {}
     for name, dt, ct, precision, scale, nullable in columns:
+        if name not in spec.columns and (skip := _not_landed(name)):
+            notes[name] = skip
+            continue
         arrow, note = arrow_type(dt, ct, precision, scale)
         if note:
             notes[name] = note
@@ -176,8 +196,10 @@ def _column_hint(spec: TableSpec, column: ColumnSpec, unclaimed: list[str]) -> s
     return f"{table}.{column.server_name} does not exist: add the column to MariaDB"
 
 
-def _mapped_columns(spec: TableSpec, columns: list[tuple]) -> tuple[list[LandedColumn], list[str]]:
-    """The landed columns of a table with a declared contract, and the differences."""
+def _mapped_columns(spec: TableSpec, columns: list[tuple]
+                    ) -> tuple[list[LandedColumn], list[str], dict[str, str]]:
+    """The landed columns of a table with a declared contract, the differences, and the server
+    columns outside the contract that are not landed (name: why)."""
     by_name: dict[str, list[tuple]] = {}
     for c in columns:
         by_name.setdefault(c[0].lower(), []).append(c)
@@ -219,12 +241,16 @@ def _mapped_columns(spec: TableSpec, columns: list[tuple]) -> tuple[list[LandedC
                            f" (MariaDB table {spec.server_table} has: {', '.join(c[0] for c in columns)}): "
                            + "; ".join(missing))
     contract_names = {c.name.lower() for c in spec.contract}
+    skipped: dict[str, str] = {}
     for name, dt, ct, precision, scale, nullable in columns:
         if name.lower() not in claimed and name.lower() not in contract_names:
             # a server column outside the contract lands as it is, as in an unmapped table:
             # the landing zone keeps what the source has; bronze reads the contract's columns
+            if skip := _not_landed(name):
+                skipped[name] = skip
+                continue
             landed.append(LandedColumn(name, name, dt, ct, precision, scale, nullable, None))
-    return landed, problems + _nullability(spec, {k: v[0] for k, v in by_name.items()})
+    return landed, problems + _nullability(spec, {k: v[0] for k, v in by_name.items()}), skipped
 
 
 def _bounded_chunks(cur, spec: TableSpec, schema: pa.Schema) -> Iterator[list[tuple]]:
@@ -317,13 +343,18 @@ class _Table:
 def _server_table(spec: TableSpec, present: set[str]) -> tuple[str | None, str | None]:
     """The server's name of a configured table, or None and what to write in the YAML.
 
-    The declared `source_table` matches in any case (one match); the table's own name must
-    match exactly, as MariaDB's table names are case-sensitive on Linux."""
+    The declared `source_table` matches exactly, else in any case when only one table fits;
+    the table's own name must match exactly, as MariaDB's table names are case-sensitive on
+    Linux."""
     if spec.server_table in present:
         return spec.server_table, None
     folded = sorted(t for t in present if t.lower() == spec.server_table.lower())
     if spec.source_table is not None and len(folded) == 1:
         return folded[0], None
+    if len(folded) > 1:
+        return None, (f"ambiguous: the server has {' and '.join(folded)}, which differ only in case: "
+                      f"write the exact case of the one to read as `source_table:` under "
+                      f"meta.extract of {_where(spec)}")
     if folded:
         return None, (f"the server has {' and '.join(folded)}: add `source_table: {folded[0]}` under "
                       f"meta.extract of {_where(spec)}")
@@ -353,10 +384,11 @@ def _check(cfg: ExtractConfig, url: MariaDBURL, conn, present: set[str], allow_t
         with conn.cursor() as cur:
             columns = _server_columns(cur, server_name)
         if spec.mapped:
-            landed, differences = _mapped_columns(spec, columns)
+            landed, differences, skipped = _mapped_columns(spec, columns)
             notes = {c.name: note for c in landed if c.declared is None
                      and (note := arrow_type(c.server_data_type, c.server_column_type, c.precision,
                                              c.scale)[1])}
+            notes.update(skipped)
             schema = None
             if not differences:
                 schema = landed_schema(landed)
@@ -379,11 +411,11 @@ def _check(cfg: ExtractConfig, url: MariaDBURL, conn, present: set[str], allow_t
         for _, table, _ in plan:
             table.close()
         if len(problems) == 1:
-            raise SchemaError(f"{problems[0]}; nothing was extracted")
+            raise SchemaError(f"{problems[0]}; nothing was extracted", problems)
         path = cfg.tables[0].yaml_path if cfg.tables else None
         raise SchemaError(f"MariaDB at {url.redacted()} does not match {path or 'the sources YAML'} "
                           f"({len(problems)} differences); nothing was extracted:\n"
-                          + "\n".join(f"  - {p}" for p in problems))
+                          + "\n".join(f"  - {p}" for p in problems), problems)
     return plan
 
 
@@ -470,6 +502,8 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
                 "columns": [{"name": f.name, "type": str(f.type), **({"note": notes[f.name]}
                                                                     if f.name in notes else {})}
                             for f in schema],
+                **({"skipped_columns": skipped} if (skipped := {name: note for name, note in notes.items()
+                                                                  if name not in schema.names}) else {}),
                 "zero_dates_nulled": zero, "started_at": started_at,
                 "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "server_version": server_version, **mapped,

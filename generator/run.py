@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -50,18 +52,48 @@ def _say(msg: str, quiet: bool) -> None:
         print(msg, file=sys.stderr, flush=True)
 
 
-def landing_not_ours(out: Path) -> list[str]:
-    """The files under ``out``'s source folders (pos/, mariadb/, events/) that the generator
-    did not write there, as paths relative to ``out``: every such file when ``out`` has no
-    marker, else those the marker does not list with the same size."""
-    found = sorted(p for name in _SOURCES if (out / name).is_dir()
-                   for p in (out / name).rglob("*") if p.is_file() or p.is_symlink())
+def landing_not_ours(out: Path, sources: tuple[str, ...] = SOURCE_SYSTEMS) -> list[str]:
+    """The files under ``out``'s folders of ``sources`` (pos/, mariadb/, events/: the ones a
+    generate of those systems replaces) that the generator did not write there, as paths
+    relative to ``out``: every such file when ``out`` has no marker, else those the marker does
+    not list with the same size and SHA-256 (an edit in place at the same size is caught; a
+    copy or a fresh clone, with new mtimes, is still ours). Hidden entries (``.DS_Store``,
+    editor and lock files) are not landing data and are not checked."""
+    found = sorted(p for name in sources if (out / name).is_dir()
+                   for p in (out / name).rglob("*")
+                   if (p.is_file() or p.is_symlink())
+                   and not any(part.startswith(".") for part in p.relative_to(out).parts))
     written = _marker_files(out) if found else {}
     foreign = [path.relative_to(out).as_posix() for path in found
-               if path.is_symlink()
-               or path.stat().st_size not in _sizes(written.get(path.relative_to(out).as_posix()))]
-    # data files first: the first one is the example a message names (not a lock file)
-    return sorted(foreign, key=lambda rel: (any(part.startswith(".") for part in rel.split("/")), rel))
+               if path.is_symlink() or not _listed(path, written.get(path.relative_to(out).as_posix()))]
+    # data files first: the first one is the example a message names (not a _manifest.json)
+    return sorted(foreign, key=lambda rel: (rel.rsplit("/", 1)[-1].startswith("_"), rel))
+
+
+def _stamp(path: Path) -> dict:
+    """What the marker records of a file: its size and SHA-256."""
+    with open(path, "rb") as fh:
+        return {"size": path.stat().st_size, "sha256": hashlib.file_digest(fh, "sha256").hexdigest()}
+
+
+def _listed(path: Path, entries) -> bool:
+    """Whether ``path`` is one of the marker's ``entries`` for it (hashed only when a size fits;
+    a marker from before hashes, a bare size, never fits: such a zone needs --force once)."""
+    size = path.stat().st_size
+    candidates = [e for e in _entries(entries) if isinstance(e, dict) and e.get("size") == size]
+    return bool(candidates) and _stamp(path) in candidates
+
+
+def _refuse_links(out: Path, sources: tuple[str, ...]) -> None:
+    """Refuse, before anything is replaced, when an entry generate replaces is a symbolic link
+    (it would replace the link, or fail half-way, never write where the link points)."""
+    for name in (*sources, ANSWER_KEY, MARKER):
+        entry = out / name
+        if entry.is_symlink():
+            raise ConfigError(
+                f"{entry} is a symbolic link (to {os.readlink(entry)}): generate replaces {name} and "
+                f"does not follow links, so nothing was changed. Remove the link, or generate into "
+                f"the folder it points to.")
 
 
 def _marker_files(out: Path) -> dict:
@@ -72,14 +104,14 @@ def _marker_files(out: Path) -> dict:
     return files if isinstance(files, dict) else {}
 
 
-def _sizes(value) -> list:
+def _entries(value) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _write_marker(out: Path, files: dict) -> None:
     marker = {"made_by": "aethermart generate",
-              "note": "the files the generator wrote here (path: size); `aethermart generate` "
-                      "replaces this landing zone only while every source file in it is listed",
+              "note": "the files the generator wrote here (path: size and SHA-256); `aethermart "
+                      "generate` replaces a source folder only while every file in it is listed",
               "files": dict(sorted(files.items()))}
     part = out / f".{MARKER}.part"
     part.write_text(json.dumps(marker, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -93,33 +125,45 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False, sources: tuple[str, .
     Everything is written to a temporary sibling folder first; only a complete run
     replaces the output's source folders and answer key, so a failed or interrupted run
     never leaves a half-written or mixed landing zone (other files in ``out`` are kept).
-    ``sources`` picks the source systems written (the same world; the others' folders are
-    removed). A zone holding source files the generator did not write (``landing_not_ours``)
-    is refused with nothing changed, unless ``force``.
+    ``sources`` picks the source systems written (the same world); only their folders are
+    checked and replaced, the other systems' folders are left as they are (e.g. a real MariaDB
+    extraction next to generated POS drops). A selected folder holding files the generator did
+    not write (``landing_not_ours``) is refused with nothing changed, unless ``force``. The
+    marker keeps listing the files of the folders left alone that it listed before.
     """
     final_out = cfg.out
     unknown = [s for s in sources if s not in _SOURCES]
     if unknown or not sources:
         raise ConfigError(f"unknown source system(s) {', '.join(unknown) or '(none given)'}: "
                           f"choose one or more of {', '.join(_SOURCES)}")
-    foreign = [] if force else landing_not_ours(final_out)
+    sources = tuple(name for name in _SOURCES if name in sources)
+    _refuse_links(final_out, sources)
+    foreign = [] if force else landing_not_ours(final_out, sources)
     if foreign:
+        folders = ", ".join(f"{name}/" for name in sources)
         raise ConfigError(
             f"{final_out} holds {len(foreign):,} source file(s) that aethermart generate did not make "
             f"(e.g. {foreign[0]}): it would replace them, so nothing was changed. Generate into "
-            f"another folder, or pass --force to replace that landing zone's pos/, mariadb/ and events/.")
+            f"another folder, or pass --force to replace that landing zone's {folders}")
     final_out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final_out.name}.generating-", dir=final_out.parent))
+    # next to where the files end up (a linked OUT: next to its target), so renames stay on one disk
+    home = final_out.resolve().parent if final_out.is_symlink() else final_out.parent
+    staging = Path(tempfile.mkdtemp(prefix=f".{final_out.name}.generating-", dir=home))
     try:
         result = _generate(replace(cfg, out=staging), quiet=quiet, sources=sources)
         final_out.mkdir(exist_ok=True)
+        _refuse_links(final_out, sources)  # again, just before the first entry is replaced
         # while the folders are swapped, the marker lists the old and the new files (a run
         # killed here leaves a zone the next run may still replace)
         old_files, new_files = _marker_files(final_out), _marker_files(staging)
-        both = {path: sorted({*_sizes(old_files.get(path)), *_sizes(new_files.get(path))})
-                for path in {*old_files, *new_files}}
+        both = {path: [e for i, e in enumerate(entries) if e not in entries[:i]]
+                for path in {*old_files, *new_files}
+                for entries in [[*_entries(old_files.get(path)), *_entries(new_files.get(path))]]}
         _write_marker(final_out, both)
-        for name in (*_SOURCES, ANSWER_KEY):
+        # the folders of systems not selected stay; so do their marker entries
+        kept = {path: value for path, value in old_files.items()
+                if path.split("/")[0] not in sources and (final_out / path).is_file()}
+        for name in (*sources, ANSWER_KEY):
             target = final_out / name
             if target.is_dir():
                 shutil.rmtree(target)
@@ -127,7 +171,7 @@ def generate(cfg: GeneratorConfig, *, quiet: bool = False, sources: tuple[str, .
                 target.unlink()
             if (staging / name).exists():
                 (staging / name).rename(target)
-        (staging / MARKER).rename(final_out / MARKER)
+        _write_marker(final_out, {**kept, **new_files})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _say(f"generate: {result.rows:,} rows, {result.faults:,} faults in {result.seconds:.1f}s "
@@ -203,7 +247,7 @@ def _generate(cfg: GeneratorConfig, *, quiet: bool,
         fh.write(",\n".join("    " + json.dumps(f, sort_keys=True, ensure_ascii=False)
                             for f in faults))
         fh.write("\n  ]\n}\n")
-    written = {p.relative_to(cfg.out).as_posix(): p.stat().st_size
+    written = {p.relative_to(cfg.out).as_posix(): _stamp(p)
                for name in sources for p in sorted((cfg.out / name).rglob("*")) if p.is_file()}
     _write_marker(cfg.out, written)
     return GenerateResult(entities, len(faults), time.perf_counter() - t0, store)

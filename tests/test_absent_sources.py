@@ -247,8 +247,10 @@ def test_generate_with_force_replaces_the_extraction(extraction_zone):
 def test_generate_replaces_its_own_output_but_not_an_extraction_added_to_it(tmp_path):
     zone = tmp_path / "landing"
     assert _generate(zone).returncode == 0
+    events_before = _hashes(zone / "events")
     assert _generate(zone, "--sources", "mariadb,pos").returncode == 0  # its own earlier output
-    assert not (zone / "events").exists()
+    assert _hashes(zone / "events") == events_before  # a system not selected is left as it is
+    shutil.rmtree(zone / "events")
     assert set(answer_key(zone)["generator"]["sources"]) == {"mariadb", "pos"}
     assert not [e for e in answer_key(zone)["entities"] if e.startswith("events.")]
     customers = next((zone / "mariadb" / "Customers").rglob("*.parquet"))
@@ -258,6 +260,62 @@ def test_generate_replaces_its_own_output_but_not_an_extraction_added_to_it(tmp_
     before = _hashes(zone)
     proc = _generate(zone)
     assert proc.returncode == 2 and "extraction_id=20991231T000000Z" in proc.stderr
+    assert _hashes(zone) == before
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_generate_of_some_systems_leaves_the_others_folders_alone(extraction_zone, force):
+    """A real extraction in mariadb/ neither blocks nor is touched by --sources pos,events."""
+    mariadb = _hashes(extraction_zone / "mariadb")
+    assert _generate(extraction_zone, "--sources", "pos,events", "--force").returncode == 0
+    assert _generate(extraction_zone, "--sources", "pos,events", *(["--force"] if force else [])
+                     ).returncode == 0  # generated pos/ and events/ are replaced again
+    assert _hashes(extraction_zone / "mariadb") == mariadb
+    assert (extraction_zone / "pos").is_dir() and (extraction_zone / "events").is_dir()
+    marker = json.loads((extraction_zone / "_generated_by_aethermart.json").read_text())["files"]
+    assert marker and all(path.split("/")[0] in ("pos", "events") for path in marker)
+    assert set(marker) == {p.relative_to(extraction_zone).as_posix()
+                           for name in ("pos", "events") for p in (extraction_zone / name).rglob("*")
+                           if p.is_file()}
+    proc = _generate(extraction_zone, "--sources", "mariadb")  # the extraction is still refused
+    assert proc.returncode == 2 and "mariadb/" in proc.stderr and "pos/" not in proc.stderr
+
+
+@pytest.mark.parametrize("linked", ["events", "_answer_key.json"])
+def test_generate_refuses_a_linked_entry_before_replacing_anything(tmp_path, linked):
+    zone, elsewhere = tmp_path / "landing", tmp_path / "elsewhere"
+    assert _generate(zone).returncode == 0
+    (zone / linked).rename(elsewhere)
+    (zone / linked).symlink_to(elsewhere)
+    before, before_elsewhere = _hashes(tmp_path), _hashes(elsewhere) if elsewhere.is_dir() else None
+    proc = _generate(zone, "--force")
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "symbolic link" in proc.stderr and "nothing was changed" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _hashes(tmp_path) == before and (zone / linked).is_symlink()
+    assert not [p for p in tmp_path.iterdir() if ".generating-" in p.name]
+    if before_elsewhere is not None:
+        assert _hashes(elsewhere) == before_elsewhere
+
+
+def test_generate_refuses_a_generated_file_edited_at_the_same_size_but_not_a_dotfile(tmp_path):
+    zone = tmp_path / "landing"
+    assert _generate(zone).returncode == 0
+    (zone / "pos" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # Finder's, not landing data
+    (zone / "mariadb" / ".lock").write_text("")
+    assert _generate(zone, "--sources", "pos,mariadb").returncode == 0
+    orders = sorted((zone / "pos").rglob("order.csv"))[0]
+    data = orders.read_bytes()
+    edited = data.replace(b"2", b"3", 1)
+    assert edited != data and len(edited) == len(data)
+    orders.write_bytes(edited)  # same size, new content
+    manifest = next((zone / "mariadb").rglob("_manifest.json"))
+    manifest.write_text(manifest.read_text() + " ")
+    before = _hashes(zone)
+    proc = _generate(zone)
+    assert proc.returncode == 2, proc.stderr
+    line = proc.stderr.strip()
+    assert "2 source file(s)" in line and f"(e.g. {orders.relative_to(zone).as_posix()})" in line
     assert _hashes(zone) == before
 
 
@@ -320,3 +378,15 @@ def test_a_partial_build_never_closes_history_recorded_with_all_sources(built_00
     assert {name: project.query(history.format(name)) for name in before} == before
     assert project.scalar("select count(*) from gold.fct_orders where channel = 'store'") == 0
 
+
+@pytest.mark.parametrize("how", ["--out", "AETHERMART_LANDING"])
+def test_a_tilde_in_the_landing_path_is_the_home_folder(tmp_path, how):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), **({"AETHERMART_LANDING": "~/landing"} if how != "--out" else {})}
+    args = ["generate", "--scale", "0.001", "--quiet", *(["--out", "~/landing"] if how == "--out" else [])]
+    proc = subprocess.run([str(BIN / "aethermart"), *args], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, **env})
+    assert proc.returncode == 0, proc.stderr
+    assert (home / "landing" / "_answer_key.json").is_file()
+    assert not (tmp_path / "~").exists()

@@ -270,3 +270,63 @@ def test_declared_types_cast_with_silvers_rules(server_type, declared, values, e
     assert [e["value"] for row in batch.column(1).to_pylist() for e in row] == errors
     assert caster.conversion_errors == ({"c": len(errors)} if errors else {})
     assert zero == ({"c": 1} if "0000-00-00" in values else {})
+
+
+def test_server_columns_named_like_bronzes_reader_columns_are_not_landed(mariadb_server, tmp_path):
+    """Columns outside the contract land as they are, except those named like a column bronze
+    adds (filename, extraction_id, file_row_number, _conversion_errors): the view would not bind."""
+    url = _loaded_database(mariadb_server, "contract_reader_names", tmp_path / "gen", "0.001", "5")
+    _sql(url, "alter table Customers add column `filename` varchar(20), add column `loyalty` int",
+         "alter table Orders add column `EXTRACTION_ID` int, add column `_conversion_errors` text")
+    yaml_path = _sources_yaml(tmp_path / "sources.yml",
+                              columns={("Orders", "order_date"): {"data_type": "date"}})
+    landing = _with_pos_and_events(tmp_path / "gen", tmp_path / "landing")
+    proc = _extract(url, landing, "--sources-yaml", str(yaml_path))
+    assert proc.returncode == 0, proc.stderr
+    for table, kept, skipped in (("Customers", "loyalty", ["filename"]),
+                                 ("Orders", None, ["EXTRACTION_ID", "_conversion_errors"])):
+        for name in skipped:
+            assert f"extract: note: table {table}, column {name}: not landed" in proc.stderr
+        manifest = _manifest(landing, table)
+        assert sorted(manifest["skipped_columns"]) == sorted(skipped)
+        part = next((landing / "mariadb" / table).rglob("*.parquet"))
+        names = pq.read_schema(part).names
+        assert not set(skipped) & set(names) and (kept is None or kept in names)
+    project = DbtProject(landing, tmp_path / "work")
+    project.dbt("run", "-s", "brz_mariadb__customers", "brz_mariadb__orders")
+    assert project.scalar("select count(*) from bronze.brz_mariadb__customers") > 0
+
+
+def test_tables_differing_only_in_case_need_the_exact_case(mariadb_server, tmp_path):
+    url = _loaded_database(mariadb_server, "contract_case", tmp_path / "gen", "0.001", "5")
+    _sql(url, "create table `CUSTOMERS` like `Customers`")  # empty: which one was read shows
+    landing = tmp_path / "landing"
+    folded = _sources_yaml(tmp_path / "folded.yml", tables={"Customers": {"source_table": "customers"}})
+    proc = _extract(url, landing, "--tables", "Customers", "--sources-yaml", str(folded))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert ("ambiguous: the server has CUSTOMERS and Customers, which differ only in case: write the "
+            "exact case of the one to read as `source_table:` under meta.extract of table Customers") \
+        in proc.stderr
+    assert "add `source_table: CUSTOMERS`" not in proc.stderr and not _published(landing)
+    exact = _sources_yaml(tmp_path / "exact.yml", tables={"Customers": {"source_table": "CUSTOMERS"}})
+    proc = _extract(url, landing, "--tables", "Customers", "--sources-yaml", str(exact), "--json")
+    assert proc.returncode == 0, proc.stderr
+    manifest = _manifest(landing, "Customers")
+    assert manifest["source_table"] == "CUSTOMERS"
+    assert json.loads(proc.stdout)["tables"][0]["rows"] == 0
+
+
+def test_a_schema_mismatch_with_json_prints_the_errors_on_stdout(mariadb_server, tmp_path):
+    url = _loaded_database(mariadb_server, "contract_json", tmp_path / "gen", "0.001", "5")
+    _sql(url, "alter table Orders drop column total_amount",
+         "alter table Suppliers drop column supplier_name")
+    landing = tmp_path / "landing"
+    plain = _extract(url, landing)
+    proc = _extract(url, landing, "--json")
+    assert proc.returncode == plain.returncode == 2
+    assert proc.stderr == plain.stderr and "(2 differences)" in proc.stderr  # stderr as it was
+    report = json.loads(proc.stdout)
+    assert report["status"] == "error" and report["exit_code"] == 2
+    assert report["error"] in proc.stderr and len(report["errors"]) == 2
+    assert any(e.startswith("table Orders has no column(s) total_amount") for e in report["errors"])
+    assert MariaDBURL.parse(url).password not in proc.stdout and not _published(landing)
