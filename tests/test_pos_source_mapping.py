@@ -334,3 +334,26 @@ def test_a_bad_byte_in_an_ignored_column_is_read_and_mapped(mapped_copy):
     assert project.query("select distinct read_columns from bronze.brz_pos__counted_files "
                          "where entity = 'orderline'") == [
         (["quantity", "order_id", "product_id", "_ignored_4", "unit_price"],)]
+
+
+def _renamed_landing(base: Path, name: str) -> Path:
+    """A copy of the sample whose order-line files are named as mapped_copy's meta says."""
+    landing = base / name
+    shutil.copytree(SAMPLE, landing)
+    for drop in (landing / "pos").iterdir():
+        (drop / "orderline.csv").rename(drop / "invoice_lines.csv")
+    return landing
+
+
+def test_missing_files_follow_meta_file_name(mapped_copy):
+    """The missing-files error looks where the table reads (meta.file_name), so a renamed
+    POS file is not reported missing and POS is not suggested to be switched off."""
+    project_dir, base = mapped_copy
+    landing = _renamed_landing(base, "landing_no_events")
+    shutil.rmtree(landing / "events")
+    project = MappedProject(landing, base / "dbt_no_events", project_dir=project_dir)
+    text = _one_line_error(project.dbt("run", "--select", "brz_events__events", check=False))
+    line = next(line for line in text.splitlines() if "Landing files missing" in line)
+    assert "for 1 required source location(s)" in line, line
+    assert "events.events (nothing matches" in line and "pos." not in line, line
+    assert "enabled_sources: [pos, mariadb]" in line, line
