@@ -266,8 +266,9 @@ def mapped_copy(tmp_path_factory):
     base = tmp_path_factory.mktemp("pos_header_errors")
     meta = {"orderline": {"file_name": "invoice_lines.csv",
                           "header_aliases": {"InvoiceNo": "order_id", "StockCode": "product_id",
-                                             "Quantity": "quantity", "UnitPrice": "unit_price"},
-                          "ignored_headers": ["Description"]}}
+                                             "Quantity": "quantity", "UnitPrice": "unit_price",
+                                             "Unit Price, USD": "unit_price"},
+                          "ignored_headers": ["Description", 'Note "A"']}}
     return _project_copy(base / "project", meta), base
 
 
@@ -357,3 +358,21 @@ def test_missing_files_follow_meta_file_name(mapped_copy):
     assert "for 1 required source location(s)" in line, line
     assert "events.events (nothing matches" in line and "pos." not in line, line
     assert "enabled_sources: [pos, mariadb]" in line, line
+
+
+def test_a_quoted_header_may_hold_commas_and_quotes(mapped_copy):
+    """Header lines are split as CSV: `"Unit Price, USD"` is one header (mapped by its alias)
+    and a doubled quote inside quotes is one quote (`Note "A"`, ignored)."""
+    project_dir, base = mapped_copy
+    landing = _renamed_landing(base, "landing_quoted_header")
+    for drop in (landing / "pos").iterdir():
+        (drop / "invoice_lines.csv").write_text(
+            'InvoiceNo,StockCode,"Note ""A""",Quantity,"Unit Price, USD"\n'
+            '500001,20001,"Lamp, big",1,"1,299.00"\n', encoding="utf-8")
+    project = MappedProject(landing, base / "dbt_quoted_header", project_dir=project_dir)
+    project.dbt("run", "--select", "+brz_pos__orderlines")
+    assert project.query("select distinct order_id, product_id, quantity, unit_price "
+                         "from bronze.brz_pos__orderlines") == [("500001", "20001", "1", "1,299.00")]
+    assert project.query("select distinct read_columns from bronze.brz_pos__counted_files "
+                         "where entity = 'orderline'") == [
+        (["order_id", "product_id", "_ignored_3", "quantity", "unit_price"],)]
