@@ -376,3 +376,20 @@ def test_a_quoted_header_may_hold_commas_and_quotes(mapped_copy):
     assert project.query("select distinct read_columns from bronze.brz_pos__counted_files "
                          "where entity = 'orderline'") == [
         (["order_id", "product_id", "_ignored_3", "quantity", "unit_price"],)]
+
+
+def test_every_missing_drop_file_is_listed_in_one_error(mapped_copy):
+    project_dir, base = mapped_copy
+    landing = _renamed_landing(base, "landing_incomplete_drops")
+    first, second = sorted((landing / "pos").iterdir())[:2]
+    (first / "customer.csv").unlink()
+    (first / "invoice_lines.csv").unlink()
+    (second / "product.csv").unlink()
+    project = MappedProject(landing, base / "dbt_incomplete_drops", project_dir=project_dir)
+    text = _one_line_error(project.dbt("run", "--select", "brz_pos__products", check=False))
+    expected = (f"POS drop {first} has no customer.csv, invoice_lines.csv; POS drop {second} has no "
+                "product.csv: every drop must contain all entity files (city.csv, customer.csv, "
+                "order.csv, invoice_lines.csv, product.csv; a header-only file when there is nothing "
+                "to send).")
+    line = next((line for line in text.splitlines() if "POS drop" in line), text[-3000:])
+    assert line.strip() == expected
