@@ -123,6 +123,11 @@
             ~ " (header: " ~ (_column_list(shown) if shown else 'empty file') ~ "; expected: "
             ~ expected ~ "). If the file names it otherwise, write `header_aliases: {'<its header>': "
             ~ missing[0] ~ "}` " ~ yaml ~ ".") }}
+    {%- elif '' in unknown -%}
+        {{ exceptions.raise_compiler_error(
+            "CSV file " ~ escaped_excerpt(file, 300) ~ " has an empty header at position " ~ (shown.index('') + 1)
+            ~ " (header: " ~ _column_list(shown) ~ ("; a trailing comma?" if shown[-1] == '' else "") ~ "). Remove it from the export, or skip it "
+            ~ "with `ignored_headers: ['']` " ~ yaml ~ ".") }}
     {%- elif unknown -%}
         {{ exceptions.raise_compiler_error(
             "CSV file " ~ escaped_excerpt(file, 300) ~ " has unexpected column(s) " ~ _column_list(unknown)

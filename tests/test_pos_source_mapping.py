@@ -268,7 +268,7 @@ def mapped_copy(tmp_path_factory):
                           "header_aliases": {"InvoiceNo": "order_id", "StockCode": "product_id",
                                              "Quantity": "quantity", "UnitPrice": "unit_price",
                                              "Unit Price, USD": "unit_price"},
-                          "ignored_headers": ["Description", 'Note "A"']}}
+                          "ignored_headers": ["Description", 'Note "A"', ""]}}
     return _project_copy(base / "project", meta), base
 
 
@@ -392,4 +392,27 @@ def test_every_missing_drop_file_is_listed_in_one_error(mapped_copy):
                 "order.csv, invoice_lines.csv, product.csv; a header-only file when there is nothing "
                 "to send).")
     line = next((line for line in text.splitlines() if "POS drop" in line), text[-3000:])
+    assert line.strip() == expected
+
+
+def test_an_empty_header_is_named_by_position_and_can_be_ignored(mapped_copy):
+    """A trailing comma in a header: one line saying where, and `ignored_headers: ['']` (set for
+    the order lines of mapped_copy) reads the file."""
+    project_dir, base = mapped_copy
+    landing = _renamed_landing(base, "landing_empty_header")
+    for drop in (landing / "pos").iterdir():
+        (drop / "invoice_lines.csv").write_text(
+            "InvoiceNo,StockCode,Quantity,\n500001,20001,1,\n", encoding="utf-8")
+    project = MappedProject(landing, base / "dbt_empty_header", project_dir=project_dir)
+    project.dbt("run", "--select", "+brz_pos__orderlines")
+    assert project.query("select distinct order_id, product_id, quantity, unit_price "
+                         "from bronze.brz_pos__orderlines") == [("500001", "20001", "1", None)]
+    broken = landing / "pos" / "load_date=2025-09-01" / "product.csv"
+    broken.write_text("id,name,,currentPrice,availableQuantity\n1,Lamp,,2.00,3\n", encoding="utf-8")
+    text = _one_line_error(project.dbt("run", "--select", "brz_pos__products", check=False))
+    expected = (f"CSV file {broken} has an empty header at position 3 (header: "
+                "id,name,,currentPrice,availableQuantity). Remove it from the export, "
+                "or skip it with `ignored_headers: ['']` in meta of source pos.product in "
+                "models/bronze/pos/_pos__sources.yml.")
+    line = next((line for line in text.splitlines() if "empty header" in line), text[-3000:])
     assert line.strip() == expected
