@@ -47,6 +47,8 @@
         {{ exceptions.raise_compiler_error(where ~ ": meta.header_aliases must be a mapping {source header: contract column}.") }}
     {%- endif -%}
     {%- for header, column in given.items() -%}
+        {{ _assert_yaml_text(where, 'header_aliases key', header, "'No': line_number") }}
+        {{ _assert_yaml_text(where, 'header_aliases value for ' ~ header, column, "InvoiceNo: 'order_id'") }}
         {%- if (column | string | lower) not in by_lower -%}
             {{ exceptions.raise_compiler_error(
                 where ~ ": meta.header_aliases maps " ~ escaped_excerpt(header, 80) ~ " to "
@@ -57,10 +59,12 @@
     {%- endfor -%}
     {%- set ignored = [] -%}
     {%- for header in node.meta.get('ignored_headers') or [] -%}
+        {{ _assert_yaml_text(where, 'ignored_headers entry', header, "ignored_headers: ['No', 'Description']") }}
         {%- do ignored.append(header | string | trim | lower) -%}
     {%- endfor -%}
     {%- set optional = [] -%}
     {%- for column in node.meta.get('optional_columns') or [] -%}
+        {{ _assert_yaml_text(where, 'optional_columns entry', column, "optional_columns: ['line_number']") }}
         {%- if (column | lower) not in by_lower -%}
             {{ exceptions.raise_compiler_error(where ~ ": meta.optional_columns names " ~ escaped_excerpt(column, 80) ~ ", which is not a column of the source.") }}
         {%- endif -%}
@@ -172,4 +176,17 @@
     {%- endfor -%}
     {%- do fields.append(state.field) -%}
     {{ return(fields) }}
+{% endmacro %}
+
+
+{% macro _assert_yaml_text(where, what, value, example) %}
+    {#- a header or column name in meta must be text: YAML reads unquoted No/Yes/On/Off/
+        true/false as booleans, 1 or 1.5 as numbers and ~/null as null -#}
+    {%- if value is not string -%}
+        {%- set kind = 'null' if value is none else ('a boolean' if (value is sameas true or value is sameas false) else 'a number') -%}
+        {{ exceptions.raise_compiler_error(
+            where ~ ": meta." ~ what ~ " " ~ escaped_excerpt(value | string, 60) ~ " is " ~ kind ~ ", not text "
+            ~ "(YAML reads unquoted No/Yes/On/Off/true/false, numbers and null so); quote every header "
+            ~ "and column name as written in the file, e.g. `" ~ example ~ "`.") }}
+    {%- endif -%}
 {% endmacro %}

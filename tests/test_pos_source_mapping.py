@@ -416,3 +416,25 @@ def test_an_empty_header_is_named_by_position_and_can_be_ignored(mapped_copy):
                 "models/bronze/pos/_pos__sources.yml.")
     line = next((line for line in text.splitlines() if "empty header" in line), text[-3000:])
     assert line.strip() == expected
+
+
+def test_a_yaml_boolean_in_the_mapping_says_to_quote_it(tmp_path):
+    """`header_aliases: {No: line_number}` is {False: line_number} to YAML; `ignored_headers:
+    [1.5]` a number: one line each, saying to quote the name."""
+    project_dir = _project_copy(tmp_path / "project", {
+        "orderline": {"header_aliases": {False: "line_number"}},
+        "product": {"ignored_headers": [1.5]}})
+    assert "false: line_number" in (project_dir / SOURCES_YAML).read_text(encoding="utf-8")
+    project = MappedProject(SAMPLE, tmp_path / "dbt", project_dir=project_dir)
+    where = "source pos.{} (models/bronze/pos/_pos__sources.yml): meta."
+    hint = ("not text (YAML reads unquoted No/Yes/On/Off/true/false, numbers and null so); quote every "
+            "header and column name as written in the file, e.g. `{}`.")
+    for model, expected in [
+        ("brz_pos__orderlines", where.format("orderline") + "header_aliases key False is a boolean, "
+         + hint.format("'No': line_number")),
+        ("brz_pos__products", where.format("product") + "ignored_headers entry 1.5 is a number, "
+         + hint.format("ignored_headers: ['No', 'Description']")),
+    ]:
+        text = _one_line_error(project.dbt("run", "--select", model, check=False))
+        line = next((line for line in text.splitlines() if "meta." in line), text[-3000:])
+        assert line.strip() == expected
