@@ -96,7 +96,7 @@
         partition folder must carry a valid value: bronze casts it. Matched on the last
         components of the path, anchored at both ends. -#}
     {%- set rules = {
-        'csv': ['pos/load_date=(\\d{4}-\\d{2}-\\d{2})/[^/]+[.]csv', 'pos/load_date=YYYY-MM-DD/<entity>.csv'],
+        'csv': ['pos/load_date=(\\d{4}-\\d{2}-\\d{2})/[^/]+[.][cC][sS][vV]', 'pos/load_date=YYYY-MM-DD/<entity>.csv'],
         'jsonl': ['events/date=(\\d{4}-\\d{2}-\\d{2})/[^/]+[.]jsonl', 'events/date=YYYY-MM-DD/<name>.jsonl'],
         'parquet': ['mariadb/[^/]+/extraction_id=(\\d{8}T\\d{6}Z)/[^/]+[.]parquet', 'mariadb/<Table>/extraction_id=YYYYMMDDTHHMMSSZ/<file>.parquet'],
         'json': ['mariadb/[^/]+/extraction_id=(\\d{8}T\\d{6}Z)/_manifest[.]json', 'mariadb/<Table>/extraction_id=YYYYMMDDTHHMMSSZ/_manifest.json'],

@@ -438,3 +438,15 @@ def test_a_yaml_boolean_in_the_mapping_says_to_quote_it(tmp_path):
         text = _one_line_error(project.dbt("run", "--select", model, check=False))
         line = next((line for line in text.splitlines() if "meta." in line), text[-3000:])
         assert line.strip() == expected
+
+
+def test_file_name_extension_may_be_upper_case(tmp_path):
+    project_dir = _project_copy(tmp_path / "project", {"orderline": {"file_name": "INVOICES.CSV"}})
+    landing = tmp_path / "landing"
+    shutil.copytree(SAMPLE, landing)
+    for drop in (landing / "pos").iterdir():
+        (drop / "orderline.csv").rename(drop / "INVOICES.CSV")
+    project = MappedProject(landing, tmp_path / "dbt", project_dir=project_dir)
+    project.dbt("run", "--select", "+brz_pos__orderlines")
+    files = project.query("select distinct _source_file from bronze.brz_pos__orderlines")
+    assert len(files) == 6 and all(name.endswith("/INVOICES.CSV") for (name,) in files)
