@@ -268,7 +268,7 @@ def mapped_copy(tmp_path_factory):
                           "header_aliases": {"InvoiceNo": "order_id", "StockCode": "product_id",
                                              "Quantity": "quantity", "UnitPrice": "unit_price",
                                              "Unit Price, USD": "unit_price"},
-                          "ignored_headers": ["Description", 'Note "A"', ""]}}
+                          "ignored_headers": ["Description", 'Note "A"', "", "Désignation"]}}
     return _project_copy(base / "project", meta), base
 
 
@@ -450,3 +450,23 @@ def test_file_name_extension_may_be_upper_case(tmp_path):
     project.dbt("run", "--select", "+brz_pos__orderlines")
     files = project.query("select distinct _source_file from bronze.brz_pos__orderlines")
     assert len(files) == 6 and all(name.endswith("/INVOICES.CSV") for (name,) in files)
+
+
+def test_a_windows_1252_header_is_decoded_for_matching(mapped_copy):
+    """A header line that is not UTF-8 is decoded as Windows-1252, like records: an ignored
+    `D\\xe9signation` reads, an unknown `Qualit\\xe9` is named as `Qualité`."""
+    project_dir, base = mapped_copy
+    landing = _renamed_landing(base, "landing_cp1252_header")
+    for drop in (landing / "pos").iterdir():
+        (drop / "invoice_lines.csv").write_bytes(
+            b"InvoiceNo,StockCode,D\xe9signation,Quantity\r\n500001,20001,Caf\xe9,1\r\n500001,20002,Lamp,2\r\n")
+    project = MappedProject(landing, base / "dbt_cp1252_header", project_dir=project_dir)
+    project.dbt("run", "--select", "+brz_pos__orderlines")
+    assert project.query("select distinct order_id, product_id, quantity, _is_decoded_windows_1252 "
+                         "from bronze.brz_pos__orderlines order by all") == [
+        ("500001", "20001", "1", True), ("500001", "20002", "2", False)]
+    broken = landing / "pos" / "load_date=2025-09-01" / "product.csv"
+    broken.write_bytes(b"id,name,currentPrice,availableQuantity,Qualit\xe9\n1,Lamp,2.00,3,A\n")
+    text = _one_line_error(project.dbt("run", "--select", "brz_pos__products", check=False))
+    assert (f"CSV file {broken}, whose header line is not valid UTF-8 (read as Windows-1252), has unexpected "
+            "column(s) Qualité (expected exactly: ") in text, text[-3000:]
