@@ -12,6 +12,10 @@ Registers ``aethermart_recover_record(path, position, quote, delimiter, columns)
 the JSON of ``aethermart.recover_record.recover_record`` (the record decoded as
 Windows-1252, its fields and its original bytes as hex) or NULL; the rejects models call
 it for records the reader rejected as INVALID ENCODING, and bronze reads them from there.
+
+Registers ``aethermart_header_line(path)``: a CSV file's first line decoded the same way
+(``aethermart.recover_record.header_line``), or NULL; ``landing_file_layouts`` maps a
+header that is not UTF-8 (Windows-1252) with it.
 """
 
 from __future__ import annotations
@@ -22,12 +26,13 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import sqltypes
 
 from aethermart.record_count import count_records
-from aethermart.recover_record import recover_record
+from aethermart.recover_record import header_line, recover_record
 
-__all__ = ["FUNCTION_NAME", "RECOVER_FUNCTION_NAME", "Plugin", "register"]
+__all__ = ["FUNCTION_NAME", "HEADER_FUNCTION_NAME", "RECOVER_FUNCTION_NAME", "Plugin", "register"]
 
 FUNCTION_NAME = "aethermart_count_records"
 RECOVER_FUNCTION_NAME = "aethermart_recover_record"
+HEADER_FUNCTION_NAME = "aethermart_header_line"
 _RESULT = sqltypes.DuckDBPyType("STRUCT(records BIGINT, longest_record BIGINT, longest_record_bytes BIGINT)")
 
 
@@ -52,6 +57,8 @@ def register(con) -> None:
         [sqltypes.VARCHAR, sqltypes.UBIGINT, sqltypes.VARCHAR, sqltypes.VARCHAR, sqltypes.INTEGER],
         sqltypes.VARCHAR, side_effects=True,
     )
+    con.create_function(HEADER_FUNCTION_NAME, _header, [sqltypes.VARCHAR], sqltypes.VARCHAR,
+                        null_handling="special", side_effects=True)
 
 
 def _recover(path: str, position: int, quote: str, delimiter: str, columns: int) -> str | None:
@@ -59,6 +66,15 @@ def _recover(path: str, position: int, quote: str, delimiter: str, columns: int)
         return recover_record(path, position, quote, delimiter, columns)
     except OSError as exc:
         raise OSError(f"cannot re-read a rejected record of {path}: {exc.strerror or exc}") from None
+
+
+def _header(path: str | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return header_line(path)
+    except OSError as exc:
+        raise OSError(f"cannot read the header of {path}: {exc.strerror or exc}") from None
 
 
 class Plugin(BasePlugin):

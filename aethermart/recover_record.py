@@ -17,7 +17,7 @@ import codecs
 import csv
 import json
 
-__all__ = ["MAX_RECORD_BYTES", "recover_record"]
+__all__ = ["MAX_RECORD_BYTES", "header_line", "recover_record"]
 
 MAX_RECORD_BYTES = 8 << 20  # a longer record is not recovered (it stays a reject)
 _ERRORS = "aethermart-latin1"
@@ -106,3 +106,17 @@ def recover_record(path: str, position: int, quote: str, delimiter: str, columns
     record = raw.rstrip(b"\r\n")
     return json.dumps({"fields": fields, "text": _decode(record), "raw_hex": record.hex()},
                       ensure_ascii=False)
+
+
+def header_line(path: str) -> str | None:
+    """The first line of ``path`` (a CSV header), decoded like a recovered record: UTF-8
+    where its bytes are UTF-8, Windows-1252 where they are not; without the byte-order mark
+    and line end. None when the line holds a NUL byte (UTF-16, a binary file) or is longer
+    than MAX_RECORD_BYTES."""
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_RECORD_BYTES + 1)
+    end = data.find(b"\n")
+    line = data if end < 0 else data[:end]
+    if (end < 0 and len(data) > MAX_RECORD_BYTES) or b"\x00" in line:
+        return None
+    return _decode(line.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r"))

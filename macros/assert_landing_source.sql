@@ -96,7 +96,7 @@
         partition folder must carry a valid value: bronze casts it. Matched on the last
         components of the path, anchored at both ends. -#}
     {%- set rules = {
-        'csv': ['pos/load_date=(\\d{4}-\\d{2}-\\d{2})/[^/]+[.]csv', 'pos/load_date=YYYY-MM-DD/<entity>.csv'],
+        'csv': ['pos/load_date=(\\d{4}-\\d{2}-\\d{2})/[^/]+[.][cC][sS][vV]', 'pos/load_date=YYYY-MM-DD/<entity>.csv'],
         'jsonl': ['events/date=(\\d{4}-\\d{2}-\\d{2})/[^/]+[.]jsonl', 'events/date=YYYY-MM-DD/<name>.jsonl'],
         'parquet': ['mariadb/[^/]+/extraction_id=(\\d{8}T\\d{6}Z)/[^/]+[.]parquet', 'mariadb/<Table>/extraction_id=YYYYMMDDTHHMMSSZ/<file>.parquet'],
         'json': ['mariadb/[^/]+/extraction_id=(\\d{8}T\\d{6}Z)/_manifest[.]json', 'mariadb/<Table>/extraction_id=YYYYMMDDTHHMMSSZ/_manifest.json'],
@@ -159,14 +159,21 @@
 
 
 {% macro _assert_complete_drops(node, files, pattern) %}
+    {#- every drop folder must hold every entity file of the source system; all that are
+        missing, in every drop, are listed in one error (whichever entity's model finds them) -#}
     {%- set entity_file = landing_source_glob(node.source_name, node.name).rsplit('/', 1)[1] -%}
     {%- set drop_glob = pattern.rsplit('/', 1)[0] ~ '/*' -%}
     {#- every entry of every drop, read or not, must be a regular file with a safe name -#}
     {{ _assert_landing_entries(landing_path(), drop_glob[landing_path() | length + 1:]) }}
     {%- set all_files = run_query("select file from glob(" ~ sql_string(drop_glob) ~ ") order by file").columns[0].values() -%}
     {%- set known = [] -%}
-    {%- for other in graph.sources.values() if other.source_name == node.source_name -%}
-        {%- do known.append(landing_source_glob(other.source_name, other.name).rsplit('/', 1)[1]) -%}
+    {%- set required = [] -%}
+    {%- for other in graph.sources.values() | sort(attribute='unique_id') if other.source_name == node.source_name -%}
+        {%- set other_file = landing_source_glob(other.source_name, other.name).rsplit('/', 1)[1] -%}
+        {%- do known.append(other_file) -%}
+        {%- if other.meta.get('drop_entity') and not other.meta.get('optional', false) -%}
+            {%- do required.append(other_file) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- set folders = [] -%}
     {%- for file in all_files -%}
@@ -176,13 +183,21 @@
             {{ log("note: " ~ escaped_excerpt(file, 300) ~ " is not a POS entity file (" ~ known | join(', ') ~ "); it is not read", info=true) }}
         {%- endif -%}
     {%- endfor -%}
+    {%- set incomplete = [] -%}
     {%- for folder in folders -%}
-        {%- if (folder ~ '/' ~ entity_file) not in files -%}
-            {{ exceptions.raise_compiler_error(
-                "POS drop " ~ escaped_excerpt(folder, 300) ~ " has no " ~ entity_file ~ ": every drop must contain "
-                ~ "all entity files (a header-only file when there is nothing to send).") }}
+        {%- set lacking = [] -%}
+        {%- for name in required if (folder ~ '/' ~ name) not in all_files -%}{%- do lacking.append(name) -%}{%- endfor -%}
+        {%- if lacking -%}
+            {%- do incomplete.append("POS drop " ~ escaped_excerpt(folder, 300) ~ " has no " ~ lacking | join(', ')) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- if incomplete -%}
+        {{ exceptions.raise_compiler_error(
+            incomplete[:5] | join('; ')
+            ~ (" (and " ~ (incomplete | length - 5) ~ " more drops; " ~ incomplete | length ~ " incomplete in all)" if incomplete | length > 5 else "")
+            ~ ": every drop must contain all entity files (" ~ required | join(', ')
+            ~ "; a header-only file when there is nothing to send).") }}
+    {%- endif -%}
 {% endmacro %}
 
 
@@ -214,13 +229,14 @@
 
 
 {#- Every required landing location of every enabled source system that matches no file,
-    as [source.table, glob] pairs (optional tables and switched-off systems are skipped). -#}
+    as [source.table, glob] pairs (optional tables and switched-off systems are skipped).
+    The location is `landing_source_glob`'s, so a table's meta.file_name counts. -#}
 {% macro missing_landing_files() %}
     {%- set missing = [] -%}
     {%- for node in graph.sources.values() | sort(attribute='unique_id')
         if node.package_name == project_name and node.meta.get('landing_format')
         and not node.meta.get('optional', false) and source_enabled(node.source_name) -%}
-        {%- set pattern = landing_location_glob(source(node.source_name, node.name) | string) -%}
+        {%- set pattern = landing_source_glob(node.source_name, node.name) -%}
         {%- set found = run_query("select count(*) from glob(" ~ sql_string(pattern) ~ ")").columns[0].values()[0] -%}
         {%- if found == 0 -%}
             {%- do missing.append([node.source_name ~ "." ~ node.name, pattern]) -%}

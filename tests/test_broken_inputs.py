@@ -136,10 +136,14 @@ def test_unterminated_quote_inside_a_file_stops_the_build(sample_copy, broken_wo
 
 
 def test_header_that_is_not_utf8_is_reported_as_such(sample_copy, broken_workdir):
+    """A header line that is not UTF-8 is matched decoded as Windows-1252 (like records); an
+    error about it says so and shows the decoded header."""
     path = sample_copy / DROP / "order.csv"
     path.write_bytes(b"id,datePlac\xe9d,dateShipped,customer_id\n500001,2025-07-03,,100001\n")
     _, proc = _run(sample_copy, broken_workdir, "brz_pos__orders")
-    assert f"CSV file {path} has a header line that is not valid UTF-8" in _one_line_error(proc)
+    text = _one_line_error(proc)
+    assert (f"CSV file {path}, whose header line is not valid UTF-8 (read as Windows-1252), is missing "
+            "required column(s) datePlaced (header: id,datePlacéd,dateShipped,customer_id;") in text
 
 
 def test_drop_folder_with_an_invalid_date_stops_the_build(sample_copy, broken_workdir):

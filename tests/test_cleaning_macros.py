@@ -151,6 +151,11 @@ def test_plausibility_window_ends_a_year_after_the_build_date(cleaner):
     ("1299.00", Decimal("1299.00")), ("$1,299.00", Decimal("1299.00")), (" 12.50 ", Decimal("12.50")),
     ("$ 12.50", Decimal("12.50")), ("1,299", Decimal("1299")), ("7", Decimal("7")), ("-3.5", Decimal("-3.5")),
     ("12.999", None), ("abc", None), ("", None), ("NULL", None), (None, None), ("1.2.3", None), ("$", None),
+    # a comma is a thousands separator only between groups of three digits; else not a number
+    ("$12,345", Decimal("12345")), ("1,234,567.89", Decimal("1234567.89")),
+    ("-1,299.50", Decimal("-1299.50")),
+    ("4,50", None), ("12,5", None), ("1,2,3", None), ("1234,567", None), (",123", None), ("123,", None),
+    ("1,23,456", None), ("1,299,00", None),
 ])
 def test_parse_money(cleaner, text, expected):
     assert one(cleaner, text, "parse_money") == expected

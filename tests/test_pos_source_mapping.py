@@ -266,8 +266,9 @@ def mapped_copy(tmp_path_factory):
     base = tmp_path_factory.mktemp("pos_header_errors")
     meta = {"orderline": {"file_name": "invoice_lines.csv",
                           "header_aliases": {"InvoiceNo": "order_id", "StockCode": "product_id",
-                                             "Quantity": "quantity", "UnitPrice": "unit_price"},
-                          "ignored_headers": ["Description"]}}
+                                             "Quantity": "quantity", "UnitPrice": "unit_price",
+                                             "Unit Price, USD": "unit_price"},
+                          "ignored_headers": ["Description", 'Note "A"', "", "Désignation"]}}
     return _project_copy(base / "project", meta), base
 
 
@@ -334,3 +335,138 @@ def test_a_bad_byte_in_an_ignored_column_is_read_and_mapped(mapped_copy):
     assert project.query("select distinct read_columns from bronze.brz_pos__counted_files "
                          "where entity = 'orderline'") == [
         (["quantity", "order_id", "product_id", "_ignored_4", "unit_price"],)]
+
+
+def _renamed_landing(base: Path, name: str) -> Path:
+    """A copy of the sample whose order-line files are named as mapped_copy's meta says."""
+    landing = base / name
+    shutil.copytree(SAMPLE, landing)
+    for drop in (landing / "pos").iterdir():
+        (drop / "orderline.csv").rename(drop / "invoice_lines.csv")
+    return landing
+
+
+def test_missing_files_follow_meta_file_name(mapped_copy):
+    """The missing-files error looks where the table reads (meta.file_name), so a renamed
+    POS file is not reported missing and POS is not suggested to be switched off."""
+    project_dir, base = mapped_copy
+    landing = _renamed_landing(base, "landing_no_events")
+    shutil.rmtree(landing / "events")
+    project = MappedProject(landing, base / "dbt_no_events", project_dir=project_dir)
+    text = _one_line_error(project.dbt("run", "--select", "brz_events__events", check=False))
+    line = next(line for line in text.splitlines() if "Landing files missing" in line)
+    assert "for 1 required source location(s)" in line, line
+    assert "events.events (nothing matches" in line and "pos." not in line, line
+    assert "enabled_sources: [pos, mariadb]" in line, line
+
+
+def test_a_quoted_header_may_hold_commas_and_quotes(mapped_copy):
+    """Header lines are split as CSV: `"Unit Price, USD"` is one header (mapped by its alias)
+    and a doubled quote inside quotes is one quote (`Note "A"`, ignored)."""
+    project_dir, base = mapped_copy
+    landing = _renamed_landing(base, "landing_quoted_header")
+    for drop in (landing / "pos").iterdir():
+        (drop / "invoice_lines.csv").write_text(
+            'InvoiceNo,StockCode,"Note ""A""",Quantity,"Unit Price, USD"\n'
+            '500001,20001,"Lamp, big",1,"1,299.00"\n', encoding="utf-8")
+    project = MappedProject(landing, base / "dbt_quoted_header", project_dir=project_dir)
+    project.dbt("run", "--select", "+brz_pos__orderlines")
+    assert project.query("select distinct order_id, product_id, quantity, unit_price "
+                         "from bronze.brz_pos__orderlines") == [("500001", "20001", "1", "1,299.00")]
+    assert project.query("select distinct read_columns from bronze.brz_pos__counted_files "
+                         "where entity = 'orderline'") == [
+        (["order_id", "product_id", "_ignored_3", "quantity", "unit_price"],)]
+
+
+def test_every_missing_drop_file_is_listed_in_one_error(mapped_copy):
+    project_dir, base = mapped_copy
+    landing = _renamed_landing(base, "landing_incomplete_drops")
+    first, second = sorted((landing / "pos").iterdir())[:2]
+    (first / "customer.csv").unlink()
+    (first / "invoice_lines.csv").unlink()
+    (second / "product.csv").unlink()
+    project = MappedProject(landing, base / "dbt_incomplete_drops", project_dir=project_dir)
+    text = _one_line_error(project.dbt("run", "--select", "brz_pos__products", check=False))
+    expected = (f"POS drop {first} has no customer.csv, invoice_lines.csv; POS drop {second} has no "
+                "product.csv: every drop must contain all entity files (city.csv, customer.csv, "
+                "order.csv, invoice_lines.csv, product.csv; a header-only file when there is nothing "
+                "to send).")
+    line = next((line for line in text.splitlines() if "POS drop" in line), text[-3000:])
+    assert line.strip() == expected
+
+
+def test_an_empty_header_is_named_by_position_and_can_be_ignored(mapped_copy):
+    """A trailing comma in a header: one line saying where, and `ignored_headers: ['']` (set for
+    the order lines of mapped_copy) reads the file."""
+    project_dir, base = mapped_copy
+    landing = _renamed_landing(base, "landing_empty_header")
+    for drop in (landing / "pos").iterdir():
+        (drop / "invoice_lines.csv").write_text(
+            "InvoiceNo,StockCode,Quantity,\n500001,20001,1,\n", encoding="utf-8")
+    project = MappedProject(landing, base / "dbt_empty_header", project_dir=project_dir)
+    project.dbt("run", "--select", "+brz_pos__orderlines")
+    assert project.query("select distinct order_id, product_id, quantity, unit_price "
+                         "from bronze.brz_pos__orderlines") == [("500001", "20001", "1", None)]
+    broken = landing / "pos" / "load_date=2025-09-01" / "product.csv"
+    broken.write_text("id,name,,currentPrice,availableQuantity\n1,Lamp,,2.00,3\n", encoding="utf-8")
+    text = _one_line_error(project.dbt("run", "--select", "brz_pos__products", check=False))
+    expected = (f"CSV file {broken} has an empty header at position 3 (header: "
+                "id,name,,currentPrice,availableQuantity). Remove it from the export, "
+                "or skip it with `ignored_headers: ['']` in meta of source pos.product in "
+                "models/bronze/pos/_pos__sources.yml.")
+    line = next((line for line in text.splitlines() if "empty header" in line), text[-3000:])
+    assert line.strip() == expected
+
+
+def test_a_yaml_boolean_in_the_mapping_says_to_quote_it(tmp_path):
+    """`header_aliases: {No: line_number}` is {False: line_number} to YAML; `ignored_headers:
+    [1.5]` a number: one line each, saying to quote the name."""
+    project_dir = _project_copy(tmp_path / "project", {
+        "orderline": {"header_aliases": {False: "line_number"}},
+        "product": {"ignored_headers": [1.5]}})
+    assert "false: line_number" in (project_dir / SOURCES_YAML).read_text(encoding="utf-8")
+    project = MappedProject(SAMPLE, tmp_path / "dbt", project_dir=project_dir)
+    where = "source pos.{} (models/bronze/pos/_pos__sources.yml): meta."
+    hint = ("not text (YAML reads unquoted No/Yes/On/Off/true/false, numbers and null so); quote every "
+            "header and column name as written in the file, e.g. `{}`.")
+    for model, expected in [
+        ("brz_pos__orderlines", where.format("orderline") + "header_aliases key False is a boolean, "
+         + hint.format("'No': line_number")),
+        ("brz_pos__products", where.format("product") + "ignored_headers entry 1.5 is a number, "
+         + hint.format("ignored_headers: ['No', 'Description']")),
+    ]:
+        text = _one_line_error(project.dbt("run", "--select", model, check=False))
+        line = next((line for line in text.splitlines() if "meta." in line), text[-3000:])
+        assert line.strip() == expected
+
+
+def test_file_name_extension_may_be_upper_case(tmp_path):
+    project_dir = _project_copy(tmp_path / "project", {"orderline": {"file_name": "INVOICES.CSV"}})
+    landing = tmp_path / "landing"
+    shutil.copytree(SAMPLE, landing)
+    for drop in (landing / "pos").iterdir():
+        (drop / "orderline.csv").rename(drop / "INVOICES.CSV")
+    project = MappedProject(landing, tmp_path / "dbt", project_dir=project_dir)
+    project.dbt("run", "--select", "+brz_pos__orderlines")
+    files = project.query("select distinct _source_file from bronze.brz_pos__orderlines")
+    assert len(files) == 6 and all(name.endswith("/INVOICES.CSV") for (name,) in files)
+
+
+def test_a_windows_1252_header_is_decoded_for_matching(mapped_copy):
+    """A header line that is not UTF-8 is decoded as Windows-1252, like records: an ignored
+    `D\\xe9signation` reads, an unknown `Qualit\\xe9` is named as `Qualité`."""
+    project_dir, base = mapped_copy
+    landing = _renamed_landing(base, "landing_cp1252_header")
+    for drop in (landing / "pos").iterdir():
+        (drop / "invoice_lines.csv").write_bytes(
+            b"InvoiceNo,StockCode,D\xe9signation,Quantity\r\n500001,20001,Caf\xe9,1\r\n500001,20002,Lamp,2\r\n")
+    project = MappedProject(landing, base / "dbt_cp1252_header", project_dir=project_dir)
+    project.dbt("run", "--select", "+brz_pos__orderlines")
+    assert project.query("select distinct order_id, product_id, quantity, _is_decoded_windows_1252 "
+                         "from bronze.brz_pos__orderlines order by all") == [
+        ("500001", "20001", "1", True), ("500001", "20002", "2", False)]
+    broken = landing / "pos" / "load_date=2025-09-01" / "product.csv"
+    broken.write_bytes(b"id,name,currentPrice,availableQuantity,Qualit\xe9\n1,Lamp,2.00,3,A\n")
+    text = _one_line_error(project.dbt("run", "--select", "brz_pos__products", check=False))
+    assert (f"CSV file {broken}, whose header line is not valid UTF-8 (read as Windows-1252), has unexpected "
+            "column(s) Qualité (expected exactly: ") in text, text[-3000:]

@@ -441,3 +441,19 @@ def test_cr_only_files_build_with_every_record(sample_copy, broken_workdir):
         == [(len(event_lines) - project.query(
             f"select count(*) from bronze.brz_events__line_rejects where _source_file = '{events}' "
             "and not is_recovered")[0][0],)]
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"\xef\xbb\xbfid,name\r\n1,a\r\n", "id,name"),
+    (b"D\xe9signation,Qty\n1,2\n", "Désignation,Qty"),  # Windows-1252
+    ("Désignation,Qualit".encode() + b"\xe9\n", "Désignation,Qualité"),  # mixed, like records
+    (b"id,name", "id,name"),  # no line end
+    ("id,name\n".encode("utf-16"), None),  # NUL bytes: not a text header we can decode
+])
+def test_header_line_is_decoded_like_recovered_records(tmp_path, data, expected):
+    path = tmp_path / "file.csv"
+    path.write_bytes(data)
+    con = duckdb.connect()
+    register(con)
+    assert con.execute("select aethermart_header_line(?)", [str(path)]).fetchone()[0] == expected
+    assert con.execute("select aethermart_header_line(null)").fetchone()[0] is None
