@@ -55,13 +55,17 @@ def register(con) -> None:
     con.create_function(
         RECOVER_FUNCTION_NAME, _recover,
         [sqltypes.VARCHAR, sqltypes.UBIGINT, sqltypes.VARCHAR, sqltypes.VARCHAR, sqltypes.INTEGER],
-        sqltypes.VARCHAR, side_effects=True,
+        # NULL out: the record is not one to recover (valid UTF-8, or another field count)
+        sqltypes.VARCHAR, null_handling="special", side_effects=True,
     )
     con.create_function(HEADER_FUNCTION_NAME, _header, [sqltypes.VARCHAR], sqltypes.VARCHAR,
                         null_handling="special", side_effects=True)
 
 
-def _recover(path: str, position: int, quote: str, delimiter: str, columns: int) -> str | None:
+def _recover(path: str | None, position: int | None, quote: str | None, delimiter: str | None,
+             columns: int | None) -> str | None:
+    if None in (path, position, quote, delimiter, columns):
+        return None
     try:
         return recover_record(path, position, quote, delimiter, columns)
     except OSError as exc:

@@ -457,3 +457,20 @@ def test_header_line_is_decoded_like_recovered_records(tmp_path, data, expected)
     register(con)
     assert con.execute("select aethermart_header_line(?)", [str(path)]).fetchone()[0] == expected
     assert con.execute("select aethermart_header_line(null)").fetchone()[0] is None
+
+
+def test_a_record_that_cannot_be_recovered_is_null_not_an_error(tmp_path):
+    """A record with a Windows-1252 byte AND another field count (a bad byte plus an
+    unquoted comma, as real exports have) stays a reject: the recovery function answers
+    NULL, where DuckDB's default NULL handling made the whole rejects model fail."""
+    path = tmp_path / "customer.csv"
+    header = b"id,name,zip\n"
+    record = b"1,Jos\xe9 Mu\xf1oz, Suite 9,12345\n"
+    path.write_bytes(header + record + b"2,Ann,54321\n")
+    con = duckdb.connect()
+    register(con)
+    recover = "select aethermart_recover_record(?, ?::ubigint, '\"', ',', 3)"
+    assert con.execute(recover, [str(path), len(header)]).fetchone()[0] is None
+    assert con.execute("select aethermart_recover_record(null, null, null, null, null)").fetchone()[0] is None
+    path.write_bytes(header + b"1,Jos\xe9,12345\n")  # the same byte, the right field count: recovered
+    assert '"Jos\u00e9"' in con.execute(recover, [str(path), len(header)]).fetchone()[0]
