@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from aethermart.landing import mariadb_extraction_dir
 
-__all__ = ["TableWriter", "prune_extractions", "publish_all", "recover_interrupted"]
+__all__ = ["TableWriter", "discard_extraction", "prune_extractions", "publish_all", "recover_interrupted"]
 
 STAGING_PREFIX = ".staging-"
 PUBLISHING_PREFIX = ".publishing-"
@@ -64,6 +64,16 @@ class TableWriter:
                 self._writer.close()
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def discard_extraction(landing: Path, extraction_id: str, writers: list[TableWriter]) -> None:
+    """Remove everything a failed or interrupted run staged. Globbing for the run's staging
+    folders, not only the writers, also catches a folder whose writer was still being built
+    when Ctrl-C arrived."""
+    for writer in writers:
+        writer.abort()
+    for path in (landing / "mariadb").glob(f"*/{STAGING_PREFIX}{extraction_id}"):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def recover_interrupted(landing: Path) -> tuple[list[Path], list[Path]]:

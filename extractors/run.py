@@ -30,7 +30,13 @@ from extractors.casting import (
 )
 from extractors.config import ColumnSpec, ExtractConfig, TableSpec
 from extractors.errors import ExtractError, SchemaError
-from extractors.landing_writer import TableWriter, prune_extractions, publish_all, recover_interrupted
+from extractors.landing_writer import (
+    TableWriter,
+    discard_extraction,
+    prune_extractions,
+    publish_all,
+    recover_interrupted,
+)
 from extractors.result import ExtractResult, TableResult
 from extractors.types import arrow_type, to_arrow
 
@@ -515,8 +521,7 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
                       f"{table_result.rows_per_second:>10,.0f} rows/s  {seconds:6.1f}s",
                       file=sys.stderr, flush=True)
     except BaseException as exc:
-        for writer in staged:
-            writer.abort()
+        discard_extraction(cfg.landing, extraction_id, staged)
         if isinstance(exc, pymysql.err.MySQLError):
             raise ExtractError(f"MariaDB at {url.redacted()} failed: {exc.args[-1]}; nothing was "
                                "published") from None
