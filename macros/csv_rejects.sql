@@ -54,7 +54,7 @@
             ~ " order by entity, file_path") -%}
     {%- endif -%}
     {%- for table in csv_source_tables(source_name).tables -%}
-        {%- set relation = source(source_name, table) -%}
+        {%- set relation = landing_source(source_name, table) -%}
         {%- if not execute or not source_enabled(source_name) -%}{%- continue -%}{%- endif -%}
         {%- do assert_landing_source(source_name, table) -%}
         {%- set names = _reject_table_names(relation) -%}
@@ -75,7 +75,7 @@
 {% macro csv_rejects_query(source_name) %}
     {%- set selects = [] -%}
     {%- for table in csv_source_tables(source_name).tables -%}
-        {%- set relation = source(source_name, table) -%}
+        {%- set relation = landing_source(source_name, table) -%}
         {%- if execute and source_enabled(source_name) -%}
             {%- set names = _reject_table_names(relation) -%}
             {%- set location = relation | string -%}

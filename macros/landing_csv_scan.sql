@@ -8,7 +8,7 @@
     scan does and a record is a row or a reject, never both. One layout: the source's glob
     as today; several: one scan per layout over its list of files. -#}
 {% macro landing_csv_scan(source_name, table_name) %}
-    {%- set relation = source(source_name, table_name) -%}
+    {%- set relation = landing_source(source_name, table_name) -%}
     {%- if not execute -%}
         {{ return(relation ~ " with ordinality") }}
     {%- endif -%}

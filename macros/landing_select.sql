@@ -5,7 +5,7 @@
     itself) lets a model read the source through another reader call; source() is always
     called, so lineage is the same either way. -#}
 {% macro landing_select(source_name, table_name, ordinality=false, relation=none) %}
-    {%- set landed = source(source_name, table_name) -%}
+    {%- set landed = landing_source(source_name, table_name) -%}
     {%- set read = relation if relation is not none else landed -%}
     {%- if source_enabled(source_name) -%}
         {%- if relation is none and ordinality and _landing_format(source_name, table_name) == 'csv' -%}

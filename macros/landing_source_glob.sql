@@ -6,7 +6,7 @@
     {%- set node = graph.sources.values()
         | selectattr('source_name', 'equalto', source_name)
         | selectattr('name', 'equalto', table_name) | first -%}
-    {%- set pattern = landing_location_glob(source(source_name, table_name) | string) -%}
+    {%- set pattern = landing_location_glob(landing_source(source_name, table_name)) -%}
     {%- set file_name = node.meta.get('file_name') -%}
     {%- if file_name is none -%}
         {{ return(pattern) }}

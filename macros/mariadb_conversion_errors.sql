@@ -7,7 +7,7 @@
     {%- set empty = 'cast([] as struct("column" varchar, "value" varchar)[])' -%}
     {%- set present = false -%}
     {%- if execute and has_files and source_enabled('mariadb') -%}
-        {%- set pattern = landing_location_glob(source('mariadb', table_name) | string) -%}
+        {%- set pattern = landing_location_glob(landing_source('mariadb', table_name)) -%}
         {%- set present = run_query(
             "select count(*) > 0 from parquet_schema(" ~ sql_string(pattern) ~ ") "
             ~ "where name = '_conversion_errors'").columns[0].values()[0] -%}

@@ -57,7 +57,7 @@
         readers read it with (`landing_file_layouts`: contract names in the file's order). -#}
     {%- set selects = [] -%}
     {%- for table in csv_source_tables(source_name).tables -%}
-        {%- set relation = source(source_name, table) -%}
+        {%- set relation = landing_source(source_name, table) -%}
         {%- if not execute or not source_enabled(source_name) -%}{%- continue -%}{%- endif -%}
         {%- do assert_landing_source(source_name, table) -%}
         {%- set location = relation | string -%}

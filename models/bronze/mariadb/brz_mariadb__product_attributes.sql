@@ -3,7 +3,7 @@
 with source as (
 
     {% if has_files %}
-        select * from {{ source('mariadb', 'Product_Attributes') }}
+        select * from {{ landing_source('mariadb', 'Product_Attributes') }}
     {% else %}
         -- optional table not extracted: an empty relation with the landed types
         select

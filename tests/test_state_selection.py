@@ -1,0 +1,69 @@
+"""Slim CI: the landing zone is an environment value, never rendered into source or model
+config, so `state:modified` selects what changed in the project and nothing else, whatever
+AETHERMART_LANDING says."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from tests.conftest import BIN, REPO
+
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "snapshots",
+                 "analyses", "tests/singular")
+
+
+def _project_copy(dest: Path) -> Path:
+    for name in PROJECT_FILES:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.exists():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, dest / name)
+    return dest
+
+
+def _dbt(project: Path, landing: str, *args: str) -> subprocess.CompletedProcess:
+    env = {"PATH": str(BIN), "HOME": str(project), "AETHERMART_LANDING": landing,
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PROFILES_DIR": str(project),
+           "AETHERMART_DUCKDB": str(project / "warehouse.duckdb")}
+    proc = subprocess.run([str(BIN / "dbt"), *args, "--log-path", str(project / "logs")],
+                          cwd=project, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    return proc
+
+
+def _selected(project: Path, landing: str, state: Path) -> set[str]:
+    proc = _dbt(project, landing, "ls", "--select", "state:modified", "--state", str(state),
+                "--resource-type", "model", "source", "--output", "name", "--quiet")
+    return {line.strip() for line in proc.stdout.splitlines() if line.strip()}
+
+
+def test_another_landing_zone_selects_only_the_changed_model(tmp_path):
+    project = _project_copy(tmp_path / "project")
+    state = tmp_path / "state"
+    _dbt(project, "sample/landing", "parse", "--target-path", str(state))
+
+    elsewhere = str(tmp_path / "elsewhere" / "landing")  # another zone, as an absolute path
+    assert _selected(project, elsewhere, state) == set()
+    assert _selected(project, str(REPO / "sample" / "landing"), state) == set()
+
+    model = project / "models" / "gold" / "star" / "dim_date.sql"
+    model.write_text(model.read_text() + "\n-- a reviewed change\n")
+    assert _selected(project, elsewhere, state) == {"dim_date"}
+
+
+def test_no_rendered_source_config_holds_the_landing_path(tmp_path):
+    project = _project_copy(tmp_path / "project")
+    landing = str(tmp_path / "my landing's $zone")
+    _dbt(project, landing, "parse", "--target-path", str(tmp_path / "target"))
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    text = json.dumps({"sources": manifest["sources"],
+                       "configs": [n["config"] for n in manifest["nodes"].values()]})
+    assert "my landing" not in text and "zone" not in text
+    locations = [s["meta"]["external_location"] for s in manifest["sources"].values()]
+    assert len(locations) == 15
+    assert all(loc.split("'", 2)[1].split("/", 1)[0] in {"pos", "mariadb", "events"} for loc in locations)
