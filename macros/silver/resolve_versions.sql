@@ -19,20 +19,32 @@
         {{ exceptions.raise_compiler_error('resolve_versions: latest_read_only needs group_by') }}
     {%- endif -%}
 {%- if latest_read_only %}
+{#- the latest read of each key as an aggregate joined back, not as a window over the whole
+    checked row: a window sorts every column of the row, this sorts nothing (issue 15).
+    A key with a NULL part joins nothing and stays a candidate, as before. #}
+latest_read_of_key as (
+
+    select
+        {{ key_columns | join(', ') }},
+        max({{ group_by }}) filter (where _is_candidate) as _latest_read
+    from checked
+    group by {{ key_columns | join(', ') }}
+
+),
+
 latest_reads as (
 
     select
-        * replace (
+        * exclude (_latest_read) replace (
             _is_candidate and (
-                {{ group_by }} = max({{ group_by }}) filter (where _is_candidate) over (
-                    partition by {{ key_columns | join(', ') }}
-                )
+                {{ group_by }} = _latest_read
                 {%- for column in key_columns %}
                 or {{ column }} is null
                 {%- endfor %}
             ) as _is_candidate
         )
     from checked
+    left join latest_read_of_key using ({{ key_columns | join(', ') }})
 
 ),
 
