@@ -93,8 +93,10 @@ create or replace macro plausible(d) as
     d >= date '1990-01-01' and d <= cast(current_date + interval 1 year as date);
 create or replace macro skey(a, b) as md5(a || '-' || b);
 -- list(item order by key) keeps a sort state per group (slow, memory-hungry with 100k groups):
--- collect (key, item) pairs and sort each finished list instead
-create or replace macro sorted_items(pairs) as list_transform(list_sort(pairs), lambda pair: pair.item);
+-- collect (key, item) pairs and order each finished list by grading its keys instead
+create or replace macro sorted_items(pairs) as list_select(
+    list_transform(pairs, lambda pair: pair.item),
+    list_grade_up(list_transform(pairs, lambda pair: pair.sort_key)));
 """
 
 # silver (only what decides the silver rows) and the documents, in one script
@@ -439,7 +441,7 @@ def run(landing: Path, threads: int | None = None) -> dict:
     import duckdb
 
     clock = StageClock()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
         con.execute("set timezone = 'UTC'")
@@ -456,6 +458,7 @@ def run(landing: Path, threads: int | None = None) -> dict:
     finally:
         con.close()
     result["seconds"] = round(time.perf_counter() - started, 3)
+    result["cpu_seconds"] = round(time.process_time() - started_cpu, 3)  # DuckDB's threads included
     return result
 
 
@@ -470,7 +473,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--result", type=Path, help="write the result JSON here")
     args = parser.parse_args(argv)
     result = run(args.landing, args.threads)
-    print(f"{result['seconds']:.3f} s  hand-written DuckDB script, {result['rows_read']:,} rows read, "
+    print(f"{result['seconds']:.3f} s ({result['cpu_seconds']:.3f} s CPU)  hand-written DuckDB script, "
+          f"{result['rows_read']:,} rows read, "
           f"{result['documents']['customer_purchase_history']:,} purchase-history documents")
     if args.result:
         args.result.parent.mkdir(parents=True, exist_ok=True)
