@@ -79,10 +79,16 @@ versioned as (
 
     select
         *,
+        {% if group_by -%}
         row_number() over (
             partition by _is_candidate, _is_usable, _group_position = 1, {{ key_columns | join(', ') }}
             order by {{ version_order }}, _source_row_number
         ) as _version_position
+        {%- else -%}
+        {#- without group_by a key's copies are all one group, whose first row is the only
+            first row of the key: it is version 1, no window needed (issue 15) -#}
+        cast(1 as bigint) as _version_position
+        {%- endif %}
     from grouped
 
 ),
