@@ -19,20 +19,32 @@
         {{ exceptions.raise_compiler_error('resolve_versions: latest_read_only needs group_by') }}
     {%- endif -%}
 {%- if latest_read_only %}
+{#- the latest read of each key as an aggregate joined back, not as a window over the whole
+    checked row: a window sorts every column of the row, this sorts nothing (issue 15).
+    A key with a NULL part joins nothing and stays a candidate, as before. #}
+latest_read_of_key as (
+
+    select
+        {{ key_columns | join(', ') }},
+        max({{ group_by }}) filter (where _is_candidate) as _latest_read
+    from checked
+    group by {{ key_columns | join(', ') }}
+
+),
+
 latest_reads as (
 
     select
-        * replace (
+        * exclude (_latest_read) replace (
             _is_candidate and (
-                {{ group_by }} = max({{ group_by }}) filter (where _is_candidate) over (
-                    partition by {{ key_columns | join(', ') }}
-                )
+                {{ group_by }} = _latest_read
                 {%- for column in key_columns %}
                 or {{ column }} is null
                 {%- endfor %}
             ) as _is_candidate
         )
     from checked
+    left join latest_read_of_key using ({{ key_columns | join(', ') }})
 
 ),
 
@@ -67,10 +79,16 @@ versioned as (
 
     select
         *,
+        {% if group_by -%}
         row_number() over (
             partition by _is_candidate, _is_usable, _group_position = 1, {{ key_columns | join(', ') }}
             order by {{ version_order }}, _source_row_number
         ) as _version_position
+        {%- else -%}
+        {#- without group_by a key's copies are all one group, whose first row is the only
+            first row of the key: it is version 1, no window needed (issue 15) -#}
+        cast(1 as bigint) as _version_position
+        {%- endif %}
     from grouped
 
 ),

@@ -56,11 +56,16 @@ store_priced as (
     from store
     inner join store_orders
         on store.order_id = store_orders.order_id
+    {# the validity window as plain comparisons (open ends as -infinity / infinity), not
+        ORs: DuckDB then hash-joins on product_id instead of a nested-loop join #}
     left join price_history
         on
             store.product_id = price_history.product_id
-            and (store_orders.order_date >= price_history.valid_from or price_history.is_first_known_price)
-            and (store_orders.order_date < price_history.valid_to or price_history.valid_to is null)
+            and store_orders.order_date >= case
+                when price_history.is_first_known_price then cast('-infinity' as date)
+                else price_history.valid_from
+            end
+            and store_orders.order_date < coalesce(price_history.valid_to, cast('infinity' as date))
     {#- as before: a line without a price of its own needs the product's snapshot price -#}
     where store.unit_price is not null or price_history.product_id is not null
 

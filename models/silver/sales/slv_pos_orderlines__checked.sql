@@ -31,20 +31,49 @@ product_status as (
 
 ),
 
+cleaned as (
+
+    {#- every cleaned value once (issue 15: the same regular expressions ran up to six
+        times per row, inside window partitions too) -#}
+    select
+        *,
+        {{ clean_text('order_id') }} as _order_id,
+        {{ clean_text('product_id') }} as _product_id,
+        {{ parse_integer('quantity') }} as _quantity,
+        {{ parse_money('unit_price') }} as _unit_price,
+        {{ parse_integer('line_number') }} as _given_line_number
+    from orderlines
+
+),
+
 numbered as (
 
     {#- a file carries line numbers when any of its rows has one -#}
     select
-        orderlines.*,
-        bool_or(not {{ is_blank('orderlines.line_number') }}) over (
-            partition by orderlines._source_file
+        *,
+        bool_or(not {{ is_blank('line_number') }}) over (
+            partition by _source_file
         ) as _has_line_numbers,
-        {{ parse_integer('orderlines.line_number') }} as _given_line_number,
         row_number() over (
-            partition by {{ clean_text('orderlines.order_id') }}, orderlines._source_file
-            order by orderlines._source_row_number
+            partition by _order_id, _source_file
+            order by _source_row_number
         ) as _position_in_order
-    from orderlines
+    from cleaned
+
+),
+
+given_line_numbers as (
+
+    {#- how often a line number is given in one order of one file (an aggregate, not a
+        window over every row: files without line numbers have no rows here) -#}
+    select
+        _order_id,
+        _source_file,
+        _given_line_number,
+        count(*) as _rows_with_number
+    from cleaned
+    where _given_line_number >= 1
+    group by _order_id, _source_file, _given_line_number
 
 ),
 
@@ -52,25 +81,24 @@ typed as (
 
     select
         -- ids
-        {{ clean_text('orderlines.order_id') }} as order_id,
-        {{ clean_text('orderlines.product_id') }} as product_id,
+        orderlines._order_id as order_id,
+        orderlines._product_id as product_id,
         orderlines.order_id || '|' || orderlines.product_id as natural_key,
         -- numbers
         case
             when orderlines._has_line_numbers then orderlines._given_line_number
             else orderlines._position_in_order
         end as line_number,
-        {{ parse_integer('orderlines.quantity') }} as quantity,
-        {{ parse_money('orderlines.unit_price') }} as unit_price,
+        orderlines._quantity as quantity,
+        orderlines._unit_price as unit_price,
         -- booleans
-        coalesce({{ parse_integer('orderlines.quantity') }} < 0, false) as is_return,
+        coalesce(orderlines._quantity < 0, false) as is_return,
         -- data quality
         {{ issue_list([
             (is_blank('orderlines.order_id') ~ ' or ' ~ is_blank('orderlines.product_id'), 'missing_key'),
             (is_blank('orderlines.quantity'), 'missing_quantity'),
-            ('not ' ~ is_blank('orderlines.quantity') ~ ' and '
-             ~ parse_integer('orderlines.quantity') ~ ' is null', 'invalid_number'),
-            (parse_integer('orderlines.quantity') ~ ' = 0', 'zero_quantity'),
+            ('not ' ~ is_blank('orderlines.quantity') ~ ' and orderlines._quantity is null', 'invalid_number'),
+            ('orderlines._quantity = 0', 'zero_quantity'),
             ('not ' ~ is_blank('orderlines.order_id') ~ ' and order_status.order_id is null', 'orphan_fk'),
             ('not order_status.is_usable', 'parent_quarantined'),
             ('not ' ~ is_blank('orderlines.product_id') ~ ' and product_status.product_id is null',
@@ -79,19 +107,17 @@ typed as (
             ('orderlines._has_line_numbers and ' ~ is_blank('orderlines.line_number'), 'missing_key'),
             ('orderlines._has_line_numbers and not ' ~ is_blank('orderlines.line_number') ~ ' and '
              ~ 'coalesce(orderlines._given_line_number < 1, true)', 'invalid_number'),
-            ('orderlines._has_line_numbers and orderlines._given_line_number >= 1 and count(*) over ('
-             ~ 'partition by ' ~ clean_text('orderlines.order_id') ~ ', orderlines._source_file, '
-             ~ 'orderlines._given_line_number) > 1', 'duplicate_line_number'),
-            ('not ' ~ is_blank('orderlines.unit_price') ~ ' and '
-             ~ parse_money('orderlines.unit_price') ~ ' is null', 'invalid_number'),
-            (parse_money('orderlines.unit_price') ~ ' < 0', 'negative_price'),
+            ('orderlines._has_line_numbers and orderlines._given_line_number >= 1 '
+             ~ 'and given_line_numbers._rows_with_number > 1', 'duplicate_line_number'),
+            ('not ' ~ is_blank('orderlines.unit_price') ~ ' and orderlines._unit_price is null', 'invalid_number'),
+            ('orderlines._unit_price < 0', 'negative_price'),
         ]) }} as quarantine_reasons,
         {{ issue_list([
             ('orderlines._is_decoded_windows_1252', 'decoded_windows_1252'),
         ]) }} as dq_flags,
-        {{ clean_text('orderlines.product_id') }} || ':'
+        orderlines._product_id || ':'
         || coalesce(
-            cast({{ parse_integer('orderlines.quantity') }} as {{ dbt.type_string() }}),
+            cast(orderlines._quantity as {{ dbt.type_string() }}),
             {{ normalize_whitespace('orderlines.quantity') }},
             ''
         )
@@ -104,7 +130,7 @@ typed as (
         || case
             when not {{ is_blank('orderlines.unit_price') }}
                 then '@' || coalesce(
-                    cast({{ parse_money('orderlines.unit_price') }} as {{ dbt.type_string() }}),
+                    cast(orderlines._unit_price as {{ dbt.type_string() }}),
                     {{ normalize_whitespace('orderlines.unit_price') }}
                 )
             else ''
@@ -125,9 +151,14 @@ typed as (
         orderlines._row_hash
     from numbered as orderlines
     left join order_status
-        on {{ clean_text('orderlines.order_id') }} = order_status.order_id
+        on orderlines._order_id = order_status.order_id
     left join product_status
-        on {{ clean_text('orderlines.product_id') }} = product_status.product_id
+        on orderlines._product_id = product_status.product_id
+    left join given_line_numbers
+        on
+            orderlines._order_id is not distinct from given_line_numbers._order_id
+            and orderlines._source_file = given_line_numbers._source_file
+            and orderlines._given_line_number = given_line_numbers._given_line_number
 
 ),
 
