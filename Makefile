@@ -121,7 +121,7 @@ sample: $(STAMP) ## Re-generate the committed sample landing zone (sample/landin
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet "setuptools==80.9.0" -e '.[dev]'
+	.venv-lock/bin/pip install --quiet "setuptools==80.9.0" -e '.[dev,bench]'
 	{ echo "# Exact versions of every package the project installs (direct and transitive)."; \
 	  echo "# Regenerate with 'make lock' after changing pyproject.toml; commit the result."; \
 	  .venv-lock/bin/pip freeze --all --exclude-editable | grep -v -E '^(pip)=='; } > requirements.lock
