@@ -95,7 +95,7 @@ $(FERRETDB_BIN): $(FERRETDB_DIR)/go.mod $(FERRETDB_DIR)/go.sum $(FERRETDB_DIR)/m
 	  "$(GO)" build -trimpath -buildvcs=false -ldflags='-s -w' -o $(abspath $@).tmp .
 	@mv $@.tmp $@
 
-bench: $(STAMP) test-deps ferretdb ## Benchmark the pipeline against the seed approach and pandas (SCALE=0.1|1|10)
+bench: $(STAMP) test-deps ferretdb ## Benchmark the pipeline against the seed approach, pandas and polars, and its rebuilds (SCALE=0.1|1|10)
 	$(BIN)/python -m bench.pipeline --scale $(SCALE) $(if $(BENCH_WORKDIR),--workdir $(BENCH_WORKDIR)) \
 	  $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
 
