@@ -369,12 +369,12 @@ def _verdict(met: bool) -> str:
 
 def print_table(result: dict) -> None:
     print(f"\nscale {result['scale']:g} (seed {result['seed']}), {result['machine']['cpus']} cores")
-    print(f"  {'contender':<8} {'stage':<26} {'wall s':>8} {'cpu s':>8} {'peak RSS':>9} "
+    print(f"  {'contender':<12} {'stage':<26} {'wall s':>8} {'cpu s':>8} {'peak RSS':>9} "
           f"{'rows':>11} {'rows/s':>9}")
     for s in result["stages"]:
         rows = f"{s['rows']:,}" if s["rows"] else ""
         rate = f"{s['rows_per_s']:,}" if s["rows_per_s"] else ""
-        print(f"  {s['contender']:<8} {s['name']:<26} {s['wall_s']:8.2f} {s['cpu_s']:8.2f} "
+        print(f"  {s['contender']:<12} {s['name']:<26} {s['wall_s']:8.2f} {s['cpu_s']:8.2f} "
               f"{s['peak_rss_mb']:7.0f}MB {rows:>11} {rate:>9}")
     summary = result["summary"]
     print(f"  ours end to end (extract + dbt build + export parquet + export mongodb): "
