@@ -97,7 +97,7 @@ $(FERRETDB_BIN): $(FERRETDB_DIR)/go.mod $(FERRETDB_DIR)/go.sum $(FERRETDB_DIR)/m
 
 bench: $(STAMP) test-deps ferretdb ## Benchmark the pipeline against the seed approach, pandas and polars, and its rebuilds (SCALE=0.1|1|10)
 	$(BIN)/python -m bench.pipeline --scale $(SCALE) $(if $(BENCH_WORKDIR),--workdir $(BENCH_WORKDIR)) \
-	  $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
+	  $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS)) $(BENCH_ARGS)
 
 bench-scaling: $(STAMP) test-deps ferretdb ## Benchmark at scales 0.1, 1 and 10; chart time and peak RSS against scale
 	$(BIN)/python -m bench.pipeline --scaling 0.1 1 10 $(if $(BENCH_WORKDIR),--workdir $(BENCH_WORKDIR)) \

@@ -38,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,7 +135,8 @@ print(sum(con.execute(f"select count(*), max(columns(*)) from {r}", [f"{landing}
 """
 
 
-def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: bool = True) -> dict:
+def run_pipeline(scale: float, seed: int, workdir: Path, *,
+                 baselines: Sequence[str] = BASELINES) -> dict:
     """Generate, run ours, the floor and the baselines at one scale; return the result dict."""
     from aethermart.local_ferretdb import LocalFerretDB
     from aethermart.local_mariadb import LocalMariaDB
@@ -221,34 +223,9 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: bool = Tr
         stage.rows = int(out.strip().splitlines()[-1] or 0)
         stages.append(stage)
 
-        if baselines:
-            stage, _ = measure("seed approach", "seed",
-                               [sys.executable, "-m", "bench.baseline_seed", "--landing", str(landing),
-                                "--mariadb-url", mariadb.url, "--mongodb-uri", ferret.uri + "aethermart_seed",
-                                "--result", str(logs / "seed.json")], env, logs)
-            seed_result = json.loads((logs / "seed.json").read_text())
-            stage.detail["stages"] = seed_result.get("stages", {})
-            checks["seed"] = compare_to_gold(seed_result, duckdb_path)
-            stages.append(stage)
-
-            stage, _ = measure("pandas", "pandas",
-                               [sys.executable, "-m", "bench.baseline_pandas", "--landing", str(landing),
-                                "--out", str(run_dir / "pandas_out"),
-                                "--mongodb-uri", ferret.uri + "aethermart_pandas",
-                                "--result", str(logs / "pandas.json")], env, logs)
-            pandas_result = json.loads((logs / "pandas.json").read_text())
-            stage.detail["stages"] = pandas_result.get("stages", {})
-            checks["pandas"] = compare_to_gold(pandas_result, duckdb_path)
-            stages.append(stage)
-
-            stage, _ = measure("polars", "polars",
-                               [sys.executable, "-m", "bench.baseline_polars", "--landing", str(landing),
-                                "--out", str(run_dir / "polars_out"),
-                                "--mongodb-uri", ferret.uri + "aethermart_polars",
-                                "--result", str(logs / "polars.json")], env, logs)
-            polars_result = json.loads((logs / "polars.json").read_text())
-            stage.detail["stages"] = polars_result.get("stages", {})
-            checks["polars"] = compare_to_gold(polars_result, duckdb_path)
+        for name in baselines:
+            stage, result = _run_baseline(name, landing, run_dir, mariadb.url, ferret.uri, env, logs)
+            checks[name] = compare_to_gold(result, duckdb_path)
             stages.append(stage)
 
         # last: the new data changes gold, which the baselines were checked against
@@ -260,6 +237,23 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: bool = Tr
         raise BenchError("a baseline's output differs from gold, so its time is not a result:\n"
                          + "\n".join(lines))
     return _summarize(scale, seed, stages, checks)
+
+
+def _run_baseline(name: str, landing: Path, run_dir: Path, mariadb_url: str, mongodb_uri: str, env: dict,
+                  logs: Path) -> tuple[Stage, dict]:
+    """One baseline (seed | pandas | polars) as its own process; its Stage and its result JSON."""
+    result_path = logs / f"{name}.json"
+    if name == "seed":
+        cmd = [sys.executable, "-m", "bench.baseline_seed", "--landing", str(landing),
+               "--mariadb-url", mariadb_url]
+    else:
+        cmd = [sys.executable, "-m", f"bench.baseline_{name}", "--landing", str(landing),
+               "--out", str(run_dir / f"{name}_out")]
+    cmd += ["--mongodb-uri", mongodb_uri + f"aethermart_{name}", "--result", str(result_path)]
+    stage, _ = measure("seed approach" if name == "seed" else name, name, cmd, env, logs)
+    result = json.loads(result_path.read_text())
+    stage.detail["stages"] = result.get("stages", {})
+    return stage, result
 
 
 def _rebuild_nothing_new(dbt_build: list[str], env: dict, logs: Path) -> Stage:
@@ -478,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON and the PNG")
     parser.add_argument("--no-baselines", action="store_true", help="measure only ours and the floor")
+    parser.add_argument("--skip-baseline", choices=BASELINES, action="append", default=[], metavar="NAME",
+                        help=f"leave out one baseline ({', '.join(BASELINES)}); repeatable")
     parser.add_argument("--combine", type=Path, nargs="+", metavar="JSON",
                         help="no run: chart time and peak RSS against scale from saved single-scale results")
     args = parser.parse_args(argv)
@@ -487,10 +483,11 @@ def main(argv: list[str] | None = None) -> int:
         write_chart(results, args.results / "scaling.png")
         print(f"bench: chart of {len(results)} scales in {args.results / 'scaling.png'}")
         return 0
+    baselines = () if args.no_baselines else tuple(b for b in BASELINES if b not in args.skip_baseline)
     results = []
     try:
         for scale in args.scaling or [args.scale]:
-            result = run_pipeline(scale, args.seed, args.workdir.resolve(), baselines=not args.no_baselines)
+            result = run_pipeline(scale, args.seed, args.workdir.resolve(), baselines=baselines)
             print_table(result)
             results.append(result)
             # saved per scale, so a later scale that fails loses nothing measured before it
