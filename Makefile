@@ -95,9 +95,9 @@ $(FERRETDB_BIN): $(FERRETDB_DIR)/go.mod $(FERRETDB_DIR)/go.sum $(FERRETDB_DIR)/m
 	  "$(GO)" build -trimpath -buildvcs=false -ldflags='-s -w' -o $(abspath $@).tmp .
 	@mv $@.tmp $@
 
-bench: $(STAMP) test-deps ferretdb ## Benchmark the pipeline against the seed approach and pandas (SCALE=0.1|1|10)
+bench: $(STAMP) test-deps ferretdb ## Benchmark the pipeline against the seed approach, pandas and polars, and its rebuilds (SCALE=0.1|1|10)
 	$(BIN)/python -m bench.pipeline --scale $(SCALE) $(if $(BENCH_WORKDIR),--workdir $(BENCH_WORKDIR)) \
-	  $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
+	  $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS)) $(BENCH_ARGS)
 
 bench-scaling: $(STAMP) test-deps ferretdb ## Benchmark at scales 0.1, 1 and 10; chart time and peak RSS against scale
 	$(BIN)/python -m bench.pipeline --scaling 0.1 1 10 $(if $(BENCH_WORKDIR),--workdir $(BENCH_WORKDIR)) \
@@ -121,7 +121,7 @@ sample: $(STAMP) ## Re-generate the committed sample landing zone (sample/landin
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package registry)
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet "setuptools==80.9.0" -e '.[dev]'
+	.venv-lock/bin/pip install --quiet "setuptools==80.9.0" -e '.[dev,bench]'
 	{ echo "# Exact versions of every package the project installs (direct and transitive)."; \
 	  echo "# Regenerate with 'make lock' after changing pyproject.toml; commit the result."; \
 	  .venv-lock/bin/pip freeze --all --exclude-editable | grep -v -E '^(pip)=='; } > requirements.lock

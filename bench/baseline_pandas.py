@@ -98,13 +98,13 @@ MARIADB_TABLES = ("Customers", "Categories", "Products", "Orders", "Order_Items"
 # white space, control and format character (RE2's [\s\p{Z}\p{Cc}\p{Cf}]); Python's re has no
 # \p{..}, so the classes are built from unicodedata once
 # --------------------------------------------------------------------------------------------
-def _char_class(categories: set[str]) -> str:
+def _char_class(categories: set[str], extra: str = " \t\n\f\r") -> str:
     chars = [c for c in map(chr, range(sys.maxunicode + 1))
-             if unicodedata.category(c) in categories or c in " \t\n\f\r"]
+             if unicodedata.category(c) in categories or c in extra]
     return "[" + "".join(re.escape(c) for c in chars) + "]"
 
 
-FORMAT = _char_class({"Cf"}) + "+"  # zero-width space, BOM, ...: removed
+FORMAT = _char_class({"Cf"}, extra="") + "+"  # zero-width space, BOM, ...: removed (not spaces)
 WS = _char_class({"Zs", "Zl", "Zp", "Cc"}) + "+"  # runs of white space: one space
 _EDGE = _char_class({"Zs", "Zl", "Zp", "Cc", "Cf"}) + "+"
 EDGES = f"^{_EDGE}|{_EDGE}\\Z"  # macros/cleaning/trim_whitespace.sql

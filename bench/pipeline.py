@@ -14,9 +14,14 @@ On freshly generated data (same scale and seed for every contender), in one run:
    `dbt build` / floor is the "distance to the limit";
 4. **baselines** on the same data (bench/baseline_seed.py: MariaDB staging tables, SQL
    cleaning, JSON_ARRAYAGG documents, delete_many + insert_many; bench/baseline_pandas.py:
-   the same cleaning and documents in pandas, written to Parquet and MongoDB). Each
-   baseline's output (document counts, revenue per customer and per product) is checked
-   against our gold before its time is reported: a faster wrong answer is not a result.
+   the same cleaning and documents in pandas, written to Parquet and MongoDB;
+   bench/baseline_polars.py: the same in polars). Each baseline's output (document counts,
+   revenue per customer and per product) is checked against our gold before its time is
+   reported: a faster wrong answer is not a result;
+5. **rebuilds** (ours:rebuild), after everything above: `dbt build` again with nothing
+   new, then a new POS drop with ~1 % new orders plus ~1 % new MariaDB orders
+   (bench/new_data.py), `aethermart extract`, `dbt build`. Each is printed as a share of
+   the full `dbt build`, next to the issue's target (REBUILD_TARGETS).
 
 Every stage records wall time, CPU time (user + system) and peak RSS of its process
 (`wait4`). Results go to the terminal, to `bench/results/<timestamp>.json` and to a PNG
@@ -33,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +48,12 @@ BIN = Path(sys.executable).parent
 RESULTS = REPO / "bench" / "results"
 # What the baselines build; "ours:same" builds and publishes only these (and what they need).
 SAME_OUTPUTS = ("doc_customer_purchase_history", "doc_product_sales")
+# Targets of issue 15: a rebuild's dbt build as a share of the full dbt build (at scale 1),
+# and the share of new data the second rebuild lands
+REBUILD_TARGETS = {"dbt build, nothing new": 0.50, "dbt build, 1 % new": 0.35}
+NEW_DATA_FRACTION = 0.01
+PANDAS_TARGET = 3.0  # pandas end to end / ours (same outputs) >= 3
+BASELINES = ("seed", "pandas", "polars")
 
 __all__ = ["Stage", "main", "run_pipeline"]
 
@@ -123,7 +135,8 @@ print(sum(con.execute(f"select count(*), max(columns(*)) from {r}", [f"{landing}
 """
 
 
-def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: bool = True) -> dict:
+def run_pipeline(scale: float, seed: int, workdir: Path, *,
+                 baselines: Sequence[str] = BASELINES) -> dict:
     """Generate, run ours, the floor and the baselines at one scale; return the result dict."""
     from aethermart.local_ferretdb import LocalFerretDB
     from aethermart.local_mariadb import LocalMariaDB
@@ -167,6 +180,8 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: bool = Tr
         stage.detail["nodes"] = len(run_results["results"])
         stage.rows = int(_scan_rows(duckdb_path))
         stages.append(stage)
+        dbt_build = [str(BIN / "dbt"), "build", "--target-path", str(target), "--log-path", str(wd / "logs")]
+        stages.append(_rebuild_nothing_new(dbt_build, env, logs))
 
         export = [aethermart, "export", "--duckdb", str(duckdb_path),
                   "--manifest", str(target / "manifest.json"), "--json"]
@@ -208,25 +223,13 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: bool = Tr
         stage.rows = int(out.strip().splitlines()[-1] or 0)
         stages.append(stage)
 
-        if baselines:
-            stage, _ = measure("seed approach", "seed",
-                               [sys.executable, "-m", "bench.baseline_seed", "--landing", str(landing),
-                                "--mariadb-url", mariadb.url, "--mongodb-uri", ferret.uri + "aethermart_seed",
-                                "--result", str(logs / "seed.json")], env, logs)
-            seed_result = json.loads((logs / "seed.json").read_text())
-            stage.detail["stages"] = seed_result.get("stages", {})
-            checks["seed"] = compare_to_gold(seed_result, duckdb_path)
+        for name in baselines:
+            stage, result = _run_baseline(name, landing, run_dir, mariadb.url, ferret.uri, env, logs)
+            checks[name] = compare_to_gold(result, duckdb_path)
             stages.append(stage)
 
-            stage, _ = measure("pandas", "pandas",
-                               [sys.executable, "-m", "bench.baseline_pandas", "--landing", str(landing),
-                                "--out", str(run_dir / "pandas_out"),
-                                "--mongodb-uri", ferret.uri + "aethermart_pandas",
-                                "--result", str(logs / "pandas.json")], env, logs)
-            pandas_result = json.loads((logs / "pandas.json").read_text())
-            stage.detail["stages"] = pandas_result.get("stages", {})
-            checks["pandas"] = compare_to_gold(pandas_result, duckdb_path)
-            stages.append(stage)
+        # last: the new data changes gold, which the baselines were checked against
+        stages += _rebuild_with_new_data(landing, mariadb.url, dbt_build, env, logs)
 
     wrong = {name: diffs for name, diffs in checks.items() if diffs}
     if wrong:
@@ -234,6 +237,49 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: bool = Tr
         raise BenchError("a baseline's output differs from gold, so its time is not a result:\n"
                          + "\n".join(lines))
     return _summarize(scale, seed, stages, checks)
+
+
+def _run_baseline(name: str, landing: Path, run_dir: Path, mariadb_url: str, mongodb_uri: str, env: dict,
+                  logs: Path) -> tuple[Stage, dict]:
+    """One baseline (seed | pandas | polars) as its own process; its Stage and its result JSON."""
+    result_path = logs / f"{name}.json"
+    if name == "seed":
+        cmd = [sys.executable, "-m", "bench.baseline_seed", "--landing", str(landing),
+               "--mariadb-url", mariadb_url]
+    else:
+        cmd = [sys.executable, "-m", f"bench.baseline_{name}", "--landing", str(landing),
+               "--out", str(run_dir / f"{name}_out")]
+    cmd += ["--mongodb-uri", mongodb_uri + f"aethermart_{name}", "--result", str(result_path)]
+    stage, _ = measure("seed approach" if name == "seed" else name, name, cmd, env, logs)
+    result = json.loads(result_path.read_text())
+    stage.detail["stages"] = result.get("stages", {})
+    return stage, result
+
+
+def _rebuild_nothing_new(dbt_build: list[str], env: dict, logs: Path) -> Stage:
+    """`dbt build` again on the warehouse it just built, with nothing new landed."""
+    stage, _ = measure("dbt build, nothing new", "ours:rebuild", dbt_build, env, logs)
+    return stage
+
+
+def _rebuild_with_new_data(landing: Path, mariadb_url: str, dbt_build: list[str], env: dict,
+                           logs: Path) -> list[Stage]:
+    """A new POS drop and new MariaDB orders (NEW_DATA_FRACTION of each), extracted, then
+    `dbt build`. Adding the data is setup (not compared); extract and build are measured."""
+    stage, out = measure("add 1 % new orders", "setup",
+                         [sys.executable, "-m", "bench.new_data", "--landing", str(landing),
+                          "--mariadb-url", mariadb_url, "--fraction", str(NEW_DATA_FRACTION), "--json"],
+                         env, logs)
+    added = _json_tail(out)
+    stage.detail = added
+    stage.rows = sum(part.get("orders", 0) for part in added.values())
+    extract, out = measure("extract, 1 % new", "ours:rebuild",
+                           [str(BIN / "aethermart"), "extract", "--mariadb-url", mariadb_url,
+                            "--landing", str(landing), "--json"], env, logs)
+    extract.rows = _sum_key(_json_tail(out), "rows")
+    build, _ = measure("dbt build, 1 % new", "ours:rebuild", dbt_build, env, logs)
+    build.detail["new_orders"] = stage.rows
+    return [stage, extract, build]
 
 
 def _scan_rows(duckdb_path: Path) -> int:
@@ -263,7 +309,7 @@ def _summarize(scale: float, seed: int, stages: list[Stage], checks: dict) -> di
     summary["ours_same_outputs_without_mongodb_s"] = round(same_total - same_mongo, 2)
     summary["ours_same_outputs_mongodb_server_s"] = by[
         ("ours:same", "export mongodb, 2 documents")].detail.get("mongodb_server_s")
-    for contender in ("seed", "pandas"):
+    for contender in BASELINES:
         base = [s for s in stages if s.contender == contender]
         if base:
             total = base[0].wall_s
@@ -275,6 +321,7 @@ def _summarize(scale: float, seed: int, stages: list[Stage], checks: dict) -> di
             summary[f"{contender}_over_ours_without_mongodb"] = round(
                 (total - mongo) / (same_total - same_mongo), 2)
             summary[f"{contender}_peak_rss_mb"] = base[0].peak_rss_mb
+    summary.update(_rebuild_summary(by, summary))
     return {
         "scale": scale, "seed": seed,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
@@ -286,14 +333,42 @@ def _summarize(scale: float, seed: int, stages: list[Stage], checks: dict) -> di
     }
 
 
+def _rebuild_summary(by: dict, summary: dict) -> dict:
+    """The rebuilds as shares of the full dbt build, and the 1 % rebuild against polars, each
+    with its target (issue 15) and whether this run meets it."""
+    full = by[("ours", "dbt build")].wall_s
+    out: dict = {}
+    for name, target in REBUILD_TARGETS.items():
+        stage = by.get(("ours:rebuild", name))
+        if stage and full:
+            key = "rebuild_nothing_new" if "nothing" in name else "rebuild_new_data"
+            share = round(stage.wall_s / full, 3)
+            out[f"{key}_s"] = stage.wall_s
+            out[f"{key}_over_full_build"] = share
+            out[f"{key}_target"] = target
+            out[f"{key}_meets_target"] = share <= target
+    polars = summary.get("polars_without_mongodb_s")
+    if polars and "rebuild_new_data_s" in out:
+        out["polars_over_rebuild_new_data"] = round(polars / out["rebuild_new_data_s"], 2)
+        out["rebuild_new_data_faster_than_polars"] = out["rebuild_new_data_s"] < polars
+    if "pandas_over_ours" in summary:
+        out["pandas_target"] = PANDAS_TARGET
+        out["pandas_meets_target"] = summary["pandas_over_ours"] >= PANDAS_TARGET
+    return out
+
+
+def _verdict(met: bool) -> str:
+    return "meets target" if met else "MISSES target"
+
+
 def print_table(result: dict) -> None:
     print(f"\nscale {result['scale']:g} (seed {result['seed']}), {result['machine']['cpus']} cores")
-    print(f"  {'contender':<8} {'stage':<26} {'wall s':>8} {'cpu s':>8} {'peak RSS':>9} "
+    print(f"  {'contender':<12} {'stage':<26} {'wall s':>8} {'cpu s':>8} {'peak RSS':>9} "
           f"{'rows':>11} {'rows/s':>9}")
     for s in result["stages"]:
         rows = f"{s['rows']:,}" if s["rows"] else ""
         rate = f"{s['rows_per_s']:,}" if s["rows_per_s"] else ""
-        print(f"  {s['contender']:<8} {s['name']:<26} {s['wall_s']:8.2f} {s['cpu_s']:8.2f} "
+        print(f"  {s['contender']:<12} {s['name']:<26} {s['wall_s']:8.2f} {s['cpu_s']:8.2f} "
               f"{s['peak_rss_mb']:7.0f}MB {rows:>11} {rate:>9}")
     summary = result["summary"]
     print(f"  ours end to end (extract + dbt build + export parquet + export mongodb): "
@@ -302,13 +377,28 @@ def print_table(result: dict) -> None:
           f"{summary['ours_same_outputs_s']:.2f} s, {summary['ours_same_outputs_without_mongodb_s']:.2f} s "
           "without the MongoDB export")
     print(f"  dbt build / scan floor: {summary['dbt_build_over_floor']}x")
-    for contender in ("seed", "pandas"):
+    for contender in BASELINES:
         if f"{contender}_over_ours" in summary:
             print(f"  {contender}: {summary[f'{contender}_end_to_end_s']:.2f} s = "
                   f"{summary[f'{contender}_over_ours']}x ours (same outputs), "
                   f"{summary[f'{contender}_over_ours_full']}x ours (full pipeline), "
                   f"{summary[f'{contender}_over_ours_without_mongodb']}x without the MongoDB write; "
                   f"output checked: {result['checks'][contender]}")
+    if "pandas_meets_target" in summary:
+        print(f"  target: pandas / ours (same outputs) >= {summary['pandas_target']:g}x: "
+              f"{summary['pandas_over_ours']}x, {_verdict(summary['pandas_meets_target'])}")
+    for key, label in (("rebuild_nothing_new", "dbt build, nothing new"),
+                       ("rebuild_new_data", f"dbt build, {NEW_DATA_FRACTION:.0%} new POS + MariaDB orders")):
+        if f"{key}_over_full_build" in summary:
+            print(f"  target: {label} <= {summary[f'{key}_target']:.0%} of the full dbt build: "
+                  f"{summary[f'{key}_s']:.2f} s = {summary[f'{key}_over_full_build']:.0%}, "
+                  f"{_verdict(summary[f'{key}_meets_target'])}")
+    if "rebuild_new_data_faster_than_polars" in summary:
+        print(f"  target: dbt build, {NEW_DATA_FRACTION:.0%} new, faster than polars recomputing "
+              "the 2 documents "
+              f"({summary['polars_without_mongodb_s']:.2f} s without its MongoDB write): "
+              f"polars = {summary['polars_over_rebuild_new_data']}x the rebuild, "
+              f"{_verdict(summary['rebuild_new_data_faster_than_polars'])}")
 
 
 def write_chart(results: list[dict], path: Path) -> None:
@@ -329,8 +419,8 @@ def write_chart(results: list[dict], path: Path) -> None:
         "ours\n(same outputs)": [by[("ours", "extract")],
                                  *(s for s in latest["stages"] if s["contender"] == "ours:same")],
     }
-    for contender in ("seed", "pandas"):
-        base = by.get((contender, "seed approach" if contender == "seed" else "pandas"))
+    for contender in BASELINES:
+        base = by.get((contender, "seed approach" if contender == "seed" else contender))
         if base:  # the baseline's own stages, stacked
             bars[f"{contender}\n(same outputs)"] = [
                 {"name": f"{contender}: {name}", "wall_s": v["wall_s"]}
@@ -340,6 +430,10 @@ def write_chart(results: list[dict], path: Path) -> None:
         for part in parts:
             ax.bar(label, part["wall_s"], bottom=bottom, label=part["name"])
             bottom += part["wall_s"]
+    for name in REBUILD_TARGETS:  # the rebuilds next to the full build they are a share of
+        if ("ours:rebuild", name) in by:
+            ax.bar("ours\n" + name.replace("dbt build, ", "rebuild,\n"), by[("ours:rebuild", name)]["wall_s"],
+                   label=f"rebuild: {name}")
     floor = by[("floor", "scan every landing file")]
     ax.bar("scan floor", floor["wall_s"], color="grey")
     ax.set_ylabel("wall time (s)")
@@ -351,7 +445,8 @@ def write_chart(results: list[dict], path: Path) -> None:
         scales = [r["scale"] for r in results]
         for contender, key in (("ours, full pipeline", "ours_end_to_end_s"),
                                ("ours, same outputs", "ours_same_outputs_s"),
-                               ("seed", "seed_end_to_end_s"), ("pandas", "pandas_end_to_end_s")):
+                               ("seed", "seed_end_to_end_s"), ("pandas", "pandas_end_to_end_s"),
+                               ("polars", "polars_end_to_end_s")):
             values = [r["summary"].get(key) for r in results]
             if all(values):
                 ax2.plot(scales, values, marker="o", label=f"{contender} time (s)")
@@ -377,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON and the PNG")
     parser.add_argument("--no-baselines", action="store_true", help="measure only ours and the floor")
+    parser.add_argument("--skip-baseline", choices=BASELINES, action="append", default=[], metavar="NAME",
+                        help=f"leave out one baseline ({', '.join(BASELINES)}); repeatable")
     parser.add_argument("--combine", type=Path, nargs="+", metavar="JSON",
                         help="no run: chart time and peak RSS against scale from saved single-scale results")
     args = parser.parse_args(argv)
@@ -386,10 +483,11 @@ def main(argv: list[str] | None = None) -> int:
         write_chart(results, args.results / "scaling.png")
         print(f"bench: chart of {len(results)} scales in {args.results / 'scaling.png'}")
         return 0
+    baselines = () if args.no_baselines else tuple(b for b in BASELINES if b not in args.skip_baseline)
     results = []
     try:
         for scale in args.scaling or [args.scale]:
-            result = run_pipeline(scale, args.seed, args.workdir.resolve(), baselines=not args.no_baselines)
+            result = run_pipeline(scale, args.seed, args.workdir.resolve(), baselines=baselines)
             print_table(result)
             results.append(result)
             # saved per scale, so a later scale that fails loses nothing measured before it

@@ -1,4 +1,4 @@
-"""`make bench SCALE=0.01`: the harness and the baselines' equality checks, not their times."""
+"""`make bench SCALE=0.01`: the harness, the baselines' equality checks and the rebuilds, not their times."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_make_bench_smoke_run_checks_every_baseline_against_gold(tmp_path):
     assert proc.returncode == 0, f"make bench failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     (result_file,) = results.glob("*.json")
     result = json.loads(result_file.read_text())
-    assert result["checks"] == {"seed": "equal to gold", "pandas": "equal to gold"}
+    assert result["checks"] == {"seed": "equal to gold", "pandas": "equal to gold", "polars": "equal to gold"}
     stages = {(s["contender"], s["name"]): s for s in result["stages"]}
     for stage in ("extract", "dbt build", "export parquet", "export mongodb"):
         measured = stages[("ours", stage)]
@@ -32,7 +32,22 @@ def test_make_bench_smoke_run_checks_every_baseline_against_gold(tmp_path):
         assert stages[("ours:same", stage)]["wall_s"] > 0, stage
     assert stages[("ours:same", "export mongodb, 2 documents")]["rows"] == sum(
         s["rows"] for s in result["stages"] if s["name"] == "export parquet, 2 documents")
-    assert {"seed_over_ours", "pandas_over_ours", "ours_same_outputs_s", "dbt_build_over_floor"} <= set(
-        result["summary"])
+    assert {"seed_over_ours", "pandas_over_ours", "polars_over_ours", "ours_same_outputs_s",
+            "dbt_build_over_floor"} <= set(result["summary"])
     assert (results / "latest.png").stat().st_size > 10_000
     assert "ours end to end" in proc.stdout
+
+    # the rebuilds: nothing new, then ~1 % new POS and MariaDB orders landed, extracted and built
+    for stage in ("dbt build, nothing new", "extract, 1 % new", "dbt build, 1 % new"):
+        assert stages[("ours:rebuild", stage)]["wall_s"] > 0, stage
+    added = stages[("setup", "add 1 % new orders")]["detail"]
+    assert added["pos"]["orders"] >= 1 and added["pos"]["lines"] >= added["pos"]["orders"]
+    assert added["mariadb"]["orders"] >= 1 and added["mariadb"]["order_items"] >= 1
+    # the new MariaDB orders were extracted: Orders grew by exactly the inserted rows
+    assert stages[("ours:rebuild", "extract, 1 % new")]["rows"] == stages[("ours", "extract")]["rows"] + (
+        added["mariadb"]["orders"] + added["mariadb"]["order_items"])
+    summary = result["summary"]
+    for key in ("rebuild_nothing_new", "rebuild_new_data"):
+        assert summary[f"{key}_over_full_build"] > 0 and isinstance(summary[f"{key}_meets_target"], bool)
+    assert isinstance(summary["rebuild_new_data_faster_than_polars"], bool)
+    assert "of the full dbt build" in proc.stdout and "faster than polars" in proc.stdout
