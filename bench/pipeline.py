@@ -17,6 +17,9 @@ On freshly generated data (same scale and seed for every contender), in one run:
    the same cleaning and documents in pandas, written to Parquet and MongoDB). Each
    baseline's output (document counts, revenue per customer and per product) is checked
    against our gold before its time is reported: a faster wrong answer is not a result.
+5. **change latency** (bench/change_latency.py): a committed MariaDB change (100 orders, 50
+   customers' emails and cities, 10 reviews deleted) until MongoDB shows it, via `aethermart
+   sync`; and a sync with nothing new next to a warm `dbt parse`.
 
 Every stage records wall time, CPU time (user + system) and peak RSS of its process
 (`wait4`). Results go to the terminal, to `bench/results/<timestamp>.json` and to a PNG
@@ -228,12 +231,24 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: bool = Tr
             checks["pandas"] = compare_to_gold(pandas_result, duckdb_path)
             stages.append(stage)
 
+        # issue 15: a committed MariaDB change -> MongoDB via `aethermart sync`; last, because it
+        # changes MariaDB and rebuilds the warehouse the baselines were compared with
+        from bench.change_latency import measure_change_latency
+
+        try:
+            latency = measure_change_latency(
+                scale=scale, mariadb_url=mariadb.url, mongodb_uri=ferret.uri + "aethermart_bench",
+                landing=landing, duckdb_path=duckdb_path, target_path=target, gold_dir=run_dir / "gold",
+                env=env, log_dir=logs / "change_latency")
+        except RuntimeError as exc:
+            raise BenchError(f"change latency: {exc}") from None
+
     wrong = {name: diffs for name, diffs in checks.items() if diffs}
     if wrong:
         lines = [f"{name}: {len(diffs)} differences, e.g. {diffs[:5]}" for name, diffs in wrong.items()]
         raise BenchError("a baseline's output differs from gold, so its time is not a result:\n"
                          + "\n".join(lines))
-    return _summarize(scale, seed, stages, checks)
+    return {**_summarize(scale, seed, stages, checks), "change_latency": latency}
 
 
 def _scan_rows(duckdb_path: Path) -> int:
@@ -309,6 +324,10 @@ def print_table(result: dict) -> None:
                   f"{summary[f'{contender}_over_ours_full']}x ours (full pipeline), "
                   f"{summary[f'{contender}_over_ours_without_mongodb']}x without the MongoDB write; "
                   f"output checked: {result['checks'][contender]}")
+    if "change_latency" in result:
+        from bench.change_latency import describe
+
+        print(describe(result["change_latency"]))
 
 
 def write_chart(results: list[dict], path: Path) -> None:
