@@ -128,7 +128,10 @@ One command from the sources to the published outputs, each stage doing only wha
                   given (--mariadb-url / $MARIADB_URL); otherwise the stage says it is skipped
   2. check        has anything new landed since the last successful build? (the rule below)
   3. dbt build    only when something changed: `dbt build` with --vars / --target passed
-                  through, the landing and warehouse of this command
+                  through, the landing and warehouse of this command; when only landing
+                  data changed, only what reads it (--select source:<system>+ for each
+                  source system whose files changed, plus every exported model); a change
+                  of code, --vars or --target, a first build or --force-build: everything
   4. export       `aethermart export --mode incremental` to Parquet (--out) and, with a
                   MongoDB URI (--mongodb-uri / $MONGODB_URI), to MongoDB: only documents
                   whose content changed are written, vanished ones deleted; skipped when the
@@ -358,7 +361,7 @@ def _build_parser() -> argparse.ArgumentParser:
     syn.add_argument("--keep", type=_whole_number(1), default=3,
                      help="published extractions kept per table (default 3)")
     syn.add_argument("--force-build", action="store_true",
-                     help="run dbt build even when nothing new landed")
+                     help="run a full dbt build even when nothing new landed (with --watch: the first run)")
     syn.add_argument("--watch", type=_whole_number(1), default=None, metavar="N",
                      help="repeat every N seconds until Ctrl-C")
     syn.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")

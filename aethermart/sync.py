@@ -5,7 +5,11 @@
 2. **check**: has anything landed since the last successful build? The landing signature
    (below) is compared with the one stored, with that build's invocation id, in
    ``<warehouse>.sync.json`` next to the DuckDB file.
-3. **dbt build**: only when something changed (or no build of this warehouse is known).
+3. **dbt build**: only when something changed (or no build of this warehouse is known); when
+   only landing data changed, only what reads it: ``--select source:<system>+`` for each
+   source system whose files changed, plus every exported model (the export guard publishes
+   only exports built, and tested, by one invocation). Code, --vars, --target, a first build
+   or --force-build: everything.
 4. **export** ``--mode incremental`` to Parquet and, with a MongoDB URI, to MongoDB: only
    when the build this warehouse holds is not the one already exported to that destination.
 
@@ -99,6 +103,7 @@ class SyncResult:
     changed: list[str] = field(default_factory=list)  # signature parts that differ
     built: bool = False
     build_invocation_id: str | None = None
+    dbt_select: list[str] = field(default_factory=list)  # the build's --select ([] = everything)
     dbt_nodes: dict[str, int] = field(default_factory=dict)  # status -> count of the build
     # per layer: rows before and after the build (bronze: landed rows counted by the audit)
     layers: dict[str, dict[str, int | None]] = field(default_factory=dict)
@@ -285,11 +290,38 @@ def _dbt_env(cfg: SyncConfig) -> dict[str, str]:
     return env
 
 
+def build_selection(changed: list[str], manifest_path: Path) -> list[str]:
+    """dbt's --select for a build after ``changed`` (signature parts); [] = build everything.
+
+    Only landing parts (pos/…, mariadb/…, events/…) narrow the build: every dbt source whose
+    source name is the system's (``mariadb``) or starts with it (``mariadb_extractions``),
+    and what depends on it, plus every model that declares an export, from the manifest of
+    the last build (a change of code or arguments builds everything, so its sources are current).
+    """
+    systems = {part.split("/", 1)[0] for part in changed}
+    if not changed or not systems <= set(_LANDING_FOLDERS):
+        return []
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    names = sorted({src["source_name"] for src in manifest.get("sources", {}).values()
+                    if any(src["source_name"] == system or src["source_name"].startswith(f"{system}_")
+                           for system in systems)})
+    exported = sorted(node["name"] for node in manifest.get("nodes", {}).values()
+                      if node.get("resource_type") == "model"
+                      and ((node.get("config") or {}).get("meta") or {}).get("export"))
+    if not names:
+        return []
+    return [f"source:{name}+" for name in names] + exported
+
+
 def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
     """Run `dbt build`; return its invocation id, or raise SyncError with its first failure."""
     cfg.target_path.mkdir(parents=True, exist_ok=True)
     log = cfg.target_path / "aethermart_sync_dbt.log"
-    cmd = [_dbt_executable(), "build", "--target-path", str(cfg.target_path), *_dbt_args(cfg)]
+    select = ["--select", *result.dbt_select] if result.dbt_select else []
+    cmd = [_dbt_executable(), "build", "--target-path", str(cfg.target_path), *select, *_dbt_args(cfg)]
     with log.open("wb") as out:
         proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=_dbt_env(cfg), stdout=out,
                               stderr=subprocess.STDOUT, check=False)
@@ -431,10 +463,14 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
     # 3. dbt build
     before = _layer_rows(cfg.duckdb)
     if result.changed:
+        result.dbt_select = build_selection(result.changed, cfg.target_path / "manifest.json")
+
         def build() -> StageResult:
             result.build_invocation_id = _dbt_build(cfg, result)
             ok = ", ".join(f"{n} {s}" for s, n in sorted(result.dbt_nodes.items()))
-            return StageResult("dbt build", "ran", 0.0, f"{ok} (invocation {result.build_invocation_id})")
+            what = (" ".join(n for n in result.dbt_select if n.startswith("source:")) + " and the exports"
+                    if result.dbt_select else "everything")
+            return StageResult("dbt build", "ran", 0.0, f"{what}: {ok}")
 
         _timed(result, "dbt build", build)
         result.built = True

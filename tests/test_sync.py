@@ -103,7 +103,7 @@ def _stage(summary: dict, name: str) -> dict:
 
 def test_first_sync_extracts_builds_and_exports_everything(pipeline):
     first = pipeline.first
-    assert first["status"] == "ok" and first["built"]
+    assert first["status"] == "ok" and first["built"] and first["dbt_select"] == []  # everything
     assert [s["name"] for s in first["stages"]] == ["extract", "check", "dbt build", "export parquet",
                                                     "export mongodb"]
     assert all(s["status"] in ("ran", "changed") for s in first["stages"]), first["stages"]
@@ -177,6 +177,10 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
     assert second["built"] and _stage(second, "check")["status"] == "changed"
     changed_tables = {c for c in second["changed"] if c.startswith("mariadb/")}
     assert changed_tables == {"mariadb/Orders", "mariadb/Order_Items", "mariadb/Customers", "mariadb/Reviews"}
+    # only what reads MariaDB, and every exported model (POS and events models are not rebuilt)
+    assert second["dbt_select"][:2] == ["source:mariadb+", "source:mariadb_extractions+"]
+    assert "doc_reviews" in second["dbt_select"] and not any("pos" in s or "events" in s
+                                                              for s in second["dbt_select"])
 
     deleted_docs = [d for d in in_reviews.values() if d["source_review_id"] in deleted]
     review_customers = {d["customer"]["customer_key"] for d in deleted_docs}
