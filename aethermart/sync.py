@@ -51,6 +51,7 @@ __all__ = ["STATE_SUFFIX", "SyncConfig", "SyncError", "SyncResult", "enabled_sou
 
 STATE_SUFFIX = ".sync.json"
 _LANDING_FOLDERS = ("pos", "mariadb", "events")
+_DRIVERS = ("pymongo", "bson", "duckdb", "pymysql", "pyarrow")
 _PROJECT_PARTS = ("models", "macros", "seeds", "snapshots", "tests/singular", "analyses",
                   "dbt_project.yml", "profiles.yml", "aethermart/dbt_pii_salt.py",
                   "aethermart/dbt_record_count.py", "aethermart/dbt_landing_guard.py")
@@ -404,6 +405,15 @@ def _timed(result: SyncResult, name: str, fn, *args) -> StageResult:
     except AetherMartError as exc:
         result.stages.append(StageResult(name, "failed", round(time.perf_counter() - t0, 3)))
         raise SyncError(name, str(exc), exc.exit_code) from None
+    except Exception as exc:
+        # a file or driver error no module turned into an AetherMartError: one line naming the
+        # stage; anything else is a bug and keeps its traceback
+        library = type(exc).__module__.split(".")[0]
+        if not isinstance(exc, OSError) and library not in _DRIVERS:
+            raise
+        result.stages.append(StageResult(name, "failed", round(time.perf_counter() - t0, 3)))
+        text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:500]
+        raise SyncError(name, f"{type(exc).__name__} from {library}: {text}") from None
     stage.seconds = round(time.perf_counter() - t0, 3)
     result.stages.append(stage)
     return stage

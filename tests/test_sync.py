@@ -250,3 +250,59 @@ def test_a_failing_stage_stops_the_run_in_one_line(pipeline, tmp_path):
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith("aethermart sync: error: extract: ") and "secret" not in line
     assert Path(f"{pipeline.duckdb}.sync.json").read_text() == state  # nothing after it ran
+
+
+def _extraction(landing: Path, table: str, extraction_id: str, sha: str, mode: str = "snapshot",
+                rows: int = 3) -> None:
+    folder = landing / "mariadb" / table / f"extraction_id={extraction_id}"
+    folder.mkdir(parents=True)
+    (folder / "part-00000.parquet").write_bytes(sha.encode())
+    (folder / "_manifest.json").write_text(json.dumps(
+        {"mode": mode, "rows": rows, "files": [{"path": "part-00000.parquet", "rows": rows, "sha256": sha}]}))
+
+
+def test_the_change_rule_compares_extracted_content_and_landed_files(tmp_path):
+    from aethermart.sync import _changed_parts, landing_signature
+
+    landing = tmp_path / "landing"
+    _extraction(landing, "Orders", "20260101T000000Z", "aaa")
+    _extraction(landing, "Reviews", "20260101T000000Z", "rrr")
+    pos = landing / "pos" / "load_date=2026-01-01"
+    pos.mkdir(parents=True)
+    (pos / "order.csv").write_text("id\n1\n")
+    base = landing_signature(landing, [])
+
+    def changed() -> list[str]:
+        return _changed_parts(base, landing_signature(landing, []))
+
+    _extraction(landing, "Orders", "20260102T000000Z", "aaa")  # re-extracted, same content
+    _extraction(landing, "Orders", "20260103T000000Z", "", mode="incremental", rows=0)  # nothing new
+    (landing / "mariadb" / "Orders" / ".staging-20260104T000000Z").mkdir()  # in progress: not landed
+    (landing / "mariadb" / ".extract.lock").write_text("")
+    assert changed() == []
+    _extraction(landing, "Reviews", "20260102T000000Z", "rr2")  # a row deleted in MariaDB
+    assert changed() == ["mariadb/Reviews"]
+    (pos / "order.csv").write_text("id\n1\n2\n")  # a POS drop rewritten
+    (landing / "events" / "date=2026-01-02").mkdir(parents=True)  # a new events day
+    (landing / "events" / "date=2026-01-02" / "events-00000.jsonl").write_text("{}\n")
+    assert changed() == ["events/date=2026-01-02", "mariadb/Reviews", "pos/load_date=2026-01-01"]
+    assert _changed_parts(base, landing_signature(landing, ["--vars", "{x: 1}"]))[0] == "dbt arguments"
+
+
+def test_a_landing_change_builds_only_what_reads_it_and_the_exports(tmp_path):
+    from aethermart.sync import build_selection
+
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({
+        "sources": {f"source.a.{name}.t": {"source_name": name}
+                    for name in ("pos", "mariadb", "mariadb_extractions", "events")},
+        "nodes": {"model.a.doc_x": {"name": "doc_x", "resource_type": "model",
+                                    "config": {"meta": {"export": {"parquet": {}}}}},
+                  "model.a.slv_y": {"name": "slv_y", "resource_type": "model", "config": {}}}}))
+    assert build_selection(["mariadb/Orders"], manifest) == [
+        "source:mariadb+", "source:mariadb_extractions+", "doc_x"]
+    assert build_selection(["events/date=2026-01-02", "pos/load_date=2026-01-01"], manifest) == [
+        "source:events+", "source:pos+", "doc_x"]
+    for everything in (["project"], ["dbt arguments", "pos/x"], ["no successful build"]):
+        assert build_selection(everything, manifest) == []
+    assert build_selection(["mariadb/Orders"], tmp_path / "missing.json") == []
