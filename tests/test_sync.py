@@ -19,6 +19,7 @@ from pathlib import Path
 import pymongo
 import pymysql
 import pytest
+from bson import encode as bson_encode
 
 from aethermart.mariadb_url import MariaDBURL
 from tests.conftest import BIN, REPO, run_cli
@@ -306,3 +307,25 @@ def test_a_landing_change_builds_only_what_reads_it_and_the_exports(tmp_path):
     for everything in (["project"], ["dbt arguments", "pos/x"], ["no successful build"]):
         assert build_selection(everything, manifest) == []
     assert build_selection(["mariadb/Orders"], tmp_path / "missing.json") == []
+
+
+def test_many_replacements_in_one_incremental_batch_do_not_hang_ferretdb(ferretdb_server):
+    """FerretDB 1.24 never answers an `update` command that replaces 100 existing documents
+    (found by the change-latency bench at scale 1, where new orders move many customers' RFM
+    scores); the exporter sends it replacements in smaller commands."""
+    from bson.raw_bson import RawBSONDocument
+
+    from exporters.mongo_publish import FERRETDB_REPLACES_PER_COMMAND, write_changes
+
+    with pymongo.MongoClient(ferretdb_server.uri, serverSelectionTimeoutMS=5000,
+                             socketTimeoutMS=20_000) as client:
+        client.drop_database("sync_many_replacements")
+        coll = client["sync_many_replacements"]["docs"]
+        coll.insert_many([{"_id": str(i), "v": 0} for i in range(250)])
+        upserts = [(str(i), RawBSONDocument(bson_encode({"_id": str(i), "v": 1}))) for i in range(300)]
+        started = time.monotonic()
+        write_changes(client["sync_many_replacements"], "docs", upserts, [str(i) for i in range(300, 310)],
+                      "test", replaces_per_command=FERRETDB_REPLACES_PER_COMMAND)
+        assert time.monotonic() - started < 15
+        assert coll.count_documents({"v": 1}) == 300 and coll.count_documents({}) == 300
+        client.drop_database("sync_many_replacements")
