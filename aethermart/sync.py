@@ -388,7 +388,10 @@ def _export(cfg: SyncConfig, target: str, result: SyncResult) -> StageResult:
         for d in out.datasets:
             result.collections[getattr(d, "collection", d.model)] = {
                 "inserted": d.inserted, "updated": d.updated, "deleted": d.deleted,
-                "unchanged": d.unchanged, "written": d.written}
+                "unchanged": d.unchanged, "written": d.written,
+                # where the time went: DuckDB (documents, hashes), BSON encoding, the server by step
+                "seconds": d.seconds, "duckdb_seconds": d.duckdb_seconds,
+                "encode_seconds": d.encode_seconds, "server_phases": d.phases}
         written = sum(c["written"] + c["deleted"] for c in result.collections.values())
         result.documents_written = written
         note = f"{written:,} documents written or deleted in {len(out.datasets)} collections"
