@@ -351,9 +351,9 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="dbt's target folder (default $DBT_TARGET_PATH, else target)")
     syn.add_argument("--out", type=Path, default=None,
                      help="Parquet root (default $AETHERMART_GOLD_DIR or data/gold)")
-    syn.add_argument("--vars", dest="dbt_vars", default=None,
+    syn.add_argument("--vars", dest="dbt_vars", default=None, metavar="YAML",
                      help="dbt vars, as for dbt build --vars (e.g. '{enabled_sources: [mariadb, events]}')")
-    syn.add_argument("--target", dest="dbt_target", default=None,
+    syn.add_argument("--target", dest="dbt_target", default=None, metavar="NAME",
                      help="dbt target of profiles.yml (as dbt build --target; default the profile's)")
     syn.add_argument("--sources-yaml", type=Path, default=None,
                      help="the MariaDB sources YAML for the extract stage "
