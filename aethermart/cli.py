@@ -1,4 +1,4 @@
-"""The ``aethermart`` command: one entry point for generate, extract and export."""
+"""The ``aethermart`` command: one entry point for generate, extract, export and sync."""
 
 from __future__ import annotations
 
@@ -116,6 +116,42 @@ collection missing for a few milliseconds (the output says how long); readers ne
 partial collection. --mode incremental writes only documents whose content hash changed
 and deletes vanished ids. A lock document per collection (_aethermart_locks) keeps two
 exporters apart; a killed run's staging collections are dropped by the next run.
+"""
+
+
+_SYNC_HELP = """\
+One command from the sources to the published outputs, each stage doing only what changed:
+
+  1. extract      MariaDB -> LANDING/mariadb (as `aethermart extract`: snapshot or
+                  incremental per table, from models/bronze/mariadb/_mariadb__sources.yml),
+                  when mariadb is an enabled source (dbt var enabled_sources) and a URL is
+                  given (--mariadb-url / $MARIADB_URL); otherwise the stage says it is skipped
+  2. check        has anything new landed since the last successful build? (the rule below)
+  3. dbt build    only when something changed: `dbt build` with --vars / --target passed
+                  through, the landing and warehouse of this command; when only landing
+                  data changed, only what reads it (--select source:<system>+ for each
+                  source system whose files changed, plus every exported model); a change
+                  of code, --vars or --target, a first build or --force-build: everything
+  4. export       `aethermart export --mode incremental` to Parquet (--out) and, with a
+                  MongoDB URI (--mongodb-uri / $MONGODB_URI), to MongoDB: only documents
+                  whose content changed are written, vanished ones deleted; skipped when the
+                  warehouse's build is the one already exported to that destination
+
+What counts as new (the landing signature, stored with the build's invocation id in
+WAREHOUSE.sync.json next to the DuckDB file): for pos/ and events/, every file's path, size
+and mtime; for mariadb/<Table>, the content (sha256 from the extraction manifest) of the
+newest snapshot and of the incremental extractions with rows after it - so a re-extraction
+of unchanged tables is not a change; the dbt project's code (path, size, mtime); the --vars
+and --target given. Names starting with '.' (staging folders, locks) are ignored. The state
+counts only while the warehouse's newest recorded dbt command is the build it names: a
+manual `dbt build`, a failed build or a new warehouse makes the next sync build.
+
+Output: one screen with each stage's status and seconds, rows extracted per table, rows per
+layer before and after the build (bronze: landed rows counted by the reconciliation audit;
+silver and gold: table rows), the tables whose row count changed, and documents inserted,
+updated, deleted per collection; --json prints the same as one JSON document per run.
+--watch N repeats every N seconds until Ctrl-C (exit 130). A failing stage stops the run
+with one line naming the stage and a nonzero exit; the stages after it do not run.
 """
 
 
@@ -297,6 +333,41 @@ def _build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--quiet", action="store_true", help="print nothing but errors")
     exp.set_defaults(func=_cmd_export)
 
+    syn = sub.add_parser("sync", help="extract -> dbt build -> export, each only when something changed",
+                         description=_SYNC_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    syn.add_argument("--mariadb-url", default=os.environ.get("MARIADB_URL"),
+                     help="source database, mysql://user:password@host:port/db (default $MARIADB_URL; "
+                          "without one the extract stage is skipped)")
+    syn.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI"),
+                     help="MongoDB server and database (default $MONGODB_URI; without one only "
+                          "Parquet is exported; never printed)")
+    syn.add_argument("--landing", type=Path, default=None,
+                     help="landing zone root (default: the var landing_path of --vars, else "
+                          "$AETHERMART_LANDING, else dbt's default landing path)")
+    syn.add_argument("--duckdb", type=Path, default=None,
+                     help="DuckDB warehouse (default $AETHERMART_DUCKDB or data/aethermart.duckdb); "
+                          "the sync state is kept next to it, in WAREHOUSE.sync.json")
+    syn.add_argument("--target-path", type=Path, default=None,
+                     help="dbt's target folder (default $DBT_TARGET_PATH, else target)")
+    syn.add_argument("--out", type=Path, default=None,
+                     help="Parquet root (default $AETHERMART_GOLD_DIR or data/gold)")
+    syn.add_argument("--vars", dest="dbt_vars", default=None, metavar="YAML",
+                     help="dbt vars, as for dbt build --vars (e.g. '{enabled_sources: [mariadb, events]}')")
+    syn.add_argument("--target", dest="dbt_target", default=None, metavar="NAME",
+                     help="dbt target of profiles.yml (as dbt build --target; default the profile's)")
+    syn.add_argument("--sources-yaml", type=Path, default=None,
+                     help="the MariaDB sources YAML for the extract stage "
+                          "(default models/bronze/mariadb/_mariadb__sources.yml)")
+    syn.add_argument("--keep", type=_whole_number(1), default=3,
+                     help="published extractions kept per table (default 3)")
+    syn.add_argument("--force-build", action="store_true",
+                     help="run a full dbt build even when nothing new landed (with --watch: the first run)")
+    syn.add_argument("--watch", type=_whole_number(1), default=None, metavar="N",
+                     help="repeat every N seconds until Ctrl-C")
+    syn.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
+    syn.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    syn.set_defaults(func=_cmd_sync)
+
     qual = sub.add_parser("quality", help="print the data-quality report of the last dbt build",
                           description=_QUALITY_HELP,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -426,6 +497,56 @@ def _extract(args: argparse.Namespace) -> int:
               f"{result.extraction_id}, {result.seconds:.1f}s -> {args.landing / 'mariadb'}",
               file=sys.stderr)
     return 0
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    import yaml
+
+    from aethermart.landing import landing_path, writable_landing_path
+    from aethermart.sync import SyncConfig, SyncError, enabled_sources, render_summary, run_sync
+    from exporters.config import default_duckdb, default_gold_dir, default_manifest
+
+    enabled = enabled_sources(args.dbt_vars)  # also: malformed --vars is a one-line error
+    given = yaml.safe_load(args.dbt_vars) if args.dbt_vars else None
+    if args.landing is None and isinstance(given, dict) and given.get("landing_path"):
+        args.landing = Path(str(given["landing_path"]))
+    extracting = bool(args.mariadb_url) and "mariadb" in enabled
+    if args.mariadb_url:
+        from aethermart.mariadb_url import MariaDBURL
+
+        MariaDBURL.parse(args.mariadb_url)  # a malformed URL: one line before anything runs
+    if args.mongodb_uri:
+        from exporters.mongo_config import MongoURI
+
+        MongoURI.parse(args.mongodb_uri)
+    landing = (writable_landing_path(args.landing, "--landing DIR", "aethermart sync") if extracting
+               else landing_path(args.landing))
+    cfg = SyncConfig(landing=landing.resolve(), duckdb=(args.duckdb or default_duckdb()).resolve(),
+                     target_path=default_manifest(args.target_path).parent.resolve(),
+                     gold_dir=(args.out or default_gold_dir()).resolve(), mariadb_url=args.mariadb_url,
+                     mongodb_uri=args.mongodb_uri, dbt_vars=args.dbt_vars, dbt_target=args.dbt_target,
+                     sources_yaml=args.sources_yaml, keep=args.keep)
+    force = args.force_build
+    while True:
+        started = time.monotonic()
+        run_cfg = SyncConfig(**{**cfg.__dict__, "force_build": force})
+        try:
+            result = run_sync(run_cfg)
+        except SyncError as exc:
+            if args.json:
+                print(json.dumps(exc.result.as_dict()), flush=True)
+            raise
+        force = False  # --force-build: the first run only
+        if args.json:
+            print(json.dumps(result.as_dict(), indent=None if args.watch else 2), flush=True)
+        elif not args.quiet:
+            print(render_summary(result), flush=True)
+        if not args.watch:
+            return 0
+        time.sleep(max(0.0, args.watch - (time.monotonic() - started)))
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:

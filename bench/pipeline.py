@@ -22,6 +22,9 @@ On freshly generated data (same scale and seed for every contender), in one run:
    new, then a new POS drop with ~1 % new orders plus ~1 % new MariaDB orders
    (bench/new_data.py), `aethermart extract`, `dbt build`. Each is printed as a share of
    the full `dbt build`, next to the issue's target (REBUILD_TARGETS).
+6. **change latency** (bench/change_latency.py): a committed MariaDB change (100 orders, 50
+   customers' emails and cities, 10 reviews deleted) until MongoDB shows it, via `aethermart
+   sync`; and a sync with nothing new next to a warm `dbt parse`.
 
 Every stage records wall time, CPU time (user + system) and peak RSS of its process
 (`wait4`). Results go to the terminal, to `bench/results/<timestamp>.json` and to a PNG
@@ -231,12 +234,24 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *,
         # last: the new data changes gold, which the baselines were checked against
         stages += _rebuild_with_new_data(landing, mariadb.url, dbt_build, env, logs)
 
+        # issue 15: a committed MariaDB change -> MongoDB via `aethermart sync`; last, because it
+        # changes MariaDB and rebuilds the warehouse the baselines were compared with
+        from bench.change_latency import measure_change_latency
+
+        try:
+            latency = measure_change_latency(
+                scale=scale, mariadb_url=mariadb.url, mongodb_uri=ferret.uri + "aethermart_bench",
+                landing=landing, duckdb_path=duckdb_path, target_path=target, gold_dir=run_dir / "gold",
+                env=env, log_dir=logs / "change_latency")
+        except RuntimeError as exc:
+            raise BenchError(f"change latency: {exc}") from None
+
     wrong = {name: diffs for name, diffs in checks.items() if diffs}
     if wrong:
         lines = [f"{name}: {len(diffs)} differences, e.g. {diffs[:5]}" for name, diffs in wrong.items()]
         raise BenchError("a baseline's output differs from gold, so its time is not a result:\n"
                          + "\n".join(lines))
-    return _summarize(scale, seed, stages, checks)
+    return {**_summarize(scale, seed, stages, checks), "change_latency": latency}
 
 
 def _run_baseline(name: str, landing: Path, run_dir: Path, mariadb_url: str, mongodb_uri: str, env: dict,
@@ -399,6 +414,10 @@ def print_table(result: dict) -> None:
               f"({summary['polars_without_mongodb_s']:.2f} s without its MongoDB write): "
               f"polars = {summary['polars_over_rebuild_new_data']}x the rebuild, "
               f"{_verdict(summary['rebuild_new_data_faster_than_polars'])}")
+    if "change_latency" in result:
+        from bench.change_latency import describe
+
+        print(describe(result["change_latency"]))
 
 
 def write_chart(results: list[dict], path: Path) -> None:

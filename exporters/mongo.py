@@ -46,6 +46,7 @@ from exporters.mongo_encode import (
 )
 from exporters.mongo_lock import acquire
 from exporters.mongo_publish import (
+    FERRETDB_REPLACES_PER_COMMAND,
     CollectionNames,
     Sample,
     cleanup_debris,
@@ -336,7 +337,8 @@ def _incremental(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, f
         sample.add(batch)
         with result.phase("write"):
             write_changes(db, collection, list(zip(batch.ids, batch.docs, strict=True)), [],
-                          f"{where}, batch at document {result.written:,}")
+                          f"{where}, batch at document {result.written:,}",
+                          replaces_per_command=FERRETDB_REPLACES_PER_COMMAND if server.is_ferretdb else None)
         result.written += len(batch.ids)
         result.inserted += batch.changes.count("i")
         result.updated += batch.changes.count("u")

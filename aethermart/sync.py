@@ -1,0 +1,557 @@
+"""`aethermart sync`: extract -> build -> export, each stage only as much as changed.
+
+1. **extract** (when MariaDB is an enabled source and a URL is given): `aethermart extract`
+   into the landing zone (snapshot / incremental per table, as declared in the sources YAML).
+2. **check**: has anything landed since the last successful build? The landing signature
+   (below) is compared with the one stored, with that build's invocation id, in
+   ``<warehouse>.sync.json`` next to the DuckDB file.
+3. **dbt build**: only when something changed (or no build of this warehouse is known); when
+   only landing data changed, only what reads it: ``--select source:<system>+`` for each
+   source system whose files changed, plus every exported model (the export guard publishes
+   only exports built, and tested, by one invocation). Code, --vars, --target, a first build
+   or --force-build: everything.
+4. **export** ``--mode incremental`` to Parquet and, with a MongoDB URI, to MongoDB: only
+   when the build this warehouse holds is not the one already exported to that destination.
+
+The change rule (the landing signature), one part per unit a build reads:
+
+- ``pos/<folder>`` and ``events/<folder>``: every file's relative path, size and mtime (ns);
+- ``mariadb/<Table>``: the content of what silver reads -- the sha256 of the Parquet files
+  of the newest snapshot extraction (from its ``_manifest.json``) and of every incremental
+  extraction after it that holds rows. A new extraction identical to the previous one is
+  *not* a change (MariaDB has no reliable updated_at; comparing snapshots is the check);
+- ``project``: path, size and mtime of the dbt project's code (models, macros, seeds,
+  snapshots, singular tests, dbt_project.yml, profiles.yml, the dbt plugins);
+- ``dbt arguments``: the --vars and --target passed to dbt.
+
+Files and folders whose names start with ``.`` (staging folders, locks) are not landing
+data. The stored state counts only when the warehouse's newest recorded dbt command is the
+build that state names; anything else (a manual `dbt build`, a deleted warehouse) builds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aethermart.errors import AetherMartError, ConfigError
+from aethermart.landing import PROJECT_DIR
+
+__all__ = ["STATE_SUFFIX", "SyncConfig", "SyncError", "SyncResult", "enabled_sources", "landing_signature",
+           "render_summary", "run_sync"]
+
+STATE_SUFFIX = ".sync.json"
+_LANDING_FOLDERS = ("pos", "mariadb", "events")
+_DRIVERS = ("pymongo", "bson", "duckdb", "pymysql", "pyarrow")
+_PROJECT_PARTS = ("models", "macros", "seeds", "snapshots", "tests/singular", "analyses",
+                  "dbt_project.yml", "profiles.yml", "aethermart/dbt_pii_salt.py",
+                  "aethermart/dbt_record_count.py", "aethermart/dbt_landing_guard.py")
+
+
+class SyncError(AetherMartError):
+    """A stage of `aethermart sync` failed; the stages after it did not run."""
+
+    def __init__(self, stage: str, message: str, exit_code: int = 1):
+        super().__init__(f"{stage}: {message}")
+        self.stage = stage
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    landing: Path
+    duckdb: Path
+    target_path: Path  # dbt's target folder (its manifest.json is what export reads)
+    gold_dir: Path
+    mariadb_url: str | None = field(default=None, repr=False)
+    mongodb_uri: str | None = field(default=None, repr=False)
+    dbt_vars: str | None = None  # passed to dbt as --vars
+    dbt_target: str | None = None  # passed to dbt as --target
+    sources_yaml: Path | None = None  # MariaDB sources YAML for the extractor
+    keep: int = 3  # extractions kept per table
+    force_build: bool = False
+
+    @property
+    def state_path(self) -> Path:
+        return Path(f"{self.duckdb}{STATE_SUFFIX}")
+
+
+@dataclass
+class StageResult:
+    name: str  # extract | check | dbt build | export parquet | export mongodb
+    status: str  # ran | skipped | changed | unchanged | up to date | failed
+    seconds: float = 0.0
+    note: str = ""
+
+
+@dataclass
+class SyncResult:
+    started_at: str
+    status: str = "running"  # ok | error
+    landing: str = ""
+    warehouse: str = ""
+    stages: list[StageResult] = field(default_factory=list)
+    extracted: dict[str, int] = field(default_factory=dict)  # rows per MariaDB table
+    changed: list[str] = field(default_factory=list)  # signature parts that differ
+    built: bool = False
+    build_invocation_id: str | None = None
+    dbt_select: list[str] = field(default_factory=list)  # the build's --select ([] = everything)
+    dbt_nodes: dict[str, int] = field(default_factory=dict)  # status -> count of the build
+    # per layer: rows before and after the build (bronze: landed rows counted by the audit)
+    layers: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    changed_tables: list[str] = field(default_factory=list)  # silver/gold tables whose rows changed
+    collections: dict[str, dict[str, int]] = field(default_factory=dict)
+    parquet: dict[str, int] = field(default_factory=dict)  # datasets per status
+    documents_written: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def stage_seconds(self) -> dict[str, float]:
+        return {s.name: s.seconds for s in self.stages}
+
+
+# --- the change rule ------------------------------------------------------------------------
+
+def _digest(items) -> str:
+    h = hashlib.sha256()
+    for item in items:
+        h.update(json.dumps(item, sort_keys=True, default=str).encode())
+        h.update(b"\n")
+    return h.hexdigest()[:32]
+
+
+def _visible_files(folder: Path):
+    """Files under ``folder`` (sorted), skipping any path part that starts with '.'."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def _stat_digest(folder: Path, base: Path) -> str:
+    rows = []
+    for path in _visible_files(folder) if folder.is_dir() else [folder]:
+        with contextlib.suppress(FileNotFoundError):  # removed while we look: the next sync sees it
+            st = path.stat()
+            rows.append((str(path.relative_to(base)), st.st_size, st.st_mtime_ns))
+    return _digest(rows)
+
+
+def _mariadb_table_digest(table_dir: Path) -> str:
+    """The content silver reads of one table: newest snapshot + incremental extractions with rows."""
+    extractions = sorted(p for p in table_dir.glob("extraction_id=*") if p.is_dir())
+    described = []
+    for path in extractions:
+        try:
+            manifest = json.loads((path / "_manifest.json").read_text(encoding="utf-8"))
+            files = sorted(f["sha256"] for f in manifest["files"])
+            described.append((manifest.get("mode", "snapshot"), int(manifest.get("rows", 1)), files))
+        except (OSError, ValueError, KeyError, TypeError):  # no usable manifest: its files' stat
+            described.append(("unknown", 1, [_stat_digest(path, table_dir)]))
+    snapshots = [i for i, d in enumerate(described) if d[0] != "incremental"]
+    start = snapshots[-1] if snapshots else 0
+    current = [d for i, d in enumerate(described) if i >= start and (i == start or d[1] > 0)]
+    return _digest(current)
+
+
+def landing_signature(landing: Path, dbt_args: list[str]) -> dict[str, str]:
+    """The signature parts (name -> digest) of the landing zone, the project and the dbt
+    arguments; see the module docstring for the rule."""
+    parts: dict[str, str] = {}
+    for system in _LANDING_FOLDERS:
+        root = landing / system
+        if not root.is_dir():
+            continue
+        for child in sorted(root.iterdir()):
+            if child.name.startswith("."):
+                continue
+            key = f"{system}/{child.name}"
+            if system == "mariadb" and child.is_dir():
+                parts[key] = _mariadb_table_digest(child)
+            else:
+                parts[key] = _stat_digest(child, landing)
+    parts["project"] = _digest(_stat_digest(PROJECT_DIR / p, PROJECT_DIR) for p in _PROJECT_PARTS
+                               if (PROJECT_DIR / p).exists())
+    parts["dbt arguments"] = _digest(dbt_args)
+    return parts
+
+
+def _changed_parts(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+
+
+# --- state next to the warehouse -------------------------------------------------------------
+
+def _read_state(cfg: SyncConfig) -> dict:
+    try:
+        state = json.loads(cfg.state_path.read_text(encoding="utf-8"))
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_state(cfg: SyncConfig, state: dict) -> None:
+    tmp = cfg.state_path.with_name(cfg.state_path.name + ".tmp")
+    tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(cfg.state_path)
+
+
+def _newest_invocation(duckdb_path: Path) -> tuple[str, str] | None:
+    """(invocation_id, status) of the newest dbt command recorded in the warehouse."""
+    import duckdb
+
+    if not duckdb_path.exists():
+        return None
+    try:
+        with duckdb.connect(str(duckdb_path), read_only=True) as con:
+            return con.execute("select invocation_id, status from ops.dbt_invocations "
+                               "order by started_at desc limit 1").fetchone()
+    except duckdb.Error:
+        return None
+
+
+def _layer_rows(duckdb_path: Path) -> dict[str, dict[str, int]]:
+    """Rows per table of silver and gold (DuckDB's stored row counts) and bronze's landed rows
+    (the reconciliation audit of the last build); {} when there is no warehouse yet."""
+    import duckdb
+
+    if not duckdb_path.exists():
+        return {}
+    out: dict[str, dict[str, int]] = {"bronze": {}, "silver": {}, "gold": {}}
+    try:
+        with duckdb.connect(str(duckdb_path), read_only=True) as con:
+            for schema, table, rows in con.execute(
+                    "select schema_name, table_name, estimated_size from duckdb_tables() "
+                    "where database_name = current_database() and schema_name in ('silver', 'gold')"
+            ).fetchall():
+                out[schema][table] = int(rows)
+            with contextlib.suppress(duckdb.Error):
+                for entity, rows in con.execute("select source_system || '.' || entity, landed_rows "
+                                                "from silver.audit_reconciliation").fetchall():
+                    out["bronze"][entity] = int(rows or 0)
+    except duckdb.Error:
+        return {}
+    return out
+
+
+# --- stages ------------------------------------------------------------------------------
+
+def enabled_sources(dbt_vars: str | None) -> list[str]:
+    """The source systems dbt will read: enabled_sources of --vars, else dbt_project.yml's."""
+    import yaml
+
+    if dbt_vars:
+        try:
+            given = yaml.safe_load(dbt_vars)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"--vars is not valid YAML ({str(exc).splitlines()[0]})") from None
+        if not isinstance(given, dict):
+            raise ConfigError("--vars must be a YAML mapping, e.g. '{enabled_sources: [mariadb]}'")
+        if "enabled_sources" in given:
+            value = given["enabled_sources"]
+            return [value] if isinstance(value, str) else list(value or [])
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return list(project.get("vars", {}).get("enabled_sources") or [])
+
+
+def _dbt_args(cfg: SyncConfig) -> list[str]:
+    args = []
+    if cfg.dbt_vars:
+        args += ["--vars", cfg.dbt_vars]
+    if cfg.dbt_target:
+        args += ["--target", cfg.dbt_target]
+    return args
+
+
+def _dbt_executable() -> str:
+    local = Path(sys.executable).parent / "dbt"
+    found = str(local) if local.exists() else shutil.which("dbt")
+    if not found:
+        raise SyncError("dbt build", "the dbt executable is not installed (make venv)")
+    return found
+
+
+def _dbt_env(cfg: SyncConfig) -> dict[str, str]:
+    env = {**os.environ, "AETHERMART_LANDING": str(cfg.landing), "AETHERMART_DUCKDB": str(cfg.duckdb)}
+    env.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return env
+
+
+def build_selection(changed: list[str], manifest_path: Path) -> list[str]:
+    """dbt's --select for a build after ``changed`` (signature parts); [] = build everything.
+
+    Only landing parts (pos/…, mariadb/…, events/…) narrow the build: every dbt source whose
+    source name is the system's (``mariadb``) or starts with it (``mariadb_extractions``),
+    and what depends on it, plus every model that declares an export, from the manifest of
+    the last build (a change of code or arguments builds everything, so its sources are current).
+    """
+    systems = {part.split("/", 1)[0] for part in changed}
+    if not changed or not systems <= set(_LANDING_FOLDERS):
+        return []
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    names = sorted({src["source_name"] for src in manifest.get("sources", {}).values()
+                    if any(src["source_name"] == system or src["source_name"].startswith(f"{system}_")
+                           for system in systems)})
+    exported = sorted(node["name"] for node in manifest.get("nodes", {}).values()
+                      if node.get("resource_type") == "model"
+                      and ((node.get("config") or {}).get("meta") or {}).get("export"))
+    if not names:
+        return []
+    return [f"source:{name}+" for name in names] + exported
+
+
+def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
+    """Run `dbt build`; return its invocation id, or raise SyncError with its first failure."""
+    cfg.target_path.mkdir(parents=True, exist_ok=True)
+    log = cfg.target_path / "aethermart_sync_dbt.log"
+    select = ["--select", *result.dbt_select] if result.dbt_select else []
+    cmd = [_dbt_executable(), "build", "--target-path", str(cfg.target_path), *select, *_dbt_args(cfg)]
+    with log.open("wb") as out:
+        proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=_dbt_env(cfg), stdout=out,
+                              stderr=subprocess.STDOUT, check=False)
+    run_results = cfg.target_path / "run_results.json"
+    try:
+        doc = json.loads(run_results.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        doc = {}
+    for r in doc.get("results", []):
+        result.dbt_nodes[r["status"]] = result.dbt_nodes.get(r["status"], 0) + 1
+    if proc.returncode != 0:
+        failed = [r["unique_id"].split(".", 2)[-1] for r in doc.get("results", [])
+                  if r.get("status") in ("error", "fail", "runtime error")]
+        what = (f"{len(failed)} failure(s), e.g. {', '.join(failed[:3])}" if failed
+                else _last_error_line(log))
+        raise SyncError("dbt build", f"dbt build exited {proc.returncode}: {what}; full output in {log}")
+    return doc.get("metadata", {}).get("invocation_id") or ""
+
+
+def _last_error_line(log: Path) -> str:
+    lines = [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()]
+    return ((errors or lines or ["no output"])[-1])[:300]
+
+
+def _extract(cfg: SyncConfig, result: SyncResult) -> StageResult:
+    from extractors import ExtractConfig, extract, load_table_specs
+
+    sources = {"path": cfg.sources_yaml} if cfg.sources_yaml else {}
+    ecfg = ExtractConfig(url=cfg.mariadb_url, landing=cfg.landing, tables=load_table_specs(**sources),
+                         keep=cfg.keep)
+    out = extract(ecfg, quiet=True)
+    result.extracted = {t.table: t.rows for t in out.tables}
+    return StageResult("extract", "ran", out.seconds,
+                       f"{sum(result.extracted.values()):,} rows in {len(out.tables)} tables "
+                       f"(extraction {out.extraction_id})")
+
+
+def _destination_key(target: str, cfg: SyncConfig) -> str:
+    if target == "parquet":
+        return f"parquet:{cfg.gold_dir.resolve()}"
+    from exporters.mongo_config import MongoURI
+
+    uri = MongoURI.parse(cfg.mongodb_uri)
+    # the server and database, never the credentials
+    return "mongodb:" + hashlib.sha256(f"{uri.redacted()}|{uri.database}".encode()).hexdigest()[:24]
+
+
+def _export(cfg: SyncConfig, target: str, result: SyncResult) -> StageResult:
+    from exporters import ExportConfig, export
+    from exporters.config import default_manifest
+
+    ecfg = ExportConfig(target=target, manifest=default_manifest(cfg.target_path), duckdb=cfg.duckdb,
+                        out=cfg.gold_dir, mode="incremental", mongodb_uri=cfg.mongodb_uri)
+    out = export(ecfg, quiet=True)
+    statuses: dict[str, int] = {}
+    for d in out.datasets:
+        statuses[d.status] = statuses.get(d.status, 0) + 1
+    if target == "parquet":
+        result.parquet = statuses
+        note = ", ".join(f"{n} {s}" for s, n in statuses.items())
+    else:
+        for d in out.datasets:
+            result.collections[getattr(d, "collection", d.model)] = {
+                "inserted": d.inserted, "updated": d.updated, "deleted": d.deleted,
+                "unchanged": d.unchanged, "written": d.written,
+                # where the time went: DuckDB (documents, hashes), BSON encoding, the server by step
+                "seconds": d.seconds, "duckdb_seconds": d.duckdb_seconds,
+                "encode_seconds": d.encode_seconds, "server_phases": d.phases}
+        written = sum(c["written"] + c["deleted"] for c in result.collections.values())
+        result.documents_written = written
+        note = f"{written:,} documents written or deleted in {len(out.datasets)} collections"
+    return StageResult(f"export {target}", "ran", out.seconds, note)
+
+
+def _timed(result: SyncResult, name: str, fn, *args) -> StageResult:
+    t0 = time.perf_counter()
+    try:
+        stage = fn(*args)
+    except SyncError:
+        result.stages.append(StageResult(name, "failed", round(time.perf_counter() - t0, 3)))
+        raise
+    except AetherMartError as exc:
+        result.stages.append(StageResult(name, "failed", round(time.perf_counter() - t0, 3)))
+        raise SyncError(name, str(exc), exc.exit_code) from None
+    except Exception as exc:
+        # a file or driver error no module turned into an AetherMartError: one line naming the
+        # stage; anything else is a bug and keeps its traceback
+        library = type(exc).__module__.split(".")[0]
+        if not isinstance(exc, OSError) and library not in _DRIVERS:
+            raise
+        result.stages.append(StageResult(name, "failed", round(time.perf_counter() - t0, 3)))
+        text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:500]
+        raise SyncError(name, f"{type(exc).__name__} from {library}: {text}") from None
+    stage.seconds = round(time.perf_counter() - t0, 3)
+    result.stages.append(stage)
+    return stage
+
+
+def run_sync(cfg: SyncConfig) -> SyncResult:
+    """One sync; raises SyncError (the stage and one line) when a stage fails. ``result`` of
+    the failed run is attached to the error as ``.result``."""
+    t0 = time.perf_counter()
+    result = SyncResult(started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                        landing=str(cfg.landing), warehouse=str(cfg.duckdb))
+    try:
+        _run(cfg, result)
+        result.status = "ok"
+    except SyncError as exc:
+        result.status, result.error = "error", str(exc)
+        exc.result = result
+        raise
+    finally:
+        result.seconds = round(time.perf_counter() - t0, 3)
+    return result
+
+
+def _run(cfg: SyncConfig, result: SyncResult) -> None:
+    # 1. extract
+    enabled = enabled_sources(cfg.dbt_vars)
+    if "mariadb" not in enabled:
+        result.stages.append(StageResult("extract", "skipped", 0.0, "mariadb is not an enabled source"))
+    elif not cfg.mariadb_url:
+        result.stages.append(StageResult("extract", "skipped", 0.0,
+                                         "no MariaDB URL (--mariadb-url or $MARIADB_URL)"))
+    else:
+        _timed(result, "extract", _extract, cfg, result)
+
+    # 2. check
+    state = _read_state(cfg)
+    signature: dict[str, str] = {}
+
+    def check() -> StageResult:
+        signature.update(landing_signature(cfg.landing, _dbt_args(cfg)))
+        newest = _newest_invocation(cfg.duckdb)
+        known = state.get("build_invocation_id")
+        if cfg.force_build:
+            result.changed = ["--force-build"]
+        elif not known or newest is None or newest != (known, "success") \
+                or state.get("landing") != str(cfg.landing):
+            result.changed = ["no successful build recorded by sync is this warehouse's newest dbt command"]
+        else:
+            result.changed = _changed_parts(state.get("signature", {}), signature)
+        status = "changed" if result.changed else "unchanged"
+        shown = ", ".join(result.changed[:4]) + (f" and {len(result.changed) - 4} more"
+                                                 if len(result.changed) > 4 else "")
+        return StageResult("check", status, 0.0, shown or "nothing new landed since the last build")
+
+    _timed(result, "check", check)
+
+    # 3. dbt build
+    before = _layer_rows(cfg.duckdb)
+    if result.changed:
+        result.dbt_select = build_selection(result.changed, cfg.target_path / "manifest.json")
+
+        def build() -> StageResult:
+            result.build_invocation_id = _dbt_build(cfg, result)
+            ok = ", ".join(f"{n} {s}" for s, n in sorted(result.dbt_nodes.items()))
+            what = (" ".join(n for n in result.dbt_select if n.startswith("source:")) + " and the exports"
+                    if result.dbt_select else "everything")
+            return StageResult("dbt build", "ran", 0.0, f"{what}: {ok}")
+
+        _timed(result, "dbt build", build)
+        result.built = True
+        state = {"landing": str(cfg.landing), "signature": signature,
+                 "build_invocation_id": result.build_invocation_id,
+                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"), "exports": {}}
+        _write_state(cfg, state)
+        after = _layer_rows(cfg.duckdb)
+    else:
+        result.stages.append(StageResult("dbt build", "skipped", 0.0, "nothing changed"))
+        result.build_invocation_id = state.get("build_invocation_id")
+        after = before
+    _summarize_layers(result, before, after)
+
+    # 4. export
+    targets = ["parquet"] + (["mongodb"] if cfg.mongodb_uri else [])
+    for target in targets:
+        key = _destination_key(target, cfg)
+        if state.get("exports", {}).get(key) == result.build_invocation_id and not result.built:
+            result.stages.append(StageResult(f"export {target}", "up to date", 0.0,
+                                             "this build is already exported there"))
+            continue
+        _timed(result, f"export {target}", _export, cfg, target, result)
+        state.setdefault("exports", {})[key] = result.build_invocation_id
+        _write_state(cfg, state)
+    if not cfg.mongodb_uri:
+        result.stages.append(StageResult("export mongodb", "skipped", 0.0,
+                                         "no MongoDB URI (--mongodb-uri or $MONGODB_URI)"))
+
+
+def _summarize_layers(result: SyncResult, before: dict, after: dict) -> None:
+    for layer in ("bronze", "silver", "gold"):
+        b, a = before.get(layer), after.get(layer)
+        result.layers[layer] = {"before": sum(b.values()) if b is not None else None,
+                                "after": sum(a.values()) if a is not None else None}
+        if layer != "bronze" and a is not None:
+            result.changed_tables += [f"{layer}.{t}" for t in sorted(set(a) | set(b or {}))
+                                      if (b or {}).get(t) != a.get(t)]
+
+
+# --- output ------------------------------------------------------------------------------
+
+def _n(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def render_summary(result: SyncResult) -> str:
+    """One screen: stages with seconds, rows extracted, rows per layer, documents per collection."""
+    lines = [f"sync {result.started_at}  landing {result.landing}  warehouse {result.warehouse}",
+             f"  {'stage':<16} {'status':<11} {'seconds':>8}  detail"]
+    for s in result.stages:
+        lines.append(f"  {s.name:<16} {s.status:<11} {s.seconds:>8.2f}  {s.note}")
+    if result.extracted:
+        lines.append("  rows extracted: " + ", ".join(f"{t} {n:,}" for t, n in result.extracted.items()))
+    lines.append(f"  {'layer':<16} {'rows before':>14} {'rows after':>14}")
+    for layer, rows in result.layers.items():
+        lines.append(f"  {layer:<16} {_n(rows['before']):>14} {_n(rows['after']):>14}")
+    if result.built:
+        shown = ", ".join(t.split(".", 1)[1] for t in result.changed_tables[:8])
+        more = f" and {len(result.changed_tables) - 8} more" if len(result.changed_tables) > 8 else ""
+        lines.append(f"  tables whose row count changed: {len(result.changed_tables)}"
+                     + (f" ({shown}{more})" if shown else ""))
+    if result.collections:
+        lines.append(f"  {'collection':<28} {'inserted':>9} {'updated':>9} {'deleted':>9} {'unchanged':>10}")
+        for name, c in result.collections.items():
+            lines.append(f"  {name:<28} {c['inserted']:>9,} {c['updated']:>9,} {c['deleted']:>9,} "
+                         f"{c['unchanged']:>10,}")
+    verdict = "dbt build ran" if result.built else "no build (nothing new landed)"
+    lines.append(f"sync: {result.status} in {result.seconds:.1f}s; {verdict}; "
+                 f"{result.documents_written:,} documents written")
+    return "\n".join(lines)

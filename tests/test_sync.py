@@ -1,0 +1,331 @@
+"""`aethermart sync` end to end: private MariaDB -> landing -> dbt build -> FerretDB (and Parquet).
+
+One module-scoped pipeline at scale 0.01: a first sync builds and exports everything; a
+committed change in MariaDB (new orders with their items for existing customers, new emails
+and cities for some customers, deleted reviews) is synced, and the documents that changed in
+MongoDB are exactly the ones that change implies; a sync with nothing new builds nothing and
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pymongo
+import pymysql
+import pytest
+from bson import encode as bson_encode
+
+from aethermart.mariadb_url import MariaDBURL
+from tests.conftest import BIN, REPO, run_cli
+
+COLLECTIONS = ("customer_profiles", "customer_purchase_history", "product_catalog", "product_sales",
+               "reviews")
+# fields of a customer profile that rank the customer among all customers (RFM quintiles by
+# percent rank): new orders of some customers may move other customers' scores
+RANK_FIELDS = ("rfm_score", "segment")
+
+
+def _connect(url: str, database: str | None = None):
+    u = MariaDBURL.parse(url)
+    return pymysql.connect(host=u.host, port=u.port, user=u.user, password=u.password,
+                           database=database, autocommit=True)
+
+
+def _query(url: str, sql: str, *params) -> list[tuple]:
+    con = _connect(url, MariaDBURL.parse(url).database)
+    with con.cursor() as cur:
+        cur.execute(sql, params)
+        rows = list(cur.fetchall())
+    con.close()
+    return rows
+
+
+class Pipeline:
+    def __init__(self, workdir: Path, mariadb_url: str, mongodb_uri: str, database: str):
+        self.workdir = workdir
+        self.landing = workdir / "landing"
+        self.duckdb = workdir / "warehouse.duckdb"
+        self.mariadb_url = mariadb_url
+        self.mongodb_uri = mongodb_uri
+        self.database = database
+
+    def args(self, *extra: str) -> list[str]:
+        return ["sync", "--landing", str(self.landing), "--duckdb", str(self.duckdb),
+                "--target-path", str(self.workdir / "target"), "--out", str(self.workdir / "gold"),
+                "--mariadb-url", self.mariadb_url, "--mongodb-uri", self.mongodb_uri, *extra]
+
+    def env(self) -> dict:
+        return {"AETHERMART_TEMP_DIR": str(self.workdir / "duckdb_tmp"),
+                "DBT_LOG_PATH": str(self.workdir / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+
+    def sync(self) -> dict:
+        proc = run_cli(*self.args("--json"), env=self.env())
+        assert proc.returncode == 0, f"sync failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        secret = MariaDBURL.parse(self.mariadb_url).password
+        assert not secret or secret not in proc.stdout + proc.stderr
+        return json.loads(proc.stdout)
+
+    def documents(self) -> dict[str, dict[str, dict]]:
+        with pymongo.MongoClient(self.mongodb_uri, serverSelectionTimeoutMS=5000) as client:
+            db = client[self.database]
+            return {c: {d["_id"]: d for d in db[c].find()} for c in COLLECTIONS}
+
+
+@pytest.fixture(scope="module")
+def pipeline(mariadb_server, ferretdb_server, tmp_path_factory) -> Pipeline:
+    """Sources generated into a private MariaDB database (POS and events into the landing
+    zone), then one `aethermart sync` that extracts, builds and exports everything."""
+    workdir = tmp_path_factory.mktemp("sync")
+    name = "sync_e2e"
+    con = _connect(mariadb_server.url)
+    with con.cursor() as cur:
+        cur.execute(f"drop database if exists `{name}`")
+        cur.execute(f"create database `{name}`")
+    con.close()
+    url = mariadb_server.url.rsplit("/", 1)[0] + "/" + name
+    p = Pipeline(workdir, url, ferretdb_server.uri + name, name)
+    run_cli("generate", "--scale", "0.01", "--seed", "11", "--out", str(p.landing), "--quiet",
+            "--mariadb-url", url, check=True)
+    # the generator's own copy of the tables: the sync must extract them from the server
+    subprocess.run(["rm", "-rf", str(p.landing / "mariadb")], check=True)
+    p.first = p.sync()
+    return p
+
+
+def _stage(summary: dict, name: str) -> dict:
+    return next(s for s in summary["stages"] if s["name"] == name)
+
+
+def test_first_sync_extracts_builds_and_exports_everything(pipeline):
+    first = pipeline.first
+    assert first["status"] == "ok" and first["built"] and first["dbt_select"] == []  # everything
+    assert [s["name"] for s in first["stages"]] == ["extract", "check", "dbt build", "export parquet",
+                                                    "export mongodb"]
+    assert all(s["status"] in ("ran", "changed") for s in first["stages"]), first["stages"]
+    (customers,) = _query(pipeline.mariadb_url, "select count(*) from Customers")[0]
+    assert first["extracted"]["Customers"] == customers
+    docs = pipeline.documents()
+    for collection in COLLECTIONS:
+        assert docs[collection], collection
+        assert first["collections"][collection]["inserted"] == len(docs[collection])
+    assert first["layers"]["gold"]["after"] > 0 and first["layers"]["bronze"]["after"] > 0
+    assert (pipeline.workdir / "gold" / "doc_customer_profiles").exists()
+
+
+def _differs_beyond_rank(before: dict, after: dict) -> bool:
+    strip = [dict(d, lifetime={k: v for k, v in d["lifetime"].items() if k not in RANK_FIELDS},
+                  _content_hash=None) for d in (before, after)]
+    return strip[0] != strip[1]
+
+
+def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
+    url = pipeline.mariadb_url
+    before = pipeline.documents()
+    profiles = before["customer_profiles"]
+    online_only = sorted(
+        (d["channels"]["online_customer_id"], key) for key, d in profiles.items()
+        if d["channels"]["has_online_account"] and not d["channels"]["has_store_account"]
+        and d["identity"]["email_sha256"])
+    profile_of = {cid: key for cid, key in online_only}
+    # orders dated within the present range (the RFM as-of date stays; the table also holds
+    # dirt such as 9999-12-31), of products that sell
+    (max_date,) = _query(url, "select max(order_date) from Orders where order_date <= curdate()")[0]
+    catalog_of = {d["source_product_id"]: key for key, d in before["product_catalog"].items()
+                  if d["source_system"] == "mariadb"}
+    sales_ids = set(before["product_sales"])
+    products = sorted(pid for pid, key in catalog_of.items() if key in sales_ids)[:6]
+    price = dict(_query(url, "select cast(product_id as char), price from Products"))
+    order_customers = [cid for cid, _ in online_only[:8]]
+    (next_order, next_item) = _query(url, "select (select max(order_id) from Orders), "
+                                          "(select max(order_item_id) from Order_Items)")[0]
+    orders, items, used_products = [], [], set()
+    for i in range(20):  # 20 orders, 2 lines each, spread over 8 customers and 6 products
+        order_id, customer = next_order + 1 + i, order_customers[i % len(order_customers)]
+        lines = [(products[i % 6], 1 + i % 3), (products[(i + 1) % 6], 2)]
+        used_products |= {p for p, _ in lines}
+        total = sum(price[p] * q for p, q in lines)
+        orders.append((order_id, int(customer), max_date, total))
+        for product, quantity in lines:
+            next_item += 1
+            items.append((next_item, order_id, int(product), quantity, price[product]))
+    updated = [cid for cid, _ in online_only[20:30]]  # other customers: new email and city
+    in_reviews = {d["source_review_id"]: d for d in before["reviews"].values()}
+    deleted = sorted(in_reviews, key=int)[:10]
+
+    con = _connect(url, MariaDBURL.parse(url).database)
+    con.autocommit(False)
+    with con.cursor() as cur:
+        cur.executemany("insert into Orders (order_id, customer_id, order_date, total_amount) "
+                        "values (%s, %s, %s, %s)", orders)
+        cur.executemany("insert into Order_Items (order_item_id, order_id, product_id, quantity, price) "
+                        "values (%s, %s, %s, %s, %s)", items)
+        for cid in updated:
+            cur.execute("update Customers set email = %s, city = %s where customer_id = %s",
+                        (f"moved.{cid}@proton.me", "Springfield", int(cid)))
+        cur.execute(f"delete from Reviews where review_id in ({', '.join(['%s'] * len(deleted))})",
+                    [int(r) for r in deleted])
+    con.commit()
+    con.close()
+
+    second = pipeline.sync()
+    after = pipeline.documents()
+    assert second["built"] and _stage(second, "check")["status"] == "changed"
+    changed_tables = {c for c in second["changed"] if c.startswith("mariadb/")}
+    assert changed_tables == {"mariadb/Orders", "mariadb/Order_Items", "mariadb/Customers", "mariadb/Reviews"}
+    # only what reads MariaDB, and every exported model (POS and events models are not rebuilt)
+    assert second["dbt_select"][:2] == ["source:mariadb+", "source:mariadb_extractions+"]
+    assert "doc_reviews" in second["dbt_select"] and not any("pos" in s or "events" in s
+                                                              for s in second["dbt_select"])
+
+    deleted_docs = [d for d in in_reviews.values() if d["source_review_id"] in deleted]
+    review_customers = {d["customer"]["customer_key"] for d in deleted_docs}
+    review_products = {d["product"]["product_key"] for d in deleted_docs}
+    ordered_products = {catalog_of[p] for p in used_products}
+    implied = {
+        "customer_profiles": {profile_of[c] for c in order_customers + updated} | review_customers,
+        "customer_purchase_history": {profile_of[c] for c in order_customers},
+        "product_catalog": ordered_products | review_products,
+        "product_sales": ordered_products,
+        "reviews": set(),
+    }
+    for collection in COLLECTIONS:
+        old, new = before[collection], after[collection]
+        changed = {k for k in old.keys() & new.keys() if old[k] != new[k]}
+        gone, added = old.keys() - new.keys(), new.keys() - old.keys()
+        counts = second["collections"][collection]
+        assert (counts["inserted"], counts["updated"], counts["deleted"]) == (
+            len(added), len(changed), len(gone)), collection
+        assert not added, f"{collection}: documents appeared: {sorted(added)[:5]}"
+        if collection == "reviews":
+            assert {old[k]["source_review_id"] for k in gone} == set(deleted)
+            assert not changed
+            continue
+        assert not gone, f"{collection}: documents vanished: {sorted(gone)[:5]}"
+        missing = implied[collection] - changed
+        assert not missing, f"{collection}: {len(missing)} documents the change touches did not change"
+        extra = changed - implied[collection]
+        if collection == "customer_profiles":  # others' RFM rank may move; nothing else of theirs
+            extra = {k for k in extra if _differs_beyond_rank(old[k], new[k])}
+        assert not extra, f"{collection}: {len(extra)} documents changed that the change does not touch"
+    for cid in updated:  # the new email reached the profile (hashed; PII never leaves in clear)
+        assert after["customer_profiles"][profile_of[cid]]["identity"]["email_masked"].startswith("m***@")
+    assert second["documents_written"] == sum(
+        c["inserted"] + c["updated"] + c["deleted"] for c in second["collections"].values())
+
+
+def test_sync_with_nothing_new_builds_nothing_and_writes_nothing(pipeline):
+    third = pipeline.sync()
+    assert _stage(third, "extract")["status"] == "ran"  # re-extracted: the same content is no change
+    assert _stage(third, "check")["status"] == "unchanged" and third["changed"] == []
+    assert not third["built"] and _stage(third, "dbt build")["status"] == "skipped"
+    assert third["documents_written"] == 0 and third["collections"] == {}
+    assert _stage(third, "export mongodb")["status"] == "up to date"
+
+
+def test_watch_repeats_until_ctrl_c_then_exits_130_in_one_line(pipeline):
+    proc = subprocess.Popen([str(BIN / "aethermart"), *pipeline.args("--watch", "1", "--json")], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **pipeline.env()})
+    runs, deadline = 0, time.monotonic() + 120
+    while runs < 2 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        runs += bool(line.strip())
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert runs == 2 and proc.returncode == 130
+    assert err.strip().splitlines() == ["aethermart sync: interrupted"]
+
+
+def test_a_failing_stage_stops_the_run_in_one_line(pipeline, tmp_path):
+    state = Path(f"{pipeline.duckdb}.sync.json").read_text()
+    args = pipeline.args()
+    args[args.index("--mariadb-url") + 1] = "mysql://nobody:secret@127.0.0.1:1/none"
+    proc = run_cli(*args, env=pipeline.env())
+    assert proc.returncode != 0
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith("aethermart sync: error: extract: ") and "secret" not in line
+    assert Path(f"{pipeline.duckdb}.sync.json").read_text() == state  # nothing after it ran
+
+
+def _extraction(landing: Path, table: str, extraction_id: str, sha: str, mode: str = "snapshot",
+                rows: int = 3) -> None:
+    folder = landing / "mariadb" / table / f"extraction_id={extraction_id}"
+    folder.mkdir(parents=True)
+    (folder / "part-00000.parquet").write_bytes(sha.encode())
+    (folder / "_manifest.json").write_text(json.dumps(
+        {"mode": mode, "rows": rows, "files": [{"path": "part-00000.parquet", "rows": rows, "sha256": sha}]}))
+
+
+def test_the_change_rule_compares_extracted_content_and_landed_files(tmp_path):
+    from aethermart.sync import _changed_parts, landing_signature
+
+    landing = tmp_path / "landing"
+    _extraction(landing, "Orders", "20260101T000000Z", "aaa")
+    _extraction(landing, "Reviews", "20260101T000000Z", "rrr")
+    pos = landing / "pos" / "load_date=2026-01-01"
+    pos.mkdir(parents=True)
+    (pos / "order.csv").write_text("id\n1\n")
+    base = landing_signature(landing, [])
+
+    def changed() -> list[str]:
+        return _changed_parts(base, landing_signature(landing, []))
+
+    _extraction(landing, "Orders", "20260102T000000Z", "aaa")  # re-extracted, same content
+    _extraction(landing, "Orders", "20260103T000000Z", "", mode="incremental", rows=0)  # nothing new
+    (landing / "mariadb" / "Orders" / ".staging-20260104T000000Z").mkdir()  # in progress: not landed
+    (landing / "mariadb" / ".extract.lock").write_text("")
+    assert changed() == []
+    _extraction(landing, "Reviews", "20260102T000000Z", "rr2")  # a row deleted in MariaDB
+    assert changed() == ["mariadb/Reviews"]
+    (pos / "order.csv").write_text("id\n1\n2\n")  # a POS drop rewritten
+    (landing / "events" / "date=2026-01-02").mkdir(parents=True)  # a new events day
+    (landing / "events" / "date=2026-01-02" / "events-00000.jsonl").write_text("{}\n")
+    assert changed() == ["events/date=2026-01-02", "mariadb/Reviews", "pos/load_date=2026-01-01"]
+    assert _changed_parts(base, landing_signature(landing, ["--vars", "{x: 1}"]))[0] == "dbt arguments"
+
+
+def test_a_landing_change_builds_only_what_reads_it_and_the_exports(tmp_path):
+    from aethermart.sync import build_selection
+
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({
+        "sources": {f"source.a.{name}.t": {"source_name": name}
+                    for name in ("pos", "mariadb", "mariadb_extractions", "events")},
+        "nodes": {"model.a.doc_x": {"name": "doc_x", "resource_type": "model",
+                                    "config": {"meta": {"export": {"parquet": {}}}}},
+                  "model.a.slv_y": {"name": "slv_y", "resource_type": "model", "config": {}}}}))
+    assert build_selection(["mariadb/Orders"], manifest) == [
+        "source:mariadb+", "source:mariadb_extractions+", "doc_x"]
+    assert build_selection(["events/date=2026-01-02", "pos/load_date=2026-01-01"], manifest) == [
+        "source:events+", "source:pos+", "doc_x"]
+    for everything in (["project"], ["dbt arguments", "pos/x"], ["no successful build"]):
+        assert build_selection(everything, manifest) == []
+    assert build_selection(["mariadb/Orders"], tmp_path / "missing.json") == []
+
+
+def test_many_replacements_in_one_incremental_batch_do_not_hang_ferretdb(ferretdb_server):
+    """FerretDB 1.24 never answers an `update` command that replaces 100 existing documents
+    (found by the change-latency bench at scale 1, where new orders move many customers' RFM
+    scores); the exporter sends it replacements in smaller commands."""
+    from bson.raw_bson import RawBSONDocument
+
+    from exporters.mongo_publish import FERRETDB_REPLACES_PER_COMMAND, write_changes
+
+    with pymongo.MongoClient(ferretdb_server.uri, serverSelectionTimeoutMS=5000,
+                             socketTimeoutMS=20_000) as client:
+        client.drop_database("sync_many_replacements")
+        coll = client["sync_many_replacements"]["docs"]
+        coll.insert_many([{"_id": str(i), "v": 0} for i in range(250)])
+        upserts = [(str(i), RawBSONDocument(bson_encode({"_id": str(i), "v": 1}))) for i in range(300)]
+        started = time.monotonic()
+        write_changes(client["sync_many_replacements"], "docs", upserts, [str(i) for i in range(300, 310)],
+                      "test", replaces_per_command=FERRETDB_REPLACES_PER_COMMAND)
+        assert time.monotonic() - started < 15
+        assert coll.count_documents({"v": 1}) == 300 and coll.count_documents({}) == 300
+        client.drop_database("sync_many_replacements")
