@@ -14,6 +14,11 @@ files it is about to read are safe to read:
 ``aethermart_landing_file_problem(path, depth)``
     The same checks for one path DuckDB's ``glob()`` returned, on its last ``depth``
     components (the part below the landing root).
+``aethermart_file_modified_us(path)``
+    The file's last-modified time in microseconds since the epoch (``lstat``; NULL when it
+    is gone): part of a landed file's identity for incremental bronze. DuckDB's own
+    ``read_blob(...).last_modified`` has whole seconds only, so a file rewritten within a
+    second with the same size would look unchanged.
 
 A problem is: a symbolic link, anything that is not a regular file (or folder on the way),
 or a name DuckDB cannot read back safely by name - glob characters ``* ? [ ]`` (a file
@@ -33,7 +38,8 @@ import unicodedata
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-__all__ = ["Plugin", "combine_problems", "display_path", "file_problem", "name_problem", "tree_problem"]
+__all__ = ["Plugin", "combine_problems", "display_path", "file_modified_us", "file_problem", "name_problem",
+           "tree_problem"]
 
 GLOB_CHARACTERS = frozenset("*?[]")
 # control, format (bidi overrides, zero-width), surrogate (undecodable bytes), line/para separators
@@ -155,8 +161,18 @@ def tree_problem(root: str, pattern: str) -> str | None:
     return combine_problems(problems)
 
 
+def file_modified_us(path: str) -> int | None:
+    """Last-modified time of a file in microseconds since the epoch (lstat), or None."""
+    try:
+        return os.lstat(path).st_mtime_ns // 1000
+    except OSError:
+        return None
+
+
 def _register(con) -> None:
     varchar, integer = duckdb.sqltype("VARCHAR"), duckdb.sqltype("INTEGER")
+    con.create_function("aethermart_file_modified_us", file_modified_us, [varchar], duckdb.sqltype("BIGINT"),
+                        null_handling="special", side_effects=True)
     con.create_function("aethermart_landing_tree_problem", tree_problem, [varchar, varchar],
                         varchar, null_handling="special", side_effects=True)
     con.create_function("aethermart_landing_file_problem", file_problem, [varchar, integer],

@@ -59,13 +59,18 @@
     {{ _assert_partition_folders(files, node.meta.landing_format) }}
     {%- set expected = node.columns.keys() | list -%}
     {%- set landing_format = node.meta.get('landing_format') -%}
+    {%- set read = files -%}
+    {%- if bronze_is_incremental_model() -%}
+        {#- incremental bronze: the checks that open files, on the files this run reads -#}
+        {%- set read = bronze_file_plan(source_name, table_name) -%}
+    {%- endif -%}
     {%- if landing_format == 'csv' -%}
-        {%- do landing_file_layouts(source_name, table_name, files) -%}
+        {%- do landing_file_layouts(source_name, table_name, read) -%}
         {%- if node.meta.get('drop_entity') -%}
             {{ _assert_complete_drops(node, files, pattern) }}
         {%- endif -%}
-    {%- elif landing_format == 'parquet' -%}
-        {{ _assert_parquet_columns(node, pattern, expected) }}
+    {%- elif landing_format == 'parquet' and read -%}
+        {{ _assert_parquet_columns(node, pattern if read is sameas files else "[" ~ _sql_strings(read) ~ "]", expected, quoted=read is not sameas files) }}
     {%- endif -%}
     {{ return(true) }}
 {% endmacro %}
@@ -201,9 +206,10 @@
 {% endmacro %}
 
 
-{% macro _assert_parquet_columns(node, pattern, expected) %}
+{% macro _assert_parquet_columns(node, pattern, expected, quoted=false) %}
+    {%- set paths = pattern if quoted else sql_string(pattern) -%}
     {%- set found = run_query(
-        "select file_name, string_agg(lower(name), ',') as names from parquet_schema(" ~ sql_string(pattern) ~ ") "
+        "select file_name, string_agg(lower(name), ',') as names from parquet_schema(" ~ paths ~ ") "
         ~ "group by file_name order by file_name") -%}
     {%- for row in found.rows -%}
         {%- set names = row[1].split(',') -%}
@@ -217,7 +223,7 @@
     {%- endfor -%}
     {%- set drift = run_query(
         "select lower(name), string_agg(distinct duckdb_type, ' vs ' order by duckdb_type) as types, min(file_name) as example "
-        ~ "from parquet_schema(" ~ sql_string(pattern) ~ ") where num_children is null "
+        ~ "from parquet_schema(" ~ paths ~ ") where num_children is null "
         ~ "group by lower(name) having count(distinct duckdb_type) > 1") -%}
     {%- for row in drift.rows if row[0] in expected | map('lower') | list -%}
         {{ exceptions.raise_compiler_error(

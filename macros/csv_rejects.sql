@@ -48,9 +48,15 @@
         scanned here, and bronze stops on it) -#}
     {%- set statements = [] -%}
     {%- if execute -%}
-        {%- do statements.append(_record_counts_create(source_name)) -%}
+        {%- set planned = none -%}
+        {%- if bronze_is_incremental_model() -%}
+            {#- incremental bronze: scan only the new and changed files (bronze_file_plan) -#}
+            {%- set planned = bronze_file_plan(source_name) -%}
+        {%- endif -%}
+        {%- do statements.append(_record_counts_create(source_name, planned)) -%}
         {%- set counted = run_query(
             "select entity, file_path from " ~ ref(csv_source_tables(source_name).counted_files_model)
+            ~ (" where file_path in (" ~ _sql_strings(planned) ~ ")" if planned is not none else "")
             ~ " order by entity, file_path") -%}
     {%- endif -%}
     {%- for table in csv_source_tables(source_name).tables -%}
@@ -76,7 +82,9 @@
     {%- set selects = [] -%}
     {%- for table in csv_source_tables(source_name).tables -%}
         {%- set relation = landing_source(source_name, table) -%}
-        {%- if execute and source_enabled(source_name) -%}
+        {#- incremental bronze: a table none of whose files this run reads has no reject tables -#}
+        {%- if execute and source_enabled(source_name)
+            and (not bronze_is_incremental_model() or bronze_file_plan(source_name, table)) -%}
             {%- set names = _reject_table_names(relation) -%}
             {%- set location = relation | string -%}
             {%- set quote = modules.re.search("[(,\s]quote=('[^']*')", location) -%}
@@ -279,7 +287,12 @@ recovered as (
     from {{ ref(csv_source_tables(source_name).rejects_model) }} as rejects
     inner join {{ ref(csv_source_tables(source_name).counted_files_model) }} as counted
         on rejects.entity = counted.entity and rejects._source_file = counted.file_path
-    where rejects.entity = '{{ entity }}' and rejects.is_recovered
+    where
+        rejects.entity = '{{ entity }}' and rejects.is_recovered
+        {%- if bronze_is_incremental_model() %}
+        -- incremental bronze: the recovered records of the files this run reads
+        and rejects._source_file in ({{ _sql_strings(bronze_file_plan(source_name, entity)) }})
+        {%- endif %}
 
 ),
 

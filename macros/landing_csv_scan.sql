@@ -17,9 +17,18 @@
         | selectattr('name', 'equalto', table_name) | first -%}
     {%- set location = relation | string -%}
     {%- set pattern = landing_source_glob(source_name, table_name) -%}
-    {%- set files = run_query("select file from glob(" ~ sql_string(pattern) ~ ") order by file").columns[0].values() -%}
-    {%- if files | length == 0 -%}
-        {{ return(relation ~ " with ordinality") }}
+    {%- set incremental = bronze_is_incremental_model() -%}
+    {%- if incremental -%}
+        {#- incremental bronze: only the new and changed files (bronze_file_plan) -#}
+        {%- set files = bronze_file_plan(source_name, table_name) -%}
+        {%- if files | length == 0 -%}
+            {{ return("(\n    " ~ absent_source_select(source_name, table_name, true, reason='no new or changed file') ~ "\n    ) as landed") }}
+        {%- endif -%}
+    {%- else -%}
+        {%- set files = run_query("select file from glob(" ~ sql_string(pattern) ~ ") order by file").columns[0].values() -%}
+        {%- if files | length == 0 -%}
+            {{ return(relation ~ " with ordinality") }}
+        {%- endif -%}
     {%- endif -%}
     {%- set groups = {} -%}
     {%- set order = [] -%}
@@ -35,7 +44,7 @@
     {%- set branches = [] -%}
     {%- for key in order -%}
         {%- set group = groups[key] -%}
-        {%- if order | length == 1 -%}
+        {%- if order | length == 1 and not incremental -%}
             {%- set paths = sql_string(pattern) -%}
         {%- else -%}
             {%- set quoted = [] -%}

@@ -12,6 +12,14 @@
             {#- CSV: read each file by its own header (landing_csv_scan adds the ordinality) -#}
             {{ return("select * from " ~ landing_csv_scan(source_name, table_name)) }}
         {%- endif -%}
+        {%- if relation is none and bronze_is_incremental_model() -%}
+            {#- incremental bronze: only the new and changed files (bronze_file_plan) -#}
+            {%- set files = bronze_file_plan(source_name, table_name) -%}
+            {%- if not files -%}
+                {{ return(absent_source_select(source_name, table_name, ordinality, reason='no new or changed file')) }}
+            {%- endif -%}
+            {%- set read = landing_location_with_paths(landed | string, files) -%}
+        {%- endif -%}
         {{ return("select * from " ~ read ~ (" with ordinality" if ordinality else "")) }}
     {%- endif -%}
     {{ return(absent_source_select(source_name, table_name, ordinality)) }}
@@ -21,7 +29,7 @@
 {#- An empty select with the columns and types a source's reader returns: the declared
     columns (text for CSV and JSON lines, which are read as text; else the column's
     `data_type` in the sources YAML), then the reader's own columns in its order. -#}
-{% macro absent_source_select(source_name, table_name, ordinality=false) %}
+{% macro absent_source_select(source_name, table_name, ordinality=false, reason=none) %}
     {%- if not execute -%}
         {{ return("select 1 as placeholder where false") }}
     {%- endif -%}
@@ -52,7 +60,7 @@
     {%- if ordinality -%}
         {%- do columns.append("cast(null as bigint) as ordinality") -%}
     {%- endif -%}
-    {{ return("-- source " ~ source_name ~ " is switched off (var enabled_sources): no rows\n"
+    {{ return("-- source " ~ source_name ~ "." ~ table_name ~ (": " ~ reason if reason else " is switched off (var enabled_sources)") ~ ": no rows\n"
         ~ "    select " ~ columns | join(", ") ~ " where false") }}
 {% endmacro %}
 

@@ -7,9 +7,13 @@
     {%- set empty = 'cast([] as struct("column" varchar, "value" varchar)[])' -%}
     {%- set present = false -%}
     {%- if execute and has_files and source_enabled('mariadb') -%}
-        {%- set pattern = landing_location_glob(landing_source('mariadb', table_name)) -%}
-        {%- set present = run_query(
-            "select count(*) > 0 from parquet_schema(" ~ sql_string(pattern) ~ ") "
+        {%- set paths = sql_string(landing_location_glob(landing_source('mariadb', table_name))) -%}
+        {%- if bronze_is_incremental_model() -%}
+            {#- incremental bronze: the files this run reads (bronze_file_plan) -#}
+            {%- set paths = "[" ~ _sql_strings(bronze_file_plan('mariadb', table_name)) ~ "]" -%}
+        {%- endif -%}
+        {%- set present = paths != "[null]" and run_query(
+            "select count(*) > 0 from parquet_schema(" ~ paths ~ ") "
             ~ "where name = '_conversion_errors'").columns[0].values()[0] -%}
     {%- endif -%}
     {%- if present -%}

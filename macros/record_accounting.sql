@@ -17,7 +17,7 @@
 {% endmacro %}
 
 
-{% macro _record_counts_create(source_name) %}
+{% macro _record_counts_create(source_name, files=none) %}
     {#- the counts table, filled from the counted-files model (our count of every file,
         taken before DuckDB reads any of them); parsed_rows is set per file afterwards -#}
     {{ return(
@@ -25,7 +25,8 @@
         ~ "entity, file_path, cast(null as bigint) as parsed_rows, max_line_size, "
         ~ "struct_pack(records := counted_records, longest_record := longest_record, "
         ~ "longest_record_bytes := longest_record_bytes) as counted "
-        ~ "from " ~ ref(csv_source_tables(source_name).counted_files_model)) }}
+        ~ "from " ~ ref(csv_source_tables(source_name).counted_files_model)
+        ~ (" where file_path in (" ~ _sql_strings(files) ~ ")" if files is not none else "")) }}
 {% endmacro %}
 
 
@@ -63,7 +64,12 @@
         {%- set location = relation | string -%}
         {%- set options = _reader_options(source_name, table, location) -%}
         {%- set pattern = landing_source_glob(source_name, table) -%}
-        {%- set files = run_query("select file from glob(" ~ sql_string(pattern) ~ ") order by file").columns[0].values() -%}
+        {%- if bronze_is_incremental_model() -%}
+            {#- incremental bronze: count only the new and changed files (bronze_file_plan) -#}
+            {%- set files = bronze_file_plan(source_name, table) -%}
+        {%- else -%}
+            {%- set files = run_query("select file from glob(" ~ sql_string(pattern) ~ ") order by file").columns[0].values() -%}
+        {%- endif -%}
         {%- for layout in landing_file_layouts(source_name, table, files) -%}
             {%- set read_columns = [] -%}
             {%- for column in landing_read_columns(layout.columns) -%}{%- do read_columns.append(sql_string(column)) -%}{%- endfor -%}
@@ -150,4 +156,12 @@ unaccounted_records as (
         end
 
 )
+{% endmacro %}
+
+
+{% macro _sql_strings(values) %}
+    {#- SQL string literals, comma-separated (NULL for none: `in (NULL)` matches nothing) -#}
+    {%- set quoted = [] -%}
+    {%- for value in values -%}{%- do quoted.append(sql_string(value)) -%}{%- endfor -%}
+    {{ return(quoted | join(", ") if quoted else "null") }}
 {% endmacro %}

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('brz_landing__files') }}
 {% do assert_landing_source('mariadb', 'Customers') %}
 
 with source as (

@@ -1,9 +1,10 @@
+-- depends_on: {{ ref('brz_landing__files') }}
 {% set has_files = assert_landing_source('mariadb', 'Product_Attributes') %}
 
 with source as (
 
     {% if has_files %}
-        select * from {{ landing_source('mariadb', 'Product_Attributes') }}
+        {{ landing_select('mariadb', 'Product_Attributes') }}
     {% else %}
         -- optional table not extracted: an empty relation with the landed types
         select

@@ -1,7 +1,8 @@
+-- depends_on: {{ ref('brz_landing__files') }}
 -- depends_on: {{ ref('brz_pos__counted_files') }}
 {{
     config(
-        materialized='table',
+        materialized='incremental',
         pre_hook="{{ collect_csv_rejects('pos') }}"
     )
 }}
