@@ -29,8 +29,10 @@ models and returns the differences, an empty list when the baseline agrees.
 
 from __future__ import annotations
 
+import argparse
+import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -145,3 +147,68 @@ def compare_to_gold(result: dict, duckdb_path: str | Path) -> list[str]:
         if kind in result or kind.startswith("revenue"):
             diffs += _compare_mapping(kind, result.get(kind, {}), gold[kind], exact)
     return diffs
+
+
+def _server_cpu(mongodb_uri: str):
+    """CPU time of a local MongoDB/FerretDB server: the write's cost is mostly the server's."""
+    from pymongo.uri_parser import parse_uri
+
+    from bench.server_cpu import ServerCPU
+
+    nodes = parse_uri(mongodb_uri)["nodelist"]
+    return ServerCPU(*nodes[0]) if len(nodes) == 1 else None
+
+
+def run_document_baseline(name: str, version: str, steps, landing: Path, out: Path,
+                          mongodb_uri: str | None = None) -> dict:
+    """One baseline's whole run, the same stages for each library: ``steps`` is its module,
+    with read_landing, clean, build_documents, write_parquet and write_mongodb. Returns the
+    result (timings, counts, exact figures) that compare_to_gold checks."""
+    clock = StageClock()
+    with clock.stage("read"):
+        data = steps.read_landing(landing)
+    with clock.stage("clean"):
+        silver = steps.clean(data)
+    with clock.stage("build docs"):
+        history_docs, sales_docs, figures = steps.build_documents(silver)
+    docs = {"customer_purchase_history": history_docs, "product_sales": sales_docs}
+    with clock.stage("write parquet"):
+        steps.write_parquet(docs, out)
+    if mongodb_uri:
+        server = _server_cpu(mongodb_uri)
+        with clock.stage("write mongo"):
+            spent = steps.write_mongodb(docs, mongodb_uri)
+        clock.stages["write mongo"].update(spent, mongodb_cpu_s=server.lap() if server else None)
+    return {
+        "baseline": name,
+        f"{name}_version": version,
+        "money_in_outputs": "float64 (exact integer cents / 100); figures here are exact decimals",
+        "stages": clock.stages,
+        "rows_read": data.rows,
+        "rejected_lines": data.rejected_lines,
+        "row_outcomes": silver.outcomes,
+        **figures,
+    }
+
+
+def baseline_main(name: str, description: str, run: Callable[[Path, Path, str | None], dict],
+                  argv: Sequence[str] | None = None) -> int:
+    """The command line of ``python -m bench.baseline_<name>``."""
+    parser = argparse.ArgumentParser(prog=f"python -m bench.baseline_{name}", description=description)
+    parser.add_argument("--landing", type=Path, required=True, help="landing zone root")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the Parquet documents")
+    parser.add_argument("--mongodb-uri",
+                        help=f"MongoDB URI, database in the path (default database aethermart_{name}); "
+                             "nothing is written to MongoDB without it")
+    parser.add_argument("--result", type=Path, help="write the result JSON here (default: stdout)")
+    args = parser.parse_args(argv)
+    result = run(args.landing, args.out, args.mongodb_uri)
+    text = json.dumps(result, indent=1, sort_keys=True)
+    if args.result:
+        args.result.parent.mkdir(parents=True, exist_ok=True)
+        args.result.write_text(text + "\n")
+        summary = {k: result[k] for k in ("stages", "documents", "rejected_lines")}
+        print(json.dumps(summary, indent=1))
+    else:
+        print(text)
+    return 0

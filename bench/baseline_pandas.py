@@ -54,7 +54,6 @@ no customer document.
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import functools
 import hashlib
@@ -75,8 +74,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bench.baseline_common import StageClock, cents_to_str
-from bench.server_cpu import ServerCPU
+from bench.baseline_common import baseline_main, cents_to_str, run_document_baseline
 
 __all__ = ["Landing", "main", "run"]
 
@@ -820,63 +818,13 @@ def write_mongodb(docs: dict[str, pd.DataFrame], uri: str) -> dict[str, float]:
     return {key: round(value, 3) for key, value in spent.items()}
 
 
-def _server_cpu(mongodb_uri: str) -> ServerCPU | None:
-    """CPU time of a local MongoDB/FerretDB server: the write's cost is mostly the server's."""
-    from pymongo.uri_parser import parse_uri
-
-    nodes = parse_uri(mongodb_uri)["nodelist"]
-    return ServerCPU(*nodes[0]) if len(nodes) == 1 else None
-
-
 def run(landing: Path, out: Path, mongodb_uri: str | None = None) -> dict:
     """The whole baseline; returns the result (timings, counts, exact figures)."""
-    clock = StageClock()
-    with clock.stage("read"):
-        data = read_landing(landing)
-    with clock.stage("clean"):
-        silver = clean(data)
-    with clock.stage("build docs"):
-        history_docs, sales_docs, figures = build_documents(silver)
-    docs = {"customer_purchase_history": history_docs, "product_sales": sales_docs}
-    with clock.stage("write parquet"):
-        write_parquet(docs, out)
-    if mongodb_uri:
-        server = _server_cpu(mongodb_uri)
-        with clock.stage("write mongo"):
-            spent = write_mongodb(docs, mongodb_uri)
-        clock.stages["write mongo"].update(spent, mongodb_cpu_s=server.lap() if server else None)
-    return {
-        "baseline": "pandas",
-        "pandas_version": pd.__version__,
-        "money_in_outputs": "float64 (exact integer cents / 100); figures here are exact decimals",
-        "stages": clock.stages,
-        "rows_read": data.rows,
-        "rejected_lines": data.rejected_lines,
-        "row_outcomes": silver.outcomes,
-        **figures,
-    }
+    return run_document_baseline("pandas", pd.__version__, sys.modules[__name__], landing, out, mongodb_uri)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.baseline_pandas",
-                                     description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--landing", type=Path, required=True, help="landing zone root")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the Parquet documents")
-    parser.add_argument("--mongodb-uri",
-                        help="MongoDB URI, database in the path (default database aethermart_pandas); "
-                             "nothing is written to MongoDB without it")
-    parser.add_argument("--result", type=Path, help="write the result JSON here (default: stdout)")
-    args = parser.parse_args(argv)
-    result = run(args.landing, args.out, args.mongodb_uri)
-    text = json.dumps(result, indent=1, sort_keys=True)
-    if args.result:
-        args.result.parent.mkdir(parents=True, exist_ok=True)
-        args.result.write_text(text + "\n")
-        summary = {k: result[k] for k in ("stages", "documents", "rejected_lines")}
-        print(json.dumps(summary, indent=1))
-    else:
-        print(text)
-    return 0
+    return baseline_main("pandas", (__doc__ or "").split("\n")[0], run, argv)
 
 
 if __name__ == "__main__":
