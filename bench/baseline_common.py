@@ -75,6 +75,17 @@ def _decimal(value: object) -> Decimal | None:
         return None
 
 
+def figures_of(customers: list[tuple], products: list[tuple]) -> dict:
+    """The compared figures from (customer, revenue, order count) and (product, revenue, units) rows."""
+    return {
+        "documents": {"customer_purchase_history": len(customers), "product_sales": len(products)},
+        "revenue_per_customer": {key: revenue for key, revenue, _ in customers},
+        "order_count_per_customer": {key: count for key, _, count in customers},
+        "revenue_per_product": {key: revenue for key, revenue, _ in products},
+        "units_per_product": {key: units for key, _, units in products},
+    }
+
+
 def gold_figures(duckdb_path: str | Path) -> dict:
     """Document counts, revenue (and order counts / units) per customer and per product from gold."""
     import duckdb
@@ -98,11 +109,7 @@ def gold_figures(duckdb_path: str | Path) -> dict:
                 on docs._id = products.product_key
         """).fetchall()
     return {
-        "documents": {"customer_purchase_history": len(customers), "product_sales": len(products)},
-        "revenue_per_customer": {key: revenue for key, revenue, _ in customers},
-        "order_count_per_customer": {key: count for key, _, count in customers},
-        "revenue_per_product": {key: revenue for key, revenue, _ in products},
-        "units_per_product": {key: units for key, _, units in products},
+        **figures_of(customers, products),
         "unmapped": sum(key is None for key, _, _ in customers) + sum(key is None for key, _, _ in products),
     }
 

@@ -30,7 +30,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.baseline_common import StageClock, compare_to_gold
+from bench.baseline_common import StageClock, compare_to_gold, figures_of
 from bench.baseline_pandas import MARIADB_TABLES, POS_COLUMNS, _current_extractions, placeholder_email_pattern
 
 __all__ = ["main", "run"]
@@ -427,13 +427,7 @@ def figures(con) -> dict:
     products = con.execute("select source_system || ':' || source_product_id, "
                            "cast(summary.revenue as varchar), summary.units "
                            "from doc_product_sales").fetchall()
-    return {
-        "documents": {"customer_purchase_history": len(customers), "product_sales": len(products)},
-        "revenue_per_customer": {key: revenue for key, revenue, _ in customers},
-        "order_count_per_customer": {key: count for key, _, count in customers},
-        "revenue_per_product": {key: revenue for key, revenue, _ in products},
-        "units_per_product": {key: units for key, _, units in products},
-    }
+    return figures_of(customers, products)
 
 
 def run(landing: Path, threads: int | None = None) -> dict:
