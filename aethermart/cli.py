@@ -129,8 +129,9 @@ One command from the sources to the published outputs, each stage doing only wha
   2. check        has anything new landed since the last successful build? (the rule below)
   3. dbt build    only when something changed: `dbt build` with --vars / --target passed
                   through, the landing and warehouse of this command; when only landing
-                  data changed, only what reads it (--select source:<system>+ for each
-                  source system whose files changed, plus every exported model); a change
+                  data changed, --select source:<system>+ for each source system whose
+                  files changed, plus every exported model (today nearly every node: each
+                  bronze model depends on the file listing of all sources); a change
                   of code, --vars or --target, a first build or --force-build: everything
   4. export       `aethermart export --mode incremental` to Parquet (--out) and, with a
                   MongoDB URI (--mongodb-uri / $MONGODB_URI), to MongoDB: only documents
@@ -538,7 +539,14 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         except SyncError as exc:
             if args.json:
                 print(json.dumps(exc.result.as_dict()), flush=True)
-            raise
+            if not args.watch:
+                raise
+            # watching: a failed run (a locked warehouse, a file mid-upload) is reported and
+            # the next tick tries again; the sync state is only written by successful stages
+            print(f"aethermart sync: error: {exc} (next try in {args.watch:g} s)",
+                  file=sys.stderr, flush=True)
+            time.sleep(max(0.0, args.watch - (time.monotonic() - started)))
+            continue
         force = False  # --force-build: the first run only
         if args.json:
             print(json.dumps(result.as_dict(), indent=None if args.watch else 2), flush=True)

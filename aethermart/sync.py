@@ -6,7 +6,7 @@
    (below) is compared with the one stored, with that build's invocation id, in
    ``<warehouse>.sync.json`` next to the DuckDB file.
 3. **dbt build**: only when something changed (or no build of this warehouse is known); when
-   only landing data changed, only what reads it: ``--select source:<system>+`` for each
+   only landing data changed, ``--select source:<system>+`` for each
    source system whose files changed, plus every exported model (the export guard publishes
    only exports built, and tested, by one invocation). Code, --vars, --target, a first build
    or --force-build: everything.
@@ -45,6 +45,7 @@ from pathlib import Path
 
 from aethermart.errors import AetherMartError, ConfigError
 from aethermart.landing import PROJECT_DIR
+from exporters.parquet_layout import CURRENT
 
 __all__ = ["STATE_SUFFIX", "SyncConfig", "SyncError", "SyncResult", "enabled_sources", "landing_signature",
            "render_summary", "run_sync"]
@@ -133,12 +134,11 @@ def _digest(items) -> str:
 
 
 def _visible_files(folder: Path):
-    """Files under ``folder`` (sorted), skipping any path part that starts with '.'."""
+    """Files under ``folder`` (sorted), skipping folders whose name starts with '.'."""
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
+        for name in sorted(files):  # a file starting with '.' counts: dbt's globs read it too
+            yield Path(root) / name
 
 
 def _stat_digest(folder: Path, base: Path) -> str:
@@ -323,10 +323,11 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
     log = cfg.target_path / "aethermart_sync_dbt.log"
     select = ["--select", *result.dbt_select] if result.dbt_select else []
     cmd = [_dbt_executable(), "build", "--target-path", str(cfg.target_path), *select, *_dbt_args(cfg)]
+    run_results = cfg.target_path / "run_results.json"
+    run_results.unlink(missing_ok=True)  # a dbt stopped before running writes none: never read the last
     with log.open("wb") as out:
         proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=_dbt_env(cfg), stdout=out,
                               stderr=subprocess.STDOUT, check=False)
-    run_results = cfg.target_path / "run_results.json"
     try:
         doc = json.loads(run_results.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -334,18 +335,29 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
     for r in doc.get("results", []):
         result.dbt_nodes[r["status"]] = result.dbt_nodes.get(r["status"], 0) + 1
     if proc.returncode != 0:
-        failed = [r["unique_id"].split(".", 2)[-1] for r in doc.get("results", [])
-                  if r.get("status") in ("error", "fail", "runtime error")]
-        what = (f"{len(failed)} failure(s), e.g. {', '.join(failed[:3])}" if failed
+        failures = [r for r in doc.get("results", [])
+                    if r.get("status") in ("error", "fail", "runtime error")]
+        failed = [r["unique_id"].split(".", 2)[-1] for r in failures]
+        first = " ".join(str(failures[0].get("message") or "").split())[:300] if failures else ""
+        what = (f"{len(failed)} failure(s), e.g. {', '.join(failed[:3])}"
+                + (f" (first: {first})" if first else "") if failed
                 else _last_error_line(log))
         raise SyncError("dbt build", f"dbt build exited {proc.returncode}: {what}; full output in {log}")
     return doc.get("metadata", {}).get("invocation_id") or ""
 
 
 def _last_error_line(log: Path) -> str:
+    """The last line of dbt's output that names an error, with the line that says why when
+    dbt puts it below (`Compilation Error in model X` / `  <the reason>`)."""
     lines = [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
-    errors = [line for line in lines if "error" in line.lower()]
-    return ((errors or lines or ["no output"])[-1])[:300]
+    at = [i for i, line in enumerate(lines) if "error" in line.lower()]
+    if not at:
+        return (lines or ["no output"])[-1][:300]
+    found = lines[at[-1]]
+    reason = lines[at[-1] + 1] if at[-1] + 1 < len(lines) else ""
+    if reason and not reason.startswith(">"):
+        found = f"{found}: {reason}"
+    return found[:300]
 
 
 def _extract(cfg: SyncConfig, result: SyncResult) -> StageResult:
@@ -502,7 +514,8 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
     targets = ["parquet"] + (["mongodb"] if cfg.mongodb_uri else [])
     for target in targets:
         key = _destination_key(target, cfg)
-        if state.get("exports", {}).get(key) == result.build_invocation_id and not result.built:
+        published = target != "parquet" or (cfg.gold_dir / CURRENT).exists()  # removed since: publish again
+        if state.get("exports", {}).get(key) == result.build_invocation_id and not result.built and published:
             result.stages.append(StageResult(f"export {target}", "up to date", 0.0,
                                              "this build is already exported there"))
             continue

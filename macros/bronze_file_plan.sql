@@ -72,8 +72,12 @@
         {{ return("select cast(null as varchar) as file_path, cast(null as bigint) as file_size, "
             ~ "cast(null as timestamptz) as file_modified_at where false") }}
     {%- endif -%}
-    {%- if load_relation(ref('brz_landing__files')) is none -%}
-        {#- not built yet (`dbt compile` or sqlfluff on a fresh warehouse): list the files now -#}
+    {%- set listing = ref('brz_landing__files') -%}
+    {%- if 'model.' ~ project_name ~ '.brz_landing__files' not in (selected_resources or [])
+        or load_relation(listing) is none -%}
+        {#- this invocation does not list the files (`--select` without brz_landing__files, `dbt
+            compile`, sqlfluff) or the listing was never built: list them now, so a selective
+            build never reads an earlier build's listing -#}
         {{ return("select file_path, file_size, file_modified_at from (" ~ landing_files_query(selected) ~ ") as listed") }}
     {%- endif -%}
     {{ return("select file_path, file_size, file_modified_at from " ~ ref('brz_landing__files')

@@ -216,7 +216,8 @@ numbered as (
             else error(
                 'File ' || filename || ' landed after {{ csv_source_tables(source_name).counted_files_model }} '
                 || 'counted the landing zone, so its records are not accounted for (a drop landed while '
-                || 'dbt build ran); run dbt build again.'
+                || 'dbt build ran, or --select left {{ csv_source_tables(source_name).counted_files_model }} out); '
+                || 'run dbt build again (with --select, include +{{ model.name }}).'
             )
         end
 

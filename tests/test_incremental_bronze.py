@@ -173,3 +173,24 @@ def test_file_modified_time_is_precise_to_the_microsecond(tmp_path):
     path.write_bytes(b"id\n1\n")
     assert file_modified_us(str(path)) == path.stat().st_mtime_ns // 1000
     assert file_modified_us(str(tmp_path / "gone.csv")) is None
+
+
+def test_a_selective_build_never_reads_an_earlier_builds_file_listing(runs):
+    """`--select` without the listing model lists the files itself: a new file is then either
+    read (its counted-files model selected too) or refused by name — never silently missed.
+    Kept last: it lands a new events day in the shared landing zone."""
+    project, landing = runs["incremental"], runs["landing"]
+    day = landing / "events" / "date=2025-12-31"
+    day.mkdir()
+    source = sorted((landing / "events").glob("date=*/*.jsonl"))[0]
+    (day / "events-00000.jsonl").write_text("".join(source.read_text().splitlines(keepends=True)[:3]))
+    new_rows = "select count(*) from bronze.brz_events__events where _source_file like '%date=2025-12-31%'"
+
+    alone = project.dbt("run", "--select", "brz_events__events", check=False)
+    assert alone.returncode != 0
+    assert "landed after brz_events__counted_files counted the landing zone" in alone.stdout
+    assert "--select left brz_events__counted_files out" in alone.stdout
+    assert project.scalar(new_rows) == 0
+
+    project.dbt("run", "--select", "+brz_events__events")
+    assert project.scalar(new_rows) == 3

@@ -386,19 +386,24 @@ def test_mixed_line_ends_either_count_as_duckdb_or_stop_naming_a_record(data, ev
     ("brz_pos__csv_rejects", "brz_pos__orders", DROP, "pos/load_date=2026-01-01"),
     ("brz_events__line_rejects", "brz_events__events", "events/date=2025-11-20", "events/date=2026-01-01"),
 ], ids=["pos", "events"])
-def test_a_drop_landing_mid_build_is_read_by_the_next_build(sample_copy, broken_workdir, rejects, bronze,
-                                                             folder, new_folder):
+def test_a_drop_its_build_did_not_count_is_refused_then_read_by_the_next_build(
+        sample_copy, broken_workdir, rejects, bronze, folder, new_folder):
+    """A drop landing after the record count ran (mid-build, or a --select that leaves the
+    counted-files model out) is never read uncounted: the model stops naming it; the next
+    build that counts it reads it."""
     project = DbtProject(sample_copy, broken_workdir)
-    project.dbt("run", "--select", f"+{rejects}")
+    project.dbt("run", "--select", f"+{rejects}", f"+{bronze}")
     shutil.copytree(sample_copy / folder, sample_copy / new_folder)  # a complete drop lands
     new_file = next(path for path in sorted((sample_copy / new_folder).iterdir())
                     if bronze.endswith("events") or path.name == "order.csv")
-    project.dbt("build", "--select", bronze, "--exclude", f"+{rejects}")
+    counted = rejects.rsplit("__", 1)[0] + "__counted_files"
+    proc = project.dbt("build", "--select", bronze, "--exclude", f"+{rejects}", check=False)
+    assert proc.returncode != 0
+    assert f"File {new_file} landed after {counted} counted the landing zone" in proc.stdout
     rows = f"select count(*) from bronze.{bronze} where _source_file = '{new_file}'"
-    assert project.scalar(rows) == 0, "a file listed after the build began was read"
+    assert project.scalar(rows) == 0, "a file was read without its record count"
     project.dbt("run", "--select", f"+{bronze}")
     assert project.scalar(rows) > 0
-    counted = rejects.rsplit("__", 1)[0] + "__counted_files"
     assert project.scalar(f"select count(*) from bronze.{counted} where file_path = '{new_file}'") == 1
 
 

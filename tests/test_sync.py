@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -253,6 +254,39 @@ def test_a_failing_stage_stops_the_run_in_one_line(pipeline, tmp_path):
     assert Path(f"{pipeline.duckdb}.sync.json").read_text() == state  # nothing after it ran
 
 
+
+def test_watch_reports_a_failed_run_and_tries_again(pipeline):
+    args = pipeline.args("--watch", "1")
+    args[args.index("--mariadb-url") + 1] = "mysql://nobody:secret@127.0.0.1:1/none"
+    proc = subprocess.Popen([str(BIN / "aethermart"), *args], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **pipeline.env()})
+    errors, deadline = 0, time.monotonic() + 120
+    while errors < 2 and time.monotonic() < deadline:
+        errors += proc.stderr.readline().startswith("aethermart sync: error: extract: ")
+    assert proc.poll() is None  # still watching after two failed runs
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert errors == 2 and proc.returncode == 130 and "secret" not in err
+
+
+def test_a_removed_parquet_output_is_published_again(pipeline):
+    gold = pipeline.workdir / "gold"
+    shutil.move(gold, pipeline.workdir / "gold.away")
+    again = pipeline.sync()
+    assert not again["built"] and _stage(again, "export parquet")["status"] == "ran"
+    assert (gold / "doc_customer_profiles").exists()
+    assert _stage(again, "export mongodb")["status"] == "up to date"
+
+
+def test_a_dbt_that_stops_before_running_is_reported_by_its_own_error(pipeline):
+    """Not by the run_results of the previous build (kept last: the failed build is now the
+    warehouse's newest command, so the next sync builds everything)."""
+    proc = run_cli(*pipeline.args("--vars", "{enabled_sources: [posx]}"), env=pipeline.env())
+    assert proc.returncode != 0
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith("aethermart sync: error: dbt build: ")
+    assert "failure(s)" not in line and "posx" in line, line
+
 def _extraction(landing: Path, table: str, extraction_id: str, sha: str, mode: str = "snapshot",
                 rows: int = 3) -> None:
     folder = landing / "mariadb" / table / f"extraction_id={extraction_id}"
@@ -289,6 +323,18 @@ def test_the_change_rule_compares_extracted_content_and_landed_files(tmp_path):
     assert changed() == ["events/date=2026-01-02", "mariadb/Reviews", "pos/load_date=2026-01-01"]
     assert _changed_parts(base, landing_signature(landing, ["--vars", "{x: 1}"]))[0] == "dbt arguments"
 
+
+
+def test_a_dotfile_in_a_drop_is_landed_data(tmp_path):
+    """dbt's globs (`date=*/*.jsonl`) read files whose names start with '.', so they count."""
+    from aethermart.sync import _changed_parts, landing_signature
+
+    day = tmp_path / "events" / "date=2026-01-01"
+    day.mkdir(parents=True)
+    (day / "events-00000.jsonl").write_text("{}\n")
+    base = landing_signature(tmp_path, [])
+    (day / ".upload-in-progress.jsonl").write_text("{}\n")
+    assert _changed_parts(base, landing_signature(tmp_path, [])) == ["events/date=2026-01-01"]
 
 def test_a_landing_change_builds_only_what_reads_it_and_the_exports(tmp_path):
     from aethermart.sync import build_selection
