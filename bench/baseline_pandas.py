@@ -29,7 +29,7 @@ How it reads (the same records bronze reads):
   100) to both Parquet and MongoDB, as a pandas user would: FerretDB rejects Decimal128.
   The result JSON carries the exact totals as decimal strings.
 
-The rules mirrored (README "Silver"): text trimmed and white space collapsed, where white
+The rules mirrored (docs/layers.md, "Silver"): text trimmed and white space collapsed, where white
 space is every Unicode white space, control and format character (``\p{Z}``, ``\p{Cc}``,
 ``\p{Cf}``: CR, TAB, NBSP, zero-width space; Python's ``re`` has no ``\p{..}``, so the
 classes are built from ``unicodedata``), ``""`` and ``NULL`` are missing; six POS date

@@ -28,7 +28,7 @@ On freshly generated data (same scale and seed for every contender), in one run:
 
 Every stage records wall time, CPU time (user + system) and peak RSS of its process
 (`wait4`). Results go to the terminal, to `bench/results/<timestamp>.json` and to a PNG
-chart next to it (`bench/results/latest.png`, embedded in the README).
+chart next to it (`bench/results/latest.png`, embedded in docs/benchmarks.md).
 """
 
 from __future__ import annotations

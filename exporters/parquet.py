@@ -303,7 +303,7 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple
         partitioning = {
             "flavor": "hive", "columns": list(PARTITION_COLUMNS), "from_column": month_of,
             "layout": "year=YYYY/month=MM (month zero-padded)",
-            # what readers infer from the folder names (see the README)
+            # what readers infer from the folder names (see docs/exports.md)
             "inferred_types": {"duckdb": {"year": "BIGINT", "month": "VARCHAR"},
                                "pyarrow": {"year": "int32", "month": "int32"}},
             "partitions": len({f["path"].rsplit("/", 1)[0] for f in files}),
