@@ -15,6 +15,12 @@ DEMO_LANDING ?= data/landing
 # make demo SOURCES=mariadb,events for a retailer without stores.
 SOURCES     ?= pos,mariadb,events
 SOURCES_VARS := {enabled_sources: [$(SOURCES)]}
+comma := ,
+# `dbt source freshness` of the enabled systems (the MariaDB manifests belong to mariadb)
+FRESHNESS_SELECT := $(foreach s,$(subst $(comma), ,$(SOURCES)),source:$(s) $(if $(filter mariadb,$(s)),source:mariadb_extractions))
+# make demo KEEP_SERVICES=1: leave the FerretDB the demo starts running (make services-stop)
+KEEP_SERVICES ?=
+DEMO_MONGODB_SUMMARY := data/.demo_mongodb
 SCALE       ?= 1
 # Go builds the MongoDB-compatible test server; CI may not have /usr/local/go/bin on PATH
 GO          ?= $(shell command -v go || echo /usr/local/go/bin/go)
@@ -46,9 +52,17 @@ demo: $(STAMP) ## Generate demo sources, dbt build, export to Parquet and MongoD
 	@mkdir -p data
 	$(BIN)/aethermart generate --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --out $(DEMO_LANDING) --sources $(SOURCES)
 	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) build --vars '$(SOURCES_VARS)'
+	@echo
+	@echo "==> dbt source freshness: how old each source's newest data is (generated data is dated 2025, so it is stale today; non-fatal here)"
+	@AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) source freshness --vars '$(SOURCES_VARS)' \
+	  --select $(FRESHNESS_SELECT) || echo "demo: dbt source freshness: stale sources above (windows: vars *freshness_*_after_hours)"
 	$(BIN)/aethermart export --target parquet
-	@# MongoDB: to $$MONGODB_URI, else to the local FerretDB (make ferretdb), else says how to get one
-	$(BIN)/python -m exporters.mongo_demo
+	@# MongoDB: to $$MONGODB_URI, else the FerretDB of `make services`, else a private FerretDB built
+	@# here when Go is there (make ferretdb), else one line on how to get one
+	@rm -f $(DEMO_MONGODB_SUMMARY)
+	@if [ -z "$${MONGODB_URI:-}" ] && command -v "$(GO)" >/dev/null 2>&1; then \
+	  $(MAKE) -s --no-print-directory ferretdb || echo "demo: building the local MongoDB-compatible server failed (above); MongoDB export skipped"; fi
+	$(BIN)/python -m exporters.mongo_demo --summary $(DEMO_MONGODB_SUMMARY) $(if $(filter 1 yes true,$(KEEP_SERVICES)),--keep-server)
 	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) docs generate --static --vars '$(SOURCES_VARS)'
 	@echo
 	@# the data-quality report of this build: what was set aside, and why (exit 1 = an error threshold)
@@ -60,7 +74,8 @@ demo: $(STAMP) ## Generate demo sources, dbt build, export to Parquet and MongoD
 	@if [ -n "$${AETHERMART_PII_SALT:-}" ]; then echo "  PII salt of gold's email hashes   from \$$AETHERMART_PII_SALT (never printed)"; \
 	else echo "  PII salt of gold's email hashes   $${AETHERMART_DUCKDB:-data/aethermart.duckdb}.pii_salt  (random, once per warehouse, mode 600; set AETHERMART_PII_SALT in production)"; fi
 	@echo "  gold Parquet for BI               $${AETHERMART_GOLD_DIR:-data/gold}/<model>/  (one dataset per gold model; facts by year=/month=)"
-	@echo "  MongoDB collections               the database of \$$MONGODB_URI (its path; default aethermart), else aethermart on the local FerretDB (make services)"
+	@if [ -s $(DEMO_MONGODB_SUMMARY) ]; then echo "  MongoDB collections               $$(cat $(DEMO_MONGODB_SUMMARY))"; fi
+	@echo "  source freshness                  target/sources.json  (dbt source freshness)"
 	@echo "  lineage docs                      target/static_index.html (open in a browser)"
 	@echo "  dbt artifacts                     target/manifest.json, target/run_results.json"
 

@@ -181,4 +181,9 @@ def _register(con) -> None:
 
 class Plugin(BasePlugin):
     def configure_connection(self, conn) -> None:
-        _register(conn)
+        try:
+            _register(conn)
+        except duckdb.CatalogException as exc:
+            # configured again after a failed start (dbt_record_count.Plugin says why)
+            if "already exists" not in str(exc):
+                raise

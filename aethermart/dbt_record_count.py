@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import sqltypes
 
@@ -83,4 +84,10 @@ def _header(path: str | None) -> str | None:
 
 class Plugin(BasePlugin):
     def configure_connection(self, conn) -> None:
-        register(conn)
+        try:
+            register(conn)
+        except duckdb.CatalogException as exc:
+            # dbt-duckdb configures a connection again after a failed start (e.g. an ATTACH
+            # of the `clone` target refused): the functions are there; let the first error show
+            if "already exists" not in str(exc):
+                raise

@@ -110,10 +110,12 @@ def read_quality_report(warehouse: Path) -> QualityReport:
 
 
 def _last_command(con: duckdb.DuckDBPyConnection) -> LastCommand | None:
+    # `dbt source freshness` writes no table (a stale source is its own report), so it is
+    # not the command whose outcome decides whether these numbers are current
     try:
         row = con.execute(
             "select invocation_id, command, status, cast(started_at as varchar) from ops.dbt_invocations "
-            "order by started_at desc limit 1").fetchone()
+            "where command <> 'freshness' order by started_at desc limit 1").fetchone()
     except duckdb.CatalogException:
         return None  # a warehouse built before the build record existed
     return LastCommand(*row) if row else None

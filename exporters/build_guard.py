@@ -20,6 +20,8 @@ models (the selection of this export):
 3. **No failure standing**: for every node run by the build or after it, its latest result
    is not ``error``/``fail``; a failure that a later command re-ran successfully is
    superseded (``dbt build`` whose test failed, then a passing ``dbt test``, exports).
+   Sources do not count: their results are ``dbt source freshness``'s (stale data is
+   reported there, and gold built from it is still what was built).
 4. **The manifest** the exporter reads is that build's, or one written after it (a later
    ``dbt test``; or a command that records nothing: ``docs generate``, ``compile``,
    ``show``, ``parse``, ``ls`` — in dbt-core 1.11 only ``RunTask`` and its subclasses run
@@ -139,7 +141,10 @@ def _check_failures(since: list[BuildRecord], results: dict[str, dict[str, _Resu
     for inv in since:  # newest first: the first result seen of a node is its latest
         for uid, result in results.get(inv.invocation_id, {}).items():
             latest.setdefault(uid, (inv, result))
-    standing = [(inv, uid, r.status) for uid, (inv, r) in latest.items() if r.status in _FAILED]
+    # a source's result is its freshness (`dbt source freshness`): old landed data, which the
+    # freshness run reports itself, not a failure of what was built from it
+    standing = [(inv, uid, r.status) for uid, (inv, r) in latest.items()
+                if r.status in _FAILED and r.resource_type != "source"]
     if not standing:
         return
     newest = next(inv for inv in since if any(inv is s[0] for s in standing))

@@ -50,8 +50,9 @@
         with the same fingerprint -#}
     {%- if not is_incremental() -%}{{ return(false) }}{%- endif -%}
     {%- set recorded = run_query(
-        "select count(*) from information_schema.tables where table_schema = 'ops' and table_name = 'bronze_file_state'"
-    ).columns[0].values()[0] -%}
+        "select count(*) from information_schema.tables where table_catalog = current_database() "
+        ~ "and table_schema = 'ops' and table_name = 'bronze_file_state'"
+    ).columns[0].values()[0] -%}  {#- this warehouse's: `dbt clone`'s target attaches another -#}
     {%- if not recorded -%}{{ return(false) }}{%- endif -%}
     {%- set same = run_query(
         "select count(*) from ops.bronze_file_state where model = " ~ sql_string(model.name)

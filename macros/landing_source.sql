@@ -9,9 +9,5 @@
     {%- if not execute -%}
         {{ return(location) }}  {#- parsing: source() only records the dependency -#}
     {%- endif -%}
-    {%- set path = landing_location_glob(location) -%}
-    {%- if path.startswith('/') -%}
-        {{ return(location) }}
-    {%- endif -%}
-    {{ return(location.replace(sql_string(path), sql_string(landing_path() ~ '/' ~ path), 1)) }}
+    {{ return(landing_rooted_location(location)) }}
 {% endmacro %}

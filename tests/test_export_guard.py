@@ -125,6 +125,17 @@ def test_the_exporter_reads_dbt_target_path_and_target_path(project, tmp_path):
     assert both.returncode == 2 and "not both" in both.stderr
 
 
+def test_stale_sources_in_dbt_source_freshness_do_not_refuse_the_export(project, tmp_path):
+    """The sample is dated 2025: `dbt source freshness` errs on every source; that reports old
+    landed data, not a failed build, so gold still exports."""
+    copy = GuardedProject(project.landing, project.copy(tmp_path / "work").workdir)
+    shutil.copytree(project.target, copy.target)
+    stale = copy.dbt("source", "freshness", check=False)
+    assert stale.returncode == 1 and "ERROR STALE" in stale.stdout, stale.stdout[-2000:]
+    exported = copy.export("--target-path", str(copy.target), out=tmp_path / "gold")
+    assert exported.returncode == 0, exported.stderr
+
+
 @pytest.mark.parametrize("point", list(KILL_POINTS))
 def test_a_killed_build_is_not_exported_not_even_after_docs_generate(project, tmp_path, point):
     before = project.manifest_id()

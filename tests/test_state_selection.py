@@ -26,19 +26,19 @@ def _project_copy(dest: Path) -> Path:
     return dest
 
 
-def _dbt(project: Path, landing: str, *args: str) -> subprocess.CompletedProcess:
+def _dbt(project: Path, landing: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     env = {"PATH": str(BIN), "HOME": str(project), "AETHERMART_LANDING": landing,
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PROFILES_DIR": str(project),
-           "AETHERMART_DUCKDB": str(project / "warehouse.duckdb")}
+           "AETHERMART_DUCKDB": str(project / "warehouse.duckdb"), **(env or {})}
     proc = subprocess.run([str(BIN / "dbt"), *args, "--log-path", str(project / "logs")],
                           cwd=project, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     return proc
 
 
-def _selected(project: Path, landing: str, state: Path) -> set[str]:
+def _selected(project: Path, landing: str, state: Path, env: dict | None = None) -> set[str]:
     proc = _dbt(project, landing, "ls", "--select", "state:modified", "--state", str(state),
-                "--resource-type", "model", "source", "--output", "name", "--quiet")
+                "--resource-type", "model", "source", "--output", "name", "--quiet", env=env)
     return {line.strip() for line in proc.stdout.splitlines() if line.strip()}
 
 
@@ -67,3 +67,22 @@ def test_no_rendered_source_config_holds_the_landing_path(tmp_path):
     locations = [s["meta"]["external_location"] for s in manifest["sources"].values()]
     assert len(locations) == 15
     assert all(loc.split("'", 2)[1].split("/", 1)[0] in {"pos", "mariadb", "events"} for loc in locations)
+
+
+def test_another_salt_and_warehouse_select_nothing_and_appear_nowhere(tmp_path):
+    """CI's state comes from another machine: its own PII salt and warehouse file. Neither the
+    salt nor the landing path is in the manifest, and neither changes the selection."""
+    project = _project_copy(tmp_path / "project")
+    state = tmp_path / "state"
+    production = {"AETHERMART_PII_SALT": "prod-salt-Xq7", "AETHERMART_DUCKDB": str(tmp_path / "prod.duckdb")}
+    _dbt(project, "sample/landing", "parse", "--target-path", str(state), env=production)
+    ci = {"AETHERMART_PII_SALT": "ci-salt-Zk9", "AETHERMART_DUCKDB": str(tmp_path / "ci.duckdb")}
+    elsewhere = str(tmp_path / "ci landing")
+    assert _selected(project, elsewhere, state, env=ci) == set()
+    _dbt(project, elsewhere, "parse", "--target-path", str(tmp_path / "target"), env=ci)
+    for manifest in (state / "manifest.json", tmp_path / "target" / "manifest.json"):
+        text = manifest.read_text()
+        assert "salt-" not in text and "ci landing" not in text
+    model = project / "models" / "silver" / "customers" / "slv_customers.sql"
+    model.write_text(model.read_text() + "\n-- a reviewed change\n")
+    assert _selected(project, elsewhere, state, env=ci) == {"slv_customers"}

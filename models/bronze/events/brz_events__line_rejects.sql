@@ -6,6 +6,7 @@
         pre_hook="{{ collect_csv_rejects('events') }}"
     )
 }}
+{{ csv_rejects_when_shown('events') }}
 
 with rejected_errors as (
 

@@ -6,6 +6,7 @@
         pre_hook="{{ collect_csv_rejects('pos') }}"
     )
 }}
+{{ csv_rejects_when_shown('pos') }}
 
 with rejected_errors as (
 
