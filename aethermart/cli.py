@@ -327,6 +327,10 @@ def _build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--from-parquet", action="store_true",
                      help="MongoDB: read the gold Parquet published under --out (by --target parquet) "
                           "instead of the DuckDB file, e.g. on a machine without the warehouse")
+    exp.add_argument("--verify", action="store_true",
+                     help="MongoDB: read every stored content hash back from the server instead of "
+                          "trusting the export ledger (the exporter's record of what it last wrote, "
+                          "next to the warehouse); rewrites documents changed behind its back")
     exp.add_argument("--rollback", action="store_true",
                      help="MongoDB: make each collection's __previous version current again "
                           "(and the current one __previous); needs --target mongodb")
@@ -409,7 +413,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
                        select=tuple(args.select), mode=args.mode, dry_run=args.dry_run,
                        keep=args.keep, mongodb_uri=args.mongodb_uri,
                        mongodb_decimals=args.mongodb_decimals, rollback=args.rollback,
-                       from_parquet=args.from_parquet, allow_failed_build=args.allow_failed_build)
+                       from_parquet=args.from_parquet, allow_failed_build=args.allow_failed_build,
+                       verify=args.verify)
     if args.rollback and args.target != "mongodb":
         raise ConfigError("--rollback needs --target mongodb")
     if "mongodb" in cfg.targets:  # before anything is written to another target

@@ -22,6 +22,7 @@ One lock document per collection (mongo_lock) keeps two exporters apart.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import time
@@ -44,9 +45,11 @@ from exporters.mongo_encode import (
     document_query,
     iter_document_batches,
 )
+from exporters.mongo_ledger import Ledger, LedgerStore, destination_of, mark, read_mark
 from exporters.mongo_lock import acquire
 from exporters.mongo_publish import (
     FERRETDB_REPLACES_PER_COMMAND,
+    FERRETDB_REWRITE_MIN,
     CollectionNames,
     Sample,
     cleanup_debris,
@@ -56,6 +59,7 @@ from exporters.mongo_publish import (
     insert_staging,
     pause_for_tests,
     recover_swap,
+    rewrite_on_ferretdb,
     swap_in,
     validate,
     write_changes,
@@ -70,6 +74,10 @@ BATCH_ROWS = int(os.environ.get("AETHERMART_MONGODB_BATCH_ROWS", "1000"))
 DELETE_BATCH = 10_000
 INCREMENTAL_GUARANTEE = ("incremental: changed documents replaced one by one (each document is "
                          "atomic); until the run ends readers may see old and new documents side by side")
+REWRITE_GUARANTEE = ("incremental on FerretDB: changed documents deleted and re-inserted in batches (its "
+                     "update and delete scan the whole collection per statement); a reader may not find "
+                     "a changed document for up to {gap:.0f} ms, and until the run ends may see old and new "
+                     "documents side by side")
 
 
 def _quiet(_: str) -> None:
@@ -92,9 +100,13 @@ class MongoDatasetResult(DatasetResult):
     duckdb_seconds: float = 0.0  # query, Extended JSON, hash (in a thread: overlaps the rest)
     encode_seconds: float = 0.0  # libbson
     server_seconds: float = 0.0  # waiting for the server: the sum of `phases`
-    # server time per step: read_hashes (diff with the stored version), write, indexes,
-    # validate, swap, delete (incremental)
+    # server time per step: count (the ledger's drift check), read_hashes (diff with the stored
+    # version, when the ledger cannot be used), write, indexes, validate, swap, delete (incremental)
     phases: dict[str, float] = field(default_factory=dict)
+    # where the stored hashes came from: ledger (this exporter's record of its last write,
+    # mongo_ledger), server (read back: no usable ledger, or --verify), none (new collection)
+    hashes_from: str = ""
+    hashes_read: int = 0  # stored hashes read back from the server
 
     @contextlib.contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -124,6 +136,9 @@ def publish_mongodb(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
                           "mongodb://user:password@host:port/database")
     uri = MongoURI.parse(cfg.mongodb_uri)
     run_id = _new_run_id()
+    # the ledger lives next to the warehouse it describes; --from-parquet keeps none (reads back)
+    ledgers = None if cfg.from_parquet else _Ledgers(LedgerStore.for_destination(cfg.duckdb, uri),
+                                                     destination_of(uri)[1])
     if cfg.rollback:
         con = None
     elif cfg.from_parquet:
@@ -144,7 +159,7 @@ def publish_mongodb(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
             notice(f"export: mongodb {uri.redacted()} ({server.name}), database {uri.database}")
             if cfg.rollback:
                 return [_rollback(server, s, run_id, cfg.dry_run, notice) for s in specs]
-            return [_export(con, server, plan, cfg, run_id, notice, progress) for plan in plans]
+            return [_export(con, server, plan, cfg, run_id, ledgers, notice, progress) for plan in plans]
         finally:
             server.close()
     finally:
@@ -186,6 +201,12 @@ class _Plan:
         self.decimals, self.decimals_note = check_decimals(server, asked, self.where)
 
 
+@dataclass(frozen=True)
+class _Ledgers:
+    store: LedgerStore
+    about: dict  # the destination, for destination.json (no secrets)
+
+
 def _existing_table(server: MongoServer, collection: str, present: bool) -> tuple[pa.Table, list]:
     """The stored (_id, hash) as an Arrow table, and the ids that are not strings (never ours)."""
     ids, hashes = fetch_hashes(server.db, collection) if present else ([], [])
@@ -194,6 +215,30 @@ def _existing_table(server: MongoServer, collection: str, present: bool) -> tupl
     table = pa.table({"_id": pa.array([i for i, _ in strings], pa.string()),
                       "h": pa.array([h for _, h in strings], pa.string())})
     return table, foreign
+
+
+def _usable_ledger(server: MongoServer, ledgers: _Ledgers | None, collection: str, query_id: str,
+                   verify: bool, result: MongoDatasetResult) -> tuple[Ledger | None, str]:
+    """The ledger when it can stand for the stored hashes (mongo_ledger: same run as the server's
+    mark, state done, same document query, same count), else None and why not."""
+    if verify:
+        return None, "--verify"
+    if ledgers is None:
+        return None, "no ledger with --from-parquet"
+    ledger = ledgers.store.read(collection)
+    if ledger is None:
+        return None, "no ledger of this destination yet"
+    marked = read_mark(server.db, collection)
+    if marked is None or marked.get("run_id") != ledger.run_id or marked.get("state") != "done":
+        return None, ("the collection was last changed by another run than the ledger's "
+                      "(another exporter, a rollback, or a run that died before its ledger)")
+    if ledger.query != query_id:
+        return None, "the document query changed (columns, types or decimals)"
+    with result.phase("count"):
+        count = count_documents(server, collection)
+    if count != ledger.rows:
+        return None, f"the server holds {count:,} documents, the ledger {ledger.rows:,}"
+    return ledger, ""
 
 
 def _diff_sql(doc_sql: str, changed_only: bool) -> str:
@@ -211,12 +256,13 @@ def _vanished(cursor: duckdb.DuckDBPyConnection, spec: ExportSpec) -> list[str]:
 
 
 def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cfg: ExportConfig,
-            run_id: str, notice: Say, progress: Say) -> MongoDatasetResult:
+            run_id: str, ledgers: _Ledgers | None, notice: Say, progress: Say) -> MongoDatasetResult:
     spec, db = plan.spec, server.db
     collection = spec.mongodb.collection
     names = CollectionNames(collection, run_id)
     t0 = time.perf_counter()
     query = document_query(spec.relation, plan.columns, spec.mongodb.key, plan.decimals, plan.where)
+    query_id = hashlib.md5(query.sql.encode()).hexdigest()
     result = MongoDatasetResult(model=spec.model, target="mongodb", status="published", rows=plan.rows,
                                 location=f"{db.name}.{collection}", version=run_id, collection=collection,
                                 mode=cfg.mode, decimals=plan.decimals, server=server.name)
@@ -233,11 +279,21 @@ def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cf
         if cfg.mode == "incremental" and not present:
             result.mode = "full"
             notes.append("collection did not exist: exported in full")
-        with result.phase("read_hashes"):
-            existing, foreign = _existing_table(server, collection, present)
+        ledger, why = _usable_ledger(server, ledgers, collection, query_id, cfg.verify, result) \
+            if present else (None, "")
+        if ledger is not None:
+            existing, foreign = ledger.table, []
+            result.hashes_from = "ledger"
+        else:
+            with result.phase("read_hashes"):
+                existing, foreign = _existing_table(server, collection, present)
+            result.hashes_read = existing.num_rows + len(foreign)
+            result.hashes_from = "server" if present else "none"
+            if present:
+                notes.append(f"stored hashes read back from the server ({why})")
         cursor.register("_aethermart_existing", existing)
-        result.deleted = len(_vanished(cursor, spec)) + len(foreign)
         if cfg.dry_run:
+            result.deleted = len(_vanished(cursor, spec)) + len(foreign)
             counts = dict(cursor.execute(
                 f"select change, count(*) from ({_diff_sql(query.sql, False)}) group by change").fetchall())
             result.inserted, result.updated = counts.get("i", 0), counts.get("u", 0)
@@ -247,10 +303,12 @@ def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cf
             notes.append(f"would write {result.written:,} documents "
                          + ("to a staging collection and swap it in" if result.mode == "full"
                             else "(upserts)") + f" and delete {result.deleted:,}")
-        elif result.mode == "full":
-            _full(cursor, server, lock, plan, query.sql, names, result, progress)
         else:
-            _incremental(cursor, server, lock, plan, query.sql, foreign, result, progress)
+            keep = None if ledgers is None else _LedgerWrite(ledgers, collection, run_id, query_id)
+            if result.mode == "full":
+                _full(cursor, server, lock, plan, query.sql, names, result, progress, keep)
+            else:
+                _incremental(cursor, server, lock, plan, query.sql, foreign, result, progress, keep)
     finally:
         cursor.close()
         if lock is not None:
@@ -259,14 +317,33 @@ def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cf
     result.note = "; ".join(notes) or None
     rate = result.written / result.seconds if result.seconds else 0
     verb = "would change" if cfg.dry_run else f"{result.written:,} written"
+    hashes = {"ledger": "hashes: ledger", "server": f"hashes: read back {result.hashes_read:,}",
+              "none": "new"}.get(result.hashes_from, "")
     notice(f"export: mongodb {collection:<28} {result.mode:<11} {plan.rows:>10,} docs  {verb}: "
            f"+{result.inserted:,} ~{result.updated:,} -{result.deleted:,} ={result.unchanged:,}  "
-           f"{result.seconds:.1f}s {rate:,.0f} docs/s")
+           f"{result.seconds:.1f}s {rate:,.0f} docs/s  {hashes}")
     if result.guarantee:
         notice(f"export: mongodb {collection:<28} readers: {result.guarantee}")
     for note in notes:
         notice(f"export: mongodb {collection:<28} note: {note}")
     return result
+
+
+@dataclass(frozen=True)
+class _LedgerWrite:
+    """Where and as what the run records its ledger once the server acknowledged everything."""
+
+    ledgers: _Ledgers
+    collection: str
+    run_id: str
+    query_id: str
+
+    def write(self, server: MongoServer, table: pa.Table) -> None:
+        """The ledger file first, then the server's mark ``done``: a run killed in between
+        leaves the mark at ``writing``, and the next run reads back."""
+        pause_for_tests("ledger")
+        self.ledgers.store.write(self.collection, table, self.run_id, self.query_id, self.ledgers.about)
+        mark(server.db, self.collection, self.run_id, "done")
 
 
 class _Progress:
@@ -283,19 +360,23 @@ class _Progress:
 
 
 def _full(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, names: CollectionNames,
-          result: MongoDatasetResult, progress: Say) -> None:
+          result: MongoDatasetResult, progress: Say, keep: _LedgerWrite | None) -> None:
     db, indexes = server.db, plan.spec.mongodb.indexes
     where = f"{plan.where} (staging {names.staging})"
     staging = db[names.staging]
     sample = Sample.for_server(server, names.run_id)
     times = EncodeTimes()
     meter = _Progress(names.target, plan.rows, progress)
+    ids: list[str] = []
+    hashes: list[str] = []
     try:
         for batch in iter_document_batches(cursor, _diff_sql(doc_sql, False), BATCH_ROWS, where, times):
             sample.add(batch)
             with result.phase("write"):
                 insert_staging(staging, batch, f"{where}, batch at document {result.written:,}")
             result.written += len(batch.ids)
+            ids += batch.ids
+            hashes += batch.hashes
             for change in batch.changes:
                 if change == "i":
                     result.inserted += 1
@@ -314,6 +395,7 @@ def _full(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, names: C
         lock.renew(force=True)
         with result.phase("validate"):
             validate(server, names.staging, plan.rows, sample, indexes)
+        mark(db, names.target, names.run_id, "writing")
         with result.phase("swap"):
             result.guarantee, result.gap_ms = swap_in(server, lock, names, names.staging, indexes, "full")
     except BaseException:
@@ -321,41 +403,89 @@ def _full(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, names: C
             _drop_quietly(db, names.staging)
         raise
     result.duckdb_seconds, result.encode_seconds = round(times.duckdb, 3), round(times.encode, 3)
+    if keep is not None:
+        with result.phase("ledger"):
+            keep.write(server, pa.table({"_id": pa.array(ids, pa.string()),
+                                         "h": pa.array(hashes, pa.string())}))
 
 
 def _incremental(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, foreign: list,
-                 result: MongoDatasetResult, progress: Say) -> None:
+                 result: MongoDatasetResult, progress: Say, keep: _LedgerWrite | None) -> None:
+    """Hash every row in DuckDB (a temp table), diff with the stored hashes (ledger or read
+    back), build Extended JSON and BSON only for the changed rows, write them and delete the
+    vanished ids; then record the new hashes as the ledger."""
     db, spec = server.db, plan.spec
     collection = spec.mongodb.collection
+    key = spec.mongodb.key
     with result.phase("indexes"):
         create_indexes(db, collection, spec.mongodb.indexes)
-    sample = Sample.for_server(server, result.version or "")
     times = EncodeTimes()
-    meter = _Progress(collection, plan.rows, progress)
+    t0 = time.perf_counter()
+    cursor.execute(f"create or replace temp table _aethermart_new as select _id, {HASH_FIELD} as h "
+                   f"from ({doc_sql})")
+    cursor.execute("create or replace temp table _aethermart_changed as select n._id, case when e._id is "
+                   "null then 'i' else 'u' end as change from _aethermart_new n left join "
+                   "_aethermart_existing e on n._id = e._id where e.h is distinct from n.h")
+    changed = cursor.execute("select count(*) from _aethermart_changed").fetchone()[0]
+    gone = [r[0] for r in cursor.execute(
+        "select _id from _aethermart_existing e where not exists "
+        "(select 1 from _aethermart_new n where n._id = e._id) order by _id").fetchall()] + foreign
+    times.duckdb += time.perf_counter() - t0
+    if changed or gone or result.hashes_from != "ledger":
+        mark(db, collection, result.version or "", "writing")  # the ledger stops vouching from here
+    # the documents of the changed rows only: the semi join runs before the Extended JSON
+    only_changed = (f"(select r.* from {spec.relation} r semi join _aethermart_changed c "
+                    f'on (r."{key}")::varchar = c._id)')
+    changed_doc_sql = document_query(only_changed, plan.columns, key, plan.decimals, plan.where).sql
+    changed_sql = (f"select d._id, d.{HASH_FIELD}, d.doc, c.change from ({changed_doc_sql}) d "
+                   "join _aethermart_changed c on d._id = c._id")
+    sample = Sample.for_server(server, result.version or "")
+    meter = _Progress(collection, changed, progress)
+    per_command = FERRETDB_REPLACES_PER_COMMAND if server.is_ferretdb else None
     where = f"{plan.where} (incremental)"
-    for batch in iter_document_batches(cursor, _diff_sql(doc_sql, True), BATCH_ROWS, where, times):
-        sample.add(batch)
-        with result.phase("write"):
-            write_changes(db, collection, list(zip(batch.ids, batch.docs, strict=True)), [],
-                          f"{where}, batch at document {result.written:,}",
-                          replaces_per_command=FERRETDB_REPLACES_PER_COMMAND if server.is_ferretdb else None)
-        result.written += len(batch.ids)
-        result.inserted += batch.changes.count("i")
-        result.updated += batch.changes.count("u")
-        meter.update(result.written)
-        lock.renew()
-        pause_for_tests("batch")
-    gone = _vanished(cursor, spec) + foreign
+    if changed:
+        for batch in iter_document_batches(cursor, changed_sql, BATCH_ROWS, where, times):
+            sample.add(batch)
+            at = f"{where}, batch at document {result.written:,}"
+            pairs = list(zip(batch.ids, batch.docs, batch.changes, strict=True))
+            updates = [(i, d) for i, d, c in pairs if c == "u"]
+            inserts = [(i, d) for i, d, c in pairs if c == "i"]
+            with result.phase("write"):
+                if not server.is_ferretdb:
+                    write_changes(db, collection, updates + inserts, [], at)
+                elif len(updates) >= FERRETDB_REWRITE_MIN:
+                    gap = rewrite_on_ferretdb(db, collection, updates, inserts, [], at)
+                    result.gap_ms = round(max(result.gap_ms or 0.0, gap), 1)
+                else:  # a few replacements: each atomic; the new ids need no scan
+                    write_changes(db, collection, updates, [], at, replaces_per_command=per_command)
+                    rewrite_on_ferretdb(db, collection, [], inserts, [], at)
+            result.written += len(batch.ids)
+            result.inserted += batch.changes.count("i")
+            result.updated += batch.changes.count("u")
+            meter.update(result.written)
+            lock.renew()
+            pause_for_tests("batch")
+    if result.written != changed:
+        raise PublishError(f"{where}: wrote {result.written:,} documents but {changed:,} changed "
+                           "(did the warehouse change?); run again")
     for i in range(0, len(gone), DELETE_BATCH):
+        chunk, what = gone[i:i + DELETE_BATCH], f"{where}, deleting vanished ids"
         with result.phase("delete"):
-            write_changes(db, collection, [], gone[i:i + DELETE_BATCH], f"{where}, deleting vanished ids")
+            if server.is_ferretdb:  # one scan for the whole chunk
+                rewrite_on_ferretdb(db, collection, [], [], chunk, what)
+            else:
+                write_changes(db, collection, [], chunk, what)
         lock.renew()
     result.deleted = len(gone)
     result.unchanged = plan.rows - result.inserted - result.updated
     with result.phase("validate"):
         validate(server, collection, plan.rows, sample, spec.mongodb.indexes)
     result.duckdb_seconds, result.encode_seconds = round(times.duckdb, 3), round(times.encode, 3)
-    result.guarantee = INCREMENTAL_GUARANTEE
+    result.guarantee = INCREMENTAL_GUARANTEE if result.gap_ms is None else \
+        REWRITE_GUARANTEE.format(gap=result.gap_ms)
+    if keep is not None and (changed or gone or result.hashes_from != "ledger"):
+        with result.phase("ledger"):
+            keep.write(server, cursor.execute("select _id, h from _aethermart_new").to_arrow_table())
 
 
 def _rollback(server: MongoServer, spec: ExportSpec, run_id: str, dry_run: bool,
@@ -379,6 +509,7 @@ def _rollback(server: MongoServer, spec: ExportSpec, run_id: str, dry_run: bool,
             notes.append(f"would make {names.previous} ({result.rows:,} documents) the collection again")
         else:
             notes += [f"dropped {n} left by an interrupted run" for n in cleanup_debris(db, names)]
+            mark(db, collection, run_id, "writing")  # no ledger vouches for the version swapped back
             result.guarantee, result.gap_ms = swap_in(server, lock, names, names.previous,
                                                       spec.mongodb.indexes, "rollback")
     finally:

@@ -1,0 +1,146 @@
+"""The incremental MongoDB export's ledger: what this exporter last wrote to a collection.
+
+Per destination (server hosts + database, never the user or password) and collection, the
+ledger holds (``_id``, ``h``) — the content hash of every document the last successful
+export left in the collection — as one Parquet file next to the warehouse:
+
+    <warehouse>.mongo-ledger/<destination>/<collection>.parquet
+    <warehouse>.mongo-ledger/<destination>/destination.json   {"server": "mongodb://host:port",
+                                                               "database": …}
+
+With a usable ledger the incremental export diffs the model's new hashes against it in
+DuckDB (a join) and writes only what changed, without reading the stored hashes back from
+the server (on FerretDB that read costs seconds per thousand documents: it reads every
+document whole). The ledger is *usable* only when all of these hold; otherwise the export
+reads the stored hashes back from the server as before (and says so in its summary):
+
+- the ledger file exists and names the run that wrote it (``run_id``) and the document
+  query it hashed (``query``: a change of the model's columns, types or the decimals
+  encoding gives other hashes);
+- the collection's mark on the server (collection ``_aethermart_exports``, one document per
+  collection: ``{_id: <collection>, run_id, state}``) names the same run and the state
+  ``done``. Every export that changes the collection (incremental, full, rollback, an export
+  from another warehouse or from Parquet) first sets ``state: writing`` with its own run id,
+  and only a run that wrote the ledger sets ``done`` — after the ledger file is in place. A
+  run killed between its writes and its ledger therefore leaves ``writing`` (or another run
+  id) behind, and the next run reads back;
+- the server's count of the collection equals the ledger's row count (FerretDB: collStats,
+  instant and exact; MongoDB: count on the _id index), which catches documents deleted or
+  inserted behind the exporter's back;
+- ``--verify`` was not given.
+
+Limit (documented): a document *modified in place* behind the exporter's back (same count,
+no export of ours involved) is not seen by the ledger path; ``--verify`` reads every stored
+hash back and rewrites it. The file is written atomically (a temporary file in the same
+folder, fsynced, then renamed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from exporters.mongo_config import MongoURI
+
+__all__ = ["LEDGER_SUFFIX", "MARKS_COLLECTION", "Ledger", "LedgerStore", "destination_of", "mark",
+           "read_mark"]
+
+LEDGER_SUFFIX = ".mongo-ledger"
+MARKS_COLLECTION = "_aethermart_exports"
+SCHEMA = pa.schema([("_id", pa.string()), ("h", pa.string())])
+
+
+def destination_of(uri: MongoURI) -> tuple[str, dict]:
+    """(folder name, description) of the server and database; no user, password or options."""
+    scheme, rest = uri.uri.split("://", 1)
+    hosts = rest.rpartition("@")[2].partition("/")[0].partition("?")[0].lower()
+    about = {"server": f"{scheme}://{hosts}", "database": uri.database}
+    key = hashlib.sha256(json.dumps(about, sort_keys=True).encode()).hexdigest()[:24]
+    return key, about
+
+
+@dataclass(frozen=True)
+class Ledger:
+    table: pa.Table  # _id, h
+    run_id: str
+    query: str  # md5 of the document query whose hashes it holds
+
+    @property
+    def rows(self) -> int:
+        return self.table.num_rows
+
+
+@dataclass(frozen=True)
+class LedgerStore:
+    root: Path  # <warehouse>.mongo-ledger/<destination>
+
+    @classmethod
+    def for_destination(cls, warehouse: Path, uri: MongoURI) -> LedgerStore:
+        key, _ = destination_of(uri)
+        return cls(Path(f"{warehouse}{LEDGER_SUFFIX}") / key)
+
+    def path(self, collection: str) -> Path:
+        return self.root / f"{collection}.parquet"
+
+    def read(self, collection: str) -> Ledger | None:
+        """The ledger, or None when it is missing or unreadable (the caller reads back)."""
+        try:
+            table = pq.read_table(self.path(collection))
+            meta = table.schema.metadata or {}
+            run_id, query = meta[b"aethermart.run_id"].decode(), meta[b"aethermart.query"].decode()
+        except (OSError, KeyError, pa.ArrowException):
+            return None
+        if table.schema.names != SCHEMA.names:
+            return None
+        return Ledger(table.cast(SCHEMA), run_id, query)
+
+    def write(self, collection: str, table: pa.Table, run_id: str, query: str, about: dict) -> None:
+        """Replace the collection's ledger atomically with ``table`` (_id, h)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        described = self.root / "destination.json"
+        if not described.exists():
+            _atomic_bytes(described, json.dumps(about, indent=1).encode() + b"\n")
+        table = table.select(["_id", "h"]).cast(SCHEMA).replace_schema_metadata({
+            "aethermart.run_id": run_id, "aethermart.query": query,
+            "aethermart.written_at": datetime.now(UTC).isoformat(timespec="seconds")})
+        target = self.path(collection)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            pq.write_table(table, tmp, compression="zstd")
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+    def forget(self, collection: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path(collection).unlink()
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def read_mark(db, collection: str) -> dict | None:
+    return db[MARKS_COLLECTION].find_one({"_id": collection})
+
+
+def mark(db, collection: str, run_id: str, state: str) -> None:
+    """Record on the server which run last changed ``collection`` and whether its ledger is
+    complete (``done``) or not (``writing``: the run is changing it, or died doing so)."""
+    db[MARKS_COLLECTION].replace_one(
+        {"_id": collection},
+        {"_id": collection, "run_id": run_id, "state": state,
+         "at": datetime.now(UTC).replace(tzinfo=None)}, upsert=True)
