@@ -114,7 +114,10 @@ version stays as <collection>__previous for --rollback. On MongoDB the swap is o
 renameCollection (dropTarget); on FerretDB, which lacks dropTarget, two renames leave the
 collection missing for a few milliseconds (the output says how long); readers never see a
 partial collection. --mode incremental writes only documents whose content hash changed
-and deletes vanished ids. A lock document per collection (_aethermart_locks) keeps two
+and deletes vanished ids; it diffs against its ledger (<warehouse>.mongo-ledger/, what it last
+wrote to that server and database) and reads the stored hashes back from the server only
+when the ledger cannot vouch for them (missing, another run changed the collection since,
+the server's count differs) or with --verify. A lock document per collection (_aethermart_locks) keeps two
 exporters apart; a killed run's staging collections are dropped by the next run.
 """
 

@@ -75,6 +75,7 @@ def test_incremental_after_a_change_writes_exactly_the_changed_documents_from_th
     reviews, profiles = result["reviews"], result["customer_profiles"]
     assert (reviews["hashes_from"], reviews["hashes_read"]) == ("ledger", 0)
     assert (reviews["inserted"], reviews["updated"], reviews["deleted"], reviews["written"]) == (1, 12, 2, 13)
+    assert reviews["documents_built"] == 13  # the ledger's row hashes: only changed rows become JSON
     assert (profiles["hashes_from"], profiles["hashes_read"], profiles["written"]) == ("ledger", 0, 0)
     rewritten = {d["_id"] for d in db.reviews.find({"_probe": {"$exists": False}}, {"_id": 1})}
     assert rewritten == set(change["updated"]) | set(change["inserted"])
@@ -87,6 +88,7 @@ def test_incremental_after_a_change_writes_exactly_the_changed_documents_from_th
     again = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
     assert (again["hashes_from"], again["hashes_read"], again["written"], again["deleted"]) == \
         ("ledger", 0, 0, 0)
+    assert "not hashed" in again["note"] and "not hashed" not in (few["note"] or "")
     assert_collection_equals_gold(db, "reviews", own, "doc_reviews", ignore=("_probe",))
     assert_no_debris(db, "reviews")
 
