@@ -198,3 +198,23 @@ def test_the_ledger_never_holds_the_uri_secrets(ferretdb_server, db, own):
             data = f.read_bytes()
             for secret in (PASSWORD, PASSWORD_QUOTED, "ann"):
                 assert secret.encode() not in data, f
+
+
+def test_ferretdb_rewrite_batches_delete_then_insert_and_replace_an_unexpected_id(db):
+    """One delete ($in) + one insert instead of a collection scan per replaced document; an
+    'insert' whose _id exists after all (stale hashes, a retry) is replaced, not duplicated."""
+    from bson import encode
+    from bson.raw_bson import RawBSONDocument
+
+    from exporters.mongo_publish import rewrite_on_ferretdb
+
+    db.docs.insert_many([{"_id": str(i), "v": 0} for i in range(30)])
+    raw = lambda i, v: (str(i), RawBSONDocument(encode({"_id": str(i), "v": v})))  # noqa: E731
+    gap = rewrite_on_ferretdb(db, "docs", [raw(i, 1) for i in range(10)],
+                              [raw(i, 2) for i in (25, 40)], ["29"], "test")
+    assert gap > 0
+    values = {d["_id"]: d["v"] for d in db.docs.find()}
+    assert values == {**{str(i): 1 for i in range(10)}, **{str(i): 0 for i in range(10, 29)},
+                      "25": 2, "40": 2}
+    assert rewrite_on_ferretdb(db, "docs", [raw(i, 1) for i in range(10)], [], [], "again") > 0
+    assert db.docs.count_documents({}) == 30
