@@ -114,6 +114,7 @@ class MongoDatasetResult(DatasetResult):
     hashes_from: str = ""
     hashes_read: int = 0  # stored hashes read back from the server
     documents_built: int = 0  # rows whose Extended JSON and md5 were computed (incremental)
+    ledger: str = ""  # written | not written (why) | "" (unchanged, dry run, --from-parquet)
 
     @contextlib.contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -330,6 +331,8 @@ def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cf
         cursor.close()
         if lock is not None:
             lock.release()
+    if result.ledger.startswith("not written"):
+        notes.append(f"ledger {result.ledger}")
     result.seconds = round(time.perf_counter() - t0, 3)
     result.note = "; ".join(notes) or None
     rate = result.written / result.seconds if result.seconds else 0
@@ -365,13 +368,21 @@ class _LedgerWrite:
     query_id: str
     fingerprint: str
 
-    def write(self, server: MongoServer, table: pa.Table) -> None:
+    def write(self, server: MongoServer, table: pa.Table, result: MongoDatasetResult) -> None:
         """The ledger file first, then the server's mark ``done``: a run killed in between
-        leaves the mark at ``writing``, and the next run reads back."""
+        leaves the mark at ``writing``, and the next run reads back. A ledger that cannot be
+        written (a read-only folder, a full disk) does not fail the export, whose documents
+        are published: the mark stays ``writing`` and the summary says so."""
         pause_for_tests("ledger")
-        self.ledgers.store.write(self.collection, table, self.run_id, self.query_id, self.ledgers.about,
-                                 self.fingerprint, duckdb.__version__)
+        try:
+            self.ledgers.store.write(self.collection, table, self.run_id, self.query_id, self.ledgers.about,
+                                     self.fingerprint, duckdb.__version__)
+        except OSError as exc:
+            result.ledger = (f"not written ({exc.strerror or type(exc).__name__}: "
+                             f"{self.ledgers.store.path(self.collection)}); the next run reads back")
+            return
         mark(server.db, self.collection, self.run_id, "done")
+        result.ledger = "written"
 
 
 class _Progress:
@@ -438,7 +449,7 @@ def _full(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, names: C
             _row_hashes(cursor, plan.spec)
             keep.write(server, cursor.execute(
                 "select w._id, w.h, r.rh from _aethermart_written w join _aethermart_rows r "
-                "on w._id = r._id").to_arrow_table())
+                "on w._id = r._id").to_arrow_table(), result)
 
 
 def _row_hashes(cursor: duckdb.DuckDBPyConnection, spec: ExportSpec) -> None:
@@ -542,7 +553,7 @@ def _incremental(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, f
             keep.write(server, cursor.execute(
                 "select r._id, coalesce(w.h, s.h) as h, r.rh from _aethermart_rows r "
                 "left join _aethermart_written w on r._id = w._id "
-                f"left join {source} s on r._id = s._id").to_arrow_table())
+                f"left join {source} s on r._id = s._id").to_arrow_table(), result)
 
 
 def _rollback(server: MongoServer, spec: ExportSpec, run_id: str, dry_run: bool,
