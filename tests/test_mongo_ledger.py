@@ -218,3 +218,15 @@ def test_ferretdb_rewrite_batches_delete_then_insert_and_replace_an_unexpected_i
                       "25": 2, "40": 2}
     assert rewrite_on_ferretdb(db, "docs", [raw(i, 1) for i in range(10)], [], [], "again") > 0
     assert db.docs.count_documents({}) == 30
+
+
+def test_a_ledger_that_cannot_be_written_does_not_fail_the_export(ferretdb_server, db, own):
+    uri = uri_of(ferretdb_server, db)
+    own.duckdb.with_name(own.duckdb.name + LEDGER_SUFFIX).write_text("a file where the folder goes")
+    first = export_json(uri, own, *REVIEWS)["reviews"]
+    assert first["status"] == "published" and first["ledger"].startswith("not written")
+    assert "the next run reads back" in first["note"]
+    change_reviews(own, updated=1, deleted=0, inserted=0)
+    again = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert (again["hashes_from"], again["updated"]) == ("server", 1)
+    assert_collection_equals_gold(db, "reviews", own, "doc_reviews")
