@@ -48,6 +48,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -97,7 +98,8 @@ class LedgerStore:
         return cls(Path(f"{warehouse}{LEDGER_SUFFIX}") / key)
 
     def path(self, collection: str) -> Path:
-        return self.root / f"{collection}.parquet"
+        # a collection name may hold '/' (one file per collection, never a sub-folder)
+        return self.root / f"{quote(collection, safe='')}.parquet"
 
     def read(self, collection: str) -> Ledger | None:
         """The ledger, or None when it is missing or unreadable (the caller reads back)."""
