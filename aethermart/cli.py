@@ -114,7 +114,10 @@ version stays as <collection>__previous for --rollback. On MongoDB the swap is o
 renameCollection (dropTarget); on FerretDB, which lacks dropTarget, two renames leave the
 collection missing for a few milliseconds (the output says how long); readers never see a
 partial collection. --mode incremental writes only documents whose content hash changed
-and deletes vanished ids. A lock document per collection (_aethermart_locks) keeps two
+and deletes vanished ids; it diffs against its ledger (<warehouse>.mongo-ledger/, what it last
+wrote to that server and database) and reads the stored hashes back from the server only
+when the ledger cannot vouch for them (missing, another run changed the collection since,
+the server's count differs) or with --verify. A lock document per collection (_aethermart_locks) keeps two
 exporters apart; a killed run's staging collections are dropped by the next run.
 """
 
@@ -327,6 +330,10 @@ def _build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--from-parquet", action="store_true",
                      help="MongoDB: read the gold Parquet published under --out (by --target parquet) "
                           "instead of the DuckDB file, e.g. on a machine without the warehouse")
+    exp.add_argument("--verify", action="store_true",
+                     help="MongoDB: read every stored content hash back from the server instead of "
+                          "trusting the export ledger (the exporter's record of what it last wrote, "
+                          "next to the warehouse); rewrites documents changed behind its back")
     exp.add_argument("--rollback", action="store_true",
                      help="MongoDB: make each collection's __previous version current again "
                           "(and the current one __previous); needs --target mongodb")
@@ -409,7 +416,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
                        select=tuple(args.select), mode=args.mode, dry_run=args.dry_run,
                        keep=args.keep, mongodb_uri=args.mongodb_uri,
                        mongodb_decimals=args.mongodb_decimals, rollback=args.rollback,
-                       from_parquet=args.from_parquet, allow_failed_build=args.allow_failed_build)
+                       from_parquet=args.from_parquet, allow_failed_build=args.allow_failed_build,
+                       verify=args.verify)
     if args.rollback and args.target != "mongodb":
         raise ConfigError("--rollback needs --target mongodb")
     if "mongodb" in cfg.targets:  # before anything is written to another target

@@ -110,7 +110,7 @@ class SyncResult:
     # per layer: rows before and after the build (bronze: landed rows counted by the audit)
     layers: dict[str, dict[str, int | None]] = field(default_factory=dict)
     changed_tables: list[str] = field(default_factory=list)  # silver/gold tables whose rows changed
-    collections: dict[str, dict[str, int]] = field(default_factory=dict)
+    collections: dict[str, dict] = field(default_factory=dict)
     parquet: dict[str, int] = field(default_factory=dict)  # datasets per status
     documents_written: int = 0
     seconds: float = 0.0
@@ -403,7 +403,10 @@ def _export(cfg: SyncConfig, target: str, result: SyncResult) -> StageResult:
                 "unchanged": d.unchanged, "written": d.written,
                 # where the time went: DuckDB (documents, hashes), BSON encoding, the server by step
                 "seconds": d.seconds, "duckdb_seconds": d.duckdb_seconds,
-                "encode_seconds": d.encode_seconds, "server_phases": d.phases}
+                "encode_seconds": d.encode_seconds, "server_phases": d.phases,
+                # stored hashes from the export ledger or read back from the server (how many)
+                "hashes_from": d.hashes_from, "hashes_read": d.hashes_read,
+                "documents_built": d.documents_built}
         written = sum(c["written"] + c["deleted"] for c in result.collections.values())
         result.documents_written = written
         note = f"{written:,} documents written or deleted in {len(out.datasets)} collections"
@@ -560,10 +563,13 @@ def render_summary(result: SyncResult) -> str:
         lines.append(f"  tables whose row count changed: {len(result.changed_tables)}"
                      + (f" ({shown}{more})" if shown else ""))
     if result.collections:
-        lines.append(f"  {'collection':<28} {'inserted':>9} {'updated':>9} {'deleted':>9} {'unchanged':>10}")
+        lines.append(f"  {'collection':<28} {'inserted':>9} {'updated':>9} {'deleted':>9} {'unchanged':>10}"
+                     "  stored hashes")
         for name, c in result.collections.items():
+            hashes = {"ledger": "ledger",
+                      "server": f"read back {c['hashes_read']:,}"}.get(c["hashes_from"], "-")
             lines.append(f"  {name:<28} {c['inserted']:>9,} {c['updated']:>9,} {c['deleted']:>9,} "
-                         f"{c['unchanged']:>10,}")
+                         f"{c['unchanged']:>10,}  {hashes}")
     verdict = "dbt build ran" if result.built else "no build (nothing new landed)"
     lines.append(f"sync: {result.status} in {result.seconds:.1f}s; {verdict}; "
                  f"{result.documents_written:,} documents written")

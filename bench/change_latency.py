@@ -196,3 +196,60 @@ def describe(result: dict) -> str:
             f"  sync with nothing new: {result['nothing_new_sync_s']:.1f} s (target: warm dbt parse "
             f"{result['warm_dbt_parse_s']:.1f} s + 3 s = {result['nothing_new_target_s']:.1f} s)")
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Only this stage, on a fresh work dir (setup as `make bench` does it, without baselines):
+
+        python -m bench.change_latency --scale 0.1 [--seed 1] [--workdir data/bench-latency]
+
+    Prints the result (with each collection's export phases) as JSON on stdout."""
+    import argparse
+    import os
+    import shutil
+
+    from aethermart.local_ferretdb import LocalFerretDB
+    from aethermart.local_mariadb import LocalMariaDB
+    from bench.pipeline import BIN, REPO, measure
+
+    parser = argparse.ArgumentParser(prog="python -m bench.change_latency", description=main.__doc__)
+    parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench-latency")
+    args = parser.parse_args(argv)
+    run_dir = args.workdir / f"scale-{args.scale:g}"
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    landing, logs, wd = run_dir / "landing", run_dir / "logs", run_dir / "dbt"
+    for path in (landing, logs, wd):
+        path.mkdir(parents=True)
+    duckdb_path, target = wd / "warehouse.duckdb", wd / "target"
+    env = {**os.environ, "AETHERMART_LANDING": str(landing), "AETHERMART_DUCKDB": str(duckdb_path),
+           "AETHERMART_TEMP_DIR": str(wd / "duckdb_tmp"), "DBT_PROFILES_DIR": str(REPO),
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "AETHERMART_GOLD_DIR": str(run_dir / "gold")}
+    env.pop("MONGODB_URI", None)
+    aethermart = str(BIN / "aethermart")
+    with LocalMariaDB(run_dir / "mariadb") as mariadb, LocalFerretDB(run_dir / "ferretdb") as ferret:
+        measure("generate + load MariaDB", "setup",
+                [aethermart, "generate", "--scale", f"{args.scale:g}", "--seed", str(args.seed),
+                 "--out", str(landing), "--mariadb-url", mariadb.url, "--quiet"], env, logs)
+        shutil.rmtree(landing / "mariadb")
+        measure("extract", "setup", [aethermart, "extract", "--mariadb-url", mariadb.url,
+                                     "--landing", str(landing), "--json"], env, logs)
+        measure("dbt build", "setup", [str(BIN / "dbt"), "build", "--target-path", str(target),
+                                       "--log-path", str(wd / "logs")], env, logs)
+        uri = ferret.uri + "aethermart_bench"
+        measure("export mongodb", "setup",
+                [aethermart, "export", "--duckdb", str(duckdb_path),
+                 "--manifest", str(target / "manifest.json"), "--json", "--target", "mongodb",
+                 "--mode", "full", "--mongodb-uri", uri], env, logs)
+        result = measure_change_latency(scale=args.scale, mariadb_url=mariadb.url, mongodb_uri=uri,
+                                        landing=landing, duckdb_path=duckdb_path, target_path=target,
+                                        gold_dir=run_dir / "gold", env=env, log_dir=logs / "change_latency")
+    print(describe(result), file=sys.stderr)
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

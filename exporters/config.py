@@ -54,6 +54,9 @@ class ExportConfig:
     # publish even when the warehouse's build record (ops.dbt_invocations) does not show one
     # complete, successful `dbt build` matching the manifest (exporters/build_guard.py)
     allow_failed_build: bool = False
+    # MongoDB incremental: read every stored hash back from the server instead of trusting the
+    # export ledger (exporters/mongo_ledger.py); finds documents changed behind the exporter's back
+    verify: bool = False
 
     def __post_init__(self) -> None:
         if self.target not in TARGET_CHOICES:

@@ -1,0 +1,232 @@
+"""The incremental MongoDB export's ledger (exporters/mongo_ledger.py) against the test FerretDB.
+
+Each test exports from its own copy of the scale-0.01 warehouse (so the ledger next to it is
+the test's own), changes gold rows in the copy, and checks through the result's counters
+(hashes_from, hashes_read) that the ledger, not a read-back, decided what to write — and that
+every doubt (a count that differs, a run killed before its ledger, --verify) reads back.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+
+import duckdb
+import pytest
+
+from exporters.mongo_config import MongoURI
+from exporters.mongo_ledger import LEDGER_SUFFIX, LedgerStore, destination_of
+from tests.test_mongo_export import (
+    PASSWORD,
+    PASSWORD_QUOTED,
+    Warehouse,
+    assert_collection_equals_gold,
+    assert_no_debris,
+    export_json,
+    start_export,
+    uri_of,
+    wait_for,
+)
+
+REVIEWS = ["--select", "doc_reviews"]
+
+
+@pytest.fixture
+def own(built_001, tmp_path) -> Warehouse:
+    """A private copy of the scale-0.01 warehouse: its ledger folder is this test's alone."""
+    path = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_001.duckdb_path, path)
+    return Warehouse(path, built_001.target / "manifest.json")
+
+
+def change_reviews(wh: Warehouse, updated: int, deleted: int, inserted: int,
+                   prefix: str = "changed: ") -> dict[str, list[str]]:
+    """Change gold rows of doc_reviews in place; returns the ids per kind of change."""
+    with duckdb.connect(str(wh.duckdb)) as con:
+        ids = [r[0] for r in con.execute("select _id from gold.doc_reviews order by md5(_id)").fetchall()]
+        up, gone = ids[:updated], ids[updated:updated + deleted]
+        new = [f"new-review-{i}" for i in range(inserted)]
+        if up:
+            con.execute("update gold.doc_reviews set review_text = ? || coalesce(review_text, '') "
+                        "where _id in ?", [prefix, up])
+        if gone:
+            con.execute("delete from gold.doc_reviews where _id in ?", [gone])
+        for new_id in new:
+            con.execute("insert into gold.doc_reviews select * replace (? as _id) from gold.doc_reviews "
+                        "order by _id limit 1", [new_id])
+        con.execute("checkpoint")
+    return {"updated": up, "deleted": gone, "inserted": new}
+
+
+def test_incremental_after_a_change_writes_exactly_the_changed_documents_from_the_ledger(
+        ferretdb_server, db, own):
+    uri = uri_of(ferretdb_server, db)
+    models = ["--select", "doc_reviews", "doc_customer_profiles"]
+    first = export_json(uri, own, *models)
+    assert {r["hashes_from"] for r in first.values()} == {"none"}
+    store = LedgerStore.for_destination(own.duckdb, MongoURI.parse(uri))
+    assert store.path("reviews").is_file() and store.path("customer_profiles").is_file()
+
+    # more replacements than FERRETDB_REWRITE_MIN: the delete-and-insert batch path
+    change = change_reviews(own, updated=12, deleted=2, inserted=1)
+    db.reviews.update_many({}, {"$set": {"_probe": 1}})  # lost by every rewritten document
+    result = export_json(uri, own, *models, "--mode", "incremental")
+    reviews, profiles = result["reviews"], result["customer_profiles"]
+    assert (reviews["hashes_from"], reviews["hashes_read"]) == ("ledger", 0)
+    assert (reviews["inserted"], reviews["updated"], reviews["deleted"], reviews["written"]) == (1, 12, 2, 13)
+    assert reviews["documents_built"] == 13  # the ledger's row hashes: only changed rows become JSON
+    assert (profiles["hashes_from"], profiles["hashes_read"], profiles["written"]) == ("ledger", 0, 0)
+    rewritten = {d["_id"] for d in db.reviews.find({"_probe": {"$exists": False}}, {"_id": 1})}
+    assert rewritten == set(change["updated"]) | set(change["inserted"])
+    assert_collection_equals_gold(db, "reviews", own, "doc_reviews", ignore=("_probe",))
+
+    # a few replacements (each atomic), then nothing: no read-back either time
+    change_reviews(own, updated=3, deleted=0, inserted=0, prefix="again: ")
+    few = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert (few["hashes_from"], few["hashes_read"], few["updated"], few["written"]) == ("ledger", 0, 3, 3)
+    again = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert (again["hashes_from"], again["hashes_read"], again["written"], again["deleted"]) == \
+        ("ledger", 0, 0, 0)
+    assert "not hashed" in again["note"] and "not hashed" not in (few["note"] or "")
+    assert_collection_equals_gold(db, "reviews", own, "doc_reviews", ignore=("_probe",))
+    assert_no_debris(db, "reviews")
+
+
+def test_a_document_changed_on_the_server_is_fixed_only_with_verify(ferretdb_server, db, own):
+    """The documented limit: same count, replaced behind the exporter's back -> the ledger does
+    not see it; --verify reads every stored hash back and rewrites it. (An edit that keeps the
+    stored _content_hash field is seen by neither: only a full export rewrites it.)"""
+    uri = uri_of(ferretdb_server, db)
+    export_json(uri, own, *REVIEWS)
+    victim = sorted(d["_id"] for d in db.reviews.find({}, {"_id": 1}))[3]
+    db.reviews.replace_one({"_id": victim}, {"review_text": "tampered"})  # another writer's document
+
+    trusted = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert (trusted["hashes_from"], trusted["written"]) == ("ledger", 0)
+    assert db.reviews.find_one({"_id": victim})["review_text"] == "tampered"
+
+    verified = export_json(uri, own, *REVIEWS, "--mode", "incremental", "--verify")["reviews"]
+    assert (verified["hashes_from"], verified["hashes_read"]) == ("server", verified["rows"])
+    assert (verified["updated"], verified["written"]) == (1, 1)
+    assert "--verify" in verified["note"]
+    assert_collection_equals_gold(db, "reviews", own, "doc_reviews")
+
+
+def test_a_document_deleted_on_the_server_makes_the_count_differ_and_is_restored(ferretdb_server, db, own):
+    uri = uri_of(ferretdb_server, db)
+    export_json(uri, own, *REVIEWS)
+    victim = sorted(d["_id"] for d in db.reviews.find({}, {"_id": 1}))[5]
+    db.reviews.delete_one({"_id": victim})
+
+    result = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert result["hashes_from"] == "server" and result["hashes_read"] == result["rows"] - 1
+    assert "the server holds" in result["note"]
+    assert (result["inserted"], result["written"]) == (1, 1)
+    assert_collection_equals_gold(db, "reviews", own, "doc_reviews")
+    after = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert (after["hashes_from"], after["written"]) == ("ledger", 0)
+
+
+def test_a_run_killed_between_its_writes_and_its_ledger_is_read_back_next_time(ferretdb_server, db, own):
+    """The killed run wrote the changed documents but not its ledger; the warehouse then goes
+    back to what the old ledger describes. Trusting the old ledger would skip the documents
+    that differ on the server; the server's mark (state writing) makes the next run read back."""
+    uri = uri_of(ferretdb_server, db)
+    export_json(uri, own, *REVIEWS)
+    pristine = own.duckdb.with_name("pristine.duckdb")
+    shutil.copy(own.duckdb, pristine)
+    change = change_reviews(own, updated=2, deleted=0, inserted=0)
+
+    proc = start_export(uri, own, *REVIEWS, "--mode", "incremental",
+                        env={"AETHERMART_TEST_PAUSE_LEDGER": "60"})
+    try:
+        wait_for(lambda: db.reviews.count_documents({"review_text": {"$regex": "^changed: "}}) == 2
+                 and (db["_aethermart_exports"].find_one({"_id": "reviews"}) or {}).get("state") == "writing",
+                 "the changed documents written, the ledger not yet")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+    shutil.copy(pristine, own.duckdb)  # gold as the old ledger describes it
+
+    result = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert result["hashes_from"] == "server", result
+    assert (result["updated"], result["written"]) == (2, 2)
+    assert {d["_id"] for d in db.reviews.find({"review_text": {"$regex": "^changed: "}})} == set()
+    assert set(change["updated"]) <= {d["_id"] for d in db.reviews.find({}, {"_id": 1})}
+    assert_collection_equals_gold(db, "reviews", own, "doc_reviews")
+    assert_no_debris(db, "reviews")
+
+
+def test_a_rollback_or_another_warehouse_makes_the_ledger_stale(ferretdb_server, db, own, built_001,
+                                                                tmp_path):
+    uri = uri_of(ferretdb_server, db)
+    export_json(uri, own, *REVIEWS)
+    change_reviews(own, updated=1, deleted=0, inserted=0)
+    export_json(uri, own, *REVIEWS)  # a second full version: there is a __previous now
+    export_json(uri, own, *REVIEWS, "--rollback")
+    result = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert (result["hashes_from"], result["updated"]) == ("server", 1)
+    assert "another run" in result["note"]
+
+    other = Warehouse(tmp_path / "other.duckdb", own.manifest)
+    shutil.copy(built_001.duckdb_path, other.duckdb)  # the unchanged gold, exported from elsewhere
+    assert export_json(uri, other, *REVIEWS, "--mode", "incremental")["reviews"]["updated"] == 1
+    back = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert (back["hashes_from"], back["updated"]) == ("server", 1)
+    assert_collection_equals_gold(db, "reviews", own, "doc_reviews")
+
+
+def test_the_ledger_never_holds_the_uri_secrets(ferretdb_server, db, own):
+    host = ferretdb_server.uri.split("://", 1)[1].rstrip("/")
+    # FerretDB without authentication accepts any user with PLAIN
+    uri = f"mongodb://ann:{PASSWORD_QUOTED}@{host}/{db.name}?authMechanism=PLAIN"
+    key, about = destination_of(MongoURI.parse(uri))
+    assert about == {"server": f"mongodb://{host}", "database": db.name}
+    # the same server and database without credentials: the same ledger
+    assert key == destination_of(MongoURI.parse(f"mongodb://{host}/{db.name}"))[0]
+
+    export_json(uri, own, *REVIEWS)
+    change_reviews(own, updated=1, deleted=0, inserted=0)
+    assert export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]["hashes_from"] == "ledger"
+    folder = own.duckdb.with_name(own.duckdb.name + LEDGER_SUFFIX)
+    files = list(folder.rglob("*"))
+    assert any(f.name == "reviews.parquet" for f in files)
+    assert json.loads((folder / key / "destination.json").read_text()) == about
+    for f in files:
+        if f.is_file():
+            data = f.read_bytes()
+            for secret in (PASSWORD, PASSWORD_QUOTED, "ann"):
+                assert secret.encode() not in data, f
+
+
+def test_ferretdb_rewrite_batches_delete_then_insert_and_replace_an_unexpected_id(db):
+    """One delete ($in) + one insert instead of a collection scan per replaced document; an
+    'insert' whose _id exists after all (stale hashes, a retry) is replaced, not duplicated."""
+    from bson import encode
+    from bson.raw_bson import RawBSONDocument
+
+    from exporters.mongo_publish import rewrite_on_ferretdb
+
+    db.docs.insert_many([{"_id": str(i), "v": 0} for i in range(30)])
+    raw = lambda i, v: (str(i), RawBSONDocument(encode({"_id": str(i), "v": v})))  # noqa: E731
+    gap = rewrite_on_ferretdb(db, "docs", [raw(i, 1) for i in range(10)],
+                              [raw(i, 2) for i in (25, 40)], ["29"], "test")
+    assert gap > 0
+    values = {d["_id"]: d["v"] for d in db.docs.find()}
+    assert values == {**{str(i): 1 for i in range(10)}, **{str(i): 0 for i in range(10, 29)},
+                      "25": 2, "40": 2}
+    assert rewrite_on_ferretdb(db, "docs", [raw(i, 1) for i in range(10)], [], [], "again") > 0
+    assert db.docs.count_documents({}) == 30
+
+
+def test_a_ledger_that_cannot_be_written_does_not_fail_the_export(ferretdb_server, db, own):
+    uri = uri_of(ferretdb_server, db)
+    own.duckdb.with_name(own.duckdb.name + LEDGER_SUFFIX).write_text("a file where the folder goes")
+    first = export_json(uri, own, *REVIEWS)["reviews"]
+    assert first["status"] == "published" and first["ledger"].startswith("not written")
+    assert "the next run reads back" in first["note"]
+    change_reviews(own, updated=1, deleted=0, inserted=0)
+    again = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert (again["hashes_from"], again["updated"]) == ("server", 1)
+    assert_collection_equals_gold(db, "reviews", own, "doc_reviews")
