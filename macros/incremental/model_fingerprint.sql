@@ -1,15 +1,17 @@
 {#- The input fingerprint of the table model being built (materializations `table` and
-    `bucketed_table`): an md5 of everything its rows depend on -
+    `bucketed_table`), and whether its table can be kept. The fingerprint is an md5 of
+    everything the rows depend on -
       * the materialization's version (`model_fingerprint_version`),
       * its compiled SQL (resolved vars, macros, date windows), config, contract and column types,
       * the PII salt's fingerprint (the salt reaches SQL as a DuckDB variable, not as text),
-        and the session time zone,
-      * the state of every relation it reads (`_model_fingerprint_input`).
-    Returns none when the rows depend on something that has no fingerprint (a source read
+        the session time zone, the DuckDB and dbt versions,
+      * the state of every relation it reads (`_model_fingerprint_input`);
+    none when the rows depend on something without a state to compare (a source read
     directly, a view, an incremental model outside bronze, a python model): the model is then
-    always rebuilt. -#}
-{% macro model_fingerprint() %}
-    {%- if model.language != 'sql' or not _model_fingerprint_table_exists() -%}{{ return(none) }}{%- endif -%}
+    always rebuilt. Kept: no --full-refresh, the fingerprint equals the one recorded in
+    ops.model_fingerprints when the table was written, and the table still holds the recorded
+    number of rows. One query, run as the model's `main` statement (a build overwrites it). -#}
+{% macro model_fingerprint(existing_relation) %}
     {%- set parts = [
         "'" ~ model_fingerprint_version() ~ "'",
         "'" ~ local_md5(compiled_code) ~ "'",
@@ -17,16 +19,34 @@
         "'" ~ local_md5(tojson(_model_fingerprint_columns(model), sort_keys=true)) ~ "'",
         "coalesce(getvariable('aethermart_pii_salt_fingerprint'), '-')",
         "current_setting('TimeZone')",
+        "version()",
+        "'" ~ dbt_version ~ "'",
     ] -%}
-    {%- for unique_id in model.depends_on.nodes | unique | sort -%}
+    {%- set known = [model.language == 'sql'] -%}
+    {%- for unique_id in model.depends_on.nodes | unique | sort if known[0] -%}
         {%- set input = _model_fingerprint_input(unique_id) -%}
-        {%- if input is none -%}{{ return(none) }}{%- endif -%}
-        {%- do parts.append("'" ~ unique_id | replace("'", "''") ~ "'") -%}
-        {#- an input without a recorded state makes the fingerprint one that never matches -#}
-        {%- do parts.append("coalesce(" ~ input ~ ", 'unknown:' || uuid())") -%}
+        {%- if input is none -%}
+            {%- do known.append(false) -%}{%- do known.pop(0) -%}
+        {%- else -%}
+            {%- do parts.append("'" ~ unique_id | replace("'", "''") ~ "'") -%}
+            {#- an input without a recorded state makes the fingerprint one that never matches -#}
+            {%- do parts.append("coalesce(" ~ input ~ ", 'unknown:' || uuid())") -%}
+        {%- endif -%}
     {%- endfor -%}
-    {%- set result = run_query("select md5(concat_ws('|', " ~ parts | join(", ") ~ "))") -%}
-    {{ return(result.columns[0].values()[0]) }}
+    {%- set fingerprint = "md5(concat_ws('|', " ~ parts | join(", ") ~ "))" if known[0] else "cast(null as varchar)" -%}
+    {%- if known[0] and existing_relation is not none and existing_relation.type == 'table' and not should_full_refresh() -%}
+        {%- set kept = "exists (select 1 from ops.model_fingerprints as recorded where recorded.relation = "
+            ~ sql_string(_model_fingerprint_key(this)) ~ " and recorded.fingerprint = computed.fingerprint "
+            ~ "and recorded.row_count = (select count(*) from " ~ existing_relation ~ "))" -%}
+    {%- else -%}
+        {%- set kept = "false" -%}
+    {%- endif -%}
+    {% call statement('main', fetch_result=True) -%}
+        {{ model_fingerprint_table_ddl() }};
+        select fingerprint, {{ kept }} as kept from (select {{ fingerprint }} as fingerprint) as computed
+    {%- endcall %}
+    {%- set row = load_result('main').table.rows[0] -%}
+    {{ return({'fingerprint': row[0], 'kept': row[1]}) }}
 {% endmacro %}
 
 
@@ -53,15 +73,13 @@
     {%- if node is none -%}{{ return(none) }}{%- endif -%}
     {%- set relation = api.Relation.create(database=node.database, schema=node.schema,
         identifier=node.alias or node.name) -%}
-    {%- set catalog = "(select count(*) from duckdb_tables() where database_name = " ~ sql_string(relation.database)
-        ~ " and schema_name = " ~ sql_string(relation.schema) ~ " and table_name = " ~ sql_string(relation.identifier) ~ ")" -%}
-    {%- if node.resource_type == 'seed' -%}
-        {#- a seed's rows are its file (checksum) read with its config (column types) -#}
-        {{ return("'" ~ node.checksum.checksum ~ ":" ~ local_md5(tojson(node.config, sort_keys=true)) ~ ":' || " ~ catalog) }}
-    {%- elif node.resource_type == 'snapshot' -%}
-        {#- a snapshot changes in place: its content (small, one row per version) -#}
+    {%- if node.resource_type in ('seed', 'snapshot') -%}
+        {#- seeds and snapshots change in place (a seed is reloaded, a snapshot closes and opens
+            versions), and the table, not the seed file, is what the model reads (a seed file
+            edited but not yet loaded must not count): their content, small lookups and one
+            row per version -#}
         {%- if load_relation(relation) is none -%}{{ return(none) }}{%- endif -%}
-        {{ return("(select count(*) || ':' || coalesce(sum(hash(snapshot_rows)), 0) from " ~ relation ~ " as snapshot_rows)") }}
+        {{ return("(select count(*) || ':' || coalesce(sum(hash(input_rows)), 0) from " ~ relation ~ " as input_rows)") }}
     {%- elif node.resource_type == 'model' and node.config.materialized in ('table', 'bucketed_table') -%}
         {%- if load_relation(relation) is none -%}{{ return(none) }}{%- endif -%}
         {#- a table built by these materializations: the fingerprint and invocation that wrote it
@@ -84,23 +102,6 @@
 
 {% macro _model_fingerprint_key(relation) %}
     {{ return((relation.schema ~ '.' ~ relation.identifier) | lower) }}
-{% endmacro %}
-
-
-{#- Whether the model's table can be kept as it is: not --full-refresh, the fingerprint is
-    known and equals the one recorded when the table was written, and the table still holds
-    the recorded number of rows. -#}
-{% macro model_fingerprint_kept(fingerprint, existing_relation) %}
-    {%- if fingerprint is none or existing_relation is none or should_full_refresh()
-        or existing_relation.type != 'table' -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- if not _model_fingerprint_table_exists() -%}{{ return(false) }}{%- endif -%}
-    {%- set same = run_query(
-        "select count(*) from ops.model_fingerprints where relation = " ~ sql_string(_model_fingerprint_key(this))
-        ~ " and fingerprint = " ~ sql_string(fingerprint)
-        ~ " and row_count = (select count(*) from " ~ existing_relation ~ ")").columns[0].values()[0] -%}
-    {{ return(same > 0) }}
 {% endmacro %}
 
 
@@ -133,22 +134,14 @@
 
 
 {#- The kept path of the materializations: hooks run as in a build (they may report on the
-    table, e.g. audit_set_aside's warnings), the table is not touched. -#}
+    table, e.g. audit_set_aside's warnings), the table is not touched; dbt's result is the
+    `main` statement of model_fingerprint. -#}
 {% macro model_fingerprint_keep(target_relation) %}
     {{ log(model.name ~ ": unchanged inputs: kept", info=true) }}
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
-    {% call statement('main') -%}
-        select 1 as unchanged_inputs_kept
-    {%- endcall %}
     {{ run_hooks(post_hooks, inside_transaction=True) }}
     {{ adapter.commit() }}
     {{ run_hooks(post_hooks, inside_transaction=False) }}
     {{ return({'relations': [target_relation]}) }}
-{% endmacro %}
-
-
-{% macro _model_fingerprint_table_exists() %}
-    {{ return(run_query("select count(*) from information_schema.tables "
-        ~ "where table_schema = 'ops' and table_name = 'model_fingerprints'").columns[0].values()[0] > 0) }}
 {% endmacro %}

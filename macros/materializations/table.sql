@@ -12,8 +12,8 @@
 
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='table') %}
-  {%- set fingerprint = model_fingerprint() -%}
-  {%- if model_fingerprint_kept(fingerprint, existing_relation) -%}
+  {%- set checked = model_fingerprint(existing_relation) -%}
+  {%- if checked.kept -%}
     {{ return(model_fingerprint_keep(target_relation)) }}
   {%- endif -%}
   {%- set intermediate_relation =  make_intermediate_relation(target_relation) -%}
@@ -80,7 +80,7 @@
   {{ run_hooks(post_hooks, inside_transaction=True) }}
 
   -- the table's input fingerprint, in the transaction that wrote the table
-  {% do model_fingerprint_record(fingerprint, target_relation) %}
+  {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
 
   {% set should_revoke = should_revoke(existing_relation, full_refresh_mode=True) %}
   {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke) %}
