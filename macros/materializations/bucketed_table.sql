@@ -17,6 +17,11 @@
     {%- endif -%}
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set target_relation = this.incorporate(type='table') -%}
+    {#- unchanged inputs keep the table (macro model_fingerprint, as the project's `table`) -#}
+    {%- set checked = model_fingerprint(existing_relation) -%}
+    {%- if checked.kept -%}
+        {{ return(model_fingerprint_keep(target_relation)) }}
+    {%- endif -%}
     {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
     {%- set backup_relation = make_backup_relation(target_relation, 'table') -%}
     {{ drop_relation_if_exists(load_cached_relation(intermediate_relation)) }}
@@ -47,6 +52,7 @@
     {{ adapter.rename_relation(intermediate_relation, target_relation) }}
 
     {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
     {{ drop_relation_if_exists(backup_relation) }}

@@ -41,6 +41,9 @@
         failures bigint
     );
 
+    -- the input fingerprints of table models (macro model_fingerprint), written with each table
+    {{ model_fingerprint_table_ddl() }};
+
     insert into ops.dbt_invocations (
         invocation_id, command, target_name, dbt_version, started_at, status, pii_salt_source,
         pii_salt_fingerprint, enabled_sources

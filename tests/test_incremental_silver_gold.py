@@ -1,0 +1,179 @@
+"""Silver and gold keep a table whose inputs did not change (issue 15, point 2).
+
+The project's `table` and `bucketed_table` materializations compare each model's input
+fingerprint (compiled SQL, config, contract, PII salt, the state of every relation it reads)
+with the one recorded in ops.model_fingerprints when the table was written (macros/incremental/
+model_fingerprint.sql). One landing zone (a copy of the committed sample) is built, built
+again with nothing new, then again after a new POS drop; a var change and a tampered table
+follow. Each silver and gold table is marked after the first build with a DuckDB table
+comment: a table that is rebuilt (created under another name and renamed into place) loses
+it. DuckDB's `table_oid` is no such marker across processes: it is assigned when the
+catalog is loaded, so a replaced table can come back with the same oid.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from bench.new_data import add_pos_drop
+from tests.conftest import SAMPLE, DbtProject
+
+SALT = "test-incremental-silver-gold-salt"  # one PII salt, so gold's hashes compare
+MARKER = "kept-since-first-build"
+LAYERS = ("silver", "gold")
+
+
+class SaltedProject(DbtProject):
+    def env(self) -> dict:
+        return {**super().env(), "AETHERMART_PII_SALT": SALT}
+
+
+def _copy(project: DbtProject, workdir) -> SaltedProject:
+    """The same landing zone over a private copy of the warehouse."""
+    other = SaltedProject(project.landing, workdir)
+    shutil.copy(project.duckdb_path, other.duckdb_path)
+    return other
+
+
+def _invocation(project: DbtProject) -> str:
+    return json.loads((project.target / "run_results.json").read_text())["metadata"]["invocation_id"]
+
+
+def _mark_tables(project: DbtProject) -> None:
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        tables = con.execute("select schema_name, table_name from duckdb_tables() "
+                             f"where schema_name in {LAYERS}").fetchall()
+        for schema, table in tables:
+            con.execute(f"comment on table {schema}.{table} is '{MARKER}'")
+
+
+def _state(project: DbtProject) -> dict[str, tuple]:
+    """Per silver/gold table: (still marked, row count, content hash)."""
+    out = {}
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        tables = con.execute("select schema_name, table_name, coalesce(comment, '') = ? from duckdb_tables() "
+                             f"where schema_name in {LAYERS}", [MARKER]).fetchall()
+        for schema, table, marked in tables:
+            rows, content = con.execute(
+                f"select count(*), md5(coalesce(string_agg(row_hash, '' order by row_hash), '')) from "
+                f"(select md5(cast(t as varchar)) as row_hash from {schema}.{table} as t)").fetchone()
+            out[f"{schema}.{table}"] = (marked, rows, content)
+    return out
+
+
+def _rewritten(state: dict[str, tuple]) -> set[str]:
+    return {table for table, (marked, _, _) in state.items() if not marked}
+
+
+def _downstream_of_pos(project: DbtProject) -> set[str]:
+    """silver/gold tables that read (transitively) a POS bronze model."""
+    manifest = json.loads((project.target / "manifest.json").read_text())
+    nodes, children = manifest["nodes"], manifest["child_map"]
+    todo = [uid for uid, node in nodes.items() if node["resource_type"] == "model"
+            and node["name"].startswith("brz_pos__")]
+    seen: set[str] = set()
+    while todo:
+        uid = todo.pop()
+        for child in children.get(uid, []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return {f"{nodes[uid]['schema']}.{nodes[uid]['alias']}" for uid in seen
+            if uid in nodes and nodes[uid]["resource_type"] == "model" and nodes[uid]["schema"] in LAYERS}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    landing = tmp_path_factory.mktemp("skip_landing") / "landing"
+    shutil.copytree(SAMPLE, landing)
+    project = SaltedProject(landing, tmp_path_factory.mktemp("dbt_skip"))
+    project.dbt("build")
+    _mark_tables(project)
+    first = _state(project)
+    second_run = project.dbt("build")
+    second = _state(project)
+    nothing_new = _invocation(project)
+    drop = add_pos_drop(landing, fraction=0.05)
+    project.dbt("build")
+    after_drop = _state(project)
+    full = SaltedProject(landing, tmp_path_factory.mktemp("dbt_skip_full_refresh"))
+    full.dbt("build", "--full-refresh")
+    return {"project": project, "full": full, "first": first, "second": second,
+            "second_log": second_run.stdout, "nothing_new": nothing_new, "drop": drop,
+            "after_drop": after_drop}
+
+
+def test_rebuild_with_nothing_new_rewrites_no_silver_or_gold_table(runs):
+    first, second = runs["first"], runs["second"]
+    assert len(first) > 40
+    assert set(second) == set(first)
+    assert not _rewritten(second), f"rewritten with nothing new: {sorted(_rewritten(second))}"
+    changed = [table for table in first if first[table][1:] != second[table][1:]]
+    assert not changed, f"row count or content changed with nothing new: {changed}"
+    assert runs["second_log"].count("unchanged inputs: kept") == len(first)
+    # no fingerprint written by the second build, and dbt recorded every model as a success
+    project = runs["project"]
+    assert project.scalar("select count(*) from ops.model_fingerprints "
+                          f"where invocation_id = '{runs['nothing_new']}'") == 0
+    assert project.scalar("select count(*) from ops.dbt_node_results where invocation_id = "
+                          f"'{runs['nothing_new']}' and resource_type = 'model' and status <> 'success'") == 0
+    assert project.scalar("select status from ops.dbt_invocations "
+                          f"where invocation_id = '{runs['nothing_new']}'") == "success"
+
+
+def test_new_pos_drop_rewrites_only_what_reads_pos(runs):
+    assert runs["drop"]["orders"] > 0
+    after = runs["after_drop"]
+    downstream = _downstream_of_pos(runs["project"])
+    rewritten = _rewritten(after)
+    assert rewritten <= downstream, f"rewritten without a POS input: {sorted(rewritten - downstream)}"
+    for table in ("silver.slv_pos_orders__checked", "silver.slv_pos_orderlines__checked",
+                  "silver.slv_order_lines", "gold.fct_order_lines", "gold.doc_customer_purchase_history"):
+        assert table in rewritten, table
+    kept = set(after) - rewritten
+    for table in ("silver.slv_mariadb_orders__checked", "silver.slv_mariadb_customers__checked",
+                  "silver.slv_events__checked", "silver.slv_quarantine__mariadb"):
+        assert table in kept, table
+    # a kept table's rows are exactly those of the second build
+    assert all(after[table][1:] == runs["second"][table][1:] for table in kept)
+
+
+def test_kept_and_rebuilt_tables_equal_a_full_refresh(runs):
+    con = duckdb.connect()
+    con.execute(f"attach '{runs['project'].duckdb_path}' as inc (read_only)")
+    con.execute(f"attach '{runs['full'].duckdb_path}' as full_refresh (read_only)")
+    differences = []
+    for table in sorted(runs["after_drop"]):
+        a, b = f"inc.{table}", f"full_refresh.{table}"
+        only_inc = con.execute(f"select count(*) from (from {a} except all from {b})").fetchone()[0]
+        only_full = con.execute(f"select count(*) from (from {b} except all from {a})").fetchone()[0]
+        if only_inc or only_full:
+            differences.append(f"{table}: {only_inc} rows only incremental, {only_full} only full refresh")
+    assert not differences, differences
+
+
+def test_a_changed_var_rebuilds_the_models_that_use_it(runs, tmp_path):
+    project = _copy(runs["project"], tmp_path)
+    _mark_tables(project)
+    project.dbt("run", "--select", "tag:gold", "--vars", "{top_categories_limit: 1}")
+    rewritten = _rewritten(_state(project))
+    assert "gold.doc_customer_profiles" in rewritten
+    assert "gold.fct_order_lines" not in rewritten and "gold.dim_product" not in rewritten
+
+
+def test_a_tampered_table_or_full_refresh_is_rebuilt(runs, tmp_path):
+    project = _copy(runs["project"], tmp_path)
+    _mark_tables(project)
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        rows = con.execute("select count(*) from silver.slv_zip_codes").fetchone()[0]
+        con.execute("delete from silver.slv_zip_codes where rowid = 0")
+    project.dbt("run", "--select", "slv_zip_codes", "dim_date")
+    assert project.scalar("select count(*) from silver.slv_zip_codes") == rows
+    rewritten = _rewritten(_state(project))
+    assert "silver.slv_zip_codes" in rewritten and "gold.dim_date" not in rewritten
+    project.dbt("run", "--select", "dim_date", "--full-refresh")
+    assert "gold.dim_date" in _rewritten(_state(project))
