@@ -411,6 +411,9 @@ def _cmd_mongo_roles(args: argparse.Namespace) -> int:
     for name in (args.writer_role, args.reader_role):
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", name):
             raise ConfigError(f"role name {name!r}: use letters, digits, _ . - (at most 64 characters)")
+    if args.writer_role == args.reader_role:
+        raise ConfigError(f"--writer-role and --reader-role are both {args.writer_role!r}; give them "
+                          "different names")
     database = MongoURI.parse(args.mongodb_uri).database if args.mongodb_uri else DEFAULT_DATABASE
     if args.apply:
         if not args.mongodb_uri:

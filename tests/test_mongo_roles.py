@@ -90,3 +90,5 @@ def test_apply_without_a_server_and_a_bad_role_name_are_one_line_errors():
     proc = run_cli("mongo-roles", "--writer-role", "bad role!")
     assert proc.returncode == 2 and "role name 'bad role!'" in proc.stderr
     assert "Traceback" not in proc.stderr
+    proc = run_cli("mongo-roles", "--reader-role", "aethermartExporter")
+    assert proc.returncode == 2 and "both 'aethermartExporter'" in proc.stderr
