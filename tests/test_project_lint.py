@@ -78,3 +78,24 @@ def test_the_exposure_rule_covers_exactly_the_exported_models(built_001):
     exported = {n["name"] for n in models if n["config"].get("meta", {}).get("export")}
     gold = {n["name"] for n in models if n["original_file_path"].startswith("models/gold/")}
     assert exported == gold and len(gold) >= 14
+
+
+# `x -> expr` lambdas: DuckDB 2.x refuses them (1.5 warns via lambda_syntax); `lambda x: expr`
+# works on both. JSON's `->`/`->>` take a quoted path or a `$` path and are fine.
+_ARROW_LAMBDA = re.compile(r"(?<![-\w'\"])([a-z_]\w*|\([a-z_][\w ,]*\))\s*->(?!>)(?!\s*['\"$])",
+                           re.IGNORECASE)
+
+
+def _sql_without_comments(text: str) -> str:
+    return re.sub(r"--[^\n]*", "", re.sub(r"\{#.*?#\}", "", text, flags=re.DOTALL))
+
+
+def test_no_arrow_lambdas_in_the_projects_sql():
+    assert _ARROW_LAMBDA.search("list_transform(l, entry -> entry.item)")
+    assert _ARROW_LAMBDA.search("list_reduce(l, (a, b) -> a + b)")
+    assert not _ARROW_LAMBDA.search("event_json ->> 'id', payload -> '$.page', lambda x: 1")
+    found = [f"{path.relative_to(REPO)}: {match.group(0).strip()}"
+             for folder in ("models", "macros", "tests", "snapshots", "analyses")
+             for path in sorted((REPO / folder).rglob("*.sql"))
+             for match in _ARROW_LAMBDA.finditer(_sql_without_comments(path.read_text(encoding="utf-8")))]
+    assert not found, f"use `lambda x: …` (DuckDB 2.x refuses `x -> …`): {found}"
