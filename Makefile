@@ -118,8 +118,11 @@ bench-scaling: $(STAMP) test-deps ferretdb ## Benchmark at scales 0.1, 1 and 10;
 	$(BIN)/python -m bench.pipeline --scaling 0.1 1 10 $(if $(BENCH_WORKDIR),--workdir $(BENCH_WORKDIR)) \
 	  $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
 
-lint: $(STAMP) ## sqlfluff (dbt templater, duckdb dialect) and ruff
+lint: $(STAMP) ## ruff, dbt-bouncer (the project's conventions, dbt-bouncer.yml) and sqlfluff
 	$(BIN)/ruff check .
+	@# dbt-bouncer reads the manifest of `dbt parse` (no warehouse, no network)
+	$(DBT) parse --quiet
+	COLUMNS=160 $(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 	@# sqlfluff skips (exit 0) a model dbt cannot compile; treat that as a lint failure
 	@status=0; $(BIN)/sqlfluff lint models $$(ls -d tests/singular 2>/dev/null) > .sqlfluff.out 2>&1 || status=$$?; \
 	cat .sqlfluff.out; \

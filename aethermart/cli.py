@@ -386,7 +386,55 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="list every reason, not only those above a threshold")
     qual.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
     qual.set_defaults(func=_cmd_quality)
+
+    roles = sub.add_parser("mongo-roles",
+                           help="print (or --apply) least-privilege MongoDB roles for the export",
+                           description="Print a mongosh script with two roles on the export database (the "
+                                       "URI's path, default aethermart): a writer limited to the actions "
+                                       "`aethermart export --target mongodb` uses, and a read-only role for "
+                                       "applications; plus one createUser per role (mongosh prompts for "
+                                       "the password).")
+    roles.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI"),
+                       help="server and export database (default $MONGODB_URI); without it and "
+                            "without --apply the database is aethermart")
+    roles.add_argument("--writer-role", default="aethermartExporter", help="writer role name")
+    roles.add_argument("--reader-role", default="aethermartReader", help="read-only role name")
+    roles.add_argument("--json", action="store_true",
+                       help="print the createRole command documents as JSON instead of a mongosh script")
+    roles.add_argument("--apply", action="store_true",
+                       help="create the roles on the server (updateRole where one exists); needs a user "
+                            "allowed to create roles; never creates users")
+    roles.set_defaults(func=_cmd_mongo_roles)
     return parser
+
+
+def _cmd_mongo_roles(args: argparse.Namespace) -> int:
+    import json
+    import re
+
+    from aethermart.mongo_roles import apply_roles, render_mongosh, role_commands
+    from exporters.mongo_config import DEFAULT_DATABASE, MongoURI
+
+    for name in (args.writer_role, args.reader_role):
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", name):
+            raise ConfigError(f"role name {name!r}: use letters, digits, _ . - (at most 64 characters)")
+    if args.writer_role == args.reader_role:
+        raise ConfigError(f"--writer-role and --reader-role are both {args.writer_role!r}; give them "
+                          "different names")
+    database = MongoURI.parse(args.mongodb_uri).database if args.mongodb_uri else DEFAULT_DATABASE
+    if args.apply:
+        if not args.mongodb_uri:
+            raise ConfigError("--apply needs a server: set MONGODB_URI or pass --mongodb-uri "
+                              "mongodb://admin:password@host:port/database?authSource=admin")
+        for line in apply_roles(args.mongodb_uri, args.writer_role, args.reader_role):
+            print(f"mongo-roles: {line}")
+        return 0
+    if args.json:
+        print(json.dumps({"database": database,
+                          "commands": role_commands(database, args.writer_role, args.reader_role)}, indent=2))
+    else:
+        print(render_mongosh(database, args.writer_role, args.reader_role))
+    return 0
 
 
 def _cmd_quality(args: argparse.Namespace) -> int:

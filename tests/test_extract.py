@@ -154,7 +154,7 @@ def test_killed_extraction_leaves_the_previous_one_and_the_next_run_recovers(mar
 
     assert _published(landing) == before  # nothing of the killed run is published
     glob = landing / "mariadb" / "Order_Items" / "extraction_id=*" / "*.parquet"
-    rows = duckdb.sql(f"select count(*) from read_parquet('{glob}')").fetchone()[0]
+    rows = duckdb.execute(f"select count(*) from read_parquet('{glob}')").fetchone()[0]
     (previous,) = (landing / "mariadb" / "Order_Items").glob("extraction_id=*")
     assert rows == pq.read_metadata(previous / "part-00000.parquet").num_rows < 400_000
 
@@ -334,8 +334,8 @@ def test_incremental_mode_reads_only_new_rows_and_misses_none(mariadb_server, tm
     assert [m["mode"] for m in manifests] == ["snapshot", "incremental", "incremental"]
     assert manifests[1]["watermark"]["max"] == "500040"
     glob = landing / "mariadb" / "Order_Items" / "extraction_id=*" / "*.parquet"
-    distinct, total = duckdb.sql(f"select count(distinct order_item_id), count(*) from read_parquet('{glob}')"
-                                 ).fetchone()
+    distinct, total = duckdb.execute(
+        f"select count(distinct order_item_id), count(*) from read_parquet('{glob}')").fetchone()
     assert distinct == first["rows"] + 40  # no row missed; overlap rows are doubled, silver de-duplicates
     assert total == first["rows"] + 45 + 5
     full = run("--full")  # a snapshot again; --keep 1 now drops the older snapshot and its increments

@@ -119,9 +119,9 @@ def test_nested_document_columns_keep_their_shape(published, built_001):
     # the values too: the Parquet documents equal the DuckDB ones
     with duckdb.connect(str(built_001.duckdb_path), read_only=True) as con:
         for model in ("doc_customer_purchase_history", "doc_product_catalog"):
-            want = con.sql(f"select * from gold.{model} order by _id").fetchall()
-            got = duckdb.sql(f"select * from read_parquet('{out / model}/**/*.parquet') "
-                             "order by _id").fetchall()
+            want = con.execute(f"select * from gold.{model} order by _id").fetchall()
+            got = duckdb.execute(f"select * from read_parquet('{out / model}/**/*.parquet') "
+                                 "order by _id").fetchall()
             assert got == want, model
 
 
@@ -219,8 +219,8 @@ def test_a_stale_partition_and_crash_debris_do_not_survive_a_republish(built_001
     export(_cfg(built_001, out, select=("fct_orders",)), quiet=True)
     assert not (out / "fct_orders" / "year=1999").exists()
     assert not list(out.glob(".staging-*")) and not unlinked.exists()
-    years = duckdb.sql(f"select distinct year from read_parquet('{out}/fct_orders/**/*.parquet', "
-                       "hive_partitioning = true)").fetchall()
+    years = duckdb.execute(f"select distinct year from read_parquet('{out}/fct_orders/**/*.parquet', "
+                           "hive_partitioning = true)").fetchall()
     assert (1999,) not in years
     # a dataset carried into a new version (not selected) brings only the files of its manifest
     stale.mkdir(parents=True)
@@ -261,8 +261,8 @@ def test_a_failed_publish_leaves_the_previous_version_readable(built_001, tmp_pa
     assert _links(out) == links
     assert _versions(out) == versions
     assert not list(out.glob(".staging-*"))
-    total = duckdb.sql(f"select sum(line_amount) from read_parquet('{out}/fct_order_lines/**/*.parquet', "
-                       "hive_partitioning = true)").fetchone()[0]
+    total = duckdb.execute(f"select sum(line_amount) from read_parquet('{out}/fct_order_lines/**/*.parquet', "
+                           "hive_partitioning = true)").fetchone()[0]
     assert total == built_001.scalar("select sum(line_amount) from gold.fct_order_lines")
 
 

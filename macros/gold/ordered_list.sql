@@ -10,7 +10,7 @@
 {% macro ordered_list(item, sort_key) -%}
     {%- set pairs = 'list(struct_pack(sort_key := ' ~ sort_key ~ ', item := ' ~ item ~ '))' -%}
     list_select(
-        list_transform({{ pairs }}, entry -> entry.item),
-        list_grade_up(list_transform({{ pairs }}, entry -> entry.sort_key))
+        list_transform({{ pairs }}, lambda entry: struct_extract(entry, 'item')),
+        list_grade_up(list_transform({{ pairs }}, lambda entry: struct_extract(entry, 'sort_key')))
     )
 {%- endmacro %}
