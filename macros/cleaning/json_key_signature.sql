@@ -4,8 +4,7 @@
     (the text has a backslash, so a key may be escaped, or white space before a colon).
     A JSON text whose signature has no repeated key has no duplicate key (a key repeated
     within one object is repeated in the list; a `":` inside a string value only adds
-    entries); a repeat, or NULL, sends the text to the exact check. Clickstream events
-    share a handful of signatures, so the repeat test runs once per distinct signature. -#}
+    entries); a repeat, or NULL, sends the text to the exact check. -#}
 {% macro json_key_signature(text_expression) -%}
     case
         when not contains({{ text_expression }}, '\')

@@ -9,7 +9,7 @@ with source as (
 
 {{ record_numbering('events', 'events') }}
 
-parsed as materialized (
+parsed as (
 
     -- each line's JSON is parsed here, once, when its file lands: silver reads the columns
     -- (every JSON function parses its text again: one call reads all the text fields)
@@ -33,30 +33,20 @@ parsed as materialized (
 
 ),
 
-signatures as (
-
-    -- the repeat test once per distinct key signature (a handful for a clickstream); the
-    -- NULL signature matches no line, so its lines get the exact check
-    select
-        key_signature,
-        len(key_signature) <> len(list_distinct(key_signature)) as repeats_a_key
-    from parsed
-    group by key_signature
-
-),
-
 candidates as (
 
-    -- the JSON the exact duplicate-key check (json_tree) reads: only where the signature
-    -- cannot rule a repeat out; NULL elsewhere, so the check's subquery groups few values
+    -- the JSON the exact duplicate-key check (json_tree) reads: only lines whose key
+    -- signature repeats a key or is NULL; NULL elsewhere, so the check's subquery groups
+    -- few values (a shared signatures table needs `parsed` twice: materialized, it spilled)
     select
-        parsed.*,
+        *,
         case
-            when parsed.event_json is not null and coalesce(signatures.repeats_a_key, true)
-                then parsed.event_json
+            when
+                event_json is not null
+                and (key_signature is null or len(key_signature) <> len(list_distinct(key_signature)))
+                then event_json
         end as json_to_check
     from parsed
-    left join signatures on parsed.key_signature = signatures.key_signature
 
 ),
 
