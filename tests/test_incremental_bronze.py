@@ -165,6 +165,24 @@ def test_rebuild_with_nothing_new_reads_no_file(runs):
                           f"where recorded_by = '{runs['nothing_new']}'") == 19
 
 
+def test_bronze_data_tests_check_the_files_just_read_unless_the_full_sweep_is_asked(runs, tmp_path):
+    """A data test on an incremental bronze table checks the rows of the files its latest run
+    read; `--vars '{full_test_sweep: true}'` checks every row (what CI runs). A bad row in an
+    old file: the default test after a run that read nothing passes, the full sweep fails."""
+    project = SaltedProject(runs["landing"], tmp_path / "sweep")  # a private copy of the warehouse
+    project.workdir.mkdir()
+    shutil.copy(runs["incremental"].duckdb_path, project.duckdb_path)
+    project.dbt("test", "--select", "tag:bronze", "--vars", "{full_test_sweep: true}")
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("update bronze.brz_pos__orders set _load_date = null "
+                    "where _source_file = (select min(_source_file) from bronze.brz_pos__orders)")
+    project.dbt("test", "--select", "brz_pos__orders")  # passes: its latest run read no file
+    swept = project.dbt("test", "--select", "brz_pos__orders", "--vars", "{full_test_sweep: true}",
+                        check=False)
+    assert swept.returncode != 0
+    assert "expression_is_true_brz_pos__orders" in swept.stdout
+
+
 def test_file_modified_time_is_precise_to_the_microsecond(tmp_path):
     """DuckDB's read_blob has whole seconds; the identity takes lstat's time."""
     from aethermart.dbt_landing_guard import file_modified_us

@@ -310,6 +310,46 @@ def test_duplicate_json_keys_are_quarantined_not_first_wins(landing, project):
         day.unlink()
 
 
+def test_duplicate_key_verdict_is_exact_where_the_key_signature_cannot_clear_a_line(landing, project):
+    """Bronze clears most lines by their key signature (keys read from the text) and runs
+    the exact json_tree check on the rest: escaped keys, white space before a colon, arrays
+    of objects, `":` inside values and one key name on two levels must all get the exact
+    verdict, and on every line of the landing zone the stored verdict equals the exact one."""
+    day = landing / EVENT_DAY / "tricky_keys.jsonl"
+    base = _event_line("ev-k")[:-1]  # without its closing brace
+    lines = {
+        "ev-k-escaped": (base.replace("ev-k", "ev-k-escaped") + ', "\\u0070age": 1}', "duplicate_key"),
+        "ev-k-space": (base.replace("ev-k", "ev-k-space") + ', "x" : 1, "x"\t: 2}', "duplicate_key"),
+        "ev-k-array": (base.replace("ev-k", "ev-k-array") + ', "items": [{"sku": "a", "sku": "b"}]}',
+                       "duplicate_key"),
+        "ev-k-value": (base.replace("ev-k", "ev-k-value") + ', "note": "\\"url\\": \\"x\\"", "q": "url\\":"}',
+                       None),
+        "ev-k-levels": (base.replace("ev-k", "ev-k-levels")
+                        + ', "type": "desktop", "items": [{"type": 1}, {"type": 2}]}', None),
+        "ev-k-colon": (base.replace("ev-k", "ev-k-colon") + ', "q": ":url", "r": ":page"}', None),
+    }
+    day.write_text("\n".join(line for line, _ in lines.values()) + "\n", encoding="utf-8")
+    try:
+        for line, _ in lines.values():
+            json.loads(line)  # each planted line is valid JSON
+        project.dbt("seed", "--select", "event_types")
+        project.dbt("run", "--select", "+slv_events__checked")
+        rows = dict((r[0], r[1:]) for r in _query(
+            project, "select event_id, outcome, quarantine_reasons from silver.slv_events__checked "
+            "where _source_file = ?", [str(day)]))
+        for event_id, (_, reason) in lines.items():
+            assert rows[event_id] == (("quarantined", [reason]) if reason else ("silver", [])), event_id
+        differing = _query(project, """
+            select count(*), count(*) filter (where has_duplicate_key) from bronze.brz_events__events
+            where has_duplicate_key is distinct from (case when is_valid_json then exists (
+                select 1 from json_tree(case when json_valid(raw_event) then raw_event::json end) as members
+                where members.key is not null group by members.parent, members.key
+                having count(*) > 1) end)""", [])
+        assert differing == [(0, 0)]
+    finally:
+        day.unlink()
+
+
 def test_a_very_wide_header_gives_a_short_error(landing, project):
     orderline = landing / POS_DROP / "orderline.csv"
     city = landing / POS_DROP / "city.csv"

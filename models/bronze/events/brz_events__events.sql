@@ -11,10 +11,42 @@ with source as (
 
 parsed as (
 
+    -- each line's JSON is parsed here, once, when its file lands: silver reads the columns
+    -- (every JSON function parses its text again: one call reads all the text fields)
     select
         *,
-        case when json_valid(raw_line) then raw_line::json end as event_json
-    from located
+        json_extract_string(event_json, [
+            '$.event_id', '$.customer_id', '$.session_id', '$.product_id', '$.event_type',
+            '$.occurred_at', '$.page.url', '$.page.title'
+        ]) as text_fields,
+        {{ json_key_signature('raw_line') }} as key_signature,
+        -- lineage
+        {{ lineage_columns(
+            'events', 'cast("date" as date)', 'record_number', ['raw_line'], decoded=true
+        ) }}
+    from (
+        select
+            *,
+            case when json_valid(raw_line) then raw_line::json end as event_json
+        from located
+    ) as with_json
+
+),
+
+candidates as (
+
+    -- the JSON the exact duplicate-key check (json_tree) reads: only lines whose key
+    -- signature repeats a key or is NULL; NULL elsewhere, so the check's subquery groups
+    -- few values (a shared signatures table needs `parsed` twice: materialized, it spilled)
+    select
+        *,
+        case
+            when
+                event_json is not null
+                and (key_signature is null or len(key_signature) <> len(list_distinct(key_signature)))
+                then event_json
+        end as json_to_check
+    from parsed
 
 ),
 
@@ -22,21 +54,36 @@ renamed as (
 
     select
         -- ids
-        event_json ->> 'event_id' as event_id,
-        event_json ->> 'customer_id' as customer_id,
-        event_json ->> 'session_id' as session_id,
+        text_fields[1] as event_id,
+        text_fields[2] as customer_id,
+        text_fields[3] as session_id,
+        text_fields[4] as product_id,
         -- strings
-        event_json ->> 'event_type' as event_type,
-        event_json ->> 'occurred_at' as occurred_at,
-        event_json ->> '$.page.url' as page_url,
-        event_json ->> '$.page.title' as page_title,
+        text_fields[5] as event_type,
+        text_fields[6] as occurred_at,
+        text_fields[7] as page_url,
+        text_fields[8] as page_title,
         (event_json -> 'device')::varchar as device,
+        json_merge_patch(
+            event_json,
+            '{"event_id": null, "customer_id": null, "session_id": null, "event_type": null,
+              "occurred_at": null, "page": null, "device": null, "product_id": null}'
+        ) as properties,
         raw_line as raw_event,
+        -- booleans
+        event_json is not null as is_valid_json,
+        case
+            when event_json is not null then {{ json_has_duplicate_key('json_to_check') }}
+        end as has_duplicate_key,
         -- lineage
-        {{ lineage_columns(
-            'events', 'cast("date" as date)', 'record_number', ['raw_line'], decoded=true
-        ) }}
-    from parsed
+        _source_system,
+        _source_file,
+        _load_date,
+        _source_row_number,
+        _row_hash,
+        _is_decoded_windows_1252,
+        _raw_bytes_hex
+    from candidates
 
 )
 

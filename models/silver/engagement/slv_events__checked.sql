@@ -2,7 +2,6 @@ with events as (
 
     select
         *,
-        case when json_valid(raw_event) then raw_event::json end as event_json,
         -- ISO 8601 (the clickstream's format) fast, any other rendering parse_timestamp reads
         coalesce(try_cast(occurred_at as timestamptz), {{ parse_timestamp('occurred_at') }}) as _occurred_at
     from {{ ref('brz_events__events') }}
@@ -23,29 +22,24 @@ typed as (
         events.event_id as natural_key,
         {{ clean_text('events.customer_id') }} as customer_id,
         {{ clean_text('events.session_id') }} as session_id,
-        {{ clean_text("events.event_json ->> 'product_id'") }} as product_id,
+        {{ clean_text('events.product_id') }} as product_id,
         -- strings
         lower({{ clean_text('events.event_type') }}) as event_type,
         events.page_url,
         events.page_title,
         events.device::json as device,
-        json_merge_patch(
-            events.event_json,
-            '{"event_id": null, "customer_id": null, "session_id": null, "event_type": null,
-              "occurred_at": null, "page": null, "device": null, "product_id": null}'
-        ) as properties,
+        events.properties,
         -- booleans
         event_types.event_type is not null as is_known_event_type,
         -- timestamps
         events._occurred_at as occurred_at,
         -- data quality
         {{ issue_list([
-            ('events.event_json is null', 'malformed_json'),
-            ('events.event_json is not null and ' ~ json_has_duplicate_key('events.event_json'),
-             'duplicate_key'),
-            ('events.event_json is not null and ' ~ is_blank('events.event_id'), 'missing_key'),
-            ('events.event_json is not null and events._occurred_at is null', 'invalid_timestamp'),
-            ('events.event_json is not null and not ' ~ is_plausible_date('events._occurred_at'),
+            ('not events.is_valid_json', 'malformed_json'),
+            ('events.is_valid_json and events.has_duplicate_key', 'duplicate_key'),
+            ('events.is_valid_json and ' ~ is_blank('events.event_id'), 'missing_key'),
+            ('events.is_valid_json and events._occurred_at is null', 'invalid_timestamp'),
+            ('events.is_valid_json and not ' ~ is_plausible_date('events._occurred_at'),
              'implausible_date'),
         ]) }} as quarantine_reasons,
         {{ issue_list([
