@@ -109,15 +109,16 @@ class LedgerStore:
             run_id, query = meta[b"aethermart.run_id"].decode(), meta[b"aethermart.query"].decode()
             fingerprint = meta.get(b"aethermart.fingerprint", b"").decode()
             row_hashes = meta.get(b"aethermart.row_hashes", b"").decode()
+            if table.schema.names == ["_id", "h"]:  # written without row hashes: diff by content hash
+                table = table.append_column("rh", pa.nulls(table.num_rows, pa.uint64()))
+            if table.schema.names != SCHEMA.names:
+                return None
+            table = table.cast(SCHEMA)
         except (OSError, KeyError, pa.ArrowException):
-            return None
-        if table.schema.names == ["_id", "h"]:  # written without row hashes: diff by content hash
-            table = table.append_column("rh", pa.nulls(table.num_rows, pa.uint64()))
-        if table.schema.names != SCHEMA.names:
             return None
         if table.column("rh").null_count:
             row_hashes = ""
-        return Ledger(table.cast(SCHEMA), run_id, query, fingerprint, row_hashes)
+        return Ledger(table, run_id, query, fingerprint, row_hashes)
 
     def write(self, collection: str, table: pa.Table, run_id: str, query: str, about: dict,
               fingerprint: str = "", row_hashes: str = "") -> None:

@@ -230,3 +230,26 @@ def test_a_ledger_that_cannot_be_written_does_not_fail_the_export(ferretdb_serve
     again = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
     assert (again["hashes_from"], again["updated"]) == ("server", 1)
     assert_collection_equals_gold(db, "reviews", own, "doc_reviews")
+
+
+def test_a_list_that_becomes_empty_instead_of_null_is_written(ferretdb_server, db, own):
+    """NULL and [] are different documents (null vs an empty array), though DuckDB's hash() of a
+    row sees them alike: the ledger's row hash is of the row's text, so the change is written."""
+    uri = uri_of(ferretdb_server, db)
+    profiles = ["--select", "doc_customer_profiles"]
+    with duckdb.connect(str(own.duckdb)) as con:
+        key = con.execute("select _id from gold.doc_customer_profiles order by _id limit 1").fetchone()[0]
+        con.execute("update gold.doc_customer_profiles set recent_activity_log = null where _id = ?", [key])
+        con.execute("checkpoint")
+    export_json(uri, own, *profiles)
+    assert db.customer_profiles.find_one({"_id": key})["recent_activity_log"] is None
+    with duckdb.connect(str(own.duckdb)) as con:
+        empty = "(select recent_activity_log[1:0] from gold.doc_customer_profiles " \
+                "where recent_activity_log is not null limit 1)"
+        con.execute(f"update gold.doc_customer_profiles set recent_activity_log = {empty} "
+                    "where _id = ?", [key])
+        con.execute("checkpoint")
+    result = export_json(uri, own, *profiles, "--mode", "incremental")["customer_profiles"]
+    assert (result["hashes_from"], result["written"], result["updated"]) == ("ledger", 1, 1)
+    assert db.customer_profiles.find_one({"_id": key})["recent_activity_log"] == []
+    assert_collection_equals_gold(db, "customer_profiles", own, "doc_customer_profiles")
