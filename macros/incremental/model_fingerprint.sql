@@ -79,7 +79,9 @@
             edited but not yet loaded must not count): their content, small lookups and one
             row per version -#}
         {%- if load_relation(relation) is none -%}{{ return(none) }}{%- endif -%}
-        {{ return("(select count(*) || ':' || coalesce(sum(hash(input_rows)), 0) from " ~ relation ~ " as input_rows)") }}
+        {#- of each row's text, which names its columns: a seed whose header swapped two labels
+            holds the same values in the same order, and hash() of the row alone sees no change -#}
+        {{ return("(select count(*) || ':' || coalesce(sum(hash(input_rows::varchar)), 0) from " ~ relation ~ " as input_rows)") }}
     {%- elif node.resource_type == 'model' and node.config.materialized in ('table', 'bucketed_table') -%}
         {%- if load_relation(relation) is none -%}{{ return(none) }}{%- endif -%}
         {#- a table built by these materializations: the fingerprint and invocation that wrote it
@@ -92,6 +94,10 @@
         {#- incremental bronze: the identities of the files its rows come from (path, size,
             mtime and the model's own fingerprint: code, sources, landing path), and its rows -#}
         {%- if load_relation(relation) is none -%}{{ return(none) }}{%- endif -%}
+        {#- a bronze table without this warehouse's file record (copied by dbt clone): no state -#}
+        {%- if adapter.get_relation(database=target.database, schema='ops', identifier='bronze_file_state') is none -%}
+            {{ return(none) }}
+        {%- endif -%}
         {{ return("(select coalesce(md5(string_agg(concat_ws(':', file_path, file_size, epoch_us(file_modified_at), fingerprint), "
             ~ "'|' order by file_path)), '-') from ops.bronze_file_state where model = " ~ sql_string(node.name)
             ~ ") || ':' || (select count(*) from " ~ relation ~ ")") }}
