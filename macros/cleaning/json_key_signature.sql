@@ -9,6 +9,6 @@
     case
         when not contains({{ text_expression }}, '\')
             and not regexp_matches({{ text_expression }}, '"\s+:')
-            then list_transform(string_split({{ text_expression }}, '":')[:-2], piece -> string_split(piece, '"')[-1])
+            then list_transform(string_split({{ text_expression }}, '":')[:-2], lambda piece: string_split(piece, '"')[-1])
     end
 {%- endmacro %}
