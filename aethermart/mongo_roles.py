@@ -39,8 +39,10 @@ CALL_ACTIONS: dict[str, tuple[str, ...]] = {
     "insert_one": ("insert", "createCollection"),  # a first insert creates the collection
     "insert_many": ("insert", "createCollection"),
     "update_one": ("update",),
+    "replace_one": ("insert", "update"),  # the export marks: upsert=True inserts a first one
     "find_one_and_update": ("find", "update"),
     "delete_one": ("remove",),
+    "delete_many": ("remove",),  # FerretDB's delete-and-insert batches
     "bulk_write": ("insert", "update", "remove"),  # ReplaceOne/UpdateOne/DeleteOne/InsertOne
     "create_indexes": ("createIndex",),
     "drop_index": ("dropIndex",),
