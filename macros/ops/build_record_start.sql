@@ -44,6 +44,9 @@
     -- the input fingerprints of table models (macro model_fingerprint), written with each table
     {{ model_fingerprint_table_ddl() }};
 
+    -- the landed-file records of the incremental bronze models (macro bronze_file_state_ddl)
+    {{ bronze_file_state_ddl() }};
+
     insert into ops.dbt_invocations (
         invocation_id, command, target_name, dbt_version, started_at, status, pii_salt_source,
         pii_salt_fingerprint, enabled_sources
