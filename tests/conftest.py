@@ -12,15 +12,31 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests import dbt_in_process
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SAMPLE = REPO / "sample" / "landing"
+# dbt commands a test runs as their own process: `parse` is what the shared parse skips
+SEPARATE_PROCESS_COMMANDS = frozenset({"parse"})
+
+
+def _parse_scratch() -> Path:
+    """Where dbt_in_process keeps the target folders of its parses (one per test process)."""
+    global _PARSE_SCRATCH
+    if _PARSE_SCRATCH is None:
+        _PARSE_SCRATCH = Path(tempfile.mkdtemp(prefix="aethermart-dbt-parse-"))
+    return _PARSE_SCRATCH
+
+
+_PARSE_SCRATCH: Path | None = None
 
 
 def answer_key(landing: Path) -> dict:
@@ -41,6 +57,7 @@ class DbtProject:
 
     landing: Path
     workdir: Path
+    project_dir: Path = REPO
 
     @property
     def duckdb_path(self) -> Path:
@@ -60,10 +77,18 @@ class DbtProject:
             "DBT_PROFILES_DIR": str(REPO),
         }
 
-    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        cmd = [str(BIN / "dbt"), *args, "--target-path", str(self.target),
-               "--log-path", str(self.workdir / "logs")]
-        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=self.env())
+    def dbt(self, *args: str, check: bool = True, extra_env: dict | None = None,
+            separate_process: bool = False) -> subprocess.CompletedProcess:
+        """`dbt <args>` in this process over a shared parse (dbt_in_process), or as its own
+        process when the test needs one or the command parses (`parse`); `extra_env` adds
+        to (or overrides) the project's environment for this invocation."""
+        args = (*args, "--target-path", str(self.target), "--log-path", str(self.workdir / "logs"))
+        env = {**self.env(), **(extra_env or {})}
+        if separate_process or args[0] in SEPARATE_PROCESS_COMMANDS:
+            proc = subprocess.run([str(BIN / "dbt"), *args], cwd=self.project_dir, capture_output=True,
+                                  text=True, env=env)
+        else:
+            proc = dbt_in_process.invoke(args, env, self.project_dir, _parse_scratch())
         if check and proc.returncode != 0:
             raise AssertionError(f"dbt {' '.join(args)} failed ({proc.returncode}):\n"
                                  f"{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
@@ -72,7 +97,7 @@ class DbtProject:
     def copy(self, workdir: Path) -> DbtProject:
         """The same landing zone over a private copy of this warehouse (and its demo salt
         file), for a test that re-runs part of the project without touching a shared build."""
-        other = DbtProject(self.landing, workdir)
+        other = DbtProject(self.landing, workdir, self.project_dir)
         workdir.mkdir(parents=True, exist_ok=True)
         shutil.copy(self.duckdb_path, other.duckdb_path)
         salt = Path(f"{self.duckdb_path}.pii_salt")

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
 
-from tests.conftest import BIN, REPO, SAMPLE, DbtProject
+from tests.conftest import SAMPLE, DbtProject
 
 SALT = "s3cr3t-salt-'quoted'"
 
 
 def test_email_hash_is_salted_and_the_salt_is_written_nowhere(tmp_path):
     project = DbtProject(SAMPLE, tmp_path)
-    built = subprocess.run(
-        [str(BIN / "dbt"), "build", "--select", "+dim_customer", "--resource-type", "model", "seed",
-         "--target-path", str(project.target), "--log-path", str(tmp_path / "logs")],
-        cwd=REPO, capture_output=True, text=True, env={**project.env(), "AETHERMART_PII_SALT": SALT})
+    built = project.dbt("build", "--select", "+dim_customer", "--resource-type", "model", "seed",
+                        check=False, extra_env={"AETHERMART_PII_SALT": SALT})
     assert built.returncode == 0, built.stdout[-3000:]
     rows = project.query("""
         select customers.email, customers.phone_e164, dim.email_sha256, dim.email_masked, dim.phone_masked

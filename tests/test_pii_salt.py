@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from aethermart.dbt_pii_salt import fingerprint
-from tests.conftest import BIN, REPO, SAMPLE, DbtProject, run_cli
+from tests.conftest import REPO, SAMPLE, DbtProject, run_cli
 
 HINT = "export AETHERMART_PII_SALT="
 ROTATE = "AETHERMART_PII_SALT_ROTATE"
@@ -94,10 +94,8 @@ def test_a_salt_file_others_can_read_is_refused(demo, tmp_path):
 @pytest.mark.parametrize("salt", ["", "   "])
 def test_the_prod_target_refuses_an_empty_salt_in_one_line(tmp_path, salt):
     project = DbtProject(SAMPLE, tmp_path)
-    proc = subprocess.run(
-        [str(BIN / "dbt"), "run", "--target", "prod",
-         "--select", "dim_date", "--target-path", str(project.target), "--log-path", str(tmp_path / "logs")],
-        cwd=REPO, capture_output=True, text=True, env={**project.env(), "AETHERMART_PII_SALT": salt})
+    proc = project.dbt("run", "--target", "prod", "--select", "dim_date", check=False,
+                       extra_env={"AETHERMART_PII_SALT": salt})
     line = _error_line(proc, "AETHERMART_PII_SALT is empty")
     assert HINT in line
     assert not project.duckdb_path.with_name(project.duckdb_path.name + ".pii_salt").exists()
@@ -108,13 +106,10 @@ def test_the_prod_target_builds_with_a_salt_from_the_environment(demo, tmp_path)
     prod = NoSaltProject(SAMPLE, tmp_path)
     shutil.copy(project.duckdb_path, prod.duckdb_path)
     # another salt than the demo one this warehouse was built with: refused unless told
-    command = [str(BIN / "dbt"), "run", "--target", "prod", "--select", "dim_customer",
-               "--target-path", str(prod.target), "--log-path", str(tmp_path / "logs")]
-    refused = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
-                             env={**prod.env(), "AETHERMART_PII_SALT": "p-salt"})
+    command = ("run", "--target", "prod", "--select", "dim_customer")
+    refused = prod.dbt(*command, check=False, extra_env={"AETHERMART_PII_SALT": "p-salt"})
     assert "$AETHERMART_PII_SALT has" in _error_line(refused, "PII salt changed")
-    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
-                          env={**prod.env(), "AETHERMART_PII_SALT": "p-salt", ROTATE: "1"})
+    proc = prod.dbt(*command, check=False, extra_env={"AETHERMART_PII_SALT": "p-salt", ROTATE: "1"})
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert prod.query("select target_name, pii_salt_source from ops.dbt_invocations "
                       "order by started_at desc limit 1") == [("prod", "env")]
@@ -173,10 +168,7 @@ def test_a_lost_demo_salt_file_stops_the_build_and_is_not_replaced(demo, tmp_pat
 
     # the rotation, said explicitly: a new salt, every hash changes, the record names it
     copy.salt_file.unlink()
-    rotated = subprocess.run(
-        [str(BIN / "dbt"), "run", "--select", "dim_customer", "--target-path", str(copy.target),
-         "--log-path", str(tmp_path / "logs")], cwd=REPO, capture_output=True, text=True,
-        env={**copy.env(), ROTATE: "1"})
+    rotated = copy.dbt("run", "--select", "dim_customer", check=False, extra_env={ROTATE: "1"})
     assert rotated.returncode == 0, rotated.stdout[-3000:]
     new_salt = copy.salt_file.read_text().strip()
     assert stat.S_IMODE(copy.salt_file.stat().st_mode) == 0o600

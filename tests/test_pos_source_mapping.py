@@ -28,22 +28,8 @@ PRICE_SOURCE = {"fct_order_lines": ["unit_price_source"]}
 class MappedProject(DbtProject):
     """dbt over a private copy of the project (its own sources YAML), with a fixed salt."""
 
-    project_dir: Path = REPO
-
     def env(self) -> dict:
         return {**super().env(), "AETHERMART_PII_SALT": SALT, "DBT_PROFILES_DIR": str(self.project_dir)}
-
-    def dbt(self, *args: str, check: bool = True):
-        import subprocess
-
-        from tests.conftest import BIN
-        cmd = [str(BIN / "dbt"), *args, "--target-path", str(self.target),
-               "--log-path", str(self.workdir / "logs")]
-        proc = subprocess.run(cmd, cwd=self.project_dir, capture_output=True, text=True, env=self.env())
-        if check and proc.returncode != 0:
-            raise AssertionError(f"dbt {' '.join(args)} failed ({proc.returncode}):\n"
-                                 f"{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
-        return proc
 
 
 def _project_copy(dest: Path, meta: dict[str, dict]) -> Path:
