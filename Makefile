@@ -24,6 +24,10 @@ DEMO_MONGODB_SUMMARY := data/.demo_mongodb
 SCALE       ?= 1
 # Go builds the MongoDB-compatible test server; CI may not have /usr/local/go/bin on PATH
 GO          ?= $(shell command -v go || echo /usr/local/go/bin/go)
+# pytest workers (pytest-xdist): one per core; a test module stays on one worker, so its
+# module-scoped dbt builds run once (make test PYTEST_WORKERS=0 runs in one process)
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 FERRETDB_DIR := services/ferretdb
 FERRETDB_BIN := .cache/ferretdb/aethermart-ferretdb
 
@@ -31,7 +35,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help venv demo test test-deps lint docs clean lock sample services services-stop ferretdb bench bench-scaling
+.PHONY: help venv demo test test-fast test-deps lint fmt docs clean lock sample services services-stop ferretdb bench bench-scaling
 
 help: ## Show this help
 	@echo "AetherMart lakehouse - make targets:"
@@ -80,7 +84,10 @@ demo: $(STAMP) ## Generate demo sources, dbt build, export to Parquet and MongoD
 	@echo "  dbt artifacts                     target/manifest.json, target/run_results.json"
 
 test: $(STAMP) test-deps ferretdb lint ## Lint, then run the whole test suite (starts what it needs)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+test-fast: $(STAMP) test-deps ferretdb ## The tests outside the slow lane (no lint, no end-to-end runs): the edit-test loop
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not slow"
 
 test-deps: ## Install what the tests start privately (Debian mariadb-server, chromium; needs root)
 	@missing=""; \
@@ -120,6 +127,7 @@ bench-scaling: $(STAMP) test-deps ferretdb ## Benchmark at scales 0.1, 1 and 10;
 
 lint: $(STAMP) ## ruff, dbt-bouncer (the project's conventions, dbt-bouncer.yml) and sqlfluff
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	@# dbt-bouncer reads the manifest of `dbt parse` (no warehouse, no network)
 	$(DBT) parse --quiet
 	COLUMNS=160 $(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
@@ -128,6 +136,11 @@ lint: $(STAMP) ## ruff, dbt-bouncer (the project's conventions, dbt-bouncer.yml)
 	cat .sqlfluff.out; \
 	if grep -q "Skipped file" .sqlfluff.out; then echo "lint: sqlfluff skipped files that dbt could not compile"; status=1; fi; \
 	rm -f .sqlfluff.out; exit $$status
+
+fmt: $(STAMP) ## Format Python (ruff format), apply ruff's safe fixes and sqlfluff's fixes to the models
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/sqlfluff fix models $$(ls -d tests/singular 2>/dev/null)
 
 docs: $(STAMP) ## Build the lineage docs site (target/index.html) and its single-file version
 	$(DBT) docs generate --static --vars '$(SOURCES_VARS)'
