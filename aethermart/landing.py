@@ -1,6 +1,6 @@
 """The landing-zone contract: where each source's files go and what they contain.
 
-The generator writes this layout, the extractor (MariaDB) will write it too, and the dbt
+The generator and the extractor (MariaDB, ``extractors/``) write this layout, and the dbt
 sources in ``models/bronze/*/_*__sources.yml`` read it. Keep the three in step.
 
     <landing>/pos/load_date=YYYY-MM-DD/<entity>.csv

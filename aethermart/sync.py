@@ -119,9 +119,6 @@ class SyncResult:
     def as_dict(self) -> dict:
         return asdict(self)
 
-    def stage_seconds(self) -> dict[str, float]:
-        return {s.name: s.seconds for s in self.stages}
-
 
 # --- the change rule ------------------------------------------------------------------------
 
