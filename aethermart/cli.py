@@ -173,8 +173,8 @@ MAX_SCALE = 100.0  # ~66M rows; far beyond what one 2-core machine should genera
 def _scale(text: str) -> float:
     try:
         value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
     if not 0 < value <= MAX_SCALE:  # also rejects nan and inf
         raise argparse.ArgumentTypeError(f"must be greater than 0 and at most {MAX_SCALE:g}, got {text}")
     return value
@@ -199,8 +199,8 @@ def _whole_number(minimum: int, maximum: int | None = None):
     def parse(text: str) -> int:
         try:
             value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
         if value < minimum or (maximum is not None and value > maximum):
             bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
             raise argparse.ArgumentTypeError(f"must be {bounds}, got {text}")

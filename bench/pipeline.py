@@ -244,7 +244,7 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *,
                 landing=landing, duckdb_path=duckdb_path, target_path=target, gold_dir=run_dir / "gold",
                 env=env, log_dir=logs / "change_latency")
         except RuntimeError as exc:
-            raise BenchError(f"change latency: {exc}") from None
+            raise BenchError(f"change latency: {exc}") from exc
 
     wrong = {name: diffs for name, diffs in checks.items() if diffs}
     if wrong:

@@ -302,6 +302,21 @@ def test_dry_run_writes_nothing(built_001, tmp_path):
     assert not (tmp_path / "gold").exists()
 
 
+def test_a_driver_error_is_kept_as_the_cause_and_the_cli_still_prints_one_line(tmp_path):
+    from exporters import WarehouseError
+    from exporters.warehouse import open_warehouse
+
+    bad = tmp_path / "warehouse.duckdb"
+    bad.write_text("not a DuckDB file\n")
+    with pytest.raises(WarehouseError) as err:
+        open_warehouse(bad)
+    assert isinstance(err.value.__cause__, duckdb.Error) and "\n" not in str(err.value)
+    proc = run_cli("export", "--target", "parquet", "--manifest", str(tmp_path / "no" / "manifest.json"))
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()], proc.stderr
+    assert "manifest.json not found" in proc.stderr
+
+
 def test_help_explains_the_command():
     proc = run_cli("export", "--help")
     assert proc.returncode == 0

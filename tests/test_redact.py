@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import traceback
 
 import pytest
 
 from aethermart.errors import ConfigError
-from aethermart.redact import redact_uri, scrub
+from aethermart.redact import ScrubbedError, redact_uri, scrub
 from exporters.mongo_config import MongoURI, connect
 from tests.conftest import BIN, REPO
 
@@ -76,6 +77,23 @@ def test_a_driver_error_about_a_tangled_uri_shows_no_piece_of_the_secret(uri, ca
         connect(MongoURI.parse(uri))
     shown = str(err.value) + capsys.readouterr().err
     assert "MongoDB" in str(err.value) and "\n" not in str(err.value)
+    assert all(piece not in shown for piece in (SECRET, SECRET[:4], SECRET[-4:])), shown
+
+
+@pytest.mark.parametrize("uri", [*TANGLED, f"mongodb://ann:{SECRET}@127.0.0.1:1/x?serverSelectionTimeoutMS=50"])
+def test_a_connect_error_keeps_the_drivers_error_as_a_cause_without_the_secret(uri):
+    """The driver's error is chained (type, message, frames) but scrubbed: a traceback of the
+    one-line error, as a library user or a test report prints it, shows no piece of the secret."""
+    uri = uri.replace("mongodb://db/", "mongodb://127.0.0.1:1/")
+    if "serverSelectionTimeoutMS" not in uri:
+        uri += "&serverSelectionTimeoutMS=50"
+    with pytest.raises(Exception) as err:
+        connect(MongoURI.parse(uri))
+    cause = err.value.__cause__
+    assert isinstance(cause, ScrubbedError) and str(cause).startswith("pymongo.errors."), cause
+    assert cause.__traceback__ is not None
+    shown = "".join(traceback.format_exception(err.value))
+    assert "The above exception was the direct cause" in shown
     assert all(piece not in shown for piece in (SECRET, SECRET[:4], SECRET[-4:])), shown
 
 
