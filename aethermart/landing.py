@@ -134,7 +134,8 @@ def _col(name: str, sql: str, arrow: pa.DataType, nullable: bool = True) -> Mari
 
 _MONEY = pa.decimal128(10, 2)
 
-# The AetherMart OLTP schema (DESIGN.md 2.2). Table names are case-sensitive on Linux.
+# The AetherMart OLTP schema (docs/design.md § MariaDB e-commerce database). Table names
+# are case-sensitive on Linux.
 MARIADB_TABLES: dict[str, MariaDBTable] = {
     t.name: t
     for t in (
