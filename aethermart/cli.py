@@ -1,4 +1,5 @@
-"""The ``aethermart`` command: one entry point for generate, extract, export and sync."""
+"""The ``aethermart`` command: one entry point for generate, extract, export, sync, quality and
+mongo-roles."""
 
 from __future__ import annotations
 
@@ -286,7 +287,7 @@ def _build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--quiet", action="store_true", help="print nothing but errors")
     ext.set_defaults(func=_cmd_extract)
 
-    exp = sub.add_parser("export", help="publish gold as Parquet for BI (and MongoDB documents)",
+    exp = sub.add_parser("export", help="publish gold as Parquet for BI and as MongoDB documents",
                          description=_EXPORT_HELP,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     exp.add_argument("--target", required=True, choices=("parquet", "mongodb", "all"),
