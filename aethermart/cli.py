@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
 from aethermart.errors import AetherMartError, ConfigError
+from aethermart.redact import redact_uri
 
 __all__ = ["main"]
 
@@ -160,10 +162,15 @@ with one line naming the stage and a nonzero exit; the stages after it do not ru
 """
 
 
+_URI_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s']+", re.IGNORECASE)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a wrong argument in one line and exits with 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse quotes the arguments it refuses: a URI among them is shown without its secrets
+        message = _URI_IN_TEXT.sub(lambda m: redact_uri(m.group()), message)
         print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
         raise SystemExit(2)
 

@@ -13,7 +13,7 @@ import pytest
 from aethermart.errors import ConfigError
 from aethermart.redact import ScrubbedError, redact_uri, scrub
 from exporters.mongo_config import MongoURI, connect
-from tests.conftest import BIN, REPO
+from tests.conftest import BIN, REPO, run_cli
 
 SECRET = "S3cr3t-Xq"  # distinctive: it may appear in no other text of an output
 
@@ -188,3 +188,17 @@ def test_help_and_dry_run_print_no_secret(built_001, ferretdb_server):
     _assert_no_secret(proc)
     assert "secretToken=***" in proc.stderr and "Unknown option" in proc.stderr, proc.stderr
     assert "UserWarning" not in proc.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["mongo-roles", "--apply", "--uri", f"mongodb://ann:{SECRET}@db/x?password={SECRET}"],
+    ["extract", "--url", f"mysql://ann:{SECRET}@db:3306/shop"],
+    ["export", "--target", "mongodb", "--mongodb-uri", f"mongodb+srv://ann:{SECRET}@c.example.net/x",
+     "--mongo-uri", f"mongodb://ann:{SECRET}@db/x"],
+])
+def test_a_mistyped_option_next_to_a_uri_is_refused_without_the_secret(args):
+    """argparse quotes the arguments it does not know; a URI among them is shown redacted."""
+    proc = run_cli(*args)
+    assert proc.returncode == 2 and "unrecognized arguments" in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "***" in proc.stderr, proc.stderr
+    _assert_no_secret(proc)
