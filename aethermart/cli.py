@@ -162,7 +162,7 @@ with one line naming the stage and a nonzero exit; the stages after it do not ru
 """
 
 
-_URI_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s']+", re.IGNORECASE)
+_URI_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -193,6 +193,7 @@ def test_help_and_dry_run_print_no_secret(built_001, ferretdb_server):
 @pytest.mark.parametrize("args", [
     ["mongo-roles", "--apply", "--uri", f"mongodb://ann:{SECRET}@db/x?password={SECRET}"],
     ["extract", "--url", f"mysql://ann:{SECRET}@db:3306/shop"],
+    ["extract", "--url", f"mysql://ann:it's-{SECRET}@db:3306/shop"],
     ["export", "--target", "mongodb", "--mongodb-uri", f"mongodb+srv://ann:{SECRET}@c.example.net/x",
      "--mongo-uri", f"mongodb://ann:{SECRET}@db/x"],
 ])
