@@ -1,13 +1,16 @@
-"""The ``aethermart`` command: one entry point for generate, extract, export and sync."""
+"""The ``aethermart`` command: one entry point for generate, extract, export, sync, quality and
+mongo-roles."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
 from aethermart.errors import AetherMartError, ConfigError
+from aethermart.redact import redact_uri
 
 __all__ = ["main"]
 
@@ -159,10 +162,15 @@ with one line naming the stage and a nonzero exit; the stages after it do not ru
 """
 
 
+_URI_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a wrong argument in one line and exits with 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse quotes the arguments it refuses: a URI among them is shown without its secrets
+        message = _URI_IN_TEXT.sub(lambda m: redact_uri(m.group()), message)
         print(f"{self.prog}: error: {message} (see '{self.prog} --help')", file=sys.stderr)
         raise SystemExit(2)
 
@@ -173,8 +181,8 @@ MAX_SCALE = 100.0  # ~66M rows; far beyond what one 2-core machine should genera
 def _scale(text: str) -> float:
     try:
         value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
     if not 0 < value <= MAX_SCALE:  # also rejects nan and inf
         raise argparse.ArgumentTypeError(f"must be greater than 0 and at most {MAX_SCALE:g}, got {text}")
     return value
@@ -199,8 +207,8 @@ def _whole_number(minimum: int, maximum: int | None = None):
     def parse(text: str) -> int:
         try:
             value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
         if value < minimum or (maximum is not None and value > maximum):
             bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
             raise argparse.ArgumentTypeError(f"must be {bounds}, got {text}")
@@ -286,7 +294,7 @@ def _build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--quiet", action="store_true", help="print nothing but errors")
     ext.set_defaults(func=_cmd_extract)
 
-    exp = sub.add_parser("export", help="publish gold as Parquet for BI (and MongoDB documents)",
+    exp = sub.add_parser("export", help="publish gold as Parquet for BI and as MongoDB documents",
                          description=_EXPORT_HELP,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     exp.add_argument("--target", required=True, choices=("parquet", "mongodb", "all"),

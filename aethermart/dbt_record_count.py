@@ -42,7 +42,7 @@ def _count(path: str, quote: str, delimiter: str, header: bool, skip_blank_lines
         counted = count_records(path, quote=quote, delimiter=delimiter, header=header,
                                 skip_blank_lines=skip_blank_lines)
     except OSError as exc:
-        raise OSError(f"cannot count the records of {path}: {exc.strerror or exc}") from None
+        raise OSError(f"cannot count the records of {path}: {exc.strerror or exc}") from exc
     return asdict(counted)
 
 
@@ -70,7 +70,7 @@ def _recover(path: str | None, position: int | None, quote: str | None, delimite
     try:
         return recover_record(path, position, quote, delimiter, columns)
     except OSError as exc:
-        raise OSError(f"cannot re-read a rejected record of {path}: {exc.strerror or exc}") from None
+        raise OSError(f"cannot re-read a rejected record of {path}: {exc.strerror or exc}") from exc
 
 
 def _header(path: str | None) -> str | None:
@@ -79,7 +79,7 @@ def _header(path: str | None) -> str | None:
     try:
         return header_line(path)
     except OSError as exc:
-        raise OSError(f"cannot read the header of {path}: {exc.strerror or exc}") from None
+        raise OSError(f"cannot read the header of {path}: {exc.strerror or exc}") from exc
 
 
 class Plugin(BasePlugin):

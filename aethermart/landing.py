@@ -1,6 +1,6 @@
 """The landing-zone contract: where each source's files go and what they contain.
 
-The generator writes this layout, the extractor (MariaDB) will write it too, and the dbt
+The generator and the extractor (MariaDB, ``extractors/``) write this layout, and the dbt
 sources in ``models/bronze/*/_*__sources.yml`` read it. Keep the three in step.
 
     <landing>/pos/load_date=YYYY-MM-DD/<entity>.csv
@@ -134,7 +134,8 @@ def _col(name: str, sql: str, arrow: pa.DataType, nullable: bool = True) -> Mari
 
 _MONEY = pa.decimal128(10, 2)
 
-# The AetherMart OLTP schema (DESIGN.md 2.2). Table names are case-sensitive on Linux.
+# The AetherMart OLTP schema (docs/design.md § MariaDB e-commerce database). Table names
+# are case-sensitive on Linux.
 MARIADB_TABLES: dict[str, MariaDBTable] = {
     t.name: t
     for t in (

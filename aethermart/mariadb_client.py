@@ -37,4 +37,4 @@ def connect(url: MariaDBURL, *, raw_text: bool = False, autocommit: bool = False
     except pymysql.err.OperationalError as exc:
         code = exc.args[0] if exc.args else None
         reason = _REASONS.get(code, f"error {code}").format(database=url.database, host=url.host)
-        raise SourceError(f"cannot connect to MariaDB at {url.redacted()}: {reason}") from None
+        raise SourceError(f"cannot connect to MariaDB at {url.redacted()}: {reason}") from exc

@@ -48,7 +48,8 @@ class MariaDBURL:
             if not 0 < port < 65536:
                 raise ValueError
         except ValueError:
-            # not quoted: without an '@' the "host:port" may be a user:password typed without host
+            # not quoted: without an '@' the "host:port" may be a user:password typed without host;
+            # `from None` because int()'s ValueError quotes that text, which may be the password
             raise ConfigError("MariaDB URL has an invalid port (not a number from 1 to 65535), or no "
                               "@host after the password; expected mysql://user:password@host:port/database"
                               ) from None

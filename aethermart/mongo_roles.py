@@ -123,17 +123,20 @@ def apply_roles(uri_text: str, writer_role: str = WRITER_ROLE, reader_role: str 
                 if exc.code in ROLE_NOT_FOUND_CODES:
                     raise ConfigError(f"{server.name} at {uri.redacted()} does not support roles (no "
                                       "createRole command); nothing was created. Run `aethermart "
-                                      "mongo-roles` and apply its commands on a MongoDB server") from None
+                                      "mongo-roles` and apply its commands on a MongoDB server"
+                                      ) from uri.cause(exc)
                 if exc.code == 13:
                     who = f"user {uri.user!r}" if uri.user else "no user"
                     raise SourceError(f"MongoDB at {uri.redacted()} refused createRole for {who}: it needs "
                                       f"createRole and grantRole on database {uri.database} "
-                                      "(e.g. userAdmin)") from None
+                                      "(e.g. userAdmin)") from uri.cause(exc)
                 text = uri.scrub(" ".join(str(exc).split(", full error:")[0].split()))
-                raise SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}") from None
+                raise SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}"
+                                  ) from uri.cause(exc)
             except PyMongoError as exc:
                 text = uri.scrub(" ".join(str(exc).split()))[:300]
-                raise SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}") from None
+                raise SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}"
+                                  ) from uri.cause(exc)
     finally:
         server.close()
     return done

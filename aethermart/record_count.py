@@ -345,5 +345,5 @@ def count_records(path: str | Path, *, quote: str = '"', delimiter: str = ",", h
             while chunk := file.read(chunk_size):
                 counter.feed(chunk)
             return counter.close()
-        except LineEndError as exc:
+        except LineEndError as exc:  # the same error with the file named: nothing else to keep
             raise LineEndError(exc.record, exc.found, exc.style, path) from None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, unquote, unquote_plus
 
-__all__ = ["redact_uri", "scrub", "uri_secrets"]
+__all__ = ["ScrubbedError", "redact_uri", "scrub", "scrubbed_cause", "uri_secrets"]
 
 MASK = "***"
 _SECRET_OPTION = re.compile(r"pass|pwd|secret|token|credential|signature|authmechanismproperties",
@@ -119,3 +119,15 @@ def scrub(text: str, uri: str) -> str:
     for secret in uri_secrets(uri):
         text = text.replace(secret, MASK)
     return text
+
+
+class ScrubbedError(Exception):
+    """A driver error as a cause that is safe to print: its type and message with the URI's
+    secrets hidden, and its traceback (frames, no values)."""
+
+
+def scrubbed_cause(exc: BaseException, uri: str) -> ScrubbedError:
+    """The cause to chain (``raise ... from scrubbed_cause(exc, uri)``) when the driver's
+    message may quote the URI or its password: a traceback of the original would print it."""
+    kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
+    return ScrubbedError(f"{kind}: {scrub(str(exc), uri)}").with_traceback(exc.__traceback__)

@@ -119,9 +119,6 @@ class SyncResult:
     def as_dict(self) -> dict:
         return asdict(self)
 
-    def stage_seconds(self) -> dict[str, float]:
-        return {s.name: s.seconds for s in self.stages}
-
 
 # --- the change rule ------------------------------------------------------------------------
 
@@ -257,7 +254,7 @@ def enabled_sources(dbt_vars: str | None) -> list[str]:
         try:
             given = yaml.safe_load(dbt_vars)
         except yaml.YAMLError as exc:
-            raise ConfigError(f"--vars is not valid YAML ({str(exc).splitlines()[0]})") from None
+            raise ConfigError(f"--vars is not valid YAML ({str(exc).splitlines()[0]})") from exc
         if not isinstance(given, dict):
             raise ConfigError("--vars must be a YAML mapping, e.g. '{enabled_sources: [mariadb]}'")
         if "enabled_sources" in given:
@@ -422,7 +419,7 @@ def _timed(result: SyncResult, name: str, fn, *args) -> StageResult:
         raise
     except AetherMartError as exc:
         result.stages.append(StageResult(name, "failed", round(time.perf_counter() - t0, 3)))
-        raise SyncError(name, str(exc), exc.exit_code) from None
+        raise SyncError(name, str(exc), exc.exit_code) from exc
     except Exception as exc:
         # a file or driver error no module turned into an AetherMartError: one line naming the
         # stage; anything else is a bug and keeps its traceback
@@ -431,7 +428,7 @@ def _timed(result: SyncResult, name: str, fn, *args) -> StageResult:
             raise
         result.stages.append(StageResult(name, "failed", round(time.perf_counter() - t0, 3)))
         text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:500]
-        raise SyncError(name, f"{type(exc).__name__} from {library}: {text}") from None
+        raise SyncError(name, f"{type(exc).__name__} from {library}: {text}") from exc
     stage.seconds = round(time.perf_counter() - t0, 3)
     result.stages.append(stage)
     return stage

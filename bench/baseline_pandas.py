@@ -1,4 +1,4 @@
-r"""Baseline "pandas" of the benchmark (issue 7): the hand-written pandas job users would write.
+r"""Baseline "pandas" of the benchmark: the hand-written pandas job users would write.
 
     python -m bench.baseline_pandas --landing DIR --out DIR [--mongodb-uri URI] [--result FILE.json]
 
@@ -18,7 +18,7 @@ How it reads (the same records bronze reads):
   (``utf-8-sig``), CRLF and quoted commas/newlines handled by the C parser, empty fields
   kept as ``""``. Bytes that are not UTF-8 are decoded as Windows-1252 (a registered
   ``encoding_errors`` handler; Windows-1252's five undefined bytes as Latin-1) and the
-  record is kept, as bronze recovers it (issue 12). A record the bronze reader rejects is
+  record is kept, as bronze recovers it. A record the bronze reader rejects is
   dropped here too and counted in ``rejected_lines``: lines with too many fields
   (``on_bad_lines="warn"``, the warnings counted). pandas pads a line with too few fields
   instead of rejecting it (the generator writes none).

@@ -1,4 +1,4 @@
-r"""Baseline "polars" of the benchmark (issue 15): the same job as bench/baseline_pandas.py, in polars.
+r"""Baseline "polars" of the benchmark: the same job as bench/baseline_pandas.py, in polars.
 
     python -m bench.baseline_polars --landing DIR --out DIR [--mongodb-uri URI] [--result FILE.json]
 

@@ -1,4 +1,4 @@
-"""BASELINE (issue 7): the seed approach — how the retailer's seed systems built the documents.
+"""BASELINE: the seed approach — how the retailer's seed systems built the documents.
 
 This is not the product. It is the way AetherMart's seed systems did the job, kept here so
 that ``make bench`` can time our pipeline against it on the same data with the same answer:

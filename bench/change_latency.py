@@ -1,4 +1,4 @@
-"""Change latency MariaDB -> MongoDB through `aethermart sync` (issue 15; a stage of `make bench`).
+"""Change latency MariaDB -> MongoDB through `aethermart sync` (a stage of `make bench`).
 
 After the pipeline's other stages (and the baselines, which compare against this warehouse),
 on the same private MariaDB, landing zone, warehouse and FerretDB:
@@ -34,7 +34,7 @@ NEW_EMAIL_DOMAIN = "syncmail.net"
 
 
 def latency_target(scale: float) -> float | None:
-    """The issue's target in seconds: 30 s up to scale 1, 60 s up to scale 10."""
+    """The target in seconds (docs/benchmarks.md): 30 s up to scale 1, 60 s up to scale 10."""
     return 30.0 if scale <= 1 else 60.0 if scale <= 10 else None
 
 

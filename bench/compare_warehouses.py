@@ -5,7 +5,7 @@
 For each table of schemas silver and gold in BEFORE: the same columns in the same order
 with the same types in AFTER, and no row of one missing from the other (``except all``
 both ways, so duplicates count). Prints one line per table and exits 1 when any differs.
-Used to show that a change made the SQL faster without changing any output (issue 15):
+Used to show that a change made the SQL faster without changing any output:
 build main and the branch on the same landing zone (same PII salt), then compare.
 """
 

@@ -1,4 +1,4 @@
-r"""Contender "one hand-written DuckDB script" (issue 15): the documents straight from the landing files.
+r"""Contender "one hand-written DuckDB script": the documents straight from the landing files.
 
     python -m bench.handwritten_duckdb --landing DIR [--gold-duckdb FILE] [--result FILE.json]
 

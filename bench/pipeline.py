@@ -21,7 +21,7 @@ On freshly generated data (same scale and seed for every contender), in one run:
 5. **rebuilds** (ours:rebuild), after everything above: `dbt build` again with nothing
    new, then a new POS drop with ~1 % new orders plus ~1 % new MariaDB orders
    (bench/new_data.py), `aethermart extract`, `dbt build`. Each is printed as a share of
-   the full `dbt build`, next to the issue's target (REBUILD_TARGETS).
+   the full `dbt build`, next to its target (REBUILD_TARGETS, docs/benchmarks.md).
 6. **change latency** (bench/change_latency.py): a committed MariaDB change (100 orders, 50
    customers' emails and cities, 10 reviews deleted) until MongoDB shows it, via `aethermart
    sync`; and a sync with nothing new next to a warm `dbt parse`.
@@ -51,7 +51,7 @@ BIN = Path(sys.executable).parent
 RESULTS = REPO / "bench" / "results"
 # What the baselines build; "ours:same" builds and publishes only these (and what they need).
 SAME_OUTPUTS = ("doc_customer_purchase_history", "doc_product_sales")
-# Targets of issue 15: a rebuild's dbt build as a share of the full dbt build (at scale 1),
+# Targets (docs/benchmarks.md): a rebuild's dbt build as a share of the full dbt build (at scale 1),
 # and the share of new data the second rebuild lands
 REBUILD_TARGETS = {"dbt build, nothing new": 0.50, "dbt build, 1 % new": 0.35}
 NEW_DATA_FRACTION = 0.01
@@ -234,7 +234,7 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *,
         # last: the new data changes gold, which the baselines were checked against
         stages += _rebuild_with_new_data(landing, mariadb.url, dbt_build, env, logs)
 
-        # issue 15: a committed MariaDB change -> MongoDB via `aethermart sync`; last, because it
+        # change latency: a committed MariaDB change -> MongoDB via `aethermart sync`; last, because it
         # changes MariaDB and rebuilds the warehouse the baselines were compared with
         from bench.change_latency import measure_change_latency
 
@@ -244,7 +244,7 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *,
                 landing=landing, duckdb_path=duckdb_path, target_path=target, gold_dir=run_dir / "gold",
                 env=env, log_dir=logs / "change_latency")
         except RuntimeError as exc:
-            raise BenchError(f"change latency: {exc}") from None
+            raise BenchError(f"change latency: {exc}") from exc
 
     wrong = {name: diffs for name, diffs in checks.items() if diffs}
     if wrong:
@@ -350,7 +350,7 @@ def _summarize(scale: float, seed: int, stages: list[Stage], checks: dict) -> di
 
 def _rebuild_summary(by: dict, summary: dict) -> dict:
     """The rebuilds as shares of the full dbt build, and the 1 % rebuild against polars, each
-    with its target (issue 15) and whether this run meets it."""
+    with its target and whether this run meets it."""
     full = by[("ours", "dbt build")].wall_s
     out: dict = {}
     for name, target in REBUILD_TARGETS.items():

@@ -6,7 +6,7 @@ runs the statements of every model node, in the logged order, on one DuckDB conn
 ``DUCKDB`` (a copy of the warehouse as it was before that run: the statements rename the
 existing tables to backups), with the project's plugin functions registered and the PII
 salt variables set, and prints the seconds per model and the total. It answers "how long
-does our SQL take, without dbt's own overhead" (issue 15); the statements are not changed.
+does our SQL take, without dbt's own overhead"; the statements are not changed.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Export the gold layer: Parquet datasets for BI (and MongoDB documents), as declared in
-each model's `config.meta.export` and read from dbt's target/manifest.json."""
+"""Export the gold layer: Parquet datasets for BI and MongoDB documents for applications, as
+declared in each model's `config.meta.export` and read from dbt's target/manifest.json."""
 
 from exporters.config import ExportConfig
-from exporters.errors import ExportError, ManifestError, NotBuiltError, PublishError, WarehouseError
+from exporters.errors import ExportError, ManifestError, PublishError, WarehouseError
 from exporters.manifest import (
     ColumnSpec,
     ExportManifest,
@@ -19,6 +19,6 @@ from exporters.result import DatasetResult, ExportResult
 from exporters.run import export
 
 __all__ = ["ColumnSpec", "DatasetResult", "ExportConfig", "ExportError", "ExportManifest", "ExportResult",
-           "ExportSpec", "IndexSpec", "ManifestError", "MongoDatasetResult", "MongoSpec", "NotBuiltError",
+           "ExportSpec", "IndexSpec", "ManifestError", "MongoDatasetResult", "MongoSpec",
            "ParquetSpec", "PublishError", "WarehouseError", "current_version", "export", "publish_mongodb",
            "publish_parquet", "published_paths", "read_manifest"]

@@ -244,7 +244,7 @@ def _read(manifest_path: Path) -> dict:
         return json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BuildRecordError(f"dbt manifest {manifest_path} is unreadable ({type(exc).__name__}); "
-                               "run `dbt build` again") from None
+                               "run `dbt build` again") from exc
 
 
 def _tests_by_model(manifest: dict, models: set[str]) -> dict[str, list[str]]:

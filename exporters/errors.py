@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aethermart.errors import AetherMartError
 
-__all__ = ["BuildRecordError", "ExportError", "ManifestError", "NotBuiltError", "PublishError",
+__all__ = ["BuildRecordError", "ExportError", "ManifestError", "PublishError",
            "WarehouseError"]
 
 
@@ -23,10 +23,6 @@ class WarehouseError(ExportError):
 
 class PublishError(ExportError):
     """Writing or swapping in a dataset failed; the previously published version is unchanged."""
-
-
-class NotBuiltError(ExportError):
-    """The requested export target does not exist yet."""
 
 
 class BuildRecordError(ExportError):

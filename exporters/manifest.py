@@ -121,12 +121,12 @@ def read_manifest(path: Path) -> ExportManifest:
         doc = json.loads(path.read_text(encoding="utf-8"))
         nodes = doc["nodes"]
         metadata = doc.get("metadata", {})
-    except FileNotFoundError:
+    except FileNotFoundError as exc:
         raise ManifestError(f"dbt manifest {path} not found; run `dbt build` first (or pass "
-                            "--manifest)") from None
+                            "--manifest)") from exc
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ManifestError(f"dbt manifest {path} is unreadable ({type(exc).__name__}: {exc}); run "
-                            "`dbt build` again") from None
+                            "`dbt build` again") from exc
     specs = []
     for unique_id, node in nodes.items():
         if node.get("resource_type") != "model":

@@ -200,8 +200,8 @@ class _Plan:
                                  f"but {rows - distinct - nulls:,} values repeat and {nulls:,} are NULL; "
                                  "fix the model (its unique/not_null tests should have failed)")
         plan = cls(spec, list(zip(rel.columns, rel.types, strict=True)), rows)
-        document_query(spec.relation, plan.columns, key, "decimal128", plan.where)  # types it can map
-        check_map_keys(con, spec.relation, tuple(n for n, t in plan.columns if t.id == "map"), plan.where)
+        query = document_query(spec.relation, plan.columns, key, "decimal128", plan.where)  # types it can map
+        check_map_keys(con, spec.relation, query.map_columns, plan.where)
         return plan
 
     def resolve_decimals(self, server: MongoServer, cfg: ExportConfig) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from aethermart.errors import ConfigError, SourceError
-from aethermart.redact import redact_uri, scrub
+from aethermart.redact import redact_uri, scrub, scrubbed_cause
 from exporters.errors import ExportError
 
 __all__ = ["DEFAULT_DATABASE", "MongoServer", "MongoURI", "check_decimals", "connect"]
@@ -79,6 +79,10 @@ class MongoURI:
     def scrub(self, text: str) -> str:
         """``text`` with the URI and any form of its secrets replaced (for driver messages)."""
         return scrub(text, self.uri)
+
+    def cause(self, exc: BaseException) -> Exception:
+        """``exc`` as a cause to chain (``raise ... from uri.cause(exc)``) without its secrets."""
+        return scrubbed_cause(exc, self.uri)
 
     def __str__(self) -> str:
         return self.redacted()
@@ -140,10 +144,10 @@ def connect(uri: MongoURI, *, app_name: str = "aethermart-export") -> MongoServe
             client = pymongo.MongoClient(uri.uri, **options)
     except OSError as exc:  # a TLS certificate or key file named in the URI cannot be read
         raise ConfigError(f"MongoDB URI {uri.redacted()}: {uri.scrub(_one_line(str(exc)))}; check the "
-                          "TLS file options (tlsCAFile, tlsCertificateKeyFile)") from None
+                          "TLS file options (tlsCAFile, tlsCertificateKeyFile)") from uri.cause(exc)
     except (ConfigurationError, ValueError, TypeError) as exc:  # InvalidURI is a ConfigurationError
         raise ConfigError(f"MongoDB URI {uri.redacted()} is invalid: {uri.scrub(_one_line(str(exc)))} "
-                          "(a password with : / ? # [ ] @ must be percent-encoded)") from None
+                          "(a password with : / ? # [ ] @ must be percent-encoded)") from uri.cause(exc)
     for warning in caught:
         print(f"export: warning: MongoDB URI {uri.redacted()}: {uri.scrub(_one_line(str(warning.message)))}",
               file=sys.stderr)
@@ -153,18 +157,20 @@ def connect(uri: MongoURI, *, app_name: str = "aethermart-export") -> MongoServe
     except ServerSelectionTimeoutError as exc:
         client.close()
         raise SourceError(f"MongoDB at {uri.redacted()} is unreachable ({uri.scrub(_one_line(str(exc)))}); "
-                          "check host, port, TLS and the network, then run again") from None
+                          "check host, port, TLS and the network, then run again") from uri.cause(exc)
     except OperationFailure as exc:
         client.close()
         if exc.code in (18, 13) or "auth" in str(exc).lower():
             who = f"user {uri.user!r}" if uri.user else "no user"
             raise SourceError(f"MongoDB at {uri.redacted()} refused {who} "
                               f"({uri.scrub(_one_line(str(exc)))}); check the user, password and "
-                              "authSource in the URI") from None
-        raise SourceError(f"MongoDB at {uri.redacted()}: {uri.scrub(_one_line(str(exc)))}") from None
+                              "authSource in the URI") from uri.cause(exc)
+        raise SourceError(f"MongoDB at {uri.redacted()}: {uri.scrub(_one_line(str(exc)))}"
+                          ) from uri.cause(exc)
     except PyMongoError as exc:
         client.close()
-        raise SourceError(f"MongoDB at {uri.redacted()} failed: {uri.scrub(_one_line(str(exc)))}") from None
+        raise SourceError(f"MongoDB at {uri.redacted()} failed: {uri.scrub(_one_line(str(exc)))}"
+                          ) from uri.cause(exc)
     return MongoServer(uri=uri, client=client, version=str(info.get("version", "?")),
                        ferretdb_version=info.get("ferretdbVersion"))
 

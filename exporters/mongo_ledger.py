@@ -142,10 +142,6 @@ class LedgerStore:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
 
-    def forget(self, collection: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.path(collection).unlink()
-
 
 def _atomic_bytes(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -283,7 +283,7 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple
     except duckdb.Error as exc:
         raise PublishError(f"dataset {spec.model}: writing Parquet from {spec.schema}.{spec.table} failed "
                            f"({first_line(exc)}); nothing was published, the current versions are "
-                           "unchanged") from None
+                           "unchanged") from exc
     files, schema = [], None
     for file in sorted(path.rglob("*.parquet")):
         meta = pq.ParquetFile(file).metadata
@@ -521,9 +521,9 @@ def _lock(out: Path):
     try:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        except BlockingIOError as exc:
             raise PublishError(f"another Parquet publish into {out} is running; try again when it has "
-                               "finished") from None
+                               "finished") from exc
         yield
     finally:
         lock.close()

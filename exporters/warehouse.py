@@ -34,10 +34,10 @@ def open_warehouse(path: Path, *, memory_limit: str = "2GB",
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseError(f"DuckDB warehouse {path} is open for writing by another process "
-                                 "(dbt still running?); export after it has finished") from None
-        raise WarehouseError(f"cannot open DuckDB warehouse {path}: {first_line(exc)}") from None
+                                 "(dbt still running?); export after it has finished") from exc
+        raise WarehouseError(f"cannot open DuckDB warehouse {path}: {first_line(exc)}") from exc
     except duckdb.Error as exc:
-        raise WarehouseError(f"cannot open DuckDB warehouse {path}: {first_line(exc)}") from None
+        raise WarehouseError(f"cannot open DuckDB warehouse {path}: {first_line(exc)}") from exc
 
 
 def open_published_parquet(root: Path, specs: tuple[ExportSpec, ...], *, memory_limit: str = "2GB",

@@ -80,9 +80,9 @@ def declared_type(data_type: str) -> DeclaredType:
         try:
             sql = con.execute(f"select typeof(cast(null as {data_type}))").fetchone()[0]
             arrow = con.sql(f"select cast(null as {data_type}) as v").to_arrow_table().schema.field(0).type
-        except duckdb.Error:
+        except duckdb.Error as exc:
             raise ExtractError(f"data_type {data_type!r} is not a DuckDB type; "
-                               f"use one of: {supported}") from None
+                               f"use one of: {supported}") from exc
     base = sql.split("(")[0]
     if base in _INTEGER:
         family = "integer"

@@ -126,9 +126,9 @@ def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -
     try:
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except OSError as exc:
-        raise ExtractError(f"cannot read the sources YAML {path}: {exc.strerror}") from None
+        raise ExtractError(f"cannot read the sources YAML {path}: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
-        raise ExtractError(f"the sources YAML {path} is not valid YAML ({exc})") from None
+        raise ExtractError(f"the sources YAML {path} is not valid YAML ({exc})") from exc
     source = next((s for s in (doc or {}).get("sources", []) if s.get("name") == "mariadb"), None)
     if source is None:
         raise ExtractError(f"{path} declares no source named mariadb")

@@ -98,7 +98,7 @@ def _previous_types(landing: Path, table: str) -> tuple[str, dict[str, str]] | N
         return manifest["extraction_id"], {c["name"]: c["type"] for c in manifest["columns"]}
     except (ValueError, KeyError) as exc:
         raise ExtractError(f"manifest {published[-1]} is unreadable ({exc}); remove that extraction "
-                           "folder or repair the file") from None
+                           "folder or repair the file") from exc
 
 
 def _last_watermark(landing: Path, spec: TableSpec) -> str | None:
@@ -308,7 +308,7 @@ def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int],
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
     except pymysql.err.MySQLError as exc:
         raise ExtractError(f"table {spec.name}: reading from MariaDB failed ({exc.args[-1]}); "
-                           "nothing was published, run again") from None
+                           "nothing was published, run again") from exc
     except BaseException:
         # Interrupted: abandon the result stream and drop the connection, instead of letting
         # PyMySQL read (and discard) every remaining row of the table first. PyMySQL has no
@@ -432,9 +432,9 @@ def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool 
     lock = open(cfg.landing / "mariadb" / ".extract.lock", "w")  # noqa: SIM115 - held for the run
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    except BlockingIOError as exc:
         raise ExtractError(f"another extraction into {cfg.landing} is running; try again when it "
-                           "has finished") from None
+                           "has finished") from exc
     try:
         published, removed = recover_interrupted(cfg.landing)
         for path in published:
@@ -524,7 +524,7 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
         discard_extraction(cfg.landing, extraction_id, staged)
         if isinstance(exc, pymysql.err.MySQLError):
             raise ExtractError(f"MariaDB at {url.redacted()} failed: {exc.args[-1]}; nothing was "
-                               "published") from None
+                               "published") from exc
         raise
     finally:
         for _, table, _ in plan:

@@ -71,4 +71,4 @@ def to_arrow(values: list, target: pa.DataType, where: str) -> tuple[pa.Array, i
         return text.cast(target), zero
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise ExtractError(f"{where}: a value does not convert to {target} ({exc}); "
-                           "nothing was published") from None
+                           "nothing was published") from exc

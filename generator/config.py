@@ -17,7 +17,7 @@ class FaultRates:
     exist, so that a tiny sample still contains every kind of dirt.
     """
 
-    # POS CSV drops (DESIGN.md 2.1)
+    # POS CSV drops (docs/design.md § POS CSV drops)
     whitespace: float = 0.03
     case: float = 0.03
     date_format: float = 0.1
@@ -44,12 +44,12 @@ class FaultRates:
     non_utf8: float = 0.002
     unquoted_delimiter: float = 0.001
     alphanumeric_id: float = 0.05
-    # Real-world values (issue 12), drawn from their own random stream (seed, 12)
+    # Real-world values (docs/design.md § Real-world sources), from their own random stream (seed, 12)
     time_of_day: float = 0.05  # POS datePlaced with a time of day, in TIME_OF_DAY_FORMATS
     sentinel_date: float = 0.002  # "no date" sentinels, per date column (POS and MariaDB)
     crlf_file: float = 0.3
     bom_file: float = 0.3
-    # MariaDB (DESIGN.md 2.2)
+    # MariaDB (docs/design.md § MariaDB e-commerce database)
     placeholder_email: float = 0.01
     # one address (a store's own, typed at the till) on several different people: a
     # placeholder of a shape no pattern lists; at least SHARED_EMAIL_MIN_PEOPLE records
@@ -58,7 +58,7 @@ class FaultRates:
     zero_date: float = 0.5  # share of NULL order dates stored as 0000-00-00 in MariaDB
     rating_out_of_range: float = 0.01
     null_rating: float = 0.01
-    # Clickstream (DESIGN.md 2.3)
+    # Clickstream (docs/design.md § Clickstream)
     malformed_json: float = 0.002
     duplicate_event: float = 0.005
     unknown_event_type: float = 0.01
@@ -143,7 +143,7 @@ class PosLayout:
 
     @classmethod
     def retail_export(cls) -> PosLayout:
-        """An invoice-style export (the shape of the user's example in issue 14)."""
+        """An invoice-style export: another retailer's file names, headers and columns (docs/sources.md)."""
         return cls((
             ("product", PosEntityLayout("products.csv", (
                 ("StockCode", "id"), ("Description", "name"), ("OnHand", "availableQuantity"),
@@ -178,7 +178,7 @@ class GeneratorConfig:
     event_days: int = 14
     event_end: date = date(2025, 11, 30)
     extraction_id: str = "20251201T000000Z"
-    # None: the contract's layout (DESIGN.md 2.1); a PosLayout writes the same POS data as
+    # None: the contract's layout (docs/design.md § POS CSV drops); a PosLayout writes the same POS data as
     # another retailer's export would (tests of the YAML source mapping)
     pos_layout: PosLayout | None = None
 

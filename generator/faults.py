@@ -32,7 +32,7 @@ __all__ = [
 MARK_BAD_BYTE = "\ue000"  # becomes b"\xe9": a Latin-1 byte, invalid as UTF-8
 MARK_BARE_COMMA = "\ue001"  # becomes an unquoted ",": one field too many on that line
 
-# Renderings a POS export uses for one date (DESIGN.md 2.1). Two-digit years are only
+# Renderings a POS export uses for one date (docs/design.md § POS CSV drops). Two-digit years are only
 # used for years 1950-2049 (pivot: 00-49 -> 20xx, 50-99 -> 19xx).
 DATE_FORMATS = ("us_slash", "us_short", "dd_mon_yy", "month_name", "us_dash")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -69,8 +69,8 @@ def pad_whitespace(value: str, j: int) -> str:
     return before + value + after
 
 
-# Renderings of a date with a time of day, as real exports write them (issue 12): the
-# time is local and has no zone, so it reads as UTC. Two-digit years: 1950-2049 only.
+# Renderings of a date with a time of day, as real exports write them (docs/design.md §
+# Real-world sources): the time is local and has no zone, so it reads as UTC. Two-digit years: 1950-2049 only.
 TIME_OF_DAY_FORMATS = ("us_short_hm", "us_slash_hms", "iso_t_z", "iso_millis", "dd_mon_yy_ampm")
 
 # "No date" sentinels as source systems write them, in POS text renderings; the date they

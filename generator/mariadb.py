@@ -84,7 +84,7 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
     c = cfg.counts
     rates = cfg.rates
     src = "mariadb"
-    variation_rng = np.random.default_rng([cfg.seed, 12, 1])  # issue 12's variations
+    variation_rng = np.random.default_rng([cfg.seed, 12, 1])  # the real-world variations' own stream
 
     # Categories and suppliers -------------------------------------------------------------
     categories = pa.table({

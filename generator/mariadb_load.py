@@ -60,7 +60,7 @@ def load_into_mariadb(store: OnlineStore, url: MariaDBURL, *, quiet: bool = Fals
         import pymysql
 
         if isinstance(exc, pymysql.err.MySQLError):
-            raise SourceError(f"loading MariaDB at {url.redacted()} failed: {exc.args[-1]}") from None
+            raise SourceError(f"loading MariaDB at {url.redacted()} failed: {exc.args[-1]}") from exc
         raise
     finally:
         conn.close()

@@ -74,7 +74,7 @@ class Dirt:
     def __init__(self, rows: EntityRows, rng: np.random.Generator, rates: FaultRates,
                  log: FaultLog, load_dates: list[str]):
         self.rows, self.rng, self.rates, self.log = rows, rng, rates, log
-        self.variation_rng = rng  # the variations of issue 12 get their own stream
+        self.variation_rng = rng  # the real-world variations get their own stream
         self.touched: set[int] = set()  # rows that received any fault
         self.faults_of: dict[int, set[str]] = {}  # row -> the fault classes it received
         self.load_dates = load_dates
@@ -127,8 +127,9 @@ class Dirt:
                         lambda v, j: ("2025-02-30", "04/31/2025", "2025-13-01", "31-Jun-25")[j % 4],
                         mask=self.rows.cols[column] != "")
 
-    # real-world variations (issue 12): drawn from `variation_rng`, after every other fault,
-    # from rows no other fault touched (so each is judged alone) whose date is plain ISO ---
+    # real-world variations (docs/design.md § Real-world sources): drawn from `variation_rng`,
+    # after every other fault, from rows no other fault touched (so each is judged alone) whose
+    # date is plain ISO ---
     def _plain_iso(self, column: str) -> np.ndarray:
         mask = np.fromiter((bool(_ISO_DATE.fullmatch(v)) for v in self.rows.cols[column]),
                            dtype=bool, count=len(self.rows))
@@ -376,7 +377,7 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     rates = cfg.rates
     load_dates = [d.isoformat() for d in cfg.pos_load_dates]
     n_drops = len(load_dates)
-    variation_rng = np.random.default_rng([cfg.seed, 12, 0])  # issue 12's variations
+    variation_rng = np.random.default_rng([cfg.seed, 12, 0])  # the real-world variations' own stream
     drops = np.arange(n_drops)
 
     # --- city: the POS store's zip lookup, one row per zip in every drop -----------------

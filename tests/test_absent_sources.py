@@ -1,4 +1,4 @@
-"""Absent source systems (issue 14): any of pos, mariadb, events can be switched off with the
+"""Absent source systems: any of pos, mariadb, events can be switched off with the
 dbt var `enabled_sources`; a missing landing file is reported with every other one at once;
 `aethermart generate` never replaces data it did not make; the CLI and dbt share one
 landing default.

@@ -46,7 +46,7 @@ def test_unexpected_extra_column_stops_the_build(sample_copy, broken_workdir):
 
 
 def test_reordered_columns_are_read_by_their_header(sample_copy, broken_workdir):
-    # issue 14: a file's columns may come in any order (bronze maps them by header name);
+    # a file's columns may come in any order (bronze maps them by header name);
     # before, this stopped the build ("has its columns in another order")
     path = sample_copy / DROP / "orderline.csv"
     data = b"order_id,product_id,quantity\n500001,20001,2\n500002,SKU-20003,-1\n"

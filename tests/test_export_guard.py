@@ -270,7 +270,7 @@ def test_a_test_failing_after_the_build_refuses_until_it_passes_again(project, t
 
 
 def test_a_passing_dbt_test_does_not_unlock_a_killed_build(project, tmp_path):
-    """The issue's case: `dbt build` killed after rebuilding fct_order_lines, then `dbt test`."""
+    """`dbt build` killed after rebuilding fct_order_lines, then `dbt test`."""
     project.dbt("build")
     project.build_killed_at(KILL_POINTS["mid-gold"])
     killed_id = project.manifest_id()

@@ -1,4 +1,4 @@
-"""MariaDB source contracts in the sources YAML (issue 14 B): another team's schema (lower-case
+"""MariaDB source contracts in the sources YAML: another team's schema (lower-case
 tables, a renamed column, text dates and ratings) mapped by YAML only, values that do not
 convert, the schema check before any data is read, and type drift absorbed by a declared type.
 

@@ -91,7 +91,8 @@ def _decodes(data: bytes) -> bool:
 
 
 def test_identity_cases_exist_same_person_and_namesakes(landing_001):
-    """Issue 3 resolves identities by email; the data must hold both cases it has to get right."""
+    """Silver resolves identities by email (docs/layers.md); the data must hold both cases it
+    has to get right."""
     key = answer_key(landing_001)["identity"]
     online = pq.read_table(next((landing_001 / "mariadb" / "Customers").rglob("*.parquet"))).to_pylist()
     by_id = {f"mariadb:{row['customer_id']}": row for row in online}
@@ -175,8 +176,9 @@ def test_help_explains(args):
 
 
 def test_real_world_date_variations_are_in_the_files(landing_001):
-    """Issue 12: order dates with a time of day (every rendering, at most the configured
-    rate) and "no date" sentinels (POS text and MariaDB DATE columns) are really landed."""
+    """Real-world variations (docs/design.md § Real-world sources): order dates with a time
+    of day (every rendering, at most the configured rate) and "no date" sentinels (POS text
+    and MariaDB DATE columns) are really landed."""
     key = answer_key(landing_001)
     rates = FaultRates()
     csv_rows: dict[str, dict[str, list[dict]]] = {}

@@ -24,7 +24,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from exporters import ExportConfig, ManifestError, NotBuiltError, export, read_manifest
+from exporters import ExportConfig, ManifestError, export, read_manifest
 from tests.conftest import BIN, REPO, DbtProject, run_cli
 
 GOLD_MODELS = {
@@ -302,15 +302,19 @@ def test_dry_run_writes_nothing(built_001, tmp_path):
     assert not (tmp_path / "gold").exists()
 
 
-def test_a_target_without_an_exporter_fails_before_anything_runs(built_001, tmp_path, monkeypatch):
-    import exporters.run
+def test_a_driver_error_is_kept_as_the_cause_and_the_cli_still_prints_one_line(tmp_path):
+    from exporters import WarehouseError
+    from exporters.warehouse import open_warehouse
 
-    monkeypatch.delitem(exporters.run._RUNNERS, "mongodb", raising=False)
-    monkeypatch.setitem(exporters.run._NOT_BUILT, "mongodb", "MongoDB export is not built yet")
-    for target in ("mongodb", "all"):
-        with pytest.raises(NotBuiltError, match="MongoDB export is not built yet"):
-            export(_cfg(built_001, tmp_path / "gold", target=target), quiet=True)
-    assert not (tmp_path / "gold").exists()
+    bad = tmp_path / "warehouse.duckdb"
+    bad.write_text("not a DuckDB file\n")
+    with pytest.raises(WarehouseError) as err:
+        open_warehouse(bad)
+    assert isinstance(err.value.__cause__, duckdb.Error) and "\n" not in str(err.value)
+    proc = run_cli("export", "--target", "parquet", "--manifest", str(tmp_path / "no" / "manifest.json"))
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()], proc.stderr
+    assert "manifest.json not found" in proc.stderr
 
 
 def test_help_explains_the_command():

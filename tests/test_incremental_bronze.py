@@ -1,4 +1,4 @@
-"""Bronze is incremental by landed file (issue 15, point 1).
+"""Bronze is incremental by landed file.
 
 One landing zone (a copy of the committed sample) is built, then changed the ways a landing
 zone changes: a new POS drop (a copy of the latest drop with one order re-sent changed), a

@@ -1,4 +1,4 @@
-"""Silver and gold keep a table whose inputs did not change (issue 15, point 2).
+"""Silver and gold keep a table whose inputs did not change.
 
 The project's `table` and `bucketed_table` materializations compare each model's input
 fingerprint (compiled SQL, config, contract, PII salt, the state of every relation it reads)

@@ -1,4 +1,4 @@
-"""POS source contract in YAML (issue 14 part A, issue 12's line key): a retailer's export
+"""POS source contract in YAML: a retailer's export
 with its own file names, headers and column order, mapped in the sources YAML only, gives
 the same gold; the optional order-line columns unit_price and line_number."""
 
@@ -120,7 +120,7 @@ def test_same_world_in_both_layouts_gives_the_same_gold(two_layouts):
             "select unit_price_source, count(*) from cus.gold.fct_order_lines "
             "where channel = 'store' group by 1").fetchall())
         assert sources.get("pos_line", 0) > 0 and sources.get("pos_price_history", 0) > 0, sources
-        # order dates with a time of day come through the InvoiceDate alias (issue 12)
+        # order dates with a time of day come through the InvoiceDate alias
         timed = [con.execute(f"select count(*) from {db}.silver.slv_pos_orders__checked "
                              "where outcome = 'silver' and ordered_at is not null").fetchone()[0]
                  for db in ("std", "cus")]

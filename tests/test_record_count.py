@@ -252,7 +252,7 @@ def test_a_50_mb_event_line_stops_the_build_naming_it(sample_copy, broken_workdi
     assert re.search(rf"File {re.escape(str(path))}(: .*Suspect record 3,|, record 3:)", text)
 
 
-# Review (issue 13, point 3): a file with classic-Mac CR-only line ends is read by DuckDB
+# A file with classic-Mac CR-only line ends is read by DuckDB
 # (every record parsed, none rejected) but counted as 0 records, so the build stops with
 # "0 records counted ... Suspect record 0, the longest (0 bytes ...)" on a good file.
 @pytest.mark.parametrize(("data", "reader", "options"), [
@@ -266,7 +266,7 @@ def test_cr_only_line_ends_count_as_duckdb_reads_them(data, reader, options, tmp
     assert duck is None or count_bytes(data, **options).records == duck, duck
 
 
-# Line-end styles (issue 13 point 3, review): the first line end outside quotes sets the
+# Line-end styles: the first line end outside quotes sets the
 # file's style; DuckDB 1.5.6 stops on any other line end outside quotes with a message that
 # names no file or record, so the counter raises first, naming the record.
 # (bytes, options, record named; None: DuckDB reads it and the counts agree)
@@ -377,8 +377,8 @@ def test_mixed_line_ends_either_count_as_duckdb_or_stop_naming_a_record(data, ev
         assert counted == expected, "DuckDB reads the file; the counter must count it alike"
 
 
-# Review (issue 13 point 3): a drop landing while `dbt build` runs, after the rejects model
-# scanned the landing zone, must not reach silver unaccounted. Since issue 15 bronze reads
+# A drop landing while `dbt build` runs, after the rejects model
+# scanned the landing zone, must not reach silver unaccounted. Bronze reads
 # exactly the files `brz_landing__files` listed when the build began (incremental by file):
 # such a drop is not read by that build at all, and the next build reads it, accounted.
 @pytest.mark.slow

@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import traceback
 
 import pytest
 
 from aethermart.errors import ConfigError
-from aethermart.redact import redact_uri, scrub
+from aethermart.redact import ScrubbedError, redact_uri, scrub
 from exporters.mongo_config import MongoURI, connect
-from tests.conftest import BIN, REPO
+from tests.conftest import BIN, REPO, run_cli
 
 SECRET = "S3cr3t-Xq"  # distinctive: it may appear in no other text of an output
 
@@ -76,6 +77,23 @@ def test_a_driver_error_about_a_tangled_uri_shows_no_piece_of_the_secret(uri, ca
         connect(MongoURI.parse(uri))
     shown = str(err.value) + capsys.readouterr().err
     assert "MongoDB" in str(err.value) and "\n" not in str(err.value)
+    assert all(piece not in shown for piece in (SECRET, SECRET[:4], SECRET[-4:])), shown
+
+
+@pytest.mark.parametrize("uri", [*TANGLED, f"mongodb://ann:{SECRET}@127.0.0.1:1/x?serverSelectionTimeoutMS=50"])
+def test_a_connect_error_keeps_the_drivers_error_as_a_cause_without_the_secret(uri):
+    """The driver's error is chained (type, message, frames) but scrubbed: a traceback of the
+    one-line error, as a library user or a test report prints it, shows no piece of the secret."""
+    uri = uri.replace("mongodb://db/", "mongodb://127.0.0.1:1/")
+    if "serverSelectionTimeoutMS" not in uri:
+        uri += "&serverSelectionTimeoutMS=50"
+    with pytest.raises(Exception) as err:
+        connect(MongoURI.parse(uri))
+    cause = err.value.__cause__
+    assert isinstance(cause, ScrubbedError) and str(cause).startswith("pymongo.errors."), cause
+    assert cause.__traceback__ is not None
+    shown = "".join(traceback.format_exception(err.value))
+    assert "The above exception was the direct cause" in shown
     assert all(piece not in shown for piece in (SECRET, SECRET[:4], SECRET[-4:])), shown
 
 
@@ -170,3 +188,18 @@ def test_help_and_dry_run_print_no_secret(built_001, ferretdb_server):
     _assert_no_secret(proc)
     assert "secretToken=***" in proc.stderr and "Unknown option" in proc.stderr, proc.stderr
     assert "UserWarning" not in proc.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["mongo-roles", "--apply", "--uri", f"mongodb://ann:{SECRET}@db/x?password={SECRET}"],
+    ["extract", "--url", f"mysql://ann:{SECRET}@db:3306/shop"],
+    ["extract", "--url", f"mysql://ann:it's-{SECRET}@db:3306/shop"],
+    ["export", "--target", "mongodb", "--mongodb-uri", f"mongodb+srv://ann:{SECRET}@c.example.net/x",
+     "--mongo-uri", f"mongodb://ann:{SECRET}@db/x"],
+])
+def test_a_mistyped_option_next_to_a_uri_is_refused_without_the_secret(args):
+    """argparse quotes the arguments it does not know; a URI among them is shown redacted."""
+    proc = run_cli(*args)
+    assert proc.returncode == 2 and "unrecognized arguments" in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "***" in proc.stderr, proc.stderr
+    _assert_no_secret(proc)

@@ -4,7 +4,7 @@
     keeping a sort state per group, which at 1M groups needed more than 8 GB. The order
     comes from `list_grade_up` over the keys alone, then `list_select` picks the items in
     it: sorting the (key, item) pairs themselves encoded every whole item, nested lists
-    included, into a sort key (issue 15: ~20% of the purchase-history build). The key must
+    included, into a sort key (~20% of the purchase-history build). The key must
     identify the item within its group (each caller's ends with an id), so the order is
     always deterministic. -#}
 {% macro ordered_list(item, sort_key) -%}

@@ -20,7 +20,7 @@
     {%- endif -%}
 {%- if latest_read_only %}
 {#- the latest read of each key as an aggregate joined back, not as a window over the whole
-    checked row: a window sorts every column of the row, this sorts nothing (issue 15).
+    checked row: a window sorts every column of the row, this sorts nothing.
     A key with a NULL part joins nothing and stays a candidate, as before. #}
 latest_read_of_key as (
 
@@ -86,7 +86,7 @@ versioned as (
         ) as _version_position
         {%- else -%}
         {#- without group_by a key's copies are all one group, whose first row is the only
-            first row of the key: it is version 1, no window needed (issue 15) -#}
+            first row of the key: it is version 1, no window needed -#}
         cast(1 as bigint) as _version_position
         {%- endif %}
     from grouped

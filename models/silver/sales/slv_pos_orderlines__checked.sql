@@ -33,7 +33,7 @@ product_status as (
 
 cleaned as (
 
-    {#- every cleaned value once (issue 15: the same regular expressions ran up to six
+    {#- every cleaned value once (before, the same regular expressions ran up to six
         times per row, inside window partitions too) -#}
     select
         *,
