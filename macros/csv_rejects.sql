@@ -112,34 +112,36 @@
 {% endmacro %}
 
 
-{% macro csv_rejected_lines(errors_cte, load_date, header_lines=1) %}
-{#- The CTEs `rejected_lines` and `final`: one row per rejected line, lineage columns named
+{% macro csv_rejected_lines(from_cte) %}
+{#- One query, which the rejects model names (`rejected_lines as (...)`): the errors of
+    `from_cte` (csv_rejects_query's rows) grouped to one row per rejected line. -#}
+select
+    source_system,
+    entity,
+    file_path,
+    line,
+    string_agg(distinct error_type, ', ' order by error_type) as error_types,
+    min(error_message) as error_message,
+    min(csv_line) as csv_line,
+    min(line_byte_position) as line_byte_position,
+    min(quote_character) as quote_character,
+    min(delimiter) as delimiter,
+    min(column_count) as column_count
+from {{ from_cte }}
+group by source_system, entity, file_path, line
+{% endmacro %}
+
+
+{% macro csv_reject_records(from_cte, load_date, header_lines=1) %}
+{#- One query (its own `with` inside), which the rejects model names (`final as (...)`): one
+    row per rejected line of `from_cte` (csv_rejected_lines' rows), lineage columns named
     as in bronze. A line with an unterminated quote stops the build: the reader cannot tell
-    where the following records start, so it could swallow them into one reject. -#}
-rejected_lines as (
-
-    select
-        source_system,
-        entity,
-        file_path,
-        line,
-        string_agg(distinct error_type, ', ' order by error_type) as error_types,
-        min(error_message) as error_message,
-        min(csv_line) as csv_line,
-        min(line_byte_position) as line_byte_position,
-        min(quote_character) as quote_character,
-        min(delimiter) as delimiter,
-        min(column_count) as column_count
-    from {{ errors_cte }}
-    group by source_system, entity, file_path, line
-
-),
-
-{#- A record rejected only because its bytes are not UTF-8 is read again and decoded as
+    where the following records start, so it could swallow them into one reject.
+    A record rejected only because its bytes are not UTF-8 is read again and decoded as
     Windows-1252 (aethermart_recover_record, registered by the plugin
     aethermart.dbt_record_count): it goes on to bronze with the flag
     `_is_decoded_windows_1252` and its original bytes as hex, and is no longer a reject. -#}
-recovered_lines as (
+with recovered_lines as (
 
     select
         *,
@@ -149,64 +151,60 @@ recovered_lines as (
                     file_path, line_byte_position, quote_character, delimiter, column_count
                 )::json
         end as recovered
-    from rejected_lines
-
-),
-
-final as (
-
-    select
-        -- ids
-        entity,
-        -- strings
-        error_types,
-        error_message,
-        coalesce(recovered ->> 'text', trim(csv_line, chr(10) || chr(13))) as raw_line,
-        recovered ->> 'raw_hex' as raw_bytes_hex,
-        -- lists
-        cast(recovered -> 'fields' as varchar[]) as recovered_fields,
-        -- booleans
-        recovered is not null as is_recovered,
-        -- numbers
-        line - {{ header_lines }} - row_number() over (
-            partition by file_path order by line
-        ) as rows_parsed_before,
-        -- lineage
-        source_system as _source_system,
-        file_path as _source_file,
-        {{ load_date }} as _load_date,
-        line - {{ header_lines }} as _source_row_number
-    from recovered_lines
-    where
-        case
-            when regexp_matches(error_types, '{{ _unreadable_rest_error_types() }}')
-                then error(
-                    'File ' || file_path || ', record ' || (line - {{ header_lines }})
-                    || ': ' || error_types || ' (' || error_message || '). An unterminated '
-                    || 'quote or an over-long line leaves the rest of the file unreadable; '
-                    || 'fix or remove the file and run again.'
-                )
-            else true
-        end
+    from {{ from_cte }}
 
 )
+
+select
+    -- ids
+    entity,
+    -- strings
+    error_types,
+    error_message,
+    coalesce(recovered ->> 'text', trim(csv_line, chr(10) || chr(13))) as raw_line,
+    recovered ->> 'raw_hex' as raw_bytes_hex,
+    -- lists
+    cast(recovered -> 'fields' as varchar[]) as recovered_fields,
+    -- booleans
+    recovered is not null as is_recovered,
+    -- numbers
+    line - {{ header_lines }} - row_number() over (
+        partition by file_path order by line
+    ) as rows_parsed_before,
+    -- lineage
+    source_system as _source_system,
+    file_path as _source_file,
+    {{ load_date }} as _load_date,
+    line - {{ header_lines }} as _source_row_number
+from recovered_lines
+where
+    case
+        when regexp_matches(error_types, '{{ _unreadable_rest_error_types() }}')
+            then error(
+                'File ' || file_path || ', record ' || (line - {{ header_lines }})
+                || ': ' || error_types || ' (' || error_message || '). An unterminated '
+                || 'quote or an over-long line leaves the rest of the file unreadable; '
+                || 'fix or remove the file and run again.'
+            )
+        else true
+    end
 {% endmacro %}
 
 
-{% macro record_numbering(source_name, entity) %}
-{#- The CTEs `numbered`, `record_offsets` and `located` for a bronze view over a text source
-    read `with ordinality` as the CTE `source`. `located` adds `record_number`: the row's
-    1-based record number in its file counting rejected records too, so bronze rows and
+{% macro record_numbering(from_cte, source_name, entity) %}
+{#- One query (its own `with` inside), which the bronze model names (`located as (...)`):
+    the rows of `from_cte`, a text source read `with ordinality`, plus `record_number`: the
+    row's 1-based record number in its file counting rejected records too, so bronze rows and
     the rejects model never share a number and each number points at one record.
     A rejected record sits after `rows_parsed_before` parsed rows, so a parsed row's
     record number is its parsed position plus the rejects sitting before it (a running
     count over positions; an ASOF join was planned as a nested loop inside views). -#}
-numbered as (
+with numbered as (
 
     select
         *,
         {{ file_row_number() }} as parsed_row_number
-    from source
+    from {{ from_cte }}
     where
         case
             when filename in (
@@ -295,13 +293,9 @@ recovered as (
         and rejects._source_file in ({{ _sql_strings(bronze_file_plan(source_name, entity)) }})
         {%- endif %}
 
-),
+)
 
-located as (
-
-    select * from parsed_located
-    union all by name
-    select * from recovered
-
-),
-{% endmacro %}
+select * from parsed_located
+union all by name
+select * from recovered
+{%- endmacro %}
