@@ -1,6 +1,9 @@
 {% macro csv_rejected_lines(from_cte) %}
 {#- One query, which the rejects model names (`rejected_lines as (...)`): the errors of
     `from_cte` (csv_rejects_query's rows) grouped to one row per rejected line. -#}
+{%- if not from_cte -%}
+    {{ exceptions.raise_compiler_error('csv_rejected_lines: from_cte must name the CTE or relation to read') }}
+{%- endif %}
 select
     source_system,
     entity,

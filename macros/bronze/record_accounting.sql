@@ -14,6 +14,9 @@
     not add up. Files with a reject after which the reader cannot find the next records
     are left to `csv_reject_records`, which stops the build for them with the reader's own
     reason. -#}
+{%- if not from_cte -%}
+    {{ exceptions.raise_compiler_error('record_accounting: from_cte must name the CTE or relation to read') }}
+{%- endif %}
 with record_accounting as (
 
     select

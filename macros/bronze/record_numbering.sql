@@ -6,6 +6,9 @@
     A rejected record sits after `rows_parsed_before` parsed rows, so a parsed row's
     record number is its parsed position plus the rejects sitting before it (a running
     count over positions; an ASOF join was planned as a nested loop inside views). -#}
+{%- if not from_cte -%}
+    {{ exceptions.raise_compiler_error('record_numbering: from_cte must name the CTE or relation to read') }}
+{%- endif %}
 with numbered as (
 
     select
