@@ -1,7 +1,7 @@
 """Count the records of a landed text file with a reader of our own, independent of DuckDB's.
 
 Bronze accounting checks, per file, that DuckDB's parsed rows plus its rejected records
-equal the records counted here (``macros/record_accounting.sql``). DuckDB's CSV reader can
+equal the records counted here (``macros/bronze/record_accounting.sql``). DuckDB's CSV reader can
 lose a record without rejecting it (a record of ~40 MB or more vanishes; one over
 ``max_line_size`` but smaller is rejected), so the count must not come from DuckDB.
 

@@ -39,8 +39,10 @@ __all__ = ["CONVERSION_ERRORS", "CONVERSION_ERRORS_TYPE", "BatchCaster", "Declar
            "declared_type", "incompatibility", "landed_schema", "server_family"]
 
 MACROS = Path(__file__).resolve().parent.parent / "macros" / "cleaning"
-_MACRO_FILES = ("trim_whitespace", "normalize_whitespace", "is_blank", "parse_date", "parse_money",
-                "parse_integer")
+# one macro per file; parse_date and parse_timestamp call the _-prefixed helpers
+_MACRO_FILES = ("trim_whitespace", "normalize_whitespace", "is_blank", "parse_date", "parse_timestamp",
+                "_datetime_pattern", "_datetime_part", "_hour24", "_parse_date_text", "_pivot_year", "_ymd",
+                "parse_money", "parse_integer")
 CONVERSION_ERRORS = "_conversion_errors"
 CONVERSION_ERRORS_TYPE = pa.list_(pa.struct([("column", pa.string()), ("value", pa.string())]))
 

@@ -25,14 +25,3 @@
     {%- endif -%}
     {{ return(known | select('in', value) | list) }}
 {% endmacro %}
-
-
-{% macro source_system_of(source_name) %}
-    {#- the source system a dbt source belongs to (the manifests come with the extractions) -#}
-    {{ return({'mariadb_extractions': 'mariadb'}.get(source_name, source_name)) }}
-{% endmacro %}
-
-
-{% macro source_enabled(source_name) %}
-    {{ return(source_system_of(source_name) in enabled_sources()) }}
-{% endmacro %}

@@ -346,7 +346,7 @@ def test_cli_and_dbt_share_one_landing_default(tmp_path):
     dbt_default = proc.stdout.split("select '", 1)[1].split("'", 1)[0]
     assert REPO / dbt_default == landing_path_default()
     manifest = json.loads((project.target / "manifest.json").read_text())
-    # sources hold paths relative to that root (joined at run time: macros/landing_source.sql)
+    # sources hold paths relative to that root (joined at run time: macros/bronze/landing_source.sql)
     locations = [s["meta"]["external_location"] for s in manifest["sources"].values()]
     assert len(locations) >= 15
     assert not any(dbt_default in location for location in locations)

@@ -1,24 +1,29 @@
-{#- The outcome of every checked row of one entity, as CTEs after a CTE named `checked`
-    (its rows carry `quarantine_reasons`, `_is_candidate`, `_load_date` and
-    `_source_row_number`). Rows that share the key and the `group_by` column are copies of
+{#- The outcome of every checked row of one entity: one query (its own `with` inside),
+    which the model names, e.g. `decided as ({{ resolve_versions(from_cte='typed', ...) }})`.
+    It reads the CTE or relation `from_cte`, whose rows carry `quarantine_reasons`,
+    `_is_candidate`, `_load_date` and `_source_row_number`. Rows that share the key and the `group_by` column are copies of
     one another: the first landed one counts, an identical later copy is a `duplicate`,
     a differing one is quarantined as `duplicate_conflict`. Of the remaining versions of
     a key, the first by `version_order` is `silver`, the others are `superseded`. Rows
     outside the current extraction (`_is_candidate` false) are `superseded` whatever they
-    hold. Ends with a CTE named `decided`, whose `raw_row` (from the checked row's
-    `_raw_row`) is kept only for quarantined rows.
+    hold. Its rows have an `outcome`, and a `raw_row` (from the checked row's `_raw_row`)
+    kept only for quarantined rows.
     With `latest_read_only` (MariaDB), only the latest `group_by` value of a key among the
     current rows is current: earlier reads of the key (an incremental extraction re-reads
     its overlap) are `superseded` whether usable or not, so a quarantined row re-read is
     not quarantined twice and a row broken by an update does not leave its old version in
     silver. Rows with a NULL key cannot be matched and are left as they are. -#}
-{% macro resolve_versions(key_columns, content_columns, version_order, group_by=none,
+{% macro resolve_versions(from_cte, key_columns, content_columns, version_order, group_by=none,
                           latest_read_only=false) -%}
     {%- set partition = key_columns | join(', ') ~ (', ' ~ group_by if group_by else '') -%}
     {%- if latest_read_only and not group_by -%}
         {{ exceptions.raise_compiler_error('resolve_versions: latest_read_only needs group_by') }}
     {%- endif -%}
-{%- if latest_read_only %}
+    {%- if not from_cte -%}
+        {{ exceptions.raise_compiler_error('resolve_versions: from_cte must name the CTE or relation to read') }}
+    {%- endif %}
+with
+{% if latest_read_only %}
 {#- the latest read of each key as an aggregate joined back, not as a window over the whole
     checked row: a window sorts every column of the row, this sorts nothing.
     A key with a NULL part joins nothing and stays a candidate, as before. #}
@@ -27,7 +32,7 @@ latest_read_of_key as (
     select
         {{ key_columns | join(', ') }},
         max({{ group_by }}) filter (where _is_candidate) as _latest_read
-    from checked
+    from {{ from_cte }}
     group by {{ key_columns | join(', ') }}
 
 ),
@@ -43,7 +48,7 @@ latest_reads as (
                 {%- endfor %}
             ) as _is_candidate
         )
-    from checked
+    from {{ from_cte }}
     left join latest_read_of_key using ({{ key_columns | join(', ') }})
 
 ),
@@ -55,7 +60,7 @@ hashed as (
         *,
         len(quarantine_reasons) = 0 as _is_usable,
         {{ generate_surrogate_key(content_columns) }} as _content_hash
-    from {{ 'latest_reads' if latest_read_only else 'checked' }}
+    from {{ 'latest_reads' if latest_read_only else from_cte }}
 
 ),
 
@@ -116,14 +121,10 @@ outcomes as (
         end as outcome
     from versioned
 
-),
-
-decided as (
-
-    select
-        * exclude (_raw_row),
-        case when outcome = 'quarantined' then _raw_row end as raw_row
-    from outcomes
-
 )
+
+select
+    * exclude (_raw_row),
+    case when outcome = 'quarantined' then _raw_row end as raw_row
+from outcomes
 {%- endmacro %}

@@ -14,16 +14,32 @@ with rejected_errors as (
 
 ),
 
-{{ csv_rejected_lines(
-    'rejected_errors',
-    "cast(regexp_extract(file_path, '/date=([0-9-]+)/[^/]*$', 1) as date)",
-    header_lines=0
-) }},
+-- one row per rejected line
+rejected_lines as (
 
-{{ record_accounting('events') }}
+    {{ csv_rejected_lines(from_cte='rejected_errors') }}
 
--- unaccounted_records has no rows (it stops the build when a file's records do not add up);
--- `by name` lets it carry just one column
+),
+
+-- one row per rejected record, lineage columns as in bronze
+final as (
+
+    {{ csv_reject_records(
+        from_cte='rejected_lines',
+        load_date="cast(regexp_extract(file_path, '/date=([0-9-]+)/[^/]*$', 1) as date)",
+        header_lines=0,
+    ) }}
+
+),
+
+-- no rows: stops the build when a file's parsed and rejected records differ from our count
+unaccounted_records as (
+
+    {{ record_accounting(from_cte='rejected_lines', source_name='events') }}
+
+)
+
+-- `by name` lets unaccounted_records carry just one column
 select * from final  -- noqa: AM07
 union all by name
 select * from unaccounted_records

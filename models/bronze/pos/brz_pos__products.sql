@@ -7,7 +7,12 @@ with source as (
 
 ),
 
-{{ record_numbering('pos', 'product') }}
+-- each landed record with its record number in its file (rejected records counted too)
+located as (
+
+    {{ record_numbering(from_cte='source', source_name='pos', entity='product') }}
+
+),
 
 renamed as (
 

@@ -71,21 +71,21 @@ typed as (
 
 ),
 
-checked as (
+-- every typed row with its outcome (silver, duplicate, superseded, quarantined)
+decided as (
 
-    select * from typed
+    {{ resolve_versions(
+        from_cte='typed',
+        key_columns=['customer_id'],
+        content_columns=[
+            'customer_id', 'first_name', 'last_name', 'email', 'city_name', 'state_code', 'zip_code',
+            'registration_date',
+        ],
+        version_order='_extraction_id desc',
+        group_by='_extraction_id',
+        latest_read_only=true,
+    ) }}
 
-),
-
-{{ resolve_versions(
-    key_columns=['customer_id'],
-    content_columns=[
-        'customer_id', 'first_name', 'last_name', 'email', 'city_name', 'state_code', 'zip_code',
-        'registration_date',
-    ],
-    version_order='_extraction_id desc',
-    group_by='_extraction_id',
-    latest_read_only=true,
-) }}
+)
 
 select * from decided

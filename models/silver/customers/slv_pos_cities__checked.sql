@@ -48,17 +48,17 @@ typed as (
 
 ),
 
-checked as (
+-- every typed row with its outcome (silver, duplicate, superseded, quarantined)
+decided as (
 
-    select * from typed
+    {{ resolve_versions(
+        from_cte='typed',
+        key_columns=['zip_code'],
+        content_columns=['zip_code', 'lower(city_name)', 'state_code'],
+        version_order='_load_date desc',
+        group_by='_load_date',
+    ) }}
 
-),
-
-{{ resolve_versions(
-    key_columns=['zip_code'],
-    content_columns=['zip_code', 'lower(city_name)', 'state_code'],
-    version_order='_load_date desc',
-    group_by='_load_date',
-) }}
+)
 
 select * from decided

@@ -59,20 +59,20 @@ typed as (
 
 ),
 
-checked as (
+-- every typed row with its outcome (silver, duplicate, superseded, quarantined)
+decided as (
 
-    select * from typed
+    {{ resolve_versions(
+        from_cte='typed',
+        key_columns=['customer_id'],
+        content_columns=[
+            'customer_id', 'lower(first_name)', 'lower(last_name)', 'email', 'address_line_1',
+            'address_line_2', 'phone_e164', 'zip_code', 'birth_date',
+        ],
+        version_order='_load_date desc',
+        group_by='_load_date',
+    ) }}
 
-),
-
-{{ resolve_versions(
-    key_columns=['customer_id'],
-    content_columns=[
-        'customer_id', 'lower(first_name)', 'lower(last_name)', 'email', 'address_line_1',
-        'address_line_2', 'phone_e164', 'zip_code', 'birth_date',
-    ],
-    version_order='_load_date desc',
-    group_by='_load_date',
-) }}
+)
 
 select * from decided

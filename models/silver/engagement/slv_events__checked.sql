@@ -61,16 +61,16 @@ typed as (
 
 ),
 
-checked as (
+-- every typed row with its outcome (silver, duplicate, superseded, quarantined)
+decided as (
 
-    select * from typed
+    {{ resolve_versions(
+        from_cte='typed',
+        key_columns=['event_id'],
+        content_columns=['_row_hash'],
+        version_order='_load_date',
+    ) }}
 
-),
-
-{{ resolve_versions(
-    key_columns=['event_id'],
-    content_columns=['_row_hash'],
-    version_order='_load_date',
-) }}
+)
 
 select * from decided

@@ -69,20 +69,20 @@ typed as (
 
 ),
 
-checked as (
+-- every typed row with its outcome (silver, duplicate, superseded, quarantined)
+decided as (
 
-    select * from typed
+    {{ resolve_versions(
+        from_cte='typed',
+        key_columns=['review_id'],
+        content_columns=[
+            'review_id', 'product_id', 'customer_id', 'landed_rating', 'review_text', 'review_date',
+        ],
+        version_order='_extraction_id desc',
+        group_by='_extraction_id',
+        latest_read_only=true,
+    ) }}
 
-),
-
-{{ resolve_versions(
-    key_columns=['review_id'],
-    content_columns=[
-        'review_id', 'product_id', 'customer_id', 'landed_rating', 'review_text', 'review_date',
-    ],
-    version_order='_extraction_id desc',
-    group_by='_extraction_id',
-    latest_read_only=true,
-) }}
+)
 
 select * from decided

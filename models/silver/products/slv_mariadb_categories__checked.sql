@@ -33,18 +33,18 @@ typed as (
 
 ),
 
-checked as (
+-- every typed row with its outcome (silver, duplicate, superseded, quarantined)
+decided as (
 
-    select * from typed
+    {{ resolve_versions(
+        from_cte='typed',
+        key_columns=['category_id'],
+        content_columns=['category_id', 'category_name'],
+        version_order='_extraction_id desc',
+        group_by='_extraction_id',
+        latest_read_only=true,
+    ) }}
 
-),
-
-{{ resolve_versions(
-    key_columns=['category_id'],
-    content_columns=['category_id', 'category_name'],
-    version_order='_extraction_id desc',
-    group_by='_extraction_id',
-    latest_read_only=true,
-) }}
+)
 
 select * from decided

@@ -47,18 +47,18 @@ typed as (
 
 ),
 
-checked as (
+-- every typed row with its outcome (silver, duplicate, superseded, quarantined)
+decided as (
 
-    select * from typed
+    {{ resolve_versions(
+        from_cte='typed',
+        key_columns=['product_id', 'attribute_name'],
+        content_columns=['product_id', 'attribute_name', 'attribute_value'],
+        version_order='_extraction_id desc',
+        group_by='_extraction_id',
+        latest_read_only=true,
+    ) }}
 
-),
-
-{{ resolve_versions(
-    key_columns=['product_id', 'attribute_name'],
-    content_columns=['product_id', 'attribute_name', 'attribute_value'],
-    version_order='_extraction_id desc',
-    group_by='_extraction_id',
-    latest_read_only=true,
-) }}
+)
 
 select * from decided

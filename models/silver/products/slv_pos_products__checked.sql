@@ -40,17 +40,17 @@ typed as (
 
 ),
 
-checked as (
+-- every typed row with its outcome (silver, duplicate, superseded, quarantined)
+decided as (
 
-    select * from typed
+    {{ resolve_versions(
+        from_cte='typed',
+        key_columns=['product_id'],
+        content_columns=['product_id', 'lower(product_name)', 'current_price', 'available_quantity'],
+        version_order='_load_date desc',
+        group_by='_load_date',
+    ) }}
 
-),
-
-{{ resolve_versions(
-    key_columns=['product_id'],
-    content_columns=['product_id', 'lower(product_name)', 'current_price', 'available_quantity'],
-    version_order='_load_date desc',
-    group_by='_load_date',
-) }}
+)
 
 select * from decided

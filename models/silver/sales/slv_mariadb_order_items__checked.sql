@@ -65,18 +65,18 @@ typed as (
 
 ),
 
-checked as (
+-- every typed row with its outcome (silver, duplicate, superseded, quarantined)
+decided as (
 
-    select * from typed
+    {{ resolve_versions(
+        from_cte='typed',
+        key_columns=['order_item_id'],
+        content_columns=['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price'],
+        version_order='_extraction_id desc',
+        group_by='_extraction_id',
+        latest_read_only=true,
+    ) }}
 
-),
-
-{{ resolve_versions(
-    key_columns=['order_item_id'],
-    content_columns=['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price'],
-    version_order='_extraction_id desc',
-    group_by='_extraction_id',
-    latest_read_only=true,
-) }}
+)
 
 select * from decided

@@ -67,16 +67,16 @@ typed as (
 
 ),
 
-checked as (
+-- every typed row with its outcome (silver, duplicate, superseded, quarantined)
+decided as (
 
-    select * from typed
+    {{ resolve_versions(
+        from_cte='typed',
+        key_columns=['order_id'],
+        content_columns=['order_id', 'customer_id', 'order_date', 'ordered_at', 'shipped_date'],
+        version_order='_load_date',
+    ) }}
 
-),
-
-{{ resolve_versions(
-    key_columns=['order_id'],
-    content_columns=['order_id', 'customer_id', 'order_date', 'ordered_at', 'shipped_date'],
-    version_order='_load_date',
-) }}
+)
 
 select * from decided

@@ -35,21 +35,3 @@
     {%- endif -%}
     {{ return((first, last)) }}
 {%- endmacro %}
-
-
-{#- True when the DATE (or timestamp) expression lies in the plausibility window of its
-    kind; NULL for a NULL value. -#}
-{% macro is_plausible_date(expression, kind='event') -%}
-    {%- set window = plausible_date_window(kind) -%}
-    (cast({{ expression }} as date) between date '{{ window[0] }}' and date '{{ window[1] }}')
-{%- endmacro %}
-
-
-{% macro _plausible_date_var(name, default) -%}
-    {%- set value = var(name, default) | string -%}
-    {%- if not modules.re.fullmatch('\d{4}-\d{2}-\d{2}', value) -%}
-        {{ exceptions.raise_compiler_error(
-            "var " ~ name ~ " must be a date as YYYY-MM-DD, got '" ~ value ~ "'") }}
-    {%- endif -%}
-    {{ return(value) }}
-{%- endmacro %}

@@ -6,19 +6,6 @@
     dbt calls get_where_subquery for the model of every generic test (its `where` config);
     a test's own `where` still applies, and the two are combined. Rows without a file
     (which the forget pre-hook removes) are always tested. -#}
-{% macro duckdb__get_where_subquery(relation) -%}
-    {%- set where = config.get('where', '') -%}
-    {%- set scope = bronze_test_scope(relation) -%}
-    {%- if where and scope -%}
-        {{ return("(select * from " ~ relation ~ " where (" ~ where ~ ") and " ~ scope ~ ") dbt_subquery") }}
-    {%- elif where or scope -%}
-        {{ return("(select * from " ~ relation ~ " where " ~ (where or scope) ~ ") dbt_subquery") }}
-    {%- else -%}
-        {{ return(relation) }}
-    {%- endif -%}
-{%- endmacro %}
-
-
 {% macro bronze_test_scope(relation) %}
     {#- the filter of a test on `relation` (empty: every row): its rows of the files the
         model's latest run read, when it is an incremental bronze model with recorded reads

@@ -1,0 +1,17 @@
+{% macro bronze_files_record() %}
+    {#- post-hook of every bronze model, in its transaction: the files read this run
+        (ops.bronze_file_reads, the proof that an unchanged landing zone reads nothing),
+        then the identities of every listed file, which the rows now match -#}
+    {%- if not bronze_is_incremental_model() -%}{{ return('') }}{%- endif -%}
+    {%- set full = not _bronze_file_plan_incremental() -%}
+    {%- set listed = _bronze_listed_files_sql() -%}
+    {%- set statements = [
+        "insert into ops.bronze_file_reads select " ~ sql_string(invocation_id) ~ ", " ~ sql_string(model.name)
+        ~ ", listed.file_path, listed.file_size, listed.file_modified_at, " ~ full ~ " from (" ~ listed ~ ") as listed"
+        ~ ("" if full else " where not exists (" ~ _bronze_kept_file_sql('listed') ~ ")"),
+        "delete from ops.bronze_file_state where model = " ~ sql_string(model.name),
+        "insert into ops.bronze_file_state select " ~ sql_string(model.name) ~ ", file_path, file_size, file_modified_at, "
+        ~ sql_string(bronze_file_fingerprint()) ~ ", " ~ sql_string(invocation_id) ~ " from (" ~ listed ~ ") as listed",
+    ] -%}
+    {{ return(statements | join(";\n")) }}
+{% endmacro %}

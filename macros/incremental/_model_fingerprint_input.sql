@@ -1,0 +1,38 @@
+{% macro _model_fingerprint_input(unique_id) %}
+    {#- a SQL expression (text) for the current state of one input of the model, or none
+        when the input has no usable state -#}
+    {%- set node = graph.nodes.get(unique_id) -%}
+    {%- if node is none -%}{{ return(none) }}{%- endif -%}
+    {%- set relation = api.Relation.create(database=node.database, schema=node.schema,
+        identifier=node.alias or node.name) -%}
+    {%- if node.resource_type in ('seed', 'snapshot') -%}
+        {#- seeds and snapshots change in place (a seed is reloaded, a snapshot closes and opens
+            versions), and the table, not the seed file, is what the model reads (a seed file
+            edited but not yet loaded must not count): their content, small lookups and one
+            row per version -#}
+        {%- if load_relation(relation) is none -%}{{ return(none) }}{%- endif -%}
+        {#- of each row's text, which names its columns: a seed whose header swapped two labels
+            holds the same values in the same order, and hash() of the row alone sees no change -#}
+        {{ return("(select count(*) || ':' || coalesce(sum(hash(input_rows::varchar)), 0) from " ~ relation ~ " as input_rows)") }}
+    {%- elif node.resource_type == 'model' and node.config.materialized in ('table', 'bucketed_table') -%}
+        {%- if load_relation(relation) is none -%}{{ return(none) }}{%- endif -%}
+        {#- a table built by these materializations: the fingerprint and invocation that wrote it
+            (a rebuild with the same inputs, e.g. --full-refresh, still counts as a change) -#}
+        {{ return("(select fingerprint || ':' || invocation_id || ':' || row_count from ops.model_fingerprints "
+            ~ "where relation = " ~ sql_string(_model_fingerprint_key(relation))
+            ~ " and row_count = (select count(*) from " ~ relation ~ "))") }}
+    {%- elif node.resource_type == 'model' and node.config.materialized == 'incremental'
+        and node.name.startswith('brz_') -%}
+        {#- incremental bronze: the identities of the files its rows come from (path, size,
+            mtime and the model's own fingerprint: code, sources, landing path), and its rows -#}
+        {%- if load_relation(relation) is none -%}{{ return(none) }}{%- endif -%}
+        {#- a bronze table without this warehouse's file record (copied by dbt clone): no state -#}
+        {%- if adapter.get_relation(database=target.database, schema='ops', identifier='bronze_file_state') is none -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {{ return("(select coalesce(md5(string_agg(concat_ws(':', file_path, file_size, epoch_us(file_modified_at), fingerprint), "
+            ~ "'|' order by file_path)), '-') from ops.bronze_file_state where model = " ~ sql_string(node.name)
+            ~ ") || ':' || (select count(*) from " ~ relation ~ ")") }}
+    {%- endif -%}
+    {{ return(none) }}
+{% endmacro %}
