@@ -8,9 +8,14 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aethermart.errors import AetherMartError, ConfigError
 from aethermart.redact import redact_uri
+
+if TYPE_CHECKING:
+    from aethermart.mariadb_url import MariaDBURL
+    from exporters.mongo_config import MongoURI
 
 __all__ = ["main"]
 
@@ -421,7 +426,7 @@ def _cmd_mongo_roles(args: argparse.Namespace) -> int:
     import re
 
     from aethermart.mongo_roles import apply_roles, render_mongosh, role_commands
-    from exporters.mongo_config import DEFAULT_DATABASE, MongoURI
+    from exporters.mongo_config import DEFAULT_DATABASE
 
     for name in (args.writer_role, args.reader_role):
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", name):
@@ -429,12 +434,13 @@ def _cmd_mongo_roles(args: argparse.Namespace) -> int:
     if args.writer_role == args.reader_role:
         raise ConfigError(f"--writer-role and --reader-role are both {args.writer_role!r}; give them "
                           "different names")
-    database = MongoURI.parse(args.mongodb_uri).database if args.mongodb_uri else DEFAULT_DATABASE
+    uri = _mongo_uri(args.mongodb_uri)
+    database = uri.database if uri else DEFAULT_DATABASE
     if args.apply:
-        if not args.mongodb_uri:
+        if uri is None:
             raise ConfigError("--apply needs a server: set MONGODB_URI or pass --mongodb-uri "
                               "mongodb://admin:password@host:port/database?authSource=admin")
-        for line in apply_roles(args.mongodb_uri, args.writer_role, args.reader_role):
+        for line in apply_roles(uri, args.writer_role, args.reader_role):
             print(f"mongo-roles: {line}")
         return 0
     if args.json:
@@ -467,22 +473,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     if args.manifest and args.target_path:
         raise ConfigError("pass --manifest or --target-path, not both")
+    if args.rollback and args.target != "mongodb":
+        raise ConfigError("--rollback needs --target mongodb")
+    # the URI is parsed here, once, before anything runs, and carried typed (export() refuses
+    # a MongoDB export without one); a Parquet export ignores it
     cfg = ExportConfig(target=args.target, manifest=args.manifest or default_manifest(args.target_path),
                        duckdb=args.duckdb or default_duckdb(), out=args.out or default_gold_dir(),
                        select=tuple(args.select), mode=args.mode, dry_run=args.dry_run,
-                       keep=args.keep, mongodb_uri=args.mongodb_uri,
+                       keep=args.keep, mongodb_uri=_mongo_uri(args.mongodb_uri, args.target != "parquet"),
                        mongodb_decimals=args.mongodb_decimals, rollback=args.rollback,
                        from_parquet=args.from_parquet, allow_failed_build=args.allow_failed_build,
                        verify=args.verify)
-    if args.rollback and args.target != "mongodb":
-        raise ConfigError("--rollback needs --target mongodb")
-    if "mongodb" in cfg.targets:  # before anything is written to another target
-        from exporters.mongo_config import MongoURI
-
-        if not args.mongodb_uri:
-            raise ConfigError("no MongoDB server: set MONGODB_URI or pass --mongodb-uri "
-                              "mongodb://user:password@host:port/database")
-        MongoURI.parse(args.mongodb_uri)
     result = export(cfg, quiet=args.quiet or args.json)
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
@@ -491,12 +492,31 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mongo_uri(text: str | None, wanted: bool = True) -> MongoURI | None:
+    """The MongoDB server of --mongodb-uri / $MONGODB_URI, parsed once (a malformed URI is a
+    one-line error before anything runs); None when none is given or the command does not
+    use it."""
+    if not text or not wanted:
+        return None
+    from exporters.mongo_config import MongoURI
+
+    return MongoURI.parse(text)
+
+
+def _mariadb_url(text: str | None) -> MariaDBURL | None:
+    """The MariaDB server of --mariadb-url / $MARIADB_URL, parsed once (a malformed URL is a
+    one-line error before anything runs); None when none is given."""
+    if not text:
+        return None
+    from aethermart.mariadb_url import MariaDBURL
+
+    return MariaDBURL.parse(text)
+
+
 def _destinations(cfg) -> str:
     places = [str(cfg.out)] if "parquet" in cfg.targets else []
     if "mongodb" in cfg.targets:
-        from exporters.mongo_config import MongoURI
-
-        places.append(MongoURI.parse(cfg.mongodb_uri).redacted())
+        places.append(cfg.mongodb_uri.redacted())
     return ", ".join(places)
 
 
@@ -540,17 +560,16 @@ def _extract(args: argparse.Namespace) -> int:
     import json
 
     from aethermart.landing import writable_landing_path
-    from aethermart.mariadb_url import MariaDBURL
     from extractors import ExtractConfig, extract, load_table_specs
 
-    if not args.mariadb_url:
+    url = _mariadb_url(args.mariadb_url)
+    if url is None:
         raise ConfigError("no source database: set MARIADB_URL or pass --mariadb-url "
                           "mysql://user:password@host:port/db")
-    MariaDBURL.parse(args.mariadb_url)  # a malformed URL is a one-line error before anything runs
     tables = [t.strip() for t in args.tables.split(",")] if args.tables else None
     sources = {"path": args.sources_yaml} if args.sources_yaml else {}
     args.landing = writable_landing_path(args.landing, "--landing DIR", "aethermart extract")
-    cfg = ExtractConfig(url=args.mariadb_url, landing=args.landing,
+    cfg = ExtractConfig(url=url, landing=args.landing,
                         tables=load_table_specs(only=tables, **sources), keep=args.keep)
     result = extract(cfg, quiet=args.quiet or args.json, allow_type_change=args.allow_type_change,
                      full=args.full)
@@ -579,20 +598,13 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     if args.landing is None and isinstance(given, dict) and given.get("landing_path"):
         args.landing = Path(str(given["landing_path"]))
     extracting = bool(args.mariadb_url) and "mariadb" in enabled
-    if args.mariadb_url:
-        from aethermart.mariadb_url import MariaDBURL
-
-        MariaDBURL.parse(args.mariadb_url)  # a malformed URL: one line before anything runs
-    if args.mongodb_uri:
-        from exporters.mongo_config import MongoURI
-
-        MongoURI.parse(args.mongodb_uri)
+    mariadb_url, mongodb_uri = _mariadb_url(args.mariadb_url), _mongo_uri(args.mongodb_uri)
     landing = (writable_landing_path(args.landing, "--landing DIR", "aethermart sync") if extracting
                else landing_path(args.landing))
     cfg = SyncConfig(landing=landing.resolve(), duckdb=(args.duckdb or default_duckdb()).resolve(),
                      target_path=default_manifest(args.target_path).parent.resolve(),
-                     gold_dir=(args.out or default_gold_dir()).resolve(), mariadb_url=args.mariadb_url,
-                     mongodb_uri=args.mongodb_uri, dbt_vars=args.dbt_vars, dbt_target=args.dbt_target,
+                     gold_dir=(args.out or default_gold_dir()).resolve(), mariadb_url=mariadb_url,
+                     mongodb_uri=mongodb_uri, dbt_vars=args.dbt_vars, dbt_target=args.dbt_target,
                      sources_yaml=args.sources_yaml, keep=args.keep)
     force = args.force_build
     while True:
@@ -623,7 +635,6 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     from aethermart.landing import writable_landing_path
-    from aethermart.mariadb_url import MariaDBURL
     from generator import GeneratorConfig, generate
     from generator.config import PosLayout
 
@@ -634,7 +645,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         meta = {entity: entity_layout.meta() for entity, entity_layout in layout.entities} if layout else {}
         print(yaml.safe_dump(meta, sort_keys=False) if meta else "# the contract's layout needs no meta")
         return 0
-    url = MariaDBURL.parse(args.mariadb_url) if args.mariadb_url else None
+    url = _mariadb_url(args.mariadb_url)
     args.out = writable_landing_path(args.out, "--out DIR", "aethermart generate")
     if args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} exists and is not a folder")

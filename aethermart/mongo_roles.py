@@ -16,8 +16,12 @@ password in mongosh, so no password passes through this tool.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from aethermart.errors import ConfigError, SourceError
+
+if TYPE_CHECKING:
+    from exporters.mongo_config import MongoURI
 
 __all__ = [
     "CALL_ACTIONS",
@@ -97,13 +101,12 @@ ROLE_NOT_FOUND_CODES = {59, 115}  # CommandNotFound, CommandNotSupported
 DUPLICATE_ROLE_CODES = {11000, 51002}  # "Role ... already exists"
 
 
-def apply_roles(uri_text: str, writer_role: str = WRITER_ROLE, reader_role: str = READER_ROLE) -> list[str]:
+def apply_roles(uri: MongoURI, writer_role: str = WRITER_ROLE, reader_role: str = READER_ROLE) -> list[str]:
     """Create (or bring up to date) both roles on the server; returns one line per role."""
     from pymongo.errors import OperationFailure, PyMongoError
 
-    from exporters.mongo_config import MongoURI, connect
+    from exporters.mongo_config import connect
 
-    uri = MongoURI.parse(uri_text)
     server = connect(uri, app_name="aethermart-mongo-roles")
     done = []
     try:

@@ -42,10 +42,15 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aethermart.errors import AetherMartError, ConfigError
 from aethermart.landing import PROJECT_DIR
 from exporters.parquet_layout import CURRENT
+
+if TYPE_CHECKING:
+    from aethermart.mariadb_url import MariaDBURL
+    from exporters.mongo_config import MongoURI
 
 __all__ = ["STATE_SUFFIX", "SyncConfig", "SyncError", "SyncResult", "enabled_sources", "landing_signature",
            "render_summary", "run_sync"]
@@ -73,8 +78,8 @@ class SyncConfig:
     duckdb: Path
     target_path: Path  # dbt's target folder (its manifest.json is what export reads)
     gold_dir: Path
-    mariadb_url: str | None = field(default=None, repr=False)
-    mongodb_uri: str | None = field(default=None, repr=False)
+    mariadb_url: MariaDBURL | None = field(default=None, repr=False)  # parsed once, by the CLI
+    mongodb_uri: MongoURI | None = field(default=None, repr=False)  # parsed once, by the CLI
     dbt_vars: str | None = None  # passed to dbt as --vars
     dbt_target: str | None = None  # passed to dbt as --target
     sources_yaml: Path | None = None  # MariaDB sources YAML for the extractor
@@ -373,9 +378,7 @@ def _extract(cfg: SyncConfig, result: SyncResult) -> StageResult:
 def _destination_key(target: str, cfg: SyncConfig) -> str:
     if target == "parquet":
         return f"parquet:{cfg.gold_dir.resolve()}"
-    from exporters.mongo_config import MongoURI
-
-    uri = MongoURI.parse(cfg.mongodb_uri)
+    uri = cfg.mongodb_uri
     # the server and database, never the credentials
     return "mongodb:" + hashlib.sha256(f"{uri.redacted()}|{uri.database}".encode()).hexdigest()[:24]
 

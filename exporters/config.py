@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aethermart.errors import ConfigError
+from exporters.mongo_config import MongoURI
 
 __all__ = ["MODES", "TARGET_CHOICES", "ExportConfig", "default_duckdb", "default_gold_dir",
            "default_manifest"]
@@ -44,9 +45,10 @@ class ExportConfig:
     memory_limit: str = field(default_factory=lambda: os.environ.get("AETHERMART_MEMORY_LIMIT", "2GB"))
     temp_directory: Path = field(
         default_factory=lambda: Path(os.environ.get("AETHERMART_TEMP_DIR", "data/duckdb_tmp")))
-    # MongoDB: the server (mongodb://user:password@host:port/database; never printed), the
-    # decimal encoding overriding every model's (decimal128 | double | string), and --rollback
-    mongodb_uri: str | None = field(default=None, repr=False)
+    # MongoDB: the server (mongodb://user:password@host:port/database, parsed once where it
+    # was given: the CLI; never printed), the decimal encoding overriding every model's
+    # (decimal128 | double | string), and --rollback
+    mongodb_uri: MongoURI | None = field(default=None, repr=False)
     mongodb_decimals: str | None = None
     rollback: bool = False
     # MongoDB: read the gold Parquet published under `out` instead of the DuckDB file

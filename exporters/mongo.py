@@ -30,11 +30,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
@@ -43,7 +41,7 @@ from exporters.build_guard import BuildRecord
 from exporters.config import ExportConfig
 from exporters.errors import PublishError, WarehouseError
 from exporters.manifest import ExportManifest, ExportSpec
-from exporters.mongo_config import MongoServer, MongoURI, check_decimals, connect
+from exporters.mongo_config import MongoServer, check_decimals, connect
 from exporters.mongo_encode import (
     HASH_FIELD,
     EncodeTimes,
@@ -127,23 +125,16 @@ class MongoDatasetResult(DatasetResult):
             self.server_seconds = round(self.server_seconds + took, 3)
 
 
-def _new_run_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "_" + secrets.token_hex(2)
-
-
 def publish_mongodb(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg: ExportConfig, *,
-                    notice: Say = _quiet, progress: Say = _quiet,
+                    run_id: str, notice: Say = _quiet, progress: Say = _quiet,
                     build: BuildRecord | None = None) -> list[MongoDatasetResult]:
     """Publish every model of ``specs`` to its collection; returns one result per model.
     ``build`` (the guard's build record) is not written to MongoDB: collections carry no
-    export metadata; the run's summary (``--json``) names its invocation."""
-    if not cfg.mongodb_uri:
-        from aethermart.errors import ConfigError
-
-        raise ConfigError("no MongoDB server: set MONGODB_URI or pass --mongodb-uri "
-                          "mongodb://user:password@host:port/database")
-    uri = MongoURI.parse(cfg.mongodb_uri)
-    run_id = _new_run_id()
+    export metadata; the run's summary (``--json``) names its invocation. ``run_id`` (the
+    export run's, exporters/run_id.py) names the staging/keep collections, the lock, the
+    export mark and the ledger."""
+    uri = cfg.mongodb_uri  # parsed where it was given; export() refuses a MongoDB export without one
+    assert uri is not None
     # the ledger lives next to the warehouse it describes; --from-parquet keeps none (reads back)
     ledgers = None if cfg.from_parquet else _Ledgers(LedgerStore.for_destination(cfg.duckdb, uri),
                                                      destination_of(uri)[1])

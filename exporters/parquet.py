@@ -52,7 +52,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -73,6 +73,7 @@ from exporters.parquet_layout import (
     model_link_target,
 )
 from exporters.result import DatasetResult
+from exporters.run_id import run_id_before
 from exporters.warehouse import first_line, open_warehouse, source_lineage, table_columns
 
 __all__ = ["PARTITION_COLUMNS", "ROW_GROUP_SIZE", "current_version", "publish_parquet"]
@@ -111,12 +112,13 @@ class _Staged:
 
 
 def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg: ExportConfig, *,
-                    notice: Say = _quiet, progress: Say = _quiet,
+                    run_id: str, notice: Say = _quiet, progress: Say = _quiet,
                     build: BuildRecord | None = None) -> list[DatasetResult]:
-    """Write every dataset of ``specs`` into a new version of the whole set and point
-    ``.current`` at it; returns one result per dataset of ``specs``. Each ``_manifest.json``
-    names the dbt invocation that built the gold: ``build`` (from the export guard), else —
-    the guard skipped (``--allow-failed-build``) — the manifest's, marked unchecked."""
+    """Write every dataset of ``specs`` into a new version of the whole set, named ``run_id``
+    (the export run's id, exporters/run_id.py), and point ``.current`` at it; returns one
+    result per dataset of ``specs``. Each ``_manifest.json`` names the dbt invocation that
+    built the gold: ``build`` (from the export guard), else — the guard skipped
+    (``--allow-failed-build``) — the manifest's, marked unchecked."""
     con = open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit, temp_directory=cfg.temp_directory)
     try:
         _check_root(cfg.out)
@@ -127,12 +129,12 @@ def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
         with _lock(cfg.out):
             for path in _remove_debris(cfg.out):
                 notice(f"export: removed {path} left by an interrupted run")
-            upgraded = _upgrade_legacy(cfg.out)
+            upgraded = _upgrade_legacy(cfg.out, run_id_before(run_id))
             if upgraded:
                 notice(f"export: moved {upgraded} dataset(s) of {cfg.out} from per-dataset links to one "
                        f"version pointer ({CURRENT})")
             _check_salt(cfg.out, specs, build, notice)
-            run_id = _new_run_id(cfg.out)
+            _check_run_id(cfg.out, run_id)
             lineage = source_lineage(con)
             staging_root = cfg.out / f"{STAGING_PREFIX}{run_id}"
             try:
@@ -426,17 +428,17 @@ def _point(link: Path, target: Path, run_id: str) -> None:
     _fsync_dir(link.parent)
 
 
-def _upgrade_legacy(out: Path) -> int:
+def _upgrade_legacy(out: Path, run_id: str) -> int:
     """Move a folder of the per-dataset layout (``<model>`` -> ``.versions/<model>/<run_id>``)
     to the version pointer: a first version is assembled from exactly the files the links
     show now, published, and only then is each link repointed, so every repoint shows the
-    same data and a kill at any step leaves readers what they saw before."""
+    same data and a kill at any step leaves readers what they saw before. ``run_id`` names
+    that first version (just before the export run's own)."""
     links = sorted(p.name for p in out.iterdir() if p.is_symlink() and p.name != CURRENT)
     legacy = [m for m in links if legacy_link_target(out, m)]
     if not legacy:
         _remove_legacy_dirs(out)  # left by an upgrade killed after its last repoint
         return 0
-    run_id = _new_run_id(out)
     staging_root = out / f"{STAGING_PREFIX}{run_id}"
     try:
         for model in links:
@@ -496,16 +498,15 @@ def _prune(out: Path, keep: int) -> list[Path]:
     return old
 
 
-def _new_run_id(out: Path) -> str:
-    """UTC start time, and always later than every existing version (retention keeps the newest),
-    those of the per-dataset layout included."""
-    existing = sorted(p.name for p in [*(out / VERSIONS).glob("*"), *(out / VERSIONS).glob("*/*")]
-                      if RUN_ID.match(p.name))
-    now = datetime.now(UTC).replace(microsecond=0)
-    if existing:
-        latest = datetime.strptime(existing[-1], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        now = max(now, latest + timedelta(seconds=1))
-    return now.strftime("%Y%m%dT%H%M%SZ")
+def _check_run_id(out: Path, run_id: str) -> None:
+    """The run's version must be the newest (retention keeps the newest; a version newer than
+    ``.current`` is a crashed run's debris): its id was minted before this run held the lock,
+    so a publish that ran meanwhile may have taken a later second. Caller holds the lock."""
+    newer = [p.name for p in (out / VERSIONS).glob("*")
+             if RUN_ID.match(p.name) and p.name[:16] >= run_id[:16]]
+    if newer:
+        raise PublishError(f"another export published version {max(newer)} into {out} while this run "
+                           f"({run_id}) was starting; nothing was written, run again")
 
 
 def _write_durable(path: Path, text: str) -> None:

@@ -13,8 +13,9 @@ Older publishes (before 2026-12) linked each ``<out>/<model>`` to its own
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+
+from exporters.run_id import RUN_ID
 
 __all__ = ["CURRENT", "MARKER", "RUN_ID", "VERSIONS", "current_version", "legacy_link_target",
            "model_link_target", "published_paths"]
@@ -22,7 +23,6 @@ __all__ = ["CURRENT", "MARKER", "RUN_ID", "VERSIONS", "current_version", "legacy
 VERSIONS = ".versions"
 CURRENT = ".current"
 MARKER = "_version.json"
-RUN_ID = re.compile(r"^\d{8}T\d{6}Z$")
 
 
 def current_version(out: Path) -> Path | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 
+from aethermart.errors import ConfigError
 from exporters.build_guard import BuildRecord, check_build
 from exporters.config import ExportConfig
 from exporters.errors import ManifestError
@@ -17,11 +17,12 @@ from exporters.manifest import ExportManifest, ExportSpec, read_manifest
 from exporters.mongo import publish_mongodb
 from exporters.parquet import publish_parquet
 from exporters.result import DatasetResult, ExportResult
+from exporters.run_id import new_run_id
 from exporters.warehouse import open_warehouse
 
 __all__ = ["export"]
 
-Runner = Callable[..., list[DatasetResult]]  # (specs, manifest, cfg, *, notice, progress, build)
+Runner = Callable[..., list[DatasetResult]]  # (specs, manifest, cfg, *, run_id, notice, progress, build)
 
 _RUNNERS: dict[str, Runner] = {
     "parquet": publish_parquet,
@@ -35,6 +36,9 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
     collection, so after a failure the collections already swapped stay new (each one is
     complete) and the others keep their previous version."""
     t0 = time.perf_counter()
+    if "mongodb" in cfg.targets and cfg.mongodb_uri is None:  # the one place that says so
+        raise ConfigError("no MongoDB server: set MONGODB_URI or pass --mongodb-uri "
+                          "mongodb://user:password@host:port/database")
     manifest = read_manifest(cfg.manifest)
     plan = _plan(manifest, cfg)
     build = None
@@ -49,16 +53,14 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
         if not quiet and sys.stderr.isatty():
             print(msg, file=sys.stderr, flush=True)
 
-    result = ExportResult(run_id=datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"), target=cfg.target,
-                          mode=cfg.mode, dry_run=cfg.dry_run,
+    # one id for the whole run, recorded by every target (exporters/run_id.py)
+    run_id = new_run_id(cfg.out if "parquet" in plan else None)
+    result = ExportResult(run_id=run_id, target=cfg.target, mode=cfg.mode, dry_run=cfg.dry_run,
                           dbt_invocation_id=build.invocation_id if build else manifest.invocation_id)
     for target, specs in plan.items():
         if specs:
-            result.datasets += _RUNNERS[target](specs, manifest, cfg, notice=notice, progress=progress,
-                                                build=build)
-    versions = sorted({d.version for d in result.datasets if d.status == "published" and d.version})
-    if versions:
-        result.run_id = versions[-1]
+            result.datasets += _RUNNERS[target](specs, manifest, cfg, run_id=run_id, notice=notice,
+                                                progress=progress, build=build)
     result.seconds = round(time.perf_counter() - t0, 3)
     return result
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from aethermart.mariadb_url import MariaDBURL
 from extractors.errors import ExtractError
 
 __all__ = ["DEFAULT_BATCH_BYTES", "SOURCES_YAML", "ColumnSpec", "ExtractConfig", "TableSpec",
@@ -80,7 +81,7 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class ExtractConfig:
-    url: str = field(repr=False)
+    url: MariaDBURL = field(repr=False)  # parsed once, where it was given (the CLI)
     landing: Path
     tables: tuple[TableSpec, ...]
     keep: int = 3  # newest snapshots kept per table, with the incremental extractions after them

@@ -427,7 +427,7 @@ def _check(cfg: ExtractConfig, url: MariaDBURL, conn, present: set[str], allow_t
 
 def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool = False,
             full: bool = False) -> ExtractResult:
-    url = MariaDBURL.parse(cfg.url)
+    url = cfg.url
     (cfg.landing / "mariadb").mkdir(parents=True, exist_ok=True)
     lock = open(cfg.landing / "mariadb" / ".extract.lock", "w")  # noqa: SIM115 - held for the run
     try:

@@ -96,12 +96,18 @@ def test_documented_columns_are_the_real_columns(built_001):
         assert documented == actual, node["name"]
 
 
+# the settings of an export; the model's `config.meta.export` is their one declaration
+_EXPORT_SETTINGS = {"collection", "key", "indexes", "decimals", "path", "partition_by_month_of"}
+
+
 def test_every_export_is_an_exposure(built_001):
-    """Each `meta.export` target of a model is the exposure that depends on it, with the same
-    settings, so the lineage graph ends where the data leaves; and no exposure is stale."""
+    """Each `meta.export` target of a model is the exposure `<target>_<model>` that depends on
+    that model alone, so the lineage graph ends where the data leaves; no exposure is stale;
+    and no exposure repeats an export setting (collection, key, indexes, path, partitioning):
+    the model's meta.export is their only declaration, nothing has to be kept equal to it."""
     manifest = _manifest(built_001)
     exposures = {e["name"]: e for e in _ours(manifest["exposures"].values())}
-    expected = {}  # exposure name -> (model unique_id, settings its config.meta must carry)
+    expected = {}  # exposure name -> (model unique_id, target)
     parquet_models = set()
     problems = []
     for node in _ours(manifest["nodes"].values()):
@@ -110,34 +116,33 @@ def test_every_export_is_an_exposure(built_001):
         export = node["config"]["meta"].get("export") or {}
         if node["fqn"][1] == "gold" and "parquet" not in export:
             problems.append(f"{node['name']}: a gold model without `meta.export.parquet`")
+        for target in ("parquet", "mongodb"):
+            if target in export:
+                expected[f"{target}_{node['name']}"] = (node["unique_id"], target)
         if "parquet" in export:
             parquet_models.add(node["unique_id"])
-            settings = {"target": "parquet", "path": f"data/gold/{node['name']}/",
-                        "partition_by_month_of": (export["parquet"] or {}).get("partition_by_month_of")}
-            expected[f"parquet_{node['name']}"] = (node["unique_id"], settings)
-        if "mongodb" in export:
-            mongodb = export["mongodb"]
-            settings = {"target": "mongodb", **{k: mongodb.get(k) for k in ("collection", "key", "indexes")}}
-            expected[f"mongodb_{mongodb['collection']}"] = (node["unique_id"], settings)
 
-    mongodb_exports = [name for name in expected if name.startswith("mongodb_")]
+    mongodb_exports = [name for name, (_, target) in expected.items() if target == "mongodb"]
     assert len(mongodb_exports) >= 5, "the doc_ models lost their MongoDB exports"
     assert len(parquet_models) >= 14, "the gold models lost their Parquet exports"
-    for name, (model, settings) in sorted(expected.items()):
+    for name, (model, target) in sorted(expected.items()):
         exposure = exposures.get(name)
         if exposure is None:
-            problems.append(f"{model}: its export has no exposure `{name}` "
+            problems.append(f"{model}: its {target} export has no exposure `{name}` "
                             "(models/gold/_gold__exposures.yml)")
             continue
         if exposure["depends_on"]["nodes"] != [model]:
             problems.append(f"{name}: depends on {exposure['depends_on']['nodes']}, not [{model}]")
-        meta = exposure["config"]["meta"]
-        got = {key: meta.get(key) for key in settings}
-        if got != settings:
-            problems.append(f"{name}: config.meta {got} != the model's export {settings}")
+        if exposure["config"]["meta"].get("target") != target:
+            problems.append(f"{name}: config.meta.target is not {target}")
     for name, exposure in exposures.items():
-        if exposure["config"]["meta"].get("target") in ("parquet", "mongodb") and name not in expected:
+        meta = exposure["config"]["meta"]
+        if meta.get("target") in ("parquet", "mongodb") and name not in expected:
             problems.append(f"{name}: an exposure for an export no model declares")
+        repeated = sorted(_EXPORT_SETTINGS & set(meta))
+        if repeated:
+            problems.append(f"{name}: config.meta repeats {repeated}; they are declared once, in the "
+                            "model's config.meta.export")
     bi = exposures.get("bi_gold_parquet")
     if bi is None:
         problems.append("no exposure `bi_gold_parquet` for the BI users of gold Parquet")
@@ -145,6 +150,39 @@ def test_every_export_is_an_exposure(built_001):
         problems.append(f"bi_gold_parquet: depends on {sorted(bi['depends_on']['nodes'])}, "
                         f"not on the Parquet-published models {sorted(parquet_models)}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_exporter_follows_the_models_export_declaration(built_001, tmp_path):
+    """The exporters take every setting from the model's `config.meta.export` (the exposures
+    carry none): the specs equal the models' meta, and a setting changed there (a collection
+    renamed, an index dropped, partitioning removed) is what the exporter uses, with no other
+    file to edit."""
+    from exporters import read_manifest
+
+    manifest = _manifest(built_001)
+    specs = read_manifest(built_001.target / "manifest.json")
+    nodes = {n["unique_id"]: n for n in _ours(manifest["nodes"].values())}
+    mongodb = specs.for_target("mongodb")
+    assert len(mongodb) >= 5
+    for spec in mongodb:
+        declared = nodes[spec.unique_id]["config"]["meta"]["export"]["mongodb"]
+        assert spec.mongodb.collection == declared["collection"]
+        assert len(spec.mongodb.indexes) == len(declared.get("indexes") or [])
+
+    node = nodes[mongodb[0].unique_id]
+    node["config"]["meta"]["export"]["mongodb"]["collection"] = "renamed_in_the_model"
+    node["config"]["meta"]["export"]["mongodb"]["indexes"] = []
+    partitioned = next(n for n in nodes.values()
+                       if ((n["config"]["meta"].get("export") or {}).get("parquet") or {}).get(
+                           "partition_by_month_of"))
+    partitioned["config"]["meta"]["export"]["parquet"] = {}
+    changed = tmp_path / "manifest.json"
+    changed.write_text(json.dumps(manifest))
+    specs = {s.model: s for s in read_manifest(changed).specs}
+    assert specs[node["name"]].mongodb.collection == "renamed_in_the_model"
+    assert specs[node["name"]].mongodb.indexes == ()
+    assert specs[partitioned["name"]].parquet.partition_by_month_of is None
+    assert manifest["exposures"] == _manifest(built_001)["exposures"]  # nothing else was edited
 
 
 def test_overview_block_exists(built_001):

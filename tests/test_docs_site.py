@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import pytest
 
 MODEL = "model.aethermart.doc_customer_profiles"
-EXPOSURE = "exposure.aethermart.mongodb_customer_profiles"
+EXPOSURE = "exposure.aethermart.mongodb_doc_customer_profiles"
 SCREENSHOT_COPY = Path("/tmp/docs_screenshot.png")
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from exporters import ExportConfig, ManifestError, export, read_manifest
+from exporters.run_id import RUN_ID
 from tests.conftest import BIN, REPO, DbtProject, run_cli
 
 GOLD_MODELS = {
@@ -559,4 +560,4 @@ def test_a_publish_killed_while_it_upgrades_the_layout_shows_the_old_set_or_the_
     proc = start(out)
     assert proc.wait() == 0, proc.stderr.read()
     assert all((out / m).readlink() == Path(".current") / m for m in GOLD_MODELS)
-    assert all(len(p.name) == 16 for p in (out / ".versions").iterdir())  # only <run_id> folders
+    assert all(RUN_ID.match(p.name) for p in (out / ".versions").iterdir())  # only <run_id> folders

@@ -441,6 +441,34 @@ def test_dry_run_writes_nothing(ferretdb_server, db, warehouse):
     assert db.list_collection_names() == []
 
 
+def test_one_export_run_has_one_run_id_in_every_target(ferretdb_server, db, warehouse, tmp_path):
+    """`--target all` mints one run id (the UTC second and a uuid4) and every target records
+    it: the summary, the Parquet version and its manifest, the MongoDB export mark and ledger."""
+    from exporters.mongo_config import MongoURI
+    from exporters.mongo_ledger import MARKS_COLLECTION, LedgerStore
+
+    uri = uri_of(ferretdb_server, db)
+    out = tmp_path / "gold"
+    run_env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"}
+    run_env["AETHERMART_TEMP_DIR"] = str(tmp_path / "duckdb_tmp")
+    proc = subprocess.run([str(BIN / "aethermart"), "export", "--target", "all", "--mongodb-uri", uri,
+                           "--duckdb", str(warehouse.duckdb), "--manifest", str(warehouse.manifest),
+                           "--out", str(out), "--select", "doc_reviews", "--json"],
+                          cwd=REPO, capture_output=True, text=True, env=run_env)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    run_id = result["run_id"]
+    assert re.fullmatch(r"\d{8}T\d{6}Z_[0-9a-f]{32}", run_id), run_id
+    assert sorted((d["target"], d["status"], d["version"]) for d in result["datasets"]) == [
+        ("mongodb", "published", run_id), ("parquet", "published", run_id)]
+    assert (out / ".current").resolve().name == run_id
+    meta = json.loads((out / "doc_reviews" / "_manifest.json").read_text())
+    assert meta["run_id"] == meta["version"] == run_id
+    assert db[MARKS_COLLECTION].find_one({"_id": "reviews"})["run_id"] == run_id
+    ledger = LedgerStore.for_destination(warehouse.duckdb, MongoURI.parse(uri)).read("reviews")
+    assert ledger is not None and ledger.run_id == run_id
+
+
 def test_a_held_lock_stops_a_second_exporter(ferretdb_server, db, warehouse):
     uri = uri_of(ferretdb_server, db)
     locks = db["_aethermart_locks"]
