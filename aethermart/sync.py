@@ -413,7 +413,18 @@ def _export(cfg: SyncConfig, target: str, result: SyncResult) -> StageResult:
     return StageResult(f"export {target}", "ran", out.seconds, note)
 
 
-def _timed(result: SyncResult, name: str, fn, *args) -> StageResult:
+def _credentials_hidden(cfg: SyncConfig, text: str) -> str:
+    """``text`` (a driver's message, which may quote a URL) without the sources' secrets."""
+    if cfg.mongodb_uri is not None:
+        text = cfg.mongodb_uri.scrub(text)
+    if cfg.mariadb_url is not None and cfg.mariadb_url.password:
+        text = text.replace(cfg.mariadb_url.password, "***")
+    return text
+
+
+def _timed(result: SyncResult, name: str, fn, *args, cfg: SyncConfig | None = None) -> StageResult:
+    """Runs one stage; a failure becomes a SyncError of one line (with ``cfg``, a driver's
+    message is shown without the credentials of its MongoDB URI and MariaDB URL)."""
     t0 = time.perf_counter()
     try:
         stage = fn(*args)
@@ -430,7 +441,8 @@ def _timed(result: SyncResult, name: str, fn, *args) -> StageResult:
         if not isinstance(exc, OSError) and library not in _DRIVERS:
             raise
         result.stages.append(StageResult(name, "failed", round(time.perf_counter() - t0, 3)))
-        text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:500]
+        text = str(exc) if cfg is None else _credentials_hidden(cfg, str(exc))
+        text = (text.strip().splitlines() or [type(exc).__name__])[0][:500]
         raise SyncError(name, f"{type(exc).__name__} from {library}: {text}") from exc
     stage.seconds = round(time.perf_counter() - t0, 3)
     result.stages.append(stage)
@@ -464,7 +476,7 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
         result.stages.append(StageResult("extract", "skipped", 0.0,
                                          "no MariaDB URL (--mariadb-url or $MARIADB_URL)"))
     else:
-        _timed(result, "extract", _extract, cfg, result)
+        _timed(result, "extract", _extract, cfg, result, cfg=cfg)
 
     # 2. check
     state = _read_state(cfg)
@@ -486,7 +498,7 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
                                                  if len(result.changed) > 4 else "")
         return StageResult("check", status, 0.0, shown or "nothing new landed since the last build")
 
-    _timed(result, "check", check)
+    _timed(result, "check", check, cfg=cfg)
 
     # 3. dbt build
     before = _layer_rows(cfg.duckdb)
@@ -500,7 +512,7 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
                     if result.dbt_select else "everything")
             return StageResult("dbt build", "ran", 0.0, f"{what}: {ok}")
 
-        _timed(result, "dbt build", build)
+        _timed(result, "dbt build", build, cfg=cfg)
         result.built = True
         state = {"landing": str(cfg.landing), "signature": signature,
                  "build_invocation_id": result.build_invocation_id,
@@ -522,7 +534,7 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
             result.stages.append(StageResult(f"export {target}", "up to date", 0.0,
                                              "this build is already exported there"))
             continue
-        _timed(result, f"export {target}", _export, cfg, target, result)
+        _timed(result, f"export {target}", _export, cfg, target, result, cfg=cfg)
         state.setdefault("exports", {})[key] = result.build_invocation_id
         _write_state(cfg, state)
     if not cfg.mongodb_uri:

@@ -375,3 +375,25 @@ def test_many_replacements_in_one_incremental_batch_do_not_hang_ferretdb(ferretd
         assert time.monotonic() - started < 15
         assert coll.count_documents({"v": 1}) == 300 and coll.count_documents({}) == 300
         client.drop_database("sync_many_replacements")
+
+
+def test_a_driver_error_in_a_stage_is_one_line_without_the_sources_credentials(tmp_path):
+    """A driver's message may quote the URL it was given; the stage's one line hides its secrets."""
+    from aethermart.sync import SyncConfig, SyncError, SyncResult, _timed
+    from exporters.mongo_config import MongoURI
+
+    cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path,
+                     mariadb_url=MariaDBURL.parse("mysql://shop:maria-s3cret@db:3306/shop"),
+                     mongodb_uri=MongoURI.parse("mongodb://app:mongo-s3cret@mongo:27017/aethermart"))
+
+    def failing() -> None:
+        raise pymysql.err.OperationalError(
+            "cannot reach mysql://shop:maria-s3cret@db:3306/shop nor mongodb://app:mongo-s3cret@mongo:27017\n"
+            "second line")
+
+    with pytest.raises(SyncError) as raised:
+        _timed(SyncResult(started_at="", landing="", warehouse=""), "extract", failing, cfg=cfg)
+    message = str(raised.value)
+    assert "s3cret" not in message and "\n" not in message.strip()
+    assert "OperationalError from pymysql: cannot reach" in message
+
