@@ -7,11 +7,13 @@ Never touches a system-wide service or its configuration (``--no-defaults``). Ne
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from aethermart.errors import SourceError
 
 __all__ = ["LocalMariaDB", "find_mariadb_binaries"]
 
+_SOCKET_PATH_MAX = 107  # sun_path holds 108 bytes with the terminating NUL
 _SBIN = ("/usr/sbin", "/usr/local/sbin", "/usr/bin")
 _INSTALL_HINT = ("install it with `make test-deps` (Debian: apt-get install mariadb-server), "
                  "or point MARIADB_URL at a server of your own")
@@ -53,7 +56,13 @@ class LocalMariaDB:
 
     @property
     def socket(self) -> Path:
-        return self.base / "mariadb.sock"
+        """``<base>/mariadb.sock``, or a short name in the temp folder when that path is longer
+        than a Unix socket path may be (107 bytes: a deep pytest or bench work folder)."""
+        path = self.base / "mariadb.sock"
+        if len(os.fsencode(path)) <= _SOCKET_PATH_MAX:
+            return path
+        digest = hashlib.sha256(os.fsencode(self.base.resolve())).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"aethermart-mariadb-{digest}.sock"
 
     @property
     def url(self) -> str:

@@ -61,3 +61,23 @@ def test_unusable_server_fails_before_writing_anything(mariadb_server, tmp_path)
     assert "not-the-password" not in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+def test_a_private_server_starts_under_a_folder_too_deep_for_a_unix_socket(tmp_path):
+    """A Unix socket path holds at most 107 bytes; a deep work folder (pytest-xdist's, a
+    bench's) used to stop the private server ("The socket file path is too long")."""
+    from aethermart.local_mariadb import LocalMariaDB
+
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    assert len(str(deep / "mariadb.sock")) > 107
+    with LocalMariaDB(deep) as server:
+        assert len(str(server.socket)) <= 107
+        u = MariaDBURL.parse(server.url)
+        con = pymysql.connect(host=u.host, port=u.port, user=u.user, password=u.password, database=u.database)
+        try:
+            with con.cursor() as cur:
+                cur.execute("select 1")
+                assert cur.fetchone() == (1,)
+        finally:
+            con.close()
+    assert not server.socket.exists()
