@@ -127,7 +127,6 @@ bench-scaling: $(STAMP) test-deps ferretdb ## Benchmark at scales 0.1, 1 and 10;
 
 lint: $(STAMP) ## ruff, dbt-bouncer (the project's conventions, dbt-bouncer.yml) and sqlfluff
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 	@# dbt-bouncer reads the manifest of `dbt parse` (no warehouse, no network)
 	$(DBT) parse --quiet
 	COLUMNS=160 $(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
