@@ -39,6 +39,28 @@ def _parse_scratch() -> Path:
 _PARSE_SCRATCH: Path | None = None
 
 
+# The slow lane, which `make test-fast` leaves out and `make test` runs: the modules that build
+# the project with dbt or run the pipeline end to end, and any test that needs the shared build
+# (fixture built_001). Everything else — macros, generator, URLs, redaction, docs YAML, the
+# test servers — is the fast lane, a couple of minutes on two cores.
+SLOW_MODULES = frozenset({
+    "test_absent_sources", "test_bench", "test_broken_inputs", "test_bronze", "test_dbt_show_clone",
+    "test_docs_site", "test_encodings", "test_export_guard", "test_extract", "test_extract_contract",
+    "test_fresh_clone", "test_gold_parquet", "test_gold_pii", "test_incremental_bronze",
+    "test_incremental_silver_gold", "test_landing_names", "test_mongo_export", "test_mongo_ledger",
+    "test_openlineage", "test_pii_salt", "test_pos_source_mapping", "test_quality", "test_record_count",
+    "test_revenue_invariant", "test_silver", "test_source_freshness", "test_state_selection", "test_sync",
+})
+SLOW_FIXTURES = frozenset({"built_001"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+
+
 def answer_key(landing: Path) -> dict:
     return json.loads((landing / "_answer_key.json").read_text(encoding="utf-8"))
 
