@@ -16,8 +16,9 @@ What a subprocess gave for free is kept by hand:
   so the test (or the next invocation, with another warehouse) can open the file;
 - manifest.json carries this invocation's id, as a parsing invocation's would.
 
-Commands that must parse (`parse`) or that a test needs as a separate process (killed,
-another project folder) do not come here; `DbtProject.dbt(..., subprocess=True)` runs them
+A test that edits its project copy between invocations gets a new parse (the key includes the
+project files' count, size and newest mtime). Commands that must parse (`parse`) or that a test
+needs as a separate process (killed) do not come here; `DbtProject.dbt(..., subprocess=True)` runs them
 as before.
 """
 
@@ -39,8 +40,26 @@ _PARSE_OPTIONS = ("--vars", "--target", "-t", "--profile")
 _manifests: dict[tuple, object] = {}
 
 
+_PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "snapshots",
+                  "tests/singular", "analyses")
+
+
+def _project_files_state(project_dir: Path) -> tuple[int, int, int]:
+    """(files, bytes, newest mtime) of the project's sources: a test that edits a model of its
+    project copy between two invocations gets a new parse, as a subprocess would."""
+    files = size = newest = 0
+    for part in _PROJECT_PARTS:
+        path = project_dir / part
+        walked = [(str(path.parent), [], [path.name])] if path.is_file() else os.walk(path)
+        for folder, _, names in walked:
+            for name in names:
+                stat = os.stat(os.path.join(folder, name))
+                files, size, newest = files + 1, size + stat.st_size, max(newest, stat.st_mtime_ns)
+    return files, size, newest
+
+
 def _parse_key(args: Sequence[str], project_dir: Path) -> tuple:
-    key = [("project", str(project_dir))]
+    key = [("project", str(project_dir)), ("files", _project_files_state(project_dir))]
     for i, arg in enumerate(args):
         for option in _PARSE_OPTIONS:
             if arg == option and i + 1 < len(args):
