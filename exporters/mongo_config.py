@@ -126,15 +126,32 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _valid_uri_options(uri: str) -> set[str]:
+    """The URI's options (lower-case names) the driver will use: it drops a malformed value with
+    a warning (``serverSelectionTimeoutMS=abc``), which must not leave its 30 s default in force."""
+    from pymongo.uri_parser import split_options
+
+    query = uri.partition("?")[2].partition("#")[0]
+    if not query:
+        return set()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # MongoClient reports them, one scrubbed line each
+            return {name.lower() for name in split_options(query, validate=True, warn=True)}
+    except Exception:  # the client refuses the URI itself, with its own message
+        return set()
+
+
 def connect(uri: MongoURI, *, app_name: str = "aethermart-export") -> MongoServer:
     """Connect and ask the server who it is; every failure is a one-line error without password."""
     import pymongo
     from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError, ServerSelectionTimeoutError
 
     options = {"appname": app_name}
-    if not re.search(r"[?&]serverSelectionTimeoutMS=", uri.uri, re.IGNORECASE):
+    given = _valid_uri_options(uri.uri)
+    if "serverselectiontimeoutms" not in given:
         options["serverSelectionTimeoutMS"] = DEFAULT_TIMEOUT_MS
-    if not re.search(r"[?&]connectTimeoutMS=", uri.uri, re.IGNORECASE):
+    if "connecttimeoutms" not in given:
         options["connectTimeoutMS"] = DEFAULT_TIMEOUT_MS
     try:
         # pymongo warns about unknown or malformed options with a multi-line warning; they are
