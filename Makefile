@@ -131,7 +131,7 @@ lint: $(STAMP) ## ruff, dbt-bouncer (the project's conventions, dbt-bouncer.yml)
 	$(DBT) parse --quiet
 	COLUMNS=160 $(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 	@# sqlfluff skips (exit 0) a model dbt cannot compile; treat that as a lint failure
-	@status=0; $(BIN)/sqlfluff lint models $$(ls -d tests/singular 2>/dev/null) > .sqlfluff.out 2>&1 || status=$$?; \
+	@status=0; $(BIN)/sqlfluff lint --processes 0 models $$(ls -d tests/singular 2>/dev/null) > .sqlfluff.out 2>&1 || status=$$?; \
 	cat .sqlfluff.out; \
 	if grep -q "Skipped file" .sqlfluff.out; then echo "lint: sqlfluff skipped files that dbt could not compile"; status=1; fi; \
 	rm -f .sqlfluff.out; exit $$status
