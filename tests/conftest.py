@@ -6,6 +6,7 @@ tests never touch data/ or target/ of the working copy.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -33,6 +34,7 @@ def _parse_scratch() -> Path:
     global _PARSE_SCRATCH
     if _PARSE_SCRATCH is None:
         _PARSE_SCRATCH = Path(tempfile.mkdtemp(prefix="aethermart-dbt-parse-"))
+        atexit.register(shutil.rmtree, _PARSE_SCRATCH, ignore_errors=True)
     return _PARSE_SCRATCH
 
 
@@ -99,14 +101,14 @@ class DbtProject:
             "DBT_PROFILES_DIR": str(REPO),
         }
 
-    def dbt(self, *args: str, check: bool = True, extra_env: dict | None = None,
-            separate_process: bool = False) -> subprocess.CompletedProcess:
+    def dbt(self, *args: str, check: bool = True,
+            extra_env: dict | None = None) -> subprocess.CompletedProcess:
         """`dbt <args>` in this process over a shared parse (dbt_in_process), or as its own
-        process when the test needs one or the command parses (`parse`); `extra_env` adds
-        to (or overrides) the project's environment for this invocation."""
+        process for `parse`; `extra_env` adds to (or overrides) the project's environment for
+        this invocation. A test that kills dbt starts its own process."""
         args = (*args, "--target-path", str(self.target), "--log-path", str(self.workdir / "logs"))
         env = {**self.env(), **(extra_env or {})}
-        if separate_process or args[0] in SEPARATE_PROCESS_COMMANDS:
+        if args[0] in SEPARATE_PROCESS_COMMANDS:
             proc = subprocess.run([str(BIN / "dbt"), *args], cwd=self.project_dir, capture_output=True,
                                   text=True, env=env)
         else:

@@ -17,9 +17,8 @@ What a subprocess gave for free is kept by hand:
 - manifest.json carries this invocation's id, as a parsing invocation's would.
 
 A test that edits its project copy between invocations gets a new parse (the key includes the
-project files' count, size and newest mtime). Commands that must parse (`parse`) or that a test
-needs as a separate process (killed) do not come here; `DbtProject.dbt(..., subprocess=True)` runs them
-as before.
+project files' count, size and newest mtime). `dbt parse` does not come here (`DbtProject.dbt`
+runs it as its own process), nor do the tests that kill dbt, which start their own.
 """
 
 from __future__ import annotations
