@@ -28,7 +28,7 @@ GO          ?= $(shell command -v go || echo /usr/local/go/bin/go)
 # module-scoped dbt builds run once (make test PYTEST_WORKERS=0 runs in one process)
 PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
-FERRETDB_DIR := services/ferretdb
+FERRETDB_DIR := tools/ferretdb
 FERRETDB_BIN := .cache/ferretdb/aethermart-ferretdb
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -66,7 +66,7 @@ demo: $(STAMP) ## Generate demo sources, dbt build, export to Parquet and MongoD
 	@rm -f $(DEMO_MONGODB_SUMMARY)
 	@if [ -z "$${MONGODB_URI:-}" ] && command -v "$(GO)" >/dev/null 2>&1; then \
 	  $(MAKE) -s --no-print-directory ferretdb || echo "demo: building the local MongoDB-compatible server failed (above); MongoDB export skipped"; fi
-	$(BIN)/python -m exporters.mongo_demo --summary $(DEMO_MONGODB_SUMMARY) $(if $(filter 1 yes true,$(KEEP_SERVICES)),--keep-server)
+	$(BIN)/python -m tools.mongo_demo --summary $(DEMO_MONGODB_SUMMARY) $(if $(filter 1 yes true,$(KEEP_SERVICES)),--keep-server)
 	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) docs generate --static --vars '$(SOURCES_VARS)'
 	@echo
 	@# the data-quality report of this build: what was set aside, and why (exit 1 = an error threshold)
@@ -100,10 +100,10 @@ test-deps: ## Install what the tests start privately (Debian mariadb-server, chr
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends$$missing > /dev/null
 
 services: $(STAMP) test-deps ferretdb ## Start private MariaDB and FerretDB in the background; prints `export MARIADB_URL=... MONGODB_URI=...`
-	@$(BIN)/python -m aethermart.services start
+	@$(BIN)/python -m tools.services start
 
 services-stop: $(STAMP) ## Stop what `make services` started
-	@$(BIN)/python -m aethermart.services stop
+	@$(BIN)/python -m tools.services stop
 
 ferretdb: $(FERRETDB_BIN) ## Build the MongoDB-compatible test server (FerretDB on SQLite) into .cache/ferretdb/
 

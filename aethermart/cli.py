@@ -10,14 +10,19 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aethermart import settings
 from aethermart.errors import AetherMartError, ConfigError
 from aethermart.redact import redact_uri
 
 if TYPE_CHECKING:
+    from aethermart.export.mongo.config import MongoURI
     from aethermart.mariadb_url import MariaDBURL
-    from exporters.mongo_config import MongoURI
 
 __all__ = ["main"]
+
+# the defaults as --help shows them
+_DUCKDB = f"${settings.DUCKDB_ENV} or {settings.DUCKDB_DEFAULT}"
+_GOLD_DIR = f"${settings.GOLD_DIR_ENV} or {settings.GOLD_DIR_DEFAULT}"
 
 _DESCRIPTION = """\
 AetherMart lakehouse tools. The dbt project (dbt build) turns the landing zone into
@@ -195,7 +200,7 @@ def _scale(text: str) -> float:
 
 def _source_systems(text: str) -> tuple[str, ...]:
     """An argparse type: a comma-separated list of source systems, in the order pos, mariadb, events."""
-    from generator.run import SOURCE_SYSTEMS
+    from aethermart.generate.run import SOURCE_SYSTEMS
 
     names = [name.strip() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in SOURCE_SYSTEMS]
@@ -317,21 +322,21 @@ def _build_parser() -> argparse.ArgumentParser:
                           "published (rows, partitions; for MongoDB the documents that would be "
                           "inserted, updated, deleted); write nothing")
     exp.add_argument("--duckdb", type=Path, default=None,
-                     help="DuckDB warehouse to read (default $AETHERMART_DUCKDB or "
-                          "data/aethermart.duckdb); opened read-only")
+                     help=f"DuckDB warehouse to read (default {_DUCKDB}); opened read-only")
     exp.add_argument("--target-path", type=Path, default=None,
                      help="dbt's target folder, whose manifest.json declares the exports (default "
-                          "$DBT_TARGET_PATH, as for dbt, else target)")
+                          f"$DBT_TARGET_PATH, as for dbt, else {settings.TARGET_PATH_DEFAULT})")
     exp.add_argument("--manifest", type=Path, default=None,
                      help="the dbt manifest itself, instead of TARGET_PATH/manifest.json")
     exp.add_argument("--out", type=Path, default=None,
-                     help="Parquet root (default $AETHERMART_GOLD_DIR or data/gold)")
+                     help=f"Parquet root (default {_GOLD_DIR})")
     exp.add_argument("--keep", type=_whole_number(1), default=2,
                      help="Parquet versions (each a set of all datasets) kept, the published one included "
                           "(default 2: the current one and one to roll back to)")
     exp.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI"),
                      help="MongoDB server and database, mongodb://user:password@host:port/database "
-                          "(default $MONGODB_URI; database default aethermart; never printed)")
+                          f"(default $MONGODB_URI; database default {settings.MONGODB_DATABASE}; "
+                          "never printed)")
     exp.add_argument("--mongodb-decimals", choices=("decimal128", "double", "string"), default=None,
                      help="DECIMAL columns as BSON decimal128, double or exact string, for every model "
                           "(default: each model's meta decimals, else decimal128, or string on a "
@@ -366,12 +371,13 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="landing zone root (default: the var landing_path of --vars, else "
                           "$AETHERMART_LANDING, else dbt's default landing path)")
     syn.add_argument("--duckdb", type=Path, default=None,
-                     help="DuckDB warehouse (default $AETHERMART_DUCKDB or data/aethermart.duckdb); "
+                     help=f"DuckDB warehouse (default {_DUCKDB}); "
                           "the sync state is kept next to it, in WAREHOUSE.sync.json")
     syn.add_argument("--target-path", type=Path, default=None,
-                     help="dbt's target folder (default $DBT_TARGET_PATH, else target)")
+                     help="dbt's target folder (default $DBT_TARGET_PATH, else "
+                          f"{settings.TARGET_PATH_DEFAULT})")
     syn.add_argument("--out", type=Path, default=None,
-                     help="Parquet root (default $AETHERMART_GOLD_DIR or data/gold)")
+                     help=f"Parquet root (default {_GOLD_DIR})")
     syn.add_argument("--vars", dest="dbt_vars", default=None, metavar="YAML",
                      help="dbt vars, as for dbt build --vars (e.g. '{enabled_sources: [mariadb, events]}')")
     syn.add_argument("--target", dest="dbt_target", default=None, metavar="NAME",
@@ -393,8 +399,7 @@ def _build_parser() -> argparse.ArgumentParser:
                           description=_QUALITY_HELP,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     qual.add_argument("--duckdb", type=Path, default=None,
-                      help="DuckDB warehouse to read (default $AETHERMART_DUCKDB or "
-                           "data/aethermart.duckdb); opened read-only")
+                      help=f"DuckDB warehouse to read (default {_DUCKDB}); opened read-only")
     qual.add_argument("--all", action="store_true",
                       help="list every reason, not only those above a threshold")
     qual.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
@@ -426,7 +431,6 @@ def _cmd_mongo_roles(args: argparse.Namespace) -> int:
     import re
 
     from aethermart.mongo_roles import apply_roles, render_mongosh, role_commands
-    from exporters.mongo_config import DEFAULT_DATABASE
 
     for name in (args.writer_role, args.reader_role):
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", name):
@@ -435,7 +439,7 @@ def _cmd_mongo_roles(args: argparse.Namespace) -> int:
         raise ConfigError(f"--writer-role and --reader-role are both {args.writer_role!r}; give them "
                           "different names")
     uri = _mongo_uri(args.mongodb_uri)
-    database = uri.database if uri else DEFAULT_DATABASE
+    database = uri.database if uri else settings.MONGODB_DATABASE
     if args.apply:
         if uri is None:
             raise ConfigError("--apply needs a server: set MONGODB_URI or pass --mongodb-uri "
@@ -455,9 +459,8 @@ def _cmd_quality(args: argparse.Namespace) -> int:
     import json
 
     from aethermart.quality import read_quality_report, render_quality_report
-    from exporters.config import default_duckdb
 
-    report = read_quality_report(args.duckdb or default_duckdb())
+    report = read_quality_report(args.duckdb or settings.duckdb_path())
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -468,8 +471,7 @@ def _cmd_quality(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     import json
 
-    from exporters import ExportConfig, export
-    from exporters.config import default_duckdb, default_gold_dir, default_manifest
+    from aethermart.export import ExportConfig, export
 
     if args.manifest and args.target_path:
         raise ConfigError("pass --manifest or --target-path, not both")
@@ -477,8 +479,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise ConfigError("--rollback needs --target mongodb")
     # the URI is parsed here, once, before anything runs, and carried typed (export() refuses
     # a MongoDB export without one); a Parquet export ignores it
-    cfg = ExportConfig(target=args.target, manifest=args.manifest or default_manifest(args.target_path),
-                       duckdb=args.duckdb or default_duckdb(), out=args.out or default_gold_dir(),
+    cfg = ExportConfig(target=args.target, manifest=args.manifest or settings.manifest_path(args.target_path),
+                       duckdb=args.duckdb or settings.duckdb_path(), out=args.out or settings.gold_dir(),
                        select=tuple(args.select), mode=args.mode, dry_run=args.dry_run,
                        keep=args.keep, mongodb_uri=_mongo_uri(args.mongodb_uri, args.target != "parquet"),
                        mongodb_decimals=args.mongodb_decimals, rollback=args.rollback,
@@ -498,7 +500,7 @@ def _mongo_uri(text: str | None, wanted: bool = True) -> MongoURI | None:
     use it."""
     if not text or not wanted:
         return None
-    from exporters.mongo_config import MongoURI
+    from aethermart.export.mongo.config import MongoURI
 
     return MongoURI.parse(text)
 
@@ -559,8 +561,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _extract(args: argparse.Namespace) -> int:
     import json
 
+    from aethermart.extract import ExtractConfig, extract, load_table_specs
     from aethermart.landing import writable_landing_path
-    from extractors import ExtractConfig, extract, load_table_specs
 
     url = _mariadb_url(args.mariadb_url)
     if url is None:
@@ -591,7 +593,6 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
     from aethermart.landing import landing_path, writable_landing_path
     from aethermart.sync import SyncConfig, SyncError, enabled_sources, render_summary, run_sync
-    from exporters.config import default_duckdb, default_gold_dir, default_manifest
 
     enabled = enabled_sources(args.dbt_vars)  # also: malformed --vars is a one-line error
     given = yaml.safe_load(args.dbt_vars) if args.dbt_vars else None
@@ -601,9 +602,9 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     mariadb_url, mongodb_uri = _mariadb_url(args.mariadb_url), _mongo_uri(args.mongodb_uri)
     landing = (writable_landing_path(args.landing, "--landing DIR", "aethermart sync") if extracting
                else landing_path(args.landing))
-    cfg = SyncConfig(landing=landing.resolve(), duckdb=(args.duckdb or default_duckdb()).resolve(),
-                     target_path=default_manifest(args.target_path).parent.resolve(),
-                     gold_dir=(args.out or default_gold_dir()).resolve(), mariadb_url=mariadb_url,
+    cfg = SyncConfig(landing=landing.resolve(), duckdb=(args.duckdb or settings.duckdb_path()).resolve(),
+                     target_path=settings.manifest_path(args.target_path).parent.resolve(),
+                     gold_dir=(args.out or settings.gold_dir()).resolve(), mariadb_url=mariadb_url,
                      mongodb_uri=mongodb_uri, dbt_vars=args.dbt_vars, dbt_target=args.dbt_target,
                      sources_yaml=args.sources_yaml, keep=args.keep)
     force = args.force_build
@@ -634,9 +635,9 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    from aethermart.generate import GeneratorConfig, generate
+    from aethermart.generate.config import PosLayout
     from aethermart.landing import writable_landing_path
-    from generator import GeneratorConfig, generate
-    from generator.config import PosLayout
 
     layout = PosLayout.retail_export() if args.pos_layout == "retail-export" else None
     if args.print_pos_meta:
@@ -650,13 +651,13 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} exists and is not a folder")
     if url is not None:  # fail before writing anything when the server is not usable
-        from generator.mariadb_load import check_connection
+        from aethermart.generate.mariadb_load import check_connection
 
         check_connection(url)
     result = generate(GeneratorConfig(scale=args.scale, seed=args.seed, out=args.out, pos_layout=layout),
                       quiet=args.quiet, sources=args.sources, force=args.force)
     if url is not None:
-        from generator.mariadb_load import load_into_mariadb
+        from aethermart.generate.mariadb_load import load_into_mariadb
 
         load_into_mariadb(result.store, url, quiet=args.quiet)
     return 0

@@ -1,6 +1,6 @@
 """The landing-zone contract: where each source's files go and what they contain.
 
-The generator and the extractor (MariaDB, ``extractors/``) write this layout, and the dbt
+The generator and the extractor (MariaDB, ``aethermart/extract/``) write this layout, and the dbt
 sources in ``models/bronze/*/_*__sources.yml`` read it. Keep the three in step.
 
     <landing>/pos/load_date=YYYY-MM-DD/<entity>.csv
@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from aethermart.errors import ConfigError
+from aethermart.settings import DBT_PROJECT, LANDING_ENV, PROJECT_DIR, SAMPLE_LANDING
 
 __all__ = [
     "DBT_PROJECT",
@@ -31,10 +32,6 @@ __all__ = [
     "mariadb_extraction_dir",
     "pos_file",
 ]
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DBT_PROJECT = PROJECT_DIR / "dbt_project.yml"
-SAMPLE_LANDING = PROJECT_DIR / "sample" / "landing"
 
 
 def landing_path_default() -> Path:
@@ -57,11 +54,11 @@ def landing_path(explicit: Path | None = None) -> Path:
     is the home folder (a quoted "~/landing" reaches us unexpanded; never a folder named ~)."""
     if explicit is not None:
         return _home(explicit, "the landing path")
-    if "AETHERMART_LANDING" in os.environ:  # as dbt's env_var: set means set
-        if not os.environ["AETHERMART_LANDING"].strip():
-            raise ConfigError("AETHERMART_LANDING is set but empty: set it to the landing zone's "
+    if LANDING_ENV in os.environ:  # as dbt's env_var: set means set
+        if not os.environ[LANDING_ENV].strip():
+            raise ConfigError(f"{LANDING_ENV} is set but empty: set it to the landing zone's "
                               "folder, or unset it for the default")
-        return _home(Path(os.environ["AETHERMART_LANDING"]), "AETHERMART_LANDING")
+        return _home(Path(os.environ[LANDING_ENV]), LANDING_ENV)
     return landing_path_default()
 
 
@@ -77,12 +74,12 @@ def writable_landing_path(explicit: Path | None, option: str, command: str) -> P
     when it is only the default (a write there would mix a real extraction, or another scale,
     into the sample that `dbt build` reads on a fresh clone)."""
     path = landing_path(explicit)
-    if explicit is None and "AETHERMART_LANDING" not in os.environ \
+    if explicit is None and LANDING_ENV not in os.environ \
             and path.resolve() == SAMPLE_LANDING.resolve():
         raise ConfigError(
             f"the default landing path is the committed sample ({SAMPLE_LANDING.relative_to(PROJECT_DIR)}, "
             f"dbt var landing_path_default); {command} writes only where you say: set "
-            f"AETHERMART_LANDING=/path/to/landing (dbt build then reads the same folder) or pass {option}")
+            f"{LANDING_ENV}=/path/to/landing (dbt build then reads the same folder) or pass {option}")
     return path
 
 

@@ -4,7 +4,7 @@ Two roles, both limited to the export database (the URI's path, default ``aether
 
 - the writer role for ``aethermart export --target mongodb``: exactly the actions the
   exporter's calls need (``WRITER_ACTIONS``; tests/test_mongo_roles.py checks them against
-  the calls in exporters/mongo*.py), on that database's collections only;
+  the calls in aethermart/export/mongo/), on that database's collections only;
 - the reader role for applications: find and the listings, nothing that writes.
 
 The command prints a mongosh script (or, with ``--json``, the ``createRole`` command
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from aethermart.errors import ConfigError, SourceError
 
 if TYPE_CHECKING:
-    from exporters.mongo_config import MongoURI
+    from aethermart.export.mongo.config import MongoURI
 
 __all__ = [
     "CALL_ACTIONS",
@@ -105,7 +105,7 @@ def apply_roles(uri: MongoURI, writer_role: str = WRITER_ROLE, reader_role: str 
     """Create (or bring up to date) both roles on the server; returns one line per role."""
     from pymongo.errors import OperationFailure, PyMongoError
 
-    from exporters.mongo_config import connect
+    from aethermart.export.mongo.config import connect
 
     server = connect(uri, app_name="aethermart-mongo-roles")
     done = []

@@ -45,12 +45,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aethermart.errors import AetherMartError, ConfigError
-from aethermart.landing import PROJECT_DIR
-from exporters.parquet_layout import CURRENT
+from aethermart.export.parquet.layout import CURRENT
+from aethermart.settings import PROJECT_DIR, manifest_path
 
 if TYPE_CHECKING:
+    from aethermart.export.mongo.config import MongoURI
     from aethermart.mariadb_url import MariaDBURL
-    from exporters.mongo_config import MongoURI
 
 __all__ = ["STATE_SUFFIX", "SyncConfig", "SyncError", "SyncResult", "enabled_sources", "landing_signature",
            "render_summary", "run_sync"]
@@ -59,8 +59,7 @@ STATE_SUFFIX = ".sync.json"
 _LANDING_FOLDERS = ("pos", "mariadb", "events")
 _DRIVERS = ("pymongo", "bson", "duckdb", "pymysql", "pyarrow")
 _PROJECT_PARTS = ("models", "macros", "seeds", "snapshots", "tests/singular", "analyses",
-                  "dbt_project.yml", "profiles.yml", "aethermart/dbt_pii_salt.py",
-                  "aethermart/dbt_record_count.py", "aethermart/dbt_landing_guard.py")
+                  "dbt_project.yml", "profiles.yml", "aethermart/dbt_plugins")
 
 
 class SyncError(AetherMartError):
@@ -363,7 +362,7 @@ def _last_error_line(log: Path) -> str:
 
 
 def _extract(cfg: SyncConfig, result: SyncResult) -> StageResult:
-    from extractors import ExtractConfig, extract, load_table_specs
+    from aethermart.extract import ExtractConfig, extract, load_table_specs
 
     sources = {"path": cfg.sources_yaml} if cfg.sources_yaml else {}
     ecfg = ExtractConfig(url=cfg.mariadb_url, landing=cfg.landing, tables=load_table_specs(**sources),
@@ -384,10 +383,9 @@ def _destination_key(target: str, cfg: SyncConfig) -> str:
 
 
 def _export(cfg: SyncConfig, target: str, result: SyncResult) -> StageResult:
-    from exporters import ExportConfig, export
-    from exporters.config import default_manifest
+    from aethermart.export import ExportConfig, export
 
-    ecfg = ExportConfig(target=target, manifest=default_manifest(cfg.target_path), duckdb=cfg.duckdb,
+    ecfg = ExportConfig(target=target, manifest=manifest_path(cfg.target_path), duckdb=cfg.duckdb,
                         out=cfg.gold_dir, mode="incremental", mongodb_uri=cfg.mongodb_uri)
     out = export(ecfg, quiet=True)
     statuses: dict[str, int] = {}

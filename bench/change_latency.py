@@ -130,7 +130,7 @@ def measure_change_latency(*, scale: float, mariadb_url: str, mongodb_uri: str, 
     """Prime, change, measure (see the module docstring); returns the numbers for the results."""
     import pymongo
 
-    from exporters.mongo_config import MongoURI
+    from aethermart.export.mongo.config import MongoURI
 
     bin_dir = bin_dir or Path(sys.executable).parent
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -208,9 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     import os
     import shutil
 
-    from aethermart.local_ferretdb import LocalFerretDB
-    from aethermart.local_mariadb import LocalMariaDB
     from bench.pipeline import BIN, REPO, measure
+    from tools.local_ferretdb import LocalFerretDB
+    from tools.local_mariadb import LocalMariaDB
 
     parser = argparse.ArgumentParser(prog="python -m bench.change_latency", description=main.__doc__)
     parser.add_argument("--scale", type=float, default=0.1)

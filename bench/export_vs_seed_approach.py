@@ -88,7 +88,7 @@ def worker_seed(duckdb_path: str, model: str, uri: str | None) -> dict:
 def worker_ours_encode(duckdb_path: str, model: str) -> dict:
     import duckdb
 
-    from exporters.mongo_encode import EncodeTimes, document_query, iter_document_batches
+    from aethermart.export.mongo.encode import EncodeTimes, document_query, iter_document_batches
 
     t0 = time.perf_counter()
     con = duckdb.connect(duckdb_path, read_only=True)
@@ -148,7 +148,7 @@ def main() -> None:
     server = None
     uri = args.mongodb_uri
     if uri is None and not args.client_only:
-        from aethermart.local_ferretdb import LocalFerretDB
+        from tools.local_ferretdb import LocalFerretDB
 
         server = LocalFerretDB(Path(tempfile.mkdtemp(prefix="bench_ferretdb_"))).start()
         uri = f"{server.uri}bench"

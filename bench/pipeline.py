@@ -141,9 +141,9 @@ print(sum(con.execute(f"select count(*), max(columns(*)) from {r}", [f"{landing}
 def run_pipeline(scale: float, seed: int, workdir: Path, *,
                  baselines: Sequence[str] = BASELINES) -> dict:
     """Generate, run ours, the floor and the baselines at one scale; return the result dict."""
-    from aethermart.local_ferretdb import LocalFerretDB
-    from aethermart.local_mariadb import LocalMariaDB
     from bench.baseline_common import compare_to_gold
+    from tools.local_ferretdb import LocalFerretDB
+    from tools.local_mariadb import LocalMariaDB
 
     run_dir = workdir / f"scale-{scale:g}"
     if run_dir.exists():

@@ -62,16 +62,16 @@ def replay(statements: list[tuple[str, str]], duckdb_path: str, salt: str) -> di
     steadier figure."""
     import duckdb
 
-    from aethermart import dbt_landing_guard, dbt_pii_salt, dbt_record_count
+    from aethermart.dbt_plugins import landing_guard, pii_salt, record_count
 
     seconds: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     con = duckdb.connect(duckdb_path, config={"memory_limit": "2GB"})
     try:
         con.execute("set timezone = 'UTC'")
-        dbt_record_count.register(con)
-        dbt_landing_guard._register(con)
-        for name, value in ((dbt_pii_salt.SALT_VARIABLE, salt), (dbt_pii_salt.SALT_SOURCE_VARIABLE, "env"),
-                            ("aethermart_pii_salt_fingerprint", dbt_pii_salt.fingerprint(salt))):
+        record_count.register(con)
+        landing_guard._register(con)
+        for name, value in ((pii_salt.SALT_VARIABLE, salt), (pii_salt.SALT_SOURCE_VARIABLE, "env"),
+                            ("aethermart_pii_salt_fingerprint", pii_salt.fingerprint(salt))):
             con.execute(f"set variable {name} = ?", [value])
         for node, sql in statements:
             wall, cpu = time.perf_counter(), time.process_time()

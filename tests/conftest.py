@@ -174,7 +174,7 @@ def mariadb_server(tmp_path_factory):
     Fails, never skips, when the server binaries are missing: `make test` installs them.
     """
     from aethermart.errors import SourceError
-    from aethermart.local_mariadb import LocalMariaDB
+    from tools.local_mariadb import LocalMariaDB
 
     try:
         server = LocalMariaDB(tmp_path_factory.mktemp("mariadb")).start()
@@ -192,7 +192,7 @@ def ferretdb_server(tmp_path_factory):
     own database. Fails, never skips, when the binary is missing: `make test` builds it.
     """
     from aethermart.errors import ServiceError
-    from aethermart.local_ferretdb import LocalFerretDB
+    from tools.local_ferretdb import LocalFerretDB
 
     try:
         server = LocalFerretDB(tmp_path_factory.mktemp("ferretdb")).start()

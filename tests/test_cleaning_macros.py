@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.faults import (
+from aethermart.generate.faults import (
     DATE_FORMATS,
     TIME_OF_DAY_FORMATS,
     render_date,

@@ -157,7 +157,7 @@ def test_the_exporter_follows_the_models_export_declaration(built_001, tmp_path)
     carry none): the specs equal the models' meta, and a setting changed there (a collection
     renamed, an index dropped, partitioning removed) is what the exporter uses, with no other
     file to edit."""
-    from exporters import read_manifest
+    from aethermart.export import read_manifest
 
     manifest = _manifest(built_001)
     specs = read_manifest(built_001.target / "manifest.json")

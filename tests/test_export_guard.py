@@ -2,7 +2,7 @@
 
 dbt writes a build record into the warehouse (ops.dbt_invocations / ops.dbt_node_results,
 hooks in dbt_project.yml); `aethermart export` checks it against the manifest it reads
-(exporters/build_guard.py). Here `dbt build` of the committed sample is killed (SIGKILL) at
+(aethermart/export/build_guard.py). Here `dbt build` of the committed sample is killed (SIGKILL) at
 several points, fails, or is followed by `dbt docs generate`, and the export must refuse
 in one line; after a successful build it exports again.
 """

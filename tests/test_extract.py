@@ -65,7 +65,7 @@ def _query(url: str, statement: str) -> list[tuple]:
 
 def _incremental_sources(path: Path, table: str, watermark: str, overlap: int) -> Path:
     """A copy of the sources YAML at `path` in which `table` is extracted incrementally."""
-    from extractors.config import SOURCES_YAML
+    from aethermart.extract.config import SOURCES_YAML
 
     doc = yaml.safe_load(SOURCES_YAML.read_text())
     for spec in doc["sources"][0]["tables"]:
@@ -238,7 +238,7 @@ def test_missing_url_and_unknown_table_are_one_line_errors(tmp_path):
 def test_make_services_starts_a_private_mariadb_and_stops_it(tmp_path):
     env = {**os.environ, "AETHERMART_SERVICES_DIR": str(tmp_path / "services")}
     python = str(BIN / "python")
-    started = subprocess.run([python, "-m", "aethermart.services", "start"], cwd=REPO, env=env,
+    started = subprocess.run([python, "-m", "tools.services", "start"], cwd=REPO, env=env,
                              capture_output=True, text=True)
     try:
         assert started.returncode == 0, started.stderr
@@ -246,11 +246,11 @@ def test_make_services_starts_a_private_mariadb_and_stops_it(tmp_path):
         assert line.startswith("export MARIADB_URL='mysql://")
         url = line.split("'")[1]
         _sql(url, "select 1")
-        status = subprocess.run([python, "-m", "aethermart.services", "status"], cwd=REPO, env=env,
+        status = subprocess.run([python, "-m", "tools.services", "status"], cwd=REPO, env=env,
                                 capture_output=True, text=True)
         assert "mariadb: running" in status.stdout
     finally:
-        stopped = subprocess.run([python, "-m", "aethermart.services", "stop"], cwd=REPO, env=env,
+        stopped = subprocess.run([python, "-m", "tools.services", "stop"], cwd=REPO, env=env,
                                  capture_output=True, text=True)
     assert "mariadb stopped" in stopped.stderr
     with pytest.raises(pymysql.err.OperationalError):
@@ -360,8 +360,8 @@ def test_ctrl_c_mid_table_stops_cleanly(mariadb_server, tmp_path):
     ("2025-03-01 10:00:00", 1, "2025-02-28 10:00:00"),
 ])
 def test_incremental_lower_bound_subtracts_the_overlap(last, overlap, bound):
-    from extractors.config import TableSpec
-    from extractors.run import _lower_bound
+    from aethermart.extract.config import TableSpec
+    from aethermart.extract.run import _lower_bound
 
     spec = TableSpec("T", ("id",), mode="incremental", watermark="id", overlap=overlap)
     assert _lower_bound(spec, last) == bound

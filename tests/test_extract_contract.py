@@ -29,7 +29,7 @@ SALT = "contract-test-salt"  # one PII salt for both builds, so gold hashes comp
 def _sources_yaml(path: Path, tables: dict | None = None, columns: dict | None = None) -> Path:
     """A copy of the project's MariaDB sources YAML with a source contract: ``tables`` maps a
     table to its `meta.extract` additions, ``columns`` maps (table, column) to additions."""
-    from extractors.config import SOURCES_YAML
+    from aethermart.extract.config import SOURCES_YAML
 
     doc = yaml.safe_load(SOURCES_YAML.read_text())
     source = next(s for s in doc["sources"] if s["name"] == "mariadb")
@@ -259,7 +259,7 @@ def test_type_drift_is_absorbed_by_the_declared_type(mariadb_server, tmp_path, m
 ])
 def test_declared_types_cast_with_silvers_rules(server_type, declared, values, expected, errors):
     """The extractor's cast, without a server: the same renderings silver reads."""
-    from extractors.casting import BatchCaster, LandedColumn, declared_type
+    from aethermart.extract.casting import BatchCaster, LandedColumn, declared_type
 
     column = LandedColumn("c", "src", server_type, server_type, 10, 2, True, declared_type(declared))
     caster = BatchCaster("T", [column])

@@ -13,8 +13,8 @@ import duckdb
 import pymongo
 import pytest
 
-from aethermart.local_ferretdb import LocalFerretDB
 from tests.conftest import REPO
+from tools.local_ferretdb import LocalFerretDB
 
 COLLECTIONS = {"customer_profiles": "doc_customer_profiles",
                "customer_purchase_history": "doc_customer_purchase_history",
@@ -116,9 +116,9 @@ def test_the_demo_can_keep_its_server_and_honours_mongodb_uri(demo):
     clone, env, _ = demo
     dry = subprocess.run(["make", "-n", "demo", "KEEP_SERVICES=1"], cwd=clone, env=env,
                          capture_output=True, text=True)
-    assert "exporters.mongo_demo --summary data/.demo_mongodb --keep-server" in dry.stdout
+    assert "tools.mongo_demo --summary data/.demo_mongodb --keep-server" in dry.stdout
     python = str(clone / ".venv" / "bin" / "python")
-    kept = subprocess.run([python, "-m", "exporters.mongo_demo", "--keep-server", "--quiet"], cwd=clone,
+    kept = subprocess.run([python, "-m", "tools.mongo_demo", "--keep-server", "--quiet"], cwd=clone,
                           env=env, capture_output=True, text=True)
     try:
         assert kept.returncode == 0, kept.stderr[-3000:]
@@ -127,14 +127,14 @@ def test_the_demo_can_keep_its_server_and_honours_mongodb_uri(demo):
         with pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000) as client:
             assert client.aethermart.reviews.count_documents({}) > 0
         elsewhere = {**env, "MONGODB_URI": uri.replace("/aethermart", "/elsewhere")}
-        there = subprocess.run([python, "-m", "exporters.mongo_demo", "--quiet", "--summary", "s.txt"],
+        there = subprocess.run([python, "-m", "tools.mongo_demo", "--quiet", "--summary", "s.txt"],
                                cwd=clone, env=elsewhere, capture_output=True, text=True)
         assert there.returncode == 0, there.stderr[-3000:]
         assert "started a private FerretDB" not in there.stderr
         assert "MongoDB: database elsewhere" in there.stdout
         assert (clone / "s.txt").read_text().startswith("5 collections in the database of $MONGODB_URI")
     finally:
-        stop = subprocess.run([python, "-m", "aethermart.services", "stop"], cwd=clone, env=env,
+        stop = subprocess.run([python, "-m", "tools.services", "stop"], cwd=clone, env=env,
                               capture_output=True, text=True)
     assert "services: ferretdb stopped" in stop.stderr, stop.stderr
     assert not _processes_under(clone)

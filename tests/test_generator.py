@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from generator import FaultRates
+from aethermart.generate import FaultRates
 from tests.conftest import SAMPLE, answer_key, run_cli
 
 

@@ -24,8 +24,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from exporters import ExportConfig, ManifestError, export, read_manifest
-from exporters.run_id import RUN_ID
+from aethermart.export import ExportConfig, ManifestError, export, read_manifest
+from aethermart.export.run_id import RUN_ID
 from tests.conftest import BIN, REPO, DbtProject, run_cli
 
 GOLD_MODELS = {
@@ -304,8 +304,8 @@ def test_dry_run_writes_nothing(built_001, tmp_path):
 
 
 def test_a_driver_error_is_kept_as_the_cause_and_the_cli_still_prints_one_line(tmp_path):
-    from exporters import WarehouseError
-    from exporters.warehouse import open_warehouse
+    from aethermart.export import WarehouseError
+    from aethermart.export.warehouse import open_warehouse
 
     bad = tmp_path / "warehouse.duckdb"
     bad.write_text("not a DuckDB file\n")

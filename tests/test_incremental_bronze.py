@@ -187,7 +187,7 @@ def test_bronze_data_tests_check_the_files_just_read_unless_the_full_sweep_is_as
 
 def test_file_modified_time_is_precise_to_the_microsecond(tmp_path):
     """DuckDB's read_blob has whole seconds; the identity takes lstat's time."""
-    from aethermart.dbt_landing_guard import file_modified_us
+    from aethermart.dbt_plugins.landing_guard import file_modified_us
 
     path = tmp_path / "drop.csv"
     path.write_bytes(b"id\n1\n")

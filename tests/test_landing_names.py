@@ -22,7 +22,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from aethermart.dbt_landing_guard import display_path, file_problem, name_problem, tree_problem
+from aethermart.dbt_plugins.landing_guard import display_path, file_problem, name_problem, tree_problem
 from aethermart.sql import sql_string
 from tests.conftest import REPO, SAMPLE, DbtProject
 

@@ -66,7 +66,7 @@ def test_unusable_server_fails_before_writing_anything(mariadb_server, tmp_path)
 def test_a_private_server_starts_under_a_folder_too_deep_for_a_unix_socket(tmp_path):
     """A Unix socket path holds at most 107 bytes; a deep work folder (pytest-xdist's, a
     bench's) used to stop the private server ("The socket file path is too long")."""
-    from aethermart.local_mariadb import LocalMariaDB
+    from tools.local_mariadb import LocalMariaDB
 
     deep = tmp_path / ("d" * 60) / ("e" * 60)
     assert len(str(deep / "mariadb.sock")) > 107

@@ -255,7 +255,7 @@ def test_round_trip_every_document_equals_its_gold_row(ferretdb_server, db, ware
 def test_decimal128_and_every_type_at_the_bson_byte_level(warehouse):
     """FerretDB cannot store Decimal128, so the default encoding (for MongoDB) is checked here:
     each document's bytes equal pymongo's own encoding of the gold row with Decimal128 values."""
-    from exporters.mongo_encode import document_query, iter_document_batches
+    from aethermart.export.mongo.encode import document_query, iter_document_batches
 
     seen_decimal = 0
     with duckdb.connect(str(warehouse.duckdb), read_only=True) as con:
@@ -444,8 +444,8 @@ def test_dry_run_writes_nothing(ferretdb_server, db, warehouse):
 def test_one_export_run_has_one_run_id_in_every_target(ferretdb_server, db, warehouse, tmp_path):
     """`--target all` mints one run id (the UTC second and a uuid4) and every target records
     it: the summary, the Parquet version and its manifest, the MongoDB export mark and ledger."""
-    from exporters.mongo_config import MongoURI
-    from exporters.mongo_ledger import MARKS_COLLECTION, LedgerStore
+    from aethermart.export.mongo.config import MongoURI
+    from aethermart.export.mongo.ledger import MARKS_COLLECTION, LedgerStore
 
     uri = uri_of(ferretdb_server, db)
     out = tmp_path / "gold"
@@ -540,9 +540,9 @@ def test_a_dropped_connection_is_retried_without_duplicates(db, monkeypatch):
     the connection dropped are not an error the second time. After RETRIES it gives up."""
     from pymongo.errors import AutoReconnect
 
-    from exporters import mongo_publish
-    from exporters.errors import PublishError
-    from exporters.mongo_encode import DocumentBatch, encode_documents
+    from aethermart.export.errors import PublishError
+    from aethermart.export.mongo import publish as mongo_publish
+    from aethermart.export.mongo.encode import DocumentBatch, encode_documents
 
     monkeypatch.setattr(mongo_publish.time, "sleep", lambda _: None)
     docs = encode_documents([json.dumps({"_id": f"d{i}", "n": i}) for i in range(10)])
@@ -575,8 +575,8 @@ def test_a_dropped_connection_is_retried_without_duplicates(db, monkeypatch):
 def test_every_duckdb_type_follows_the_documented_rule():
     """Types the gold models do not use yet (doubles with NaN/±Inf, plain TIMESTAMP, BLOB,
     HUGEINT, UUID, MAP with decimal values, NULL structs, lists of dates), and the refusals."""
-    from exporters.errors import ExportError
-    from exporters.mongo_encode import check_map_keys, document_query, iter_document_batches
+    from aethermart.export.errors import ExportError
+    from aethermart.export.mongo.encode import check_map_keys, document_query, iter_document_batches
 
     con = duckdb.connect()
     con.execute("""create table t as select * from (values

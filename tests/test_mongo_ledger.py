@@ -1,4 +1,4 @@
-"""The incremental MongoDB export's ledger (exporters/mongo_ledger.py) against the test FerretDB.
+"""The incremental MongoDB export's ledger (aethermart/export/mongo/ledger.py) against the test FerretDB.
 
 Each test exports from its own copy of the scale-0.01 warehouse (so the ledger next to it is
 the test's own), changes gold rows in the copy, and checks through the result's counters
@@ -15,8 +15,8 @@ import signal
 import duckdb
 import pytest
 
-from exporters.mongo_config import MongoURI
-from exporters.mongo_ledger import LEDGER_SUFFIX, LedgerStore, destination_of
+from aethermart.export.mongo.config import MongoURI
+from aethermart.export.mongo.ledger import LEDGER_SUFFIX, LedgerStore, destination_of
 from tests.test_mongo_export import (
     PASSWORD,
     PASSWORD_QUOTED,
@@ -206,7 +206,7 @@ def test_ferretdb_rewrite_batches_delete_then_insert_and_replace_an_unexpected_i
     from bson import encode
     from bson.raw_bson import RawBSONDocument
 
-    from exporters.mongo_publish import rewrite_on_ferretdb
+    from aethermart.export.mongo.publish import rewrite_on_ferretdb
 
     db.docs.insert_many([{"_id": str(i), "v": 0} for i in range(30)])
     raw = lambda i, v: (str(i), RawBSONDocument(encode({"_id": str(i), "v": v})))  # noqa: E731

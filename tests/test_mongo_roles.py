@@ -14,8 +14,8 @@ import pymongo.mongo_client
 from aethermart.mongo_roles import CALL_ACTIONS, READER_ACTIONS, WRITER_ACTIONS
 from tests.conftest import REPO, run_cli
 
-# the exporter's modules; mongo_demo.py only drives a demo and is not the exporter
-EXPORTER_MODULES = sorted(p for p in (REPO / "exporters").glob("mongo*.py") if p.name != "mongo_demo.py")
+# the exporter's modules (tools/mongo_demo.py only drives a demo and is not the exporter)
+EXPORTER_MODULES = sorted((REPO / "aethermart" / "export" / "mongo").glob("*.py"))
 
 
 def _pymongo_calls() -> dict[str, set[str]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import pytest
 
-from aethermart.dbt_pii_salt import fingerprint
+from aethermart.dbt_plugins.pii_salt import fingerprint
 from tests.conftest import REPO, SAMPLE, DbtProject, run_cli
 
 HINT = "export AETHERMART_PII_SALT="

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 import yaml
 
-from generator import GeneratorConfig, generate
-from generator.config import PosLayout
+from aethermart.generate import GeneratorConfig, generate
+from aethermart.generate.config import PosLayout
 from tests.conftest import REPO, SAMPLE, DbtProject, run_cli
 
 SALT = "pos-mapping-test-salt"  # one PII salt for both builds, so hashed emails compare

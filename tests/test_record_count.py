@@ -1,4 +1,4 @@
-"""Our own record count (aethermart.record_count) and the build stop it backs.
+"""Our own record count (aethermart.dbt_plugins.csv_count) and the build stop it backs.
 
 The counter must agree with DuckDB's reader wherever that reader works, with Python's csv
 module on well-formed CSV, and with the generator's answer key; and a record DuckDB loses
@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from aethermart.dbt_record_count import register
-from aethermart.record_count import LineEndError, count_bytes, count_records
+from aethermart.dbt_plugins.csv_count import LineEndError, count_bytes, count_records
+from aethermart.dbt_plugins.record_count import register
 from tests.conftest import DbtProject, answer_key
 
 DROP = "pos/load_date=2025-08-01"

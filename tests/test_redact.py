@@ -11,8 +11,8 @@ import traceback
 import pytest
 
 from aethermart.errors import ConfigError
+from aethermart.export.mongo.config import MongoURI, connect
 from aethermart.redact import ScrubbedError, redact_uri, scrub
-from exporters.mongo_config import MongoURI, connect
 from tests.conftest import BIN, REPO, run_cli
 
 SECRET = "S3cr3t-Xq"  # distinctive: it may appear in no other text of an output

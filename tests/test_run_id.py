@@ -1,4 +1,4 @@
-"""One id per export run (exporters/run_id.py): minted once, 128 random bits, and ordered
+"""One id per export run (aethermart/export/run_id.py): minted once, 128 random bits, and ordered
 after every Parquet version already published into the output folder."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from exporters.errors import PublishError
-from exporters.parquet import _check_run_id
-from exporters.run_id import RUN_ID, new_run_id, run_id_before, run_id_time
+from aethermart.export.errors import PublishError
+from aethermart.export.parquet.run import _check_run_id
+from aethermart.export.run_id import RUN_ID, new_run_id, run_id_before, run_id_time
 
 
 def test_a_run_id_is_the_utc_second_and_a_uuid4():

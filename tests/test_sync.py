@@ -361,7 +361,7 @@ def test_many_replacements_in_one_incremental_batch_do_not_hang_ferretdb(ferretd
     scores); the exporter sends it replacements in smaller commands."""
     from bson.raw_bson import RawBSONDocument
 
-    from exporters.mongo_publish import FERRETDB_REPLACES_PER_COMMAND, write_changes
+    from aethermart.export.mongo.publish import FERRETDB_REPLACES_PER_COMMAND, write_changes
 
     with pymongo.MongoClient(ferretdb_server.uri, serverSelectionTimeoutMS=5000,
                              socketTimeoutMS=20_000) as client:
@@ -379,8 +379,8 @@ def test_many_replacements_in_one_incremental_batch_do_not_hang_ferretdb(ferretd
 
 def test_a_driver_error_in_a_stage_is_one_line_without_the_sources_credentials(tmp_path):
     """A driver's message may quote the URL it was given; the stage's one line hides its secrets."""
+    from aethermart.export.mongo.config import MongoURI
     from aethermart.sync import SyncConfig, SyncError, SyncResult, _timed
-    from exporters.mongo_config import MongoURI
 
     cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path,
                      mariadb_url=MariaDBURL.parse("mysql://shop:maria-s3cret@db:3306/shop"),

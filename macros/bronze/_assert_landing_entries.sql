@@ -5,8 +5,8 @@
     ).columns[0].values()[0] -%}
     {%- if not registered -%}
         {{ exceptions.raise_compiler_error(
-            "The dbt-duckdb plugin aethermart.dbt_landing_guard is not registered: add "
-            ~ "`- module: aethermart.dbt_landing_guard` under `plugins:` of the profile "
+            "The dbt-duckdb plugin aethermart.dbt_plugins.landing_guard is not registered: add "
+            ~ "`- module: aethermart.dbt_plugins.landing_guard` under `plugins:` of the profile "
             ~ "(see profiles.yml); it checks landing files before they are read.") }}
     {%- endif -%}
     {%- set problem = run_query(

@@ -5,7 +5,7 @@
       - an entry the source's location matches is a symbolic link, not a regular file (or
         folder), or has a name DuckDB cannot read back safely (glob characters, control
         characters, bytes that are not UTF-8) - checked by the plugin
-        aethermart.dbt_landing_guard with lstat, before any file is opened,
+        aethermart.dbt_plugins.landing_guard with lstat, before any file is opened,
       - no file matches the source's location (unless the table is meta.optional),
       - a file's path below the landing root is not exactly the source's layout with a
         valid date / extraction id in its partition folder,

@@ -5,7 +5,7 @@
     where the following records start, so it could swallow them into one reject.
     A record rejected only because its bytes are not UTF-8 is read again and decoded as
     Windows-1252 (aethermart_recover_record, registered by the plugin
-    aethermart.dbt_record_count): it goes on to bronze with the flag
+    aethermart.dbt_plugins.record_count): it goes on to bronze with the flag
     `_is_decoded_windows_1252` and its original bytes as hex, and is no longer a reject. -#}
 {%- if not from_cte -%}
     {{ exceptions.raise_compiler_error('csv_reject_records: from_cte must name the CTE or relation to read') }}

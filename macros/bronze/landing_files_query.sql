@@ -1,7 +1,7 @@
 {#- The query of `brz_landing__files`: one row per landed file of every landing source this
     model depends on whose system is enabled, with its identity (path, size, last-modified
     time): the size from DuckDB's `read_blob` metadata, the time to the microsecond from
-    the plugin aethermart.dbt_landing_guard (`read_blob` has whole seconds); the files are
+    the plugin aethermart.dbt_plugins.landing_guard (`read_blob` has whole seconds); the files are
     listed, never opened. The
     landing guard's lstat walk (`_assert_landing_entries`) runs first, so a symlink or an
     unreadable name stops the build naming the entry before DuckDB lists it. -#}

@@ -4,7 +4,7 @@
     while a 3 MB one is rejected as LINE SIZE OVER MAXIMUM). So the rejects model's pre-hook
     (`collect_csv_rejects`) keeps, per file, the rows DuckDB parsed and the records counted
     by our own reader (`aethermart_count_records`, a Python function registered by the
-    dbt-duckdb plugin `aethermart.dbt_record_count`) in a temporary table, and the rejects
+    dbt-duckdb plugin `aethermart.dbt_plugins.record_count`) in a temporary table, and the rejects
     model stops the build when parsed rows + rejected records differ from that count. -#}
 {% macro record_accounting(from_cte, source_name) %}
 {#- One query (its own `with` inside), which the rejects model names

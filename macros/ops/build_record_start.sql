@@ -4,7 +4,7 @@
     Only commands that run hooks write a record (build, run, test, seed, snapshot, source
     freshness, retry); docs generate, compile, show, ls and run-operation do not.
     It records the PII salt's source and fingerprint (never the salt), which the plugin
-    aethermart.dbt_pii_salt compares before the next run (a hook cannot stop dbt 1.11:
+    aethermart.dbt_plugins.pii_salt compares before the next run (a hook cannot stop dbt 1.11:
     the models run even when on-run-start fails), and the source systems that feed the
     build (var enabled_sources, comma-separated), which `aethermart quality` prints. -#}
 {% macro build_record_start() -%}

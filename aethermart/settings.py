@@ -1,0 +1,86 @@
+"""Every default of the Python side, decided once: where the warehouse, the gold Parquet,
+dbt's manifest and the project live, and the MongoDB defaults.
+
+dbt reads the same environment variables with its own defaults (profiles.yml for the
+warehouse file, memory limit and temp folder; dbt_project.yml's var ``landing_path_default``
+for the landing zone, which ``aethermart.landing`` reads rather than repeats);
+tests/test_settings.py holds the two sides equal. Paths that are not absolute are relative
+to the folder the command runs in, as dbt's are.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "DBT_PROJECT",
+    "DUCKDB_DEFAULT",
+    "DUCKDB_ENV",
+    "GOLD_DIR_DEFAULT",
+    "GOLD_DIR_ENV",
+    "LANDING_ENV",
+    "MEMORY_LIMIT_DEFAULT",
+    "MEMORY_LIMIT_ENV",
+    "MONGODB_DATABASE",
+    "MONGODB_TIMEOUT_MS_DEFAULT",
+    "MONGODB_TIMEOUT_MS_ENV",
+    "PROJECT_DIR",
+    "SAMPLE_LANDING",
+    "TARGET_PATH_DEFAULT",
+    "TEMP_DIR_DEFAULT",
+    "TEMP_DIR_ENV",
+    "duckdb_path",
+    "gold_dir",
+    "manifest_path",
+    "memory_limit",
+    "mongodb_timeout_ms",
+    "temp_directory",
+]
+
+# the dbt project (the package lives in it; commands that run dbt run it here)
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DBT_PROJECT = PROJECT_DIR / "dbt_project.yml"
+SAMPLE_LANDING = PROJECT_DIR / "sample" / "landing"
+
+# the landing zone: $AETHERMART_LANDING, else dbt's var landing_path_default (aethermart.landing)
+LANDING_ENV = "AETHERMART_LANDING"
+
+# the DuckDB warehouse and the settings of a connection to it (profiles.yml: the same defaults)
+DUCKDB_ENV, DUCKDB_DEFAULT = "AETHERMART_DUCKDB", "data/aethermart.duckdb"
+MEMORY_LIMIT_ENV, MEMORY_LIMIT_DEFAULT = "AETHERMART_MEMORY_LIMIT", "2GB"
+TEMP_DIR_ENV, TEMP_DIR_DEFAULT = "AETHERMART_TEMP_DIR", "data/duckdb_tmp"
+
+# published gold Parquet, and dbt's target folder (whose manifest.json declares the exports)
+GOLD_DIR_ENV, GOLD_DIR_DEFAULT = "AETHERMART_GOLD_DIR", "data/gold"
+TARGET_PATH_DEFAULT = "target"
+
+# MongoDB: the database when the URI names none; how long to wait for an unreachable server
+# (a URI's own serverSelectionTimeoutMS / connectTimeoutMS wins)
+MONGODB_DATABASE = "aethermart"
+MONGODB_TIMEOUT_MS_ENV, MONGODB_TIMEOUT_MS_DEFAULT = "AETHERMART_MONGODB_TIMEOUT_MS", 5000
+
+
+def duckdb_path() -> Path:
+    return Path(os.environ.get(DUCKDB_ENV) or DUCKDB_DEFAULT)
+
+
+def gold_dir() -> Path:
+    return Path(os.environ.get(GOLD_DIR_ENV) or GOLD_DIR_DEFAULT)
+
+
+def manifest_path(target_path: Path | None = None) -> Path:
+    """dbt's manifest: in ``target_path``, else $DBT_TARGET_PATH (as dbt itself), else ./target."""
+    return Path(target_path or os.environ.get("DBT_TARGET_PATH") or TARGET_PATH_DEFAULT) / "manifest.json"
+
+
+def memory_limit() -> str:
+    return os.environ.get(MEMORY_LIMIT_ENV, MEMORY_LIMIT_DEFAULT)
+
+
+def temp_directory() -> Path:
+    return Path(os.environ.get(TEMP_DIR_ENV, TEMP_DIR_DEFAULT))
+
+
+def mongodb_timeout_ms() -> int:
+    return int(os.environ.get(MONGODB_TIMEOUT_MS_ENV, str(MONGODB_TIMEOUT_MS_DEFAULT)))
