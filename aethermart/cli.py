@@ -207,7 +207,8 @@ def _source_systems(text: str) -> tuple[str, ...]:
     if unknown or not names:
         raise argparse.ArgumentTypeError(
             f"{'unknown source system(s) ' + ', '.join(unknown) if unknown else 'no source system'}; "
-            f"list one or more of {','.join(SOURCE_SYSTEMS)}")
+            f"list one or more of {','.join(SOURCE_SYSTEMS)}"
+        )
     return tuple(name for name in SOURCE_SYSTEMS if name in names)
 
 
@@ -245,183 +246,349 @@ build's), else 0.
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="aethermart", description=_DESCRIPTION,
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="aethermart", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    gen = sub.add_parser("generate", help="write synthetic POS, MariaDB and clickstream sources",
-                         description=_GENERATE_HELP,
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
-    gen.add_argument("--scale", type=_scale, default=1.0,
-                     help="size multiplier (default 1; 0.01 for tests, 10 for benchmarks)")
-    gen.add_argument("--seed", type=_whole_number(0, 2**63 - 1), default=42,
-                     help="random seed, 0 or more (default 42)")
-    gen.add_argument("--out", type=Path, default=None,
-                     help="landing folder to write (default $AETHERMART_LANDING, else dbt's default "
-                          "landing path, unless that is the committed sample); its pos/, "
-                          "mariadb/, events/ and _answer_key.json are replaced when the new "
-                          "ones are complete, other files are left alone")
-    gen.add_argument("--sources", type=_source_systems, default=("pos", "mariadb", "events"),
-                     help="source systems to write, comma-separated (default pos,mariadb,events); "
-                          "the same list as dbt's var enabled_sources")
-    gen.add_argument("--force", action="store_true",
-                     help="replace the folders of --sources (pos/, mariadb/, events/) of OUT even "
-                          "when they hold files generate did not make (an extraction, real POS drops)")
-    gen.add_argument("--mariadb-url",
-                     help="also load the e-commerce tables into this MariaDB, replacing tables "
-                          "of the same name (mysql://user:password@host:port/db; never taken "
-                          "from $MARIADB_URL, so a production URL in the environment is safe)")
-    gen.add_argument("--pos-layout", choices=("contract", "retail-export"), default="contract",
-                     help="POS file layout: the contract's (default) or 'retail-export', the same "
-                          "data as an invoice-style export with other file names and headers, "
-                          "an ignored column and line prices/numbers (map it in the sources YAML: "
-                          "`aethermart generate --pos-layout retail-export --print-pos-meta`)")
-    gen.add_argument("--print-pos-meta", action="store_true",
-                     help="print the sources-YAML `meta` that maps --pos-layout, and write nothing")
+    gen = sub.add_parser(
+        "generate",
+        help="write synthetic POS, MariaDB and clickstream sources",
+        description=_GENERATE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    gen.add_argument(
+        "--scale",
+        type=_scale,
+        default=1.0,
+        help="size multiplier (default 1; 0.01 for tests, 10 for benchmarks)",
+    )
+    gen.add_argument(
+        "--seed", type=_whole_number(0, 2**63 - 1), default=42, help="random seed, 0 or more (default 42)"
+    )
+    gen.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="landing folder to write (default $AETHERMART_LANDING, else dbt's default "
+        "landing path, unless that is the committed sample); its pos/, "
+        "mariadb/, events/ and _answer_key.json are replaced when the new "
+        "ones are complete, other files are left alone",
+    )
+    gen.add_argument(
+        "--sources",
+        type=_source_systems,
+        default=("pos", "mariadb", "events"),
+        help="source systems to write, comma-separated (default pos,mariadb,events); "
+        "the same list as dbt's var enabled_sources",
+    )
+    gen.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the folders of --sources (pos/, mariadb/, events/) of OUT even "
+        "when they hold files generate did not make (an extraction, real POS drops)",
+    )
+    gen.add_argument(
+        "--mariadb-url",
+        help="also load the e-commerce tables into this MariaDB, replacing tables "
+        "of the same name (mysql://user:password@host:port/db; never taken "
+        "from $MARIADB_URL, so a production URL in the environment is safe)",
+    )
+    gen.add_argument(
+        "--pos-layout",
+        choices=("contract", "retail-export"),
+        default="contract",
+        help="POS file layout: the contract's (default) or 'retail-export', the same "
+        "data as an invoice-style export with other file names and headers, "
+        "an ignored column and line prices/numbers (map it in the sources YAML: "
+        "`aethermart generate --pos-layout retail-export --print-pos-meta`)",
+    )
+    gen.add_argument(
+        "--print-pos-meta",
+        action="store_true",
+        help="print the sources-YAML `meta` that maps --pos-layout, and write nothing",
+    )
     gen.add_argument("--quiet", action="store_true", help="print nothing but errors")
     gen.set_defaults(func=_cmd_generate)
 
-    ext = sub.add_parser("extract", help="extract the MariaDB tables into the landing zone",
-                         description=_EXTRACT_HELP,
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
-    ext.add_argument("--mariadb-url", default=os.environ.get("MARIADB_URL"),
-                     help="source database, mysql://user:password@host:port/db (default $MARIADB_URL)")
-    ext.add_argument("--landing", type=Path, default=None,
-                     help="landing zone root (default $AETHERMART_LANDING, else dbt's default landing "
-                          "path, the var landing_path_default, unless that is the committed sample)")
+    ext = sub.add_parser(
+        "extract",
+        help="extract the MariaDB tables into the landing zone",
+        description=_EXTRACT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ext.add_argument(
+        "--mariadb-url",
+        default=os.environ.get("MARIADB_URL"),
+        help="source database, mysql://user:password@host:port/db (default $MARIADB_URL)",
+    )
+    ext.add_argument(
+        "--landing",
+        type=Path,
+        default=None,
+        help="landing zone root (default $AETHERMART_LANDING, else dbt's default landing "
+        "path, the var landing_path_default, unless that is the committed sample)",
+    )
     ext.add_argument("--tables", help="comma-separated subset of the declared tables")
-    ext.add_argument("--keep", type=_whole_number(1), default=3,
-                     help="published extractions kept per table, newest first (default 3)")
-    ext.add_argument("--full", action="store_true",
-                     help="take a full snapshot of every table, also those declared incremental "
-                          "(re-syncs updates and deletes that a watermark cannot see)")
-    ext.add_argument("--sources-yaml", type=Path, default=None,
-                     help="the dbt sources YAML that declares the tables "
-                          "(default models/bronze/mariadb/_mariadb__sources.yml)")
-    ext.add_argument("--allow-type-change", action="store_true",
-                     help="accept a column whose type differs from the previous extraction")
+    ext.add_argument(
+        "--keep",
+        type=_whole_number(1),
+        default=3,
+        help="published extractions kept per table, newest first (default 3)",
+    )
+    ext.add_argument(
+        "--full",
+        action="store_true",
+        help="take a full snapshot of every table, also those declared incremental "
+        "(re-syncs updates and deletes that a watermark cannot see)",
+    )
+    ext.add_argument(
+        "--sources-yaml",
+        type=Path,
+        default=None,
+        help="the dbt sources YAML that declares the tables "
+        "(default models/bronze/mariadb/_mariadb__sources.yml)",
+    )
+    ext.add_argument(
+        "--allow-type-change",
+        action="store_true",
+        help="accept a column whose type differs from the previous extraction",
+    )
     ext.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     ext.add_argument("--quiet", action="store_true", help="print nothing but errors")
     ext.set_defaults(func=_cmd_extract)
 
-    exp = sub.add_parser("export", help="publish gold as Parquet for BI and as MongoDB documents",
-                         description=_EXPORT_HELP,
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
-    exp.add_argument("--target", required=True, choices=("parquet", "mongodb", "all"),
-                     help="where to publish")
-    exp.add_argument("--select", nargs="+", action="extend", metavar="MODEL", default=[],
-                     help="only these models (dbt model names, e.g. fct_orders dim_date); "
-                          "default every model that declares an export for the target")
-    exp.add_argument("--mode", choices=("full", "incremental"), default="full",
-                     help="full (default) publishes a new version of every dataset; incremental "
-                          "keeps the published version of a dataset whose new files are "
-                          "byte-identical (Parquet is always rewritten from scratch); for MongoDB it "
-                          "writes only documents whose content hash changed and deletes vanished ids")
-    exp.add_argument("--dry-run", action="store_true",
-                     help="check the manifest and the warehouse tables, print what would be "
-                          "published (rows, partitions; for MongoDB the documents that would be "
-                          "inserted, updated, deleted); write nothing")
-    exp.add_argument("--duckdb", type=Path, default=None,
-                     help=f"DuckDB warehouse to read (default {_DUCKDB}); opened read-only")
-    exp.add_argument("--target-path", type=Path, default=None,
-                     help="dbt's target folder, whose manifest.json declares the exports (default "
-                          f"$DBT_TARGET_PATH, as for dbt, else {settings.TARGET_PATH_DEFAULT})")
-    exp.add_argument("--manifest", type=Path, default=None,
-                     help="the dbt manifest itself, instead of TARGET_PATH/manifest.json")
-    exp.add_argument("--out", type=Path, default=None,
-                     help=f"Parquet root (default {_GOLD_DIR})")
-    exp.add_argument("--keep", type=_whole_number(1), default=2,
-                     help="Parquet versions (each a set of all datasets) kept, the published one included "
-                          "(default 2: the current one and one to roll back to)")
-    exp.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI"),
-                     help="MongoDB server and database, mongodb://user:password@host:port/database "
-                          f"(default $MONGODB_URI; database default {settings.MONGODB_DATABASE}; "
-                          "never printed)")
-    exp.add_argument("--mongodb-decimals", choices=("decimal128", "double", "string"), default=None,
-                     help="DECIMAL columns as BSON decimal128, double or exact string, for every model "
-                          "(default: each model's meta decimals, else decimal128, or string on a "
-                          "server without Decimal128 such as FerretDB)")
-    exp.add_argument("--allow-failed-build", action="store_true",
-                     help="publish even though the warehouse's build record does not show one "
-                          "complete, successful `dbt build` of the exported models and their tests "
-                          "matching the manifest (killed, failed, partial, other code); refused by default")
-    exp.add_argument("--from-parquet", action="store_true",
-                     help="MongoDB: read the gold Parquet published under --out (by --target parquet) "
-                          "instead of the DuckDB file, e.g. on a machine without the warehouse")
-    exp.add_argument("--verify", action="store_true",
-                     help="MongoDB: read every stored content hash back from the server instead of "
-                          "trusting the export ledger (the exporter's record of what it last wrote, "
-                          "next to the warehouse); rewrites documents changed behind its back")
-    exp.add_argument("--rollback", action="store_true",
-                     help="MongoDB: make each collection's __previous version current again "
-                          "(and the current one __previous); needs --target mongodb")
+    exp = sub.add_parser(
+        "export",
+        help="publish gold as Parquet for BI and as MongoDB documents",
+        description=_EXPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exp.add_argument(
+        "--target", required=True, choices=("parquet", "mongodb", "all"), help="where to publish"
+    )
+    exp.add_argument(
+        "--select",
+        nargs="+",
+        action="extend",
+        metavar="MODEL",
+        default=[],
+        help="only these models (dbt model names, e.g. fct_orders dim_date); "
+        "default every model that declares an export for the target",
+    )
+    exp.add_argument(
+        "--mode",
+        choices=("full", "incremental"),
+        default="full",
+        help="full (default) publishes a new version of every dataset; incremental "
+        "keeps the published version of a dataset whose new files are "
+        "byte-identical (Parquet is always rewritten from scratch); for MongoDB it "
+        "writes only documents whose content hash changed and deletes vanished ids",
+    )
+    exp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the manifest and the warehouse tables, print what would be "
+        "published (rows, partitions; for MongoDB the documents that would be "
+        "inserted, updated, deleted); write nothing",
+    )
+    exp.add_argument(
+        "--duckdb",
+        type=Path,
+        default=None,
+        help=f"DuckDB warehouse to read (default {_DUCKDB}); opened read-only",
+    )
+    exp.add_argument(
+        "--target-path",
+        type=Path,
+        default=None,
+        help="dbt's target folder, whose manifest.json declares the exports (default "
+        f"$DBT_TARGET_PATH, as for dbt, else {settings.TARGET_PATH_DEFAULT})",
+    )
+    exp.add_argument(
+        "--manifest",
+        type=Path,
+        default=None,
+        help="the dbt manifest itself, instead of TARGET_PATH/manifest.json",
+    )
+    exp.add_argument("--out", type=Path, default=None, help=f"Parquet root (default {_GOLD_DIR})")
+    exp.add_argument(
+        "--keep",
+        type=_whole_number(1),
+        default=2,
+        help="Parquet versions (each a set of all datasets) kept, the published one included "
+        "(default 2: the current one and one to roll back to)",
+    )
+    exp.add_argument(
+        "--mongodb-uri",
+        default=os.environ.get("MONGODB_URI"),
+        help="MongoDB server and database, mongodb://user:password@host:port/database "
+        f"(default $MONGODB_URI; database default {settings.MONGODB_DATABASE}; "
+        "never printed)",
+    )
+    exp.add_argument(
+        "--mongodb-decimals",
+        choices=("decimal128", "double", "string"),
+        default=None,
+        help="DECIMAL columns as BSON decimal128, double or exact string, for every model "
+        "(default: each model's meta decimals, else decimal128, or string on a "
+        "server without Decimal128 such as FerretDB)",
+    )
+    exp.add_argument(
+        "--allow-failed-build",
+        action="store_true",
+        help="publish even though the warehouse's build record does not show one "
+        "complete, successful `dbt build` of the exported models and their tests "
+        "matching the manifest (killed, failed, partial, other code); refused by default",
+    )
+    exp.add_argument(
+        "--from-parquet",
+        action="store_true",
+        help="MongoDB: read the gold Parquet published under --out (by --target parquet) "
+        "instead of the DuckDB file, e.g. on a machine without the warehouse",
+    )
+    exp.add_argument(
+        "--verify",
+        action="store_true",
+        help="MongoDB: read every stored content hash back from the server instead of "
+        "trusting the export ledger (the exporter's record of what it last wrote, "
+        "next to the warehouse); rewrites documents changed behind its back",
+    )
+    exp.add_argument(
+        "--rollback",
+        action="store_true",
+        help="MongoDB: make each collection's __previous version current again "
+        "(and the current one __previous); needs --target mongodb",
+    )
     exp.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     exp.add_argument("--quiet", action="store_true", help="print nothing but errors")
     exp.set_defaults(func=_cmd_export)
 
-    syn = sub.add_parser("sync", help="extract -> dbt build -> export, each only when something changed",
-                         description=_SYNC_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    syn.add_argument("--mariadb-url", default=os.environ.get("MARIADB_URL"),
-                     help="source database, mysql://user:password@host:port/db (default $MARIADB_URL; "
-                          "without one the extract stage is skipped)")
-    syn.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI"),
-                     help="MongoDB server and database (default $MONGODB_URI; without one only "
-                          "Parquet is exported; never printed)")
-    syn.add_argument("--landing", type=Path, default=None,
-                     help="landing zone root (default: the var landing_path of --vars, else "
-                          "$AETHERMART_LANDING, else dbt's default landing path)")
-    syn.add_argument("--duckdb", type=Path, default=None,
-                     help=f"DuckDB warehouse (default {_DUCKDB}); "
-                          "the sync state is kept next to it, in WAREHOUSE.sync.json")
-    syn.add_argument("--target-path", type=Path, default=None,
-                     help="dbt's target folder (default $DBT_TARGET_PATH, else "
-                          f"{settings.TARGET_PATH_DEFAULT})")
-    syn.add_argument("--out", type=Path, default=None,
-                     help=f"Parquet root (default {_GOLD_DIR})")
-    syn.add_argument("--vars", dest="dbt_vars", default=None, metavar="YAML",
-                     help="dbt vars, as for dbt build --vars (e.g. '{enabled_sources: [mariadb, events]}')")
-    syn.add_argument("--target", dest="dbt_target", default=None, metavar="NAME",
-                     help="dbt target of profiles.yml (as dbt build --target; default the profile's)")
-    syn.add_argument("--sources-yaml", type=Path, default=None,
-                     help="the MariaDB sources YAML for the extract stage "
-                          "(default models/bronze/mariadb/_mariadb__sources.yml)")
-    syn.add_argument("--keep", type=_whole_number(1), default=3,
-                     help="published extractions kept per table (default 3)")
-    syn.add_argument("--force-build", action="store_true",
-                     help="run a full dbt build even when nothing new landed (with --watch: the first run)")
-    syn.add_argument("--watch", type=_whole_number(1), default=None, metavar="N",
-                     help="repeat every N seconds until Ctrl-C")
+    syn = sub.add_parser(
+        "sync",
+        help="extract -> dbt build -> export, each only when something changed",
+        description=_SYNC_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    syn.add_argument(
+        "--mariadb-url",
+        default=os.environ.get("MARIADB_URL"),
+        help="source database, mysql://user:password@host:port/db (default $MARIADB_URL; "
+        "without one the extract stage is skipped)",
+    )
+    syn.add_argument(
+        "--mongodb-uri",
+        default=os.environ.get("MONGODB_URI"),
+        help="MongoDB server and database (default $MONGODB_URI; without one only "
+        "Parquet is exported; never printed)",
+    )
+    syn.add_argument(
+        "--landing",
+        type=Path,
+        default=None,
+        help="landing zone root (default: the var landing_path of --vars, else "
+        "$AETHERMART_LANDING, else dbt's default landing path)",
+    )
+    syn.add_argument(
+        "--duckdb",
+        type=Path,
+        default=None,
+        help=f"DuckDB warehouse (default {_DUCKDB}); "
+        "the sync state is kept next to it, in WAREHOUSE.sync.json",
+    )
+    syn.add_argument(
+        "--target-path",
+        type=Path,
+        default=None,
+        help=f"dbt's target folder (default $DBT_TARGET_PATH, else {settings.TARGET_PATH_DEFAULT})",
+    )
+    syn.add_argument("--out", type=Path, default=None, help=f"Parquet root (default {_GOLD_DIR})")
+    syn.add_argument(
+        "--vars",
+        dest="dbt_vars",
+        default=None,
+        metavar="YAML",
+        help="dbt vars, as for dbt build --vars (e.g. '{enabled_sources: [mariadb, events]}')",
+    )
+    syn.add_argument(
+        "--target",
+        dest="dbt_target",
+        default=None,
+        metavar="NAME",
+        help="dbt target of profiles.yml (as dbt build --target; default the profile's)",
+    )
+    syn.add_argument(
+        "--sources-yaml",
+        type=Path,
+        default=None,
+        help="the MariaDB sources YAML for the extract stage "
+        "(default models/bronze/mariadb/_mariadb__sources.yml)",
+    )
+    syn.add_argument(
+        "--keep", type=_whole_number(1), default=3, help="published extractions kept per table (default 3)"
+    )
+    syn.add_argument(
+        "--force-build",
+        action="store_true",
+        help="run a full dbt build even when nothing new landed (with --watch: the first run)",
+    )
+    syn.add_argument(
+        "--watch",
+        type=_whole_number(1),
+        default=None,
+        metavar="N",
+        help="repeat every N seconds until Ctrl-C",
+    )
     syn.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     syn.add_argument("--quiet", action="store_true", help="print nothing but errors")
     syn.set_defaults(func=_cmd_sync)
 
-    qual = sub.add_parser("quality", help="print the data-quality report of the last dbt build",
-                          description=_QUALITY_HELP,
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
-    qual.add_argument("--duckdb", type=Path, default=None,
-                      help=f"DuckDB warehouse to read (default {_DUCKDB}); opened read-only")
-    qual.add_argument("--all", action="store_true",
-                      help="list every reason, not only those above a threshold")
+    qual = sub.add_parser(
+        "quality",
+        help="print the data-quality report of the last dbt build",
+        description=_QUALITY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    qual.add_argument(
+        "--duckdb",
+        type=Path,
+        default=None,
+        help=f"DuckDB warehouse to read (default {_DUCKDB}); opened read-only",
+    )
+    qual.add_argument(
+        "--all", action="store_true", help="list every reason, not only those above a threshold"
+    )
     qual.add_argument("--json", action="store_true", help="print the whole report as JSON on stdout")
     qual.set_defaults(func=_cmd_quality)
 
-    roles = sub.add_parser("mongo-roles",
-                           help="print (or --apply) least-privilege MongoDB roles for the export",
-                           description="Print a mongosh script with two roles on the export database (the "
-                                       "URI's path, default aethermart): a writer limited to the actions "
-                                       "`aethermart export --target mongodb` uses, and a read-only role for "
-                                       "applications; plus one createUser per role (mongosh prompts for "
-                                       "the password).")
-    roles.add_argument("--mongodb-uri", default=os.environ.get("MONGODB_URI"),
-                       help="server and export database (default $MONGODB_URI); without it and "
-                            "without --apply the database is aethermart")
+    roles = sub.add_parser(
+        "mongo-roles",
+        help="print (or --apply) least-privilege MongoDB roles for the export",
+        description="Print a mongosh script with two roles on the export database (the "
+        "URI's path, default aethermart): a writer limited to the actions "
+        "`aethermart export --target mongodb` uses, and a read-only role for "
+        "applications; plus one createUser per role (mongosh prompts for "
+        "the password).",
+    )
+    roles.add_argument(
+        "--mongodb-uri",
+        default=os.environ.get("MONGODB_URI"),
+        help="server and export database (default $MONGODB_URI); without it and "
+        "without --apply the database is aethermart",
+    )
     roles.add_argument("--writer-role", default="aethermartExporter", help="writer role name")
     roles.add_argument("--reader-role", default="aethermartReader", help="read-only role name")
-    roles.add_argument("--json", action="store_true",
-                       help="print the createRole command documents as JSON instead of a mongosh script")
-    roles.add_argument("--apply", action="store_true",
-                       help="create the roles on the server (updateRole where one exists); needs a user "
-                            "allowed to create roles; never creates users")
+    roles.add_argument(
+        "--json",
+        action="store_true",
+        help="print the createRole command documents as JSON instead of a mongosh script",
+    )
+    roles.add_argument(
+        "--apply",
+        action="store_true",
+        help="create the roles on the server (updateRole where one exists); needs a user "
+        "allowed to create roles; never creates users",
+    )
     roles.set_defaults(func=_cmd_mongo_roles)
     return parser
 
@@ -436,20 +603,30 @@ def _cmd_mongo_roles(args: argparse.Namespace) -> int:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", name):
             raise ConfigError(f"role name {name!r}: use letters, digits, _ . - (at most 64 characters)")
     if args.writer_role == args.reader_role:
-        raise ConfigError(f"--writer-role and --reader-role are both {args.writer_role!r}; give them "
-                          "different names")
+        raise ConfigError(
+            f"--writer-role and --reader-role are both {args.writer_role!r}; give them different names"
+        )
     uri = _mongo_uri(args.mongodb_uri)
     database = uri.database if uri else settings.MONGODB_DATABASE
     if args.apply:
         if uri is None:
-            raise ConfigError("--apply needs a server: set MONGODB_URI or pass --mongodb-uri "
-                              "mongodb://admin:password@host:port/database?authSource=admin")
+            raise ConfigError(
+                "--apply needs a server: set MONGODB_URI or pass --mongodb-uri "
+                "mongodb://admin:password@host:port/database?authSource=admin"
+            )
         for line in apply_roles(uri, args.writer_role, args.reader_role):
             print(f"mongo-roles: {line}")
         return 0
     if args.json:
-        print(json.dumps({"database": database,
-                          "commands": role_commands(database, args.writer_role, args.reader_role)}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "database": database,
+                    "commands": role_commands(database, args.writer_role, args.reader_role),
+                },
+                indent=2,
+            )
+        )
     else:
         print(render_mongosh(database, args.writer_role, args.reader_role))
     return 0
@@ -479,13 +656,22 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise ConfigError("--rollback needs --target mongodb")
     # the URI is parsed here, once, before anything runs, and carried typed (export() refuses
     # a MongoDB export without one); a Parquet export ignores it
-    cfg = ExportConfig(target=args.target, manifest=args.manifest or settings.manifest_path(args.target_path),
-                       duckdb=args.duckdb or settings.duckdb_path(), out=args.out or settings.gold_dir(),
-                       select=tuple(args.select), mode=args.mode, dry_run=args.dry_run,
-                       keep=args.keep, mongodb_uri=_mongo_uri(args.mongodb_uri, args.target != "parquet"),
-                       mongodb_decimals=args.mongodb_decimals, rollback=args.rollback,
-                       from_parquet=args.from_parquet, allow_failed_build=args.allow_failed_build,
-                       verify=args.verify)
+    cfg = ExportConfig(
+        target=args.target,
+        manifest=args.manifest or settings.manifest_path(args.target_path),
+        duckdb=args.duckdb or settings.duckdb_path(),
+        out=args.out or settings.gold_dir(),
+        select=tuple(args.select),
+        mode=args.mode,
+        dry_run=args.dry_run,
+        keep=args.keep,
+        mongodb_uri=_mongo_uri(args.mongodb_uri, args.target != "parquet"),
+        mongodb_decimals=args.mongodb_decimals,
+        rollback=args.rollback,
+        from_parquet=args.from_parquet,
+        allow_failed_build=args.allow_failed_build,
+        verify=args.verify,
+    )
     result = export(cfg, quiet=args.quiet or args.json)
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
@@ -524,25 +710,34 @@ def _destinations(cfg) -> str:
 
 def _export_table(result, cfg) -> str:
     """The summary of an export run: one line per dataset and a total."""
-    lines = [f"{'dataset':<32} {'target':<8} {'status':<10} {'rows':>12} {'files':>6} {'MB':>9} "
-             f"{'seconds':>8}"]
+    lines = [
+        f"{'dataset':<32} {'target':<8} {'status':<10} {'rows':>12} {'files':>6} {'MB':>9} {'seconds':>8}"
+    ]
     for d in result.datasets:
-        lines.append(f"{d.model:<32} {d.target:<8} {d.status:<10} {d.rows:>12,} {d.files:>6} "
-                     f"{d.bytes / 1e6:>9.2f} {d.seconds:>8.2f}")
+        lines.append(
+            f"{d.model:<32} {d.target:<8} {d.status:<10} {d.rows:>12,} {d.files:>6} "
+            f"{d.bytes / 1e6:>9.2f} {d.seconds:>8.2f}"
+        )
         if d.target == "mongodb" and d.status != "rolled back":
-            lines.append(f"  -> {d.location} ({d.mode}): written {d.written:,}, inserted {d.inserted:,}, "
-                         f"updated {d.updated:,}, deleted {d.deleted:,}, unchanged {d.unchanged:,}")
+            lines.append(
+                f"  -> {d.location} ({d.mode}): written {d.written:,}, inserted {d.inserted:,}, "
+                f"updated {d.updated:,}, deleted {d.deleted:,}, unchanged {d.unchanged:,}"
+            )
     if result.dry_run:
-        lines.append(f"export: dry run, would publish {len(result.datasets)} datasets, {result.rows:,} rows "
-                     f"-> {_destinations(cfg)}; nothing written")
+        lines.append(
+            f"export: dry run, would publish {len(result.datasets)} datasets, {result.rows:,} rows "
+            f"-> {_destinations(cfg)}; nothing written"
+        )
         return "\n".join(lines)
     counts = {}
     for d in result.datasets:
         counts[d.status] = counts.get(d.status, 0) + 1
     size = sum(d.bytes for d in result.datasets) / 1e6
-    lines.append(f"export: {', '.join(f'{n} {status}' for status, n in counts.items())} "
-                 f"({result.rows:,} rows, {size:.1f} MB) in {result.seconds:.1f}s -> {_destinations(cfg)}"
-                 + (f" (version {result.run_id})" if "published" in counts else ""))
+    lines.append(
+        f"export: {', '.join(f'{n} {status}' for status, n in counts.items())} "
+        f"({result.rows:,} rows, {size:.1f} MB) in {result.seconds:.1f}s -> {_destinations(cfg)}"
+        + (f" (version {result.run_id})" if "published" in counts else "")
+    )
     return "\n".join(lines)
 
 
@@ -553,8 +748,17 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         if args.json:  # a caller reading stdout learns the failure too (stderr says it as ever)
             import json
 
-            print(json.dumps({"status": "error", "exit_code": exc.exit_code, "error": str(exc),
-                              "errors": getattr(exc, "problems", None) or [str(exc)]}, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "status": "error",
+                        "exit_code": exc.exit_code,
+                        "error": str(exc),
+                        "errors": getattr(exc, "problems", None) or [str(exc)],
+                    },
+                    indent=2,
+                )
+            )
         raise
 
 
@@ -566,22 +770,27 @@ def _extract(args: argparse.Namespace) -> int:
 
     url = _mariadb_url(args.mariadb_url)
     if url is None:
-        raise ConfigError("no source database: set MARIADB_URL or pass --mariadb-url "
-                          "mysql://user:password@host:port/db")
+        raise ConfigError(
+            "no source database: set MARIADB_URL or pass --mariadb-url mysql://user:password@host:port/db"
+        )
     tables = [t.strip() for t in args.tables.split(",")] if args.tables else None
     sources = {"path": args.sources_yaml} if args.sources_yaml else {}
     args.landing = writable_landing_path(args.landing, "--landing DIR", "aethermart extract")
-    cfg = ExtractConfig(url=url, landing=args.landing,
-                        tables=load_table_specs(only=tables, **sources), keep=args.keep)
-    result = extract(cfg, quiet=args.quiet or args.json, allow_type_change=args.allow_type_change,
-                     full=args.full)
+    cfg = ExtractConfig(
+        url=url, landing=args.landing, tables=load_table_specs(only=tables, **sources), keep=args.keep
+    )
+    result = extract(
+        cfg, quiet=args.quiet or args.json, allow_type_change=args.allow_type_change, full=args.full
+    )
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     elif not args.quiet:
         rows = sum(t.rows for t in result.tables)
-        print(f"extract: {rows:,} rows in {len(result.tables)} tables, extraction "
-              f"{result.extraction_id}, {result.seconds:.1f}s -> {args.landing / 'mariadb'}",
-              file=sys.stderr)
+        print(
+            f"extract: {rows:,} rows in {len(result.tables)} tables, extraction "
+            f"{result.extraction_id}, {result.seconds:.1f}s -> {args.landing / 'mariadb'}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -600,13 +809,23 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         args.landing = Path(str(given["landing_path"]))
     extracting = bool(args.mariadb_url) and "mariadb" in enabled
     mariadb_url, mongodb_uri = _mariadb_url(args.mariadb_url), _mongo_uri(args.mongodb_uri)
-    landing = (writable_landing_path(args.landing, "--landing DIR", "aethermart sync") if extracting
-               else landing_path(args.landing))
-    cfg = SyncConfig(landing=landing.resolve(), duckdb=(args.duckdb or settings.duckdb_path()).resolve(),
-                     target_path=settings.manifest_path(args.target_path).parent.resolve(),
-                     gold_dir=(args.out or settings.gold_dir()).resolve(), mariadb_url=mariadb_url,
-                     mongodb_uri=mongodb_uri, dbt_vars=args.dbt_vars, dbt_target=args.dbt_target,
-                     sources_yaml=args.sources_yaml, keep=args.keep)
+    landing = (
+        writable_landing_path(args.landing, "--landing DIR", "aethermart sync")
+        if extracting
+        else landing_path(args.landing)
+    )
+    cfg = SyncConfig(
+        landing=landing.resolve(),
+        duckdb=(args.duckdb or settings.duckdb_path()).resolve(),
+        target_path=settings.manifest_path(args.target_path).parent.resolve(),
+        gold_dir=(args.out or settings.gold_dir()).resolve(),
+        mariadb_url=mariadb_url,
+        mongodb_uri=mongodb_uri,
+        dbt_vars=args.dbt_vars,
+        dbt_target=args.dbt_target,
+        sources_yaml=args.sources_yaml,
+        keep=args.keep,
+    )
     force = args.force_build
     while True:
         started = time.monotonic()
@@ -620,8 +839,9 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                 raise
             # watching: a failed run (a locked warehouse, a file mid-upload) is reported and
             # the next tick tries again; the sync state is only written by successful stages
-            print(f"aethermart sync: error: {exc} (next try in {args.watch:g} s)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"aethermart sync: error: {exc} (next try in {args.watch:g} s)", file=sys.stderr, flush=True
+            )
             time.sleep(max(0.0, args.watch - (time.monotonic() - started)))
             continue
         force = False  # --force-build: the first run only
@@ -654,8 +874,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         from aethermart.generate.mariadb_load import check_connection
 
         check_connection(url)
-    result = generate(GeneratorConfig(scale=args.scale, seed=args.seed, out=args.out, pos_layout=layout),
-                      quiet=args.quiet, sources=args.sources, force=args.force)
+    result = generate(
+        GeneratorConfig(scale=args.scale, seed=args.seed, out=args.out, pos_layout=layout),
+        quiet=args.quiet,
+        sources=args.sources,
+        force=args.force,
+    )
     if url is not None:
         from aethermart.generate.mariadb_load import load_into_mariadb
 
@@ -678,8 +902,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"aethermart {args.command}: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"aethermart {args.command}: error: {exc.strerror or exc}: "
-              f"{exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(
+            f"aethermart {args.command}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
         return 1
     except Exception as exc:
         # a driver error no module turned into an AetherMartError (e.g. a MongoDB user without

@@ -56,8 +56,10 @@ def landing_path(explicit: Path | None = None) -> Path:
         return _home(explicit, "the landing path")
     if LANDING_ENV in os.environ:  # as dbt's env_var: set means set
         if not os.environ[LANDING_ENV].strip():
-            raise ConfigError(f"{LANDING_ENV} is set but empty: set it to the landing zone's "
-                              "folder, or unset it for the default")
+            raise ConfigError(
+                f"{LANDING_ENV} is set but empty: set it to the landing zone's "
+                "folder, or unset it for the default"
+            )
         return _home(Path(os.environ[LANDING_ENV]), LANDING_ENV)
     return landing_path_default()
 
@@ -74,12 +76,12 @@ def writable_landing_path(explicit: Path | None, option: str, command: str) -> P
     when it is only the default (a write there would mix a real extraction, or another scale,
     into the sample that `dbt build` reads on a fresh clone)."""
     path = landing_path(explicit)
-    if explicit is None and LANDING_ENV not in os.environ \
-            and path.resolve() == SAMPLE_LANDING.resolve():
+    if explicit is None and LANDING_ENV not in os.environ and path.resolve() == SAMPLE_LANDING.resolve():
         raise ConfigError(
             f"the default landing path is the committed sample ({SAMPLE_LANDING.relative_to(PROJECT_DIR)}, "
             f"dbt var landing_path_default); {command} writes only where you say: set "
-            f"{LANDING_ENV}=/path/to/landing (dbt build then reads the same folder) or pass {option}")
+            f"{LANDING_ENV}=/path/to/landing (dbt build then reads the same folder) or pass {option}"
+        )
     return path
 
 
@@ -88,8 +90,15 @@ POS_ENTITIES: dict[str, tuple[str, ...]] = {
     "product": ("id", "name", "currentPrice", "availableQuantity"),
     "city": ("zip", "city", "state"),
     "customer": (
-        "id", "firstName", "lastName", "email", "address1", "address2", "phone",
-        "birthdate", "zip",
+        "id",
+        "firstName",
+        "lastName",
+        "email",
+        "address1",
+        "address2",
+        "phone",
+        "birthdate",
+        "zip",
     ),
     "order": ("id", "datePlaced", "dateShipped", "customer_id"),
     "orderline": ("order_id", "product_id", "quantity"),
@@ -116,9 +125,7 @@ class MariaDBTable:
         return pa.schema([pa.field(c.name, c.arrow_type, nullable=c.nullable) for c in self.columns])
 
     def ddl(self) -> str:
-        cols = [
-            f"  `{c.name}` {c.sql_type}{'' if c.nullable else ' NOT NULL'}" for c in self.columns
-        ]
+        cols = [f"  `{c.name}` {c.sql_type}{'' if c.nullable else ' NOT NULL'}" for c in self.columns]
         if self.primary_key:
             cols.append(f"  PRIMARY KEY ({', '.join(f'`{k}`' for k in self.primary_key)})")
         body = ",\n".join(cols)

@@ -25,15 +25,23 @@ def connect(url: MariaDBURL, *, raw_text: bool = False, autocommit: bool = False
 
     options = {}
     if raw_text:  # keep the encoders (for query parameters), drop the decoders
-        options["conv"] = {k: v for k, v in pymysql.converters.conversions.items()
-                           if not isinstance(k, int)}
+        options["conv"] = {k: v for k, v in pymysql.converters.conversions.items() if not isinstance(k, int)}
     try:
         return pymysql.connect(
-            host=url.host, port=url.port, user=url.user, password=url.password,
-            database=url.database, unix_socket=url.unix_socket, charset="utf8mb4",
-            autocommit=autocommit, connect_timeout=10, read_timeout=600, write_timeout=600,
+            host=url.host,
+            port=url.port,
+            user=url.user,
+            password=url.password,
+            database=url.database,
+            unix_socket=url.unix_socket,
+            charset="utf8mb4",
+            autocommit=autocommit,
+            connect_timeout=10,
+            read_timeout=600,
+            write_timeout=600,
             init_command="SET time_zone = '+00:00'",
-            **options)
+            **options,
+        )
     except pymysql.err.OperationalError as exc:
         code = exc.args[0] if exc.args else None
         reason = _REASONS.get(code, f"error {code}").format(database=url.database, host=url.host)

@@ -37,7 +37,8 @@ class MariaDBURL:
             shown = scheme if sep and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]{0,20}", scheme) else "no"
             raise ConfigError(
                 f"MariaDB URL must start with mysql:// (got {shown} scheme); "
-                "expected mysql://user:password@host:port/database")
+                "expected mysql://user:password@host:port/database"
+            )
         userinfo, at, tail = rest.rpartition("@")
         user, colon, password = userinfo.partition(":")
         where, _, query = tail.partition("?")
@@ -50,12 +51,15 @@ class MariaDBURL:
         except ValueError:
             # not quoted: without an '@' the "host:port" may be a user:password typed without host;
             # `from None` because int()'s ValueError quotes that text, which may be the password
-            raise ConfigError("MariaDB URL has an invalid port (not a number from 1 to 65535), or no "
-                              "@host after the password; expected mysql://user:password@host:port/database"
-                              ) from None
+            raise ConfigError(
+                "MariaDB URL has an invalid port (not a number from 1 to 65535), or no "
+                "@host after the password; expected mysql://user:password@host:port/database"
+            ) from None
         database = unquote(path)
         if not database:
-            raise ConfigError("MariaDB URL names no database; expected mysql://user:password@host:port/database")
+            raise ConfigError(
+                "MariaDB URL names no database; expected mysql://user:password@host:port/database"
+            )
         options = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
         return cls(
             host=host or "localhost",
@@ -81,7 +85,9 @@ def _host_port(text: str) -> tuple[str, str]:
     if text.startswith("["):
         host, bracket, rest = text[1:].partition("]")
         if not bracket or (rest and not rest.startswith(":")):
-            raise ConfigError("MariaDB URL has a malformed [IPv6] host; expected mysql://user:password@[::1]:3306/db")
+            raise ConfigError(
+                "MariaDB URL has a malformed [IPv6] host; expected mysql://user:password@[::1]:3306/db"
+            )
         return host, rest[1:]
     host, _, port = text.partition(":")
     return unquote(host), port

@@ -38,8 +38,14 @@ CALL_ACTIONS: dict[str, tuple[str, ...]] = {
     "find": ("find",),
     "find_one": ("find",),
     "count_documents": ("find",),  # an aggregate ($match, $group)
-    "aggregate": ("find", "insert", "remove", "createCollection", "createIndex",
-                  "dropCollection"),  # with {$out: C}: reads the source, replaces C
+    "aggregate": (
+        "find",
+        "insert",
+        "remove",
+        "createCollection",
+        "createIndex",
+        "dropCollection",
+    ),  # with {$out: C}: reads the source, replaces C
     "insert_one": ("insert", "createCollection"),  # a first insert creates the collection
     "insert_many": ("insert", "createCollection"),
     "update_one": ("update",),
@@ -67,32 +73,52 @@ WRITER_ROLE = "aethermartExporter"
 READER_ROLE = "aethermartReader"
 
 
-def role_commands(database: str, writer_role: str = WRITER_ROLE,
-                  reader_role: str = READER_ROLE) -> list[dict]:
+def role_commands(
+    database: str, writer_role: str = WRITER_ROLE, reader_role: str = READER_ROLE
+) -> list[dict]:
     """The createRole command documents (run in ``database``) of both roles."""
     resource = {"db": database, "collection": ""}  # every collection of this database, no other
     return [
-        {"createRole": writer_role, "roles": [],
-         "privileges": [{"resource": resource, "actions": list(WRITER_ACTIONS)}]},
-        {"createRole": reader_role, "roles": [],
-         "privileges": [{"resource": resource, "actions": list(READER_ACTIONS)}]},
+        {
+            "createRole": writer_role,
+            "roles": [],
+            "privileges": [{"resource": resource, "actions": list(WRITER_ACTIONS)}],
+        },
+        {
+            "createRole": reader_role,
+            "roles": [],
+            "privileges": [{"resource": resource, "actions": list(READER_ACTIONS)}],
+        },
     ]
 
 
-def render_mongosh(database: str, writer_role: str = WRITER_ROLE, reader_role: str = READER_ROLE,
-                   writer_user: str = "aethermart_export", reader_user: str = "aethermart_app") -> str:
+def render_mongosh(
+    database: str,
+    writer_role: str = WRITER_ROLE,
+    reader_role: str = READER_ROLE,
+    writer_user: str = "aethermart_export",
+    reader_user: str = "aethermart_app",
+) -> str:
     """A mongosh script: both roles, then one user per role (mongosh prompts for each password)."""
-    lines = [f"// AetherMart: least-privilege roles on the export database {database!r}",
-             f"const exportDb = db.getSiblingDB({json.dumps(database)});"]
-    for command, what in zip(role_commands(database, writer_role, reader_role),
-                             ("writer: `aethermart export --target mongodb`, this database only",
-                              "read-only, for applications"), strict=True):
-        lines += [f"// {command['createRole']}: {what}",
-                  f"exportDb.runCommand({json.dumps(command, indent=2)});"]
+    lines = [
+        f"// AetherMart: least-privilege roles on the export database {database!r}",
+        f"const exportDb = db.getSiblingDB({json.dumps(database)});",
+    ]
+    for command, what in zip(
+        role_commands(database, writer_role, reader_role),
+        ("writer: `aethermart export --target mongodb`, this database only", "read-only, for applications"),
+        strict=True,
+    ):
+        lines += [
+            f"// {command['createRole']}: {what}",
+            f"exportDb.runCommand({json.dumps(command, indent=2)});",
+        ]
     lines.append("// users (run once; mongosh asks for each password, which never appears in a file)")
     for user, role in ((writer_user, writer_role), (reader_user, reader_role)):
-        lines.append(f"exportDb.createUser({{user: {json.dumps(user)}, pwd: passwordPrompt(), "
-                     f"roles: [{{role: {json.dumps(role)}, db: {json.dumps(database)}}}]}});")
+        lines.append(
+            f"exportDb.createUser({{user: {json.dumps(user)}, pwd: passwordPrompt(), "
+            f"roles: [{{role: {json.dumps(role)}, db: {json.dumps(database)}}}]}});"
+        )
     lines.append(f"// connect as: mongodb://{writer_user}:<password>@<host>/{database}?authSource={database}")
     return "\n".join(lines)
 
@@ -124,22 +150,27 @@ def apply_roles(uri: MongoURI, writer_role: str = WRITER_ROLE, reader_role: str 
                     done.append(f"updated role {name} on database {uri.database} (it existed)")
             except OperationFailure as exc:
                 if exc.code in ROLE_NOT_FOUND_CODES:
-                    raise ConfigError(f"{server.name} at {uri.redacted()} does not support roles (no "
-                                      "createRole command); nothing was created. Run `aethermart "
-                                      "mongo-roles` and apply its commands on a MongoDB server"
-                                      ) from uri.cause(exc)
+                    raise ConfigError(
+                        f"{server.name} at {uri.redacted()} does not support roles (no "
+                        "createRole command); nothing was created. Run `aethermart "
+                        "mongo-roles` and apply its commands on a MongoDB server"
+                    ) from uri.cause(exc)
                 if exc.code == 13:
                     who = f"user {uri.user!r}" if uri.user else "no user"
-                    raise SourceError(f"MongoDB at {uri.redacted()} refused createRole for {who}: it needs "
-                                      f"createRole and grantRole on database {uri.database} "
-                                      "(e.g. userAdmin)") from uri.cause(exc)
+                    raise SourceError(
+                        f"MongoDB at {uri.redacted()} refused createRole for {who}: it needs "
+                        f"createRole and grantRole on database {uri.database} "
+                        "(e.g. userAdmin)"
+                    ) from uri.cause(exc)
                 text = uri.scrub(" ".join(str(exc).split(", full error:")[0].split()))
-                raise SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}"
-                                  ) from uri.cause(exc)
+                raise SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}") from uri.cause(
+                    exc
+                )
             except PyMongoError as exc:
                 text = uri.scrub(" ".join(str(exc).split()))[:300]
-                raise SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}"
-                                  ) from uri.cause(exc)
+                raise SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}") from uri.cause(
+                    exc
+                )
     finally:
         server.close()
     return done

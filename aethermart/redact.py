@@ -18,8 +18,9 @@ from urllib.parse import quote, unquote, unquote_plus
 __all__ = ["ScrubbedError", "redact_uri", "scrub", "scrubbed_cause", "uri_secrets"]
 
 MASK = "***"
-_SECRET_OPTION = re.compile(r"pass|pwd|secret|token|credential|signature|authmechanismproperties",
-                            re.IGNORECASE)
+_SECRET_OPTION = re.compile(
+    r"pass|pwd|secret|token|credential|signature|authmechanismproperties", re.IGNORECASE
+)
 # a query option name; an item after ``&`` ``;`` ``#`` without one continues the value before it
 _OPTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 
@@ -46,7 +47,7 @@ def _secret_spans(rest: str) -> list[tuple[int, int]]:
     starts = {rest.find("?")} | {rest.find("?", at + 1) for at in ats}
     for start in starts - {-1}:
         pos, secret_from = start + 1, None
-        for item in re.split(r"([&;#])", rest[start + 1:]):
+        for item in re.split(r"([&;#])", rest[start + 1 :]):
             if item and item not in "&;#":
                 name, eq, _ = item.partition("=")
                 secret = bool(eq) and bool(_SECRET_OPTION.search(_decoded(name)))

@@ -52,14 +52,31 @@ if TYPE_CHECKING:
     from aethermart.export.mongo.config import MongoURI
     from aethermart.mariadb_url import MariaDBURL
 
-__all__ = ["STATE_SUFFIX", "SyncConfig", "SyncError", "SyncResult", "enabled_sources", "landing_signature",
-           "render_summary", "run_sync"]
+__all__ = [
+    "STATE_SUFFIX",
+    "SyncConfig",
+    "SyncError",
+    "SyncResult",
+    "enabled_sources",
+    "landing_signature",
+    "render_summary",
+    "run_sync",
+]
 
 STATE_SUFFIX = ".sync.json"
 _LANDING_FOLDERS = ("pos", "mariadb", "events")
 _DRIVERS = ("pymongo", "bson", "duckdb", "pymysql", "pyarrow")
-_PROJECT_PARTS = ("models", "macros", "seeds", "snapshots", "tests/singular", "analyses",
-                  "dbt_project.yml", "profiles.yml", "aethermart/dbt_plugins")
+_PROJECT_PARTS = (
+    "models",
+    "macros",
+    "seeds",
+    "snapshots",
+    "tests/singular",
+    "analyses",
+    "dbt_project.yml",
+    "profiles.yml",
+    "aethermart/dbt_plugins",
+)
 
 
 class SyncError(AetherMartError):
@@ -126,6 +143,7 @@ class SyncResult:
 
 # --- the change rule ------------------------------------------------------------------------
 
+
 def _digest(items) -> str:
     h = hashlib.sha256()
     for item in items:
@@ -184,8 +202,9 @@ def landing_signature(landing: Path, dbt_args: list[str]) -> dict[str, str]:
                 parts[key] = _mariadb_table_digest(child)
             else:
                 parts[key] = _stat_digest(child, landing)
-    parts["project"] = _digest(_stat_digest(PROJECT_DIR / p, PROJECT_DIR) for p in _PROJECT_PARTS
-                               if (PROJECT_DIR / p).exists())
+    parts["project"] = _digest(
+        _stat_digest(PROJECT_DIR / p, PROJECT_DIR) for p in _PROJECT_PARTS if (PROJECT_DIR / p).exists()
+    )
     parts["dbt arguments"] = _digest(dbt_args)
     return parts
 
@@ -195,6 +214,7 @@ def _changed_parts(old: dict[str, str], new: dict[str, str]) -> list[str]:
 
 
 # --- state next to the warehouse -------------------------------------------------------------
+
 
 def _read_state(cfg: SyncConfig) -> dict:
     try:
@@ -218,8 +238,9 @@ def _newest_invocation(duckdb_path: Path) -> tuple[str, str] | None:
         return None
     try:
         with duckdb.connect(str(duckdb_path), read_only=True) as con:
-            return con.execute("select invocation_id, status from ops.dbt_invocations "
-                               "order by started_at desc limit 1").fetchone()
+            return con.execute(
+                "select invocation_id, status from ops.dbt_invocations order by started_at desc limit 1"
+            ).fetchone()
     except duckdb.Error:
         return None
 
@@ -235,13 +256,14 @@ def _layer_rows(duckdb_path: Path) -> dict[str, dict[str, int]]:
     try:
         with duckdb.connect(str(duckdb_path), read_only=True) as con:
             for schema, table, rows in con.execute(
-                    "select schema_name, table_name, estimated_size from duckdb_tables() "
-                    "where database_name = current_database() and schema_name in ('silver', 'gold')"
+                "select schema_name, table_name, estimated_size from duckdb_tables() "
+                "where database_name = current_database() and schema_name in ('silver', 'gold')"
             ).fetchall():
                 out[schema][table] = int(rows)
             with contextlib.suppress(duckdb.Error):
-                for entity, rows in con.execute("select source_system || '.' || entity, landed_rows "
-                                                "from silver.audit_reconciliation").fetchall():
+                for entity, rows in con.execute(
+                    "select source_system || '.' || entity, landed_rows from silver.audit_reconciliation"
+                ).fetchall():
                     out["bronze"][entity] = int(rows or 0)
     except duckdb.Error:
         return {}
@@ -249,6 +271,7 @@ def _layer_rows(duckdb_path: Path) -> dict[str, dict[str, int]]:
 
 
 # --- stages ------------------------------------------------------------------------------
+
 
 def enabled_sources(dbt_vars: str | None) -> list[str]:
     """The source systems dbt will read: enabled_sources of --vars, else dbt_project.yml's."""
@@ -307,12 +330,22 @@ def build_selection(changed: list[str], manifest_path: Path) -> list[str]:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    names = sorted({src["source_name"] for src in manifest.get("sources", {}).values()
-                    if any(src["source_name"] == system or src["source_name"].startswith(f"{system}_")
-                           for system in systems)})
-    exported = sorted(node["name"] for node in manifest.get("nodes", {}).values()
-                      if node.get("resource_type") == "model"
-                      and ((node.get("config") or {}).get("meta") or {}).get("export"))
+    names = sorted(
+        {
+            src["source_name"]
+            for src in manifest.get("sources", {}).values()
+            if any(
+                src["source_name"] == system or src["source_name"].startswith(f"{system}_")
+                for system in systems
+            )
+        }
+    )
+    exported = sorted(
+        node["name"]
+        for node in manifest.get("nodes", {}).values()
+        if node.get("resource_type") == "model"
+        and ((node.get("config") or {}).get("meta") or {}).get("export")
+    )
     if not names:
         return []
     return [f"source:{name}+" for name in names] + exported
@@ -327,8 +360,9 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
     run_results = cfg.target_path / "run_results.json"
     run_results.unlink(missing_ok=True)  # a dbt stopped before running writes none: never read the last
     with log.open("wb") as out:
-        proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=_dbt_env(cfg), stdout=out,
-                              stderr=subprocess.STDOUT, check=False)
+        proc = subprocess.run(
+            cmd, cwd=PROJECT_DIR, env=_dbt_env(cfg), stdout=out, stderr=subprocess.STDOUT, check=False
+        )
     try:
         doc = json.loads(run_results.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -336,13 +370,17 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
     for r in doc.get("results", []):
         result.dbt_nodes[r["status"]] = result.dbt_nodes.get(r["status"], 0) + 1
     if proc.returncode != 0:
-        failures = [r for r in doc.get("results", [])
-                    if r.get("status") in ("error", "fail", "runtime error")]
+        failures = [
+            r for r in doc.get("results", []) if r.get("status") in ("error", "fail", "runtime error")
+        ]
         failed = [r["unique_id"].split(".", 2)[-1] for r in failures]
         first = " ".join(str(failures[0].get("message") or "").split())[:300] if failures else ""
-        what = (f"{len(failed)} failure(s), e.g. {', '.join(failed[:3])}"
-                + (f" (first: {first})" if first else "") if failed
-                else _last_error_line(log))
+        what = (
+            f"{len(failed)} failure(s), e.g. {', '.join(failed[:3])}"
+            + (f" (first: {first})" if first else "")
+            if failed
+            else _last_error_line(log)
+        )
         raise SyncError("dbt build", f"dbt build exited {proc.returncode}: {what}; full output in {log}")
     return doc.get("metadata", {}).get("invocation_id") or ""
 
@@ -365,13 +403,18 @@ def _extract(cfg: SyncConfig, result: SyncResult) -> StageResult:
     from aethermart.extract import ExtractConfig, extract, load_table_specs
 
     sources = {"path": cfg.sources_yaml} if cfg.sources_yaml else {}
-    ecfg = ExtractConfig(url=cfg.mariadb_url, landing=cfg.landing, tables=load_table_specs(**sources),
-                         keep=cfg.keep)
+    ecfg = ExtractConfig(
+        url=cfg.mariadb_url, landing=cfg.landing, tables=load_table_specs(**sources), keep=cfg.keep
+    )
     out = extract(ecfg, quiet=True)
     result.extracted = {t.table: t.rows for t in out.tables}
-    return StageResult("extract", "ran", out.seconds,
-                       f"{sum(result.extracted.values()):,} rows in {len(out.tables)} tables "
-                       f"(extraction {out.extraction_id})")
+    return StageResult(
+        "extract",
+        "ran",
+        out.seconds,
+        f"{sum(result.extracted.values()):,} rows in {len(out.tables)} tables "
+        f"(extraction {out.extraction_id})",
+    )
 
 
 def _destination_key(target: str, cfg: SyncConfig) -> str:
@@ -385,8 +428,14 @@ def _destination_key(target: str, cfg: SyncConfig) -> str:
 def _export(cfg: SyncConfig, target: str, result: SyncResult) -> StageResult:
     from aethermart.export import ExportConfig, export
 
-    ecfg = ExportConfig(target=target, manifest=manifest_path(cfg.target_path), duckdb=cfg.duckdb,
-                        out=cfg.gold_dir, mode="incremental", mongodb_uri=cfg.mongodb_uri)
+    ecfg = ExportConfig(
+        target=target,
+        manifest=manifest_path(cfg.target_path),
+        duckdb=cfg.duckdb,
+        out=cfg.gold_dir,
+        mode="incremental",
+        mongodb_uri=cfg.mongodb_uri,
+    )
     out = export(ecfg, quiet=True)
     statuses: dict[str, int] = {}
     for d in out.datasets:
@@ -397,14 +446,21 @@ def _export(cfg: SyncConfig, target: str, result: SyncResult) -> StageResult:
     else:
         for d in out.datasets:
             result.collections[getattr(d, "collection", d.model)] = {
-                "inserted": d.inserted, "updated": d.updated, "deleted": d.deleted,
-                "unchanged": d.unchanged, "written": d.written,
+                "inserted": d.inserted,
+                "updated": d.updated,
+                "deleted": d.deleted,
+                "unchanged": d.unchanged,
+                "written": d.written,
                 # where the time went: DuckDB (documents, hashes), BSON encoding, the server by step
-                "seconds": d.seconds, "duckdb_seconds": d.duckdb_seconds,
-                "encode_seconds": d.encode_seconds, "server_phases": d.phases,
+                "seconds": d.seconds,
+                "duckdb_seconds": d.duckdb_seconds,
+                "encode_seconds": d.encode_seconds,
+                "server_phases": d.phases,
                 # stored hashes from the export ledger or read back from the server (how many)
-                "hashes_from": d.hashes_from, "hashes_read": d.hashes_read,
-                "documents_built": d.documents_built}
+                "hashes_from": d.hashes_from,
+                "hashes_read": d.hashes_read,
+                "documents_built": d.documents_built,
+            }
         written = sum(c["written"] + c["deleted"] for c in result.collections.values())
         result.documents_written = written
         note = f"{written:,} documents written or deleted in {len(out.datasets)} collections"
@@ -451,8 +507,11 @@ def run_sync(cfg: SyncConfig) -> SyncResult:
     """One sync; raises SyncError (the stage and one line) when a stage fails. ``result`` of
     the failed run is attached to the error as ``.result``."""
     t0 = time.perf_counter()
-    result = SyncResult(started_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                        landing=str(cfg.landing), warehouse=str(cfg.duckdb))
+    result = SyncResult(
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        landing=str(cfg.landing),
+        warehouse=str(cfg.duckdb),
+    )
     try:
         _run(cfg, result)
         result.status = "ok"
@@ -471,8 +530,9 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
     if "mariadb" not in enabled:
         result.stages.append(StageResult("extract", "skipped", 0.0, "mariadb is not an enabled source"))
     elif not cfg.mariadb_url:
-        result.stages.append(StageResult("extract", "skipped", 0.0,
-                                         "no MariaDB URL (--mariadb-url or $MARIADB_URL)"))
+        result.stages.append(
+            StageResult("extract", "skipped", 0.0, "no MariaDB URL (--mariadb-url or $MARIADB_URL)")
+        )
     else:
         _timed(result, "extract", _extract, cfg, result, cfg=cfg)
 
@@ -486,14 +546,19 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
         known = state.get("build_invocation_id")
         if cfg.force_build:
             result.changed = ["--force-build"]
-        elif not known or newest is None or newest != (known, "success") \
-                or state.get("landing") != str(cfg.landing):
+        elif (
+            not known
+            or newest is None
+            or newest != (known, "success")
+            or state.get("landing") != str(cfg.landing)
+        ):
             result.changed = ["no successful build recorded by sync is this warehouse's newest dbt command"]
         else:
             result.changed = _changed_parts(state.get("signature", {}), signature)
         status = "changed" if result.changed else "unchanged"
-        shown = ", ".join(result.changed[:4]) + (f" and {len(result.changed) - 4} more"
-                                                 if len(result.changed) > 4 else "")
+        shown = ", ".join(result.changed[:4]) + (
+            f" and {len(result.changed) - 4} more" if len(result.changed) > 4 else ""
+        )
         return StageResult("check", status, 0.0, shown or "nothing new landed since the last build")
 
     _timed(result, "check", check, cfg=cfg)
@@ -506,15 +571,22 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
         def build() -> StageResult:
             result.build_invocation_id = _dbt_build(cfg, result)
             ok = ", ".join(f"{n} {s}" for s, n in sorted(result.dbt_nodes.items()))
-            what = (" ".join(n for n in result.dbt_select if n.startswith("source:")) + " and the exports"
-                    if result.dbt_select else "everything")
+            what = (
+                " ".join(n for n in result.dbt_select if n.startswith("source:")) + " and the exports"
+                if result.dbt_select
+                else "everything"
+            )
             return StageResult("dbt build", "ran", 0.0, f"{what}: {ok}")
 
         _timed(result, "dbt build", build, cfg=cfg)
         result.built = True
-        state = {"landing": str(cfg.landing), "signature": signature,
-                 "build_invocation_id": result.build_invocation_id,
-                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"), "exports": {}}
+        state = {
+            "landing": str(cfg.landing),
+            "signature": signature,
+            "build_invocation_id": result.build_invocation_id,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "exports": {},
+        }
         _write_state(cfg, state)
         after = _layer_rows(cfg.duckdb)
     else:
@@ -529,28 +601,34 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
         key = _destination_key(target, cfg)
         published = target != "parquet" or (cfg.gold_dir / CURRENT).exists()  # removed since: publish again
         if state.get("exports", {}).get(key) == result.build_invocation_id and not result.built and published:
-            result.stages.append(StageResult(f"export {target}", "up to date", 0.0,
-                                             "this build is already exported there"))
+            result.stages.append(
+                StageResult(f"export {target}", "up to date", 0.0, "this build is already exported there")
+            )
             continue
         _timed(result, f"export {target}", _export, cfg, target, result, cfg=cfg)
         state.setdefault("exports", {})[key] = result.build_invocation_id
         _write_state(cfg, state)
     if not cfg.mongodb_uri:
-        result.stages.append(StageResult("export mongodb", "skipped", 0.0,
-                                         "no MongoDB URI (--mongodb-uri or $MONGODB_URI)"))
+        result.stages.append(
+            StageResult("export mongodb", "skipped", 0.0, "no MongoDB URI (--mongodb-uri or $MONGODB_URI)")
+        )
 
 
 def _summarize_layers(result: SyncResult, before: dict, after: dict) -> None:
     for layer in ("bronze", "silver", "gold"):
         b, a = before.get(layer), after.get(layer)
-        result.layers[layer] = {"before": sum(b.values()) if b is not None else None,
-                                "after": sum(a.values()) if a is not None else None}
+        result.layers[layer] = {
+            "before": sum(b.values()) if b is not None else None,
+            "after": sum(a.values()) if a is not None else None,
+        }
         if layer != "bronze" and a is not None:
-            result.changed_tables += [f"{layer}.{t}" for t in sorted(set(a) | set(b or {}))
-                                      if (b or {}).get(t) != a.get(t)]
+            result.changed_tables += [
+                f"{layer}.{t}" for t in sorted(set(a) | set(b or {})) if (b or {}).get(t) != a.get(t)
+            ]
 
 
 # --- output ------------------------------------------------------------------------------
+
 
 def _n(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
@@ -558,8 +636,10 @@ def _n(value: int | None) -> str:
 
 def render_summary(result: SyncResult) -> str:
     """One screen: stages with seconds, rows extracted, rows per layer, documents per collection."""
-    lines = [f"sync {result.started_at}  landing {result.landing}  warehouse {result.warehouse}",
-             f"  {'stage':<16} {'status':<11} {'seconds':>8}  detail"]
+    lines = [
+        f"sync {result.started_at}  landing {result.landing}  warehouse {result.warehouse}",
+        f"  {'stage':<16} {'status':<11} {'seconds':>8}  detail",
+    ]
     for s in result.stages:
         lines.append(f"  {s.name:<16} {s.status:<11} {s.seconds:>8.2f}  {s.note}")
     if result.extracted:
@@ -570,17 +650,26 @@ def render_summary(result: SyncResult) -> str:
     if result.built:
         shown = ", ".join(t.split(".", 1)[1] for t in result.changed_tables[:8])
         more = f" and {len(result.changed_tables) - 8} more" if len(result.changed_tables) > 8 else ""
-        lines.append(f"  tables whose row count changed: {len(result.changed_tables)}"
-                     + (f" ({shown}{more})" if shown else ""))
+        lines.append(
+            f"  tables whose row count changed: {len(result.changed_tables)}"
+            + (f" ({shown}{more})" if shown else "")
+        )
     if result.collections:
-        lines.append(f"  {'collection':<28} {'inserted':>9} {'updated':>9} {'deleted':>9} {'unchanged':>10}"
-                     "  stored hashes")
+        lines.append(
+            f"  {'collection':<28} {'inserted':>9} {'updated':>9} {'deleted':>9} {'unchanged':>10}"
+            "  stored hashes"
+        )
         for name, c in result.collections.items():
-            hashes = {"ledger": "ledger",
-                      "server": f"read back {c['hashes_read']:,}"}.get(c["hashes_from"], "-")
-            lines.append(f"  {name:<28} {c['inserted']:>9,} {c['updated']:>9,} {c['deleted']:>9,} "
-                         f"{c['unchanged']:>10,}  {hashes}")
+            hashes = {"ledger": "ledger", "server": f"read back {c['hashes_read']:,}"}.get(
+                c["hashes_from"], "-"
+            )
+            lines.append(
+                f"  {name:<28} {c['inserted']:>9,} {c['updated']:>9,} {c['deleted']:>9,} "
+                f"{c['unchanged']:>10,}  {hashes}"
+            )
     verdict = "dbt build ran" if result.built else "no build (nothing new landed)"
-    lines.append(f"sync: {result.status} in {result.seconds:.1f}s; {verdict}; "
-                 f"{result.documents_written:,} documents written")
+    lines.append(
+        f"sync: {result.status} in {result.seconds:.1f}s; {verdict}; "
+        f"{result.documents_written:,} documents written"
+    )
     return "\n".join(lines)

@@ -57,8 +57,10 @@ class StageClock:
         try:
             yield
         finally:
-            self.stages[name] = {"wall_s": round(time.perf_counter() - wall, 3),
-                                 "cpu_s": round(time.process_time() - cpu, 3)}
+            self.stages[name] = {
+                "wall_s": round(time.perf_counter() - wall, 3),
+                "cpu_s": round(time.process_time() - cpu, 3),
+            }
 
 
 def cents_to_str(cents: int) -> str:
@@ -114,8 +116,9 @@ def gold_figures(duckdb_path: str | Path) -> dict:
     }
 
 
-def _compare_mapping(kind: str, theirs: Mapping[str, object], gold: Mapping[str, object],
-                     exact: bool) -> list[str]:
+def _compare_mapping(
+    kind: str, theirs: Mapping[str, object], gold: Mapping[str, object], exact: bool
+) -> list[str]:
     diffs: list[str] = []
     missing = sorted(set(gold) - set(theirs))
     extra = sorted(set(theirs) - set(gold))
@@ -149,8 +152,12 @@ def compare_to_gold(result: dict, duckdb_path: str | Path) -> list[str]:
         theirs = result.get("documents", {}).get(collection)
         if theirs != count:
             diffs.append(f"documents {collection}: gold {count} baseline {theirs}")
-    for kind, exact in (("revenue_per_customer", True), ("revenue_per_product", True),
-                        ("order_count_per_customer", False), ("units_per_product", False)):
+    for kind, exact in (
+        ("revenue_per_customer", True),
+        ("revenue_per_product", True),
+        ("order_count_per_customer", False),
+        ("units_per_product", False),
+    ):
         if kind in result or kind.startswith("revenue"):
             diffs += _compare_mapping(kind, result.get(kind, {}), gold[kind], exact)
     return diffs
@@ -166,8 +173,9 @@ def _server_cpu(mongodb_uri: str):
     return ServerCPU(*nodes[0]) if len(nodes) == 1 else None
 
 
-def run_document_baseline(name: str, version: str, steps, landing: Path, out: Path,
-                          mongodb_uri: str | None = None) -> dict:
+def run_document_baseline(
+    name: str, version: str, steps, landing: Path, out: Path, mongodb_uri: str | None = None
+) -> dict:
     """One baseline's whole run, the same stages for each library: ``steps`` is its module,
     with read_landing, clean, build_documents, write_parquet and write_mongodb. Returns the
     result (timings, counts, exact figures) that compare_to_gold checks."""
@@ -198,15 +206,21 @@ def run_document_baseline(name: str, version: str, steps, landing: Path, out: Pa
     }
 
 
-def baseline_main(name: str, description: str, run: Callable[[Path, Path, str | None], dict],
-                  argv: Sequence[str] | None = None) -> int:
+def baseline_main(
+    name: str,
+    description: str,
+    run: Callable[[Path, Path, str | None], dict],
+    argv: Sequence[str] | None = None,
+) -> int:
     """The command line of ``python -m bench.baseline_<name>``."""
     parser = argparse.ArgumentParser(prog=f"python -m bench.baseline_{name}", description=description)
     parser.add_argument("--landing", type=Path, required=True, help="landing zone root")
     parser.add_argument("--out", type=Path, required=True, help="folder for the Parquet documents")
-    parser.add_argument("--mongodb-uri",
-                        help=f"MongoDB URI, database in the path (default database aethermart_{name}); "
-                             "nothing is written to MongoDB without it")
+    parser.add_argument(
+        "--mongodb-uri",
+        help=f"MongoDB URI, database in the path (default database aethermart_{name}); "
+        "nothing is written to MongoDB without it",
+    )
     parser.add_argument("--result", type=Path, help="write the result JSON here (default: stdout)")
     args = parser.parse_args(argv)
     result = run(args.landing, args.out, args.mongodb_uri)

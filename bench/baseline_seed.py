@@ -120,8 +120,10 @@ DATE_US_SHORT = r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}"  # 3/5/24
 DATE_DD_MON_YY = r"[0-9]{1,2}-[A-Za-z]{3}-[0-9]{2}"  # 05-Mar-24
 DATE_MONTH_NAME = r"[A-Za-z]{3,9}[.]? [0-9]{1,2}, [0-9]{4}"  # March 5, 2024 / Mar 5, 2024
 # a trailing time of day (12/1/10 8:26, 2010-12-01T08:26:00Z, 01-Dec-10 8:26 AM): dropped
-TIME_OF_DAY = (r"[T ] *[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?( *[AaPp][.]?[Mm][.]?)?"
-               r"( *(Z|z|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?))?")
+TIME_OF_DAY = (
+    r"[T ] *[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?( *[AaPp][.]?[Mm][.]?)?"
+    r"( *(Z|z|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?))?"
+)
 # silver's plausibility window (macro plausible_date_window, default vars)
 PLAUSIBLE_DATE = "BETWEEN DATE '1990-01-01' AND CURDATE() + INTERVAL 1 YEAR"
 
@@ -145,8 +147,7 @@ def placeholder_email_pattern() -> str:
 
 def tidy(expr: str) -> str:
     """normalize_whitespace: format characters removed, runs of white space made one space, trimmed."""
-    return (f"TRIM(REGEXP_REPLACE(REGEXP_REPLACE({expr}, {lit(FORMAT)}, ''), "
-            f"{lit(WHITESPACE)}, ' '))")
+    return f"TRIM(REGEXP_REPLACE(REGEXP_REPLACE({expr}, {lit(FORMAT)}, ''), {lit(WHITESPACE)}, ' '))"
 
 
 def trim_ws(expr: str) -> str:
@@ -172,8 +173,10 @@ def parse_integer(expr: str) -> str:
 def parse_money(expr: str) -> str:
     """parse_money: strips $, thousands separators and spaces; at most two decimals; DECIMAL(12,2)."""
     bare = f"REPLACE(REPLACE(REPLACE({trim_ws(expr)}, '$', ''), ',', ''), ' ', '')"
-    return (f"IF({full_match(bare, MONEY)} AND ABS(CAST({bare} AS DECIMAL(65, 2))) < 10000000000, "
-            f"CAST({bare} AS DECIMAL(12, 2)), NULL)")
+    return (
+        f"IF({full_match(bare, MONEY)} AND ABS(CAST({bare} AS DECIMAL(65, 2))) < 10000000000, "
+        f"CAST({bare} AS DECIMAL(12, 2)), NULL)"
+    )
 
 
 def _pivot_year(two_digits: str) -> str:
@@ -203,15 +206,19 @@ def parse_date(expr: str) -> str:
 def clean_email(expr: str) -> str:
     """Email as silver keeps it: lower case and trimmed when valid and not a placeholder."""
     normalized = f"LOWER({trim_ws(expr)})"
-    return (f"IF(NOT COALESCE({full_match(normalized, placeholder_email_pattern())}, 0) "
-            f"AND COALESCE({full_match(normalized, EMAIL)}, 0), {normalized}, NULL)")
+    return (
+        f"IF(NOT COALESCE({full_match(normalized, placeholder_email_pattern())}, 0) "
+        f"AND COALESCE({full_match(normalized, EMAIL)}, 0), {normalized}, NULL)"
+    )
 
 
 def phone_e164(expr: str) -> str:
     """phone_e164: US numbers as +1NXXNXXXXXX; NULL otherwise."""
     national = f"REGEXP_REPLACE(REGEXP_REPLACE({expr}, '[^0-9]', ''), '^1([0-9]{{10}})$', '\\\\1')"
-    return (f"IF({full_match(national, US_PHONE)} AND {full_match(trim_ws(expr), PHONE_CHARACTERS)}, "
-            f"CONCAT('+1', {national}), NULL)")
+    return (
+        f"IF({full_match(national, US_PHONE)} AND {full_match(trim_ws(expr), PHONE_CHARACTERS)}, "
+        f"CONCAT('+1', {national}), NULL)"
+    )
 
 
 def zip5(expr: str) -> str:
@@ -229,9 +236,11 @@ def reasons(rules: Sequence[tuple[str, str]]) -> str:
 def as_text(column: str) -> str:
     """A staging column (bytes as landed) as text: UTF-8, or Windows-1252 when its bytes are not
     UTF-8 (MariaDB's ``latin1`` is Windows-1252, its five undefined bytes as Latin-1)."""
-    return (f"IF(CAST(CONVERT({column} USING utf8mb4) AS BINARY) = {column}, "
-            f"CONVERT({column} USING utf8mb4), CONVERT(CONVERT({column} USING latin1) USING utf8mb4)) "
-            f"COLLATE {TEXT}")
+    return (
+        f"IF(CAST(CONVERT({column} USING utf8mb4) AS BINARY) = {column}, "
+        f"CONVERT({column} USING utf8mb4), CONVERT(CONVERT({column} USING latin1) USING utf8mb4)) "
+        f"COLLATE {TEXT}"
+    )
 
 
 def readable() -> str:
@@ -239,8 +248,9 @@ def readable() -> str:
     return "extra_field IS NULL"
 
 
-def resolve_versions(keys: Sequence[str], content: Sequence[str], version_order: str,
-                     group_by: str | None = None) -> str:
+def resolve_versions(
+    keys: Sequence[str], content: Sequence[str], version_order: str, group_by: str | None = None
+) -> str:
     """The outcome of every typed row, as CTEs after a CTE named ``typed`` (macros/silver/resolve_versions).
 
     Rows sharing the key (and ``group_by``) are copies: the first landed usable one counts,
@@ -250,8 +260,11 @@ def resolve_versions(keys: Sequence[str], content: Sequence[str], version_order:
     order (drops in date order, rows in file order).
     """
     partition = ", ".join([*keys, *([group_by] if group_by else [])])
-    content_hash = ("MD5(CONCAT_WS('-', "
-                    + ", ".join(f"COALESCE(CAST({c} AS CHAR), '_dbt_null_')" for c in content) + "))")
+    content_hash = (
+        "MD5(CONCAT_WS('-', "
+        + ", ".join(f"COALESCE(CAST({c} AS CHAR), '_dbt_null_')" for c in content)
+        + "))"
+    )
     return f"""
     hashed AS (
         SELECT typed.*, quarantine_reasons = '' AS is_usable, {content_hash} AS content_hash
@@ -291,6 +304,7 @@ def resolve_versions(keys: Sequence[str], content: Sequence[str], version_order:
 # Stage 1 — load: POS CSV drops into staging tables with LOAD DATA LOCAL INFILE
 # =========================================================================================
 
+
 def staging_table(entity: str) -> str:
     return f"seed_stg_pos_{entity}"
 
@@ -324,43 +338,56 @@ def load_pos_drops(cur: Any, landing: Path) -> int:
     for entity, header in POS_ENTITIES.items():
         table = staging_table(entity)
         columns = ",\n".join(f"`{name}` BLOB" for name in header)
-        execute(cur, f"""
+        execute(
+            cur,
+            f"""
             CREATE TABLE {table} (
                 row_id BIGINT AUTO_INCREMENT PRIMARY KEY,  -- load order: drops by date, rows by file order
                 load_date DATE NOT NULL,
                 source_file VARCHAR(1024) NOT NULL,
                 {columns},
                 extra_field BLOB  -- set when a record has a field too many (an unquoted comma)
-            ) ENGINE=InnoDB""")
+            ) ENGINE=InnoDB""",
+        )
         variables = [f"@f{i}" for i in range(len(header))]
         assignments = ", ".join(f"`{name}` = {var}" for name, var in zip(header, variables, strict=True))
         for load_date, path in pos_files(landing, entity):
-            loaded += execute(cur, f"""
+            loaded += execute(
+                cur,
+                f"""
                 LOAD DATA LOCAL INFILE {lit(str(path))} INTO TABLE {table} CHARACTER SET binary
                 FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY ''
                 LINES TERMINATED BY {lit(_line_end(path))}
                 IGNORE 1 LINES
                 ({", ".join(variables)}, @extra_field)
                 SET {assignments}, extra_field = @extra_field,
-                    load_date = {lit(load_date)}, source_file = {lit(str(path))}""")
+                    load_date = {lit(load_date)}, source_file = {lit(str(path))}""",
+            )
     # reference data: POS product name keywords -> online category (the dbt seed)
-    execute(cur, f"""
+    execute(
+        cur,
+        f"""
         CREATE TABLE seed_ref_category_keywords (
             keyword VARCHAR(255) NOT NULL,
             category_name VARCHAR(255) NOT NULL
-        ) {TABLE_OPTIONS}""")
-    execute(cur, f"""
+        ) {TABLE_OPTIONS}""",
+    )
+    execute(
+        cur,
+        f"""
         LOAD DATA LOCAL INFILE {lit(str(CATEGORY_KEYWORDS_SEED))} INTO TABLE seed_ref_category_keywords
         CHARACTER SET utf8mb4
         FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY ''
         LINES TERMINATED BY {lit(_line_end(CATEGORY_KEYWORDS_SEED))}
-        IGNORE 1 LINES (keyword, category_name)""")
+        IGNORE 1 LINES (keyword, category_name)""",
+    )
     return loaded
 
 
 # =========================================================================================
 # Stage 2 — clean: INSERT … SELECT into clean tables, next to the e-commerce tables
 # =========================================================================================
+
 
 @dataclass(frozen=True)
 class PosEntity:
@@ -408,16 +435,22 @@ FROM {parent_table}
 WHERE {parent_key} IS NOT NULL
 GROUP BY {parent_key};
 """)
-            parent_joins.append(f"LEFT JOIN {parent_table}_keys AS {alias} "
-                                f"ON {alias}.{parent_key} = typed_rows.{column}")
+            parent_joins.append(
+                f"LEFT JOIN {parent_table}_keys AS {alias} ON {alias}.{parent_key} = typed_rows.{column}"
+            )
             parent_reasons += [
                 (f"typed_rows.{column} IS NOT NULL AND {alias}.{parent_key} IS NULL", "orphan_fk"),
                 (f"NOT {alias}.is_usable", "parent_quarantined"),
             ]
         parent_codes = [f"IF({condition}, '{code}', NULL)" for condition, code in parent_reasons]
-        all_reasons = ("CONCAT_WS(',', NULLIF(typed_rows.quarantine_reasons, ''), "
-                       + ", ".join(parent_codes or ["NULL"]) + ")")
-        return "".join(parent_keys) + f"""
+        all_reasons = (
+            "CONCAT_WS(',', NULLIF(typed_rows.quarantine_reasons, ''), "
+            + ", ".join(parent_codes or ["NULL"])
+            + ")"
+        )
+        return (
+            "".join(parent_keys)
+            + f"""
 CREATE TABLE {self.table}_typed (
     row_id BIGINT PRIMARY KEY,
     load_date DATE NOT NULL,{ddl_columns}
@@ -453,6 +486,7 @@ WITH typed AS (
 SELECT row_id, load_date, {", ".join(names)}, decided_reasons, outcome
 FROM decided
 """
+        )
 
 
 POS_PRODUCT = PosEntity(
@@ -490,8 +524,17 @@ POS_CUSTOMER = PosEntity(
     ),
     row_reasons=((is_blank("id"), "missing_key"),),
     keys=("customer_id",),
-    content=("customer_id", "LOWER(first_name)", "LOWER(last_name)", "email", "address_line_1",
-             "address_line_2", "phone_e164", "zip_code", "birth_date"),
+    content=(
+        "customer_id",
+        "LOWER(first_name)",
+        "LOWER(last_name)",
+        "email",
+        "address_line_1",
+        "address_line_2",
+        "phone_e164",
+        "zip_code",
+        "birth_date",
+    ),
     version_order="load_date DESC",
     group_by="load_date",
 )
@@ -565,11 +608,17 @@ POS_ORDERLINE = PosEntity(
         ("order_id", "VARCHAR(255)", clean_text("order_id")),
         ("product_id", "VARCHAR(255)", clean_text("product_id")),
         ("quantity", "BIGINT", parse_integer("quantity")),  # negative: a return
-        ("line_number", "BIGINT",
-         f"ROW_NUMBER() OVER (PARTITION BY {clean_text('order_id')}, load_date ORDER BY row_id)"),
-        ("line_content", "TEXT",  # product:quantity, what a re-send is compared on
-         f"CONCAT({clean_text('product_id')}, ':', "
-         f"COALESCE(CAST({parse_integer('quantity')} AS CHAR), {tidy('quantity')}, ''))"),
+        (
+            "line_number",
+            "BIGINT",
+            f"ROW_NUMBER() OVER (PARTITION BY {clean_text('order_id')}, load_date ORDER BY row_id)",
+        ),
+        (
+            "line_content",
+            "TEXT",  # product:quantity, what a re-send is compared on
+            f"CONCAT({clean_text('product_id')}, ':', "
+            f"COALESCE(CAST({parse_integer('quantity')} AS CHAR), {tidy('quantity')}, ''))",
+        ),
     ),
     row_reasons=(
         (f"{is_blank('order_id')} OR {is_blank('product_id')}", "missing_key"),
@@ -599,10 +648,10 @@ CREATE TABLE seed_online_customer (
 INSERT INTO seed_online_customer (customer_id, first_name, last_name, email, quarantine_reasons, outcome)
 SELECT
     CAST(customer_id AS CHAR),
-    {clean_text('first_name')},
-    {clean_text('last_name')},
-    {clean_email('email')},
-    {reasons([('customer_id IS NULL', 'missing_key')])},
+    {clean_text("first_name")},
+    {clean_text("last_name")},
+    {clean_email("email")},
+    {reasons([("customer_id IS NULL", "missing_key")])},
     IF(customer_id IS NULL, 'quarantined', 'silver')
 FROM `Customers`;
 
@@ -622,10 +671,10 @@ SELECT product_id, product_name, category_name, price, quarantine_reasons,
 FROM (
     SELECT
         products.product_id,
-        {clean_text('products.product_name')} AS product_name,
-        {clean_text('categories.category_name')} AS category_name,
+        {clean_text("products.product_name")} AS product_name,
+        {clean_text("categories.category_name")} AS category_name,
         products.price,
-        {reasons([('products.price IS NULL', 'missing_price'), ('products.price < 0', 'negative_price')])}
+        {reasons([("products.price IS NULL", "missing_price"), ("products.price < 0", "negative_price")])}
             AS quarantine_reasons
     FROM `Products` AS products
     LEFT JOIN `Categories` AS categories
@@ -648,8 +697,14 @@ FROM (
         order_id,
         customer_id,
         order_date + INTERVAL 0 DAY AS order_date,  -- NULL for NULL and for 0000-00-00
-        {reasons([('order_date + INTERVAL 0 DAY IS NULL', 'missing_date'),
-                  (f'NOT order_date {PLAUSIBLE_DATE}', 'implausible_date')])} AS quarantine_reasons
+        {
+    reasons(
+        [
+            ("order_date + INTERVAL 0 DAY IS NULL", "missing_date"),
+            (f"NOT order_date {PLAUSIBLE_DATE}", "implausible_date"),
+        ]
+    )
+} AS quarantine_reasons
     FROM `Orders`
 ) AS typed;
 
@@ -671,17 +726,21 @@ SELECT order_item_id, order_id, product_id, quantity, price, quarantine_reasons,
 FROM (
     SELECT
         items.order_item_id, items.order_id, items.product_id, items.quantity, items.price,
-        {reasons([
-            ('items.order_id IS NULL OR items.product_id IS NULL', 'missing_key'),
-            ('items.quantity IS NULL', 'missing_quantity'),
-            ('items.quantity = 0', 'zero_quantity'),
-            ('items.price IS NULL', 'missing_price'),
-            ('items.price < 0', 'negative_price'),
-            ('items.order_id IS NOT NULL AND orders.order_id IS NULL', 'orphan_fk'),
-            ("orders.outcome <> 'silver'", 'parent_quarantined'),
-            ('items.product_id IS NOT NULL AND products.product_id IS NULL', 'orphan_fk'),
-            ("products.outcome <> 'silver'", 'parent_quarantined'),
-        ])} AS quarantine_reasons
+        {
+    reasons(
+        [
+            ("items.order_id IS NULL OR items.product_id IS NULL", "missing_key"),
+            ("items.quantity IS NULL", "missing_quantity"),
+            ("items.quantity = 0", "zero_quantity"),
+            ("items.price IS NULL", "missing_price"),
+            ("items.price < 0", "negative_price"),
+            ("items.order_id IS NOT NULL AND orders.order_id IS NULL", "orphan_fk"),
+            ("orders.outcome <> 'silver'", "parent_quarantined"),
+            ("items.product_id IS NOT NULL AND products.product_id IS NULL", "orphan_fk"),
+            ("products.outcome <> 'silver'", "parent_quarantined"),
+        ]
+    )
+} AS quarantine_reasons
     FROM `Order_Items` AS items
     LEFT JOIN seed_online_order AS orders
         ON orders.order_id = items.order_id
@@ -1083,6 +1142,7 @@ COLLECTIONS = {  # MongoDB collection -> document table
 # Running it
 # =========================================================================================
 
+
 @dataclass
 class Log:
     """Progress lines on stderr (the result JSON may go to stdout)."""
@@ -1109,15 +1169,27 @@ def connect(url: MariaDBURL) -> Any:
     """A PyMySQL connection that may LOAD DATA LOCAL, in the seed scripts' session settings."""
     import pymysql
 
-    conn = pymysql.connect(host=url.host, port=url.port, user=url.user, password=url.password,
-                           database=url.database, unix_socket=url.unix_socket, charset="utf8mb4",
-                           autocommit=True, local_infile=True, read_timeout=3600, write_timeout=3600)
+    conn = pymysql.connect(
+        host=url.host,
+        port=url.port,
+        user=url.user,
+        password=url.password,
+        database=url.database,
+        unix_socket=url.unix_socket,
+        charset="utf8mb4",
+        autocommit=True,
+        local_infile=True,
+        read_timeout=3600,
+        write_timeout=3600,
+    )
     with conn.cursor() as cur:
         cur.execute("SELECT @@local_infile")
         if not cur.fetchone()[0]:
             conn.close()
-            raise SystemExit(f"seed baseline: the server at {url.redacted()} has local_infile=OFF; "
-                             "LOAD DATA LOCAL INFILE needs it ON (mariadbd --local-infile=1)")
+            raise SystemExit(
+                f"seed baseline: the server at {url.redacted()} has local_infile=OFF; "
+                "LOAD DATA LOCAL INFILE needs it ON (mariadbd --local-infile=1)"
+            )
         cur.execute(f"SET NAMES utf8mb4 COLLATE {TEXT}")
         cur.execute("SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'")  # not strict, as the seed scripts ran
         cur.execute("SET SESSION group_concat_max_len = 1073741824")  # JSON_ARRAYAGG is cut at this length
@@ -1127,8 +1199,10 @@ def connect(url: MariaDBURL) -> Any:
 
 def drop_seed_tables(cur: Any) -> None:
     """Drop every seed_* table of the database (a re-run starts from nothing)."""
-    cur.execute("SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = DATABASE() AND table_name LIKE 'seed\\_%'")
+    cur.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = DATABASE() AND table_name LIKE 'seed\\_%'"
+    )
     for (name,) in cur.fetchall():
         cur.execute(f"DROP TABLE IF EXISTS `{name}`")
 
@@ -1184,9 +1258,16 @@ def summarize(conn: Any) -> dict[str, Any]:
             units_per_product[f"{system}:{product_id}"] = int(summary["units"])
     outcomes: dict[str, dict[str, int]] = {}  # rows per outcome of every clean table (as in silver)
     with conn.cursor() as cur:
-        for table in ("seed_pos_product", "seed_pos_customer", "seed_pos_order", "seed_pos_orderline",
-                      "seed_online_customer", "seed_online_product", "seed_online_order",
-                      "seed_online_order_item"):
+        for table in (
+            "seed_pos_product",
+            "seed_pos_customer",
+            "seed_pos_order",
+            "seed_pos_orderline",
+            "seed_online_customer",
+            "seed_online_product",
+            "seed_online_order",
+            "seed_online_order_item",
+        ):
             cur.execute(f"SELECT outcome, COUNT(*) FROM {table} GROUP BY outcome ORDER BY outcome")
             outcomes[table.removeprefix("seed_")] = {outcome: int(n) for outcome, n in cur.fetchall()}
     return {
@@ -1199,8 +1280,14 @@ def summarize(conn: Any) -> dict[str, Any]:
     }
 
 
-def run_seed_baseline(landing: Path, mariadb_url: str, mongodb_uri: str | None = None, *,
-                      drop_tables: bool = False, quiet: bool = False) -> dict[str, Any]:
+def run_seed_baseline(
+    landing: Path,
+    mariadb_url: str,
+    mongodb_uri: str | None = None,
+    *,
+    drop_tables: bool = False,
+    quiet: bool = False,
+) -> dict[str, Any]:
     """Run the four stages and return the result object of bench/baseline_common."""
     url = MariaDBURL.parse(mariadb_url)
     log = Log(quiet)
@@ -1280,21 +1367,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.baseline_seed",
         description="BASELINE, not the product: the seed systems' way (LOAD DATA, SQL cleaning in MariaDB, "
-                    "JSON_ARRAYAGG documents, delete_many + insert_many into MongoDB), timed per stage.")
-    parser.add_argument("--landing", type=Path, required=True,
-                        help="landing zone (its pos/ drops are loaded)")
-    parser.add_argument("--mariadb-url", required=True,
-                        help="MariaDB holding the e-commerce tables (mysql://user:password@host:port/db); "
-                             "seed_* work tables are created there")
-    parser.add_argument("--mongodb-uri", help="MongoDB/FerretDB URI; the database is the URI's path "
-                                              f"(default {DEFAULT_MONGO_DATABASE}); no URI: no write stage")
+        "JSON_ARRAYAGG documents, delete_many + insert_many into MongoDB), timed per stage.",
+    )
+    parser.add_argument(
+        "--landing", type=Path, required=True, help="landing zone (its pos/ drops are loaded)"
+    )
+    parser.add_argument(
+        "--mariadb-url",
+        required=True,
+        help="MariaDB holding the e-commerce tables (mysql://user:password@host:port/db); "
+        "seed_* work tables are created there",
+    )
+    parser.add_argument(
+        "--mongodb-uri",
+        help="MongoDB/FerretDB URI; the database is the URI's path "
+        f"(default {DEFAULT_MONGO_DATABASE}); no URI: no write stage",
+    )
     parser.add_argument("--result", type=Path, help="write the result JSON here (default: stdout)")
     parser.add_argument("--drop-tables", action="store_true", help="drop the seed_* tables at the end")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
 
-    result = run_seed_baseline(args.landing.resolve(), args.mariadb_url, args.mongodb_uri,
-                               drop_tables=args.drop_tables, quiet=args.quiet)
+    result = run_seed_baseline(
+        args.landing.resolve(),
+        args.mariadb_url,
+        args.mongodb_uri,
+        drop_tables=args.drop_tables,
+        quiet=args.quiet,
+    )
     text = json.dumps(result, indent=1, sort_keys=False)
     if args.result:
         args.result.parent.mkdir(parents=True, exist_ok=True)

@@ -59,11 +59,16 @@ def _sync(cmd: list[str], env: dict, log_dir: Path, name: str) -> tuple[float, d
 def _pick(db) -> tuple[list[str], list[str], list[str]]:
     """From the published documents: online-only customers (a profile per MariaDB customer, so
     each change has one document to show it in) to order and to move, and reviews to delete."""
-    online = sorted(int(d["channels"]["online_customer_id"]) for d in db.customer_profiles.find(
-        {"channels.has_online_account": True, "channels.has_store_account": False},
-        {"channels.online_customer_id": 1}) if d["channels"].get("online_customer_id"))
-    ordering = online[:max(1, min(40, len(online) // 3))]
-    moving = online[len(ordering):len(ordering) + CUSTOMERS_UPDATED]
+    online = sorted(
+        int(d["channels"]["online_customer_id"])
+        for d in db.customer_profiles.find(
+            {"channels.has_online_account": True, "channels.has_store_account": False},
+            {"channels.online_customer_id": 1},
+        )
+        if d["channels"].get("online_customer_id")
+    )
+    ordering = online[: max(1, min(40, len(online) // 3))]
+    moving = online[len(ordering) : len(ordering) + CUSTOMERS_UPDATED]
     reviews = sorted(int(d["source_review_id"]) for d in db.reviews.find({}, {"source_review_id": 1}))
     return ordering, moving, reviews[:REVIEWS_DELETED]
 
@@ -78,55 +83,94 @@ def _apply_change(url: str, ordering: list[int], moving: list[int], reviews: lis
             (order_date,) = cur.fetchone()
             cur.execute("select product_id, price from Products where price > 0 order by product_id limit 20")
             products = cur.fetchall()
-            cur.execute("select coalesce(max(order_id), 0), (select coalesce(max(order_item_id), 0) "
-                        "from Order_Items) from Orders")
+            cur.execute(
+                "select coalesce(max(order_id), 0), (select coalesce(max(order_item_id), 0) "
+                "from Order_Items) from Orders"
+            )
             next_order, next_item = cur.fetchone()
             orders, items = [], []
             for i in range(ORDERS):
                 order_id = next_order + 1 + i
                 lines = [products[(i + k) % len(products)] for k in range(LINES_PER_ORDER)]
-                orders.append((order_id, ordering[i % len(ordering)], order_date,
-                               sum(price * (1 + k) for k, (_, price) in enumerate(lines))))
+                orders.append(
+                    (
+                        order_id,
+                        ordering[i % len(ordering)],
+                        order_date,
+                        sum(price * (1 + k) for k, (_, price) in enumerate(lines)),
+                    )
+                )
                 for k, (product_id, price) in enumerate(lines):
                     next_item += 1
                     items.append((next_item, order_id, product_id, 1 + k, price))
-            cur.executemany("insert into Orders (order_id, customer_id, order_date, total_amount) "
-                            "values (%s, %s, %s, %s)", orders)
-            cur.executemany("insert into Order_Items (order_item_id, order_id, product_id, quantity, price) "
-                            "values (%s, %s, %s, %s, %s)", items)
-            cur.executemany("update Customers set email = %s, city = %s where customer_id = %s",
-                            [(f"moved.{c}@{NEW_EMAIL_DOMAIN}", "Springfield", c) for c in moving])
+            cur.executemany(
+                "insert into Orders (order_id, customer_id, order_date, total_amount) "
+                "values (%s, %s, %s, %s)",
+                orders,
+            )
+            cur.executemany(
+                "insert into Order_Items (order_item_id, order_id, product_id, quantity, price) "
+                "values (%s, %s, %s, %s, %s)",
+                items,
+            )
+            cur.executemany(
+                "update Customers set email = %s, city = %s where customer_id = %s",
+                [(f"moved.{c}@{NEW_EMAIL_DOMAIN}", "Springfield", c) for c in moving],
+            )
             marks = ", ".join(["%s"] * len(reviews))
             cur.execute(f"delete from Reviews where review_id in ({marks})", reviews)
         con.commit()
     finally:
         con.close()
-    return {"orders": [str(o[0]) for o in orders], "order_customers": sorted({str(c) for c in ordering}),
-            "moved_customers": [str(c) for c in moving], "deleted_reviews": [str(r) for r in reviews]}
+    return {
+        "orders": [str(o[0]) for o in orders],
+        "order_customers": sorted({str(c) for c in ordering}),
+        "moved_customers": [str(c) for c in moving],
+        "deleted_reviews": [str(r) for r in reviews],
+    }
 
 
 def _visible(db, change: dict) -> dict[str, int]:
     """How much of the change MongoDB shows now."""
-    profiles = {d["channels"]["online_customer_id"]: d for d in db.customer_profiles.find(
-        {}, {"channels.online_customer_id": 1, "identity.email_masked": 1})
-        if d.get("channels", {}).get("online_customer_id")}
+    profiles = {
+        d["channels"]["online_customer_id"]: d
+        for d in db.customer_profiles.find({}, {"channels.online_customer_id": 1, "identity.email_masked": 1})
+        if d.get("channels", {}).get("online_customer_id")
+    }
     new_email = f"m***@{NEW_EMAIL_DOMAIN}"
-    moved = sum(1 for c in change["moved_customers"]
-                if (profiles.get(c, {}).get("identity") or {}).get("email_masked") == new_email)
+    moved = sum(
+        1
+        for c in change["moved_customers"]
+        if (profiles.get(c, {}).get("identity") or {}).get("email_masked") == new_email
+    )
     keys = [profiles[c]["_id"] for c in change["order_customers"] if c in profiles]
     wanted = set(change["orders"])
     seen = set()
     for doc in db.customer_purchase_history.find({"_id": {"$in": keys}}):
-        seen |= {o.get("source_order_id") for o in doc.get("orders", [])
-                 if o.get("channel") == "online"} & wanted
+        seen |= {
+            o.get("source_order_id") for o in doc.get("orders", []) if o.get("channel") == "online"
+        } & wanted
     left = db.reviews.count_documents({"source_review_id": {"$in": change["deleted_reviews"]}})
-    return {"orders": len(seen), "moved_customers": moved,
-            "deleted_reviews": len(change["deleted_reviews"]) - left}
+    return {
+        "orders": len(seen),
+        "moved_customers": moved,
+        "deleted_reviews": len(change["deleted_reviews"]) - left,
+    }
 
 
-def measure_change_latency(*, scale: float, mariadb_url: str, mongodb_uri: str, landing: Path,
-                           duckdb_path: Path, target_path: Path, gold_dir: Path, env: dict,
-                           log_dir: Path, bin_dir: Path | None = None) -> dict:
+def measure_change_latency(
+    *,
+    scale: float,
+    mariadb_url: str,
+    mongodb_uri: str,
+    landing: Path,
+    duckdb_path: Path,
+    target_path: Path,
+    gold_dir: Path,
+    env: dict,
+    log_dir: Path,
+    bin_dir: Path | None = None,
+) -> dict:
     """Prime, change, measure (see the module docstring); returns the numbers for the results."""
     import pymongo
 
@@ -134,9 +178,23 @@ def measure_change_latency(*, scale: float, mariadb_url: str, mongodb_uri: str, 
 
     bin_dir = bin_dir or Path(sys.executable).parent
     log_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [str(bin_dir / "aethermart"), "sync", "--json", "--landing", str(landing), "--duckdb",
-           str(duckdb_path), "--target-path", str(target_path), "--out", str(gold_dir),
-           "--mariadb-url", mariadb_url, "--mongodb-uri", mongodb_uri]
+    cmd = [
+        str(bin_dir / "aethermart"),
+        "sync",
+        "--json",
+        "--landing",
+        str(landing),
+        "--duckdb",
+        str(duckdb_path),
+        "--target-path",
+        str(target_path),
+        "--out",
+        str(gold_dir),
+        "--mariadb-url",
+        mariadb_url,
+        "--mongodb-uri",
+        mongodb_uri,
+    ]
     env = {**env, "DBT_LOG_PATH": str(log_dir / "dbt_logs")}
     print("  sync   | prime sync ...", end="", flush=True, file=sys.stderr)
     prime_s, _ = _sync(cmd, env, log_dir, "sync-prime")
@@ -165,21 +223,33 @@ def measure_change_latency(*, scale: float, mariadb_url: str, mongodb_uri: str, 
     if idle["built"] or idle["documents_written"]:
         raise RuntimeError("a sync with nothing new built or wrote documents")
     started = time.perf_counter()
-    subprocess.run([str(bin_dir / "dbt"), "parse", "--target-path", str(target_path)],
-                   env={**env, "AETHERMART_LANDING": str(landing), "AETHERMART_DUCKDB": str(duckdb_path)},
-                   cwd=Path(__file__).resolve().parent.parent, capture_output=True, check=True)
+    subprocess.run(
+        [str(bin_dir / "dbt"), "parse", "--target-path", str(target_path)],
+        env={**env, "AETHERMART_LANDING": str(landing), "AETHERMART_DUCKDB": str(duckdb_path)},
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        check=True,
+    )
     parse_s = time.perf_counter() - started
     return {
         "scale": scale,
-        "latency_s": round(latency, 2), "target_s": latency_target(scale),
-        "sync_process_s": round(sync_s, 2), "read_back_s": round(verify_s, 2),
+        "latency_s": round(latency, 2),
+        "target_s": latency_target(scale),
+        "sync_process_s": round(sync_s, 2),
+        "read_back_s": round(verify_s, 2),
         "stages_s": {s["name"]: s["seconds"] for s in summary["stages"]},
-        "documents": summary["collections"], "changed": summary["changed"],
-        "change": {"orders": ORDERS, "order_lines": ORDERS * LINES_PER_ORDER,
-                   "ordering_customers": len(ordering), "customers_updated": len(moving),
-                   "reviews_deleted": len(reviews)},
+        "documents": summary["collections"],
+        "changed": summary["changed"],
+        "change": {
+            "orders": ORDERS,
+            "order_lines": ORDERS * LINES_PER_ORDER,
+            "ordering_customers": len(ordering),
+            "customers_updated": len(moving),
+            "reviews_deleted": len(reviews),
+        },
         "prime_sync_s": round(prime_s, 2),
-        "nothing_new_sync_s": round(idle_s, 2), "warm_dbt_parse_s": round(parse_s, 2),
+        "nothing_new_sync_s": round(idle_s, 2),
+        "warm_dbt_parse_s": round(parse_s, 2),
         "nothing_new_target_s": round(parse_s + 3, 2),
         "nothing_new_stages_s": {s["name"]: s["seconds"] for s in idle["stages"]},
     }
@@ -190,12 +260,13 @@ def describe(result: dict) -> str:
     target = f"target {result['target_s']:g} s" if result["target_s"] else "no target at this scale"
     stages = ", ".join(f"{k} {v:.1f}" for k, v in result["stages_s"].items() if v)
     c = result["change"]
-    return (f"  change latency MariaDB -> MongoDB via aethermart sync ({c['orders']} orders, "
-            f"{c['customers_updated']} customers moved, {c['reviews_deleted']} reviews deleted): "
-            f"{result['latency_s']:.1f} s ({target}); stages s: {stages}\n"
-            f"  sync with nothing new: {result['nothing_new_sync_s']:.1f} s (target: warm dbt parse "
-            f"{result['warm_dbt_parse_s']:.1f} s + 3 s = {result['nothing_new_target_s']:.1f} s)")
-
+    return (
+        f"  change latency MariaDB -> MongoDB via aethermart sync ({c['orders']} orders, "
+        f"{c['customers_updated']} customers moved, {c['reviews_deleted']} reviews deleted): "
+        f"{result['latency_s']:.1f} s ({target}); stages s: {stages}\n"
+        f"  sync with nothing new: {result['nothing_new_sync_s']:.1f} s (target: warm dbt parse "
+        f"{result['warm_dbt_parse_s']:.1f} s + 3 s = {result['nothing_new_target_s']:.1f} s)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,28 +295,85 @@ def main(argv: list[str] | None = None) -> int:
     for path in (landing, logs, wd):
         path.mkdir(parents=True)
     duckdb_path, target = wd / "warehouse.duckdb", wd / "target"
-    env = {**os.environ, "AETHERMART_LANDING": str(landing), "AETHERMART_DUCKDB": str(duckdb_path),
-           "AETHERMART_TEMP_DIR": str(wd / "duckdb_tmp"), "DBT_PROFILES_DIR": str(REPO),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "AETHERMART_GOLD_DIR": str(run_dir / "gold")}
+    env = {
+        **os.environ,
+        "AETHERMART_LANDING": str(landing),
+        "AETHERMART_DUCKDB": str(duckdb_path),
+        "AETHERMART_TEMP_DIR": str(wd / "duckdb_tmp"),
+        "DBT_PROFILES_DIR": str(REPO),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "AETHERMART_GOLD_DIR": str(run_dir / "gold"),
+    }
     env.pop("MONGODB_URI", None)
     aethermart = str(BIN / "aethermart")
     with LocalMariaDB(run_dir / "mariadb") as mariadb, LocalFerretDB(run_dir / "ferretdb") as ferret:
-        measure("generate + load MariaDB", "setup",
-                [aethermart, "generate", "--scale", f"{args.scale:g}", "--seed", str(args.seed),
-                 "--out", str(landing), "--mariadb-url", mariadb.url, "--quiet"], env, logs)
+        measure(
+            "generate + load MariaDB",
+            "setup",
+            [
+                aethermart,
+                "generate",
+                "--scale",
+                f"{args.scale:g}",
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(landing),
+                "--mariadb-url",
+                mariadb.url,
+                "--quiet",
+            ],
+            env,
+            logs,
+        )
         shutil.rmtree(landing / "mariadb")
-        measure("extract", "setup", [aethermart, "extract", "--mariadb-url", mariadb.url,
-                                     "--landing", str(landing), "--json"], env, logs)
-        measure("dbt build", "setup", [str(BIN / "dbt"), "build", "--target-path", str(target),
-                                       "--log-path", str(wd / "logs")], env, logs)
+        measure(
+            "extract",
+            "setup",
+            [aethermart, "extract", "--mariadb-url", mariadb.url, "--landing", str(landing), "--json"],
+            env,
+            logs,
+        )
+        measure(
+            "dbt build",
+            "setup",
+            [str(BIN / "dbt"), "build", "--target-path", str(target), "--log-path", str(wd / "logs")],
+            env,
+            logs,
+        )
         uri = ferret.uri + "aethermart_bench"
-        measure("export mongodb", "setup",
-                [aethermart, "export", "--duckdb", str(duckdb_path),
-                 "--manifest", str(target / "manifest.json"), "--json", "--target", "mongodb",
-                 "--mode", "full", "--mongodb-uri", uri], env, logs)
-        result = measure_change_latency(scale=args.scale, mariadb_url=mariadb.url, mongodb_uri=uri,
-                                        landing=landing, duckdb_path=duckdb_path, target_path=target,
-                                        gold_dir=run_dir / "gold", env=env, log_dir=logs / "change_latency")
+        measure(
+            "export mongodb",
+            "setup",
+            [
+                aethermart,
+                "export",
+                "--duckdb",
+                str(duckdb_path),
+                "--manifest",
+                str(target / "manifest.json"),
+                "--json",
+                "--target",
+                "mongodb",
+                "--mode",
+                "full",
+                "--mongodb-uri",
+                uri,
+            ],
+            env,
+            logs,
+        )
+        result = measure_change_latency(
+            scale=args.scale,
+            mariadb_url=mariadb.url,
+            mongodb_uri=uri,
+            landing=landing,
+            duckdb_path=duckdb_path,
+            target_path=target,
+            gold_dir=run_dir / "gold",
+            env=env,
+            log_dir=logs / "change_latency",
+        )
     print(describe(result), file=sys.stderr)
     print(json.dumps(result, indent=1))
     return 0

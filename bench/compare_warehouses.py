@@ -17,11 +17,14 @@ __all__ = ["compare", "main"]
 
 
 def _columns(con, catalog: str, schema: str, table: str) -> list[tuple[str, str]]:
-    return con.execute("""
+    return con.execute(
+        """
         select column_name, data_type from duckdb_columns()
         where database_name = ? and schema_name = ? and table_name = ?
         order by column_index
-    """, [catalog, schema, table]).fetchall()
+    """,
+        [catalog, schema, table],
+    ).fetchall()
 
 
 def compare(before: str, after: str) -> list[str]:
@@ -42,9 +45,13 @@ def compare(before: str, after: str) -> list[str]:
             lines.append(f"DIFF {schema}.{table}: columns or types differ")
             continue
         rows = con.execute(f'select count(*) from a.{schema}."{table}"').fetchone()[0]
-        only_a, only_b = (con.execute(
-            f'select count(*) from (select * from {x}.{schema}."{table}" except all '
-            f'select * from {y}.{schema}."{table}")').fetchone()[0] for x, y in (("a", "b"), ("b", "a")))
+        only_a, only_b = (
+            con.execute(
+                f'select count(*) from (select * from {x}.{schema}."{table}" except all '
+                f'select * from {y}.{schema}."{table}")'
+            ).fetchone()[0]
+            for x, y in (("a", "b"), ("b", "a"))
+        )
         status = "same" if only_a == only_b == 0 else "DIFF"
         lines.append(f"{status} {schema}.{table}: {rows} rows, {only_a} only before, {only_b} only after")
     con.close()

@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # --- workers (run in their own process) -------------------------------------------------------
 
+
 def _seed_documents(duckdb_path: str, model: str, decimals: str) -> tuple[list[dict], float]:
     import datetime as dt
     from decimal import Decimal
@@ -72,8 +73,12 @@ def worker_seed(duckdb_path: str, model: str, uri: str | None) -> dict:
     t0 = time.perf_counter()
     encoded = [bson.encode(d) for d in docs]  # what insert_many does with the dicts
     encode_seconds = time.perf_counter() - t0
-    out = {"docs": len(docs), "dict_seconds": dict_seconds, "encode_seconds": encode_seconds,
-           "bytes": sum(map(len, encoded))}
+    out = {
+        "docs": len(docs),
+        "dict_seconds": dict_seconds,
+        "encode_seconds": encode_seconds,
+        "bytes": sum(map(len, encoded)),
+    }
     if uri is not None:
         collection = pymongo.MongoClient(uri).get_database()[f"bench_seed_{model}"]
         raw = [RawBSONDocument(b) for b in encoded]
@@ -101,8 +106,13 @@ def worker_ours_encode(duckdb_path: str, model: str) -> dict:
     for batch in iter_document_batches(con.cursor(), query.sql, 1000, model, times):
         docs += len(batch.ids)
         nbytes += batch.nbytes
-    return {"docs": docs, "seconds": time.perf_counter() - t0, "duckdb_seconds": times.duckdb,
-            "encode_seconds": times.encode, "bytes": nbytes}
+    return {
+        "docs": docs,
+        "seconds": time.perf_counter() - t0,
+        "duckdb_seconds": times.duckdb,
+        "encode_seconds": times.encode,
+        "bytes": nbytes,
+    }
 
 
 def _server_decimals(uri: str) -> str:
@@ -113,6 +123,7 @@ def _server_decimals(uri: str) -> str:
 
 
 # --- driver ---------------------------------------------------------------------------------
+
 
 def timed(cmd: list[str]) -> tuple[float, int, str]:
     t0 = time.perf_counter()
@@ -132,12 +143,16 @@ def _worker(name: str, *args: str) -> dict:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_worker":
         name, args = sys.argv[2], sys.argv[3:]
-        result = worker_seed(args[0], args[1], args[2] if len(args) > 2 else None) if name == "seed" \
+        result = (
+            worker_seed(args[0], args[1], args[2] if len(args) > 2 else None)
+            if name == "seed"
             else worker_ours_encode(args[0], args[1])
+        )
         print(json.dumps(result))
         return
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duckdb", required=True)
     parser.add_argument("--manifest", default="target/manifest.json")
     parser.add_argument("--model", default="doc_customer_profiles")
@@ -155,25 +170,44 @@ def main() -> None:
     try:
         ours_enc = _worker("ours", args.duckdb, args.model)
         seed_enc = _worker("seed", args.duckdb, args.model)
-        print(f"{args.model}: {ours_enc['docs']:,} documents, {ours_enc['bytes'] / ours_enc['docs']:,.0f} "
-              "bytes each (BSON)")
+        print(
+            f"{args.model}: {ours_enc['docs']:,} documents, {ours_enc['bytes'] / ours_enc['docs']:,.0f} "
+            "bytes each (BSON)"
+        )
         print("\n1. client side only (rows -> BSON bytes, decimals as Decimal128), own process each:")
         print(f"  {'approach':<44} {'wall s':>7} {'docs/s':>9} {'peak RSS':>9}  split")
-        print(f"  {'ours: DuckDB Extended JSON + libbson':<44} {ours_enc['wall']:7.2f} "
-              f"{ours_enc['docs'] / ours_enc['seconds']:9,.0f} {ours_enc['rss_mb']:7.0f}MB  "
-              f"in-process {ours_enc['seconds']:.2f}s (DuckDB {ours_enc['duckdb_seconds']:.2f}s, "
-              f"libbson {ours_enc['encode_seconds']:.2f}s, overlapped)")
+        print(
+            f"  {'ours: DuckDB Extended JSON + libbson':<44} {ours_enc['wall']:7.2f} "
+            f"{ours_enc['docs'] / ours_enc['seconds']:9,.0f} {ours_enc['rss_mb']:7.0f}MB  "
+            f"in-process {ours_enc['seconds']:.2f}s (DuckDB {ours_enc['duckdb_seconds']:.2f}s, "
+            f"libbson {ours_enc['encode_seconds']:.2f}s, overlapped)"
+        )
         seed_s = seed_enc["dict_seconds"] + seed_enc["encode_seconds"]
-        print(f"  {'seed: dicts row by row + bson.encode':<44} {seed_enc['wall']:7.2f} "
-              f"{seed_enc['docs'] / seed_s:9,.0f} {seed_enc['rss_mb']:7.0f}MB  "
-              f"in-process {seed_s:.2f}s (dicts {seed_enc['dict_seconds']:.2f}s, "
-              f"bson.encode {seed_enc['encode_seconds']:.2f}s)")
+        print(
+            f"  {'seed: dicts row by row + bson.encode':<44} {seed_enc['wall']:7.2f} "
+            f"{seed_enc['docs'] / seed_s:9,.0f} {seed_enc['rss_mb']:7.0f}MB  "
+            f"in-process {seed_s:.2f}s (dicts {seed_enc['dict_seconds']:.2f}s, "
+            f"bson.encode {seed_enc['encode_seconds']:.2f}s)"
+        )
         print(f"  ratio (seed time / ours): {seed_s / ours_enc['seconds']:.2f}x")
         if args.client_only:
             return
 
-        export = [str(BIN / "aethermart"), "export", "--target", "mongodb", "--select", args.model,
-                  "--duckdb", args.duckdb, "--manifest", args.manifest, "--mongodb-uri", uri, "--json"]
+        export = [
+            str(BIN / "aethermart"),
+            "export",
+            "--target",
+            "mongodb",
+            "--select",
+            args.model,
+            "--duckdb",
+            args.duckdb,
+            "--manifest",
+            args.manifest,
+            "--mongodb-uri",
+            uri,
+            "--json",
+        ]
         timed(export)  # first runs create the collections; the second runs replace them (steady state)
         _worker("seed", args.duckdb, args.model, uri)
         seconds, rss, out = timed(export)
@@ -181,21 +215,30 @@ def main() -> None:
         seed = _worker("seed", args.duckdb, args.model, uri)
         seed_total = seed["dict_seconds"] + seed["encode_seconds"] + seed["server_seconds"]
         name = _server_decimals(uri)
-        print(f"\n2. end to end against the server, second run of each (the collection exists), "
-              f"decimals as {name}:")
+        print(
+            f"\n2. end to end against the server, second run of each (the collection exists), "
+            f"decimals as {name}:"
+        )
         print(f"  {'approach':<44} {'wall s':>7} {'docs/s':>9} {'peak RSS':>9}  split")
-        print(f"  {'ours: aethermart export (full, staged, swap)':<44} {seconds:7.2f} "
-              f"{ours['rows'] / ours['seconds']:9,.0f} {rss / 1024:7.0f}MB  "
-              f"in-process {ours['seconds']:.2f}s: server {ours['server_seconds']:.2f}s, DuckDB "
-              f"{ours['duckdb_seconds']:.2f}s + libbson {ours['encode_seconds']:.2f}s")
-        print(f"  {'seed: dicts + delete_many + insert_many':<44} {seed['wall']:7.2f} "
-              f"{seed['docs'] / seed_total:9,.0f} {seed['rss_mb']:7.0f}MB  "
-              f"in-process {seed_total:.2f}s: server {seed['server_seconds']:.2f}s, dicts "
-              f"{seed['dict_seconds']:.2f}s + bson.encode {seed['encode_seconds']:.2f}s")
+        print(
+            f"  {'ours: aethermart export (full, staged, swap)':<44} {seconds:7.2f} "
+            f"{ours['rows'] / ours['seconds']:9,.0f} {rss / 1024:7.0f}MB  "
+            f"in-process {ours['seconds']:.2f}s: server {ours['server_seconds']:.2f}s, DuckDB "
+            f"{ours['duckdb_seconds']:.2f}s + libbson {ours['encode_seconds']:.2f}s"
+        )
+        print(
+            f"  {'seed: dicts + delete_many + insert_many':<44} {seed['wall']:7.2f} "
+            f"{seed['docs'] / seed_total:9,.0f} {seed['rss_mb']:7.0f}MB  "
+            f"in-process {seed_total:.2f}s: server {seed['server_seconds']:.2f}s, dicts "
+            f"{seed['dict_seconds']:.2f}s + bson.encode {seed['encode_seconds']:.2f}s"
+        )
         print(f"  ratio (seed time / ours): {seed_total / ours['seconds']:.2f}x")
-        print("  ours, server time by step: " + ", ".join(f"{k} {v:.2f}s" for k, v in ours["phases"].items())
-              + " (the seed approach reads nothing back, builds no index, validates nothing, and leaves "
-                "readers an empty or partial collection while it runs)")
+        print(
+            "  ours, server time by step: "
+            + ", ".join(f"{k} {v:.2f}s" for k, v in ours["phases"].items())
+            + " (the seed approach reads nothing back, builds no index, validates nothing, and leaves "
+            "readers an empty or partial collection while it runs)"
+        )
     finally:
         if server is not None:
             server.stop()

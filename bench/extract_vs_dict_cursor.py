@@ -43,18 +43,32 @@ def timed(cmd: list[str]) -> tuple[float, int, str]:
 def main() -> None:
     url, table = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "Order_Items")
     with tempfile.TemporaryDirectory() as landing:
-        ours_s, ours_kb, out = timed([str(BIN / "aethermart"), "extract", "--mariadb-url", url,
-                                      "--landing", landing, "--tables", table, "--json"])
+        ours_s, ours_kb, out = timed(
+            [
+                str(BIN / "aethermart"),
+                "extract",
+                "--mariadb-url",
+                url,
+                "--landing",
+                landing,
+                "--tables",
+                table,
+                "--json",
+            ]
+        )
         rows = int(re.search(r'"rows": (\d+)', out).group(1))
     seed_s, seed_kb, out = timed([sys.executable, "-c", DICT_CURSOR, url, table])
     assert int(out.strip()) == rows, "both must read the same rows"
     print(f"{table}: {rows:,} rows")
     print(f"  {'approach':<34} {'seconds':>8} {'rows/s':>10} {'peak RSS':>9}")
-    for name, s, kb in (("aethermart extract (to Parquet)", ours_s, ours_kb),
-                        ("SELECT * into dict cursor (seed)", seed_s, seed_kb)):
+    for name, s, kb in (
+        ("aethermart extract (to Parquet)", ours_s, ours_kb),
+        ("SELECT * into dict cursor (seed)", seed_s, seed_kb),
+    ):
         print(f"  {name:<34} {s:8.2f} {rows / s:10,.0f} {kb / 1024:7.0f}MB")
-    print(f"  ratio (seed time / ours): {seed_s / ours_s:.2f}x, "
-          f"memory (seed / ours): {seed_kb / ours_kb:.2f}x")
+    print(
+        f"  ratio (seed time / ours): {seed_s / ours_s:.2f}x, memory (seed / ours): {seed_kb / ours_kb:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -387,46 +387,62 @@ def read_landing(con, landing: Path, scratch: Path) -> int:
     row with its drop / extraction and its position in the file. Returns the rows read."""
     rows = 0
     for entity, columns in POS_COLUMNS.items():
-        files = [str(_utf8_path(drop / f"{entity}.csv", scratch))
-                 for drop in sorted((landing / "pos").glob("load_date=*"))]
+        files = [
+            str(_utf8_path(drop / f"{entity}.csv", scratch))
+            for drop in sorted((landing / "pos").glob("load_date=*"))
+        ]
         if not files:
             raise FileNotFoundError(f"no POS drops under {landing / 'pos'}")
-        con.execute(f"""
+        con.execute(
+            f"""
             create temp table raw_{entity} as
-            select {', '.join(f'"{column}"' for column in columns)},
+            select {", ".join(f'"{column}"' for column in columns)},
                    cast(regexp_extract(filename, 'load_date=([0-9-]+)', 1) as date) as load_date,
                    ordinality - min(ordinality) over (partition by filename) + 1 as row_in_file
             from read_csv(?, auto_detect = false, header = true, delim = ',', quote = '"', escape = '"',
-                          columns = {{{', '.join(f"'{column}': 'VARCHAR'" for column in columns)}}},
+                          columns = {{{", ".join(f"'{column}': 'VARCHAR'" for column in columns)}}},
                           ignore_errors = true, filename = true)
                 with ordinality
-        """, [files])
+        """,
+            [files],
+        )
         rows += con.execute(f"select count(*) from raw_{entity}").fetchone()[0]
     for table in MARIADB_TABLES:
-        files = [str(path) for folder in _current_extractions(landing / "mariadb" / table)
-                 for path in sorted(folder.glob("*.parquet"))]
+        files = [
+            str(path)
+            for folder in _current_extractions(landing / "mariadb" / table)
+            for path in sorted(folder.glob("*.parquet"))
+        ]
         if not files:
             raise FileNotFoundError(f"no extraction of {table} under {landing / 'mariadb'}")
-        con.execute(f"""
+        con.execute(
+            f"""
             create temp table raw_{table} as
             select * exclude (file_row_number, filename),
                    regexp_extract(filename, 'extraction_id=([^/]+)', 1) as extraction_id,
                    file_row_number + 1 as row_in_file
             from read_parquet(?, file_row_number = true, filename = true)
-        """, [files])
+        """,
+            [files],
+        )
         rows += con.execute(f"select count(*) from raw_{table}").fetchone()[0]
-    con.execute(f"create temp table keywords as select lower(keyword) as keyword, category_name "
-                f"from read_csv('{SEEDS / 'product_category_keywords.csv'}', all_varchar = true)")
+    con.execute(
+        f"create temp table keywords as select lower(keyword) as keyword, category_name "
+        f"from read_csv('{SEEDS / 'product_category_keywords.csv'}', all_varchar = true)"
+    )
     return rows
 
 
 def figures(con) -> dict:
     """The figures bench.baseline_common compares with gold."""
-    customers = con.execute("select anchor_record, cast(revenue as varchar), order_count "
-                            "from doc_customer_purchase_history").fetchall()
-    products = con.execute("select source_system || ':' || source_product_id, "
-                           "cast(summary.revenue as varchar), summary.units "
-                           "from doc_product_sales").fetchall()
+    customers = con.execute(
+        "select anchor_record, cast(revenue as varchar), order_count from doc_customer_purchase_history"
+    ).fetchall()
+    products = con.execute(
+        "select source_system || ':' || source_product_id, "
+        "cast(summary.revenue as varchar), summary.units "
+        "from doc_product_sales"
+    ).fetchall()
     return figures_of(customers, products)
 
 
@@ -447,8 +463,13 @@ def run(landing: Path, threads: int | None = None) -> dict:
             rows = read_landing(con, landing, Path(scratch))
         with clock.stage("silver and documents"):
             con.execute(SCRIPT)
-        result = {"baseline": "handwritten_duckdb", "duckdb_version": duckdb.__version__,
-                  "stages": clock.stages, "rows_read": rows, **figures(con)}
+        result = {
+            "baseline": "handwritten_duckdb",
+            "duckdb_version": duckdb.__version__,
+            "stages": clock.stages,
+            "rows_read": rows,
+            **figures(con),
+        }
     finally:
         con.close()
     result["seconds"] = round(time.perf_counter() - started, 3)
@@ -457,19 +478,24 @@ def run(landing: Path, threads: int | None = None) -> dict:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.handwritten_duckdb",
-                                     description=(__doc__ or "").split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.handwritten_duckdb", description=(__doc__ or "").split("\n")[0]
+    )
     parser.add_argument("--landing", type=Path, required=True, help="landing zone root")
-    parser.add_argument("--gold-duckdb", type=Path,
-                        help="warehouse of a dbt build of the same landing zone: "
-                             "check the figures against its gold")
+    parser.add_argument(
+        "--gold-duckdb",
+        type=Path,
+        help="warehouse of a dbt build of the same landing zone: check the figures against its gold",
+    )
     parser.add_argument("--threads", type=int, help="DuckDB threads (default: DuckDB's)")
     parser.add_argument("--result", type=Path, help="write the result JSON here")
     args = parser.parse_args(argv)
     result = run(args.landing, args.threads)
-    print(f"{result['seconds']:.3f} s ({result['cpu_seconds']:.3f} s CPU)  hand-written DuckDB script, "
-          f"{result['rows_read']:,} rows read, "
-          f"{result['documents']['customer_purchase_history']:,} purchase-history documents")
+    print(
+        f"{result['seconds']:.3f} s ({result['cpu_seconds']:.3f} s CPU)  hand-written DuckDB script, "
+        f"{result['rows_read']:,} rows read, "
+        f"{result['documents']['customer_purchase_history']:,} purchase-history documents"
+    )
     if args.result:
         args.result.parent.mkdir(parents=True, exist_ok=True)
         args.result.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")

@@ -57,8 +57,12 @@ def add_pos_drop(landing: Path, fraction: float = 0.01) -> dict:
     orders_by_drop = {drop: _read(drop / "order.csv") for drop in drops}
     total = sum(len(rows) for _, rows in orders_by_drop.values())
     wanted = max(1, round(total * fraction))
-    numeric = [int(row[0].strip()) for _, rows in orders_by_drop.values() for row in rows
-               if row and row[0].strip().isascii() and row[0].strip().isdigit()]
+    numeric = [
+        int(row[0].strip())
+        for _, rows in orders_by_drop.values()
+        for row in rows
+        if row and row[0].strip().isascii() and row[0].strip().isdigit()
+    ]
     next_id = max(numeric, default=0) + 1
 
     # the latest orders first: newest drop backwards, last rows of each file first
@@ -91,8 +95,12 @@ def add_pos_drop(landing: Path, fraction: float = 0.01) -> dict:
     _write(staging / "order.csv", header, new_orders)
     _write(staging / "orderline.csv", line_header, new_lines)
     staging.rename(folder)
-    return {"drop": folder.name, "orders": len(new_orders), "lines": len(new_lines),
-            "pos_orders_before": total}
+    return {
+        "drop": folder.name,
+        "orders": len(new_orders),
+        "lines": len(new_lines),
+        "pos_orders_before": total,
+    }
 
 
 def add_mariadb_orders(mariadb_url: str, fraction: float = 0.01) -> dict:
@@ -115,17 +123,20 @@ def add_mariadb_orders(mariadb_url: str, fraction: float = 0.01) -> dict:
                 "CREATE TEMPORARY TABLE bench_new_orders AS "
                 "SELECT order_id AS old_id, %s + ROW_NUMBER() OVER (ORDER BY order_id) AS new_id "
                 "FROM (SELECT order_id FROM `Orders` ORDER BY order_id DESC LIMIT %s) AS latest",
-                (max_order, wanted))
+                (max_order, wanted),
+            )
             orders = cur.execute(
                 "INSERT INTO `Orders` (order_id, customer_id, order_date, total_amount) "
                 "SELECT n.new_id, o.customer_id, o.order_date, o.total_amount "
-                "FROM `Orders` AS o JOIN bench_new_orders AS n ON o.order_id = n.old_id")
+                "FROM `Orders` AS o JOIN bench_new_orders AS n ON o.order_id = n.old_id"
+            )
             items = cur.execute(
                 "INSERT INTO `Order_Items` (order_item_id, order_id, product_id, quantity, price) "
                 "SELECT %s + ROW_NUMBER() OVER (ORDER BY i.order_item_id), n.new_id, i.product_id, "
                 "i.quantity, i.price "
                 "FROM `Order_Items` AS i JOIN bench_new_orders AS n ON i.order_id = n.old_id",
-                (max_item,))
+                (max_item,),
+            )
             cur.execute("DROP TEMPORARY TABLE bench_new_orders")
         conn.commit()
     finally:
@@ -135,8 +146,9 @@ def add_mariadb_orders(mariadb_url: str, fraction: float = 0.01) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.new_data", description=__doc__.split("\n")[0])
-    parser.add_argument("--landing", type=Path, required=True,
-                        help="landing zone root (gets the new POS drop)")
+    parser.add_argument(
+        "--landing", type=Path, required=True, help="landing zone root (gets the new POS drop)"
+    )
     parser.add_argument("--mariadb-url", help="MariaDB to insert new orders into (skipped without it)")
     parser.add_argument("--fraction", type=float, default=0.01, help="new orders as a share of the existing")
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")

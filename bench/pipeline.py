@@ -98,8 +98,13 @@ def measure(name: str, contender: str, cmd: list[str], env: dict, log_dir: Path)
         print(" failed", file=sys.stderr)
         tail = err_path.read_text(errors="replace")[-3000:] or stdout[-3000:]
         raise BenchError(f"stage {name} ({' '.join(cmd[:3])} ...) exited {proc.returncode}:\n{tail}")
-    stage = Stage(name, contender, round(wall, 3), round(usage.ru_utime + usage.ru_stime, 3),
-                  round(usage.ru_maxrss / 1024, 1))
+    stage = Stage(
+        name,
+        contender,
+        round(wall, 3),
+        round(usage.ru_utime + usage.ru_stime, 3),
+        round(usage.ru_maxrss / 1024, 1),
+    )
     print(f" {wall:.1f} s, {stage.peak_rss_mb:.0f} MB", file=sys.stderr)
     return stage, stdout
 
@@ -138,8 +143,7 @@ print(sum(con.execute(f"select count(*), max(columns(*)) from {r}", [f"{landing}
 """
 
 
-def run_pipeline(scale: float, seed: int, workdir: Path, *,
-                 baselines: Sequence[str] = BASELINES) -> dict:
+def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[str] = BASELINES) -> dict:
     """Generate, run ours, the floor and the baselines at one scale; return the result dict."""
     from bench.baseline_common import compare_to_gold
     from tools.local_ferretdb import LocalFerretDB
@@ -152,77 +156,177 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *,
     for path in (landing, logs, wd):
         path.mkdir(parents=True)
     duckdb_path = wd / "warehouse.duckdb"
-    env = {**os.environ, "AETHERMART_LANDING": str(landing), "AETHERMART_DUCKDB": str(duckdb_path),
-           "AETHERMART_TEMP_DIR": str(wd / "duckdb_tmp"), "DBT_PROFILES_DIR": str(REPO),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "AETHERMART_GOLD_DIR": str(run_dir / "gold")}
+    env = {
+        **os.environ,
+        "AETHERMART_LANDING": str(landing),
+        "AETHERMART_DUCKDB": str(duckdb_path),
+        "AETHERMART_TEMP_DIR": str(wd / "duckdb_tmp"),
+        "DBT_PROFILES_DIR": str(REPO),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "AETHERMART_GOLD_DIR": str(run_dir / "gold"),
+    }
     env.pop("MONGODB_URI", None)
     stages: list[Stage] = []
     checks: dict[str, list[str]] = {}
     print(f"bench: scale {scale:g}, seed {seed}, work dir {run_dir}", file=sys.stderr)
     with LocalMariaDB(run_dir / "mariadb") as mariadb, LocalFerretDB(run_dir / "ferretdb") as ferret:
         aethermart = str(BIN / "aethermart")
-        stage, _ = measure("generate + load MariaDB", "setup",
-                           [aethermart, "generate", "--scale", f"{scale:g}", "--seed", str(seed),
-                            "--out", str(landing), "--mariadb-url", mariadb.url, "--quiet"], env, logs)
+        stage, _ = measure(
+            "generate + load MariaDB",
+            "setup",
+            [
+                aethermart,
+                "generate",
+                "--scale",
+                f"{scale:g}",
+                "--seed",
+                str(seed),
+                "--out",
+                str(landing),
+                "--mariadb-url",
+                mariadb.url,
+                "--quiet",
+            ],
+            env,
+            logs,
+        )
         stages.append(stage)
         # The generator wrote its own copy of the MariaDB tables; ours must extract them.
         shutil.rmtree(landing / "mariadb")
 
-        stage, out = measure("extract", "ours", [aethermart, "extract", "--mariadb-url", mariadb.url,
-                                                 "--landing", str(landing), "--json"], env, logs)
+        stage, out = measure(
+            "extract",
+            "ours",
+            [aethermart, "extract", "--mariadb-url", mariadb.url, "--landing", str(landing), "--json"],
+            env,
+            logs,
+        )
         stage.rows = _sum_key(_json_tail(out), "rows")
         stages.append(stage)
 
         target = wd / "target"
-        stage, _ = measure("dbt build", "ours", [str(BIN / "dbt"), "build", "--target-path", str(target),
-                                                 "--log-path", str(wd / "logs")], env, logs)
+        stage, _ = measure(
+            "dbt build",
+            "ours",
+            [str(BIN / "dbt"), "build", "--target-path", str(target), "--log-path", str(wd / "logs")],
+            env,
+            logs,
+        )
         run_results = json.loads((target / "run_results.json").read_text())
         stage.detail["slowest_nodes"] = sorted(
-            ({"node": r["unique_id"].split(".", 2)[-1], "s": round(r["execution_time"], 2)}
-             for r in run_results["results"]), key=lambda r: -r["s"])[:12]
+            (
+                {"node": r["unique_id"].split(".", 2)[-1], "s": round(r["execution_time"], 2)}
+                for r in run_results["results"]
+            ),
+            key=lambda r: -r["s"],
+        )[:12]
         stage.detail["nodes"] = len(run_results["results"])
         stage.rows = int(_scan_rows(duckdb_path))
         stages.append(stage)
         dbt_build = [str(BIN / "dbt"), "build", "--target-path", str(target), "--log-path", str(wd / "logs")]
         stages.append(_rebuild_nothing_new(dbt_build, env, logs))
 
-        export = [aethermart, "export", "--duckdb", str(duckdb_path),
-                  "--manifest", str(target / "manifest.json"), "--json"]
-        stage, out = measure("export parquet", "ours", [*export, "--target", "parquet",
-                                                        "--out", str(run_dir / "gold")], env, logs)
+        export = [
+            aethermart,
+            "export",
+            "--duckdb",
+            str(duckdb_path),
+            "--manifest",
+            str(target / "manifest.json"),
+            "--json",
+        ]
+        stage, out = measure(
+            "export parquet",
+            "ours",
+            [*export, "--target", "parquet", "--out", str(run_dir / "gold")],
+            env,
+            logs,
+        )
         stage.rows = _sum_key(_json_tail(out), "rows")
         stages.append(stage)
-        stage, out = measure("export mongodb", "ours", [*export, "--target", "mongodb", "--mode", "full",
-                                                        "--mongodb-uri", ferret.uri + "aethermart_bench"],
-                             env, logs)
+        stage, out = measure(
+            "export mongodb",
+            "ours",
+            [
+                *export,
+                "--target",
+                "mongodb",
+                "--mode",
+                "full",
+                "--mongodb-uri",
+                ferret.uri + "aethermart_bench",
+            ],
+            env,
+            logs,
+        )
         stage.rows = _sum_key(_json_tail(out), "documents") or _sum_key(_json_tail(out), "rows")
         stages.append(stage)
 
         # The same outputs as the baselines (the two documents they build), without data tests.
         same_target = wd / "target_same"
-        stage, _ = measure("dbt run, 2 documents", "ours:same",
-                           [str(BIN / "dbt"), "run", "--select", *(f"+{m}" for m in SAME_OUTPUTS),
-                            "--target-path", str(same_target), "--log-path", str(wd / "logs")], env, logs)
+        stage, _ = measure(
+            "dbt run, 2 documents",
+            "ours:same",
+            [
+                str(BIN / "dbt"),
+                "run",
+                "--select",
+                *(f"+{m}" for m in SAME_OUTPUTS),
+                "--target-path",
+                str(same_target),
+                "--log-path",
+                str(wd / "logs"),
+            ],
+            env,
+            logs,
+        )
         stages.append(stage)
         # `dbt run` tests nothing, so the export guard would refuse it: the override, on purpose
-        same_export = [aethermart, "export", "--duckdb", str(duckdb_path), "--manifest",
-                       str(same_target / "manifest.json"), "--json", "--select", *SAME_OUTPUTS,
-                       "--allow-failed-build"]
-        stage, out = measure("export parquet, 2 documents", "ours:same",
-                             [*same_export, "--target", "parquet", "--out", str(run_dir / "gold_same")],
-                             env, logs)
+        same_export = [
+            aethermart,
+            "export",
+            "--duckdb",
+            str(duckdb_path),
+            "--manifest",
+            str(same_target / "manifest.json"),
+            "--json",
+            "--select",
+            *SAME_OUTPUTS,
+            "--allow-failed-build",
+        ]
+        stage, out = measure(
+            "export parquet, 2 documents",
+            "ours:same",
+            [*same_export, "--target", "parquet", "--out", str(run_dir / "gold_same")],
+            env,
+            logs,
+        )
         stage.rows = _sum_key(_json_tail(out), "total_rows")
         stages.append(stage)
-        stage, out = measure("export mongodb, 2 documents", "ours:same",
-                             [*same_export, "--target", "mongodb", "--mode", "full",
-                              "--mongodb-uri", ferret.uri + "aethermart_same"], env, logs)
+        stage, out = measure(
+            "export mongodb, 2 documents",
+            "ours:same",
+            [
+                *same_export,
+                "--target",
+                "mongodb",
+                "--mode",
+                "full",
+                "--mongodb-uri",
+                ferret.uri + "aethermart_same",
+            ],
+            env,
+            logs,
+        )
         stage.rows = _sum_key(_json_tail(out), "total_rows")
-        stage.detail["mongodb_server_s"] = round(sum(
-            d.get("server_seconds") or 0 for d in _json_tail(out).get("datasets", [])), 2)
+        stage.detail["mongodb_server_s"] = round(
+            sum(d.get("server_seconds") or 0 for d in _json_tail(out).get("datasets", [])), 2
+        )
         stages.append(stage)
 
-        stage, out = measure("scan every landing file", "floor",
-                             [sys.executable, "-c", FLOOR_SQL, str(landing)], env, logs)
+        stage, out = measure(
+            "scan every landing file", "floor", [sys.executable, "-c", FLOOR_SQL, str(landing)], env, logs
+        )
         stage.rows = int(out.strip().splitlines()[-1] or 0)
         stages.append(stage)
 
@@ -240,30 +344,53 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *,
 
         try:
             latency = measure_change_latency(
-                scale=scale, mariadb_url=mariadb.url, mongodb_uri=ferret.uri + "aethermart_bench",
-                landing=landing, duckdb_path=duckdb_path, target_path=target, gold_dir=run_dir / "gold",
-                env=env, log_dir=logs / "change_latency")
+                scale=scale,
+                mariadb_url=mariadb.url,
+                mongodb_uri=ferret.uri + "aethermart_bench",
+                landing=landing,
+                duckdb_path=duckdb_path,
+                target_path=target,
+                gold_dir=run_dir / "gold",
+                env=env,
+                log_dir=logs / "change_latency",
+            )
         except RuntimeError as exc:
             raise BenchError(f"change latency: {exc}") from exc
 
     wrong = {name: diffs for name, diffs in checks.items() if diffs}
     if wrong:
         lines = [f"{name}: {len(diffs)} differences, e.g. {diffs[:5]}" for name, diffs in wrong.items()]
-        raise BenchError("a baseline's output differs from gold, so its time is not a result:\n"
-                         + "\n".join(lines))
+        raise BenchError(
+            "a baseline's output differs from gold, so its time is not a result:\n" + "\n".join(lines)
+        )
     return {**_summarize(scale, seed, stages, checks), "change_latency": latency}
 
 
-def _run_baseline(name: str, landing: Path, run_dir: Path, mariadb_url: str, mongodb_uri: str, env: dict,
-                  logs: Path) -> tuple[Stage, dict]:
+def _run_baseline(
+    name: str, landing: Path, run_dir: Path, mariadb_url: str, mongodb_uri: str, env: dict, logs: Path
+) -> tuple[Stage, dict]:
     """One baseline (seed | pandas | polars) as its own process; its Stage and its result JSON."""
     result_path = logs / f"{name}.json"
     if name == "seed":
-        cmd = [sys.executable, "-m", "bench.baseline_seed", "--landing", str(landing),
-               "--mariadb-url", mariadb_url]
+        cmd = [
+            sys.executable,
+            "-m",
+            "bench.baseline_seed",
+            "--landing",
+            str(landing),
+            "--mariadb-url",
+            mariadb_url,
+        ]
     else:
-        cmd = [sys.executable, "-m", f"bench.baseline_{name}", "--landing", str(landing),
-               "--out", str(run_dir / f"{name}_out")]
+        cmd = [
+            sys.executable,
+            "-m",
+            f"bench.baseline_{name}",
+            "--landing",
+            str(landing),
+            "--out",
+            str(run_dir / f"{name}_out"),
+        ]
     cmd += ["--mongodb-uri", mongodb_uri + f"aethermart_{name}", "--result", str(result_path)]
     stage, _ = measure("seed approach" if name == "seed" else name, name, cmd, env, logs)
     result = json.loads(result_path.read_text())
@@ -277,20 +404,47 @@ def _rebuild_nothing_new(dbt_build: list[str], env: dict, logs: Path) -> Stage:
     return stage
 
 
-def _rebuild_with_new_data(landing: Path, mariadb_url: str, dbt_build: list[str], env: dict,
-                           logs: Path) -> list[Stage]:
+def _rebuild_with_new_data(
+    landing: Path, mariadb_url: str, dbt_build: list[str], env: dict, logs: Path
+) -> list[Stage]:
     """A new POS drop and new MariaDB orders (NEW_DATA_FRACTION of each), extracted, then
     `dbt build`. Adding the data is setup (not compared); extract and build are measured."""
-    stage, out = measure("add 1 % new orders", "setup",
-                         [sys.executable, "-m", "bench.new_data", "--landing", str(landing),
-                          "--mariadb-url", mariadb_url, "--fraction", str(NEW_DATA_FRACTION), "--json"],
-                         env, logs)
+    stage, out = measure(
+        "add 1 % new orders",
+        "setup",
+        [
+            sys.executable,
+            "-m",
+            "bench.new_data",
+            "--landing",
+            str(landing),
+            "--mariadb-url",
+            mariadb_url,
+            "--fraction",
+            str(NEW_DATA_FRACTION),
+            "--json",
+        ],
+        env,
+        logs,
+    )
     added = _json_tail(out)
     stage.detail = added
     stage.rows = sum(part.get("orders", 0) for part in added.values())
-    extract, out = measure("extract, 1 % new", "ours:rebuild",
-                           [str(BIN / "aethermart"), "extract", "--mariadb-url", mariadb_url,
-                            "--landing", str(landing), "--json"], env, logs)
+    extract, out = measure(
+        "extract, 1 % new",
+        "ours:rebuild",
+        [
+            str(BIN / "aethermart"),
+            "extract",
+            "--mariadb-url",
+            mariadb_url,
+            "--landing",
+            str(landing),
+            "--json",
+        ],
+        env,
+        logs,
+    )
     extract.rows = _sum_key(_json_tail(out), "rows")
     build, _ = measure("dbt build, 1 % new", "ours:rebuild", dbt_build, env, logs)
     build.detail["new_orders"] = stage.rows
@@ -323,7 +477,8 @@ def _summarize(scale: float, seed: int, stages: list[Stage], checks: dict) -> di
     summary["ours_same_outputs_s"] = round(same_total, 2)
     summary["ours_same_outputs_without_mongodb_s"] = round(same_total - same_mongo, 2)
     summary["ours_same_outputs_mongodb_server_s"] = by[
-        ("ours:same", "export mongodb, 2 documents")].detail.get("mongodb_server_s")
+        ("ours:same", "export mongodb, 2 documents")
+    ].detail.get("mongodb_server_s")
     for contender in BASELINES:
         base = [s for s in stages if s.contender == contender]
         if base:
@@ -334,14 +489,19 @@ def _summarize(scale: float, seed: int, stages: list[Stage], checks: dict) -> di
             summary[f"{contender}_over_ours"] = round(total / same_total, 2)
             summary[f"{contender}_without_mongodb_s"] = round(total - mongo, 2)
             summary[f"{contender}_over_ours_without_mongodb"] = round(
-                (total - mongo) / (same_total - same_mongo), 2)
+                (total - mongo) / (same_total - same_mongo), 2
+            )
             summary[f"{contender}_peak_rss_mb"] = base[0].peak_rss_mb
     summary.update(_rebuild_summary(by, summary))
     return {
-        "scale": scale, "seed": seed,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                    "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-                    "python": platform.python_version()},
+        "scale": scale,
+        "seed": seed,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "python": platform.python_version(),
+        },
         "stages": [{**asdict(s), "rows_per_s": s.rows_per_s and round(s.rows_per_s)} for s in stages],
         "checks": {name: diffs or "equal to gold" for name, diffs in checks.items()},
         "summary": summary,
@@ -378,42 +538,60 @@ def _verdict(met: bool) -> str:
 
 def print_table(result: dict) -> None:
     print(f"\nscale {result['scale']:g} (seed {result['seed']}), {result['machine']['cpus']} cores")
-    print(f"  {'contender':<12} {'stage':<26} {'wall s':>8} {'cpu s':>8} {'peak RSS':>9} "
-          f"{'rows':>11} {'rows/s':>9}")
+    print(
+        f"  {'contender':<12} {'stage':<26} {'wall s':>8} {'cpu s':>8} {'peak RSS':>9} "
+        f"{'rows':>11} {'rows/s':>9}"
+    )
     for s in result["stages"]:
         rows = f"{s['rows']:,}" if s["rows"] else ""
         rate = f"{s['rows_per_s']:,}" if s["rows_per_s"] else ""
-        print(f"  {s['contender']:<12} {s['name']:<26} {s['wall_s']:8.2f} {s['cpu_s']:8.2f} "
-              f"{s['peak_rss_mb']:7.0f}MB {rows:>11} {rate:>9}")
+        print(
+            f"  {s['contender']:<12} {s['name']:<26} {s['wall_s']:8.2f} {s['cpu_s']:8.2f} "
+            f"{s['peak_rss_mb']:7.0f}MB {rows:>11} {rate:>9}"
+        )
     summary = result["summary"]
-    print(f"  ours end to end (extract + dbt build + export parquet + export mongodb): "
-          f"{summary['ours_end_to_end_s']:.2f} s, peak RSS {summary['ours_peak_rss_mb']:.0f} MB")
-    print(f"  ours, same outputs as the baselines (extract + dbt run of the 2 documents + their export): "
-          f"{summary['ours_same_outputs_s']:.2f} s, {summary['ours_same_outputs_without_mongodb_s']:.2f} s "
-          "without the MongoDB export")
+    print(
+        f"  ours end to end (extract + dbt build + export parquet + export mongodb): "
+        f"{summary['ours_end_to_end_s']:.2f} s, peak RSS {summary['ours_peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"  ours, same outputs as the baselines (extract + dbt run of the 2 documents + their export): "
+        f"{summary['ours_same_outputs_s']:.2f} s, {summary['ours_same_outputs_without_mongodb_s']:.2f} s "
+        "without the MongoDB export"
+    )
     print(f"  dbt build / scan floor: {summary['dbt_build_over_floor']}x")
     for contender in BASELINES:
         if f"{contender}_over_ours" in summary:
-            print(f"  {contender}: {summary[f'{contender}_end_to_end_s']:.2f} s = "
-                  f"{summary[f'{contender}_over_ours']}x ours (same outputs), "
-                  f"{summary[f'{contender}_over_ours_full']}x ours (full pipeline), "
-                  f"{summary[f'{contender}_over_ours_without_mongodb']}x without the MongoDB write; "
-                  f"output checked: {result['checks'][contender]}")
+            print(
+                f"  {contender}: {summary[f'{contender}_end_to_end_s']:.2f} s = "
+                f"{summary[f'{contender}_over_ours']}x ours (same outputs), "
+                f"{summary[f'{contender}_over_ours_full']}x ours (full pipeline), "
+                f"{summary[f'{contender}_over_ours_without_mongodb']}x without the MongoDB write; "
+                f"output checked: {result['checks'][contender]}"
+            )
     if "pandas_meets_target" in summary:
-        print(f"  target: pandas / ours (same outputs) >= {summary['pandas_target']:g}x: "
-              f"{summary['pandas_over_ours']}x, {_verdict(summary['pandas_meets_target'])}")
-    for key, label in (("rebuild_nothing_new", "dbt build, nothing new"),
-                       ("rebuild_new_data", f"dbt build, {NEW_DATA_FRACTION:.0%} new POS + MariaDB orders")):
+        print(
+            f"  target: pandas / ours (same outputs) >= {summary['pandas_target']:g}x: "
+            f"{summary['pandas_over_ours']}x, {_verdict(summary['pandas_meets_target'])}"
+        )
+    for key, label in (
+        ("rebuild_nothing_new", "dbt build, nothing new"),
+        ("rebuild_new_data", f"dbt build, {NEW_DATA_FRACTION:.0%} new POS + MariaDB orders"),
+    ):
         if f"{key}_over_full_build" in summary:
-            print(f"  target: {label} <= {summary[f'{key}_target']:.0%} of the full dbt build: "
-                  f"{summary[f'{key}_s']:.2f} s = {summary[f'{key}_over_full_build']:.0%}, "
-                  f"{_verdict(summary[f'{key}_meets_target'])}")
+            print(
+                f"  target: {label} <= {summary[f'{key}_target']:.0%} of the full dbt build: "
+                f"{summary[f'{key}_s']:.2f} s = {summary[f'{key}_over_full_build']:.0%}, "
+                f"{_verdict(summary[f'{key}_meets_target'])}"
+            )
     if "rebuild_new_data_faster_than_polars" in summary:
-        print(f"  target: dbt build, {NEW_DATA_FRACTION:.0%} new, faster than polars recomputing "
-              "the 2 documents "
-              f"({summary['polars_without_mongodb_s']:.2f} s without its MongoDB write): "
-              f"polars = {summary['polars_over_rebuild_new_data']}x the rebuild, "
-              f"{_verdict(summary['rebuild_new_data_faster_than_polars'])}")
+        print(
+            f"  target: dbt build, {NEW_DATA_FRACTION:.0%} new, faster than polars recomputing "
+            "the 2 documents "
+            f"({summary['polars_without_mongodb_s']:.2f} s without its MongoDB write): "
+            f"polars = {summary['polars_over_rebuild_new_data']}x the rebuild, "
+            f"{_verdict(summary['rebuild_new_data_faster_than_polars'])}"
+        )
     if "change_latency" in result:
         from bench.change_latency import describe
 
@@ -435,15 +613,18 @@ def write_chart(results: list[dict], path: Path) -> None:
     by = {(s["contender"], s["name"]): s for s in latest["stages"]}
     bars = {
         "ours\n(full pipeline)": [s for s in latest["stages"] if s["contender"] == "ours"],
-        "ours\n(same outputs)": [by[("ours", "extract")],
-                                 *(s for s in latest["stages"] if s["contender"] == "ours:same")],
+        "ours\n(same outputs)": [
+            by[("ours", "extract")],
+            *(s for s in latest["stages"] if s["contender"] == "ours:same"),
+        ],
     }
     for contender in BASELINES:
         base = by.get((contender, "seed approach" if contender == "seed" else contender))
         if base:  # the baseline's own stages, stacked
             bars[f"{contender}\n(same outputs)"] = [
                 {"name": f"{contender}: {name}", "wall_s": v["wall_s"]}
-                for name, v in base["detail"].get("stages", {}).items()]
+                for name, v in base["detail"].get("stages", {}).items()
+            ]
     for label, parts in bars.items():
         bottom = 0.0
         for part in parts:
@@ -451,8 +632,11 @@ def write_chart(results: list[dict], path: Path) -> None:
             bottom += part["wall_s"]
     for name in REBUILD_TARGETS:  # the rebuilds next to the full build they are a share of
         if ("ours:rebuild", name) in by:
-            ax.bar("ours\n" + name.replace("dbt build, ", "rebuild,\n"), by[("ours:rebuild", name)]["wall_s"],
-                   label=f"rebuild: {name}")
+            ax.bar(
+                "ours\n" + name.replace("dbt build, ", "rebuild,\n"),
+                by[("ours:rebuild", name)]["wall_s"],
+                label=f"rebuild: {name}",
+            )
     floor = by[("floor", "scan every landing file")]
     ax.bar("scan floor", floor["wall_s"], color="grey")
     ax.set_ylabel("wall time (s)")
@@ -462,15 +646,23 @@ def write_chart(results: list[dict], path: Path) -> None:
     if scaling:
         ax2 = axes[1]
         scales = [r["scale"] for r in results]
-        for contender, key in (("ours, full pipeline", "ours_end_to_end_s"),
-                               ("ours, same outputs", "ours_same_outputs_s"),
-                               ("seed", "seed_end_to_end_s"), ("pandas", "pandas_end_to_end_s"),
-                               ("polars", "polars_end_to_end_s")):
+        for contender, key in (
+            ("ours, full pipeline", "ours_end_to_end_s"),
+            ("ours, same outputs", "ours_same_outputs_s"),
+            ("seed", "seed_end_to_end_s"),
+            ("pandas", "pandas_end_to_end_s"),
+            ("polars", "polars_end_to_end_s"),
+        ):
             values = [r["summary"].get(key) for r in results]
             if all(values):
                 ax2.plot(scales, values, marker="o", label=f"{contender} time (s)")
-        ax2.plot(scales, [r["summary"]["ours_peak_rss_mb"] for r in results], marker="s", linestyle="--",
-                 label="ours peak RSS (MB)")
+        ax2.plot(
+            scales,
+            [r["summary"]["ours_peak_rss_mb"] for r in results],
+            marker="s",
+            linestyle="--",
+            label="ours peak RSS (MB)",
+        )
         ax2.set_xscale("log")
         ax2.set_yscale("log")
         ax2.set_xlabel("scale (1 = ~660k landed rows)")
@@ -482,19 +674,36 @@ def write_chart(results: list[dict], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="make bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="generator scale (default 1)")
-    parser.add_argument("--scaling", type=float, nargs="+", metavar="SCALE",
-                        help="run several scales and chart time and peak RSS against scale")
+    parser.add_argument(
+        "--scaling",
+        type=float,
+        nargs="+",
+        metavar="SCALE",
+        help="run several scales and chart time and peak RSS against scale",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON and the PNG")
     parser.add_argument("--no-baselines", action="store_true", help="measure only ours and the floor")
-    parser.add_argument("--skip-baseline", choices=BASELINES, action="append", default=[], metavar="NAME",
-                        help=f"leave out one baseline ({', '.join(BASELINES)}); repeatable")
-    parser.add_argument("--combine", type=Path, nargs="+", metavar="JSON",
-                        help="no run: chart time and peak RSS against scale from saved single-scale results")
+    parser.add_argument(
+        "--skip-baseline",
+        choices=BASELINES,
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"leave out one baseline ({', '.join(BASELINES)}); repeatable",
+    )
+    parser.add_argument(
+        "--combine",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="no run: chart time and peak RSS against scale from saved single-scale results",
+    )
     args = parser.parse_args(argv)
     args.results.mkdir(parents=True, exist_ok=True)
     if args.combine:

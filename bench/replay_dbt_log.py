@@ -70,8 +70,11 @@ def replay(statements: list[tuple[str, str]], duckdb_path: str, salt: str) -> di
         con.execute("set timezone = 'UTC'")
         record_count.register(con)
         landing_guard._register(con)
-        for name, value in ((pii_salt.SALT_VARIABLE, salt), (pii_salt.SALT_SOURCE_VARIABLE, "env"),
-                            ("aethermart_pii_salt_fingerprint", pii_salt.fingerprint(salt))):
+        for name, value in (
+            (pii_salt.SALT_VARIABLE, salt),
+            (pii_salt.SALT_SOURCE_VARIABLE, "env"),
+            ("aethermart_pii_salt_fingerprint", pii_salt.fingerprint(salt)),
+        ):
             con.execute(f"set variable {name} = ?", [value])
         for node, sql in statements:
             wall, cpu = time.perf_counter(), time.process_time()

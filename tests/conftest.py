@@ -45,14 +45,38 @@ _PARSE_SCRATCH: Path | None = None
 # the project with dbt or run the pipeline end to end, and any test that needs the shared build
 # (fixture built_001). Everything else — macros, generator, URLs, redaction, docs YAML, the
 # test servers — is the fast lane, a couple of minutes on two cores.
-SLOW_MODULES = frozenset({
-    "test_absent_sources", "test_bench", "test_broken_inputs", "test_bronze", "test_dbt_show_clone",
-    "test_docs_site", "test_encodings", "test_export_guard", "test_extract", "test_extract_contract",
-    "test_fresh_clone", "test_gold_parquet", "test_gold_pii", "test_incremental_bronze",
-    "test_incremental_silver_gold", "test_landing_names", "test_mongo_export", "test_mongo_ledger",
-    "test_openlineage", "test_pii_salt", "test_pos_source_mapping", "test_quality", "test_record_count",
-    "test_revenue_invariant", "test_silver", "test_source_freshness", "test_state_selection", "test_sync",
-})
+SLOW_MODULES = frozenset(
+    {
+        "test_absent_sources",
+        "test_bench",
+        "test_broken_inputs",
+        "test_bronze",
+        "test_dbt_show_clone",
+        "test_docs_site",
+        "test_encodings",
+        "test_export_guard",
+        "test_extract",
+        "test_extract_contract",
+        "test_fresh_clone",
+        "test_gold_parquet",
+        "test_gold_pii",
+        "test_incremental_bronze",
+        "test_incremental_silver_gold",
+        "test_landing_names",
+        "test_mongo_export",
+        "test_mongo_ledger",
+        "test_openlineage",
+        "test_pii_salt",
+        "test_pos_source_mapping",
+        "test_quality",
+        "test_record_count",
+        "test_revenue_invariant",
+        "test_silver",
+        "test_source_freshness",
+        "test_state_selection",
+        "test_sync",
+    }
+)
 SLOW_FIXTURES = frozenset({"built_001"})
 
 
@@ -68,8 +92,13 @@ def answer_key(landing: Path) -> dict:
 
 
 def run_cli(*args: str, env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:
-    proc = subprocess.run([str(BIN / "aethermart"), *args], cwd=REPO, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})})
+    proc = subprocess.run(
+        [str(BIN / "aethermart"), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"aethermart {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -101,21 +130,25 @@ class DbtProject:
             "DBT_PROFILES_DIR": str(REPO),
         }
 
-    def dbt(self, *args: str, check: bool = True,
-            extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    def dbt(
+        self, *args: str, check: bool = True, extra_env: dict | None = None
+    ) -> subprocess.CompletedProcess:
         """`dbt <args>` in this process over a shared parse (dbt_in_process), or as its own
         process for `parse`; `extra_env` adds to (or overrides) the project's environment for
         this invocation. A test that kills dbt starts its own process."""
         args = (*args, "--target-path", str(self.target), "--log-path", str(self.workdir / "logs"))
         env = {**self.env(), **(extra_env or {})}
         if args[0] in SEPARATE_PROCESS_COMMANDS:
-            proc = subprocess.run([str(BIN / "dbt"), *args], cwd=self.project_dir, capture_output=True,
-                                  text=True, env=env)
+            proc = subprocess.run(
+                [str(BIN / "dbt"), *args], cwd=self.project_dir, capture_output=True, text=True, env=env
+            )
         else:
             proc = dbt_in_process.invoke(args, env, self.project_dir, _parse_scratch())
         if check and proc.returncode != 0:
-            raise AssertionError(f"dbt {' '.join(args)} failed ({proc.returncode}):\n"
-                                 f"{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
+            raise AssertionError(
+                f"dbt {' '.join(args)} failed ({proc.returncode}):\n"
+                f"{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}"
+            )
         return proc
 
     def copy(self, workdir: Path) -> DbtProject:

@@ -39,8 +39,16 @@ _PARSE_OPTIONS = ("--vars", "--target", "-t", "--profile")
 _manifests: dict[tuple, object] = {}
 
 
-_PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "snapshots",
-                  "tests/singular", "analyses")
+_PROJECT_PARTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "snapshots",
+    "tests/singular",
+    "analyses",
+)
 
 
 def _project_files_state(project_dir: Path) -> tuple[int, int, int]:
@@ -112,8 +120,9 @@ def _manifest(args: Sequence[str], project_dir: Path, scratch: Path):
     key = _parse_key(args, project_dir)
     if key not in _manifests:
         folder = scratch / f"parse-{len(_manifests)}"
-        parsed = dbtRunner().invoke(["parse", *_parse_arguments(args), "--target-path", str(folder),
-                                     "--log-path", str(folder)])
+        parsed = dbtRunner().invoke(
+            ["parse", *_parse_arguments(args), "--target-path", str(folder), "--log-path", str(folder)]
+        )
         _close_duckdb()
         if not parsed.success:
             return None, parsed
@@ -131,6 +140,7 @@ def invoke(args: Sequence[str], env: dict, cwd: Path, scratch: Path) -> subproce
             if failed_parse is not None:
                 result = failed_parse
             else:
+
                 def stamp_invocation(event) -> None:
                     manifest.metadata.invocation_id = event.info.invocation_id
 

@@ -71,26 +71,29 @@ def _channel_totals(project: DbtProject, system: str) -> dict[str, list[tuple]]:
     queries = {
         "fct_orders": f"select count(*), sum(revenue) from gold.fct_orders where channel = '{channel}'",
         "fct_order_lines": "select count(*), sum(quantity), sum(line_amount) from gold.fct_order_lines "
-                           f"where channel = '{channel}'",
+        f"where channel = '{channel}'",
         "agg_sales_by_state_month": "select sum(order_count), sum(revenue) from "
-                                    f"gold.agg_sales_by_state_month where channel = '{channel}'",
+        f"gold.agg_sales_by_state_month where channel = '{channel}'",
         "customers": f"select count(*) from gold.dim_customer where {flag} and not is_unknown_member",
         "doc_customer_profiles": f"select count(*) from gold.doc_customer_profiles where channels.{flag}",
         "doc_customer_purchase_history": "select count(*), sum(o.revenue) from (select unnest(orders) as o "
-                                         "from gold.doc_customer_purchase_history) "
-                                         f"where o.channel = '{channel}'",
+        "from gold.doc_customer_purchase_history) "
+        f"where o.channel = '{channel}'",
         "doc_product_catalog": f"select count(*) from gold.doc_product_catalog where channel = '{channel}'",
         "doc_product_sales": "select count(*), sum(summary.revenue) from gold.doc_product_sales "
-                             f"where channel = '{channel}'",
+        f"where channel = '{channel}'",
         "doc_reviews": "select count(*) from gold.doc_reviews" if system == "mariadb" else "select 0",
     }
     return {name: project.query(sql) for name, sql in queries.items()}
 
 
 def _columns(project: DbtProject) -> set[tuple]:
-    return set(project.query(
-        "select table_schema, table_name, column_name, data_type, ordinal_position "
-        "from information_schema.columns where table_schema in ('bronze', 'silver', 'gold')"))
+    return set(
+        project.query(
+            "select table_schema, table_name, column_name, data_type, ordinal_position "
+            "from information_schema.columns where table_schema in ('bronze', 'silver', 'gold')"
+        )
+    )
 
 
 @pytest.mark.parametrize("system", ["mariadb", "pos"])
@@ -122,19 +125,26 @@ def test_without_clickstream_gold_is_the_full_builds_but_for_the_activity_log(bu
     con = duckdb.connect()
     con.execute(f"attach '{built_001.duckdb_path}' as full_build (read_only)")
     con.execute(f"attach '{project.duckdb_path}' as no_events (read_only)")
-    tables = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_catalog = 'full_build' "
-        "and table_schema = 'gold' order by 1").fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'full_build' "
+            "and table_schema = 'gold' order by 1"
+        ).fetchall()
+    ]
     assert len(tables) >= 14
     for table in tables:
         columns = "* exclude (recent_activity_log)" if table == "doc_customer_profiles" else "*"
         for a, b in (("full_build", "no_events"), ("no_events", "full_build")):
-            extra = con.execute(f"select count(*) from (select {columns} from {a}.gold.{table} "
-                                f"except all select {columns} from {b}.gold.{table})").fetchone()[0]
+            extra = con.execute(
+                f"select count(*) from (select {columns} from {a}.gold.{table} "
+                f"except all select {columns} from {b}.gold.{table})"
+            ).fetchone()[0]
             assert extra == 0, f"gold.{table}: {extra} rows of {a} not in {b}"
     events_in_logs = con.execute(
         "select count(*) from (select unnest(recent_activity_log) as a from "
-        "no_events.gold.doc_customer_profiles) where a.activity_type = 'event'").fetchone()[0]
+        "no_events.gold.doc_customer_profiles) where a.activity_type = 'event'"
+    ).fetchone()[0]
     assert events_in_logs == 0
     con.close()
 
@@ -149,9 +159,20 @@ def test_the_build_says_which_sources_fed_it(build, tmp_path):
     description = manifest["nodes"]["model.aethermart.audit_reconciliation"]["description"]
     assert "fed this build** (var `enabled_sources`): mariadb." in description
     out = tmp_path / "gold"
-    proc = run_cli("export", "--target", "parquet", "--duckdb", str(project.duckdb_path),
-                   "--manifest", str(project.target / "manifest.json"), "--out", str(out),
-                   "--select", "fct_orders", "--quiet")
+    proc = run_cli(
+        "export",
+        "--target",
+        "parquet",
+        "--duckdb",
+        str(project.duckdb_path),
+        "--manifest",
+        str(project.target / "manifest.json"),
+        "--out",
+        str(out),
+        "--select",
+        "fct_orders",
+        "--quiet",
+    )
     assert proc.returncode == 0, proc.stderr
     published = json.loads((out / "fct_orders" / "_manifest.json").read_text())
     assert published["dbt"]["enabled_sources"] == ["mariadb"]
@@ -162,8 +183,15 @@ def test_a_switched_off_source_is_never_read(sample_copy, tmp_path):
     for csv in (sample_copy / "pos").rglob("product.csv"):
         csv.write_text("sku;title\n1;x\n")
     project = DbtProject(sample_copy, tmp_path / "work")
-    proc = project.dbt("run", "-s", "brz_pos__products", "brz_pos__counted_files", "brz_pos__csv_rejects",
-                       "--vars", _vars(("mariadb", "events")))
+    proc = project.dbt(
+        "run",
+        "-s",
+        "brz_pos__products",
+        "brz_pos__counted_files",
+        "brz_pos__csv_rejects",
+        "--vars",
+        _vars(("mariadb", "events")),
+    )
     assert "ERROR=0" in proc.stdout
     assert project.scalar("select count(*) from bronze.brz_pos__products") == 0
     assert project.scalar("select count(*) from bronze.brz_pos__counted_files") == 0
@@ -187,34 +215,44 @@ def test_missing_files_of_two_sources_are_listed_in_one_error(build, tmp_path):
 
 def test_an_unknown_source_system_is_a_one_line_error(tmp_path):
     project = DbtProject(SAMPLE, tmp_path / "work")
-    proc = project.dbt("run", "-s", "brz_pos__orders", "--vars", "{enabled_sources: [pos, shop]}",
-                       check=False)
+    proc = project.dbt(
+        "run", "-s", "brz_pos__orders", "--vars", "{enabled_sources: [pos, shop]}", check=False
+    )
     assert proc.returncode != 0
-    assert "var enabled_sources = pos,shop: unknown source system(s) shop; list one or more of " \
-           "pos, mariadb, events." in proc.stdout
+    assert (
+        "var enabled_sources = pos,shop: unknown source system(s) shop; list one or more of "
+        "pos, mariadb, events." in proc.stdout
+    )
 
 
 def test_an_enabled_sources_value_that_is_not_a_list_is_a_one_line_error(tmp_path):
     project = DbtProject(SAMPLE, tmp_path / "work")
     for value in ("null", "7"):
-        proc = project.dbt("run", "-s", "brz_pos__orders", "--vars", "{enabled_sources: " + value + "}",
-                           check=False)
+        proc = project.dbt(
+            "run", "-s", "brz_pos__orders", "--vars", "{enabled_sources: " + value + "}", check=False
+        )
         assert proc.returncode != 0
-        assert "var enabled_sources = " + ("None" if value == "null" else value) + ": not a list; list one " \
-               "or more of pos, mariadb, events" in proc.stdout, proc.stdout
+        assert (
+            "var enabled_sources = " + ("None" if value == "null" else value) + ": not a list; list one "
+            "or more of pos, mariadb, events" in proc.stdout
+        ), proc.stdout
 
 
 # --- aethermart generate never replaces data it did not make -----------------------------
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _generate(out: Path, *extra: str, env: dict | None = None):
-    return run_cli("generate", "--scale", "0.001", "--seed", "3", "--out", str(out), "--quiet", *extra,
-                   env=env)
+    return run_cli(
+        "generate", "--scale", "0.001", "--seed", "3", "--out", str(out), "--quiet", *extra, env=env
+    )
 
 
 @pytest.fixture
@@ -268,15 +306,19 @@ def test_generate_of_some_systems_leaves_the_others_folders_alone(extraction_zon
     """A real extraction in mariadb/ neither blocks nor is touched by --sources pos,events."""
     mariadb = _hashes(extraction_zone / "mariadb")
     assert _generate(extraction_zone, "--sources", "pos,events", "--force").returncode == 0
-    assert _generate(extraction_zone, "--sources", "pos,events", *(["--force"] if force else [])
-                     ).returncode == 0  # generated pos/ and events/ are replaced again
+    assert (
+        _generate(extraction_zone, "--sources", "pos,events", *(["--force"] if force else [])).returncode == 0
+    )  # generated pos/ and events/ are replaced again
     assert _hashes(extraction_zone / "mariadb") == mariadb
     assert (extraction_zone / "pos").is_dir() and (extraction_zone / "events").is_dir()
     marker = json.loads((extraction_zone / "_generated_by_aethermart.json").read_text())["files"]
     assert marker and all(path.split("/")[0] in ("pos", "events") for path in marker)
-    assert set(marker) == {p.relative_to(extraction_zone).as_posix()
-                           for name in ("pos", "events") for p in (extraction_zone / name).rglob("*")
-                           if p.is_file()}
+    assert set(marker) == {
+        p.relative_to(extraction_zone).as_posix()
+        for name in ("pos", "events")
+        for p in (extraction_zone / name).rglob("*")
+        if p.is_file()
+    }
     proc = _generate(extraction_zone, "--sources", "mariadb")  # the extraction is still refused
     assert proc.returncode == 2 and "mariadb/" in proc.stderr and "pos/" not in proc.stderr
 
@@ -339,9 +381,21 @@ def test_cli_and_dbt_share_one_landing_default(tmp_path):
     project = DbtProject(SAMPLE, tmp_path / "work")
     env = {k: v for k, v in project.env().items() if k != "AETHERMART_LANDING"}
     proc = subprocess.run(
-        [str(BIN / "dbt"), "compile", "--inline", "select '{{ landing_path() }}' as landing",
-         "--target-path", str(project.target), "--log-path", str(project.workdir / "logs")],
-        cwd=REPO, capture_output=True, text=True, env=env)
+        [
+            str(BIN / "dbt"),
+            "compile",
+            "--inline",
+            "select '{{ landing_path() }}' as landing",
+            "--target-path",
+            str(project.target),
+            "--log-path",
+            str(project.workdir / "logs"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:]
     dbt_default = proc.stdout.split("select '", 1)[1].split("'", 1)[0]
     assert REPO / dbt_default == landing_path_default()
@@ -351,13 +405,22 @@ def test_cli_and_dbt_share_one_landing_default(tmp_path):
     assert len(locations) >= 15
     assert not any(dbt_default in location for location in locations)
     # the commands take the same default (and refuse to write there: it is the committed sample)
-    for args in (["generate", "--scale", "0.001"],
-                 ["extract", "--mariadb-url", "mysql://u:p@127.0.0.1:1/db"]):
-        cli = subprocess.run([str(BIN / "aethermart"), *args], cwd=REPO, capture_output=True, text=True,
-                             env=_without_landing_env())
+    for args in (
+        ["generate", "--scale", "0.001"],
+        ["extract", "--mariadb-url", "mysql://u:p@127.0.0.1:1/db"],
+    ):
+        cli = subprocess.run(
+            [str(BIN / "aethermart"), *args],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            env=_without_landing_env(),
+        )
         assert cli.returncode == 2, cli.stderr
-        assert f"the default landing path is the committed sample ({dbt_default}, dbt var " \
-               "landing_path_default)" in cli.stderr
+        assert (
+            f"the default landing path is the committed sample ({dbt_default}, dbt var "
+            "landing_path_default)" in cli.stderr
+        )
     # AETHERMART_LANDING overrides both
     out = tmp_path / "landing"
     proc = run_cli("generate", "--scale", "0.001", "--quiet", env={"AETHERMART_LANDING": str(out)})
@@ -374,8 +437,10 @@ def test_a_partial_build_never_closes_history_recorded_with_all_sources(built_00
     before = {name: project.query(history.format(name)) for name in ("snap_customers", "snap_products")}
     proc = project.dbt("build", "--vars", _vars(("mariadb", "events")), check=False)
     assert proc.returncode != 0
-    assert ("Snapshot snap_customers holds history recorded with source system(s) pos, mariadb, events; "
-            "this build switches off pos (var enabled_sources)") in proc.stdout, proc.stdout[-3000:]
+    assert (
+        "Snapshot snap_customers holds history recorded with source system(s) pos, mariadb, events; "
+        "this build switches off pos (var enabled_sources)"
+    ) in proc.stdout, proc.stdout[-3000:]
     assert {name: project.query(history.format(name)) for name in before} == before
     assert project.scalar("select count(*) from gold.fct_orders where channel = 'store'") == 0
 
@@ -386,8 +451,13 @@ def test_a_tilde_in_the_landing_path_is_the_home_folder(tmp_path, how):
     home.mkdir()
     env = {"HOME": str(home), **({"AETHERMART_LANDING": "~/landing"} if how != "--out" else {})}
     args = ["generate", "--scale", "0.001", "--quiet", *(["--out", "~/landing"] if how == "--out" else [])]
-    proc = subprocess.run([str(BIN / "aethermart"), *args], cwd=tmp_path, capture_output=True, text=True,
-                          env={**os.environ, **env})
+    proc = subprocess.run(
+        [str(BIN / "aethermart"), *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
     assert proc.returncode == 0, proc.stderr
     assert (home / "landing" / "_answer_key.json").is_file()
     assert not (tmp_path / "~").exists()

@@ -15,9 +15,20 @@ from tests.conftest import REPO
 def test_make_bench_smoke_run_checks_every_baseline_against_gold(tmp_path):
     results = tmp_path / "results"
     proc = subprocess.run(
-        ["make", "--no-print-directory", "bench", "SCALE=0.01", f"BENCH_WORKDIR={tmp_path / 'work'}",
-         f"BENCH_RESULTS={results}"],
-        cwd=REPO, capture_output=True, text=True, env={**os.environ, "MONGODB_URI": ""}, timeout=900)
+        [
+            "make",
+            "--no-print-directory",
+            "bench",
+            "SCALE=0.01",
+            f"BENCH_WORKDIR={tmp_path / 'work'}",
+            f"BENCH_RESULTS={results}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MONGODB_URI": ""},
+        timeout=900,
+    )
     assert proc.returncode == 0, f"make bench failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     (result_file,) = results.glob("*.json")
     result = json.loads(result_file.read_text())
@@ -31,9 +42,15 @@ def test_make_bench_smoke_run_checks_every_baseline_against_gold(tmp_path):
     for stage in ("dbt run, 2 documents", "export parquet, 2 documents", "export mongodb, 2 documents"):
         assert stages[("ours:same", stage)]["wall_s"] > 0, stage
     assert stages[("ours:same", "export mongodb, 2 documents")]["rows"] == sum(
-        s["rows"] for s in result["stages"] if s["name"] == "export parquet, 2 documents")
-    assert {"seed_over_ours", "pandas_over_ours", "polars_over_ours", "ours_same_outputs_s",
-            "dbt_build_over_floor"} <= set(result["summary"])
+        s["rows"] for s in result["stages"] if s["name"] == "export parquet, 2 documents"
+    )
+    assert {
+        "seed_over_ours",
+        "pandas_over_ours",
+        "polars_over_ours",
+        "ours_same_outputs_s",
+        "dbt_build_over_floor",
+    } <= set(result["summary"])
     assert (results / "latest.png").stat().st_size > 10_000
     assert "ours end to end" in proc.stdout
 
@@ -45,7 +62,8 @@ def test_make_bench_smoke_run_checks_every_baseline_against_gold(tmp_path):
     assert added["mariadb"]["orders"] >= 1 and added["mariadb"]["order_items"] >= 1
     # the new MariaDB orders were extracted: Orders grew by exactly the inserted rows
     assert stages[("ours:rebuild", "extract, 1 % new")]["rows"] == stages[("ours", "extract")]["rows"] + (
-        added["mariadb"]["orders"] + added["mariadb"]["order_items"])
+        added["mariadb"]["orders"] + added["mariadb"]["order_items"]
+    )
     summary = result["summary"]
     for key in ("rebuild_nothing_new", "rebuild_new_data"):
         assert summary[f"{key}_over_full_build"] > 0 and isinstance(summary[f"{key}_meets_target"], bool)

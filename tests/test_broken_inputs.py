@@ -50,8 +50,12 @@ def test_reordered_columns_are_read_by_their_header(sample_copy, broken_workdir)
     # before, this stopped the build ("has its columns in another order")
     path = sample_copy / DROP / "orderline.csv"
     data = b"order_id,product_id,quantity\n500001,20001,2\n500002,SKU-20003,-1\n"
-    path.write_bytes(b"\n".join(b",".join([r.split(b",")[2], r.split(b",")[0], r.split(b",")[1]])
-                                for r in data.splitlines()) + b"\n")
+    path.write_bytes(
+        b"\n".join(
+            b",".join([r.split(b",")[2], r.split(b",")[0], r.split(b",")[1]]) for r in data.splitlines()
+        )
+        + b"\n"
+    )
     assert path.read_bytes().startswith(b"quantity,order_id,product_id\n2,500001,20001\n")
     project, _ = _run(sample_copy, broken_workdir, "brz_pos__csv_rejects brz_pos__orderlines", check=True)
     kept = project.query(f"""select order_id, product_id, quantity from bronze.brz_pos__orderlines
@@ -69,9 +73,11 @@ def test_bytes_that_are_not_utf8_are_decoded_in_their_line_only(sample_copy, bro
                              where _source_file = '{path}' order by _source_row_number""")
     # the line with a byte that is not UTF-8 is read as Windows-1252 (0xFF is ÿ), flagged,
     # its bytes kept; the lines around it are untouched
-    assert kept == [("500001", "20001", "2", False, None),
-                    ("500001", "20002", "3ÿ", True, b"500001,20002,3\xff".hex()),
-                    ("500002", "20003", "1", False, None)]
+    assert kept == [
+        ("500001", "20001", "2", False, None),
+        ("500001", "20002", "3ÿ", True, b"500001,20002,3\xff".hex()),
+        ("500002", "20003", "1", False, None),
+    ]
     rejected = project.query(f"""select _source_row_number, error_types, is_recovered, raw_line
                                  from bronze.brz_pos__csv_rejects where _source_file = '{path}'""")
     assert rejected == [(2, "INVALID ENCODING", True, "500001,20002,3ÿ")]
@@ -142,8 +148,10 @@ def test_header_that_is_not_utf8_is_reported_as_such(sample_copy, broken_workdir
     path.write_bytes(b"id,datePlac\xe9d,dateShipped,customer_id\n500001,2025-07-03,,100001\n")
     _, proc = _run(sample_copy, broken_workdir, "brz_pos__orders")
     text = _one_line_error(proc)
-    assert (f"CSV file {path}, whose header line is not valid UTF-8 (read as Windows-1252), is missing "
-            "required column(s) datePlaced (header: id,datePlacéd,dateShipped,customer_id;") in text
+    assert (
+        f"CSV file {path}, whose header line is not valid UTF-8 (read as Windows-1252), is missing "
+        "required column(s) datePlaced (header: id,datePlacéd,dateShipped,customer_id;"
+    ) in text
 
 
 def test_drop_folder_with_an_invalid_date_stops_the_build(sample_copy, broken_workdir):

@@ -17,8 +17,11 @@ from tests.conftest import BIN, REPO, DbtProject
 
 def _models(project: DbtProject) -> list[str]:
     manifest = json.loads((project.target / "manifest.json").read_text())
-    return sorted(n["name"] for n in manifest["nodes"].values()
-                  if n["resource_type"] == "model" and n["package_name"] == "aethermart")
+    return sorted(
+        n["name"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["package_name"] == "aethermart"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +47,22 @@ def test_dbt_show_previews_every_model(private):
     """One `dbt show` of every model (the rejects models' scans run although show runs no hooks)."""
     models = _models(private)
     assert len(models) > 50 and {"brz_pos__csv_rejects", "brz_events__line_rejects"} <= set(models)
-    proc = subprocess.run([str(BIN / "python"), "-c", SHOW_ALL, *models, "--target-path", str(private.target),
-                           "--log-path", str(private.workdir / "logs")],
-                          cwd=REPO, env=private.env(), capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            str(BIN / "python"),
+            "-c",
+            SHOW_ALL,
+            *models,
+            "--target-path",
+            str(private.target),
+            "--log-path",
+            str(private.workdir / "logs"),
+        ],
+        cwd=REPO,
+        env=private.env(),
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     outcome = json.loads(proc.stdout.strip().splitlines()[-1])
     assert outcome["success"], outcome
@@ -76,10 +92,14 @@ def test_dbt_clone_copies_the_state_into_a_standalone_warehouse(private, tmp_pat
     ci = CloneProject(private.landing, tmp_path, state_duckdb=private.duckdb_path)
     proc = ci.dbt("clone", "--target", "clone", "--state", str(private.target))
     assert "ERROR=0" in proc.stdout
-    query = ("select table_schema, table_name, table_type from information_schema.tables "
-             "where table_schema <> 'ops' order by all")
-    with duckdb.connect(str(private.duckdb_path), read_only=True) as prod, \
-            duckdb.connect(str(ci.duckdb_path), read_only=True) as copy:
+    query = (
+        "select table_schema, table_name, table_type from information_schema.tables "
+        "where table_schema <> 'ops' order by all"
+    )
+    with (
+        duckdb.connect(str(private.duckdb_path), read_only=True) as prod,
+        duckdb.connect(str(ci.duckdb_path), read_only=True) as copy,
+    ):
         tables = copy.execute(query).fetchall()
         assert tables == prod.execute(query).fetchall() and len(tables) >= 60
         assert {t[2] for t in tables} == {"BASE TABLE"}
@@ -95,5 +115,7 @@ def test_dbt_clone_without_the_state_attached_says_how(private, tmp_path):
     ci = DbtProject(private.landing, tmp_path)
     proc = ci.dbt("clone", "--state", str(private.target), "--select", "dim_date", check=False)
     assert proc.returncode == 1
-    assert ("is not in any attached warehouse; attach the state's warehouse: AETHERMART_STATE_DUCKDB="
-            in proc.stdout)
+    assert (
+        "is not in any attached warehouse; attach the state's warehouse: AETHERMART_STATE_DUCKDB="
+        in proc.stdout
+    )

@@ -68,8 +68,9 @@ def test_documented_macro_arguments_are_the_real_arguments(built_001):
         with warnings.catch_warnings():  # jinja2 warns about regex escapes in SQL string literals
             warnings.simplefilter("ignore", DeprecationWarning)
             tree = env.parse(macro["macro_sql"])
-        definitions = [node for node in tree.find_all(jinja2.nodes.Macro)
-                       if node.name == f"dbt_macro__{macro['name']}"]
+        definitions = [
+            node for node in tree.find_all(jinja2.nodes.Macro) if node.name == f"dbt_macro__{macro['name']}"
+        ]
         assert definitions, f"cannot find the definition of {macro['unique_id']}"
         real = [arg.name for arg in definitions[0].args]
         if macro["name"].startswith("materialization_"):
@@ -89,10 +90,14 @@ def test_documented_columns_are_the_real_columns(built_001):
         if node["resource_type"] != "model":
             continue
         documented = list(node["columns"])
-        actual = [r[0] for r in built_001.query(
-            "select column_name from information_schema.columns "
-            f"where table_schema = '{node['schema']}' and table_name = '{node['name']}' "
-            "order by ordinal_position")]
+        actual = [
+            r[0]
+            for r in built_001.query(
+                "select column_name from information_schema.columns "
+                f"where table_schema = '{node['schema']}' and table_name = '{node['name']}' "
+                "order by ordinal_position"
+            )
+        ]
         assert documented == actual, node["name"]
 
 
@@ -128,8 +133,9 @@ def test_every_export_is_an_exposure(built_001):
     for name, (model, target) in sorted(expected.items()):
         exposure = exposures.get(name)
         if exposure is None:
-            problems.append(f"{model}: its {target} export has no exposure `{name}` "
-                            "(models/gold/_gold__exposures.yml)")
+            problems.append(
+                f"{model}: its {target} export has no exposure `{name}` (models/gold/_gold__exposures.yml)"
+            )
             continue
         if exposure["depends_on"]["nodes"] != [model]:
             problems.append(f"{name}: depends on {exposure['depends_on']['nodes']}, not [{model}]")
@@ -141,14 +147,18 @@ def test_every_export_is_an_exposure(built_001):
             problems.append(f"{name}: an exposure for an export no model declares")
         repeated = sorted(_EXPORT_SETTINGS & set(meta))
         if repeated:
-            problems.append(f"{name}: config.meta repeats {repeated}; they are declared once, in the "
-                            "model's config.meta.export")
+            problems.append(
+                f"{name}: config.meta repeats {repeated}; they are declared once, in the "
+                "model's config.meta.export"
+            )
     bi = exposures.get("bi_gold_parquet")
     if bi is None:
         problems.append("no exposure `bi_gold_parquet` for the BI users of gold Parquet")
     elif set(bi["depends_on"]["nodes"]) != parquet_models:
-        problems.append(f"bi_gold_parquet: depends on {sorted(bi['depends_on']['nodes'])}, "
-                        f"not on the Parquet-published models {sorted(parquet_models)}")
+        problems.append(
+            f"bi_gold_parquet: depends on {sorted(bi['depends_on']['nodes'])}, "
+            f"not on the Parquet-published models {sorted(parquet_models)}"
+        )
     assert not problems, "\n".join(problems)
 
 
@@ -172,9 +182,11 @@ def test_the_exporter_follows_the_models_export_declaration(built_001, tmp_path)
     node = nodes[mongodb[0].unique_id]
     node["config"]["meta"]["export"]["mongodb"]["collection"] = "renamed_in_the_model"
     node["config"]["meta"]["export"]["mongodb"]["indexes"] = []
-    partitioned = next(n for n in nodes.values()
-                       if ((n["config"]["meta"].get("export") or {}).get("parquet") or {}).get(
-                           "partition_by_month_of"))
+    partitioned = next(
+        n
+        for n in nodes.values()
+        if ((n["config"]["meta"].get("export") or {}).get("parquet") or {}).get("partition_by_month_of")
+    )
     partitioned["config"]["meta"]["export"]["parquet"] = {}
     changed = tmp_path / "manifest.json"
     changed.write_text(json.dumps(manifest))
@@ -187,8 +199,7 @@ def test_the_exporter_follows_the_models_export_declaration(built_001, tmp_path)
 
 def test_overview_block_exists(built_001):
     docs = _manifest(built_001)["docs"]
-    assert any(d["name"] == "__overview__" and "lineage graph" in d["block_contents"]
-               for d in docs.values())
+    assert any(d["name"] == "__overview__" and "lineage graph" in d["block_contents"] for d in docs.values())
 
 
 def test_gold_docs_blocks_are_shown(built_001):
@@ -196,8 +207,9 @@ def test_gold_docs_blocks_are_shown(built_001):
     that nothing references never appears on the site)."""
     manifest = _manifest(built_001)
     blocks = {d["name"]: d["block_contents"].strip() for d in _ours(manifest["docs"].values())}
-    descriptions = [n["description"] for n in _ours(manifest["nodes"].values())
-                    if n["resource_type"] == "model"]
+    descriptions = [
+        n["description"] for n in _ours(manifest["nodes"].values()) if n["resource_type"] == "model"
+    ]
     for name in ("gold_layer", "gold_revenue", "gold_pii", "rfm_segmentation", "gold_exports"):
         assert name in blocks, f"docs block {name} is missing"
         assert any(blocks[name] in d for d in descriptions), f"docs block {name} is in no model's description"

@@ -32,14 +32,24 @@ MODEL = "model.aethermart.doc_customer_profiles"
 EXPOSURE = "exposure.aethermart.mongodb_doc_customer_profiles"
 SCREENSHOT_COPY = Path("/tmp/docs_screenshot.png")
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-    "--disable-extensions", "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--no-pings",
     "--disable-features=NetworkTimeServiceQuerying",
     # Nothing resolves but localhost: a request to the outside is still seen (and fails the
     # test), but never leaves the machine.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
-    "--window-size=1600,1000", "--hide-scrollbars",
+    "--window-size=1600,1000",
+    "--hide-scrollbars",
 ]
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -68,17 +78,28 @@ class DevTools:
         self.netlog_path = workdir / "netlog.json"
         to_chrome, self._to_chrome = (_high_fd(fd) for fd in os.pipe())
         self._from_chrome, from_chrome = (_high_fd(fd) for fd in os.pipe())
-        args = [*FLAGS, f"--user-data-dir={workdir / 'profile'}", f"--log-net-log={self.netlog_path}",
-                "--remote-debugging-pipe", "about:blank"]
+        args = [
+            *FLAGS,
+            f"--user-data-dir={workdir / 'profile'}",
+            f"--log-net-log={self.netlog_path}",
+            "--remote-debugging-pipe",
+            "about:blank",
+        ]
         # posix_spawn: the child gets the pipe as its fds 3 and 4 (a preexec_fn is unsafe
         # with threads, and dash cannot redirect descriptors above 9).
-        self.pid = os.posix_spawn(chromium, [chromium, *args], os.environ, setsid=True, file_actions=[
-            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-            (os.POSIX_SPAWN_OPEN, 2, str(self.stderr_path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
-            (os.POSIX_SPAWN_DUP2, to_chrome, 3),
-            (os.POSIX_SPAWN_DUP2, from_chrome, 4),
-        ])
+        self.pid = os.posix_spawn(
+            chromium,
+            [chromium, *args],
+            os.environ,
+            setsid=True,
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                (os.POSIX_SPAWN_OPEN, 2, str(self.stderr_path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+                (os.POSIX_SPAWN_DUP2, to_chrome, 3),
+                (os.POSIX_SPAWN_DUP2, from_chrome, 4),
+            ],
+        )
         os.close(to_chrome)
         os.close(from_chrome)
         self.events: list[dict] = []
@@ -108,8 +129,9 @@ class DevTools:
     def _stderr_tail(self) -> str:
         return self.stderr_path.read_text(errors="replace")[-2000:]
 
-    def send(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float = 30) -> dict:
+    def send(
+        self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 30
+    ) -> dict:
         with self._cond:
             self._next_id += 1
             message_id = self._next_id
@@ -141,9 +163,17 @@ class DevTools:
             return next(event for event in self.events if event["method"] == method)
 
     def evaluate(self, expression: str, session: str, timeout: float = 30):
-        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                "awaitPromise": True, "timeout": timeout * 1000},
-                           session=session, timeout=timeout + 5)
+        result = self.send(
+            "Runtime.evaluate",
+            {
+                "expression": expression,
+                "returnByValue": True,
+                "awaitPromise": True,
+                "timeout": timeout * 1000,
+            },
+            session=session,
+            timeout=timeout + 5,
+        )
         if "exceptionDetails" in result:
             raise AssertionError(f"page script failed: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -239,8 +269,12 @@ def _outside_traffic(netlog: Path) -> list[str]:
     for event in log["events"]:
         kind = names.get(event["type"], "")
         params = event.get("params") or {}
-        if kind == "URL_REQUEST_START_JOB" and "url" in params and not _is_local(params["url"]) \
-                and params.get("initiator") != "not an origin":
+        if (
+            kind == "URL_REQUEST_START_JOB"
+            and "url" in params
+            and not _is_local(params["url"])
+            and params.get("initiator") != "not an origin"
+        ):
             found.append(f"request {params['url']} (initiator {params.get('initiator')})")
         if kind in ("UDP_CONNECT", "SOCKET_CONNECT", "TCP_CONNECT_ATTEMPT") and params.get("address"):
             peers[event["source"]["id"]] = params["address"]
@@ -271,8 +305,9 @@ def docs_session(built_001, tmp_path_factory) -> dict:
     browser = DevTools(chromium, workdir)
     try:
         page = next(t for t in browser.send("Target.getTargets")["targetInfos"] if t["type"] == "page")
-        session = browser.send("Target.attachToTarget",
-                               {"targetId": page["targetId"], "flatten": True})["sessionId"]
+        session = browser.send("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True})[
+            "sessionId"
+        ]
         for method in ("Network.enable", "Page.enable", "Runtime.enable"):
             browser.send(method, session=session)
         url = f"{site.as_uri()}#!/model/{MODEL}"
@@ -290,27 +325,47 @@ def docs_session(built_001, tmp_path_factory) -> dict:
     finally:
         browser.close()
     shutil.copyfile(screenshots["panel"], SCREENSHOT_COPY)
-    requests = [e["params"]["request"]["url"] for e in browser.events
-                if e["method"] == "Network.requestWillBeSent"]
+    requests = [
+        e["params"]["request"]["url"] for e in browser.events if e["method"] == "Network.requestWillBeSent"
+    ]
     requests += [e["params"]["url"] for e in browser.events if e["method"] == "Network.webSocketCreated"]
-    return {"site": site, "project": project, "graphs": graphs, "requests": requests,
-            "screenshots": screenshots, "netlog": browser.netlog_path}
+    return {
+        "site": site,
+        "project": project,
+        "graphs": graphs,
+        "requests": requests,
+        "screenshots": screenshots,
+        "netlog": browser.netlog_path,
+    }
 
 
 def test_docs_site_lists_the_projects_models(docs_session):
     project = docs_session["project"]
     assert project, "the docs page never showed doc_customer_profiles in its model tree"
-    gold = ["dim_customer", "dim_product", "dim_date", "dim_geography", "fct_order_lines", "fct_orders",
-            "agg_sales_by_state_month", "agg_product_performance", "agg_customer_value",
-            "doc_customer_profiles", "doc_customer_purchase_history", "doc_product_catalog",
-            "doc_product_sales", "doc_reviews"]
+    gold = [
+        "dim_customer",
+        "dim_product",
+        "dim_date",
+        "dim_geography",
+        "fct_order_lines",
+        "fct_orders",
+        "agg_sales_by_state_month",
+        "agg_product_performance",
+        "agg_customer_value",
+        "doc_customer_profiles",
+        "doc_customer_purchase_history",
+        "doc_product_catalog",
+        "doc_product_sales",
+        "doc_reviews",
+    ]
     missing = [m for m in gold if f"model.aethermart.{m}" not in project["nodes"]]
     assert not missing, f"the page's project lacks {missing}"
     assert EXPOSURE in project["nodes"], f"the page's project lacks {EXPOSURE}"
     # the project, database and group trees each highlight the open model
     active = {item["name"] for item in project["tree"] if item["active"]}
-    assert active and all(name.startswith("doc_customer_profiles") for name in active), \
+    assert active and all(name.startswith("doc_customer_profiles") for name in active), (
         f"the model tree highlights {active}, not doc_customer_profiles"
+    )
 
 
 @pytest.mark.parametrize("view", ["panel", "expanded"])
@@ -321,16 +376,18 @@ def test_lineage_graph_shows_the_exposure_downstream(docs_session, view):
     shown = {node["id"] for node in graph["nodes"] if not node["hidden"]}
     assert MODEL in shown, f"{MODEL} is not in its own lineage graph"
     assert EXPOSURE in shown, f"{EXPOSURE} is not in the lineage graph of {MODEL}: {sorted(shown)}"
-    assert {"source": MODEL, "target": EXPOSURE, "hidden": False} in graph["edges"], \
+    assert {"source": MODEL, "target": EXPOSURE, "hidden": False} in graph["edges"], (
         f"no edge {MODEL} -> {EXPOSURE} in the lineage graph"
+    )
     assert "exposure.aethermart.parquet_doc_customer_profiles" in shown
     assert "model.aethermart.agg_customer_value" in shown, "the graph lost the model's upstream"
 
 
 def test_docs_site_makes_no_outside_request(docs_session):
     requests = docs_session["requests"]
-    assert any(url.startswith("file:") and "static_index.html" in url for url in requests), \
+    assert any(url.startswith("file:") and "static_index.html" in url for url in requests), (
         "the page's own load was not recorded; the request capture is broken"
+    )
     outside = [url for url in requests if not _is_local(url)]
     assert not outside, f"the docs page requested outside resources: {outside}"
     leaks = _outside_traffic(docs_session["netlog"])

@@ -23,8 +23,19 @@ def _append_customers(path: Path) -> dict[str, bytes]:
     for customer_id, (first, last) in RECORDS.items():
         first_bytes = first.encode("cp1252")
         last_bytes = last.encode("utf-8" if customer_id == "ENC002" else "cp1252")
-        record = b",".join([customer_id.encode(), first_bytes, last_bytes, b"enc@example.com",
-                            b"1 Main St", b"", b"201-555-0123", b"1980-01-02", b"02108"])
+        record = b",".join(
+            [
+                customer_id.encode(),
+                first_bytes,
+                last_bytes,
+                b"enc@example.com",
+                b"1 Main St",
+                b"",
+                b"201-555-0123",
+                b"1980-01-02",
+                b"02108",
+            ]
+        )
         written[customer_id] = record
         data += record + end
     path.write_bytes(data)
@@ -35,29 +46,44 @@ def test_windows_1252_records_are_decoded_flagged_and_keep_their_bytes(sample_co
     customer_file = sorted(sample_copy.glob("pos/load_date=*/customer.csv"))[-1]
     written = _append_customers(customer_file)
     project = DbtProject(sample_copy, tmp_path / "dbt")
-    project.dbt("build", "--select", "+slv_pos_customers__checked", "--exclude-resource-type", "test",
-                "--exclude-resource-type", "unit_test")
-    rows = {r[0]: r[1:] for r in project.query(
-        "select customer_id, first_name, last_name, dq_flags, outcome from silver.slv_pos_customers__checked "
-        "where customer_id like 'ENC%'")}
+    project.dbt(
+        "build",
+        "--select",
+        "+slv_pos_customers__checked",
+        "--exclude-resource-type",
+        "test",
+        "--exclude-resource-type",
+        "unit_test",
+    )
+    rows = {
+        r[0]: r[1:]
+        for r in project.query(
+            "select customer_id, first_name, last_name, dq_flags, outcome "
+            "from silver.slv_pos_customers__checked where customer_id like 'ENC%'"
+        )
+    }
     assert set(rows) == set(RECORDS)
     for customer_id, (first, last) in RECORDS.items():
         got_first, got_last, flags, outcome = rows[customer_id]
         assert (got_first, got_last) == (first, last), customer_id
         assert "decoded_windows_1252" in flags and outcome == "silver", (customer_id, flags, outcome)
     for customer_id, raw_hex, decoded in project.query(
-            "select customer_id, _raw_bytes_hex, _is_decoded_windows_1252 from bronze.brz_pos__customers "
-            "where customer_id like 'ENC%'"):
+        "select customer_id, _raw_bytes_hex, _is_decoded_windows_1252 from bronze.brz_pos__customers "
+        "where customer_id like 'ENC%'"
+    ):
         assert decoded and bytes.fromhex(raw_hex) == written[customer_id], customer_id
     # no reject, bronze row or quarantine holds a `?` where the source had a byte
     leftovers = project.query(
-        "select raw_line from bronze.brz_pos__csv_rejects where raw_line like '%ENC0%' and not is_recovered")
+        "select raw_line from bronze.brz_pos__csv_rejects where raw_line like '%ENC0%' and not is_recovered"
+    )
     assert leftovers == []
     recovered = project.query(
-        "select raw_line from bronze.brz_pos__csv_rejects where raw_line like 'ENC0%' order by raw_line")
+        "select raw_line from bronze.brz_pos__csv_rejects where raw_line like 'ENC0%' order by raw_line"
+    )
     assert [line for (line,) in recovered] == [
         f"{customer_id},{first},{last},enc@example.com,1 Main St,,201-555-0123,1980-01-02,02108"
-        for customer_id, (first, last) in sorted(RECORDS.items())]
+        for customer_id, (first, last) in sorted(RECORDS.items())
+    ]
 
 
 def test_a_utf16_file_stops_the_build_naming_it(sample_copy, tmp_path):

@@ -23,10 +23,22 @@ import pytest
 
 from tests.conftest import BIN, REPO, SAMPLE, DbtProject, run_cli
 
-GOLD = ("dim_customer", "dim_product", "dim_date", "dim_geography", "fct_order_lines", "fct_orders",
-        "agg_sales_by_state_month", "agg_product_performance", "agg_customer_value",
-        "doc_customer_profiles", "doc_customer_purchase_history", "doc_product_catalog",
-        "doc_product_sales", "doc_reviews")
+GOLD = (
+    "dim_customer",
+    "dim_product",
+    "dim_date",
+    "dim_geography",
+    "fct_order_lines",
+    "fct_orders",
+    "agg_sales_by_state_month",
+    "agg_product_performance",
+    "agg_customer_value",
+    "doc_customer_profiles",
+    "doc_customer_purchase_history",
+    "doc_product_catalog",
+    "doc_product_sales",
+    "doc_reviews",
+)
 
 # where `dbt build` is killed: a line of its output that starts the kill
 KILL_POINTS = {
@@ -36,9 +48,12 @@ KILL_POINTS = {
 }
 
 # a build or test that fails: the data-quality thresholds test with every quarantined row an error
-STRICT_QUALITY = ("audit_set_aside assert_set_aside_rows_within_error_thresholds",
-                  json.dumps({"quality_error_min_set_aside": 1,
-                              "quality_thresholds": {"quarantined": {"warn": 0, "error": 0}}}))
+STRICT_QUALITY = (
+    "audit_set_aside assert_set_aside_rows_within_error_thresholds",
+    json.dumps(
+        {"quality_error_min_set_aside": 1, "quality_thresholds": {"quarantined": {"warn": 0, "error": 0}}}
+    ),
+)
 
 
 @dataclass
@@ -55,15 +70,36 @@ class GuardedProject(DbtProject):
 
     def export(self, *args: str, out: Path | None = None, env: dict | None = None):
         out = out or self.workdir / "gold"
-        return run_cli("export", "--target", "parquet", "--duckdb", str(self.duckdb_path), "--out", str(out),
-                       "--quiet", *args, env={**self.env(), **(env or {})})
+        return run_cli(
+            "export",
+            "--target",
+            "parquet",
+            "--duckdb",
+            str(self.duckdb_path),
+            "--out",
+            str(out),
+            "--quiet",
+            *args,
+            env={**self.env(), **(env or {})},
+        )
 
     def build_killed_at(self, pattern: str) -> str:
         """Start `dbt build`, SIGKILL it when a line of its output matches; the line."""
         proc = subprocess.Popen(
-            [str(BIN / "dbt"), "build", "--target-path", str(self.target), "--log-path",
-             str(self.workdir / "logs")], cwd=REPO, env=self.env(), stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True)
+            [
+                str(BIN / "dbt"),
+                "build",
+                "--target-path",
+                str(self.target),
+                "--log-path",
+                str(self.workdir / "logs"),
+            ],
+            cwd=REPO,
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         killed_at = None
         try:
             for line in proc.stdout:
@@ -100,18 +136,28 @@ def project(tmp_path_factory) -> GuardedProject:
 
 
 def test_the_build_record_names_the_build_and_every_gold_node(project):
-    rows = project.query("select invocation_id, command, target_name, status, failures, pii_salt_source, "
-                         "finished_at is not null from ops.dbt_invocations order by started_at desc limit 1")
+    rows = project.query(
+        "select invocation_id, command, target_name, status, failures, pii_salt_source, "
+        "finished_at is not null from ops.dbt_invocations order by started_at desc limit 1"
+    )
     assert rows == [(project.manifest_id(), "build", "dev", "success", 0, "demo-file", True)]
     with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
-        statuses = dict(con.execute("select unique_id, status from ops.dbt_node_results "
-                                    "where invocation_id = ?", [project.manifest_id()]).fetchall())
+        statuses = dict(
+            con.execute(
+                "select unique_id, status from ops.dbt_node_results where invocation_id = ?",
+                [project.manifest_id()],
+            ).fetchall()
+        )
     for model in GOLD:
         assert statuses[f"model.aethermart.{model}"] == "success", model
     gold_tests = [uid for uid in statuses if uid.startswith("test.") and "fct_orders" in uid]
     assert gold_tests and {statuses[uid] for uid in gold_tests} <= {"pass", "warn"}
-    columns = {r[0] for r in project.query(
-        "select column_name from information_schema.columns where table_schema = 'ops'")}
+    columns = {
+        r[0]
+        for r in project.query(
+            "select column_name from information_schema.columns where table_schema = 'ops'"
+        )
+    }
     assert not columns & {"message", "sql", "compiled_code", "salt", "pii_salt"}
 
 
@@ -143,8 +189,12 @@ def test_a_killed_build_is_not_exported_not_even_after_docs_generate(project, tm
     killed_id = project.manifest_id()
     assert killed_id != before, killed_at  # dbt wrote the killed build's manifest when it started
     out = tmp_path / "gold"
-    refused = _refused(project.export("--target-path", str(project.target), out=out),
-                       "never finished", killed_id, "--allow-failed-build")
+    refused = _refused(
+        project.export("--target-path", str(project.target), out=out),
+        "never finished",
+        killed_id,
+        "--allow-failed-build",
+    )
     assert not out.exists()
     project.dbt("docs", "generate")  # rewrites manifest.json (and run_results.json), builds nothing
     assert project.manifest_id() not in (killed_id, before)
@@ -157,8 +207,12 @@ def test_a_failed_build_is_not_exported_not_even_after_docs_generate(project, tm
     failed = project.dbt("build", "--select", STRICT_QUALITY[0], "--vars", STRICT_QUALITY[1], check=False)
     assert failed.returncode == 1, failed.stdout[-3000:]
     out = tmp_path / "gold"
-    _refused(project.export("--target-path", str(project.target), out=out), "failed (", "failure(s)",
-             "--allow-failed-build")
+    _refused(
+        project.export("--target-path", str(project.target), out=out),
+        "failed (",
+        "failure(s)",
+        "--allow-failed-build",
+    )
     project.dbt("docs", "generate")
     _refused(project.export("--target-path", str(project.target), out=out), "failed (")
     assert not out.exists()
@@ -169,8 +223,9 @@ def test_a_failed_build_is_not_exported_not_even_after_docs_generate(project, tm
 def test_after_a_successful_build_it_exports_also_after_docs_generate(project, tmp_path):
     project.dbt("build")
     built_id = project.manifest_id()
-    shutil.copytree(project.target, tmp_path / "target_of_build", ignore=shutil.ignore_patterns("compiled",
-                                                                                                "run"))
+    shutil.copytree(
+        project.target, tmp_path / "target_of_build", ignore=shutil.ignore_patterns("compiled", "run")
+    )
     assert project.export("--target-path", str(project.target), out=tmp_path / "a").returncode == 0
     meta = json.loads((tmp_path / "a" / "fct_orders" / "_manifest.json").read_text())
     assert meta["dbt"]["invocation_id"] == built_id
@@ -186,18 +241,30 @@ def test_after_a_successful_build_it_exports_also_after_docs_generate(project, t
     edited = tmp_path / "edited"
     edited.mkdir()
     (edited / "manifest.json").write_text(json.dumps(manifest))
-    _refused(project.export("--target-path", str(edited), out=tmp_path / "c"),
-             "model fct_orders changed since the last dbt build")
+    _refused(
+        project.export("--target-path", str(edited), out=tmp_path / "c"),
+        "model fct_orders changed since the last dbt build",
+    )
 
     # a partial build afterwards: only what it built and tested can be exported
     project.dbt("build", "--select", "dim_date")
-    _refused(project.export("--target-path", str(project.target), out=tmp_path / "d"),
-             "is not from the last dbt command", "did not build it")
-    assert project.export("--target-path", str(project.target), "--select", "dim_date",
-                          out=tmp_path / "d").returncode == 0
+    _refused(
+        project.export("--target-path", str(project.target), out=tmp_path / "d"),
+        "is not from the last dbt command",
+        "did not build it",
+    )
+    assert (
+        project.export(
+            "--target-path", str(project.target), "--select", "dim_date", out=tmp_path / "d"
+        ).returncode
+        == 0
+    )
     # ...and the full build's manifest no longer matches the warehouse's last build
-    _refused(project.export("--target-path", str(tmp_path / "target_of_build"), out=tmp_path / "e"),
-             "is from an earlier `dbt build`", built_id)
+    _refused(
+        project.export("--target-path", str(tmp_path / "target_of_build"), out=tmp_path / "e"),
+        "is from an earlier `dbt build`",
+        built_id,
+    )
 
 
 def test_a_warehouse_without_a_build_record_is_refused(project, tmp_path):
@@ -205,8 +272,18 @@ def test_a_warehouse_without_a_build_record_is_refused(project, tmp_path):
     shutil.copy(project.duckdb_path, bare)
     with duckdb.connect(str(bare)) as con:
         con.execute("drop schema ops cascade")
-    proc = run_cli("export", "--target", "parquet", "--duckdb", str(bare), "--target-path",
-                   str(project.target), "--out", str(tmp_path / "gold"), env=project.env())
+    proc = run_cli(
+        "export",
+        "--target",
+        "parquet",
+        "--duckdb",
+        str(bare),
+        "--target-path",
+        str(project.target),
+        "--out",
+        str(tmp_path / "gold"),
+        env=project.env(),
+    )
     _refused(proc, "holds no dbt build record", "run `dbt build` first")
 
 
@@ -233,20 +310,31 @@ def test_a_later_command_that_changes_no_exported_model_does_not_hide_the_build(
     assert meta["dbt"]["command"] == "build"
     assert meta["dbt"]["manifest_invocation_id"] == project.manifest_id() != built_id
     assert meta["dbt"]["pii_salt_fingerprint"] == project.scalar(
-        f"select pii_salt_fingerprint from ops.dbt_invocations where invocation_id = '{built_id}'")
+        f"select pii_salt_fingerprint from ops.dbt_invocations where invocation_id = '{built_id}'"
+    )
 
 
 def test_dbt_run_then_a_passing_dbt_test_counts_as_built_and_tested(project, tmp_path):
     project.dbt("run")
     run_id = project.manifest_id()
-    _refused(project.export("--target-path", str(project.target), out=tmp_path / "a"),
-             "has not run since `dbt run`", run_id, "--allow-failed-build")
+    _refused(
+        project.export("--target-path", str(project.target), out=tmp_path / "a"),
+        "has not run since `dbt run`",
+        run_id,
+        "--allow-failed-build",
+    )
     project.dbt("test", "--select", "fct_orders")  # the tests of one model only
-    refused = _refused(project.export("--target-path", str(project.target), out=tmp_path / "a"),
-                       "has not run since `dbt run`")
+    refused = _refused(
+        project.export("--target-path", str(project.target), out=tmp_path / "a"),
+        "has not run since `dbt run`",
+    )
     assert "of model fct_orders" not in refused
-    assert project.export("--target-path", str(project.target), "--select", "fct_orders",
-                          out=tmp_path / "a").returncode == 0
+    assert (
+        project.export(
+            "--target-path", str(project.target), "--select", "fct_orders", out=tmp_path / "a"
+        ).returncode
+        == 0
+    )
     project.dbt("test")
     exported = project.export("--target-path", str(project.target), out=tmp_path / "b")
     assert exported.returncode == 0, exported.stderr
@@ -258,11 +346,17 @@ def test_a_test_failing_after_the_build_refuses_until_it_passes_again(project, t
     member key) refuses the export; the same test passing again lifts it."""
     project.dbt("build")
     revenue = "assert_gold_revenue_agrees_across_models"
-    failed = project.dbt("test", "--select", revenue, "--vars", '{unknown_member_key: "no-such-key"}',
-                         check=False)
+    failed = project.dbt(
+        "test", "--select", revenue, "--vars", '{unknown_member_key: "no-such-key"}', check=False
+    )
     assert failed.returncode == 1, failed.stdout[-3000:]
-    _refused(project.export("--target-path", str(project.target), out=tmp_path / "a"),
-             "`dbt test`", "failed (", f"{revenue} (fail)", "--allow-failed-build")
+    _refused(
+        project.export("--target-path", str(project.target), out=tmp_path / "a"),
+        "`dbt test`",
+        "failed (",
+        f"{revenue} (fail)",
+        "--allow-failed-build",
+    )
     assert not (tmp_path / "a").exists()
     project.dbt("test", "--select", revenue)
     exported = project.export("--target-path", str(project.target), out=tmp_path / "a")
@@ -275,8 +369,12 @@ def test_a_passing_dbt_test_does_not_unlock_a_killed_build(project, tmp_path):
     project.build_killed_at(KILL_POINTS["mid-gold"])
     killed_id = project.manifest_id()
     project.dbt("test", check=False)  # whatever the tests say, the killed build stays unknown
-    _refused(project.export("--target-path", str(project.target), out=tmp_path / "a"),
-             "never finished", killed_id, "--allow-failed-build")
+    _refused(
+        project.export("--target-path", str(project.target), out=tmp_path / "a"),
+        "never finished",
+        killed_id,
+        "--allow-failed-build",
+    )
     assert not (tmp_path / "a").exists()
 
 
@@ -287,22 +385,42 @@ def test_a_killed_dbt_test_counts_as_tests_not_run(project, tmp_path):
     copy = tmp_path / "copy.duckdb"
     shutil.copy(project.duckdb_path, copy)
     with duckdb.connect(str(copy)) as con:
-        con.execute("insert into ops.dbt_invocations (invocation_id, command, target_name, started_at, "
-                    "status) values ('killed-test', 'test', 'dev', now(), 'running')")
+        con.execute(
+            "insert into ops.dbt_invocations (invocation_id, command, target_name, started_at, "
+            "status) values ('killed-test', 'test', 'dev', now(), 'running')"
+        )
 
     def export(out: Path) -> subprocess.CompletedProcess:
-        return run_cli("export", "--target", "parquet", "--duckdb", str(copy), "--target-path",
-                       str(project.target), "--out", str(out), "--quiet", env=project.env())
+        return run_cli(
+            "export",
+            "--target",
+            "parquet",
+            "--duckdb",
+            str(copy),
+            "--target-path",
+            str(project.target),
+            "--out",
+            str(out),
+            "--quiet",
+            env=project.env(),
+        )
 
     _refused(export(tmp_path / "a"), "a test of model", "never finished", "killed-test")
     with duckdb.connect(str(copy)) as con:  # a later `dbt test` that finished and passed
-        built = con.execute("select invocation_id from ops.dbt_invocations where status = 'success' "
-                            "order by started_at desc limit 1").fetchone()[0]
-        con.execute("insert into ops.dbt_invocations (invocation_id, command, target_name, started_at, "
-                    "finished_at, status) values ('later-test', 'test', 'dev', now(), now(), 'success')")
-        con.execute("insert into ops.dbt_node_results select 'later-test', unique_id, resource_type, status, "
-                    "checksum, contract_checksum, execution_seconds, failures from ops.dbt_node_results "
-                    "where invocation_id = ? and resource_type in ('test', 'unit_test')", [built])
+        built = con.execute(
+            "select invocation_id from ops.dbt_invocations where status = 'success' "
+            "order by started_at desc limit 1"
+        ).fetchone()[0]
+        con.execute(
+            "insert into ops.dbt_invocations (invocation_id, command, target_name, started_at, "
+            "finished_at, status) values ('later-test', 'test', 'dev', now(), now(), 'success')"
+        )
+        con.execute(
+            "insert into ops.dbt_node_results select 'later-test', unique_id, resource_type, status, "
+            "checksum, contract_checksum, execution_seconds, failures from ops.dbt_node_results "
+            "where invocation_id = ? and resource_type in ('test', 'unit_test')",
+            [built],
+        )
     assert export(tmp_path / "b").returncode == 0
 
 
@@ -320,17 +438,34 @@ def test_a_publish_from_gold_of_another_salt_is_refused_unless_rotating(project,
         con.execute("update ops.dbt_invocations set pii_salt_fingerprint = '0123456789abcdef'")
 
     def export(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-        return run_cli("export", "--target", "parquet", "--duckdb", str(other), "--target-path",
-                       str(project.target), "--out", str(out), "--quiet", *args,
-                       env={**project.env(), **(env or {})})
+        return run_cli(
+            "export",
+            "--target",
+            "parquet",
+            "--duckdb",
+            str(other),
+            "--target-path",
+            str(project.target),
+            "--out",
+            str(out),
+            "--quiet",
+            *args,
+            env={**project.env(), **(env or {})},
+        )
 
     version = (out / ".current").readlink()
     _refused(export(), "another PII salt", old, "0123456789abcdef", "AETHERMART_PII_SALT_ROTATE=1")
     rotate = {"AETHERMART_PII_SALT_ROTATE": "1"}
-    _refused(export("--select", "dim_date", env=rotate), "every dataset at once", "agg_customer_value",
-             "and 10 other(s)")
+    _refused(
+        export("--select", "dim_date", env=rotate),
+        "every dataset at once",
+        "agg_customer_value",
+        "and 10 other(s)",
+    )
     assert (out / ".current").readlink() == version
     rotated = export(env=rotate)
     assert rotated.returncode == 0, rotated.stderr
-    assert json.loads((out / "fct_orders" / "_manifest.json").read_text())["dbt"]["pii_salt_fingerprint"] == \
-        "0123456789abcdef"
+    assert (
+        json.loads((out / "fct_orders" / "_manifest.json").read_text())["dbt"]["pii_salt_fingerprint"]
+        == "0123456789abcdef"
+    )

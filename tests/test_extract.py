@@ -37,15 +37,27 @@ def _database(server, name: str) -> str:
 def _loaded_database(server, name: str, scratch: Path, scale: str, seed: str) -> str:
     """A fresh database holding the generated e-commerce tables; returns its URL."""
     url = _database(server, name)
-    run_cli("generate", "--scale", scale, "--seed", seed, "--out", str(scratch), "--quiet",
-            "--mariadb-url", url, check=True)
+    run_cli(
+        "generate",
+        "--scale",
+        scale,
+        "--seed",
+        seed,
+        "--out",
+        str(scratch),
+        "--quiet",
+        "--mariadb-url",
+        url,
+        check=True,
+    )
     return url
 
 
 def _sql(url: str, *statements: str) -> None:
     u = MariaDBURL.parse(url)
-    con = pymysql.connect(host=u.host, port=u.port, user=u.user, password=u.password,
-                          database=u.database, autocommit=True)
+    con = pymysql.connect(
+        host=u.host, port=u.port, user=u.user, password=u.password, database=u.database, autocommit=True
+    )
     with con.cursor() as cur:
         for statement in statements:
             cur.execute(statement)
@@ -54,8 +66,7 @@ def _sql(url: str, *statements: str) -> None:
 
 def _query(url: str, statement: str) -> list[tuple]:
     u = MariaDBURL.parse(url)
-    con = pymysql.connect(host=u.host, port=u.port, user=u.user, password=u.password,
-                          database=u.database)
+    con = pymysql.connect(host=u.host, port=u.port, user=u.user, password=u.password, database=u.database)
     with con.cursor() as cur:
         cur.execute(statement)
         rows = list(cur.fetchall())
@@ -87,8 +98,12 @@ def _extraction_caught_mid_table(server, name: str, tmp_path: Path):
     assert _extract(url, landing, "--quiet").returncode == 0
     before = _published(landing)
     _sql(url, "insert into Order_Items select seq + 1000000, 1, 1, 1, 1.00 from seq_1_to_400000")
-    proc = subprocess.Popen([str(BIN / "aethermart"), "extract", "--mariadb-url", url, "--landing",
-                             str(landing)], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(BIN / "aethermart"), "extract", "--mariadb-url", url, "--landing", str(landing)],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not list((landing / "mariadb" / "Order_Items").glob(".staging-*")):
         assert proc.poll() is None and time.monotonic() < deadline, "extract ended before it was caught"
@@ -103,8 +118,7 @@ def _published(landing: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def loaded(mariadb_server, landing_001, tmp_path_factory):
     """The scale-0.01 seed-7 tables (same as landing_001) loaded into their own database."""
-    return _loaded_database(mariadb_server, "extract_roundtrip", tmp_path_factory.mktemp("gen"),
-                            "0.01", "7")
+    return _loaded_database(mariadb_server, "extract_roundtrip", tmp_path_factory.mktemp("gen"), "0.01", "7")
 
 
 def test_extraction_equals_the_generators_landing_exactly(loaded, landing_001, tmp_path):
@@ -189,15 +203,25 @@ def _assert_clean_failure(proc, landing: Path, before: list[str], fragment: str,
     assert not list((landing / "mariadb").glob("*/.staging-*"))
 
 
-@pytest.mark.parametrize("case, change, fragment", [
-    ("unreachable", None, "server unreachable"),
-    ("password", None, "access denied (check user and password)"),
-    ("database", None, "unknown database 'no_such_db'"),
-    ("table", "drop table Reviews", "table Reviews not found in database extract_broken"),
-    ("column", "alter table Orders drop column total_amount", "table Orders has no column(s) total_amount"),
-    ("type", "alter table Orders modify total_amount varbinary(16)",
-     "table Orders, column total_amount: Orders.total_amount is varbinary(16), declared decimal(10,2)"),
-])
+@pytest.mark.parametrize(
+    "case, change, fragment",
+    [
+        ("unreachable", None, "server unreachable"),
+        ("password", None, "access denied (check user and password)"),
+        ("database", None, "unknown database 'no_such_db'"),
+        ("table", "drop table Reviews", "table Reviews not found in database extract_broken"),
+        (
+            "column",
+            "alter table Orders drop column total_amount",
+            "table Orders has no column(s) total_amount",
+        ),
+        (
+            "type",
+            "alter table Orders modify total_amount varbinary(16)",
+            "table Orders, column total_amount: Orders.total_amount is varbinary(16), declared decimal(10,2)",
+        ),
+    ],
+)
 def test_errors_are_one_line_and_publish_nothing(broken_db, tmp_path, case, change, fragment):
     landing = tmp_path / "landing"
     assert _extract(broken_db, landing, "--quiet").returncode == 0  # a previous good extraction
@@ -227,48 +251,65 @@ def test_missing_optional_table_is_skipped_and_recorded(broken_db, tmp_path):
 
 def test_missing_url_and_unknown_table_are_one_line_errors(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "MARIADB_URL"}
-    proc = subprocess.run([str(BIN / "aethermart"), "extract", "--landing", str(tmp_path)], cwd=REPO,
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [str(BIN / "aethermart"), "extract", "--landing", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode == 2 and "set MARIADB_URL or pass --mariadb-url" in proc.stderr
-    proc = run_cli("extract", "--mariadb-url", "mysql://u:p@127.0.0.1:1/db", "--tables", "Nope",
-                   "--landing", str(tmp_path))
+    proc = run_cli(
+        "extract",
+        "--mariadb-url",
+        "mysql://u:p@127.0.0.1:1/db",
+        "--tables",
+        "Nope",
+        "--landing",
+        str(tmp_path),
+    )
     assert proc.returncode == 1 and "unknown table(s) Nope" in proc.stderr
 
 
 def test_make_services_starts_a_private_mariadb_and_stops_it(tmp_path):
     env = {**os.environ, "AETHERMART_SERVICES_DIR": str(tmp_path / "services")}
     python = str(BIN / "python")
-    started = subprocess.run([python, "-m", "tools.services", "start"], cwd=REPO, env=env,
-                             capture_output=True, text=True)
+    started = subprocess.run(
+        [python, "-m", "tools.services", "start"], cwd=REPO, env=env, capture_output=True, text=True
+    )
     try:
         assert started.returncode == 0, started.stderr
         line = started.stdout.strip()
         assert line.startswith("export MARIADB_URL='mysql://")
         url = line.split("'")[1]
         _sql(url, "select 1")
-        status = subprocess.run([python, "-m", "tools.services", "status"], cwd=REPO, env=env,
-                                capture_output=True, text=True)
+        status = subprocess.run(
+            [python, "-m", "tools.services", "status"], cwd=REPO, env=env, capture_output=True, text=True
+        )
         assert "mariadb: running" in status.stdout
     finally:
-        stopped = subprocess.run([python, "-m", "tools.services", "stop"], cwd=REPO, env=env,
-                                 capture_output=True, text=True)
+        stopped = subprocess.run(
+            [python, "-m", "tools.services", "stop"], cwd=REPO, env=env, capture_output=True, text=True
+        )
     assert "mariadb stopped" in stopped.stderr
     with pytest.raises(pymysql.err.OperationalError):
         _sql(url, "select 1")
 
 
 def test_datetimes_zero_dates_and_odd_columns_land_exactly(broken_db, tmp_path):
-    _sql(broken_db,
-         "set session sql_mode = ''",
-         "alter table Suppliers add column created_at datetime(6) not null default '2020-01-01 00:00:00',"
-         " add column synced_at timestamp(6) null, add column `odd``name` varchar(10),"
-         " add column big decimal(65,30)",
-         "update Suppliers set created_at = '2024-05-06 07:08:09.123456',"
-         " synced_at = '2024-05-06 07:08:09.5', `odd``name` = 'ok',"
-         " big = 12345678901234567890123456789012345.000000000000000000000000000001"
-         " where supplier_id = 1",
-         "update Suppliers set created_at = '0000-00-00 00:00:00', synced_at = '2020-00-00 00:00:00'"
-         " where supplier_id = 2")
+    _sql(
+        broken_db,
+        "set session sql_mode = ''",
+        "alter table Suppliers add column created_at datetime(6) not null default '2020-01-01 00:00:00',"
+        " add column synced_at timestamp(6) null, add column `odd``name` varchar(10),"
+        " add column big decimal(65,30)",
+        "update Suppliers set created_at = '2024-05-06 07:08:09.123456',"
+        " synced_at = '2024-05-06 07:08:09.5', `odd``name` = 'ok',"
+        " big = 12345678901234567890123456789012345.000000000000000000000000000001"
+        " where supplier_id = 1",
+        "update Suppliers set created_at = '0000-00-00 00:00:00', synced_at = '2020-00-00 00:00:00'"
+        " where supplier_id = 2",
+    )
     landing = tmp_path / "landing"
     proc = _extract(broken_db, landing, "--tables", "Suppliers")
     assert proc.returncode == 0, proc.stderr
@@ -294,9 +335,11 @@ def test_a_run_killed_while_publishing_is_rolled_forward(loaded, tmp_path):
         (folder,) = (landing / "mariadb" / table).glob("extraction_id=*")
         folder.rename(folder.parent / ".staging-20991231T000000Z")
     (landing / "mariadb" / "Categories" / ".staging-20991231T000000Z").rename(
-        landing / "mariadb" / "Categories" / "extraction_id=20991231T000000Z")  # one table got through
+        landing / "mariadb" / "Categories" / "extraction_id=20991231T000000Z"
+    )  # one table got through
     (landing / "mariadb" / ".publishing-20991231T000000Z").write_text(
-        json.dumps({"tables": ["Categories", "Suppliers"]}))
+        json.dumps({"tables": ["Categories", "Suppliers"]})
+    )
     proc = _extract(loaded, landing, "--tables", "Orders")
     assert proc.returncode == 0, proc.stderr
     assert "completed the publication" in proc.stderr
@@ -319,8 +362,18 @@ def test_incremental_mode_reads_only_new_rows_and_misses_none(mariadb_server, tm
     landing = tmp_path / "landing"
 
     def run(*extra: str) -> dict:
-        proc = _extract(url, landing, "--sources-yaml", str(sources), "--tables", "Order_Items",
-                        "--json", "--keep", "1", *extra)
+        proc = _extract(
+            url,
+            landing,
+            "--sources-yaml",
+            str(sources),
+            "--tables",
+            "Order_Items",
+            "--json",
+            "--keep",
+            "1",
+            *extra,
+        )
         assert proc.returncode == 0, proc.stderr
         return json.loads(proc.stdout)["tables"][0]
 
@@ -329,13 +382,16 @@ def test_incremental_mode_reads_only_new_rows_and_misses_none(mariadb_server, tm
     second = run()
     third = run()  # nothing new: only the overlap
     assert second["rows"] == 40 + 5 and third["rows"] == 5
-    manifests = [json.loads(p.read_text()) for p in
-                 sorted((landing / "mariadb" / "Order_Items").glob("extraction_id=*/_manifest.json"))]
+    manifests = [
+        json.loads(p.read_text())
+        for p in sorted((landing / "mariadb" / "Order_Items").glob("extraction_id=*/_manifest.json"))
+    ]
     assert [m["mode"] for m in manifests] == ["snapshot", "incremental", "incremental"]
     assert manifests[1]["watermark"]["max"] == "500040"
     glob = landing / "mariadb" / "Order_Items" / "extraction_id=*" / "*.parquet"
     distinct, total = duckdb.execute(
-        f"select count(distinct order_item_id), count(*) from read_parquet('{glob}')").fetchone()
+        f"select count(distinct order_item_id), count(*) from read_parquet('{glob}')"
+    ).fetchone()
     assert distinct == first["rows"] + 40  # no row missed; overlap rows are doubled, silver de-duplicates
     assert total == first["rows"] + 45 + 5
     full = run("--full")  # a snapshot again; --keep 1 now drops the older snapshot and its increments
@@ -354,11 +410,14 @@ def test_ctrl_c_mid_table_stops_cleanly(mariadb_server, tmp_path):
     assert not list((landing / "mariadb").glob("*/.staging-*"))
 
 
-@pytest.mark.parametrize("last, overlap, bound", [
-    ("500040", 5, "500035"),
-    ("2025-11-30", 2, "2025-11-28"),
-    ("2025-03-01 10:00:00", 1, "2025-02-28 10:00:00"),
-])
+@pytest.mark.parametrize(
+    "last, overlap, bound",
+    [
+        ("500040", 5, "500035"),
+        ("2025-11-30", 2, "2025-11-28"),
+        ("2025-03-01 10:00:00", 1, "2025-02-28 10:00:00"),
+    ],
+)
 def test_incremental_lower_bound_subtracts_the_overlap(last, overlap, bound):
     from aethermart.extract.config import TableSpec
     from aethermart.extract.run import _lower_bound
@@ -383,27 +442,33 @@ def _silver_columns(project: DbtProject) -> dict[str, list[str]]:
     """Columns of every relation in schema silver, in order."""
     columns: dict[str, list[str]] = {}
     for table, column in project.query(
-            "select table_name, column_name from information_schema.columns"
-            " where table_schema = 'silver' order by table_name, ordinal_position"):
+        "select table_name, column_name from information_schema.columns"
+        " where table_schema = 'silver' order by table_name, ordinal_position"
+    ):
         columns.setdefault(table, []).append(column)
     return columns
 
 
 def _normalized_select(project: DbtProject, catalog: str, table: str, columns: list[str]) -> str:
     """`select` of a silver table with the landing folder and extraction id made neutral."""
-    (extraction_id,) = {row[0] for row in project.query(
-        "select extraction_id from bronze.brz_mariadb__extractions")}
+    (extraction_id,) = {
+        row[0] for row in project.query("select extraction_id from bronze.brz_mariadb__extractions")
+    }
     extraction_date = datetime.strptime(extraction_id, "%Y%m%dT%H%M%SZ").date()
     source = next((c for c in ("_source_system", "source_system") if c in columns), None)
     items = []
     for column in columns:
         quoted = f'"{column}"'
         if column in _PATH_COLUMNS:
-            quoted = (f"replace(replace({quoted}, '{project.landing}/', '<landing>/'),"
-                      f" '{extraction_id}', '<extraction>')")
+            quoted = (
+                f"replace(replace({quoted}, '{project.landing}/', '<landing>/'),"
+                f" '{extraction_id}', '<extraction>')"
+            )
         elif column in _LOAD_DATE_COLUMNS and source:
-            quoted = (f"if({source} = 'mariadb' and {quoted} = date '{extraction_date}',"
-                      f" date '0001-01-01', {quoted})")
+            quoted = (
+                f"if({source} = 'mariadb' and {quoted} = date '{extraction_date}',"
+                f" date '0001-01-01', {quoted})"
+            )
         items.append(f'{quoted} as "{column}"')
     return f"select {', '.join(items)} from {catalog}.silver.{table}"
 
@@ -422,8 +487,10 @@ def test_silver_over_an_extraction_equals_silver_over_generated_files(mariadb_se
     for part in ("pos", "events"):
         shutil.copytree(generated / part, extracted / part)
     assert _extract(url, extracted, "--quiet").returncode == 0
-    projects = {"generated": _build_silver(generated, tmp_path / "dbt_generated"),
-                "extracted": _build_silver(extracted, tmp_path / "dbt_extracted")}
+    projects = {
+        "generated": _build_silver(generated, tmp_path / "dbt_generated"),
+        "extracted": _build_silver(extracted, tmp_path / "dbt_extracted"),
+    }
 
     tables = _silver_columns(projects["generated"])
     assert len(tables) > 20 and _silver_columns(projects["extracted"]) == tables
@@ -431,12 +498,15 @@ def test_silver_over_an_extraction_equals_silver_over_generated_files(mariadb_se
         for name, project in projects.items():
             con.execute(f"attach '{project.duckdb_path}' as {name} (read_only)")
         for table, columns in tables.items():
-            left, right = (_normalized_select(project, name, table, columns)
-                           for name, project in projects.items())
+            left, right = (
+                _normalized_select(project, name, table, columns) for name, project in projects.items()
+            )
             counts = [con.execute(f"select count(*) from ({query})").fetchone()[0] for query in (left, right)]
             assert counts[0] == counts[1], f"silver.{table}: {counts[0]} vs {counts[1]} rows"
-            for one, other, label in ((left, right, "only over the generated files"),
-                                      (right, left, "only over the extraction")):
+            for one, other, label in (
+                (left, right, "only over the generated files"),
+                (right, left, "only over the extraction"),
+            ):
                 extra = con.execute(f"{one} except all {other} limit 3").fetchall()
                 assert not extra, f"silver.{table}: rows {label}: {extra}"
 
@@ -448,16 +518,21 @@ _NATURAL_KEYS["Product_Attributes"] = "concat(product_id, '|', attribute_name)" 
 
 def _silver_keys(project: DbtProject, table: str) -> list[str]:
     """Keys of a MariaDB table's rows that silver holds as current (clean or quarantined)."""
-    return sorted(key for (key,) in project.query(
-        f"select natural_key from silver.slv_mariadb_{table.lower()}__checked"
-        " where outcome in ('silver', 'quarantined')"))
+    return sorted(
+        key
+        for (key,) in project.query(
+            f"select natural_key from silver.slv_mariadb_{table.lower()}__checked"
+            " where outcome in ('silver', 'quarantined')"
+        )
+    )
 
 
 def _versions(project: DbtProject, snapshot: str, where: str, columns: str) -> list[tuple]:
     """The snapshot rows matching `where`, oldest first: (*columns, is_closed, is_deleted)."""
     return project.query(
         f"select {columns}, dbt_valid_to is not null, coalesce(dbt_is_deleted = 'True', false)"
-        f" from snapshots.{snapshot} where {where} order by dbt_valid_from")
+        f" from snapshots.{snapshot} where {where} order by dbt_valid_from"
+    )
 
 
 def _backdate_extractions(landing: Path, days: int) -> None:
@@ -479,15 +554,25 @@ def test_changes_in_mariadb_reach_silver_and_the_snapshots(mariadb_server, tmp_p
         shutil.copytree(generated / part, landing / part)
     # Order_Items is extracted incrementally (new ids only, re-reading the last 5); the rest as snapshots.
     sources = _incremental_sources(tmp_path / "sources.yml", "Order_Items", "order_item_id", 5)
-    next_ids = [f"(select max({key}) + 1 from {table})" for table, key in (
-        ("Customers", "customer_id"), ("Products", "product_id"), ("Orders", "order_id"),
-        ("Order_Items", "order_item_id"), ("Reviews", "review_id"))]
+    next_ids = [
+        f"(select max({key}) + 1 from {table})"
+        for table, key in (
+            ("Customers", "customer_id"),
+            ("Products", "product_id"),
+            ("Orders", "order_id"),
+            ("Order_Items", "order_item_id"),
+            ("Reviews", "review_id"),
+        )
+    ]
     ((customer, product, order, item, review),) = _query(url, f"select {', '.join(next_ids)}")
     # Before the first extraction: a product nobody bought or reviewed yet (deleted later), and
     # as the newest line one for an unknown product (quarantined, then re-read by the overlap).
-    _sql(url, f"insert into Products select {product}, 'Unsold Desk Lamp', 42.00, category_id, supplier_id"
-              " from Products where product_id = 1",
-         f"insert into Order_Items values ({item}, 1, 999999, 1, 9.99)")
+    _sql(
+        url,
+        f"insert into Products select {product}, 'Unsold Desk Lamp', 42.00, category_id, supplier_id"
+        " from Products where product_id = 1",
+        f"insert into Order_Items values ({item}, 1, 999999, 1, 9.99)",
+    )
 
     def extract() -> None:
         proc = _extract(url, landing, "--sources-yaml", str(sources), "--quiet")
@@ -498,36 +583,42 @@ def test_changes_in_mariadb_reach_silver_and_the_snapshots(mariadb_server, tmp_p
     project = _build_silver(landing, tmp_path / "dbt")
     (moved,) = project.query(  # an online-only customer: a new email splits no identity
         "select min(online_customer_id) from silver.slv_customers"
-        " where has_online_account and not has_store_account and email is not null")[0]
+        " where has_online_account and not has_store_account and email is not null"
+    )[0]
     ((old_email, old_city),) = project.query(
-        f"select email, city_name from silver.slv_customers where online_customer_id = '{moved}'")
+        f"select email, city_name from silver.slv_customers where online_customer_id = '{moved}'"
+    )
     ((repriced, rerated, dropped),) = _query(
-        url, "select min(product_id), (select min(review_id) from Reviews where rating between 1 and 4),"
-             " (select max(review_id) from Reviews) from Products")
-    _sql(url,
-         # inserts: a customer who orders two products and reviews one of them
-         f"insert into Customers values ({customer}, 'Nora', 'Newcomer', 'nora.newcomer@example.net',"
-         " '2025-11-30', 'Portland', 'OR', '97201')",
-         f"insert into Orders select {order}, {customer}, '2025-11-30', 2 * a.price + b.price"
-         " from Products a, Products b where a.product_id = 3 and b.product_id = 4",
-         f"insert into Order_Items select {item + 1}, {order}, 3, 2, price"
-         " from Products where product_id = 3",
-         f"insert into Order_Items select {item + 2}, {order}, 4, 1, price"
-         " from Products where product_id = 4",
-         f"insert into Reviews values ({review}, 3, {customer}, 4, 'Bright and sturdy.', '2025-11-30')",
-         # updates
-         f"update Products set price = price + 10.00 where product_id = {repriced}",
-         f"update Customers set email = 'moved.customer@example.net', city = 'Springfield'"
-         f" where customer_id = {moved}",
-         f"update Reviews set rating = rating + 1 where review_id = {rerated}",
-         # deletes
-         f"delete from Reviews where review_id = {dropped}",
-         f"delete from Products where product_id = {product}")
+        url,
+        "select min(product_id), (select min(review_id) from Reviews where rating between 1 and 4),"
+        " (select max(review_id) from Reviews) from Products",
+    )
+    _sql(
+        url,
+        # inserts: a customer who orders two products and reviews one of them
+        f"insert into Customers values ({customer}, 'Nora', 'Newcomer', 'nora.newcomer@example.net',"
+        " '2025-11-30', 'Portland', 'OR', '97201')",
+        f"insert into Orders select {order}, {customer}, '2025-11-30', 2 * a.price + b.price"
+        " from Products a, Products b where a.product_id = 3 and b.product_id = 4",
+        f"insert into Order_Items select {item + 1}, {order}, 3, 2, price from Products where product_id = 3",
+        f"insert into Order_Items select {item + 2}, {order}, 4, 1, price from Products where product_id = 4",
+        f"insert into Reviews values ({review}, 3, {customer}, 4, 'Bright and sturdy.', '2025-11-30')",
+        # updates
+        f"update Products set price = price + 10.00 where product_id = {repriced}",
+        f"update Customers set email = 'moved.customer@example.net', city = 'Springfield'"
+        f" where customer_id = {moved}",
+        f"update Reviews set rating = rating + 1 where review_id = {rerated}",
+        # deletes
+        f"delete from Reviews where review_id = {dropped}",
+        f"delete from Products where product_id = {product}",
+    )
     extract()
     project.dbt("build", "--exclude", "tag:gold")
 
-    manifests = [json.loads(p.read_text()) for p in
-                 sorted((landing / "mariadb" / "Order_Items").glob("extraction_id=*/_manifest.json"))]
+    manifests = [
+        json.loads(p.read_text())
+        for p in sorted((landing / "mariadb" / "Order_Items").glob("extraction_id=*/_manifest.json"))
+    ]
     assert [m["mode"] for m in manifests] == ["snapshot", "incremental"]
     ((reread,),) = _query(url, f"select count(*) from Order_Items where order_item_id > {item} - 5")
     assert manifests[1]["rows"] == reread  # the two new lines and the overlap
@@ -537,71 +628,107 @@ def test_changes_in_mariadb_reach_silver_and_the_snapshots(mariadb_server, tmp_p
     for table, key in _NATURAL_KEYS.items():
         expected = sorted(str(k) for (k,) in _query(url, f"select {key} from {table}"))
         assert _silver_keys(project, table) == expected, f"{table}: silver keys differ from MariaDB's"
-    online_lines = project.query("select count(*), count(distinct source_line_id) from silver.slv_order_lines"
-                                 " where channel = 'online'")[0]
-    clean_items = project.scalar("select count(*) from silver.slv_mariadb_order_items__checked"
-                                 " where outcome = 'silver'")
+    online_lines = project.query(
+        "select count(*), count(distinct source_line_id) from silver.slv_order_lines where channel = 'online'"
+    )[0]
+    clean_items = project.scalar(
+        "select count(*) from silver.slv_mariadb_order_items__checked where outcome = 'silver'"
+    )
     assert online_lines == (clean_items, clean_items)
-    assert project.scalar("select count(*) from silver.slv_quarantine__mariadb"
-                          f" where entity = 'Order_Items' and natural_key = '{item}'") == 1
+    assert (
+        project.scalar(
+            "select count(*) from silver.slv_quarantine__mariadb"
+            f" where entity = 'Order_Items' and natural_key = '{item}'"
+        )
+        == 1
+    )
 
     # Inserted rows.
     (new_customer_key,) = project.query(
         f"select customer_key from silver.slv_customers where online_customer_id = '{customer}'"
-        " and email = 'nora.newcomer@example.net' and city_name = 'Portland'")[0]
+        " and email = 'nora.newcomer@example.net' and city_name = 'Portland'"
+    )[0]
     ((total,),) = _query(url, f"select total_amount from Orders where order_id = {order}")
     assert project.query(
         "select customer_key, line_count, order_amount from silver.slv_orders"
-        f" where channel = 'online' and source_order_id = '{order}'") == [(new_customer_key, 2, total)]
+        f" where channel = 'online' and source_order_id = '{order}'"
+    ) == [(new_customer_key, 2, total)]
     assert project.query(
-        "select customer_key, rating from silver.slv_reviews"
-        f" where source_review_id = '{review}'") == [(new_customer_key, 4)]
+        f"select customer_key, rating from silver.slv_reviews where source_review_id = '{review}'"
+    ) == [(new_customer_key, 4)]
 
     # Updated rows: silver has MariaDB's new values.
     ((price,),) = _query(url, f"select price from Products where product_id = {repriced}")
-    assert project.query("select current_price from silver.slv_products where source_system = 'mariadb'"
-                         f" and source_product_id = '{repriced}'") == [(price,)]
-    assert project.query("select email, city_name from silver.slv_customers"
-                         f" where online_customer_id = '{moved}'"
-                         ) == [("moved.customer@example.net", "Springfield")]
+    assert project.query(
+        "select current_price from silver.slv_products where source_system = 'mariadb'"
+        f" and source_product_id = '{repriced}'"
+    ) == [(price,)]
+    assert project.query(
+        f"select email, city_name from silver.slv_customers where online_customer_id = '{moved}'"
+    ) == [("moved.customer@example.net", "Springfield")]
     ((rating,),) = _query(url, f"select rating from Reviews where review_id = {rerated}")
-    assert project.query(f"select rating from silver.slv_reviews where source_review_id = '{rerated}'"
-                         ) == [(rating,)]
+    assert project.query(f"select rating from silver.slv_reviews where source_review_id = '{rerated}'") == [
+        (rating,)
+    ]
 
     # Deleted rows are gone.
     assert not project.query(f"select 1 from silver.slv_reviews where source_review_id = '{dropped}'")
-    assert not project.query("select 1 from silver.slv_products where source_system = 'mariadb'"
-                             f" and source_product_id = '{product}'")
+    assert not project.query(
+        "select 1 from silver.slv_products where source_system = 'mariadb'"
+        f" and source_product_id = '{product}'"
+    )
 
     # Snapshots: an update closes the old version and opens a new one; a delete closes the
     # product and records a deletion; a new customer has one open version.
     online = "source_system = 'mariadb' and source_product_id = "
     assert _versions(project, "snap_products", f"{online}'{repriced}'", "current_price") == [
-        (price - 10, True, False), (price, False, False)]
+        (price - 10, True, False),
+        (price, False, False),
+    ]
     assert _versions(project, "snap_products", f"{online}'{product}'", "current_price") == [
-        (42, True, False), (42, False, True)]
+        (42, True, False),
+        (42, False, True),
+    ]
     assert _versions(project, "snap_customers", f"online_customer_id = '{moved}'", "email, city_name") == [
-        (old_email, old_city, True, False), ("moved.customer@example.net", "Springfield", False, False)]
+        (old_email, old_city, True, False),
+        ("moved.customer@example.net", "Springfield", False, False),
+    ]
     assert _versions(project, "snap_customers", f"online_customer_id = '{customer}'", "email") == [
-        ("nora.newcomer@example.net", False, False)]
+        ("nora.newcomer@example.net", False, False)
+    ]
     # Nothing else changed: a new extraction on another day opens no version.
-    assert set(project.query("select source_system, source_product_id from snapshots.snap_products"
-                             " group by all having count(*) > 1")) == {("mariadb", str(repriced)),
-                                                                       ("mariadb", str(product))}
-    assert project.query("select customer_key from snapshots.snap_customers group by all having count(*) > 1"
-                         ) == project.query("select customer_key from silver.slv_customers"
-                                            f" where online_customer_id = '{moved}'")
+    assert set(
+        project.query(
+            "select source_system, source_product_id from snapshots.snap_products"
+            " group by all having count(*) > 1"
+        )
+    ) == {("mariadb", str(repriced)), ("mariadb", str(product))}
+    assert project.query(
+        "select customer_key from snapshots.snap_customers group by all having count(*) > 1"
+    ) == project.query(f"select customer_key from silver.slv_customers where online_customer_id = '{moved}'")
 
 
 def test_large_text_values_end_a_batch_early_and_land_whole(broken_db, tmp_path):
     """A batch ends at `batch_bytes` of text as well as at `batch_rows`, so a table of large
     TEXT values streams in bounded memory; every value still lands whole (utf8mb4 too)."""
     big = "é" * 300_000 + "🦆"
-    _sql(broken_db, "alter table Reviews modify review_text mediumtext",  # TEXT holds 64 KiB
-         f"update Reviews set review_text = concat('{big}', review_id)")
+    _sql(
+        broken_db,
+        "alter table Reviews modify review_text mediumtext",  # TEXT holds 64 KiB
+        f"update Reviews set review_text = concat('{big}', review_id)",
+    )
     landing = tmp_path / "landing"
-    proc = run_cli("extract", "--mariadb-url", broken_db, "--landing", str(landing), "--quiet",
-                   "--tables", "Reviews", env={"AETHERMART_EXTRACT_BATCH_BYTES": str(1_000_000)})
+    proc = run_cli(
+        "extract",
+        "--mariadb-url",
+        broken_db,
+        "--landing",
+        str(landing),
+        "--quiet",
+        "--tables",
+        "Reviews",
+        env={"AETHERMART_EXTRACT_BATCH_BYTES": str(1_000_000)},
+    )
     assert proc.returncode == 0, proc.stderr
     (folder,) = (landing / "mariadb" / "Reviews").glob("extraction_id=*")
     parquet = pq.ParquetFile(folder / "part-00000.parquet")
@@ -618,8 +745,11 @@ def test_type_drift_is_absorbed_by_the_declared_type_and_never_rounds(broken_db,
     declared type cannot hold exactly is a counted conversion error, not a rounded value."""
     landing = tmp_path / "landing"
     _sql(broken_db, "alter table Orders modify total_amount decimal(12,3)")
-    _sql(broken_db, "update Orders set total_amount = 12.345 where order_id = "
-                    "(select min(order_id) from (select order_id from Orders) as o)")
+    _sql(
+        broken_db,
+        "update Orders set total_amount = 12.345 where order_id = "
+        "(select min(order_id) from (select order_id from Orders) as o)",
+    )
     proc = _extract(broken_db, landing, "--json", "--tables", "Orders")
     assert proc.returncode == 0, proc.stderr
     (table,) = json.loads(proc.stdout)["tables"]
@@ -628,6 +758,6 @@ def test_type_drift_is_absorbed_by_the_declared_type_and_never_rounds(broken_db,
     landed = pq.read_table(folder / "part-00000.parquet")
     assert landed.schema.field("total_amount").type == pa.decimal128(10, 2)
     amounts = landed.column("total_amount").to_pylist()
-    assert amounts.count(None) == 1 + sum(1 for a in _query(broken_db, "select total_amount from Orders")
-                                          if a[0] is None)
-
+    assert amounts.count(None) == 1 + sum(
+        1 for a in _query(broken_db, "select total_amount from Orders") if a[0] is None
+    )

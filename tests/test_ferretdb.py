@@ -14,18 +14,33 @@ NOT_IMPLEMENTED = 238  # FerretDB's answer to an option or command it lacks
 NAMESPACE_EXISTS = 48
 
 
-
-
 def test_round_trip_nested_documents(db):
     signup = dt.datetime(2024, 2, 29, 23, 59, 58, 123000)  # BSON dates keep milliseconds
     docs = [
-        {"_id": "C-000001", "name": "Ada", "signup": signup, "vip": True, "score": 12.5,
-         "address": {"city": "Zürich", "geo": {"lat": 47.37, "lon": 8.54}},
-         "orders": [{"order_id": 1, "placed": dt.datetime(2024, 3, 1), "lines": [
-             {"sku": "A-1", "qty": 2}, {"sku": "B-2", "qty": 1}]}],
-         "tags": ["new", "newsletter"], "note": None},
-        {"_id": "C-000002", "name": "Bob", "signup": dt.datetime(1969, 12, 31, 23, 59, 59, 999000),
-         "orders": [], "big": 2**40},
+        {
+            "_id": "C-000001",
+            "name": "Ada",
+            "signup": signup,
+            "vip": True,
+            "score": 12.5,
+            "address": {"city": "Zürich", "geo": {"lat": 47.37, "lon": 8.54}},
+            "orders": [
+                {
+                    "order_id": 1,
+                    "placed": dt.datetime(2024, 3, 1),
+                    "lines": [{"sku": "A-1", "qty": 2}, {"sku": "B-2", "qty": 1}],
+                }
+            ],
+            "tags": ["new", "newsletter"],
+            "note": None,
+        },
+        {
+            "_id": "C-000002",
+            "name": "Bob",
+            "signup": dt.datetime(1969, 12, 31, 23, 59, 59, 999000),
+            "orders": [],
+            "big": 2**40,
+        },
     ]
     db.customers.insert_many(docs)
 
@@ -54,10 +69,13 @@ def test_unique_and_compound_indexes(db):
     assert exc.value.code == 11000
 
 
-@pytest.mark.parametrize(("options", "code"), [
-    ({"expireAfterSeconds": 60}, NOT_IMPLEMENTED),                      # TTL
-    ({"partialFilterExpression": {"x": {"$gt": 1}}}, NOT_IMPLEMENTED),  # partial
-])
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [
+        ({"expireAfterSeconds": 60}, NOT_IMPLEMENTED),  # TTL
+        ({"partialFilterExpression": {"x": {"$gt": 1}}}, NOT_IMPLEMENTED),  # partial
+    ],
+)
 def test_index_options_not_implemented(db, options, code):
     with pytest.raises(OperationFailure) as exc:
         db.customers.create_index([("x", 1)], **options)

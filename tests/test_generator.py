@@ -15,8 +15,11 @@ from tests.conftest import SAMPLE, answer_key, run_cli
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _csv_records(path: Path) -> int:
@@ -35,8 +38,10 @@ def test_same_scale_and_seed_give_identical_bytes(tmp_path, landing_001):
 def test_another_seed_gives_other_data(tmp_path, landing_001):
     other = tmp_path / "other"
     run_cli("generate", "--scale", "0.01", "--seed", "8", "--out", str(other), "--quiet", check=True)
-    assert _digest(other)["pos/load_date=2025-07-01/customer.csv"] != \
-        _digest(landing_001)["pos/load_date=2025-07-01/customer.csv"]
+    assert (
+        _digest(other)["pos/load_date=2025-07-01/customer.csv"]
+        != _digest(landing_001)["pos/load_date=2025-07-01/customer.csv"]
+    )
 
 
 def test_answer_key_counts_equal_rows_written(landing_001):
@@ -48,8 +53,9 @@ def test_answer_key_counts_equal_rows_written(landing_001):
     for path in (landing_001 / "mariadb").rglob("*.parquet"):
         table = f"mariadb.{path.relative_to(landing_001 / 'mariadb').parts[0]}"
         counted[table] = counted.get(table, 0) + pq.read_metadata(path).num_rows
-    counted["events.events"] = sum(p.read_bytes().count(b"\n")
-                                   for p in (landing_001 / "events").rglob("*.jsonl"))
+    counted["events.events"] = sum(
+        p.read_bytes().count(b"\n") for p in (landing_001 / "events").rglob("*.jsonl")
+    )
     written = {entity: stats["data_rows"] for entity, stats in key["entities"].items()}
     assert counted == written
     assert written["mariadb.Orders"] >= 100 and written["pos.orderline"] >= 400
@@ -96,8 +102,12 @@ def test_identity_cases_exist_same_person_and_namesakes(landing_001):
     key = answer_key(landing_001)["identity"]
     online = pq.read_table(next((landing_001 / "mariadb" / "Customers").rglob("*.parquet"))).to_pylist()
     by_id = {f"mariadb:{row['customer_id']}": row for row in online}
-    pos_text = (landing_001 / "pos/load_date=2025-07-01/customer.csv").read_bytes().decode(
-        "utf-8", errors="replace").lower()
+    pos_text = (
+        (landing_001 / "pos/load_date=2025-07-01/customer.csv")
+        .read_bytes()
+        .decode("utf-8", errors="replace")
+        .lower()
+    )
     both = [ids for ids in key["same_person_pairs"] if len(ids) == 2]
     assert len(both) == key["people_in_both_channels"] > 0
     found = sum(1 for ids in both if (by_id[ids[0]]["email"] or "#").lower() in pos_text)
@@ -105,35 +115,50 @@ def test_identity_cases_exist_same_person_and_namesakes(landing_001):
     pairs = [(a[0], b[0]) for a, b in key["namesake_pairs"] if a[0] in by_id and b[0] in by_id]
     assert pairs, "the generator must create different people who share a name"
     for a, b in pairs:
-        assert (by_id[a]["first_name"], by_id[a]["last_name"]) == \
-            (by_id[b]["first_name"], by_id[b]["last_name"])
+        assert (by_id[a]["first_name"], by_id[a]["last_name"]) == (
+            by_id[b]["first_name"],
+            by_id[b]["last_name"],
+        )
         assert by_id[a]["email"] != by_id[b]["email"]
 
 
 def test_committed_sample_is_what_the_generator_produces(tmp_path):
     params = answer_key(SAMPLE)["generator"]
     fresh = tmp_path / "sample"
-    run_cli("generate", "--scale", str(params["scale"]), "--seed", str(params["seed"]),
-            "--out", str(fresh), "--quiet", check=True)
+    run_cli(
+        "generate",
+        "--scale",
+        str(params["scale"]),
+        "--seed",
+        str(params["seed"]),
+        "--out",
+        str(fresh),
+        "--quiet",
+        check=True,
+    )
     assert _digest(fresh) == _digest(SAMPLE), (
-        "sample/landing is stale: run `make sample` and commit the result")
+        "sample/landing is stale: run `make sample` and commit the result"
+    )
 
 
 def test_sample_holds_every_dirt_class():
     assert set(answer_key(SAMPLE)["fault_classes"]) == set(FaultRates().names())
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["generate", "--scale", "abc"], "argument --scale: not a number: 'abc'"),
-    (["generate", "--scale", "0"], "must be greater than 0"),
-    (["generate", "--scale", "inf"], "must be greater than 0 and at most 100"),
-    (["generate", "--scale", "nan"], "must be greater than 0 and at most 100"),
-    (["generate", "--scale", "1e300"], "must be greater than 0 and at most 100"),
-    (["generate", "--seed", "x"], "argument --seed: not a whole number: 'x'"),
-    (["generate", "--seed", "-1"], "argument --seed: must be between 0 and 9223372036854775807, got -1"),
-    (["generate", "--bogus"], "unrecognized arguments: --bogus"),
-    (["nosuchcommand"], "invalid choice: 'nosuchcommand'"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["generate", "--scale", "abc"], "argument --scale: not a number: 'abc'"),
+        (["generate", "--scale", "0"], "must be greater than 0"),
+        (["generate", "--scale", "inf"], "must be greater than 0 and at most 100"),
+        (["generate", "--scale", "nan"], "must be greater than 0 and at most 100"),
+        (["generate", "--scale", "1e300"], "must be greater than 0 and at most 100"),
+        (["generate", "--seed", "x"], "argument --seed: not a whole number: 'x'"),
+        (["generate", "--seed", "-1"], "argument --seed: must be between 0 and 9223372036854775807, got -1"),
+        (["generate", "--bogus"], "unrecognized arguments: --bogus"),
+        (["nosuchcommand"], "invalid choice: 'nosuchcommand'"),
+    ],
+)
 def test_wrong_arguments_get_one_line_and_exit_2(args, fragment):
     proc = run_cli(*args)
     assert proc.returncode == 2
@@ -144,8 +169,15 @@ def test_wrong_arguments_get_one_line_and_exit_2(args, fragment):
 
 
 def test_bad_mariadb_url_is_a_one_line_error(tmp_path):
-    proc = run_cli("generate", "--scale", "0.001", "--out", str(tmp_path / "x"),
-                   "--mariadb-url", "postgres://u:secret@h/db")
+    proc = run_cli(
+        "generate",
+        "--scale",
+        "0.001",
+        "--out",
+        str(tmp_path / "x"),
+        "--mariadb-url",
+        "postgres://u:secret@h/db",
+    )
     assert proc.returncode == 2
     assert "must start with mysql://" in proc.stderr
     assert "secret" not in proc.stderr + proc.stdout
@@ -200,16 +232,19 @@ def test_real_world_date_variations_are_in_the_files(landing_001):
         (row,) = pos_row(fault)
         value = row[fault["column"]]
         assert ":" in value, fault
-        shapes.add(("T" in value, value.endswith("Z"), "." in value, value.endswith("M"),
-                    value.count(":")))
+        shapes.add(("T" in value, value.endswith("Z"), "." in value, value.endswith("M"), value.count(":")))
     assert len(shapes) == min(len(times), 5), shapes  # every rendering is used
 
     sentinels = [f for f in key["faults"] if f["fault"] == "sentinel_date"]
     columns = {(f["source"], f["entity"], f["column"]) for f in sentinels}
-    assert columns == {("pos", "order", "datePlaced"), ("pos", "order", "dateShipped"),
-                       ("pos", "customer", "birthdate"), ("mariadb", "Orders", "order_date"),
-                       ("mariadb", "Customers", "registration_date"),
-                       ("mariadb", "Reviews", "review_date")}
+    assert columns == {
+        ("pos", "order", "datePlaced"),
+        ("pos", "order", "dateShipped"),
+        ("pos", "customer", "birthdate"),
+        ("mariadb", "Orders", "order_date"),
+        ("mariadb", "Customers", "registration_date"),
+        ("mariadb", "Reviews", "review_date"),
+    }
     for fault in sentinels:
         if fault["source"] == "pos":
             assert [r[fault["column"]] for r in pos_row(fault)] == [fault["detail"]], fault

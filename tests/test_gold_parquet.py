@@ -29,29 +29,53 @@ from aethermart.export.run_id import RUN_ID
 from tests.conftest import BIN, REPO, DbtProject, run_cli
 
 GOLD_MODELS = {
-    "dim_customer", "dim_product", "dim_date", "dim_geography", "fct_order_lines", "fct_orders",
-    "agg_sales_by_state_month", "agg_product_performance", "agg_customer_value",
-    "doc_customer_profiles", "doc_customer_purchase_history", "doc_product_catalog",
-    "doc_product_sales", "doc_reviews",
+    "dim_customer",
+    "dim_product",
+    "dim_date",
+    "dim_geography",
+    "fct_order_lines",
+    "fct_orders",
+    "agg_sales_by_state_month",
+    "agg_product_performance",
+    "agg_customer_value",
+    "doc_customer_profiles",
+    "doc_customer_purchase_history",
+    "doc_product_catalog",
+    "doc_product_sales",
+    "doc_reviews",
 }
 FACTS = ("fct_order_lines", "fct_orders")
 
 
 def _cfg(project: DbtProject, out: Path, **kw) -> ExportConfig:
-    return ExportConfig(target=kw.pop("target", "parquet"), manifest=project.target / "manifest.json",
-                        duckdb=kw.pop("duckdb", project.duckdb_path), out=out,
-                        temp_directory=project.workdir / "duckdb_tmp", **kw)
+    return ExportConfig(
+        target=kw.pop("target", "parquet"),
+        manifest=project.target / "manifest.json",
+        duckdb=kw.pop("duckdb", project.duckdb_path),
+        out=out,
+        temp_directory=project.workdir / "duckdb_tmp",
+        **kw,
+    )
 
 
 def _cli(project: DbtProject, *args: str, duckdb_path: Path | None = None):
-    return run_cli("export", "--manifest", str(project.target / "manifest.json"),
-                   "--duckdb", str(duckdb_path or project.duckdb_path), *args, env=project.env())
+    return run_cli(
+        "export",
+        "--manifest",
+        str(project.target / "manifest.json"),
+        "--duckdb",
+        str(duckdb_path or project.duckdb_path),
+        *args,
+        env=project.env(),
+    )
 
 
 def _hashes(dataset: Path) -> dict[str, str]:
     """sha256 of every Parquet file of a published dataset, by path inside it."""
-    return {p.relative_to(dataset).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(dataset.rglob("*.parquet"))}
+    return {
+        p.relative_to(dataset).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(dataset.rglob("*.parquet"))
+    }
 
 
 def _links(out: Path) -> dict[str, str]:
@@ -81,8 +105,10 @@ def test_every_gold_model_is_published_with_the_rows_of_its_table(published, bui
     assert {d["model"] for d in summary["datasets"]} == GOLD_MODELS
     assert {d["status"] for d in summary["datasets"]} == {"published"}
     manifest = json.loads((built_001.target / "manifest.json").read_text())
-    built = built_001.scalar("select invocation_id from ops.dbt_invocations where command = 'build' "
-                             "and status = 'success' order by started_at desc limit 1")
+    built = built_001.scalar(
+        "select invocation_id from ops.dbt_invocations where command = 'build' "
+        "and status = 'success' order by started_at desc limit 1"
+    )
     for model in GOLD_MODELS:
         link = out / model
         assert link.is_symlink() and link.readlink() == Path(".current") / model
@@ -99,9 +125,12 @@ def test_every_gold_model_is_published_with_the_rows_of_its_table(published, bui
         assert {f["path"]: f["sha256"] for f in meta["files"]} == _hashes(link)
         assert sum(f["rows"] for f in meta["files"]) == expected
         assert [c["name"] for c in meta["schema"]] == [
-            r[0] for r in built_001.query(
+            r[0]
+            for r in built_001.query(
                 f"select column_name from duckdb_columns() where schema_name = 'gold' "
-                f"and table_name = '{model}' order by column_index")]
+                f"and table_name = '{model}' order by column_index"
+            )
+        ]
 
 
 def test_nested_document_columns_keep_their_shape(published, built_001):
@@ -121,8 +150,9 @@ def test_nested_document_columns_keep_their_shape(published, built_001):
     with duckdb.connect(str(built_001.duckdb_path), read_only=True) as con:
         for model in ("doc_customer_purchase_history", "doc_product_catalog"):
             want = con.execute(f"select * from gold.{model} order by _id").fetchall()
-            got = duckdb.execute(f"select * from read_parquet('{out / model}/**/*.parquet') "
-                                 "order by _id").fetchall()
+            got = duckdb.execute(
+                f"select * from read_parquet('{out / model}/**/*.parquet') order by _id"
+            ).fetchall()
             assert got == want, model
 
 
@@ -144,35 +174,52 @@ def test_fact_partitions_hold_exactly_their_month(published, built_001, model):
         first = date(int(year[1]), int(month[1]), 1)
         assert dates and all((d.year, d.month) == (first.year, first.month) for d in dates), file
         per_partition[(int(year[1]), int(month[1]))] = per_partition.get(
-            (int(year[1]), int(month[1])), 0) + len(dates)
-    expected = dict(((y, m), n) for y, m, n in built_001.query(
-        f"select year(order_date), month(order_date), count(*) from gold.{model} group by all"))
+            (int(year[1]), int(month[1])), 0
+        ) + len(dates)
+    expected = dict(
+        ((y, m), n)
+        for y, m, n in built_001.query(
+            f"select year(order_date), month(order_date), count(*) from gold.{model} group by all"
+        )
+    )
     assert per_partition == expected
 
 
 def test_bi_path_gives_the_gold_totals_with_duckdb_and_pyarrow(published, built_001):
     out, _ = published
-    checks = {"fct_order_lines": "line_amount", "agg_sales_by_state_month": "revenue",
-              "fct_orders": "revenue"}
+    checks = {
+        "fct_order_lines": "line_amount",
+        "agg_sales_by_state_month": "revenue",
+        "fct_orders": "revenue",
+    }
     bi = duckdb.connect()  # a BI tool: a fresh connection that knows only the Parquet path
     for model, column in checks.items():
         want = built_001.query(f"select count(*), sum({column}) from gold.{model}")[0]
-        got = bi.execute(f"select count(*), sum({column}) from read_parquet("
-                         f"'{out / model}/**/*.parquet', hive_partitioning = true)").fetchone()
+        got = bi.execute(
+            f"select count(*), sum({column}) from read_parquet("
+            f"'{out / model}/**/*.parquet', hive_partitioning = true)"
+        ).fetchone()
         assert got == want, model
         table = ds.dataset(out / model, format="parquet", partitioning="hive").to_table()
         assert (table.num_rows, pc.sum(table.column(column)).as_py()) == want, model
     # what each reader infers from year=2024/month=03 (documented in `aethermart export --help`)
-    types = dict(bi.execute(f"select column_name, column_type from (describe select * from read_parquet("
-                            f"'{out / 'fct_orders'}/**/*.parquet', hive_partitioning = true))").fetchall())
+    types = dict(
+        bi.execute(
+            f"select column_name, column_type from (describe select * from read_parquet("
+            f"'{out / 'fct_orders'}/**/*.parquet', hive_partitioning = true))"
+        ).fetchall()
+    )
     assert (types["year"], types["month"]) == ("BIGINT", "VARCHAR")
     schema = ds.dataset(out / "fct_orders", format="parquet", partitioning="hive").schema
     assert (schema.field("year").type, schema.field("month").type) == (pa.int32(), pa.int32())
-    typed = bi.execute(f"select month, count(*) from read_parquet('{out / 'fct_orders'}/**/*.parquet', "
-                       "hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}) "
-                       "where year = 2024 and month = 3 group by month").fetchall()
-    assert typed == built_001.query("select 3, count(*) from gold.fct_orders "
-                                    "where order_date between '2024-03-01' and '2024-03-31'")
+    typed = bi.execute(
+        f"select month, count(*) from read_parquet('{out / 'fct_orders'}/**/*.parquet', "
+        "hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}) "
+        "where year = 2024 and month = 3 group by month"
+    ).fetchall()
+    assert typed == built_001.query(
+        "select 3, count(*) from gold.fct_orders where order_date between '2024-03-01' and '2024-03-31'"
+    )
 
 
 def test_republishing_the_same_gold_gives_identical_files(built_001, tmp_path):
@@ -194,8 +241,13 @@ def test_republishing_the_same_gold_gives_identical_files(built_001, tmp_path):
     fourth = export(_cfg(built_001, out, select=("dim_date",)), quiet=True)
     assert _version(out) == fourth.run_id
     orders = next((out / ".versions" / second.run_id / "fct_orders").rglob("*.parquet"))
-    carried = out / ".versions" / fourth.run_id / "fct_orders" / orders.relative_to(
-        out / ".versions" / second.run_id / "fct_orders")
+    carried = (
+        out
+        / ".versions"
+        / fourth.run_id
+        / "fct_orders"
+        / orders.relative_to(out / ".versions" / second.run_id / "fct_orders")
+    )
     assert carried.stat().st_ino == orders.stat().st_ino
     meta = json.loads((out / "fct_orders" / "_manifest.json").read_text())
     assert (meta["run_id"], meta["version"]) == (second.run_id, fourth.run_id)
@@ -220,8 +272,9 @@ def test_a_stale_partition_and_crash_debris_do_not_survive_a_republish(built_001
     export(_cfg(built_001, out, select=("fct_orders",)), quiet=True)
     assert not (out / "fct_orders" / "year=1999").exists()
     assert not list(out.glob(".staging-*")) and not unlinked.exists()
-    years = duckdb.execute(f"select distinct year from read_parquet('{out}/fct_orders/**/*.parquet', "
-                           "hive_partitioning = true)").fetchall()
+    years = duckdb.execute(
+        f"select distinct year from read_parquet('{out}/fct_orders/**/*.parquet', hive_partitioning = true)"
+    ).fetchall()
     assert (1999,) not in years
     # a dataset carried into a new version (not selected) brings only the files of its manifest
     stale.mkdir(parents=True)
@@ -239,18 +292,27 @@ def _broken_copy(project: DbtProject, tmp_path: Path, *statements: str) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("case, statements, fragment", [
-    ("missing table", ["drop table gold.doc_reviews"], "doc_reviews: table gold.doc_reviews not found"),
-    # fct_orders is written last: every other dataset is staged when its COPY fails
-    # a HUGEINT sum too large for the BIGINT the publisher writes (the model casts it; a
-    # warehouse from an older build, or a bug, may not)
-    ("fails while writing", ["alter table gold.fct_orders alter units type hugeint",
-                             "update gold.fct_orders set units = 170141183460469231731687303715884105727 "
-                             "where order_key = (select min(order_key) from gold.fct_orders)"],
-     "dataset fct_orders: writing Parquet"),
-])
-def test_a_failed_publish_leaves_the_previous_version_readable(built_001, tmp_path, case, statements,
-                                                               fragment):
+@pytest.mark.parametrize(
+    "case, statements, fragment",
+    [
+        ("missing table", ["drop table gold.doc_reviews"], "doc_reviews: table gold.doc_reviews not found"),
+        # fct_orders is written last: every other dataset is staged when its COPY fails
+        # a HUGEINT sum too large for the BIGINT the publisher writes (the model casts it; a
+        # warehouse from an older build, or a bug, may not)
+        (
+            "fails while writing",
+            [
+                "alter table gold.fct_orders alter units type hugeint",
+                "update gold.fct_orders set units = 170141183460469231731687303715884105727 "
+                "where order_key = (select min(order_key) from gold.fct_orders)",
+            ],
+            "dataset fct_orders: writing Parquet",
+        ),
+    ],
+)
+def test_a_failed_publish_leaves_the_previous_version_readable(
+    built_001, tmp_path, case, statements, fragment
+):
     out = tmp_path / "gold"
     export(_cfg(built_001, out), quiet=True)
     links, versions = _links(out), _versions(out)
@@ -262,18 +324,22 @@ def test_a_failed_publish_leaves_the_previous_version_readable(built_001, tmp_pa
     assert _links(out) == links
     assert _versions(out) == versions
     assert not list(out.glob(".staging-*"))
-    total = duckdb.execute(f"select sum(line_amount) from read_parquet('{out}/fct_order_lines/**/*.parquet', "
-                           "hive_partitioning = true)").fetchone()[0]
+    total = duckdb.execute(
+        f"select sum(line_amount) from read_parquet('{out}/fct_order_lines/**/*.parquet', "
+        "hive_partitioning = true)"
+    ).fetchone()[0]
     assert total == built_001.scalar("select sum(line_amount) from gold.fct_order_lines")
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["--target", "parquet", "--select", "fct_nope"], "model(s) fct_nope not found"),
-    (["--target", "parquet", "--manifest", "/nonexistent/manifest.json"],
-     "run `dbt build` first"),
-    (["--target", "parquet", "--duckdb", "/nonexistent/warehouse.duckdb"], "run `dbt build` first"),
-    (["--target", "parquet", "--mode", "sometimes"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--target", "parquet", "--select", "fct_nope"], "model(s) fct_nope not found"),
+        (["--target", "parquet", "--manifest", "/nonexistent/manifest.json"], "run `dbt build` first"),
+        (["--target", "parquet", "--duckdb", "/nonexistent/warehouse.duckdb"], "run `dbt build` first"),
+        (["--target", "parquet", "--mode", "sometimes"], "invalid choice"),
+    ],
+)
 def test_cli_errors_are_one_line(built_001, tmp_path, args, fragment):
     proc = _cli(built_001, *args, "--out", str(tmp_path / "gold"))
     assert proc.returncode != 0
@@ -292,14 +358,24 @@ def test_a_second_publish_into_the_same_folder_is_refused(built_001, tmp_path):
 
 
 def test_dry_run_writes_nothing(built_001, tmp_path):
-    proc = _cli(built_001, "--target", "parquet", "--out", str(tmp_path / "gold"), "--dry-run",
-                "--select", "fct_orders", "--json")
+    proc = _cli(
+        built_001,
+        "--target",
+        "parquet",
+        "--out",
+        str(tmp_path / "gold"),
+        "--dry-run",
+        "--select",
+        "fct_orders",
+        "--json",
+    )
     assert proc.returncode == 0, proc.stderr
     (dataset,) = json.loads(proc.stdout)["datasets"]
     assert dataset["status"] == "planned"
     assert dataset["rows"] == built_001.scalar("select count(*) from gold.fct_orders")
     assert dataset["partitions"] == built_001.scalar(
-        "select count(distinct date_trunc('month', order_date)) from gold.fct_orders")
+        "select count(distinct date_trunc('month', order_date)) from gold.fct_orders"
+    )
     assert not (tmp_path / "gold").exists()
 
 
@@ -321,16 +397,29 @@ def test_a_driver_error_is_kept_as_the_cause_and_the_cli_still_prints_one_line(t
 def test_help_explains_the_command():
     proc = run_cli("export", "--help")
     assert proc.returncode == 0
-    for text in ("--target", "--select", "--mode", "--dry-run", "--duckdb", "--manifest", "--out",
-                 "--json", "year=YYYY/month=MM", "hive_partitioning"):
+    for text in (
+        "--target",
+        "--select",
+        "--mode",
+        "--dry-run",
+        "--duckdb",
+        "--manifest",
+        "--out",
+        "--json",
+        "year=YYYY/month=MM",
+        "hive_partitioning",
+    ):
         assert text in proc.stdout, text
 
 
 def test_manifest_declarations_are_parsed_for_both_exporters(built_001):
     manifest = read_manifest(built_001.target / "manifest.json")
     assert {s.model for s in manifest.for_target("parquet")} == GOLD_MODELS
-    facts = {s.model: s.parquet.partition_by_month_of for s in manifest.for_target("parquet")
-             if s.parquet.partition_by_month_of}
+    facts = {
+        s.model: s.parquet.partition_by_month_of
+        for s in manifest.for_target("parquet")
+        if s.parquet.partition_by_month_of
+    }
     assert facts == {"fct_order_lines": "order_date", "fct_orders": "order_date"}
     mongo = {s.model: s.mongodb for s in manifest.for_target("mongodb")}
     assert set(mongo) == {m for m in GOLD_MODELS if m.startswith("doc_")}
@@ -343,31 +432,47 @@ def test_manifest_declarations_are_parsed_for_both_exporters(built_001):
 
 
 def _manifest_with(tmp_path: Path, export_meta) -> Path:
-    node = {"resource_type": "model", "name": "doc_x", "schema": "gold", "alias": "doc_x",
-            "patch_path": "aethermart://models/gold/documents/_documents__models.yml",
-            "columns": {"_id": {"name": "_id", "data_type": "VARCHAR"},
-                        "order_date": {"name": "order_date", "data_type": "DATE"},
-                        "name": {"name": "name", "data_type": "VARCHAR"}},
-            "config": {"meta": {"export": export_meta}}}
+    node = {
+        "resource_type": "model",
+        "name": "doc_x",
+        "schema": "gold",
+        "alias": "doc_x",
+        "patch_path": "aethermart://models/gold/documents/_documents__models.yml",
+        "columns": {
+            "_id": {"name": "_id", "data_type": "VARCHAR"},
+            "order_date": {"name": "order_date", "data_type": "DATE"},
+            "name": {"name": "name", "data_type": "VARCHAR"},
+        },
+        "config": {"meta": {"export": export_meta}},
+    }
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps({"metadata": {"invocation_id": "x"}, "nodes": {"model.a.doc_x": node}}))
     return path
 
 
-@pytest.mark.parametrize("export_meta, fragment", [
-    ({"parquet": {"partition_by_month_of": "nope"}}, "'nope' is not a column"),
-    ({"parquet": {"partition_by_month_of": "name"}}, "is VARCHAR, not a date"),
-    ({"parquet": {"partitioned": True}}, "unknown option(s) partitioned"),
-    ({"csv": {}}, "unknown target(s) csv"),
-    ({"mongodb": {"key": "_id"}}, "collection: must be a MongoDB collection name"),
-    ({"mongodb": {"collection": "x", "indexes": [{"keys": [["name", "asc"]]}]}},
-     "indexes[0].keys[0]: direction must be 1 or -1"),
-    ({"mongodb": {"collection": "x", "indexes": [{"keys": [["nope.field", 1]]}]}}, "'nope.field' is not"),
-    ({"mongodb": {"collection": "x", "indexes": [{"keys": [["name", 1]], "ttl": 3}]}},
-     "unknown option(s) ttl"),
-    ({"mongodb": {"collection": "x", "indexes": [{"keys": [["name", 1]]}, {"keys": [["name", 1]]}]}},
-     "repeats the keys"),
-])
+@pytest.mark.parametrize(
+    "export_meta, fragment",
+    [
+        ({"parquet": {"partition_by_month_of": "nope"}}, "'nope' is not a column"),
+        ({"parquet": {"partition_by_month_of": "name"}}, "is VARCHAR, not a date"),
+        ({"parquet": {"partitioned": True}}, "unknown option(s) partitioned"),
+        ({"csv": {}}, "unknown target(s) csv"),
+        ({"mongodb": {"key": "_id"}}, "collection: must be a MongoDB collection name"),
+        (
+            {"mongodb": {"collection": "x", "indexes": [{"keys": [["name", "asc"]]}]}},
+            "indexes[0].keys[0]: direction must be 1 or -1",
+        ),
+        ({"mongodb": {"collection": "x", "indexes": [{"keys": [["nope.field", 1]]}]}}, "'nope.field' is not"),
+        (
+            {"mongodb": {"collection": "x", "indexes": [{"keys": [["name", 1]], "ttl": 3}]}},
+            "unknown option(s) ttl",
+        ),
+        (
+            {"mongodb": {"collection": "x", "indexes": [{"keys": [["name", 1]]}, {"keys": [["name", 1]]}]}},
+            "repeats the keys",
+        ),
+    ],
+)
 def test_malformed_export_meta_is_a_one_line_error(tmp_path, export_meta, fragment):
     with pytest.raises(ManifestError) as err:
         read_manifest(_manifest_with(tmp_path, export_meta))
@@ -382,14 +487,20 @@ def test_gold_of_a_failed_build_is_not_published_unless_allowed(built_001, tmp_p
     warehouse = tmp_path / "failed.duckdb"
     shutil.copy(built_001.duckdb_path, warehouse)
     with duckdb.connect(str(warehouse)) as con:
-        (invocation,) = con.execute("select invocation_id from ops.dbt_invocations "
-                                    "order by started_at desc limit 1").fetchone()
-        con.execute("""update ops.dbt_node_results set status = 'fail'
+        (invocation,) = con.execute(
+            "select invocation_id from ops.dbt_invocations order by started_at desc limit 1"
+        ).fetchone()
+        con.execute(
+            """update ops.dbt_node_results set status = 'fail'
             where invocation_id = ? and unique_id = (
                 select min(unique_id) from ops.dbt_node_results
-                where invocation_id = ? and unique_id like 'test.%dim_date%')""", [invocation, invocation])
-        con.execute("update ops.dbt_invocations set status = 'error', failures = 1 where invocation_id = ?",
-                    [invocation])
+                where invocation_id = ? and unique_id like 'test.%dim_date%')""",
+            [invocation, invocation],
+        )
+        con.execute(
+            "update ops.dbt_invocations set status = 'error', failures = 1 where invocation_id = ?",
+            [invocation],
+        )
     args = ["--target", "parquet", "--select", "dim_date", "--out", str(tmp_path / "gold")]
     refused = _cli(built_001, *args, duckdb_path=warehouse)
     assert refused.returncode != 0 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
@@ -423,8 +534,14 @@ def test_a_publish_killed_at_any_instant_leaves_every_dataset_on_one_version(bui
     warehouses whose every gold table differs by a row (full and incremental, all datasets or
     a few): after each kill, all datasets read through out/<model> are one version's."""
     out = tmp_path / "gold"
-    other = _broken_copy(built_001, tmp_path, *[
-        f"delete from gold.{m} where rowid = (select min(rowid) from gold.{m})" for m in sorted(GOLD_MODELS)])
+    other = _broken_copy(
+        built_001,
+        tmp_path,
+        *[
+            f"delete from gold.{m} where rowid = (select min(rowid) from gold.{m})"
+            for m in sorted(GOLD_MODELS)
+        ],
+    )
     warehouses = [built_001.duckdb_path, other]
     rows = [{m: built_001.scalar(f"select count(*) from gold.{m}") for m in GOLD_MODELS}]
     rows.append({m: n - 1 for m, n in rows[0].items()})
@@ -432,9 +549,26 @@ def test_a_publish_killed_at_any_instant_leaves_every_dataset_on_one_version(bui
 
     def start(source: int, *args: str) -> subprocess.Popen:
         return subprocess.Popen(
-            [str(BIN / "aethermart"), "export", "--target", "parquet", "--out", str(out), "--quiet",
-             "--manifest", str(built_001.target / "manifest.json"), "--duckdb", str(warehouses[source]),
-             *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            [
+                str(BIN / "aethermart"),
+                "export",
+                "--target",
+                "parquet",
+                "--out",
+                str(out),
+                "--quiet",
+                "--manifest",
+                str(built_001.target / "manifest.json"),
+                "--duckdb",
+                str(warehouses[source]),
+                *args,
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
 
     t0 = time.monotonic()
     proc = start(0)
@@ -518,16 +652,38 @@ def test_a_publish_killed_while_it_upgrades_the_layout_shows_the_old_set_or_the_
     fresh = tmp_path / "fresh"
     export(_cfg(built_001, fresh), quiet=True)
     old = {m: _hashes(fresh / m) for m in GOLD_MODELS}
-    other = _broken_copy(built_001, tmp_path, *[
-        f"delete from gold.{m} where rowid = (select min(rowid) from gold.{m})" for m in sorted(GOLD_MODELS)])
+    other = _broken_copy(
+        built_001,
+        tmp_path,
+        *[
+            f"delete from gold.{m} where rowid = (select min(rowid) from gold.{m})"
+            for m in sorted(GOLD_MODELS)
+        ],
+    )
     new_rows = {m: built_001.scalar(f"select count(*) from gold.{m}") - 1 for m in GOLD_MODELS}
     env = {**built_001.env(), "AETHERMART_TEST_PAUSE_PARQUET": "0.02"}
 
     def start(out: Path) -> subprocess.Popen:
         return subprocess.Popen(
-            [str(BIN / "aethermart"), "export", "--target", "parquet", "--out", str(out), "--quiet",
-             "--manifest", str(built_001.target / "manifest.json"), "--duckdb", str(other)],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            [
+                str(BIN / "aethermart"),
+                "export",
+                "--target",
+                "parquet",
+                "--out",
+                str(out),
+                "--quiet",
+                "--manifest",
+                str(built_001.target / "manifest.json"),
+                "--duckdb",
+                str(other),
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
 
     _legacy_layout(fresh, tmp_path / "timed")
     t0 = time.monotonic()

@@ -11,8 +11,16 @@ SALT = "s3cr3t-salt-'quoted'"
 
 def test_email_hash_is_salted_and_the_salt_is_written_nowhere(tmp_path):
     project = DbtProject(SAMPLE, tmp_path)
-    built = project.dbt("build", "--select", "+dim_customer", "--resource-type", "model", "seed",
-                        check=False, extra_env={"AETHERMART_PII_SALT": SALT})
+    built = project.dbt(
+        "build",
+        "--select",
+        "+dim_customer",
+        "--resource-type",
+        "model",
+        "seed",
+        check=False,
+        extra_env={"AETHERMART_PII_SALT": SALT},
+    )
     assert built.returncode == 0, built.stdout[-3000:]
     rows = project.query("""
         select customers.email, customers.phone_e164, dim.email_sha256, dim.email_masked, dim.phone_masked
@@ -27,9 +35,16 @@ def test_email_hash_is_salted_and_the_salt_is_written_nowhere(tmp_path):
             assert digest is None and masked is None
         if phone:
             assert phone_masked == phone[:2] + "*" * (len(phone) - 6) + phone[-4:]
-    gold_columns = {r[0] for r in project.query(
-        "select column_name from information_schema.columns where table_schema = 'gold'")}
+    gold_columns = {
+        r[0]
+        for r in project.query(
+            "select column_name from information_schema.columns where table_schema = 'gold'"
+        )
+    }
     assert not gold_columns & {"email", "phone_e164", "address_line_1", "address_line_2", "birth_date"}
-    leaked = [str(p) for p in [*project.target.rglob("*"), *(tmp_path / "logs").rglob("*")]
-              if p.is_file() and SALT.encode() in p.read_bytes()]
+    leaked = [
+        str(p)
+        for p in [*project.target.rglob("*"), *(tmp_path / "logs").rglob("*")]
+        if p.is_file() and SALT.encode() in p.read_bytes()
+    ]
     assert not leaked, f"the salt was written to {leaked}"

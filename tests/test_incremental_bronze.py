@@ -40,7 +40,8 @@ def _invocation(project: DbtProject) -> str:
 def _reads(project: DbtProject, invocation: str) -> dict[str, set[str]]:
     reads: dict[str, set[str]] = {}
     for model, path in project.query(
-            f"select model, file_path from ops.bronze_file_reads where invocation_id = '{invocation}'"):
+        f"select model, file_path from ops.bronze_file_reads where invocation_id = '{invocation}'"
+    ):
         reads.setdefault(model, set()).add(path)
     return reads
 
@@ -60,18 +61,22 @@ def _change_landing_zone(landing: Path) -> None:
     city.write_bytes(b"".join(lines[:-1]))
     # a changed file: a day of events gets one more event
     with (landing / CHANGED_EVENTS).open("ab") as events:
-        events.write(b'{"event_id": "evt-incremental-1", "customer_id": null, "session_id": "s-inc", '
-                     b'"event_type": "page_view", "occurred_at": "2025-11-20T12:00:00Z", '
-                     b'"page": {"url": "/", "title": "Home"}, "device": {"type": "desktop"}}\n')
+        events.write(
+            b'{"event_id": "evt-incremental-1", "customer_id": null, "session_id": "s-inc", '
+            b'"event_type": "page_view", "occurred_at": "2025-11-20T12:00:00Z", '
+            b'"page": {"url": "/", "title": "Home"}, "device": {"type": "desktop"}}\n'
+        )
     # a removed file
     (landing / REMOVED_EVENTS).unlink()
     # a new MariaDB extraction of every table
     for table in sorted(p for p in (landing / "mariadb").iterdir() if (p / OLD_EXTRACTION).is_dir()):
         shutil.copytree(table / OLD_EXTRACTION, table / NEW_EXTRACTION)
         manifest = table / NEW_EXTRACTION / "_manifest.json"
-        manifest.write_text(manifest.read_text().replace("20251201T000000Z", "20251215T000000Z")
-                            .replace("2025-12-01T00:00:00", "2025-12-15T00:00:00"))
-
+        manifest.write_text(
+            manifest.read_text()
+            .replace("20251201T000000Z", "20251215T000000Z")
+            .replace("2025-12-01T00:00:00", "2025-12-15T00:00:00")
+        )
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +95,14 @@ def runs(tmp_path_factory):
     full.dbt("build", "--full-refresh", "--threads", "4")
     incremental.dbt("run", "--select", "tag:bronze")
     nothing_new = _invocation(incremental)
-    return {"landing": landing, "incremental": incremental, "full": full,
-            "first": first, "changed": changed, "nothing_new": nothing_new}
+    return {
+        "landing": landing,
+        "incremental": incremental,
+        "full": full,
+        "first": first,
+        "changed": changed,
+        "nothing_new": nothing_new,
+    }
 
 
 def test_incremental_build_equals_full_refresh(runs):
@@ -102,8 +113,12 @@ def test_incremental_build_equals_full_refresh(runs):
     schemas = ", ".join(f"'{s}'" for s in COMPARED_SCHEMAS)
 
     def tables(db: str) -> set[tuple[str, str]]:
-        return set(con.execute(f"select schema_name, table_name from duckdb_tables() "
-                               f"where database_name = '{db}' and schema_name in ({schemas})").fetchall())
+        return set(
+            con.execute(
+                f"select schema_name, table_name from duckdb_tables() "
+                f"where database_name = '{db}' and schema_name in ({schemas})"
+            ).fetchall()
+        )
 
     assert tables("inc") == tables("full_refresh")
     assert len(tables("inc")) > 40
@@ -113,8 +128,9 @@ def test_incremental_build_equals_full_refresh(runs):
         only_inc = con.execute(f"select count(*) from (from {a} except all from {b})").fetchone()[0]
         only_full = con.execute(f"select count(*) from (from {b} except all from {a})").fetchone()[0]
         if only_inc or only_full:
-            differences.append(f"{schema}.{table}: {only_inc} rows only incremental, "
-                               f"{only_full} only full refresh")
+            differences.append(
+                f"{schema}.{table}: {only_inc} rows only incremental, {only_full} only full refresh"
+            )
     assert not differences, differences
 
 
@@ -141,20 +157,29 @@ def test_incremental_build_reads_only_new_and_changed_files(runs):
 def test_removed_and_changed_files_leave_no_stale_rows(runs):
     project = runs["incremental"]
     removed = str(runs["landing"] / REMOVED_EVENTS)
-    for model, column in [("brz_events__events", "_source_file"),
-                          ("brz_events__line_rejects", "_source_file"),
-                          ("brz_events__counted_files", "file_path")]:
+    for model, column in [
+        ("brz_events__events", "_source_file"),
+        ("brz_events__line_rejects", "_source_file"),
+        ("brz_events__counted_files", "file_path"),
+    ]:
         assert project.scalar(f"select count(*) from bronze.{model} where {column} = '{removed}'") == 0, model
     city = str(runs["landing"] / CHANGED_CITY)
     records = len((runs["landing"] / CHANGED_CITY).read_bytes().splitlines()) - 1
     rows = project.scalar(f"select count(*) from bronze.brz_pos__cities where _source_file = '{city}'")
-    rejects = project.scalar("select count(*) from bronze.brz_pos__csv_rejects "
-                             f"where _source_file = '{city}' and not is_recovered")
-    counted = project.scalar("select counted_records from bronze.brz_pos__counted_files "
-                             f"where file_path = '{city}'")
+    rejects = project.scalar(
+        f"select count(*) from bronze.brz_pos__csv_rejects where _source_file = '{city}' and not is_recovered"
+    )
+    counted = project.scalar(
+        f"select counted_records from bronze.brz_pos__counted_files where file_path = '{city}'"
+    )
     assert rows + rejects == counted == records
-    assert project.scalar("select count(*) from bronze.brz_pos__orders where order_id = '500038' "
-                          "and date_shipped = '2025-11-16'") == 1
+    assert (
+        project.scalar(
+            "select count(*) from bronze.brz_pos__orders where order_id = '500038' "
+            "and date_shipped = '2025-11-16'"
+        )
+        == 1
+    )
 
 
 def test_rebuild_with_nothing_new_reads_no_file(runs):
@@ -163,8 +188,13 @@ def test_rebuild_with_nothing_new_reads_no_file(runs):
     assert project.scalar(reads.format(runs["first"])) > 0
     assert project.scalar(reads.format(runs["nothing_new"])) == 0
     # ... and every incremental bronze model ran in it, recording the files it keeps
-    assert project.scalar("select count(distinct model) from ops.bronze_file_state "
-                          f"where recorded_by = '{runs['nothing_new']}'") == 19
+    assert (
+        project.scalar(
+            "select count(distinct model) from ops.bronze_file_state "
+            f"where recorded_by = '{runs['nothing_new']}'"
+        )
+        == 19
+    )
 
 
 def test_bronze_data_tests_check_the_files_just_read_unless_the_full_sweep_is_asked(runs, tmp_path):
@@ -176,11 +206,14 @@ def test_bronze_data_tests_check_the_files_just_read_unless_the_full_sweep_is_as
     shutil.copy(runs["incremental"].duckdb_path, project.duckdb_path)
     project.dbt("test", "--select", "tag:bronze", "--vars", "{full_test_sweep: true}")
     with duckdb.connect(str(project.duckdb_path)) as con:
-        con.execute("update bronze.brz_pos__orders set _load_date = null "
-                    "where _source_file = (select min(_source_file) from bronze.brz_pos__orders)")
+        con.execute(
+            "update bronze.brz_pos__orders set _load_date = null "
+            "where _source_file = (select min(_source_file) from bronze.brz_pos__orders)"
+        )
     project.dbt("test", "--select", "brz_pos__orders")  # passes: its latest run read no file
-    swept = project.dbt("test", "--select", "brz_pos__orders", "--vars", "{full_test_sweep: true}",
-                        check=False)
+    swept = project.dbt(
+        "test", "--select", "brz_pos__orders", "--vars", "{full_test_sweep: true}", check=False
+    )
     assert swept.returncode != 0
     assert "expression_is_true_brz_pos__orders" in swept.stdout
 

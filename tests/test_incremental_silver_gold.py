@@ -45,8 +45,9 @@ def _invocation(project: DbtProject) -> str:
 
 def _mark_tables(project: DbtProject) -> None:
     with duckdb.connect(str(project.duckdb_path)) as con:
-        tables = con.execute("select schema_name, table_name from duckdb_tables() "
-                             f"where schema_name in {LAYERS}").fetchall()
+        tables = con.execute(
+            f"select schema_name, table_name from duckdb_tables() where schema_name in {LAYERS}"
+        ).fetchall()
         for schema, table in tables:
             con.execute(f"comment on table {schema}.{table} is '{MARKER}'")
 
@@ -55,12 +56,16 @@ def _state(project: DbtProject) -> dict[str, tuple]:
     """Per silver/gold table: (still marked, row count, content hash)."""
     out = {}
     with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
-        tables = con.execute("select schema_name, table_name, coalesce(comment, '') = ? from duckdb_tables() "
-                             f"where schema_name in {LAYERS}", [MARKER]).fetchall()
+        tables = con.execute(
+            "select schema_name, table_name, coalesce(comment, '') = ? from duckdb_tables() "
+            f"where schema_name in {LAYERS}",
+            [MARKER],
+        ).fetchall()
         for schema, table, marked in tables:
             rows, content = con.execute(
                 f"select count(*), md5(coalesce(string_agg(row_hash, '' order by row_hash), '')) from "
-                f"(select md5(cast(t as varchar)) as row_hash from {schema}.{table} as t)").fetchone()
+                f"(select md5(cast(t as varchar)) as row_hash from {schema}.{table} as t)"
+            ).fetchone()
             out[f"{schema}.{table}"] = (marked, rows, content)
     return out
 
@@ -73,8 +78,11 @@ def _downstream_of_pos(project: DbtProject) -> set[str]:
     """silver/gold tables that read (transitively) a POS bronze model."""
     manifest = json.loads((project.target / "manifest.json").read_text())
     nodes, children = manifest["nodes"], manifest["child_map"]
-    todo = [uid for uid, node in nodes.items() if node["resource_type"] == "model"
-            and node["name"].startswith("brz_pos__")]
+    todo = [
+        uid
+        for uid, node in nodes.items()
+        if node["resource_type"] == "model" and node["name"].startswith("brz_pos__")
+    ]
     seen: set[str] = set()
     while todo:
         uid = todo.pop()
@@ -82,8 +90,11 @@ def _downstream_of_pos(project: DbtProject) -> set[str]:
             if child not in seen:
                 seen.add(child)
                 todo.append(child)
-    return {f"{nodes[uid]['schema']}.{nodes[uid]['alias']}" for uid in seen
-            if uid in nodes and nodes[uid]["resource_type"] == "model" and nodes[uid]["schema"] in LAYERS}
+    return {
+        f"{nodes[uid]['schema']}.{nodes[uid]['alias']}"
+        for uid in seen
+        if uid in nodes and nodes[uid]["resource_type"] == "model" and nodes[uid]["schema"] in LAYERS
+    }
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +113,16 @@ def runs(tmp_path_factory):
     after_drop = _state(project)
     full = SaltedProject(landing, tmp_path_factory.mktemp("dbt_skip_full_refresh"))
     full.dbt("build", "--full-refresh")
-    return {"project": project, "full": full, "first": first, "second": second,
-            "second_log": second_run.stdout, "nothing_new": nothing_new, "drop": drop,
-            "after_drop": after_drop}
+    return {
+        "project": project,
+        "full": full,
+        "first": first,
+        "second": second,
+        "second_log": second_run.stdout,
+        "nothing_new": nothing_new,
+        "drop": drop,
+        "after_drop": after_drop,
+    }
 
 
 def test_rebuild_with_nothing_new_rewrites_no_silver_or_gold_table(runs):
@@ -117,12 +135,25 @@ def test_rebuild_with_nothing_new_rewrites_no_silver_or_gold_table(runs):
     assert runs["second_log"].count("unchanged inputs: kept") == len(first)
     # no fingerprint written by the second build, and dbt recorded every model as a success
     project = runs["project"]
-    assert project.scalar("select count(*) from ops.model_fingerprints "
-                          f"where invocation_id = '{runs['nothing_new']}'") == 0
-    assert project.scalar("select count(*) from ops.dbt_node_results where invocation_id = "
-                          f"'{runs['nothing_new']}' and resource_type = 'model' and status <> 'success'") == 0
-    assert project.scalar("select status from ops.dbt_invocations "
-                          f"where invocation_id = '{runs['nothing_new']}'") == "success"
+    assert (
+        project.scalar(
+            f"select count(*) from ops.model_fingerprints where invocation_id = '{runs['nothing_new']}'"
+        )
+        == 0
+    )
+    assert (
+        project.scalar(
+            "select count(*) from ops.dbt_node_results where invocation_id = "
+            f"'{runs['nothing_new']}' and resource_type = 'model' and status <> 'success'"
+        )
+        == 0
+    )
+    assert (
+        project.scalar(
+            f"select status from ops.dbt_invocations where invocation_id = '{runs['nothing_new']}'"
+        )
+        == "success"
+    )
 
 
 def test_new_pos_drop_rewrites_only_what_reads_pos(runs):
@@ -131,12 +162,21 @@ def test_new_pos_drop_rewrites_only_what_reads_pos(runs):
     downstream = _downstream_of_pos(runs["project"])
     rewritten = _rewritten(after)
     assert rewritten <= downstream, f"rewritten without a POS input: {sorted(rewritten - downstream)}"
-    for table in ("silver.slv_pos_orders__checked", "silver.slv_pos_orderlines__checked",
-                  "silver.slv_order_lines", "gold.fct_order_lines", "gold.doc_customer_purchase_history"):
+    for table in (
+        "silver.slv_pos_orders__checked",
+        "silver.slv_pos_orderlines__checked",
+        "silver.slv_order_lines",
+        "gold.fct_order_lines",
+        "gold.doc_customer_purchase_history",
+    ):
         assert table in rewritten, table
     kept = set(after) - rewritten
-    for table in ("silver.slv_mariadb_orders__checked", "silver.slv_mariadb_customers__checked",
-                  "silver.slv_events__checked", "silver.slv_quarantine__mariadb"):
+    for table in (
+        "silver.slv_mariadb_orders__checked",
+        "silver.slv_mariadb_customers__checked",
+        "silver.slv_events__checked",
+        "silver.slv_quarantine__mariadb",
+    ):
         assert table in kept, table
     # a kept table's rows are exactly those of the second build
     assert all(after[table][1:] == runs["second"][table][1:] for table in kept)

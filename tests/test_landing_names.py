@@ -73,8 +73,7 @@ def _escaped(path: Path | str) -> str:
 
 def _names(message: str, path: Path) -> bool:
     shown = _escaped(path)
-    return (shown in message or shown[:250] in message
-            or (shown[:140] in message and shown[-140:] in message))
+    return shown in message or shown[:250] in message or (shown[:140] in message and shown[-140:] in message)
 
 
 def _query(project: DbtProject, sql: str, params: list) -> list[tuple]:
@@ -121,9 +120,17 @@ def _remove(path: Path) -> None:
 
 
 def _event_line(event_id: str) -> str:
-    return json.dumps({"event_id": event_id, "customer_id": None, "session_id": "s-fuzz",
-                       "event_type": "page_view", "occurred_at": "2025-11-20T10:00:00Z",
-                       "page": {"url": "/", "title": "Home"}, "device": {"type": "desktop"}})
+    return json.dumps(
+        {
+            "event_id": event_id,
+            "customer_id": None,
+            "session_id": "s-fuzz",
+            "event_type": "page_view",
+            "occurred_at": "2025-11-20T10:00:00Z",
+            "page": {"url": "/", "title": "Home"},
+            "device": {"type": "desktop"},
+        }
+    )
 
 
 def _plant(landing: Path) -> dict[str, dict[Path, object]]:
@@ -137,11 +144,13 @@ def _plant(landing: Path) -> dict[str, dict[Path, object]]:
         lanes["events"][folder] = "refused"
     for value in [INJECT + "--load_date=2025-10-15", "2025-08-01[1]", "2025-08-01'"]:
         folder = landing / "pos" / f"load_date={value}"
-        shutil.copytree(landing / POS_DROP, folder,
-                        ignore=lambda _dir, names: [n for n in names if n not in ENTITY_FILES])
+        shutil.copytree(
+            landing / POS_DROP, folder, ignore=lambda _dir, names: [n for n in names if n not in ENTITY_FILES]
+        )
         lanes["pos"][folder] = "refused"
-    for table, value in zip(MARIADB, [INJECT, "20251201T000000Z'", "20251201T000000Z;", "x${y}"],
-                            strict=False):
+    for table, value in zip(
+        MARIADB, [INJECT, "20251201T000000Z'", "20251201T000000Z;", "x${y}"], strict=False
+    ):
         source = landing / "mariadb" / table / EXTRACTION / "part-00000.parquet"
         folder = landing / "mariadb" / table / f"extraction_id={value}"
         folder.mkdir()
@@ -185,9 +194,11 @@ def test_fuzzed_names_are_read_or_refused_by_name_never_run(landing, project):
             assert not (REPO / CANARY).exists(), "an injected statement ran"
             assert not (landing.parent / CANARY).exists(), "an injected statement ran"
             results = _run_results(project)
-            failing = {lane: next(results[m][1] for m in names if results[m][0] == "error")
-                       for lane, names in MODELS.items()
-                       if any(results[m][0] == "error" for m in names)}
+            failing = {
+                lane: next(results[m][1] for m in names if results[m][0] == "error")
+                for lane, names in MODELS.items()
+                if any(results[m][0] == "error" for m in names)
+            }
             if not failing:
                 break
             for lane, message in failing.items():
@@ -203,26 +214,39 @@ def test_fuzzed_names_are_read_or_refused_by_name_never_run(landing, project):
         # what was refused: every unsafe name and every odd partition folder, nothing else
         for lane, expectations in lanes.items():
             assert "refused" not in expectations.values(), f"{lane}: accepted {expectations}"
-        unsafe = {s for s in STEMS if set(s) & set("*?[]") or any(
-            ord(c) < 32 or c == "\u202e" for c in s) or s != s.encode("utf-8", "ignore").decode()}
+        unsafe = {
+            s
+            for s in STEMS
+            if set(s) & set("*?[]")
+            or any(ord(c) < 32 or c == "\u202e" for c in s)
+            or s != s.encode("utf-8", "ignore").decode()
+        }
         for lanes_of_source, suffix in ((["events"], ".jsonl"), (["pos"], ".csv"), (MARIADB, ".parquet")):
-            stems = {p.name[: -len(suffix)] for lane in lanes_of_source for p in refused[lane]
-                     if p.name.endswith(suffix) and p.name != "part-00000.parquet"}
+            stems = {
+                p.name[: -len(suffix)]
+                for lane in lanes_of_source
+                for p in refused[lane]
+                if p.name.endswith(suffix) and p.name != "part-00000.parquet"
+            }
             assert stems == unsafe, lanes_of_source
 
         # what was accepted is read correctly, under its own name
         for path, event_id in lanes["events"].items():
             if path.suffix != ".jsonl":
                 continue
-            got = _query(project, "select event_id from bronze.brz_events__events "
-                         "where _source_file = ?", [str(path)])
+            got = _query(
+                project, "select event_id from bronze.brz_events__events where _source_file = ?", [str(path)]
+            )
             assert got == [(event_id,)], path
         for table in MARIADB:
             for path, rows in lanes[table].items():
                 if path.suffix != ".parquet":
                     continue
-                got = _query(project, f"select count(*) from bronze.brz_mariadb__{table.lower()} "
-                             "where _source_file = ?", [str(path)])
+                got = _query(
+                    project,
+                    f"select count(*) from bronze.brz_mariadb__{table.lower()} where _source_file = ?",
+                    [str(path)],
+                )
                 assert got == [(rows,)], path
         for path, expectation in lanes["pos"].items():
             if expectation == "noted":
@@ -252,9 +276,13 @@ def test_symlinks_and_other_non_files_are_refused_by_name_unread(landing, projec
     saved = order.read_bytes()
     day = landing / EVENT_DAY
     suppliers = landing / "mariadb" / "Suppliers"
-    planted = [day / "linked.jsonl", day / "folder.jsonl", day / "fifo.jsonl",
-               suppliers / "extraction_id=20251202T000000Z",
-               landing / "mariadb" / "Categories" / EXTRACTION / "_manifest.json"]
+    planted = [
+        day / "linked.jsonl",
+        day / "folder.jsonl",
+        day / "fifo.jsonl",
+        suppliers / "extraction_id=20251202T000000Z",
+        landing / "mariadb" / "Categories" / EXTRACTION / "_manifest.json",
+    ]
     manifest = planted[4].read_bytes()
     try:
         order.unlink()
@@ -265,8 +293,15 @@ def test_symlinks_and_other_non_files_are_refused_by_name_unread(landing, projec
         planted[3].symlink_to(suppliers / EXTRACTION)
         planted[4].unlink()
         planted[4].symlink_to(secrets)
-        proc = project.dbt("run", "--select", "brz_pos__orders", "brz_events__events",
-                           "brz_mariadb__suppliers", "brz_mariadb__extractions", check=False)
+        proc = project.dbt(
+            "run",
+            "--select",
+            "brz_pos__orders",
+            "brz_events__events",
+            "brz_mariadb__suppliers",
+            "brz_mariadb__extractions",
+            check=False,
+        )
         results = _run_results(project)
         assert results["brz_pos__orders"][0] == "error"
         assert f"Landing file '{order}' is a symbolic link" in results["brz_pos__orders"][1]
@@ -292,17 +327,22 @@ def test_symlinks_and_other_non_files_are_refused_by_name_unread(landing, projec
 
 def test_duplicate_json_keys_are_quarantined_not_first_wins(landing, project):
     day = landing / EVENT_DAY / "duplicates.jsonl"
-    top = _event_line("ev-dup-top").replace('"event_id": "ev-dup-top"',
-                                            '"event_id": "ev-dup-top", "event_id": "ev-dup-other"')
+    top = _event_line("ev-dup-top").replace(
+        '"event_id": "ev-dup-top"', '"event_id": "ev-dup-top", "event_id": "ev-dup-other"'
+    )
     nested = _event_line("ev-dup-nested").replace('"url": "/"', '"url": "/", "url": "/other"')
     clean = _event_line("ev-dup-none")
     day.write_text("\n".join([top, nested, clean]) + "\n", encoding="utf-8")
     try:
         project.dbt("seed", "--select", "event_types")
         project.dbt("run", "--select", "+slv_events__checked")
-        rows = _query(project, "select raw_row is not null, outcome, quarantine_reasons "
-                      "from silver.slv_events__checked where _source_file = ? "
-                      "order by _source_row_number", [str(day)])
+        rows = _query(
+            project,
+            "select raw_row is not null, outcome, quarantine_reasons "
+            "from silver.slv_events__checked where _source_file = ? "
+            "order by _source_row_number",
+            [str(day)],
+        )
         assert rows[0][1:] == ("quarantined", ["duplicate_key"])
         assert rows[1][1:] == ("quarantined", ["duplicate_key"])
         assert rows[2][1:] == ("silver", [])
@@ -320,12 +360,18 @@ def test_duplicate_key_verdict_is_exact_where_the_key_signature_cannot_clear_a_l
     lines = {
         "ev-k-escaped": (base.replace("ev-k", "ev-k-escaped") + ', "\\u0070age": 1}', "duplicate_key"),
         "ev-k-space": (base.replace("ev-k", "ev-k-space") + ', "x" : 1, "x"\t: 2}', "duplicate_key"),
-        "ev-k-array": (base.replace("ev-k", "ev-k-array") + ', "items": [{"sku": "a", "sku": "b"}]}',
-                       "duplicate_key"),
-        "ev-k-value": (base.replace("ev-k", "ev-k-value") + ', "note": "\\"url\\": \\"x\\"", "q": "url\\":"}',
-                       None),
-        "ev-k-levels": (base.replace("ev-k", "ev-k-levels")
-                        + ', "type": "desktop", "items": [{"type": 1}, {"type": 2}]}', None),
+        "ev-k-array": (
+            base.replace("ev-k", "ev-k-array") + ', "items": [{"sku": "a", "sku": "b"}]}',
+            "duplicate_key",
+        ),
+        "ev-k-value": (
+            base.replace("ev-k", "ev-k-value") + ', "note": "\\"url\\": \\"x\\"", "q": "url\\":"}',
+            None,
+        ),
+        "ev-k-levels": (
+            base.replace("ev-k", "ev-k-levels") + ', "type": "desktop", "items": [{"type": 1}, {"type": 2}]}',
+            None,
+        ),
         "ev-k-colon": (base.replace("ev-k", "ev-k-colon") + ', "q": ":url", "r": ":page"}', None),
     }
     day.write_text("\n".join(line for line, _ in lines.values()) + "\n", encoding="utf-8")
@@ -334,17 +380,27 @@ def test_duplicate_key_verdict_is_exact_where_the_key_signature_cannot_clear_a_l
             json.loads(line)  # each planted line is valid JSON
         project.dbt("seed", "--select", "event_types")
         project.dbt("run", "--select", "+slv_events__checked")
-        rows = dict((r[0], r[1:]) for r in _query(
-            project, "select event_id, outcome, quarantine_reasons from silver.slv_events__checked "
-            "where _source_file = ?", [str(day)]))
+        rows = dict(
+            (r[0], r[1:])
+            for r in _query(
+                project,
+                "select event_id, outcome, quarantine_reasons from silver.slv_events__checked "
+                "where _source_file = ?",
+                [str(day)],
+            )
+        )
         for event_id, (_, reason) in lines.items():
             assert rows[event_id] == (("quarantined", [reason]) if reason else ("silver", [])), event_id
-        differing = _query(project, """
+        differing = _query(
+            project,
+            """
             select count(*), count(*) filter (where has_duplicate_key) from bronze.brz_events__events
             where has_duplicate_key is distinct from (case when is_valid_json then exists (
                 select 1 from json_tree(case when json_valid(raw_event) then raw_event::json end) as members
                 where members.key is not null group by members.parent, members.key
-                having count(*) > 1) end)""", [])
+                having count(*) > 1) end)""",
+            [],
+        )
         assert differing == [(0, 0)]
     finally:
         day.unlink()
@@ -377,9 +433,16 @@ def test_dollar_and_quote_in_the_landing_path_work(tmp_path):
     root = tmp_path / f"land $HOME ${{x}} $$ o'brien'); copy (select 1) to '{CANARY}'; --"
     shutil.copytree(SAMPLE, root)
     project = DbtProject(root, tmp_path / "dbt")
-    project.dbt("run", "--select", "+brz_pos__csv_rejects", "brz_pos__products",
-                "+brz_events__line_rejects", "brz_events__events", "brz_mariadb__suppliers",
-                "brz_mariadb__extractions")
+    project.dbt(
+        "run",
+        "--select",
+        "+brz_pos__csv_rejects",
+        "brz_pos__products",
+        "+brz_events__line_rejects",
+        "brz_events__events",
+        "brz_mariadb__suppliers",
+        "brz_mariadb__extractions",
+    )
     for model in ("brz_pos__products", "brz_events__events", "brz_mariadb__suppliers"):
         files = _query(project, f"select distinct _source_file from bronze.{model}", [])
         assert files and all(f.startswith(str(root) + "/") for (f,) in files), model
@@ -407,8 +470,10 @@ def test_name_checks_without_dbt(tmp_path):
     assert tree_problem(str(tmp_path), "events/date=*/*.jsonl") is None
     (tmp_path / "events" / "date=2025-01-01" / "a.jsonl").symlink_to("/etc/hostname")
     problem = tree_problem(str(tmp_path), "events/date=*/*.jsonl")
-    assert problem.endswith("a.jsonl' is a symbolic link; the landing zone is read only through "
-                            "regular files and folders (copy the data in, not a link).")
+    assert problem.endswith(
+        "a.jsonl' is a symbolic link; the landing zone is read only through "
+        "regular files and folders (copy the data in, not a link)."
+    )
     link = tmp_path / "events" / "date=2025-01-01" / "a.jsonl"
     assert file_problem(str(link), 3) == problem
     (tmp_path / "events" / "date=2025-01-01" / "b.jsonl").write_text("{}\n")
@@ -417,6 +482,8 @@ def test_name_checks_without_dbt(tmp_path):
     (tmp_path / "real" / "c.jsonl").write_text("{}\n")
     (tmp_path / "events" / "date=2025-01-02").symlink_to(tmp_path / "real")
     assert "date=2025-01-02' is a symbolic link" in file_problem(
-        str(tmp_path / "events" / "date=2025-01-02" / "c.jsonl"), 3)
+        str(tmp_path / "events" / "date=2025-01-02" / "c.jsonl"), 3
+    )
     assert tree_problem(str(tmp_path), "events/date=*/*.jsonl").startswith(
-        "2 landing entries cannot be read safely: Landing file '")
+        "2 landing entries cannot be read safely: Landing file '"
+    )

@@ -16,8 +16,9 @@ from tests.conftest import answer_key, run_cli
 
 def _rows_in_server(url: str, table: str) -> list[tuple]:
     u = MariaDBURL.parse(url)
-    con = pymysql.connect(host=u.host, port=u.port, user=u.user, password=u.password,
-                          database=u.database, charset="utf8mb4")
+    con = pymysql.connect(
+        host=u.host, port=u.port, user=u.user, password=u.password, database=u.database, charset="utf8mb4"
+    )
     try:
         with con.cursor() as cur:
             cols = ", ".join(f"`{c.name}`" for c in MARIADB_TABLES[table].columns)
@@ -29,8 +30,9 @@ def _rows_in_server(url: str, table: str) -> list[tuple]:
 
 def test_generated_tables_load_exactly(mariadb_server, tmp_path):
     out = tmp_path / "landing"
-    proc = run_cli("generate", "--scale", "0.01", "--seed", "7", "--out", str(out),
-                   "--mariadb-url", mariadb_server.url)
+    proc = run_cli(
+        "generate", "--scale", "0.01", "--seed", "7", "--out", str(out), "--mariadb-url", mariadb_server.url
+    )
     assert proc.returncode == 0, proc.stderr
     assert mariadb_server.password not in proc.stdout + proc.stderr
     key = answer_key(out)
@@ -42,8 +44,7 @@ def test_generated_tables_load_exactly(mariadb_server, tmp_path):
         server_rows = _rows_in_server(mariadb_server.url, table)
         if table == "Orders":  # legacy zero dates: stored as 0000-00-00, landed as NULL
             assert sorted(str(r[0]) for r in server_rows if r[2] == "0000-00-00") == sorted(zero_dates)
-            server_rows = [(r[0], r[1], None if r[2] == "0000-00-00" else r[2], r[3])
-                           for r in server_rows]
+            server_rows = [(r[0], r[1], None if r[2] == "0000-00-00" else r[2], r[3]) for r in server_rows]
         assert Counter(server_rows) == expected, table
         assert len(server_rows) == key["entities"][f"mariadb.{table}"]["data_rows"]
     sample = _rows_in_server(mariadb_server.url, "Orders")[0]

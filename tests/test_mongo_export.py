@@ -79,20 +79,28 @@ def changed(built_001, tmp_path_factory) -> tuple[Warehouse, Changes]:
     shutil.copy(built_001.duckdb_path, path)
     updated, deleted, inserted = {}, {}, {}
     with duckdb.connect(str(path)) as con:
+
         def ids(model: str, n: int, offset: int) -> list[str]:
-            return [r[0] for r in con.execute(
-                f"select _id from gold.{model} order by md5(_id) limit {n} offset {offset}").fetchall()]
+            return [
+                r[0]
+                for r in con.execute(
+                    f"select _id from gold.{model} order by md5(_id) limit {n} offset {offset}"
+                ).fetchall()
+            ]
 
         def one_percent(model: str) -> int:
             return max(1, con.execute(f"select count(*) from gold.{model}").fetchone()[0] // 100)
 
         model = "doc_customer_profiles"
         updated[model] = ids(model, one_percent(model), 0)
-        con.execute(f"""update gold.{model} set identity = struct_pack(
+        con.execute(
+            f"""update gold.{model} set identity = struct_pack(
                 first_name := 'Changed', last_name := identity.last_name,
                 email_masked := identity.email_masked, email_sha256 := identity.email_sha256,
                 phone_masked := identity.phone_masked, birth_year := identity.birth_year)
-            where _id in ?""", [updated[model]])
+            where _id in ?""",
+            [updated[model]],
+        )
         deleted[model], inserted[model] = ids(model, 1, 50), []
         con.execute(f"delete from gold.{model} where _id in ?", [deleted[model]])
 
@@ -104,35 +112,40 @@ def changed(built_001, tmp_path_factory) -> tuple[Warehouse, Changes]:
         model = "doc_reviews"
         n = one_percent(model)
         updated[model] = ids(model, n, 0)
-        con.execute(f"update gold.{model} set review_text = 'changed: ' || coalesce(review_text, '') "
-                    "where _id in ?", [updated[model]])
+        con.execute(
+            f"update gold.{model} set review_text = 'changed: ' || coalesce(review_text, '') where _id in ?",
+            [updated[model]],
+        )
         deleted[model] = ids(model, n, n)
         con.execute(f"delete from gold.{model} where _id in ?", [deleted[model]])
         inserted[model] = ["new-review-1"]
-        con.execute(f"insert into gold.{model} select * replace ('new-review-1' as _id) from gold.{model} "
-                    "order by _id limit 1")
+        con.execute(
+            f"insert into gold.{model} select * replace ('new-review-1' as _id) from gold.{model} "
+            "order by _id limit 1"
+        )
         con.execute("checkpoint")
     return Warehouse(path, built_001.target / "manifest.json"), Changes(updated, deleted, inserted)
-
-
 
 
 def uri_of(server, db) -> str:
     return f"{server.uri}{db.name}"
 
 
-def export(uri: str, wh: Warehouse | None, *args: str, env: dict | None = None,
-           check: bool = True) -> subprocess.CompletedProcess:
+def export(
+    uri: str, wh: Warehouse | None, *args: str, env: dict | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
     cmd = [str(BIN / "aethermart"), "export", "--target", "mongodb", "--mongodb-uri", uri]
     if wh is not None:
         cmd += ["--duckdb", str(wh.duckdb), "--manifest", str(wh.manifest)]
     run_env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"}
     run_env["AETHERMART_TEMP_DIR"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / "aethermart_test_tmp")
-    proc = subprocess.run([*cmd, *args], cwd=REPO, capture_output=True, text=True,
-                          env={**run_env, **(env or {})})
+    proc = subprocess.run(
+        [*cmd, *args], cwd=REPO, capture_output=True, text=True, env={**run_env, **(env or {})}
+    )
     if check and proc.returncode != 0:
-        raise AssertionError(f"export {' '.join(args)} failed ({proc.returncode}):\n"
-                             f"{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(
+            f"export {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+        )
     return proc
 
 
@@ -143,10 +156,22 @@ def export_json(uri: str, wh: Warehouse, *args: str) -> dict[str, dict]:
 
 
 def start_export(uri: str, wh: Warehouse, *args: str, env: dict) -> subprocess.Popen:
-    cmd = [str(BIN / "aethermart"), "export", "--target", "mongodb", "--mongodb-uri", uri,
-           "--duckdb", str(wh.duckdb), "--manifest", str(wh.manifest), *args]
-    return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **env})
+    cmd = [
+        str(BIN / "aethermart"),
+        "export",
+        "--target",
+        "mongodb",
+        "--mongodb-uri",
+        uri,
+        "--duckdb",
+        str(wh.duckdb),
+        "--manifest",
+        str(wh.manifest),
+        *args,
+    ]
+    return subprocess.Popen(
+        cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env}
+    )
 
 
 def wait_for(condition, what: str, timeout: float = 90) -> None:
@@ -168,6 +193,7 @@ def digest(db, collection: str) -> str:
 
 # --- the documented type rules, written independently of the exporter -----------------------
 
+
 def to_bson_value(value, decimals: str):
     if isinstance(value, Decimal):
         return {"decimal128": Decimal128, "string": str, "double": float}[decimals](value)
@@ -185,8 +211,9 @@ def to_bson_value(value, decimals: str):
 
 def expected_documents(wh: Warehouse, model: str, decimals: str = "string") -> dict[str, dict]:
     columns, rows = wh.rows(model)
-    return {row[0]: {c: to_bson_value(v, decimals) for c, v in zip(columns, row, strict=True)}
-            for row in rows}
+    return {
+        row[0]: {c: to_bson_value(v, decimals) for c, v in zip(columns, row, strict=True)} for row in rows
+    }
 
 
 def canonical(doc: dict) -> str:
@@ -226,6 +253,7 @@ def assert_one_line_without_password(proc: subprocess.CompletedProcess) -> str:
 
 # --- tests ---------------------------------------------------------------------------------
 
+
 def test_round_trip_every_document_equals_its_gold_row(ferretdb_server, db, warehouse):
     proc = export(uri_of(ferretdb_server, db), warehouse, "--json")
     result = {d["collection"]: d for d in json.loads(proc.stdout)["datasets"]}
@@ -262,8 +290,9 @@ def test_decimal128_and_every_type_at_the_bson_byte_level(warehouse):
         for model in COLLECTIONS:
             relation = f"gold.{model}"
             rel = con.sql(f"select * from {relation} limit 0")
-            query = document_query(relation, list(zip(rel.columns, rel.types, strict=True)), "_id",
-                                   "decimal128", model)
+            query = document_query(
+                relation, list(zip(rel.columns, rel.types, strict=True)), "_id", "decimal128", model
+            )
             expected = expected_documents(warehouse, model, "decimal128")
             count = 0
             for batch in iter_document_batches(con.cursor(), query.sql, 64, model):
@@ -273,15 +302,18 @@ def test_decimal128_and_every_type_at_the_bson_byte_level(warehouse):
                     seen_decimal += doc.raw.count(b"\x13")  # upper bound; confirmed below
                     count += 1
             assert count == len(expected)
-        one = con.execute("select lifetime.revenue from gold.doc_customer_profiles "
-                          "where lifetime.revenue is not null limit 1").fetchone()[0]
+        one = con.execute(
+            "select lifetime.revenue from gold.doc_customer_profiles "
+            "where lifetime.revenue is not null limit 1"
+        ).fetchone()[0]
     assert seen_decimal > 0
     decoded = bson.decode(bson.encode({"x": Decimal128(one)}))
     assert decoded["x"] == Decimal128(str(one))  # exact: scale kept (e.g. 12.50)
 
 
 def test_full_exports_are_idempotent_and_incremental_without_changes_writes_nothing(
-        ferretdb_server, db, warehouse):
+    ferretdb_server, db, warehouse
+):
     uri = uri_of(ferretdb_server, db)
     select = ["--select", "doc_customer_profiles", "doc_reviews"]
     export(uri, warehouse, *select)
@@ -295,8 +327,13 @@ def test_full_exports_are_idempotent_and_incremental_without_changes_writes_noth
 
     incremental = export_json(uri, warehouse, *select, "--mode", "incremental")
     for c, r in incremental.items():
-        assert (r["mode"], r["written"], r["inserted"], r["updated"], r["deleted"]) == \
-            ("incremental", 0, 0, 0, 0)
+        assert (r["mode"], r["written"], r["inserted"], r["updated"], r["deleted"]) == (
+            "incremental",
+            0,
+            0,
+            0,
+            0,
+        )
         assert r["unchanged"] == r["rows"] == db[c].count_documents({})
     assert {c: digest(db, c) for c in first} == first
     for c in first:
@@ -336,11 +373,20 @@ def test_incremental_converges_after_a_crash(ferretdb_server, db, warehouse, cha
     changed_wh, changes = changed
     export(uri, warehouse, "--select", "doc_reviews")
     expected = len(changes.updated["doc_reviews"]) + len(changes.inserted["doc_reviews"])
-    proc = start_export(uri, changed_wh, "--select", "doc_reviews", "--mode", "incremental",
-                        env={"AETHERMART_MONGODB_BATCH_ROWS": "1", "AETHERMART_TEST_PAUSE_BATCH": "30"})
+    proc = start_export(
+        uri,
+        changed_wh,
+        "--select",
+        "doc_reviews",
+        "--mode",
+        "incremental",
+        env={"AETHERMART_MONGODB_BATCH_ROWS": "1", "AETHERMART_TEST_PAUSE_BATCH": "30"},
+    )
     try:
-        wait_for(lambda: db.reviews.count_documents({"review_text": {"$regex": "^changed: "}}) >= 1,
-                 "the first changed document")
+        wait_for(
+            lambda: db.reviews.count_documents({"review_text": {"$regex": "^changed: "}}) >= 1,
+            "the first changed document",
+        )
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
@@ -361,12 +407,18 @@ def test_killed_full_export_leaves_readers_the_previous_collection(ferretdb_serv
     before = digest(db, "customer_profiles")
 
     # killed while writing its staging collection
-    proc = start_export(uri, changed_wh, *select,
-                        env={"AETHERMART_MONGODB_BATCH_ROWS": "5", "AETHERMART_TEST_PAUSE_BATCH": "1"})
+    proc = start_export(
+        uri,
+        changed_wh,
+        *select,
+        env={"AETHERMART_MONGODB_BATCH_ROWS": "5", "AETHERMART_TEST_PAUSE_BATCH": "1"},
+    )
     try:
+
         def staging_has_documents() -> bool:
             staged = [n for n in db.list_collection_names() if n.startswith("customer_profiles__staging_")]
             return bool(staged) and db[staged[0]].count_documents({}) >= 5
+
         wait_for(staging_has_documents, "the staging collection to fill")
     finally:
         proc.send_signal(signal.SIGKILL)
@@ -393,9 +445,13 @@ def test_killed_between_the_two_renames_is_finished_by_the_next_run(ferretdb_ser
     before = digest(db, "product_catalog")
     proc = start_export(uri, changed_wh, *select, env={"AETHERMART_TEST_PAUSE_SWAP": "60"})
     try:
-        wait_for(lambda: "product_catalog" not in db.list_collection_names()
-                 and any(n.startswith("product_catalog__keep_") for n in db.list_collection_names()),
-                 "the swap's gap")
+        wait_for(
+            lambda: (
+                "product_catalog" not in db.list_collection_names()
+                and any(n.startswith("product_catalog__keep_") for n in db.list_collection_names())
+            ),
+            "the swap's gap",
+        )
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
@@ -451,16 +507,37 @@ def test_one_export_run_has_one_run_id_in_every_target(ferretdb_server, db, ware
     out = tmp_path / "gold"
     run_env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"}
     run_env["AETHERMART_TEMP_DIR"] = str(tmp_path / "duckdb_tmp")
-    proc = subprocess.run([str(BIN / "aethermart"), "export", "--target", "all", "--mongodb-uri", uri,
-                           "--duckdb", str(warehouse.duckdb), "--manifest", str(warehouse.manifest),
-                           "--out", str(out), "--select", "doc_reviews", "--json"],
-                          cwd=REPO, capture_output=True, text=True, env=run_env)
+    proc = subprocess.run(
+        [
+            str(BIN / "aethermart"),
+            "export",
+            "--target",
+            "all",
+            "--mongodb-uri",
+            uri,
+            "--duckdb",
+            str(warehouse.duckdb),
+            "--manifest",
+            str(warehouse.manifest),
+            "--out",
+            str(out),
+            "--select",
+            "doc_reviews",
+            "--json",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=run_env,
+    )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     run_id = result["run_id"]
     assert re.fullmatch(r"\d{8}T\d{6}Z_[0-9a-f]{32}", run_id), run_id
     assert sorted((d["target"], d["status"], d["version"]) for d in result["datasets"]) == [
-        ("mongodb", "published", run_id), ("parquet", "published", run_id)]
+        ("mongodb", "published", run_id),
+        ("parquet", "published", run_id),
+    ]
     assert (out / ".current").resolve().name == run_id
     meta = json.loads((out / "doc_reviews" / "_manifest.json").read_text())
     assert meta["run_id"] == meta["version"] == run_id
@@ -473,12 +550,23 @@ def test_a_held_lock_stops_a_second_exporter(ferretdb_server, db, warehouse):
     uri = uri_of(ferretdb_server, db)
     locks = db["_aethermart_locks"]
     far = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
-    locks.insert_one({"_id": "product_catalog", "token": "t", "host": socket.gethostname(),
-                      "pid": os.getpid(), "run_id": "other", "acquired_at": far, "expires_at": far})
+    locks.insert_one(
+        {
+            "_id": "product_catalog",
+            "token": "t",
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "run_id": "other",
+            "acquired_at": far,
+            "expires_at": far,
+        }
+    )
     proc = export(uri, warehouse, "--select", "doc_product_catalog", check=False)
     assert proc.returncode == 1
-    assert f"error: collection product_catalog is being exported by pid {os.getpid()}" in \
-        proc.stderr.strip().splitlines()[-1]
+    assert (
+        f"error: collection product_catalog is being exported by pid {os.getpid()}"
+        in proc.stderr.strip().splitlines()[-1]
+    )
     assert "product_catalog" not in db.list_collection_names()
 
     # a lock whose lease ran out (its holder on another machine is gone) is taken over
@@ -490,8 +578,9 @@ def test_a_held_lock_stops_a_second_exporter(ferretdb_server, db, warehouse):
 
 def test_decimals_double_and_explicit_decimal128_on_ferretdb(ferretdb_server, db, warehouse):
     uri = uri_of(ferretdb_server, db)
-    proc = export(uri, warehouse, "--select", "doc_product_catalog", "--mongodb-decimals", "decimal128",
-                  check=False)
+    proc = export(
+        uri, warehouse, "--select", "doc_product_catalog", "--mongodb-decimals", "decimal128", check=False
+    )
     line = assert_one_line_without_password(proc)
     assert "no Decimal128" in line and "product_catalog" in line
     assert db.list_collection_names() == []
@@ -503,17 +592,24 @@ def test_decimals_double_and_explicit_decimal128_on_ferretdb(ferretdb_server, db
         assert canonical(doc) == canonical(expected[doc["_id"]])
 
 
-@pytest.mark.parametrize(("case", "uri", "args", "message"), [
-    ("bad scheme", f"http://ann:{PASSWORD_QUOTED}@127.0.0.1:1/x", (), "must start with mongodb://"),
-    ("unescaped password", f"mongodb://ann:{PASSWORD}@127.0.0.1:1/x", (), "MongoDB URI"),
-    ("auth failure", "mongodb://ann:{pw}@{hostport}/x", (), "refused user 'ann'"),
-    ("unreachable", f"mongodb://ann:{PASSWORD_QUOTED}@127.0.0.1:{{closed}}/x?serverSelectionTimeoutMS=300",
-     (), "is unreachable"),
-    ("missing manifest", "{server}x", ("--manifest", "/nonexistent/manifest.json"), "not found"),
-    ("unknown model", "{server}x", ("--select", "doc_nope"), "doc_nope"),
-    ("no uri", "", (), "set MONGODB_URI"),
-    ("rollback of parquet", "{server}x", ("--rollback",), "--rollback needs --target mongodb"),
-])
+@pytest.mark.parametrize(
+    ("case", "uri", "args", "message"),
+    [
+        ("bad scheme", f"http://ann:{PASSWORD_QUOTED}@127.0.0.1:1/x", (), "must start with mongodb://"),
+        ("unescaped password", f"mongodb://ann:{PASSWORD}@127.0.0.1:1/x", (), "MongoDB URI"),
+        ("auth failure", "mongodb://ann:{pw}@{hostport}/x", (), "refused user 'ann'"),
+        (
+            "unreachable",
+            f"mongodb://ann:{PASSWORD_QUOTED}@127.0.0.1:{{closed}}/x?serverSelectionTimeoutMS=300",
+            (),
+            "is unreachable",
+        ),
+        ("missing manifest", "{server}x", ("--manifest", "/nonexistent/manifest.json"), "not found"),
+        ("unknown model", "{server}x", ("--select", "doc_nope"), "doc_nope"),
+        ("no uri", "", (), "set MONGODB_URI"),
+        ("rollback of parquet", "{server}x", ("--rollback",), "--rollback needs --target mongodb"),
+    ],
+)
 def test_errors_are_one_line_without_password(ferretdb_server, warehouse, case, uri, args, message):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -607,17 +703,20 @@ def test_every_duckdb_type_follows_the_documented_rule():
     assert a["n"] is None  # NULL kept as null, at every level
     assert canonical({"d": [docs[k]["d"] for k in "abcd"]}) == (
         '{"d": [{"$numberDouble": "1.5"}, {"$numberDouble": "NaN"}, {"$numberDouble": "Infinity"}, '
-        '{"$numberDouble": "-Infinity"}]}')
+        '{"$numberDouble": "-Infinity"}]}'
+    )
     assert docs["b"]["m"] == {} and docs["b"]["l"] == [] and docs["b"]["n"] == {"x": 1}
     assert list(a) == ["_id", "d", "ts", "tstz", "b", "h", "u", "m", "s", "l", "n", HASH]
 
     with pytest.raises(ExportError, match=r"column m has the key 'k.1'"):
         check_map_keys(con, "t", ("m",), "t")
-    con.execute("create table wide as select 'x' as _id, "
-                "170141183460469231731687303715884105727::hugeint as h")  # 39 digits
+    con.execute(
+        "create table wide as select 'x' as _id, 170141183460469231731687303715884105727::hugeint as h"
+    )  # 39 digits
     rel = con.sql("select * from wide")
-    query = document_query("wide", list(zip(rel.columns, rel.types, strict=True)), "_id", "decimal128",
-                           "wide")
+    query = document_query(
+        "wide", list(zip(rel.columns, rel.types, strict=True)), "_id", "decimal128", "wide"
+    )
     with pytest.raises(ExportError, match="34 significant digits"):
         list(iter_document_batches(con.cursor(), query.sql, 10, "wide"))
     con.execute("create table bad as select 'x' as _id, [[1, 2]] as ll")
@@ -627,29 +726,61 @@ def test_every_duckdb_type_follows_the_documented_rule():
 
 
 def test_export_from_the_published_parquet_equals_export_from_the_warehouse(
-        ferretdb_server, client, warehouse, tmp_path):
+    ferretdb_server, client, warehouse, tmp_path
+):
     """--from-parquet reads the gold Parquet instead of the DuckDB file: same documents."""
     gold = tmp_path / "gold"
     publish = subprocess.run(
-        [str(BIN / "aethermart"), "export", "--target", "parquet", "--duckdb", str(warehouse.duckdb),
-         "--manifest", str(warehouse.manifest), "--out", str(gold), "--quiet"],
-        cwd=REPO, capture_output=True, text=True)
+        [
+            str(BIN / "aethermart"),
+            "export",
+            "--target",
+            "parquet",
+            "--duckdb",
+            str(warehouse.duckdb),
+            "--manifest",
+            str(warehouse.manifest),
+            "--out",
+            str(gold),
+            "--quiet",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert publish.returncode == 0, publish.stderr
     from_duckdb, from_parquet = client["x_from_duckdb"], client["x_from_parquet"]
     for db in (from_duckdb, from_parquet):
         client.drop_database(db.name)
     export(uri_of(ferretdb_server, from_duckdb), warehouse, "--quiet")
-    proc = export(uri_of(ferretdb_server, from_parquet), None, "--manifest", str(warehouse.manifest),
-                  "--from-parquet", "--out", str(gold), "--quiet")
+    proc = export(
+        uri_of(ferretdb_server, from_parquet),
+        None,
+        "--manifest",
+        str(warehouse.manifest),
+        "--from-parquet",
+        "--out",
+        str(gold),
+        "--quiet",
+    )
     assert proc.returncode == 0
+
     def documents(db, collection: str) -> dict:
         return {d["_id"]: d[HASH] for d in db[collection].find({}, {HASH: 1})}
 
     for collection in COLLECTIONS.values():
         assert documents(from_parquet, collection) == documents(from_duckdb, collection), collection
         assert len(documents(from_parquet, collection)) > 0, collection
-    missing = export(uri_of(ferretdb_server, from_parquet), None, "--manifest", str(warehouse.manifest),
-                     "--from-parquet", "--out", str(tmp_path / "nothing"), check=False)
+    missing = export(
+        uri_of(ferretdb_server, from_parquet),
+        None,
+        "--manifest",
+        str(warehouse.manifest),
+        "--from-parquet",
+        "--out",
+        str(tmp_path / "nothing"),
+        check=False,
+    )
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
     assert "no published Parquet" in missing.stderr and "--target parquet" in missing.stderr
     for db in (from_duckdb, from_parquet):

@@ -40,27 +40,34 @@ def own(built_001, tmp_path) -> Warehouse:
     return Warehouse(path, built_001.target / "manifest.json")
 
 
-def change_reviews(wh: Warehouse, updated: int, deleted: int, inserted: int,
-                   prefix: str = "changed: ") -> dict[str, list[str]]:
+def change_reviews(
+    wh: Warehouse, updated: int, deleted: int, inserted: int, prefix: str = "changed: "
+) -> dict[str, list[str]]:
     """Change gold rows of doc_reviews in place; returns the ids per kind of change."""
     with duckdb.connect(str(wh.duckdb)) as con:
         ids = [r[0] for r in con.execute("select _id from gold.doc_reviews order by md5(_id)").fetchall()]
-        up, gone = ids[:updated], ids[updated:updated + deleted]
+        up, gone = ids[:updated], ids[updated : updated + deleted]
         new = [f"new-review-{i}" for i in range(inserted)]
         if up:
-            con.execute("update gold.doc_reviews set review_text = ? || coalesce(review_text, '') "
-                        "where _id in ?", [prefix, up])
+            con.execute(
+                "update gold.doc_reviews set review_text = ? || coalesce(review_text, '') where _id in ?",
+                [prefix, up],
+            )
         if gone:
             con.execute("delete from gold.doc_reviews where _id in ?", [gone])
         for new_id in new:
-            con.execute("insert into gold.doc_reviews select * replace (? as _id) from gold.doc_reviews "
-                        "order by _id limit 1", [new_id])
+            con.execute(
+                "insert into gold.doc_reviews select * replace (? as _id) from gold.doc_reviews "
+                "order by _id limit 1",
+                [new_id],
+            )
         con.execute("checkpoint")
     return {"updated": up, "deleted": gone, "inserted": new}
 
 
 def test_incremental_after_a_change_writes_exactly_the_changed_documents_from_the_ledger(
-        ferretdb_server, db, own):
+    ferretdb_server, db, own
+):
     uri = uri_of(ferretdb_server, db)
     models = ["--select", "doc_reviews", "doc_customer_profiles"]
     first = export_json(uri, own, *models)
@@ -86,8 +93,12 @@ def test_incremental_after_a_change_writes_exactly_the_changed_documents_from_th
     few = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
     assert (few["hashes_from"], few["hashes_read"], few["updated"], few["written"]) == ("ledger", 0, 3, 3)
     again = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
-    assert (again["hashes_from"], again["hashes_read"], again["written"], again["deleted"]) == \
-        ("ledger", 0, 0, 0)
+    assert (again["hashes_from"], again["hashes_read"], again["written"], again["deleted"]) == (
+        "ledger",
+        0,
+        0,
+        0,
+    )
     assert "not hashed" in again["note"] and "not hashed" not in (few["note"] or "")
     assert_collection_equals_gold(db, "reviews", own, "doc_reviews", ignore=("_probe",))
     assert_no_debris(db, "reviews")
@@ -138,12 +149,17 @@ def test_a_run_killed_between_its_writes_and_its_ledger_is_read_back_next_time(f
     shutil.copy(own.duckdb, pristine)
     change = change_reviews(own, updated=2, deleted=0, inserted=0)
 
-    proc = start_export(uri, own, *REVIEWS, "--mode", "incremental",
-                        env={"AETHERMART_TEST_PAUSE_LEDGER": "60"})
+    proc = start_export(
+        uri, own, *REVIEWS, "--mode", "incremental", env={"AETHERMART_TEST_PAUSE_LEDGER": "60"}
+    )
     try:
-        wait_for(lambda: db.reviews.count_documents({"review_text": {"$regex": "^changed: "}}) == 2
-                 and (db["_aethermart_exports"].find_one({"_id": "reviews"}) or {}).get("state") == "writing",
-                 "the changed documents written, the ledger not yet")
+        wait_for(
+            lambda: (
+                db.reviews.count_documents({"review_text": {"$regex": "^changed: "}}) == 2
+                and (db["_aethermart_exports"].find_one({"_id": "reviews"}) or {}).get("state") == "writing"
+            ),
+            "the changed documents written, the ledger not yet",
+        )
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
@@ -158,8 +174,9 @@ def test_a_run_killed_between_its_writes_and_its_ledger_is_read_back_next_time(f
     assert_no_debris(db, "reviews")
 
 
-def test_a_rollback_or_another_warehouse_makes_the_ledger_stale(ferretdb_server, db, own, built_001,
-                                                                tmp_path):
+def test_a_rollback_or_another_warehouse_makes_the_ledger_stale(
+    ferretdb_server, db, own, built_001, tmp_path
+):
     uri = uri_of(ferretdb_server, db)
     export_json(uri, own, *REVIEWS)
     change_reviews(own, updated=1, deleted=0, inserted=0)
@@ -210,12 +227,17 @@ def test_ferretdb_rewrite_batches_delete_then_insert_and_replace_an_unexpected_i
 
     db.docs.insert_many([{"_id": str(i), "v": 0} for i in range(30)])
     raw = lambda i, v: (str(i), RawBSONDocument(encode({"_id": str(i), "v": v})))  # noqa: E731
-    gap = rewrite_on_ferretdb(db, "docs", [raw(i, 1) for i in range(10)],
-                              [raw(i, 2) for i in (25, 40)], ["29"], "test")
+    gap = rewrite_on_ferretdb(
+        db, "docs", [raw(i, 1) for i in range(10)], [raw(i, 2) for i in (25, 40)], ["29"], "test"
+    )
     assert gap > 0
     values = {d["_id"]: d["v"] for d in db.docs.find()}
-    assert values == {**{str(i): 1 for i in range(10)}, **{str(i): 0 for i in range(10, 29)},
-                      "25": 2, "40": 2}
+    assert values == {
+        **{str(i): 1 for i in range(10)},
+        **{str(i): 0 for i in range(10, 29)},
+        "25": 2,
+        "40": 2,
+    }
     assert rewrite_on_ferretdb(db, "docs", [raw(i, 1) for i in range(10)], [], [], "again") > 0
     assert db.docs.count_documents({}) == 30
 
@@ -244,10 +266,13 @@ def test_a_list_that_becomes_empty_instead_of_null_is_written(ferretdb_server, d
     export_json(uri, own, *profiles)
     assert db.customer_profiles.find_one({"_id": key})["recent_activity_log"] is None
     with duckdb.connect(str(own.duckdb)) as con:
-        empty = "(select recent_activity_log[1:0] from gold.doc_customer_profiles " \
-                "where recent_activity_log is not null limit 1)"
-        con.execute(f"update gold.doc_customer_profiles set recent_activity_log = {empty} "
-                    "where _id = ?", [key])
+        empty = (
+            "(select recent_activity_log[1:0] from gold.doc_customer_profiles "
+            "where recent_activity_log is not null limit 1)"
+        )
+        con.execute(
+            f"update gold.doc_customer_profiles set recent_activity_log = {empty} where _id = ?", [key]
+        )
         con.execute("checkpoint")
     result = export_json(uri, own, *profiles, "--mode", "incremental")["customer_profiles"]
     assert (result["hashes_from"], result["written"], result["updated"]) == ("ledger", 1, 1)

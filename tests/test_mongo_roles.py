@@ -20,9 +20,16 @@ EXPORTER_MODULES = sorted((REPO / "aethermart" / "export" / "mongo").glob("*.py"
 
 def _pymongo_calls() -> dict[str, set[str]]:
     """pymongo methods called in the exporter (and the names of `.command("...")` commands)."""
-    methods = {name for cls in (pymongo.collection.Collection, pymongo.database.Database,
-                                pymongo.mongo_client.MongoClient)
-               for name in dir(cls) if not name.startswith("_") and callable(getattr(cls, name, None))}
+    methods = {
+        name
+        for cls in (
+            pymongo.collection.Collection,
+            pymongo.database.Database,
+            pymongo.mongo_client.MongoClient,
+        )
+        for name in dir(cls)
+        if not name.startswith("_") and callable(getattr(cls, name, None))
+    }
     calls: dict[str, set[str]] = {}
     for path in EXPORTER_MODULES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -56,8 +63,16 @@ def test_the_writer_role_has_exactly_the_actions_of_the_exporters_calls():
         assert [p["resource"] for p in role["privileges"]] == [{"db": "shop_42", "collection": ""}]
     assert writer["privileges"][0]["actions"] == needed
     assert reader["privileges"][0]["actions"] == list(READER_ACTIONS)
-    writes = {"insert", "update", "remove", "createCollection", "createIndex", "dropIndex",
-              "dropCollection", "renameCollectionSameDB"}
+    writes = {
+        "insert",
+        "update",
+        "remove",
+        "createCollection",
+        "createIndex",
+        "dropIndex",
+        "dropCollection",
+        "renameCollectionSameDB",
+    }
     assert not writes & set(READER_ACTIONS)
 
 

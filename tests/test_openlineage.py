@@ -17,20 +17,39 @@ def test_dbt_ol_emits_start_and_complete_events_per_model(tmp_path):
     events = tmp_path / "openlineage.jsonl"
     config = tmp_path / "openlineage.yml"
     config.write_text(f"transport:\n  type: file\n  log_file_path: {events}\n  append: true\n")
-    env = {**project.env(), "OPENLINEAGE_CONFIG": str(config), "OPENLINEAGE_NAMESPACE": "aethermart-ci",
-           "AETHERMART_PII_SALT": SALT,
-           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}  # dbt-ol runs `dbt`
+    env = {
+        **project.env(),
+        "OPENLINEAGE_CONFIG": str(config),
+        "OPENLINEAGE_NAMESPACE": "aethermart-ci",
+        "AETHERMART_PII_SALT": SALT,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    }  # dbt-ol runs `dbt`
     proc = subprocess.run(
-        [str(BIN / "dbt-ol"), "run", "--select", "brz_landing__files", "brz_mariadb__categories",
-         "--target-path", str(project.target), "--log-path", str(tmp_path / "logs")],
-        cwd=REPO, env=env, capture_output=True, text=True)
+        [
+            str(BIN / "dbt-ol"),
+            "run",
+            "--select",
+            "brz_landing__files",
+            "brz_mariadb__categories",
+            "--target-path",
+            str(project.target),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     emitted = [json.loads(line) for line in events.read_text().splitlines()]
     by_job = {}
     for event in emitted:
         assert event["job"]["namespace"] == "aethermart-ci"
-        by_job.setdefault(event["job"]["name"].rsplit(".", 1)[-1] if "." in event["job"]["name"]
-                          else event["job"]["name"], []).append(event)
+        by_job.setdefault(
+            event["job"]["name"].rsplit(".", 1)[-1] if "." in event["job"]["name"] else event["job"]["name"],
+            [],
+        ).append(event)
     model = {name: evs for name, evs in by_job.items() if name.startswith("brz_")}
     assert set(model) == {"brz_landing__files", "brz_mariadb__categories"}
     for name, evs in model.items():

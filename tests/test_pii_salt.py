@@ -71,11 +71,25 @@ def test_the_demo_salt_is_made_once_per_warehouse_private_and_stable(demo):
 def test_the_demo_salt_is_written_nowhere_else(demo):
     project, _ = demo
     salt = project.salt_file.read_text().strip().encode()
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=REPO, capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     repo_files = [REPO / name for name in listed if name]
-    places = [*project.target.rglob("*"), *(project.workdir / "logs").rglob("*"), project.duckdb_path,
-              *repo_files, *(REPO / "target").rglob("*"), *(REPO / "logs").rglob("*")]
+    places = [
+        *project.target.rglob("*"),
+        *(project.workdir / "logs").rglob("*"),
+        project.duckdb_path,
+        *repo_files,
+        *(REPO / "target").rglob("*"),
+        *(REPO / "logs").rglob("*"),
+    ]
     leaked = [str(p) for p in places if p.is_file() and salt in p.read_bytes()]
     assert not leaked, f"the demo salt was written to {leaked}"
 
@@ -94,8 +108,15 @@ def test_a_salt_file_others_can_read_is_refused(demo, tmp_path):
 @pytest.mark.parametrize("salt", ["", "   "])
 def test_the_prod_target_refuses_an_empty_salt_in_one_line(tmp_path, salt):
     project = DbtProject(SAMPLE, tmp_path)
-    proc = project.dbt("run", "--target", "prod", "--select", "dim_date", check=False,
-                       extra_env={"AETHERMART_PII_SALT": salt})
+    proc = project.dbt(
+        "run",
+        "--target",
+        "prod",
+        "--select",
+        "dim_date",
+        check=False,
+        extra_env={"AETHERMART_PII_SALT": salt},
+    )
     line = _error_line(proc, "AETHERMART_PII_SALT is empty")
     assert HINT in line
     assert not project.duckdb_path.with_name(project.duckdb_path.name + ".pii_salt").exists()
@@ -111,13 +132,17 @@ def test_the_prod_target_builds_with_a_salt_from_the_environment(demo, tmp_path)
     assert "$AETHERMART_PII_SALT has" in _error_line(refused, "PII salt changed")
     proc = prod.dbt(*command, check=False, extra_env={"AETHERMART_PII_SALT": "p-salt", ROTATE: "1"})
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert prod.query("select target_name, pii_salt_source from ops.dbt_invocations "
-                      "order by started_at desc limit 1") == [("prod", "env")]
+    assert prod.query(
+        "select target_name, pii_salt_source from ops.dbt_invocations order by started_at desc limit 1"
+    ) == [("prod", "env")]
     assert not prod.salt_file.exists()
     emails = dict(prod.query("select customer_key, email from silver.slv_customers"))
     for key, digest in prod.hashes().items():
-        assert digest == (hashlib.sha256(("p-salt" + emails[key].strip().lower()).encode()).hexdigest()
-                          if emails.get(key) else None)
+        assert digest == (
+            hashlib.sha256(("p-salt" + emails[key].strip().lower()).encode()).hexdigest()
+            if emails.get(key)
+            else None
+        )
         assert digest is None or digest != first[key]
 
 
@@ -128,8 +153,20 @@ def test_the_exporter_refuses_gold_built_without_a_salt(demo, tmp_path):
     shutil.copy(project.duckdb_path, warehouse)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("update ops.dbt_invocations set pii_salt_source = null")
-    proc = run_cli("export", "--target", "parquet", "--select", "dim_customer", "--duckdb", str(warehouse),
-                   "--target-path", str(project.target), "--out", str(tmp_path / "gold"), env=project.env())
+    proc = run_cli(
+        "export",
+        "--target",
+        "parquet",
+        "--select",
+        "dim_customer",
+        "--duckdb",
+        str(warehouse),
+        "--target-path",
+        str(project.target),
+        "--out",
+        str(tmp_path / "gold"),
+        env=project.env(),
+    )
     message = proc.stderr.strip()
     assert proc.returncode == 1 and len(message.splitlines()) == 1, message
     assert "hashed PII with an empty AETHERMART_PII_SALT" in message and HINT in message
@@ -173,6 +210,7 @@ def test_a_lost_demo_salt_file_stops_the_build_and_is_not_replaced(demo, tmp_pat
     new_salt = copy.salt_file.read_text().strip()
     assert stat.S_IMODE(copy.salt_file.stat().st_mode) == 0o600
     assert all(digest != first[key] for key, digest in copy.hashes().items() if digest)
-    assert copy.query("select pii_salt_fingerprint from ops.dbt_invocations order by started_at desc "
-                      "limit 1") == [(fingerprint(new_salt),)]
+    assert copy.query(
+        "select pii_salt_fingerprint from ops.dbt_invocations order by started_at desc limit 1"
+    ) == [(fingerprint(new_salt),)]
     copy.dbt("run", "--select", "dim_customer")  # the new salt is now the warehouse's

@@ -17,8 +17,11 @@ from tests.conftest import BIN, REPO
 
 def _macro_arguments() -> list[tuple[str, str, str | None]]:
     spec = yaml.safe_load((REPO / "macros" / "_macros.yml").read_text(encoding="utf-8"))
-    return [(macro["name"], arg["name"], arg.get("type"))
-            for macro in spec["macros"] for arg in macro.get("arguments", [])]
+    return [
+        (macro["name"], arg["name"], arg.get("type"))
+        for macro in spec["macros"]
+        for arg in macro.get("arguments", [])
+    ]
 
 
 def test_macro_argument_types_follow_dbts_type_grammar():
@@ -26,8 +29,9 @@ def test_macro_argument_types_follow_dbts_type_grammar():
     `bool`, `integer`, `float`, `any`, `relation`, `list[T]`, `dict[K, V]`, `optional[T]`)."""
     arguments = _macro_arguments()
     assert len(arguments) > 100
-    invalid = [f"{macro}.{arg}: {kind!r}" for macro, arg, kind in arguments
-               if not kind or not is_valid_type(kind)]
+    invalid = [
+        f"{macro}.{arg}: {kind!r}" for macro, arg, kind in arguments if not kind or not is_valid_type(kind)
+    ]
     assert not invalid, invalid
     # the grammar itself: these are what dbt 1.12 warned about in this file before
     assert not any(map(is_valid_type, ("object", "list", "number", "boolean")))
@@ -38,8 +42,13 @@ def _bouncer(manifest_dir: Path, tmp_path: Path) -> subprocess.CompletedProcess:
     config["dbt_artifacts_dir"] = str(manifest_dir)
     path = tmp_path / "dbt-bouncer.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return subprocess.run([str(BIN / "dbt-bouncer"), "run", "--config-file", str(path)], cwd=REPO,
-                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "250"})
+    return subprocess.run(
+        [str(BIN / "dbt-bouncer"), "run", "--config-file", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "250"},
+    )
 
 
 def test_dbt_bouncer_passes_and_the_grain_tests_hold(built_001, tmp_path):
@@ -49,20 +58,26 @@ def test_dbt_bouncer_passes_and_the_grain_tests_hold(built_001, tmp_path):
     # the uniqueness tests the linter asked for pass on a scale-0.01 build (every dirt class);
     # read from the build record, not target/run_results.json, which a later command on the
     # shared build (docs generate, show) overwrites
-    grain = dict(built_001.query(
-        "select unique_id, r.status from ops.dbt_node_results r "
-        "join ops.dbt_invocations i using (invocation_id) "
-        "where unique_id like 'test.aethermart.unique_combination_of_columns_slv_quarantine__%' "
-        "and i.command = 'build' "
-        "qualify row_number() over (partition by unique_id order by i.started_at desc) = 1"))
+    grain = dict(
+        built_001.query(
+            "select unique_id, r.status from ops.dbt_node_results r "
+            "join ops.dbt_invocations i using (invocation_id) "
+            "where unique_id like 'test.aethermart.unique_combination_of_columns_slv_quarantine__%' "
+            "and i.command = 'build' "
+            "qualify row_number() over (partition by unique_id order by i.started_at desc) = 1"
+        )
+    )
     assert len(grain) == 3 and set(grain.values()) == {"pass"}, grain
 
 
 def test_dbt_bouncer_names_a_model_without_a_grain_test_and_a_misnamed_one(built_001, tmp_path):
     manifest = json.loads((built_001.target / "manifest.json").read_text())
     quarantine = "model.aethermart.slv_quarantine__events"
-    for node in [n for n in manifest["nodes"].values() if n["resource_type"] == "test"
-                 and n.get("attached_node") == quarantine]:
+    for node in [
+        n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "test" and n.get("attached_node") == quarantine
+    ]:
         del manifest["nodes"][node["unique_id"]]
     manifest["nodes"]["model.aethermart.agg_customer_value"]["name"] = "customer_value"
     broken = tmp_path / "broken"
@@ -87,8 +102,9 @@ def test_the_exposure_rule_covers_exactly_the_exported_models(built_001):
 
 # `x -> expr` lambdas: DuckDB 2.x refuses them (1.5 warns via lambda_syntax); `lambda x: expr`
 # works on both. JSON's `->`/`->>` take a quoted path or a `$` path and are fine.
-_ARROW_LAMBDA = re.compile(r"(?<![-\w'\"])([a-z_]\w*|\([a-z_][\w ,]*\))\s*->(?!>)(?!\s*['\"$])",
-                           re.IGNORECASE)
+_ARROW_LAMBDA = re.compile(
+    r"(?<![-\w'\"])([a-z_]\w*|\([a-z_][\w ,]*\))\s*->(?!>)(?!\s*['\"$])", re.IGNORECASE
+)
 
 
 def _sql_without_comments(text: str) -> str:
@@ -99,8 +115,10 @@ def test_no_arrow_lambdas_in_the_projects_sql():
     assert _ARROW_LAMBDA.search("list_transform(l, entry -> entry.item)")
     assert _ARROW_LAMBDA.search("list_reduce(l, (a, b) -> a + b)")
     assert not _ARROW_LAMBDA.search("event_json ->> 'id', payload -> '$.page', lambda x: 1")
-    found = [f"{path.relative_to(REPO)}: {match.group(0).strip()}"
-             for folder in ("models", "macros", "tests", "snapshots", "analyses")
-             for path in sorted((REPO / folder).rglob("*.sql"))
-             for match in _ARROW_LAMBDA.finditer(_sql_without_comments(path.read_text(encoding="utf-8")))]
+    found = [
+        f"{path.relative_to(REPO)}: {match.group(0).strip()}"
+        for folder in ("models", "macros", "tests", "snapshots", "analyses")
+        for path in sorted((REPO / folder).rglob("*.sql"))
+        for match in _ARROW_LAMBDA.finditer(_sql_without_comments(path.read_text(encoding="utf-8")))
+    ]
     assert not found, f"use `lambda x: …` (DuckDB 2.x refuses `x -> …`): {found}"

@@ -24,10 +24,14 @@ from aethermart.dbt_plugins.record_count import register
 from tests.conftest import DbtProject, answer_key
 
 DROP = "pos/load_date=2025-08-01"
-POS_READER = ("auto_detect=false, header=true, delim=',', quote='\"', escape='\"', "
-              "columns={'a': 'VARCHAR', 'b': 'VARCHAR', 'c': 'VARCHAR'}")
-EVENTS_READER = ("auto_detect=false, header=false, delim=e'\\x1f', quote='', escape='', "
-                 "columns={'raw_line': 'VARCHAR'}, max_line_size=8388608")
+POS_READER = (
+    "auto_detect=false, header=true, delim=',', quote='\"', escape='\"', "
+    "columns={'a': 'VARCHAR', 'b': 'VARCHAR', 'c': 'VARCHAR'}"
+)
+EVENTS_READER = (
+    "auto_detect=false, header=false, delim=e'\\x1f', quote='', escape='', "
+    "columns={'raw_line': 'VARCHAR'}, max_line_size=8388608"
+)
 EVENTS = {"quote": "", "delimiter": "\x1f", "header": False, "skip_blank_lines": False}
 CHUNK_SIZES = (1, 2, 3, 5, 64, 1 << 20)
 
@@ -43,12 +47,14 @@ def _duckdb_records(path: Path, reader: str) -> int | None:
             parsed = con.execute(
                 f"select count(*) from read_csv('{path}', {reader}, store_rejects=true, "
                 "rejects_table='rj', rejects_scan='rs') as landed "
-                "where md5(cast(landed as varchar)) is not null").fetchall()[0][0]
+                "where md5(cast(landed as varchar)) is not null"
+            ).fetchall()[0][0]
         except duckdb.Error:
             return None
         rejected, fatal = con.execute(
             "select count(distinct line), count(*) filter (where error_type::varchar in "
-            "('UNQUOTED VALUE', 'INVALID STATE', 'LINE SIZE OVER MAXIMUM')) from rj").fetchone()
+            "('UNQUOTED VALUE', 'INVALID STATE', 'LINE SIZE OVER MAXIMUM')) from rj"
+        ).fetchone()
         return None if fatal else parsed + rejected
 
 
@@ -87,8 +93,11 @@ TRICKY_CSV = {
     "empty file": (b"", 0),
 }
 # where Python's csv module reads otherwise than DuckDB
-PYTHON_CSV_DIFFERS = {"blank first line is the header", "spaces are a (rejected) record",
-                      "a space before an opening quote"}
+PYTHON_CSV_DIFFERS = {
+    "blank first line is the header",
+    "spaces are a (rejected) record",
+    "a space before an opening quote",
+}
 TRICKY_LINES = {
     "plain": (b'{"a":1}\n{"b":2}\n', 2),
     "blank lines are records": (b'{"a":1}\n\n{"b":2}\n\n', 4),
@@ -131,23 +140,26 @@ def test_longest_record_is_named_with_its_number_and_size():
     data = b"a,b,c\r\n1,2,3\r\n\r\n" + big + b"7,8,9"
     for size in CHUNK_SIZES:
         counted = count_bytes(data, chunk_size=size)
-        assert (counted.records, counted.longest_record, counted.longest_record_bytes) == \
-            (3, 2, len(big)), size
+        assert (counted.records, counted.longest_record, counted.longest_record_bytes) == (3, 2, len(big)), (
+            size
+        )
 
 
 _plain = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=6)
 _quoted = st.one_of(
     _plain,
-    st.sampled_from(['', '"', '""', ",", "\n", "\r\n", " ", "x,y", 'say "hi"', "a\nb"]),
+    st.sampled_from(["", '"', '""', ",", "\n", "\r\n", " ", "x,y", 'say "hi"', "a\nb"]),
 )
 # a quote inside an unquoted field is a literal character (written raw, as a tuple)
 _literal_quote = st.tuples(st.text("abc 1", min_size=1, max_size=3), st.text("abc 1", max_size=3))
 _raw = _literal_quote.map(lambda parts: ("raw", f'{parts[0]}"{parts[1]}'))
 # DuckDB skips one space before an opening quote; Python's csv keeps such a quote literal
 _python_raw = _literal_quote.filter(lambda parts: parts[0].strip()).map(
-    lambda parts: ("raw", f'{parts[0]}"{parts[1]}'))
+    lambda parts: ("raw", f'{parts[0]}"{parts[1]}')
+)
 _spaced = st.tuples(st.text(" ", min_size=1, max_size=2), _quoted).map(
-    lambda parts: ("raw", parts[0] + _cell(parts[1]) if parts[1] else parts[0] + '""'))
+    lambda parts: ("raw", parts[0] + _cell(parts[1]) if parts[1] else parts[0] + '""')
+)
 
 
 def _cell(field: str | tuple) -> str:
@@ -205,8 +217,11 @@ def test_sql_function_counts_a_file(tmp_path):
     path.write_bytes(b'a,b,c\n1,"x\ny",3\n')
     with duckdb.connect() as con:
         register(con)
-        got = con.cursor().execute(
-            "select aethermart_count_records(?, '\"', ',', true, true)", [str(path)]).fetchone()[0]
+        got = (
+            con.cursor()
+            .execute("select aethermart_count_records(?, '\"', ',', true, true)", [str(path)])
+            .fetchone()[0]
+        )
     assert got == {"records": 1, "longest_record": 1, "longest_record_bytes": 10}
 
 
@@ -222,13 +237,17 @@ def _huge_record(path: Path, position: int | None, final_newline: bool = True) -
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("position", "final_newline"), [(3, True), (None, True), (None, False)],
-                         ids=["middle", "end", "end-without-newline"])
+@pytest.mark.parametrize(
+    ("position", "final_newline"),
+    [(3, True), (None, True), (None, False)],
+    ids=["middle", "end", "end-without-newline"],
+)
 def test_a_50_mb_record_stops_the_build_naming_it(sample_copy, broken_workdir, position, final_newline):
     path = sample_copy / DROP / "order.csv"
     number = _huge_record(path, position, final_newline)
-    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "+brz_pos__csv_rejects",
-                                                      check=False)
+    proc = DbtProject(sample_copy, broken_workdir).dbt(
+        "run", "--select", "+brz_pos__csv_rejects", check=False
+    )
     text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
     assert proc.returncode != 0, text[-3000:]
     assert "Traceback" not in text
@@ -243,8 +262,9 @@ def test_a_50_mb_event_line_stops_the_build_naming_it(sample_copy, broken_workdi
     lines = path.read_bytes().splitlines(keepends=True)
     lines.insert(2, b'{"event_id":"' + b"x" * 50_000_000 + b'"}\n')
     path.write_bytes(b"".join(lines))
-    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "+brz_events__line_rejects",
-                                                      check=False)
+    proc = DbtProject(sample_copy, broken_workdir).dbt(
+        "run", "--select", "+brz_events__line_rejects", check=False
+    )
     text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
     assert proc.returncode != 0, text[-3000:]
     # with the events reader's max_line_size (8 MB) DuckDB still rejects a 50 MB line, so
@@ -255,10 +275,14 @@ def test_a_50_mb_event_line_stops_the_build_naming_it(sample_copy, broken_workdi
 # A file with classic-Mac CR-only line ends is read by DuckDB
 # (every record parsed, none rejected) but counted as 0 records, so the build stops with
 # "0 records counted ... Suspect record 0, the longest (0 bytes ...)" on a good file.
-@pytest.mark.parametrize(("data", "reader", "options"), [
-    (b"a,b,c\r1,2,3\r4,5,6\r", POS_READER, {}),
-    (b'{"a":1}\r{"b":2}\r', EVENTS_READER, EVENTS),
-], ids=["csv", "jsonl"])
+@pytest.mark.parametrize(
+    ("data", "reader", "options"),
+    [
+        (b"a,b,c\r1,2,3\r4,5,6\r", POS_READER, {}),
+        (b'{"a":1}\r{"b":2}\r', EVENTS_READER, EVENTS),
+    ],
+    ids=["csv", "jsonl"],
+)
 def test_cr_only_line_ends_count_as_duckdb_reads_them(data, reader, options, tmp_path):
     path = tmp_path / "f.txt"
     path.write_bytes(data)
@@ -334,8 +358,9 @@ def _mixed_line_end_files(draw, events: bool) -> bytes:
     ends = st.sampled_from(["\n", "\r\n", "\r"])
     style = draw(ends)
     line_end = st.one_of(st.just(style), st.just(style), st.just(style), ends)
-    field = st.sampled_from(["1", "x", "", " ", '"q"', '"a\rb"', '"a\nb"', '"a\r\nb"', "a\rb", "a\nb",
-                             "\r", "\n"])
+    field = st.sampled_from(
+        ["1", "x", "", " ", '"q"', '"a\rb"', '"a\nb"', '"a\r\nb"', "a\rb", "a\nb", "\r", "\n"]
+    )
     lines = [] if events else ["a,b,c"]
     for _ in range(draw(st.integers(0, 6))):
         lines.append(",".join(draw(st.lists(field, min_size=1, max_size=4))))
@@ -382,20 +407,33 @@ def test_mixed_line_ends_either_count_as_duckdb_or_stop_naming_a_record(data, ev
 # exactly the files `brz_landing__files` listed when the build began (incremental by file):
 # such a drop is not read by that build at all, and the next build reads it, accounted.
 @pytest.mark.slow
-@pytest.mark.parametrize(("rejects", "bronze", "folder", "new_folder"), [
-    ("brz_pos__csv_rejects", "brz_pos__orders", DROP, "pos/load_date=2026-01-01"),
-    ("brz_events__line_rejects", "brz_events__events", "events/date=2025-11-20", "events/date=2026-01-01"),
-], ids=["pos", "events"])
+@pytest.mark.parametrize(
+    ("rejects", "bronze", "folder", "new_folder"),
+    [
+        ("brz_pos__csv_rejects", "brz_pos__orders", DROP, "pos/load_date=2026-01-01"),
+        (
+            "brz_events__line_rejects",
+            "brz_events__events",
+            "events/date=2025-11-20",
+            "events/date=2026-01-01",
+        ),
+    ],
+    ids=["pos", "events"],
+)
 def test_a_drop_its_build_did_not_count_is_refused_then_read_by_the_next_build(
-        sample_copy, broken_workdir, rejects, bronze, folder, new_folder):
+    sample_copy, broken_workdir, rejects, bronze, folder, new_folder
+):
     """A drop landing after the record count ran (mid-build, or a --select that leaves the
     counted-files model out) is never read uncounted: the model stops naming it; the next
     build that counts it reads it."""
     project = DbtProject(sample_copy, broken_workdir)
     project.dbt("run", "--select", f"+{rejects}", f"+{bronze}")
     shutil.copytree(sample_copy / folder, sample_copy / new_folder)  # a complete drop lands
-    new_file = next(path for path in sorted((sample_copy / new_folder).iterdir())
-                    if bronze.endswith("events") or path.name == "order.csv")
+    new_file = next(
+        path
+        for path in sorted((sample_copy / new_folder).iterdir())
+        if bronze.endswith("events") or path.name == "order.csv"
+    )
     counted = rejects.rsplit("__", 1)[0] + "__counted_files"
     proc = project.dbt("build", "--select", bronze, "--exclude", f"+{rejects}", check=False)
     assert proc.returncode != 0
@@ -413,8 +451,9 @@ def test_mixed_line_ends_stop_the_build_naming_file_and_record(sample_copy, brok
     lines = orders.read_bytes().splitlines(keepends=True)
     lines[4] = lines[4].rstrip(b"\r\n") + (b"\n" if lines[4].endswith(b"\r\n") else b"\r\n")
     orders.write_bytes(b"".join(lines))
-    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "+brz_pos__csv_rejects",
-                                                      check=False)
+    proc = DbtProject(sample_copy, broken_workdir).dbt(
+        "run", "--select", "+brz_pos__csv_rejects", check=False
+    )
     text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
     assert proc.returncode != 0, text[-3000:]
     assert "Traceback" not in text and "invalid state" not in text
@@ -424,8 +463,9 @@ def test_mixed_line_ends_stop_the_build_naming_file_and_record(sample_copy, brok
     lines = events.read_bytes().splitlines(keepends=True)
     lines[2] = lines[2].replace(b'"', b'"\r', 1)  # a raw CR inside a JSON string
     events.write_bytes(b"".join(lines))
-    proc = DbtProject(sample_copy, broken_workdir).dbt("run", "--select", "+brz_events__line_rejects",
-                                                      check=False)
+    proc = DbtProject(sample_copy, broken_workdir).dbt(
+        "run", "--select", "+brz_events__line_rejects", check=False
+    )
     text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
     assert proc.returncode != 0, text[-3000:]
     assert "invalid state" not in text
@@ -442,23 +482,39 @@ def test_cr_only_files_build_with_every_record(sample_copy, broken_workdir):
     events.write_bytes(b"\r".join(event_lines) + b"\r")
     project = DbtProject(sample_copy, broken_workdir)
     project.dbt("run", "--select", "+brz_pos__orders", "+brz_events__events")
-    assert project.query(f"select count(*) from bronze.brz_pos__orders where _source_file = '{orders}'") \
-        == [(len(lines) - 1 - project.query(
-            f"select count(*) from bronze.brz_pos__csv_rejects where _source_file = '{orders}' "
-            "and not is_recovered")[0][0],)]
-    assert project.query(f"select count(*) from bronze.brz_events__events where _source_file = '{events}'") \
-        == [(len(event_lines) - project.query(
-            f"select count(*) from bronze.brz_events__line_rejects where _source_file = '{events}' "
-            "and not is_recovered")[0][0],)]
+    assert project.query(f"select count(*) from bronze.brz_pos__orders where _source_file = '{orders}'") == [
+        (
+            len(lines)
+            - 1
+            - project.query(
+                f"select count(*) from bronze.brz_pos__csv_rejects where _source_file = '{orders}' "
+                "and not is_recovered"
+            )[0][0],
+        )
+    ]
+    assert project.query(
+        f"select count(*) from bronze.brz_events__events where _source_file = '{events}'"
+    ) == [
+        (
+            len(event_lines)
+            - project.query(
+                f"select count(*) from bronze.brz_events__line_rejects where _source_file = '{events}' "
+                "and not is_recovered"
+            )[0][0],
+        )
+    ]
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (b"\xef\xbb\xbfid,name\r\n1,a\r\n", "id,name"),
-    (b"D\xe9signation,Qty\n1,2\n", "Désignation,Qty"),  # Windows-1252
-    ("Désignation,Qualit".encode() + b"\xe9\n", "Désignation,Qualité"),  # mixed, like records
-    (b"id,name", "id,name"),  # no line end
-    ("id,name\n".encode("utf-16"), None),  # NUL bytes: not a text header we can decode
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\xef\xbb\xbfid,name\r\n1,a\r\n", "id,name"),
+        (b"D\xe9signation,Qty\n1,2\n", "Désignation,Qty"),  # Windows-1252
+        ("Désignation,Qualit".encode() + b"\xe9\n", "Désignation,Qualité"),  # mixed, like records
+        (b"id,name", "id,name"),  # no line end
+        ("id,name\n".encode("utf-16"), None),  # NUL bytes: not a text header we can decode
+    ],
+)
 def test_header_line_is_decoded_like_recovered_records(tmp_path, data, expected):
     path = tmp_path / "file.csv"
     path.write_bytes(data)

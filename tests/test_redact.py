@@ -80,7 +80,9 @@ def test_a_driver_error_about_a_tangled_uri_shows_no_piece_of_the_secret(uri, ca
     assert all(piece not in shown for piece in (SECRET, SECRET[:4], SECRET[-4:])), shown
 
 
-@pytest.mark.parametrize("uri", [*TANGLED, f"mongodb://ann:{SECRET}@127.0.0.1:1/x?serverSelectionTimeoutMS=50"])
+@pytest.mark.parametrize(
+    "uri", [*TANGLED, f"mongodb://ann:{SECRET}@127.0.0.1:1/x?serverSelectionTimeoutMS=50"]
+)
 def test_a_connect_error_keeps_the_drivers_error_as_a_cause_without_the_secret(uri):
     """The driver's error is chained (type, message, frames) but scrubbed: a traceback of the
     one-line error, as a library user or a test report prints it, shows no piece of the secret."""
@@ -117,19 +119,30 @@ def test_scrub_hides_a_percent_encoded_secret_in_every_form():
     assert scrub(message, uri) == "auth failed for *** (***); key password *** rejected"
 
 
-@pytest.mark.parametrize("uri, shown", [
-    ("mongodb://ann:pw@db:27017/x?tls=true&tlsCertificateKeyFilePassword=s3&appname=a",
-     "mongodb://ann:***@db:27017/x?tls=true&tlsCertificateKeyFilePassword=***&appname=a"),
-    ("mongodb://ann@db/x?authSource=admin", "mongodb://ann@db/x?authSource=admin"),
-    ("mongodb://127.0.0.1:27017/", "mongodb://127.0.0.1:27017/"),
-    ("mongodb://ann:p%40ss@db/x", "mongodb://ann:***@db/x"),
-    ("mongodb://db/x?authMechanismProperties=AWS_SESSION_TOKEN:t&tlsCertificateKeyFile=/k.pem",
-     "mongodb://db/x?authMechanismProperties=***&tlsCertificateKeyFile=/k.pem"),
-    ("mongodb://db/x?tlsCertificateKeyFilePassword=ab&Pw9;x&appname=a",
-     "mongodb://db/x?tlsCertificateKeyFilePassword=***&appname=a"),
-    ("mongodb://db/x?tlsCertificateKeyFile%50assword=KEYPW&tlsCertificateKeyFile=/k.pem",
-     "mongodb://db/x?tlsCertificateKeyFile%50assword=***&tlsCertificateKeyFile=/k.pem"),
-])
+@pytest.mark.parametrize(
+    "uri, shown",
+    [
+        (
+            "mongodb://ann:pw@db:27017/x?tls=true&tlsCertificateKeyFilePassword=s3&appname=a",
+            "mongodb://ann:***@db:27017/x?tls=true&tlsCertificateKeyFilePassword=***&appname=a",
+        ),
+        ("mongodb://ann@db/x?authSource=admin", "mongodb://ann@db/x?authSource=admin"),
+        ("mongodb://127.0.0.1:27017/", "mongodb://127.0.0.1:27017/"),
+        ("mongodb://ann:p%40ss@db/x", "mongodb://ann:***@db/x"),
+        (
+            "mongodb://db/x?authMechanismProperties=AWS_SESSION_TOKEN:t&tlsCertificateKeyFile=/k.pem",
+            "mongodb://db/x?authMechanismProperties=***&tlsCertificateKeyFile=/k.pem",
+        ),
+        (
+            "mongodb://db/x?tlsCertificateKeyFilePassword=ab&Pw9;x&appname=a",
+            "mongodb://db/x?tlsCertificateKeyFilePassword=***&appname=a",
+        ),
+        (
+            "mongodb://db/x?tlsCertificateKeyFile%50assword=KEYPW&tlsCertificateKeyFile=/k.pem",
+            "mongodb://db/x?tlsCertificateKeyFile%50assword=***&tlsCertificateKeyFile=/k.pem",
+        ),
+    ],
+)
 def test_redact_uri_keeps_what_helps_to_debug(uri, shown):
     assert redact_uri(uri) == shown
 
@@ -144,8 +157,9 @@ def _export(*args: str, uri: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"}
     if uri is not None:
         env["MONGODB_URI"] = uri
-    return subprocess.run([str(BIN / "aethermart"), "export", *args], cwd=REPO, capture_output=True,
-                          text=True, env=env)
+    return subprocess.run(
+        [str(BIN / "aethermart"), "export", *args], cwd=REPO, capture_output=True, text=True, env=env
+    )
 
 
 def _assert_no_secret(proc: subprocess.CompletedProcess) -> None:
@@ -153,20 +167,33 @@ def _assert_no_secret(proc: subprocess.CompletedProcess) -> None:
     assert SECRET not in out, out
 
 
-@pytest.mark.parametrize("query", [
-    f"tlsCertificateKeyFilePassword={SECRET}",
-    f"authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{SECRET}",
-    f"tls=true&tlsCertificateKeyFile=/nonexistent.pem&tlsCertificateKeyFilePassword={SECRET}",
-    f"password={SECRET}&unknownOption=1",
-    f"tlsCertificateKeyFilePassword={SECRET}&serverSelectionTimeoutMS=abc",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"tlsCertificateKeyFilePassword={SECRET}",
+        f"authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{SECRET}",
+        f"tls=true&tlsCertificateKeyFile=/nonexistent.pem&tlsCertificateKeyFilePassword={SECRET}",
+        f"password={SECRET}&unknownOption=1",
+        f"tlsCertificateKeyFilePassword={SECRET}&serverSelectionTimeoutMS=abc",
+    ],
+)
 def test_a_failing_export_prints_no_secret(built_001, query):
     uri = f"mongodb://ann:{SECRET}@127.0.0.1:{_closed_port()}/x?{query}"
     if "serverSelectionTimeoutMS" not in query:
         uri += "&serverSelectionTimeoutMS=300"
     for args in (["--mongodb-uri", uri], []):  # on the command line and from $MONGODB_URI
-        proc = _export("--target", "mongodb", "--manifest", str(built_001.target / "manifest.json"),
-                       "--duckdb", str(built_001.duckdb_path), "--select", "doc_reviews", *args, uri=uri)
+        proc = _export(
+            "--target",
+            "mongodb",
+            "--manifest",
+            str(built_001.target / "manifest.json"),
+            "--duckdb",
+            str(built_001.duckdb_path),
+            "--select",
+            "doc_reviews",
+            *args,
+            uri=uri,
+        )
         assert proc.returncode != 0
         _assert_no_secret(proc)
         assert "Traceback" not in proc.stderr
@@ -182,21 +209,41 @@ def test_help_and_dry_run_print_no_secret(built_001, ferretdb_server):
     # a dry run against a live server: it connects, reports the server and the plan (pymongo
     # warns about the option it does not know; the warning is printed scrubbed, on one line)
     live = f"{ferretdb_server.uri}redact_dry_run?secretToken={SECRET}&appname=x"
-    proc = _export("--target", "mongodb", "--dry-run", "--manifest", str(built_001.target / "manifest.json"),
-                   "--duckdb", str(built_001.duckdb_path), "--select", "doc_reviews", uri=live)
+    proc = _export(
+        "--target",
+        "mongodb",
+        "--dry-run",
+        "--manifest",
+        str(built_001.target / "manifest.json"),
+        "--duckdb",
+        str(built_001.duckdb_path),
+        "--select",
+        "doc_reviews",
+        uri=live,
+    )
     assert proc.returncode == 0, proc.stderr
     _assert_no_secret(proc)
     assert "secretToken=***" in proc.stderr and "Unknown option" in proc.stderr, proc.stderr
     assert "UserWarning" not in proc.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ["mongo-roles", "--apply", "--uri", f"mongodb://ann:{SECRET}@db/x?password={SECRET}"],
-    ["extract", "--url", f"mysql://ann:{SECRET}@db:3306/shop"],
-    ["extract", "--url", f"mysql://ann:it's-{SECRET}@db:3306/shop"],
-    ["export", "--target", "mongodb", "--mongodb-uri", f"mongodb+srv://ann:{SECRET}@c.example.net/x",
-     "--mongo-uri", f"mongodb://ann:{SECRET}@db/x"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["mongo-roles", "--apply", "--uri", f"mongodb://ann:{SECRET}@db/x?password={SECRET}"],
+        ["extract", "--url", f"mysql://ann:{SECRET}@db:3306/shop"],
+        ["extract", "--url", f"mysql://ann:it's-{SECRET}@db:3306/shop"],
+        [
+            "export",
+            "--target",
+            "mongodb",
+            "--mongodb-uri",
+            f"mongodb+srv://ann:{SECRET}@c.example.net/x",
+            "--mongo-uri",
+            f"mongodb://ann:{SECRET}@db/x",
+        ],
+    ],
+)
 def test_a_mistyped_option_next_to_a_uri_is_refused_without_the_secret(args):
     """argparse quotes the arguments it does not know; a URI among them is shown redacted."""
     proc = run_cli(*args)

@@ -27,8 +27,9 @@ def test_a_run_id_sorts_after_every_published_version_and_leaves_room_for_an_upg
     future = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
     stamp = future.strftime("%Y%m%dT%H%M%SZ")
     (tmp_path / ".versions" / f"{stamp}_{'a' * 32}").mkdir(parents=True)
-    (tmp_path / ".versions" / "fct_orders" / (future + timedelta(seconds=5)).strftime("%Y%m%dT%H%M%SZ")
-     ).mkdir(parents=True)  # the per-dataset layout of before
+    (
+        tmp_path / ".versions" / "fct_orders" / (future + timedelta(seconds=5)).strftime("%Y%m%dT%H%M%SZ")
+    ).mkdir(parents=True)  # the per-dataset layout of before
     run_id = new_run_id(tmp_path)
     assert run_id_time(run_id) == future + timedelta(seconds=7)
     before = run_id_before(run_id)

@@ -26,18 +26,27 @@ def _profile_default(variable: str) -> str:
     return found.pop()
 
 
-@pytest.mark.parametrize(("variable", "python_default"), [
-    (settings.DUCKDB_ENV, settings.DUCKDB_DEFAULT),
-    (settings.MEMORY_LIMIT_ENV, settings.MEMORY_LIMIT_DEFAULT),
-    (settings.TEMP_DIR_ENV, settings.TEMP_DIR_DEFAULT),
-])
+@pytest.mark.parametrize(
+    ("variable", "python_default"),
+    [
+        (settings.DUCKDB_ENV, settings.DUCKDB_DEFAULT),
+        (settings.MEMORY_LIMIT_ENV, settings.MEMORY_LIMIT_DEFAULT),
+        (settings.TEMP_DIR_ENV, settings.TEMP_DIR_DEFAULT),
+    ],
+)
 def test_python_and_dbt_defaults_agree(variable, python_default):
     assert _profile_default(variable) == python_default
 
 
 def test_defaults_follow_the_environment(monkeypatch):
-    for name in (settings.DUCKDB_ENV, settings.GOLD_DIR_ENV, settings.MEMORY_LIMIT_ENV, settings.TEMP_DIR_ENV,
-                 settings.MONGODB_TIMEOUT_MS_ENV, "DBT_TARGET_PATH"):
+    for name in (
+        settings.DUCKDB_ENV,
+        settings.GOLD_DIR_ENV,
+        settings.MEMORY_LIMIT_ENV,
+        settings.TEMP_DIR_ENV,
+        settings.MONGODB_TIMEOUT_MS_ENV,
+        "DBT_TARGET_PATH",
+    ):
         monkeypatch.delenv(name, raising=False)
     assert settings.duckdb_path() == Path("data/aethermart.duckdb")
     assert settings.gold_dir() == Path("data/gold")
@@ -61,6 +70,7 @@ def test_landing_default_is_dbts():
 
 def test_runtime_package_does_not_import_tools():
     """tools/ (test servers, the demo's MongoDB step) is not installed: the package must not need it."""
-    hits = subprocess.run(["grep", "-rnE", r"^\s*(from|import) tools\b", "aethermart"], cwd=REPO,
-                          capture_output=True, text=True)
+    hits = subprocess.run(
+        ["grep", "-rnE", r"^\s*(from|import) tools\b", "aethermart"], cwd=REPO, capture_output=True, text=True
+    )
     assert hits.stdout == "", hits.stdout

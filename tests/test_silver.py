@@ -30,13 +30,30 @@ CHECKED = {
 }
 # landed column -> silver column, per entity (for value-level faults)
 COLUMN = {
-    "name": "product_name", "currentPrice": "current_price", "availableQuantity": "available_quantity",
-    "city": "city_name", "state": "state_code", "zip": "zip_code", "firstName": "first_name",
-    "lastName": "last_name", "email": "email", "phone": "phone_e164", "birthdate": "birth_date",
-    "address1": "address_line_1", "address2": "address_line_2", "datePlaced": "order_date",
-    "dateShipped": "shipped_date", "customer_id": "customer_id", "product_id": "product_id",
-    "quantity": "quantity", "rating": "rating", "zipcode": "zip_code", "first_name": "first_name",
-    "order_date": "order_date", "registration_date": "registration_date", "review_date": "review_date",
+    "name": "product_name",
+    "currentPrice": "current_price",
+    "availableQuantity": "available_quantity",
+    "city": "city_name",
+    "state": "state_code",
+    "zip": "zip_code",
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "email": "email",
+    "phone": "phone_e164",
+    "birthdate": "birth_date",
+    "address1": "address_line_1",
+    "address2": "address_line_2",
+    "datePlaced": "order_date",
+    "dateShipped": "shipped_date",
+    "customer_id": "customer_id",
+    "product_id": "product_id",
+    "quantity": "quantity",
+    "rating": "rating",
+    "zipcode": "zip_code",
+    "first_name": "first_name",
+    "order_date": "order_date",
+    "registration_date": "registration_date",
+    "review_date": "review_date",
 }
 REQUIRED_DATES = {"datePlaced", "order_date"}  # a fault in them blocks the order
 LINE_KILLERS = {"unquoted_delimiter"}  # non_utf8 records are recovered as Windows-1252
@@ -44,20 +61,29 @@ FILE_FAULTS = {"crlf_file", "bom_file"}
 COUNTED = {"missing_key", "malformed_json"}  # the key is gone: matched by count per file
 # dq flag -> the fault class that explains it
 FLAG_CAUSE = {
-    "invalid_email": {"invalid_email"}, "placeholder_email": {"placeholder_email"},
-    "invalid_phone": {"invalid_phone"}, "invalid_date": {"impossible_date"},
-    "invalid_number": {"invalid_number"}, "orphan_fk": {"orphan_fk", "non_utf8"},
-    "rating_out_of_range": {"rating_out_of_range"}, "missing_rating": {"null_rating"},
-    "unknown_event_type": {"unknown_event_type"}, "implausible_date": {"sentinel_date"},
+    "invalid_email": {"invalid_email"},
+    "placeholder_email": {"placeholder_email"},
+    "invalid_phone": {"invalid_phone"},
+    "invalid_date": {"impossible_date"},
+    "invalid_number": {"invalid_number"},
+    "orphan_fk": {"orphan_fk", "non_utf8"},
+    "rating_out_of_range": {"rating_out_of_range"},
+    "missing_rating": {"null_rating"},
+    "unknown_event_type": {"unknown_event_type"},
+    "implausible_date": {"sentinel_date"},
     "decoded_windows_1252": {"non_utf8"},
 }
 # quarantine reason -> fault classes that explain it on the row itself
 REASON_CAUSE = {
-    "missing_key": {"missing_key"}, "missing_price": {"empty_string", "null_literal"},
-    "invalid_number": {"invalid_number", "non_utf8"}, "invalid_date": {"impossible_date"},
-    "missing_date": {"null_order_date", "zero_date"}, "orphan_fk": {"orphan_fk"},
+    "missing_key": {"missing_key"},
+    "missing_price": {"empty_string", "null_literal"},
+    "invalid_number": {"invalid_number", "non_utf8"},
+    "invalid_date": {"impossible_date"},
+    "missing_date": {"null_order_date", "zero_date"},
+    "orphan_fk": {"orphan_fk"},
     "duplicate_conflict": {"conflicting_duplicate", "conflicting_resend"},
-    "malformed_json": {"malformed_json"}, "implausible_date": {"sentinel_date"},
+    "malformed_json": {"malformed_json"},
+    "implausible_date": {"sentinel_date"},
 }
 
 
@@ -92,10 +118,15 @@ def _load(project: DbtProject) -> Silver:
     rejects = Counter()
     for model in ("brz_pos__csv_rejects", "brz_events__line_rejects"):
         for file, n in project.query(
-                f"select _source_file, count(*) from bronze.{model} where not is_recovered group by 1"):
+            f"select _source_file, count(*) from bronze.{model} where not is_recovered group by 1"
+        ):
             rejects[file] += n
-    match_rule = {(system, customer_id): rule for system, customer_id, rule in project.query(
-        "select source_system, source_customer_id, match_rule from silver.slv_customers__matched")}
+    match_rule = {
+        (system, customer_id): rule
+        for system, customer_id, rule in project.query(
+            "select source_system, source_customer_id, match_rule from silver.slv_customers__matched"
+        )
+    }
     return Silver(rows, rejects, match_rule)
 
 
@@ -113,7 +144,8 @@ def _blocking_parents(key: dict) -> set[tuple[str, str]]:
     for f in key["faults"]:
         if f["entity"] in ("order", "Orders"):
             if f["fault"] in ("impossible_date", "null_order_date", "zero_date") or (
-                    f["fault"] == "sentinel_date" and f["column"] in REQUIRED_DATES):
+                f["fault"] == "sentinel_date" and f["column"] in REQUIRED_DATES
+            ):
                 blocked.add((f["source"], f["key"]))
             if f["fault"] == "missing_key":
                 blocked.add((f["source"], f["detail"]))
@@ -125,8 +157,11 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
     cls, col = fault["fault"], fault.get("column")
     rows = silver.find(fault)
     kept = [r for r in rows if r["outcome"] != "quarantined"]
-    if fault["entity"] in ("orderline", "Order_Items") and rows and all(
-            r["outcome"] == "quarantined" and (fault["source"], r["order_id"]) in blocked for r in rows):
+    if (
+        fault["entity"] in ("orderline", "Order_Items")
+        and rows
+        and all(r["outcome"] == "quarantined" and (fault["source"], r["order_id"]) in blocked for r in rows)
+    ):
         return True  # a line of an unusable order: quarantined with its order, whatever else it holds
 
     def quarantined(reason: str) -> bool:
@@ -144,20 +179,33 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
         meant = before[:1] + "é" + before[2:] if len(before) > 1 else before + "é"
         decoded = [r for r in rows if "decoded_windows_1252" in r["dq_flags"]]
         return bool(decoded) and all(
-            r["outcome"] == "quarantined" or _value(r, col) in (meant, meant.strip()) for r in decoded)
+            r["outcome"] == "quarantined" or _value(r, col) in (meant, meant.strip()) for r in decoded
+        )
     if cls in FILE_FAULTS:
-        in_file = [r for r in silver.rows[(fault["source"], fault["entity"])]
-                   if r["_source_file"].endswith(fault["file"])]
+        in_file = [
+            r
+            for r in silver.rows[(fault["source"], fault["entity"])]
+            if r["_source_file"].endswith(fault["file"])
+        ]
         # the file's BOM must not stick to its first record (a padded value may carry one)
-        return bool(in_file) and not any((r["natural_key"] or "").startswith("\ufeff")
-                                         for r in in_file if r["_source_row_number"] == 1)
+        return bool(in_file) and not any(
+            (r["natural_key"] or "").startswith("\ufeff") for r in in_file if r["_source_row_number"] == 1
+        )
     if cls in COUNTED:
         reason = cls
-        same = [f for f in key["faults"] if f["fault"] == cls and f["entity"] == fault["entity"]
-                and f.get("file") == fault.get("file")]
+        same = [
+            f
+            for f in key["faults"]
+            if f["fault"] == cls and f["entity"] == fault["entity"] and f.get("file") == fault.get("file")
+        ]
         pool = silver.rows[(fault["source"], fault["entity"])]
-        got = [r for r in pool if r["outcome"] == "quarantined" and reason in r["quarantine_reasons"]
-               and ("file" not in fault or r["_source_file"].endswith(fault["file"]))]
+        got = [
+            r
+            for r in pool
+            if r["outcome"] == "quarantined"
+            and reason in r["quarantine_reasons"]
+            and ("file" not in fault or r["_source_file"].endswith(fault["file"]))
+        ]
         return len(got) == len(same)
     if cls == "shared_placeholder_email":  # kept on the record, never used to link it
         rule = silver.match_rule.get((fault["source"], fault["key"]))
@@ -169,8 +217,11 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
     if cls == "case":
         for r in kept:
             v = _value(r, col)
-            if isinstance(v, str) and v == v.strip() and (cls == "whitespace" or col != "email"
-                                                          or v == v.lower()):
+            if (
+                isinstance(v, str)
+                and v == v.strip()
+                and (cls == "whitespace" or col != "email" or v == v.lower())
+            ):
                 return True
         return False
     if cls == "date_format":
@@ -202,8 +253,13 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
             order_id, product_id = fault["key"].split("|")
             lines = silver.rows[("pos", "orderline")]
             in_file = [r for r in lines if r["_source_file"].endswith(fault["file"])]
-            return any(r["outcome"] == "quarantined" and "orphan_fk" in r["quarantine_reasons"]
-                       and r["order_id"] == order_id and r["product_id"] != product_id for r in in_file)
+            return any(
+                r["outcome"] == "quarantined"
+                and "orphan_fk" in r["quarantine_reasons"]
+                and r["order_id"] == order_id
+                and r["product_id"] != product_id
+                for r in in_file
+            )
         if fault["entity"] == "Order_Items":
             return quarantined("orphan_fk")
         return any("orphan_fk" in r["dq_flags"] for r in kept)
@@ -222,8 +278,7 @@ def _handled(fault: dict, silver: Silver, key: dict, blocked: set[tuple[str, str
     if cls == "quoted_comma":
         return any((r["address_line_1"] or "").startswith(_detail(fault) + ", Suite") for r in kept)
     if cls == "quoted_newline":
-        return any("Floor 3" in (r["address_line_2"] or "") and "\n" not in r["address_line_2"]
-                   for r in kept)
+        return any("Floor 3" in (r["address_line_2"] or "") and "\n" not in r["address_line_2"] for r in kept)
     if cls == "alphanumeric_id":
         return any(r["outcome"] == "silver" for r in rows)
     if cls in ("null_order_date", "zero_date"):
@@ -262,7 +317,8 @@ def _explained(silver: Silver, key: dict, blocked: set[tuple[str, str]]) -> dict
                     if reason in ("orphan_fk", "parent_quarantined") and not ok:
                         unknown_product = re.fullmatch(r"7\d{5}7", r.get("product_id") or "") is not None
                         ok = (source, r.get("order_id")) in blocked or (
-                            entity == "orderline" and unknown_product)
+                            entity == "orderline" and unknown_product
+                        )
                     results[f"quarantine:{reason}"].append(ok)
             for flag in r["dq_flags"] if r["outcome"] != "quarantined" else []:
                 results[f"flag:{flag}"].append(bool(FLAG_CAUSE.get(flag, set()) & here))
@@ -288,8 +344,10 @@ def _check_answer_key(project: DbtProject, landing: Path, capsys) -> None:
     with capsys.disabled():
         print(f"\nanswer key {landing.name}: recall per fault class")
         for cls in sorted(recall):
-            print(f"  {cls:24s} {sum(recall[cls]):6d}/{len(recall[cls]):<6d} "
-                  f"{100 * sum(recall[cls]) / len(recall[cls]):6.1f} %")
+            print(
+                f"  {cls:24s} {sum(recall[cls]):6d}/{len(recall[cls]):<6d} "
+                f"{100 * sum(recall[cls]) / len(recall[cls]):6.1f} %"
+            )
         print("precision per quarantine reason / data-quality flag")
         for label in sorted(precision):
             hits = precision[label]
@@ -301,8 +359,10 @@ def _check_answer_key(project: DbtProject, landing: Path, capsys) -> None:
 
 
 def _reconciles(project: DbtProject, landing: Path) -> None:
-    rows = project.query("select source_system, entity, landed_rows, silver_rows, quarantined_rows, "
-                         "deduplicated_rows, rejected_lines from silver.audit_reconciliation")
+    rows = project.query(
+        "select source_system, entity, landed_rows, silver_rows, quarantined_rows, "
+        "deduplicated_rows, rejected_lines from silver.audit_reconciliation"
+    )
     assert len(rows) == 14
     key = answer_key(landing)
     for source, entity, landed, silver_rows, quarantined, dedup, rejected in rows:
@@ -356,15 +416,26 @@ def _person(record: str, key: dict) -> int:
 def test_identity_resolution(fixture, request):
     project: DbtProject = request.getfixturevalue(fixture)
     key = answer_key(project.landing)
-    bridge = {f"{s}:{i}": k for s, i, k in project.query(
-        "select source_system, source_customer_id, customer_key from silver.slv_customers__matched")}
-    emails = {f"{s}:{i}": e for s, i, e in project.query(
-        "select 'mariadb', customer_id, email from silver.slv_mariadb_customers__checked "
-        "where outcome = 'silver' union all select 'pos', customer_id, email "
-        "from silver.slv_pos_customers__checked where outcome = 'silver'")}
+    bridge = {
+        f"{s}:{i}": k
+        for s, i, k in project.query(
+            "select source_system, source_customer_id, customer_key from silver.slv_customers__matched"
+        )
+    }
+    emails = {
+        f"{s}:{i}": e
+        for s, i, e in project.query(
+            "select 'mariadb', customer_id, email from silver.slv_mariadb_customers__checked "
+            "where outcome = 'silver' union all select 'pos', customer_id, email "
+            "from silver.slv_pos_customers__checked where outcome = 'silver'"
+        )
+    }
     # same person, same usable email in both channels -> one customer_key
-    pairs = [p for p in key["identity"]["same_person_pairs"]
-             if all(emails.get(r) for r in p) and emails[p[0]] == emails[p[1]]]
+    pairs = [
+        p
+        for p in key["identity"]["same_person_pairs"]
+        if all(emails.get(r) for r in p) and emails[p[0]] == emails[p[1]]
+    ]
     assert pairs, "the generator made people who shop in both channels"
     for online, store in pairs:
         assert bridge[online] == bridge[store], (online, store)
@@ -384,8 +455,12 @@ def test_identity_resolution(fixture, request):
 
 
 def _silver_state(project: DbtProject) -> dict:
-    tables = [t for (t,) in project.query(
-        "select table_name from information_schema.tables where table_schema = 'silver' order by 1")]
+    tables = [
+        t
+        for (t,) in project.query(
+            "select table_name from information_schema.tables where table_schema = 'silver' order by 1"
+        )
+    ]
     return {t: project.query(f"select count(*), sum(hash(t)) from silver.{t} as t") for t in tables}
 
 
@@ -409,8 +484,13 @@ def test_pos_store_lines_priced_at_order_date(built_001):
         where lines.channel = 'store' and lines.unit_price <> history.unit_price
     """)
     assert wrong == 0
-    assert built_001.scalar("select count(*) from silver.slv_order_lines where channel = 'store' "
-                            "and is_return and line_amount < 0") >= 1
+    assert (
+        built_001.scalar(
+            "select count(*) from silver.slv_order_lines where channel = 'store' "
+            "and is_return and line_amount < 0"
+        )
+        >= 1
+    )
 
 
 def test_customers_in_us_territories_keep_their_state(built_001):
@@ -419,11 +499,13 @@ def test_customers_in_us_territories_keep_their_state(built_001):
     territories = {"96910": "GU", "00802": "VI", "96950": "MP", "96799": "AS"}
     rows = built_001.query(
         "select zip_code, state_code, dq_flags from silver.slv_mariadb_customers__checked "
-        f"where outcome = 'silver' and zip_code in ({', '.join(repr(z) for z in territories)})")
+        f"where outcome = 'silver' and zip_code in ({', '.join(repr(z) for z in territories)})"
+    )
     assert rows, "the generated customers include some in US territories"
     for zip_code, state_code, flags in rows:
         assert state_code == territories[zip_code], (zip_code, state_code)
         assert "unknown_state_code" not in flags, (zip_code, flags)
     kinds = built_001.query(
-        "select distinct state_kind from gold.dim_geography where state_code in ('GU', 'VI', 'MP', 'AS')")
+        "select distinct state_kind from gold.dim_geography where state_code in ('GU', 'VI', 'MP', 'AS')"
+    )
     assert kinds == [("territory",)]

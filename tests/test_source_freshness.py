@@ -27,9 +27,15 @@ def _freshen_all_but_pos(landing: Path, now: datetime) -> None:
             folder.rename(table / f"extraction_id={extraction_id}")
     day = landing / "events" / f"date={now:%Y-%m-%d}"
     day.mkdir(parents=True, exist_ok=True)
-    event = {"event_id": "ev-fresh", "customer_id": None, "session_id": "s-fresh", "event_type": "page_view",
-             "occurred_at": (now - timedelta(hours=1)).isoformat().replace("+00:00", "Z"),
-             "page": {"url": "/", "title": "AetherMart"}, "device": {"type": "desktop"}}
+    event = {
+        "event_id": "ev-fresh",
+        "customer_id": None,
+        "session_id": "s-fresh",
+        "event_type": "page_view",
+        "occurred_at": (now - timedelta(hours=1)).isoformat().replace("+00:00", "Z"),
+        "page": {"url": "/", "title": "AetherMart"},
+        "device": {"type": "desktop"},
+    }
     future = {**event, "event_id": "ev-future", "occurred_at": "2099-01-01T00:00:00Z"}  # dirt: not counted
     (day / "fresh.jsonl").write_text(json.dumps(event) + "\n" + json.dumps(future) + "\n{broken\n")
 
@@ -54,22 +60,32 @@ def test_an_old_pos_drop_is_stale_and_the_rest_fresh(project):
     statuses = _statuses(project)
     assert len(statuses) == SOURCES
     assert {name for name, status in statuses.items() if status == "error"} == {
-        f"pos.{entity}" for entity in ("product", "city", "customer", "order", "orderline")}
+        f"pos.{entity}" for entity in ("product", "city", "customer", "order", "orderline")
+    }
     assert set(statuses.values()) == {"error", "pass"}
     assert "ERROR STALE freshness of pos.orderline" in proc.stdout
 
 
 def test_the_windows_are_vars_per_source_system(project):
-    proc = project.dbt("source", "freshness", "--vars", "{pos_freshness_error_after_hours: 1000000}",
-                       check=False)
+    proc = project.dbt(
+        "source", "freshness", "--vars", "{pos_freshness_error_after_hours: 1000000}", check=False
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
     statuses = _statuses(project)
     assert {name for name, status in statuses.items() if status == "warn"} == {
-        f"pos.{entity}" for entity in ("product", "city", "customer", "order", "orderline")}
+        f"pos.{entity}" for entity in ("product", "city", "customer", "order", "orderline")
+    }
     assert "WARN freshness of pos.product" in proc.stdout
-    proc = project.dbt("source", "freshness", "--select", "source:events", "source:mariadb",
-                       "--vars", "{freshness_warn_after_hours: 0, freshness_error_after_hours: 1000000}",
-                       check=False)
+    proc = project.dbt(
+        "source",
+        "freshness",
+        "--select",
+        "source:events",
+        "source:mariadb",
+        "--vars",
+        "{freshness_warn_after_hours: 0, freshness_error_after_hours: 1000000}",
+        check=False,
+    )
     assert proc.returncode == 0 and set(_statuses(project).values()) == {"warn"}, proc.stdout[-3000:]
 
 
@@ -85,9 +101,17 @@ def test_a_new_pos_drop_is_fresh(project, tmp_path):
 
 
 def test_a_switched_off_source_system_says_so(project):
-    proc = project.dbt("source", "freshness", "--select", "source:pos.product",
-                       "--vars", "{enabled_sources: [mariadb, events]}", check=False)
+    proc = project.dbt(
+        "source",
+        "freshness",
+        "--select",
+        "source:pos.product",
+        "--vars",
+        "{enabled_sources: [mariadb, events]}",
+        check=False,
+    )
     assert proc.returncode == 1
     assert "source system pos is switched off" in proc.stdout
-    assert ("dbt source freshness --select source:mariadb source:mariadb_extractions source:events"
-            in proc.stdout)
+    assert (
+        "dbt source freshness --select source:mariadb source:mariadb_extractions source:events" in proc.stdout
+    )

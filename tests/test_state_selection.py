@@ -11,8 +11,16 @@ from pathlib import Path
 
 from tests.conftest import BIN, REPO
 
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "snapshots",
-                 "analyses", "tests/singular")
+PROJECT_FILES = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "snapshots",
+    "analyses",
+    "tests/singular",
+)
 
 
 def _project_copy(dest: Path) -> Path:
@@ -27,18 +35,43 @@ def _project_copy(dest: Path) -> Path:
 
 
 def _dbt(project: Path, landing: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    env = {"PATH": str(BIN), "HOME": str(project), "AETHERMART_LANDING": landing,
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PROFILES_DIR": str(project),
-           "AETHERMART_DUCKDB": str(project / "warehouse.duckdb"), **(env or {})}
-    proc = subprocess.run([str(BIN / "dbt"), *args, "--log-path", str(project / "logs")],
-                          cwd=project, capture_output=True, text=True, env=env)
+    env = {
+        "PATH": str(BIN),
+        "HOME": str(project),
+        "AETHERMART_LANDING": landing,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_PROFILES_DIR": str(project),
+        "AETHERMART_DUCKDB": str(project / "warehouse.duckdb"),
+        **(env or {}),
+    }
+    proc = subprocess.run(
+        [str(BIN / "dbt"), *args, "--log-path", str(project / "logs")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     return proc
 
 
 def _selected(project: Path, landing: str, state: Path, env: dict | None = None) -> set[str]:
-    proc = _dbt(project, landing, "ls", "--select", "state:modified", "--state", str(state),
-                "--resource-type", "model", "source", "--output", "name", "--quiet", env=env)
+    proc = _dbt(
+        project,
+        landing,
+        "ls",
+        "--select",
+        "state:modified",
+        "--state",
+        str(state),
+        "--resource-type",
+        "model",
+        "source",
+        "--output",
+        "name",
+        "--quiet",
+        env=env,
+    )
     return {line.strip() for line in proc.stdout.splitlines() if line.strip()}
 
 
@@ -61,8 +94,9 @@ def test_no_rendered_source_config_holds_the_landing_path(tmp_path):
     landing = str(tmp_path / "my landing's $zone")
     _dbt(project, landing, "parse", "--target-path", str(tmp_path / "target"))
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
-    text = json.dumps({"sources": manifest["sources"],
-                       "configs": [n["config"] for n in manifest["nodes"].values()]})
+    text = json.dumps(
+        {"sources": manifest["sources"], "configs": [n["config"] for n in manifest["nodes"].values()]}
+    )
     assert "my landing" not in text and "zone" not in text
     locations = [s["meta"]["external_location"] for s in manifest["sources"].values()]
     assert len(locations) == 15

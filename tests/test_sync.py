@@ -25,8 +25,13 @@ from bson import encode as bson_encode
 from aethermart.mariadb_url import MariaDBURL
 from tests.conftest import BIN, REPO, run_cli
 
-COLLECTIONS = ("customer_profiles", "customer_purchase_history", "product_catalog", "product_sales",
-               "reviews")
+COLLECTIONS = (
+    "customer_profiles",
+    "customer_purchase_history",
+    "product_catalog",
+    "product_sales",
+    "reviews",
+)
 # fields of a customer profile that rank the customer among all customers (RFM quintiles by
 # percent rank): new orders of some customers may move other customers' scores
 RANK_FIELDS = ("rfm_score", "segment")
@@ -34,8 +39,9 @@ RANK_FIELDS = ("rfm_score", "segment")
 
 def _connect(url: str, database: str | None = None):
     u = MariaDBURL.parse(url)
-    return pymysql.connect(host=u.host, port=u.port, user=u.user, password=u.password,
-                           database=database, autocommit=True)
+    return pymysql.connect(
+        host=u.host, port=u.port, user=u.user, password=u.password, database=database, autocommit=True
+    )
 
 
 def _query(url: str, sql: str, *params) -> list[tuple]:
@@ -57,13 +63,29 @@ class Pipeline:
         self.database = database
 
     def args(self, *extra: str) -> list[str]:
-        return ["sync", "--landing", str(self.landing), "--duckdb", str(self.duckdb),
-                "--target-path", str(self.workdir / "target"), "--out", str(self.workdir / "gold"),
-                "--mariadb-url", self.mariadb_url, "--mongodb-uri", self.mongodb_uri, *extra]
+        return [
+            "sync",
+            "--landing",
+            str(self.landing),
+            "--duckdb",
+            str(self.duckdb),
+            "--target-path",
+            str(self.workdir / "target"),
+            "--out",
+            str(self.workdir / "gold"),
+            "--mariadb-url",
+            self.mariadb_url,
+            "--mongodb-uri",
+            self.mongodb_uri,
+            *extra,
+        ]
 
     def env(self) -> dict:
-        return {"AETHERMART_TEMP_DIR": str(self.workdir / "duckdb_tmp"),
-                "DBT_LOG_PATH": str(self.workdir / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        return {
+            "AETHERMART_TEMP_DIR": str(self.workdir / "duckdb_tmp"),
+            "DBT_LOG_PATH": str(self.workdir / "logs"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
 
     def sync(self) -> dict:
         proc = run_cli(*self.args("--json"), env=self.env())
@@ -91,8 +113,19 @@ def pipeline(mariadb_server, ferretdb_server, tmp_path_factory) -> Pipeline:
     con.close()
     url = mariadb_server.url.rsplit("/", 1)[0] + "/" + name
     p = Pipeline(workdir, url, ferretdb_server.uri + name, name)
-    run_cli("generate", "--scale", "0.01", "--seed", "11", "--out", str(p.landing), "--quiet",
-            "--mariadb-url", url, check=True)
+    run_cli(
+        "generate",
+        "--scale",
+        "0.01",
+        "--seed",
+        "11",
+        "--out",
+        str(p.landing),
+        "--quiet",
+        "--mariadb-url",
+        url,
+        check=True,
+    )
     # the generator's own copy of the tables: the sync must extract them from the server
     subprocess.run(["rm", "-rf", str(p.landing / "mariadb")], check=True)
     p.first = p.sync()
@@ -106,8 +139,13 @@ def _stage(summary: dict, name: str) -> dict:
 def test_first_sync_extracts_builds_and_exports_everything(pipeline):
     first = pipeline.first
     assert first["status"] == "ok" and first["built"] and first["dbt_select"] == []  # everything
-    assert [s["name"] for s in first["stages"]] == ["extract", "check", "dbt build", "export parquet",
-                                                    "export mongodb"]
+    assert [s["name"] for s in first["stages"]] == [
+        "extract",
+        "check",
+        "dbt build",
+        "export parquet",
+        "export mongodb",
+    ]
     assert all(s["status"] in ("ran", "changed") for s in first["stages"]), first["stages"]
     (customers,) = _query(pipeline.mariadb_url, "select count(*) from Customers")[0]
     assert first["extracted"]["Customers"] == customers
@@ -120,8 +158,10 @@ def test_first_sync_extracts_builds_and_exports_everything(pipeline):
 
 
 def _differs_beyond_rank(before: dict, after: dict) -> bool:
-    strip = [dict(d, lifetime={k: v for k, v in d["lifetime"].items() if k not in RANK_FIELDS},
-                  _content_hash=None) for d in (before, after)]
+    strip = [
+        dict(d, lifetime={k: v for k, v in d["lifetime"].items() if k not in RANK_FIELDS}, _content_hash=None)
+        for d in (before, after)
+    ]
     return strip[0] != strip[1]
 
 
@@ -130,21 +170,28 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
     before = pipeline.documents()
     profiles = before["customer_profiles"]
     online_only = sorted(
-        (d["channels"]["online_customer_id"], key) for key, d in profiles.items()
-        if d["channels"]["has_online_account"] and not d["channels"]["has_store_account"]
-        and d["identity"]["email_sha256"])
+        (d["channels"]["online_customer_id"], key)
+        for key, d in profiles.items()
+        if d["channels"]["has_online_account"]
+        and not d["channels"]["has_store_account"]
+        and d["identity"]["email_sha256"]
+    )
     profile_of = {cid: key for cid, key in online_only}
     # orders dated within the present range (the RFM as-of date stays; the table also holds
     # dirt such as 9999-12-31), of products that sell
     (max_date,) = _query(url, "select max(order_date) from Orders where order_date <= curdate()")[0]
-    catalog_of = {d["source_product_id"]: key for key, d in before["product_catalog"].items()
-                  if d["source_system"] == "mariadb"}
+    catalog_of = {
+        d["source_product_id"]: key
+        for key, d in before["product_catalog"].items()
+        if d["source_system"] == "mariadb"
+    }
     sales_ids = set(before["product_sales"])
     products = sorted(pid for pid, key in catalog_of.items() if key in sales_ids)[:6]
     price = dict(_query(url, "select cast(product_id as char), price from Products"))
     order_customers = [cid for cid, _ in online_only[:8]]
-    (next_order, next_item) = _query(url, "select (select max(order_id) from Orders), "
-                                          "(select max(order_item_id) from Order_Items)")[0]
+    (next_order, next_item) = _query(
+        url, "select (select max(order_id) from Orders), (select max(order_item_id) from Order_Items)"
+    )[0]
     orders, items, used_products = [], [], set()
     for i in range(20):  # 20 orders, 2 lines each, spread over 8 customers and 6 products
         order_id, customer = next_order + 1 + i, order_customers[i % len(order_customers)]
@@ -162,15 +209,24 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
     con = _connect(url, MariaDBURL.parse(url).database)
     con.autocommit(False)
     with con.cursor() as cur:
-        cur.executemany("insert into Orders (order_id, customer_id, order_date, total_amount) "
-                        "values (%s, %s, %s, %s)", orders)
-        cur.executemany("insert into Order_Items (order_item_id, order_id, product_id, quantity, price) "
-                        "values (%s, %s, %s, %s, %s)", items)
+        cur.executemany(
+            "insert into Orders (order_id, customer_id, order_date, total_amount) values (%s, %s, %s, %s)",
+            orders,
+        )
+        cur.executemany(
+            "insert into Order_Items (order_item_id, order_id, product_id, quantity, price) "
+            "values (%s, %s, %s, %s, %s)",
+            items,
+        )
         for cid in updated:
-            cur.execute("update Customers set email = %s, city = %s where customer_id = %s",
-                        (f"moved.{cid}@proton.me", "Springfield", int(cid)))
-        cur.execute(f"delete from Reviews where review_id in ({', '.join(['%s'] * len(deleted))})",
-                    [int(r) for r in deleted])
+            cur.execute(
+                "update Customers set email = %s, city = %s where customer_id = %s",
+                (f"moved.{cid}@proton.me", "Springfield", int(cid)),
+            )
+        cur.execute(
+            f"delete from Reviews where review_id in ({', '.join(['%s'] * len(deleted))})",
+            [int(r) for r in deleted],
+        )
     con.commit()
     con.close()
 
@@ -181,8 +237,9 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
     assert changed_tables == {"mariadb/Orders", "mariadb/Order_Items", "mariadb/Customers", "mariadb/Reviews"}
     # only what reads MariaDB, and every exported model (POS and events models are not rebuilt)
     assert second["dbt_select"][:2] == ["source:mariadb+", "source:mariadb_extractions+"]
-    assert "doc_reviews" in second["dbt_select"] and not any("pos" in s or "events" in s
-                                                              for s in second["dbt_select"])
+    assert "doc_reviews" in second["dbt_select"] and not any(
+        "pos" in s or "events" in s for s in second["dbt_select"]
+    )
 
     deleted_docs = [d for d in in_reviews.values() if d["source_review_id"] in deleted]
     review_customers = {d["customer"]["customer_key"] for d in deleted_docs}
@@ -201,7 +258,10 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
         gone, added = old.keys() - new.keys(), new.keys() - old.keys()
         counts = second["collections"][collection]
         assert (counts["inserted"], counts["updated"], counts["deleted"]) == (
-            len(added), len(changed), len(gone)), collection
+            len(added),
+            len(changed),
+            len(gone),
+        ), collection
         assert not added, f"{collection}: documents appeared: {sorted(added)[:5]}"
         if collection == "reviews":
             assert {old[k]["source_review_id"] for k in gone} == set(deleted)
@@ -217,7 +277,8 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
     for cid in updated:  # the new email reached the profile (hashed; PII never leaves in clear)
         assert after["customer_profiles"][profile_of[cid]]["identity"]["email_masked"].startswith("m***@")
     assert second["documents_written"] == sum(
-        c["inserted"] + c["updated"] + c["deleted"] for c in second["collections"].values())
+        c["inserted"] + c["updated"] + c["deleted"] for c in second["collections"].values()
+    )
 
 
 def test_sync_with_nothing_new_builds_nothing_and_writes_nothing(pipeline):
@@ -230,9 +291,14 @@ def test_sync_with_nothing_new_builds_nothing_and_writes_nothing(pipeline):
 
 
 def test_watch_repeats_until_ctrl_c_then_exits_130_in_one_line(pipeline):
-    proc = subprocess.Popen([str(BIN / "aethermart"), *pipeline.args("--watch", "1", "--json")], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **pipeline.env()})
+    proc = subprocess.Popen(
+        [str(BIN / "aethermart"), *pipeline.args("--watch", "1", "--json")],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **pipeline.env()},
+    )
     runs, deadline = 0, time.monotonic() + 120
     while runs < 2 and time.monotonic() < deadline:
         line = proc.stdout.readline()
@@ -254,12 +320,17 @@ def test_a_failing_stage_stops_the_run_in_one_line(pipeline, tmp_path):
     assert Path(f"{pipeline.duckdb}.sync.json").read_text() == state  # nothing after it ran
 
 
-
 def test_watch_reports_a_failed_run_and_tries_again(pipeline):
     args = pipeline.args("--watch", "1")
     args[args.index("--mariadb-url") + 1] = "mysql://nobody:secret@127.0.0.1:1/none"
-    proc = subprocess.Popen([str(BIN / "aethermart"), *args], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **pipeline.env()})
+    proc = subprocess.Popen(
+        [str(BIN / "aethermart"), *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **pipeline.env()},
+    )
     errors, deadline = 0, time.monotonic() + 120
     while errors < 2 and time.monotonic() < deadline:
         errors += proc.stderr.readline().startswith("aethermart sync: error: extract: ")
@@ -287,13 +358,22 @@ def test_a_dbt_that_stops_before_running_is_reported_by_its_own_error(pipeline):
     assert line.startswith("aethermart sync: error: dbt build: ")
     assert "failure(s)" not in line and "posx" in line, line
 
-def _extraction(landing: Path, table: str, extraction_id: str, sha: str, mode: str = "snapshot",
-                rows: int = 3) -> None:
+
+def _extraction(
+    landing: Path, table: str, extraction_id: str, sha: str, mode: str = "snapshot", rows: int = 3
+) -> None:
     folder = landing / "mariadb" / table / f"extraction_id={extraction_id}"
     folder.mkdir(parents=True)
     (folder / "part-00000.parquet").write_bytes(sha.encode())
-    (folder / "_manifest.json").write_text(json.dumps(
-        {"mode": mode, "rows": rows, "files": [{"path": "part-00000.parquet", "rows": rows, "sha256": sha}]}))
+    (folder / "_manifest.json").write_text(
+        json.dumps(
+            {
+                "mode": mode,
+                "rows": rows,
+                "files": [{"path": "part-00000.parquet", "rows": rows, "sha256": sha}],
+            }
+        )
+    )
 
 
 def test_the_change_rule_compares_extracted_content_and_landed_files(tmp_path):
@@ -324,7 +404,6 @@ def test_the_change_rule_compares_extracted_content_and_landed_files(tmp_path):
     assert _changed_parts(base, landing_signature(landing, ["--vars", "{x: 1}"]))[0] == "dbt arguments"
 
 
-
 def test_a_dotfile_in_a_drop_is_landed_data(tmp_path):
     """dbt's globs (`date=*/*.jsonl`) read files whose names start with '.', so they count."""
     from aethermart.sync import _changed_parts, landing_signature
@@ -336,20 +415,39 @@ def test_a_dotfile_in_a_drop_is_landed_data(tmp_path):
     (day / ".upload-in-progress.jsonl").write_text("{}\n")
     assert _changed_parts(base, landing_signature(tmp_path, [])) == ["events/date=2026-01-01"]
 
+
 def test_a_landing_change_builds_only_what_reads_it_and_the_exports(tmp_path):
     from aethermart.sync import build_selection
 
     manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({
-        "sources": {f"source.a.{name}.t": {"source_name": name}
-                    for name in ("pos", "mariadb", "mariadb_extractions", "events")},
-        "nodes": {"model.a.doc_x": {"name": "doc_x", "resource_type": "model",
-                                    "config": {"meta": {"export": {"parquet": {}}}}},
-                  "model.a.slv_y": {"name": "slv_y", "resource_type": "model", "config": {}}}}))
+    manifest.write_text(
+        json.dumps(
+            {
+                "sources": {
+                    f"source.a.{name}.t": {"source_name": name}
+                    for name in ("pos", "mariadb", "mariadb_extractions", "events")
+                },
+                "nodes": {
+                    "model.a.doc_x": {
+                        "name": "doc_x",
+                        "resource_type": "model",
+                        "config": {"meta": {"export": {"parquet": {}}}},
+                    },
+                    "model.a.slv_y": {"name": "slv_y", "resource_type": "model", "config": {}},
+                },
+            }
+        )
+    )
     assert build_selection(["mariadb/Orders"], manifest) == [
-        "source:mariadb+", "source:mariadb_extractions+", "doc_x"]
+        "source:mariadb+",
+        "source:mariadb_extractions+",
+        "doc_x",
+    ]
     assert build_selection(["events/date=2026-01-02", "pos/load_date=2026-01-01"], manifest) == [
-        "source:events+", "source:pos+", "doc_x"]
+        "source:events+",
+        "source:pos+",
+        "doc_x",
+    ]
     for everything in (["project"], ["dbt arguments", "pos/x"], ["no successful build"]):
         assert build_selection(everything, manifest) == []
     assert build_selection(["mariadb/Orders"], tmp_path / "missing.json") == []
@@ -363,15 +461,22 @@ def test_many_replacements_in_one_incremental_batch_do_not_hang_ferretdb(ferretd
 
     from aethermart.export.mongo.publish import FERRETDB_REPLACES_PER_COMMAND, write_changes
 
-    with pymongo.MongoClient(ferretdb_server.uri, serverSelectionTimeoutMS=5000,
-                             socketTimeoutMS=20_000) as client:
+    with pymongo.MongoClient(
+        ferretdb_server.uri, serverSelectionTimeoutMS=5000, socketTimeoutMS=20_000
+    ) as client:
         client.drop_database("sync_many_replacements")
         coll = client["sync_many_replacements"]["docs"]
         coll.insert_many([{"_id": str(i), "v": 0} for i in range(250)])
         upserts = [(str(i), RawBSONDocument(bson_encode({"_id": str(i), "v": 1}))) for i in range(300)]
         started = time.monotonic()
-        write_changes(client["sync_many_replacements"], "docs", upserts, [str(i) for i in range(300, 310)],
-                      "test", replaces_per_command=FERRETDB_REPLACES_PER_COMMAND)
+        write_changes(
+            client["sync_many_replacements"],
+            "docs",
+            upserts,
+            [str(i) for i in range(300, 310)],
+            "test",
+            replaces_per_command=FERRETDB_REPLACES_PER_COMMAND,
+        )
         assert time.monotonic() - started < 15
         assert coll.count_documents({"v": 1}) == 300 and coll.count_documents({}) == 300
         client.drop_database("sync_many_replacements")
@@ -382,18 +487,23 @@ def test_a_driver_error_in_a_stage_is_one_line_without_the_sources_credentials(t
     from aethermart.export.mongo.config import MongoURI
     from aethermart.sync import SyncConfig, SyncError, SyncResult, _timed
 
-    cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path,
-                     mariadb_url=MariaDBURL.parse("mysql://shop:maria-s3cret@db:3306/shop"),
-                     mongodb_uri=MongoURI.parse("mongodb://app:mongo-s3cret@mongo:27017/aethermart"))
+    cfg = SyncConfig(
+        landing=tmp_path,
+        duckdb=tmp_path / "w.duckdb",
+        target_path=tmp_path,
+        gold_dir=tmp_path,
+        mariadb_url=MariaDBURL.parse("mysql://shop:maria-s3cret@db:3306/shop"),
+        mongodb_uri=MongoURI.parse("mongodb://app:mongo-s3cret@mongo:27017/aethermart"),
+    )
 
     def failing() -> None:
         raise pymysql.err.OperationalError(
             "cannot reach mysql://shop:maria-s3cret@db:3306/shop nor mongodb://app:mongo-s3cret@mongo:27017\n"
-            "second line")
+            "second line"
+        )
 
     with pytest.raises(SyncError) as raised:
         _timed(SyncResult(started_at="", landing="", warehouse=""), "extract", failing, cfg=cfg)
     message = str(raised.value)
     assert "s3cret" not in message and "\n" not in message.strip()
     assert "OperationalError from pymysql: cannot reach" in message
-

@@ -31,8 +31,10 @@ def find_ferretdb_binary() -> Path:
     """The server binary (``AETHERMART_FERRETDB_BIN`` overrides the default), or a ServiceError."""
     binary = Path(os.environ.get("AETHERMART_FERRETDB_BIN") or DEFAULT_BINARY)
     if not (binary.is_file() and os.access(binary, os.X_OK)):
-        raise ServiceError(f"FerretDB server binary not found at {binary}; run `make ferretdb` "
-                           "(needs Go >= 1.24 and the Go module proxy)")
+        raise ServiceError(
+            f"FerretDB server binary not found at {binary}; run `make ferretdb` "
+            "(needs Go >= 1.24 and the Go module proxy)"
+        )
     return binary
 
 
@@ -73,7 +75,11 @@ class LocalFerretDB:
         with self.log.open("ab") as log:
             self._proc = subprocess.Popen(
                 [str(binary), "--listen", f"127.0.0.1:{self.port}", "--data-dir", str(self.base / "data")],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while not self._ready():
             if self._proc.poll() is not None or time.monotonic() > deadline:

@@ -24,8 +24,10 @@ __all__ = ["LocalMariaDB", "find_mariadb_binaries"]
 
 _SOCKET_PATH_MAX = 107  # sun_path holds 108 bytes with the terminating NUL
 _SBIN = ("/usr/sbin", "/usr/local/sbin", "/usr/bin")
-_INSTALL_HINT = ("install it with `make test-deps` (Debian: apt-get install mariadb-server), "
-                 "or point MARIADB_URL at a server of your own")
+_INSTALL_HINT = (
+    "install it with `make test-deps` (Debian: apt-get install mariadb-server), "
+    "or point MARIADB_URL at a server of your own"
+)
 
 
 def find_mariadb_binaries() -> tuple[str, str, str]:
@@ -74,38 +76,68 @@ class LocalMariaDB:
         datadir = self.base / "data"
         if not (datadir / "mysql").exists():
             subprocess.run(
-                [install_db, "--no-defaults", f"--datadir={datadir}", "--user=root",
-                 "--skip-test-db", "--auth-root-authentication-method=socket"],
-                check=True, capture_output=True)
+                [
+                    install_db,
+                    "--no-defaults",
+                    f"--datadir={datadir}",
+                    "--user=root",
+                    "--skip-test-db",
+                    "--auth-root-authentication-method=socket",
+                ],
+                check=True,
+                capture_output=True,
+            )
         self.port = self.port or _free_port()
         self._proc = subprocess.Popen(
-            [mariadbd, "--no-defaults", f"--datadir={datadir}", f"--socket={self.socket}",
-             f"--port={self.port}", "--bind-address=127.0.0.1", "--user=root",
-             f"--pid-file={self.base / 'mariadb.pid'}", f"--log-error={self.base / 'error.log'}",
-             "--skip-log-bin", "--skip-name-resolve", "--innodb-buffer-pool-size=128M",
-             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
-             "--local-infile=1", "--max-allowed-packet=64M"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                mariadbd,
+                "--no-defaults",
+                f"--datadir={datadir}",
+                f"--socket={self.socket}",
+                f"--port={self.port}",
+                "--bind-address=127.0.0.1",
+                "--user=root",
+                f"--pid-file={self.base / 'mariadb.pid'}",
+                f"--log-error={self.base / 'error.log'}",
+                "--skip-log-bin",
+                "--skip-name-resolve",
+                "--innodb-buffer-pool-size=128M",
+                "--character-set-server=utf8mb4",
+                "--collation-server=utf8mb4_unicode_ci",
+                "--local-infile=1",
+                "--max-allowed-packet=64M",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while not self._ready(client):
             if self._proc.poll() is not None or time.monotonic() > deadline:
-                log = (self.base / "error.log")
+                log = self.base / "error.log"
                 tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
                 self.stop()
                 raise SourceError(f"private MariaDB did not start under {self.base}:\n{tail}")
             time.sleep(0.2)
-        sql = (f"CREATE DATABASE IF NOT EXISTS `{self.database}`; "
-               f"CREATE USER IF NOT EXISTS '{self.user}'@'%' IDENTIFIED BY '{self.password}'; "
-               f"GRANT ALL ON *.* TO '{self.user}'@'%'; FLUSH PRIVILEGES;")
-        subprocess.run([client, "--no-defaults", f"--socket={self.socket}", "-uroot", "-e", sql],
-                       check=True, capture_output=True)
+        sql = (
+            f"CREATE DATABASE IF NOT EXISTS `{self.database}`; "
+            f"CREATE USER IF NOT EXISTS '{self.user}'@'%' IDENTIFIED BY '{self.password}'; "
+            f"GRANT ALL ON *.* TO '{self.user}'@'%'; FLUSH PRIVILEGES;"
+        )
+        subprocess.run(
+            [client, "--no-defaults", f"--socket={self.socket}", "-uroot", "-e", sql],
+            check=True,
+            capture_output=True,
+        )
         return self
 
     def _ready(self, client: str) -> bool:
         if not self.socket.exists():
             return False
-        probe = subprocess.run([client, "--no-defaults", f"--socket={self.socket}", "-uroot",
-                                "-e", "select 1"], capture_output=True)
+        probe = subprocess.run(
+            [client, "--no-defaults", f"--socket={self.socket}", "-uroot", "-e", "select 1"],
+            capture_output=True,
+        )
         return probe.returncode == 0
 
     def stop(self) -> None:

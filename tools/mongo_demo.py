@@ -55,8 +55,11 @@ def _shortened(value, depth: int = 0):
         return {k: _shortened(v, depth + 1) for k, v in value.items()}
     if isinstance(value, datetime):  # BSON dates: gold's dates are midnight UTC
         stamp = value.replace(tzinfo=None)
-        return stamp.date().isoformat() if stamp == datetime(stamp.year, stamp.month, stamp.day) \
+        return (
+            stamp.date().isoformat()
+            if stamp == datetime(stamp.year, stamp.month, stamp.day)
             else stamp.isoformat(timespec="milliseconds") + "Z"
+        )
     if isinstance(value, list):
         shown = [_shortened(v, depth + 1) for v in value[:SHOWN_LIST_ITEMS]]
         if len(value) > SHOWN_LIST_ITEMS:
@@ -76,24 +79,46 @@ def show_collections(uri: str, manifest: Path) -> dict[str, int]:
     specs = read_manifest(manifest).for_target("mongodb")
     server = connect(MongoURI.parse(uri), app_name="aethermart-demo")
     try:
-        counts = {spec.mongodb.collection: server.db[spec.mongodb.collection].count_documents({})
-                  for spec in specs}
+        counts = {
+            spec.mongodb.collection: server.db[spec.mongodb.collection].count_documents({}) for spec in specs
+        }
         width = max((len(name) for name in counts), default=0)
         print(f"MongoDB: database {server.uri.database} on {server.name} ({server.uri.redacted()})")
         for name, count in counts.items():
             print(f"  {name:<{width}}  {count:>7,} documents")
         profiles = next((s.mongodb.collection for s in specs if s.model == PROFILE_MODEL), None)
         if profiles:
-            doc = next(filter(None, (server.db[profiles].find_one(query, sort=[("_id", 1)]) for query in (
-                {"channels.has_online_account": True, "channels.has_store_account": True,
-                 "identity.phone_masked": {"$ne": None}},  # a customer of both channels, merged
-                {"identity.email_masked": {"$ne": None}},
-                {}))), None)
+            doc = next(
+                filter(
+                    None,
+                    (
+                        server.db[profiles].find_one(query, sort=[("_id", 1)])
+                        for query in (
+                            {
+                                "channels.has_online_account": True,
+                                "channels.has_store_account": True,
+                                "identity.phone_masked": {"$ne": None},
+                            },  # a customer of both channels, merged
+                            {"identity.email_masked": {"$ne": None}},
+                            {},
+                        )
+                    ),
+                ),
+                None,
+            )
             if doc is not None:
-                print(f"\nOne document of {profiles} (contact data masked and hashed as in gold; "
-                      f"lists cut to {SHOWN_LIST_ITEMS} entries):")
-                print(json_util.dumps(_shortened(doc), indent=2, ensure_ascii=False,
-                                      json_options=json_util.RELAXED_JSON_OPTIONS))
+                print(
+                    f"\nOne document of {profiles} (contact data masked and hashed as in gold; "
+                    f"lists cut to {SHOWN_LIST_ITEMS} entries):"
+                )
+                print(
+                    json_util.dumps(
+                        _shortened(doc),
+                        indent=2,
+                        ensure_ascii=False,
+                        json_options=json_util.RELAXED_JSON_OPTIONS,
+                    )
+                )
         return counts
     finally:
         server.close()
@@ -102,8 +127,11 @@ def show_collections(uri: str, manifest: Path) -> dict[str, int]:
 def _parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="python -m tools.mongo_demo", add_help=True)
     parser.add_argument("--summary", type=Path, help="file that receives the Outputs line for MongoDB")
-    parser.add_argument("--keep-server", action="store_true",
-                        help="leave a FerretDB this step starts running (make services-stop stops it)")
+    parser.add_argument(
+        "--keep-server",
+        action="store_true",
+        help="leave a FerretDB this step starts running (make services-stop stops it)",
+    )
     parser.add_argument("--manifest", type=Path, default=settings.manifest_path())
     return parser.parse_known_args(argv)
 
@@ -144,13 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     export_args = ["export", "--target", "mongodb", *rest]
     env_uri = os.environ.get("MONGODB_URI")
     if env_uri:
-        return _export_and_show(args, export_args, env_uri,
-                                f"the database of $MONGODB_URI ({redact_uri(env_uri)})")
+        return _export_and_show(
+            args, export_args, env_uri, f"the database of $MONGODB_URI ({redact_uri(env_uri)})"
+        )
     uri = _running_services_uri()
     if uri:
         print(f"demo: exporting to the FerretDB of `make services` ({redact_uri(uri)})", file=sys.stderr)
-        return _export_and_show(args, export_args, f"{uri}aethermart",
-                                f"aethermart on the FerretDB of `make services` ({uri})")
+        return _export_and_show(
+            args, export_args, f"{uri}aethermart", f"aethermart on the FerretDB of `make services` ({uri})"
+        )
     from aethermart.errors import ServiceError
     from tools.local_ferretdb import LocalFerretDB, find_ferretdb_binary
     from tools.services import BASE
@@ -158,9 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         find_ferretdb_binary()
     except ServiceError:
-        print("demo: MongoDB export skipped: no server; set MONGODB_URI=mongodb://user:password@host:port/db,"
-              " or install Go >= 1.24 (https://go.dev/dl/) and run `make demo` again (it builds a local "
-              "MongoDB-compatible server, `make ferretdb`)", file=sys.stderr)
+        print(
+            "demo: MongoDB export skipped: no server; set MONGODB_URI=mongodb://user:password@host:port/db,"
+            " or install Go >= 1.24 (https://go.dev/dl/) and run `make demo` again (it builds a local "
+            "MongoDB-compatible server, `make ferretdb`)",
+            file=sys.stderr,
+        )
         return 0
     server = LocalFerretDB(BASE.resolve() / "ferretdb")
     try:
@@ -170,25 +203,35 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     kept = False
     try:
-        print(f"demo: started a private FerretDB ({server.uri}, data in {server.base / 'data'})",
-              file=sys.stderr)
+        print(
+            f"demo: started a private FerretDB ({server.uri}, data in {server.base / 'data'})",
+            file=sys.stderr,
+        )
         if args.keep_server:
             _keep(server)
             kept = True
         data = server.base / "data"
-        where = (f"aethermart on the FerretDB at {server.uri} (still running: `make services-stop` stops it)"
-                 if kept else f"aethermart in {data} (server stopped; `make services` or "
-                 "`make demo KEEP_SERVICES=1` serves it)")
+        where = (
+            f"aethermart on the FerretDB at {server.uri} (still running: `make services-stop` stops it)"
+            if kept
+            else f"aethermart in {data} (server stopped; `make services` or "
+            "`make demo KEEP_SERVICES=1` serves it)"
+        )
         code = _export_and_show(args, export_args, f"{server.uri}aethermart", where)
     finally:
         if not kept:
             server.stop()
-            print("demo: stopped the FerretDB it started (keep it with `make demo KEEP_SERVICES=1`)",
-                  file=sys.stderr)
+            print(
+                "demo: stopped the FerretDB it started (keep it with `make demo KEEP_SERVICES=1`)",
+                file=sys.stderr,
+            )
     if kept:
         print(f"export MONGODB_URI='{server.uri}aethermart'")
-        print(f"demo: FerretDB keeps running (pid {server.pid}); use the line above, stop it with "
-              "`make services-stop`", file=sys.stderr)
+        print(
+            f"demo: FerretDB keeps running (pid {server.pid}); use the line above, stop it with "
+            "`make services-stop`",
+            file=sys.stderr,
+        )
     return code
 
 

@@ -52,8 +52,11 @@ def start() -> None:
     else:
         print(f"services: MariaDB already running (pid {mariadb['pid']})", file=sys.stderr)
     print(f"export MARIADB_URL='{mariadb['url']}'")
-    print("# then: export AETHERMART_LANDING=$PWD/data/landing; aethermart generate --sources pos,events "
-          "--mariadb-url \"$MARIADB_URL\" && aethermart extract && dbt build", file=sys.stderr)
+    print(
+        "# then: export AETHERMART_LANDING=$PWD/data/landing; aethermart generate --sources pos,events "
+        '--mariadb-url "$MARIADB_URL" && aethermart extract && dbt build',
+        file=sys.stderr,
+    )
     _start_ferretdb(state)
 
 

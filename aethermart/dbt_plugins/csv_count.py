@@ -79,7 +79,8 @@ class LineEndError(ValueError):
             + f"record {record}: {_FOUND_NAMES[found]} outside quotes, but the file's line ends are "
             f"{_STYLE_NAMES[style]}; DuckDB's CSV reader stops on a file that mixes line-end styles "
             "(or has a raw CR or LF inside an unquoted record) without naming the record. "
-            "Convert the file to one line-end style and run again")
+            "Convert the file to one line-end style and run again"
+        )
 
 
 @dataclass(frozen=True)
@@ -170,9 +171,9 @@ class _Counter:
             end = min(ends)
             self._lines(text[:end] + b"\n")
             self.style = _LF if text[end] == _NL else None  # a CR: the bytes after it tell
-            self.phase, text = _HEADER_END, text[end + 1:]
+            self.phase, text = _HEADER_END, text[end + 1 :]
         data = text.lstrip(b"\r\n")
-        run = text[:len(text) - len(data)]
+        run = text[: len(text) - len(data)]
         if self.style is None and run.lstrip(b"\r"):
             self.style = _CRLF
         self._lines(run.replace(b"\r", b"\n"))
@@ -235,17 +236,18 @@ class _Counter:
             # very start
             after_delimiter = self._tail(text, start) in (_AT_DELIMITER, _AT_SPACE)
             if after_delimiter and text[start] == 13 and self.style == _LF:
-                text = text[:start] + b"\n" + text[start + 1:]
+                text = text[:start] + b"\n" + text[start + 1 :]
             elif after_delimiter and text[start] == _NL and self.style == _CR:
-                text = text[:start] + b"\r" + text[start + 1:]
+                text = text[:start] + b"\r" + text[start + 1 :]
             elif not (after_delimiter and text[start] == _NL and self.style == _CRLF) and not (
-                    start == 0 and self.tail == _AT_CLOSING_QUOTE and self.style != _CR):
+                start == 0 and self.tail == _AT_CLOSING_QUOTE and self.style != _CR
+            ):
                 # (right after a closing quote DuckDB takes the byte as text: it rejects the
                 # record as UNQUOTED VALUE, and the build stops naming it)
-                if start and text[start - 1:start + 1] == _CRLF:  # a CRLF in a CR file
+                if start and text[start - 1 : start + 1] == _CRLF:  # a CRLF in a CR file
                     start -= 1
                 self._lines(text[:start].replace(b"\r", b"\n") if self.style == _CR else text[:start])
-                self._raise(_CRLF if text[start:start + 2] == _CRLF else text[start:start + 1])
+                self._raise(_CRLF if text[start : start + 2] == _CRLF else text[start : start + 1])
             foreign = _FOREIGN[self.style].search(text, start + 1)
         return text
 
@@ -319,26 +321,42 @@ class _Counter:
         return RecordCount(self.records, self.longest, self.longest_bytes)
 
 
-def count_bytes(data: bytes, *, quote: str = '"', delimiter: str = ",", header: bool = True,
-                skip_blank_lines: bool = True, chunk_size: int = CHUNK_SIZE) -> RecordCount:
+def count_bytes(
+    data: bytes,
+    *,
+    quote: str = '"',
+    delimiter: str = ",",
+    header: bool = True,
+    skip_blank_lines: bool = True,
+    chunk_size: int = CHUNK_SIZE,
+) -> RecordCount:
     """``count_records`` over bytes in memory (fed in ``chunk_size`` pieces, as from a file)."""
     counter = _Counter(quote.encode(), delimiter.encode(), header, skip_blank_lines)
     if data.startswith(_BOM):
-        data = data[len(_BOM):]
+        data = data[len(_BOM) :]
     for start in range(0, len(data), chunk_size):
-        counter.feed(data[start:start + chunk_size])
+        counter.feed(data[start : start + chunk_size])
     return counter.close()
 
 
-def count_records(path: str | Path, *, quote: str = '"', delimiter: str = ",", header: bool = True,
-                  skip_blank_lines: bool = True, chunk_size: int = CHUNK_SIZE) -> RecordCount:
+def count_records(
+    path: str | Path,
+    *,
+    quote: str = '"',
+    delimiter: str = ",",
+    header: bool = True,
+    skip_blank_lines: bool = True,
+    chunk_size: int = CHUNK_SIZE,
+) -> RecordCount:
     """Count the data records of a text file as DuckDB's ``read_csv`` with these options reads it."""
     counter = _Counter(quote.encode(), delimiter.encode(), header, skip_blank_lines)
     with open(path, "rb") as file:
         head = file.read(len(_BOM))
         if head[:2] in _UTF16_BOMS:
-            raise ValueError(f"{path} is UTF-16 (it starts with the byte order mark {head[:2].hex(' ')}); "
-                             "export it as UTF-8 (or Windows-1252) and run again")
+            raise ValueError(
+                f"{path} is UTF-16 (it starts with the byte order mark {head[:2].hex(' ')}); "
+                "export it as UTF-8 (or Windows-1252) and run again"
+            )
         if head != _BOM:
             counter.feed(head)
         try:

@@ -29,12 +29,12 @@ _ENCODE_ERRORS = "aethermart-latin1-encode"
 
 def _latin1_fallback(error: UnicodeError) -> tuple[str | bytes, int]:
     if isinstance(error, UnicodeDecodeError):
-        return error.object[error.start:error.end].decode("latin-1"), error.end
-    return error.object[error.start:error.end].encode("latin-1"), error.end  # the inverse
+        return error.object[error.start : error.end].decode("latin-1"), error.end
+    return error.object[error.start : error.end].encode("latin-1"), error.end  # the inverse
 
 
 def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
-    return error.object[error.start:error.end].decode("cp1252", errors=_ERRORS), error.end
+    return error.object[error.start : error.end].decode("cp1252", errors=_ERRORS), error.end
 
 
 codecs.register_error(_ERRORS, _latin1_fallback)
@@ -72,7 +72,7 @@ def recover_record(path: str, position: int, quote: str, delimiter: str, columns
     with open(path, "rb") as handle:
         handle.seek(position - back)
         data = handle.read(back + MAX_RECORD_BYTES + 1)
-    data = data[data.rfind(b"\n", 0, back) + 1:]
+    data = data[data.rfind(b"\n", 0, back) + 1 :]
     if position - back == 0 and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     text = data.decode("cp1252", errors=_ERRORS)  # one character per byte
@@ -85,8 +85,7 @@ def recover_record(path: str, position: int, quote: str, delimiter: str, columns
             yield line
 
     if quote:
-        reader = csv.reader(counted(), delimiter=delimiter, quotechar=quote, doublequote=True,
-                            strict=False)
+        reader = csv.reader(counted(), delimiter=delimiter, quotechar=quote, doublequote=True, strict=False)
     else:
         reader = csv.reader(counted(), delimiter=delimiter, quoting=csv.QUOTE_NONE)
     try:
@@ -104,8 +103,9 @@ def recover_record(path: str, position: int, quote: str, delimiter: str, columns
     fields = [_decode(_original_bytes(field)) for field in fields]
     fields[-1] = fields[-1].removesuffix("\r")
     record = raw.rstrip(b"\r\n")
-    return json.dumps({"fields": fields, "text": _decode(record), "raw_hex": record.hex()},
-                      ensure_ascii=False)
+    return json.dumps(
+        {"fields": fields, "text": _decode(record), "raw_hex": record.hex()}, ensure_ascii=False
+    )
 
 
 def header_line(path: str) -> str | None:

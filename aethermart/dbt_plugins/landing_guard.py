@@ -38,8 +38,15 @@ import unicodedata
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-__all__ = ["Plugin", "combine_problems", "display_path", "file_modified_us", "file_problem", "name_problem",
-           "tree_problem"]
+__all__ = [
+    "Plugin",
+    "combine_problems",
+    "display_path",
+    "file_modified_us",
+    "file_problem",
+    "name_problem",
+    "tree_problem",
+]
 
 GLOB_CHARACTERS = frozenset("*?[]")
 # control, format (bidi overrides, zero-width), surrogate (undecodable bytes), line/para separators
@@ -54,7 +61,7 @@ def display_path(path: str, limit: int = _MAX_SHOWN) -> str:
     shown = re.sub(r"\\udc([89a-f][0-9a-f])", r"\\x\1", repr(path))
     if len(shown) > limit:
         keep = limit // 2
-        shown = shown[:keep] + "…" + shown[-(limit - keep - 1):]
+        shown = shown[:keep] + "…" + shown[-(limit - keep - 1) :]
     return shown
 
 
@@ -66,19 +73,24 @@ def name_problem(name: str) -> str | None:
         return "has a name that is not valid UTF-8"
     glob = sorted(GLOB_CHARACTERS.intersection(name))
     if glob:
-        return ("has a glob character (" + " ".join(glob) + ") in its name: DuckDB would read "
-                "other files by that name; rename it")
+        return (
+            "has a glob character (" + " ".join(glob) + ") in its name: DuckDB would read "
+            "other files by that name; rename it"
+        )
     for char in name:
         if unicodedata.category(char) in _REFUSED_CATEGORIES:
-            return (f"has a control or invisible character (U+{ord(char):04X}) in its name; "
-                    "rename it")
+            return f"has a control or invisible character (U+{ord(char):04X}) in its name; rename it"
     return None
 
 
 def _kind(mode: int) -> str:
-    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a fifo"),
-                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device")):
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a fifo"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
         if test(mode):
             return kind
     return "not a regular file"
@@ -95,13 +107,14 @@ def _entry_problem(path: str, name: str, *, folder: bool) -> str | None:
     except OSError as exc:
         return f"{what} {display_path(path)} cannot be inspected ({exc.strerror})."
     if stat.S_ISLNK(mode):
-        return (f"{what} {display_path(path)} is a symbolic link; the landing zone is read only "
-                "through regular files and folders (copy the data in, not a link).")
+        return (
+            f"{what} {display_path(path)} is a symbolic link; the landing zone is read only "
+            "through regular files and folders (copy the data in, not a link)."
+        )
     if folder and not stat.S_ISDIR(mode):
         return f"{what} {display_path(path)} is {_kind(mode)}, not a folder."
     if not folder and not stat.S_ISREG(mode):
-        return (f"{what} {display_path(path)} is {_kind(mode)}, not a regular file; remove "
-                "or rename it.")
+        return f"{what} {display_path(path)} is {_kind(mode)}, not a regular file; remove or rename it."
     return None
 
 
@@ -171,12 +184,30 @@ def file_modified_us(path: str) -> int | None:
 
 def _register(con) -> None:
     varchar, integer = duckdb.sqltype("VARCHAR"), duckdb.sqltype("INTEGER")
-    con.create_function("aethermart_file_modified_us", file_modified_us, [varchar], duckdb.sqltype("BIGINT"),
-                        null_handling="special", side_effects=True)
-    con.create_function("aethermart_landing_tree_problem", tree_problem, [varchar, varchar],
-                        varchar, null_handling="special", side_effects=True)
-    con.create_function("aethermart_landing_file_problem", file_problem, [varchar, integer],
-                        varchar, null_handling="special", side_effects=True)
+    con.create_function(
+        "aethermart_file_modified_us",
+        file_modified_us,
+        [varchar],
+        duckdb.sqltype("BIGINT"),
+        null_handling="special",
+        side_effects=True,
+    )
+    con.create_function(
+        "aethermart_landing_tree_problem",
+        tree_problem,
+        [varchar, varchar],
+        varchar,
+        null_handling="special",
+        side_effects=True,
+    )
+    con.create_function(
+        "aethermart_landing_file_problem",
+        file_problem,
+        [varchar, integer],
+        varchar,
+        null_handling="special",
+        side_effects=True,
+    )
 
 
 class Plugin(BasePlugin):

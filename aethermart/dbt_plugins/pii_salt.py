@@ -42,16 +42,28 @@ import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 
-__all__ = ["ROTATE_ENV", "SALT_ENV", "SALT_SOURCE_VARIABLE", "SALT_VARIABLE", "Plugin", "SaltError",
-           "built_with_fingerprint", "demo_salt_file", "fingerprint", "resolve_salt"]
+__all__ = [
+    "ROTATE_ENV",
+    "SALT_ENV",
+    "SALT_SOURCE_VARIABLE",
+    "SALT_VARIABLE",
+    "Plugin",
+    "SaltError",
+    "built_with_fingerprint",
+    "demo_salt_file",
+    "fingerprint",
+    "resolve_salt",
+]
 
 SALT_ENV = "AETHERMART_PII_SALT"
 SALT_VARIABLE = "aethermart_pii_salt"
 SALT_SOURCE_VARIABLE = "aethermart_pii_salt_source"
 ROTATE_ENV = "AETHERMART_PII_SALT_ROTATE"
 _FINGERPRINT_LABEL = b"aethermart pii salt fingerprint v1"
-SET_SALT_HINT = (f"set {SALT_ENV} to a secret of your own, e.g. "
-                 f"`export {SALT_ENV}=$(python3 -c 'import secrets; print(secrets.token_hex(32))')`")
+SET_SALT_HINT = (
+    f"set {SALT_ENV} to a secret of your own, e.g. "
+    f"`export {SALT_ENV}=$(python3 -c 'import secrets; print(secrets.token_hex(32))')`"
+)
 
 
 class SaltError(DbtRuntimeError):
@@ -71,8 +83,9 @@ def fingerprint(salt: str) -> str:
     return hmac.new(salt.encode(), _FINGERPRINT_LABEL, hashlib.sha256).hexdigest()[:16]
 
 
-def resolve_salt(demo_file: Path | None, *, built_with: str | None = None,
-                 warehouse: str = "the warehouse") -> tuple[str, str]:
+def resolve_salt(
+    demo_file: Path | None, *, built_with: str | None = None, warehouse: str = "the warehouse"
+) -> tuple[str, str]:
     """(salt, source): from the environment, else from (or into) the demo salt file.
 
     ``built_with``: the fingerprint of the salt the warehouse's models were last built with
@@ -83,12 +96,16 @@ def resolve_salt(demo_file: Path | None, *, built_with: str | None = None,
         _same_salt(salt, built_with, f"${SALT_ENV}", warehouse)
         return salt, "env"
     if demo_file is None:
-        raise SaltError(f"{SALT_ENV} is empty: this target hashes gold's PII only with a secret salt "
-                        f"(only the demo target makes one itself); {SET_SALT_HINT}")
+        raise SaltError(
+            f"{SALT_ENV} is empty: this target hashes gold's PII only with a secret salt "
+            f"(only the demo target makes one itself); {SET_SALT_HINT}"
+        )
     if built_with is not None and not demo_file.exists():
-        raise SaltError(f"PII salt file {demo_file} is missing, but {warehouse} was built with a salt "
-                        f"(fingerprint {built_with}); a new one would change every email_sha256: put the "
-                        f"file back, or set {ROTATE_ENV}=1 to make a new salt (`{ROTATE_ENV}=1 dbt build`)")
+        raise SaltError(
+            f"PII salt file {demo_file} is missing, but {warehouse} was built with a salt "
+            f"(fingerprint {built_with}); a new one would change every email_sha256: put the "
+            f"file back, or set {ROTATE_ENV}=1 to make a new salt (`{ROTATE_ENV}=1 dbt build`)"
+        )
     salt = _read_or_create(demo_file)
     _same_salt(salt, built_with, f"salt file {demo_file}", warehouse)
     return salt, "demo-file"
@@ -96,10 +113,12 @@ def resolve_salt(demo_file: Path | None, *, built_with: str | None = None,
 
 def _same_salt(salt: str, built_with: str | None, origin: str, warehouse: str) -> None:
     if built_with is not None and fingerprint(salt) != built_with:
-        raise SaltError(f"PII salt changed: {warehouse} was last built with salt fingerprint {built_with}, "
-                        f"{origin} has {fingerprint(salt)}; every email_sha256 would change: restore the "
-                        f"previous salt, or set {ROTATE_ENV}=1 to rebuild with this one "
-                        f"(`{ROTATE_ENV}=1 dbt build`)")
+        raise SaltError(
+            f"PII salt changed: {warehouse} was last built with salt fingerprint {built_with}, "
+            f"{origin} has {fingerprint(salt)}; every email_sha256 would change: restore the "
+            f"previous salt, or set {ROTATE_ENV}=1 to rebuild with this one "
+            f"(`{ROTATE_ENV}=1 dbt build`)"
+        )
 
 
 def built_with_fingerprint(duckdb_path: Path) -> str | None:
@@ -143,12 +162,16 @@ def _read_or_create(path: Path) -> str:
             tmp.unlink(missing_ok=True)
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise SaltError(f"PII salt file {path} is readable by others (mode {mode:o}); "
-                        f"`chmod 600 {path}`, or {SET_SALT_HINT}")
+        raise SaltError(
+            f"PII salt file {path} is readable by others (mode {mode:o}); "
+            f"`chmod 600 {path}`, or {SET_SALT_HINT}"
+        )
     salt = path.read_text(encoding="ascii").strip()
     if not salt:
-        raise SaltError(f"PII salt file {path} is empty; delete it (a new salt is made, which changes "
-                        f"every email hash) or {SET_SALT_HINT}")
+        raise SaltError(
+            f"PII salt file {path} is empty; delete it (a new salt is made, which changes "
+            f"every email hash) or {SET_SALT_HINT}"
+        )
     return salt
 
 

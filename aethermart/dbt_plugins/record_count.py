@@ -39,8 +39,9 @@ _RESULT = sqltypes.DuckDBPyType("STRUCT(records BIGINT, longest_record BIGINT, l
 
 def _count(path: str, quote: str, delimiter: str, header: bool, skip_blank_lines: bool) -> dict:
     try:
-        counted = count_records(path, quote=quote, delimiter=delimiter, header=header,
-                                skip_blank_lines=skip_blank_lines)
+        counted = count_records(
+            path, quote=quote, delimiter=delimiter, header=header, skip_blank_lines=skip_blank_lines
+        )
     except OSError as exc:
         raise OSError(f"cannot count the records of {path}: {exc.strerror or exc}") from exc
     return asdict(counted)
@@ -49,22 +50,34 @@ def _count(path: str, quote: str, delimiter: str, header: bool, skip_blank_lines
 def register(con) -> None:
     """Create the function on a DuckDB connection (also used by tests)."""
     con.create_function(
-        FUNCTION_NAME, _count,
-        [sqltypes.VARCHAR, sqltypes.VARCHAR, sqltypes.VARCHAR, sqltypes.BOOLEAN, sqltypes.BOOLEAN], _RESULT,
+        FUNCTION_NAME,
+        _count,
+        [sqltypes.VARCHAR, sqltypes.VARCHAR, sqltypes.VARCHAR, sqltypes.BOOLEAN, sqltypes.BOOLEAN],
+        _RESULT,
         side_effects=True,
     )
     con.create_function(
-        RECOVER_FUNCTION_NAME, _recover,
+        RECOVER_FUNCTION_NAME,
+        _recover,
         [sqltypes.VARCHAR, sqltypes.UBIGINT, sqltypes.VARCHAR, sqltypes.VARCHAR, sqltypes.INTEGER],
         # NULL out: the record is not one to recover (valid UTF-8, or another field count)
-        sqltypes.VARCHAR, null_handling="special", side_effects=True,
+        sqltypes.VARCHAR,
+        null_handling="special",
+        side_effects=True,
     )
-    con.create_function(HEADER_FUNCTION_NAME, _header, [sqltypes.VARCHAR], sqltypes.VARCHAR,
-                        null_handling="special", side_effects=True)
+    con.create_function(
+        HEADER_FUNCTION_NAME,
+        _header,
+        [sqltypes.VARCHAR],
+        sqltypes.VARCHAR,
+        null_handling="special",
+        side_effects=True,
+    )
 
 
-def _recover(path: str | None, position: int | None, quote: str | None, delimiter: str | None,
-             columns: int | None) -> str | None:
+def _recover(
+    path: str | None, position: int | None, quote: str | None, delimiter: str | None, columns: int | None
+) -> str | None:
     if None in (path, position, quote, delimiter, columns):
         return None
     try:

@@ -18,7 +18,25 @@ from aethermart.export.parquet.run import current_version, publish_parquet
 from aethermart.export.result import DatasetResult, ExportResult
 from aethermart.export.run import export
 
-__all__ = ["ColumnSpec", "DatasetResult", "ExportConfig", "ExportError", "ExportManifest", "ExportResult",
-           "ExportSpec", "IndexSpec", "ManifestError", "MongoDatasetResult", "MongoSpec",
-           "ParquetSpec", "PublishError", "WarehouseError", "current_version", "export", "publish_mongodb",
-           "publish_parquet", "published_paths", "read_manifest"]
+__all__ = [
+    "ColumnSpec",
+    "DatasetResult",
+    "ExportConfig",
+    "ExportError",
+    "ExportManifest",
+    "ExportResult",
+    "ExportSpec",
+    "IndexSpec",
+    "ManifestError",
+    "MongoDatasetResult",
+    "MongoSpec",
+    "ParquetSpec",
+    "PublishError",
+    "WarehouseError",
+    "current_version",
+    "export",
+    "publish_mongodb",
+    "publish_parquet",
+    "published_paths",
+    "read_manifest",
+]

@@ -55,8 +55,10 @@ _OK = {"model": ("success",), "test": ("pass", "warn"), "unit_test": ("pass", "w
 _FAILED = ("error", "fail", "runtime error", "partial success")
 _BUILDS_NOTHING = ("test", "freshness")  # flags.WHICH of the hook-running commands that build nothing
 _SALT_SOURCES = ("env", "demo-file")
-_SALT_HINT = ("set AETHERMART_PII_SALT to a secret of your own (e.g. `export AETHERMART_PII_SALT="
-              "$(python3 -c 'import secrets; print(secrets.token_hex(32))')`) and run `dbt build` again")
+_SALT_HINT = (
+    "set AETHERMART_PII_SALT to a secret of your own (e.g. `export AETHERMART_PII_SALT="
+    "$(python3 -c 'import secrets; print(secrets.token_hex(32))')`) and run `dbt build` again"
+)
 _OVERRIDE = "or pass --allow-failed-build"
 _AGAIN = f"run `dbt build` (every exported model and its tests) before exporting, {_OVERRIDE}"
 
@@ -87,8 +89,9 @@ class _Result:
     contract_checksum: str | None
 
 
-def check_build(con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path: Path,
-                specs: tuple[ExportSpec, ...]) -> BuildRecord:
+def check_build(
+    con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path: Path, specs: tuple[ExportSpec, ...]
+) -> BuildRecord:
     """Return the build the exported gold comes from, or raise BuildRecordError (one line)."""
     invocations = _invocations(con, duckdb_path)  # newest first
     results = _results(con)
@@ -98,23 +101,26 @@ def check_build(con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path
     for inv in invocations:
         if inv.status == "running" and inv.command not in _BUILDS_NOTHING:
             _check_failures(later, results, duckdb_path)  # the newest problem first
-            raise BuildRecordError(f"the dbt command {inv.label} on {duckdb_path} never finished (killed, or "
-                                   f"still running; it may have rebuilt any model); run `dbt build` again, "
-                                   f"{_OVERRIDE}")
+            raise BuildRecordError(
+                f"the dbt command {inv.label} on {duckdb_path} never finished (killed, or "
+                f"still running; it may have rebuilt any model); run `dbt build` again, "
+                f"{_OVERRIDE}"
+            )
         ran = results.get(inv.invocation_id, {})
         if inv.status != "running" and any(ran.get(uid, _NONE).resource_type == "model" for uid in exported):
             build = inv
             break
         later.append(inv)
     if build is None:
-        raise BuildRecordError(f"no dbt command recorded on {duckdb_path} built "
-                               f"{_names(exported)}; {_AGAIN}")
+        raise BuildRecordError(f"no dbt command recorded on {duckdb_path} built {_names(exported)}; {_AGAIN}")
     since = [*later, build]
     _check_failures(since, results, duckdb_path)
     if build.pii_salt_source not in _SALT_SOURCES:
-        raise BuildRecordError(f"the last dbt build on {duckdb_path} ({build.label}, target "
-                               f"{build.target_name}) hashed PII with an empty AETHERMART_PII_SALT; "
-                               f"{_SALT_HINT}")
+        raise BuildRecordError(
+            f"the last dbt build on {duckdb_path} ({build.label}, target "
+            f"{build.target_name}) hashed PII with an empty AETHERMART_PII_SALT; "
+            f"{_SALT_HINT}"
+        )
     built = results[build.invocation_id]
     manifest = _read(manifest_path)
     _check_manifest(con, manifest, manifest_path, build, built, since, specs, duckdb_path)
@@ -125,7 +131,8 @@ def check_build(con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path
             what = "did not build it" if result is None else f"left it {result.status}"
             raise BuildRecordError(
                 f"model {spec.model} is not from the last dbt command that built exported gold on "
-                f"{duckdb_path}: {build.label} {what}; {_AGAIN}")
+                f"{duckdb_path}: {build.label} {what}; {_AGAIN}"
+            )
         for test_id in tests.get(spec.unique_id, ()):
             _check_test(test_id, spec, since, results, build, duckdb_path)
     return build
@@ -134,8 +141,9 @@ def check_build(con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path
 _NONE = _Result("", "", None, None)
 
 
-def _check_failures(since: list[BuildRecord], results: dict[str, dict[str, _Result]],
-                    duckdb_path: Path) -> None:
+def _check_failures(
+    since: list[BuildRecord], results: dict[str, dict[str, _Result]], duckdb_path: Path
+) -> None:
     """Rule 3: the latest result of every node run since the build is no failure."""
     latest: dict[str, tuple[BuildRecord, _Result]] = {}
     for inv in since:  # newest first: the first result seen of a node is its latest
@@ -143,46 +151,70 @@ def _check_failures(since: list[BuildRecord], results: dict[str, dict[str, _Resu
             latest.setdefault(uid, (inv, result))
     # a source's result is its freshness (`dbt source freshness`): old landed data, which the
     # freshness run reports itself, not a failure of what was built from it
-    standing = [(inv, uid, r.status) for uid, (inv, r) in latest.items()
-                if r.status in _FAILED and r.resource_type != "source"]
+    standing = [
+        (inv, uid, r.status)
+        for uid, (inv, r) in latest.items()
+        if r.status in _FAILED and r.resource_type != "source"
+    ]
     if not standing:
         return
     newest = next(inv for inv in since if any(inv is s[0] for s in standing))
     examples = sorted(f"{uid.split('.', 2)[-1]} ({status})" for inv, uid, status in standing if inv is newest)
-    raise BuildRecordError(f"the dbt command {newest.label} on {duckdb_path} failed ({len(standing)} "
-                           f"failure(s) not since passed, e.g. {', '.join(examples[:3])}); fix them and "
-                           f"run `dbt build` again, {_OVERRIDE}")
+    raise BuildRecordError(
+        f"the dbt command {newest.label} on {duckdb_path} failed ({len(standing)} "
+        f"failure(s) not since passed, e.g. {', '.join(examples[:3])}); fix them and "
+        f"run `dbt build` again, {_OVERRIDE}"
+    )
 
 
-def _check_manifest(con: duckdb.DuckDBPyConnection, manifest: dict, manifest_path: Path, build: BuildRecord,
-                    built: dict[str, _Result], since: list[BuildRecord], specs: tuple[ExportSpec, ...],
-                    duckdb_path: Path) -> None:
+def _check_manifest(
+    con: duckdb.DuckDBPyConnection,
+    manifest: dict,
+    manifest_path: Path,
+    build: BuildRecord,
+    built: dict[str, _Result],
+    since: list[BuildRecord],
+    specs: tuple[ExportSpec, ...],
+    duckdb_path: Path,
+) -> None:
     """Rule 4: the build's manifest, or a later one (recorded or not) declaring the same code."""
     manifest_id = manifest.get("metadata", {}).get("invocation_id")
     if manifest_id == build.invocation_id:
         return
     if manifest_id not in {inv.invocation_id for inv in since}:
-        known = con.execute("select command from ops.dbt_invocations where invocation_id = ?",
-                            [manifest_id]).fetchone()
+        known = con.execute(
+            "select command from ops.dbt_invocations where invocation_id = ?", [manifest_id]
+        ).fetchone()
         if known:
             raise BuildRecordError(
                 f"{manifest_path} is from an earlier `dbt {known[0]}` ({manifest_id}) than the one that "
                 f"built the exported gold on {duckdb_path}, {build.label}; use the target folder of that "
-                f"build (--target-path), or run `dbt build` again")
+                f"build (--target-path), or run `dbt build` again"
+            )
     nodes = manifest.get("nodes", {})
     for spec in specs:  # a later dbt test, docs generate, compile, show: the same code as built?
         node = nodes.get(spec.unique_id, {})
         result = built.get(spec.unique_id)
         now = ((node.get("checksum") or {}).get("checksum"), (node.get("contract") or {}).get("checksum"))
-        if result is not None and result.resource_type == "model" and \
-                (result.checksum, result.contract_checksum) != now:
+        if (
+            result is not None
+            and result.resource_type == "model"
+            and (result.checksum, result.contract_checksum) != now
+        ):
             raise BuildRecordError(
                 f"model {spec.model} changed since the last dbt build on {duckdb_path} ({build.label}): "
-                f"{manifest_path} declares other SQL or contract than was built; run `dbt build` again")
+                f"{manifest_path} declares other SQL or contract than was built; run `dbt build` again"
+            )
 
 
-def _check_test(test_id: str, spec: ExportSpec, since: list[BuildRecord],
-                results: dict[str, dict[str, _Result]], build: BuildRecord, duckdb_path: Path) -> None:
+def _check_test(
+    test_id: str,
+    spec: ExportSpec,
+    since: list[BuildRecord],
+    results: dict[str, dict[str, _Result]],
+    build: BuildRecord,
+    duckdb_path: Path,
+) -> None:
     """Rule 5: the test's latest run since the build (a killed `dbt test` counts as one) passed."""
     name = test_id.split(".", 2)[-1]
     for inv in since:
@@ -190,7 +222,8 @@ def _check_test(test_id: str, spec: ExportSpec, since: list[BuildRecord],
             raise BuildRecordError(
                 f"{name}, a test of model {spec.model}: the last dbt command that may have run it on "
                 f"{duckdb_path}, {inv.label}, never finished (killed, or still running); run `dbt test` "
-                f"again, {_OVERRIDE}")
+                f"again, {_OVERRIDE}"
+            )
         ran = results.get(inv.invocation_id, {}).get(test_id)
         if ran is None:
             continue
@@ -198,10 +231,12 @@ def _check_test(test_id: str, spec: ExportSpec, since: list[BuildRecord],
             return
         raise BuildRecordError(
             f"{name}, a test of model {spec.model}, is not passed since the model was built on {duckdb_path} "
-            f"({build.label}): {inv.label} left it {ran.status}; {_AGAIN}")
+            f"({build.label}): {inv.label} left it {ran.status}; {_AGAIN}"
+        )
     raise BuildRecordError(
         f"{name}, a test of model {spec.model}, has not run since {build.label} built the model on "
-        f"{duckdb_path}; run `dbt test` (or `dbt build`) before exporting, {_OVERRIDE}")
+        f"{duckdb_path}; run `dbt test` (or `dbt build`) before exporting, {_OVERRIDE}"
+    )
 
 
 def _names(uids: set[str]) -> str:
@@ -211,9 +246,13 @@ def _names(uids: set[str]) -> str:
 
 def _invocations(con: duckdb.DuckDBPyConnection, duckdb_path: Path) -> list[BuildRecord]:
     try:
-        columns = {r[0] for r in con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'ops' and table_name = 'dbt_invocations'").fetchall()}
+        columns = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'ops' and table_name = 'dbt_invocations'"
+            ).fetchall()
+        }
         fingerprint = "pii_salt_fingerprint" if "pii_salt_fingerprint" in columns else "null"
         sources = "enabled_sources" if "enabled_sources" in columns else "null"
         rows = con.execute(f"""
@@ -225,16 +264,20 @@ def _invocations(con: duckdb.DuckDBPyConnection, duckdb_path: Path) -> list[Buil
     except duckdb.CatalogException:
         rows = []
     if not rows:
-        raise BuildRecordError(f"{duckdb_path} holds no dbt build record (ops.dbt_invocations): it was not "
-                               f"built by this project's `dbt build`; run `dbt build` first, {_OVERRIDE}")
+        raise BuildRecordError(
+            f"{duckdb_path} holds no dbt build record (ops.dbt_invocations): it was not "
+            f"built by this project's `dbt build`; run `dbt build` first, {_OVERRIDE}"
+        )
     return [BuildRecord(*row) for row in rows]
 
 
 def _results(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, _Result]]:
     """Every recorded node result, by invocation and node (at most 100 invocations are kept)."""
     by_invocation: dict[str, dict[str, _Result]] = {}
-    for inv, uid, *result in con.execute("select invocation_id, unique_id, resource_type, status, checksum, "
-                                         "contract_checksum from ops.dbt_node_results").fetchall():
+    for inv, uid, *result in con.execute(
+        "select invocation_id, unique_id, resource_type, status, checksum, "
+        "contract_checksum from ops.dbt_node_results"
+    ).fetchall():
         by_invocation.setdefault(inv, {})[uid] = _Result(*result)
     return by_invocation
 
@@ -243,8 +286,9 @@ def _read(manifest_path: Path) -> dict:
     try:
         return json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise BuildRecordError(f"dbt manifest {manifest_path} is unreadable ({type(exc).__name__}); "
-                               "run `dbt build` again") from exc
+        raise BuildRecordError(
+            f"dbt manifest {manifest_path} is unreadable ({type(exc).__name__}); run `dbt build` again"
+        ) from exc
 
 
 def _tests_by_model(manifest: dict, models: set[str]) -> dict[str, list[str]]:

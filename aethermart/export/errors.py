@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from aethermart.errors import AetherMartError
 
-__all__ = ["BuildRecordError", "ExportError", "ManifestError", "PublishError",
-           "WarehouseError"]
+__all__ = ["BuildRecordError", "ExportError", "ManifestError", "PublishError", "WarehouseError"]
 
 
 class ExportError(AetherMartError):

@@ -25,8 +25,16 @@ from typing import Any
 
 from aethermart.export.errors import ManifestError
 
-__all__ = ["TARGETS", "ColumnSpec", "ExportManifest", "ExportSpec", "IndexSpec", "MongoSpec", "ParquetSpec",
-           "read_manifest"]
+__all__ = [
+    "TARGETS",
+    "ColumnSpec",
+    "ExportManifest",
+    "ExportSpec",
+    "IndexSpec",
+    "MongoSpec",
+    "ParquetSpec",
+    "read_manifest",
+]
 
 TARGETS = ("parquet", "mongodb")
 _INDEX_OPTIONS = ("unique", "name", "sparse")
@@ -89,8 +97,9 @@ class ExportManifest:
     dbt_version: str | None
     specs: tuple[ExportSpec, ...]  # every model with an export, by model name
 
-    def for_target(self, target: str, select: tuple[str, ...] | list[str] = (), *,
-                   strict: bool = True) -> tuple[ExportSpec, ...]:
+    def for_target(
+        self, target: str, select: tuple[str, ...] | list[str] = (), *, strict: bool = True
+    ) -> tuple[ExportSpec, ...]:
         """The models exported to ``target``, optionally only those named in ``select``.
 
         A selected model that does not exist is an error; one that exists but has no export
@@ -105,12 +114,15 @@ class ExportManifest:
             raise ManifestError(
                 f"model(s) {', '.join(unknown)} not found among the exported models of {self.path} "
                 f"(known: {', '.join(s.model for s in self.specs) or 'none'}); check --select, or run "
-                "`dbt build` if the model is new")
+                "`dbt build` if the model is new"
+            )
         without = [m for m in select if getattr(by_name[m], target) is None]
         if without and strict:
-            raise ManifestError(f"model(s) {', '.join(without)} declare no {target} export "
-                                f"(config.meta.export.{target}); {target} exports: "
-                                f"{', '.join(s.model for s in declared) or 'none'}")
+            raise ManifestError(
+                f"model(s) {', '.join(without)} declare no {target} export "
+                f"(config.meta.export.{target}); {target} exports: "
+                f"{', '.join(s.model for s in declared) or 'none'}"
+            )
         wanted = set(select)
         return tuple(s for s in declared if s.model in wanted)
 
@@ -122,11 +134,13 @@ def read_manifest(path: Path) -> ExportManifest:
         nodes = doc["nodes"]
         metadata = doc.get("metadata", {})
     except FileNotFoundError as exc:
-        raise ManifestError(f"dbt manifest {path} not found; run `dbt build` first (or pass "
-                            "--manifest)") from exc
+        raise ManifestError(
+            f"dbt manifest {path} not found; run `dbt build` first (or pass --manifest)"
+        ) from exc
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ManifestError(f"dbt manifest {path} is unreadable ({type(exc).__name__}: {exc}); run "
-                            "`dbt build` again") from exc
+        raise ManifestError(
+            f"dbt manifest {path} is unreadable ({type(exc).__name__}: {exc}); run `dbt build` again"
+        ) from exc
     specs = []
     for unique_id, node in nodes.items():
         if node.get("resource_type") != "model":
@@ -141,11 +155,17 @@ def read_manifest(path: Path) -> ExportManifest:
         if spec.mongodb is not None:
             other = collections.setdefault(spec.mongodb.collection, spec.model)
             if other != spec.model:
-                raise ManifestError(f"models {other} and {spec.model} both export to MongoDB collection "
-                                    f"{spec.mongodb.collection!r}; give each its own ({spec.yaml_path})")
-    return ExportManifest(path=path, invocation_id=metadata.get("invocation_id"),
-                          generated_at=metadata.get("generated_at"),
-                          dbt_version=metadata.get("dbt_version"), specs=tuple(specs))
+                raise ManifestError(
+                    f"models {other} and {spec.model} both export to MongoDB collection "
+                    f"{spec.mongodb.collection!r}; give each its own ({spec.yaml_path})"
+                )
+    return ExportManifest(
+        path=path,
+        invocation_id=metadata.get("invocation_id"),
+        generated_at=metadata.get("generated_at"),
+        dbt_version=metadata.get("dbt_version"),
+        specs=tuple(specs),
+    )
 
 
 def _spec(unique_id: str, node: dict, export: Any) -> ExportSpec:
@@ -169,8 +189,9 @@ def _spec(unique_id: str, node: dict, export: Any) -> ExportSpec:
             raise fail(field, f"must be a column name, got {column!r}")
         top = column.split(".", 1)[0] if top_level_of_path else column
         if names and top not in names:
-            raise fail(field, f"{column!r} is not a column of the model "
-                              f"(columns: {', '.join(sorted(names))})")
+            raise fail(
+                field, f"{column!r} is not a column of the model (columns: {', '.join(sorted(names))})"
+            )
         return column
 
     parquet = None
@@ -194,9 +215,17 @@ def _spec(unique_id: str, node: dict, export: Any) -> ExportSpec:
         mongodb = _mongo_spec(export["mongodb"], fail, check_column)
 
     primary_key = tuple(node.get("primary_key") or ())
-    return ExportSpec(model=name, unique_id=unique_id, schema=node["schema"],
-                      table=node.get("alias") or name, columns=columns, primary_key=primary_key,
-                      yaml_path=yaml_path, parquet=parquet, mongodb=mongodb)
+    return ExportSpec(
+        model=name,
+        unique_id=unique_id,
+        schema=node["schema"],
+        table=node.get("alias") or name,
+        columns=columns,
+        primary_key=primary_key,
+        yaml_path=yaml_path,
+        parquet=parquet,
+        mongodb=mongodb,
+    )
 
 
 def _mongo_spec(options: Any, fail, check_column) -> MongoSpec:
@@ -204,18 +233,29 @@ def _mongo_spec(options: Any, fail, check_column) -> MongoSpec:
         raise fail(".mongodb", f"must be a mapping with collection, key, indexes; got {options!r}")
     bad = sorted(set(options) - {"collection", "key", "indexes", "decimals"})
     if bad:
-        raise fail(".mongodb", f"unknown option(s) {', '.join(bad)}; known: collection, key, indexes, "
-                                          "decimals")
+        raise fail(
+            ".mongodb", f"unknown option(s) {', '.join(bad)}; known: collection, key, indexes, decimals"
+        )
     collection = options.get("collection")
-    if (not isinstance(collection, str) or not collection or "$" in collection or "\0" in collection
-            or collection.startswith("system.") or len(collection.encode()) > 120):
-        raise fail(".mongodb.collection", f"must be a MongoDB collection name (no '$', not system.*, "
-                                          f"at most 120 bytes), got {collection!r}")
+    if (
+        not isinstance(collection, str)
+        or not collection
+        or "$" in collection
+        or "\0" in collection
+        or collection.startswith("system.")
+        or len(collection.encode()) > 120
+    ):
+        raise fail(
+            ".mongodb.collection",
+            f"must be a MongoDB collection name (no '$', not system.*, "
+            f"at most 120 bytes), got {collection!r}",
+        )
     key = check_column(".mongodb.key", options.get("key", "_id"))
     raw_indexes = options.get("indexes") or []
     if not isinstance(raw_indexes, list):
-        raise fail(".mongodb.indexes",
-                   f"must be a list of {{keys: [[field, 1 | -1], ...]}}, got {raw_indexes!r}")
+        raise fail(
+            ".mongodb.indexes", f"must be a list of {{keys: [[field, 1 | -1], ...]}}, got {raw_indexes!r}"
+        )
     indexes, seen = [], set()
     for i, index in enumerate(raw_indexes):
         at = f".mongodb.indexes[{i}]"
@@ -247,8 +287,14 @@ def _mongo_spec(options: Any, fail, check_column) -> MongoSpec:
         if tuple(pairs) in seen:
             raise fail(at, "repeats the keys of an earlier index")
         seen.add(tuple(pairs))
-        indexes.append(IndexSpec(keys=tuple(pairs), unique=index.get("unique", False), name=name,
-                                 sparse=index.get("sparse", False)))
+        indexes.append(
+            IndexSpec(
+                keys=tuple(pairs),
+                unique=index.get("unique", False),
+                name=name,
+                sparse=index.get("sparse", False),
+            )
+        )
     decimals = options.get("decimals")
     if decimals is not None and decimals not in ("decimal128", "double", "string"):
         raise fail(".mongodb.decimals", f"must be decimal128, double or string, got {decimals!r}")

@@ -37,8 +37,10 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
     complete) and the others keep their previous version."""
     t0 = time.perf_counter()
     if "mongodb" in cfg.targets and cfg.mongodb_uri is None:  # the one place that says so
-        raise ConfigError("no MongoDB server: set MONGODB_URI or pass --mongodb-uri "
-                          "mongodb://user:password@host:port/database")
+        raise ConfigError(
+            "no MongoDB server: set MONGODB_URI or pass --mongodb-uri "
+            "mongodb://user:password@host:port/database"
+        )
     manifest = read_manifest(cfg.manifest)
     plan = _plan(manifest, cfg)
     build = None
@@ -55,12 +57,18 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
 
     # one id for the whole run, recorded by every target (aethermart/export/run_id.py)
     run_id = new_run_id(cfg.out if "parquet" in plan else None)
-    result = ExportResult(run_id=run_id, target=cfg.target, mode=cfg.mode, dry_run=cfg.dry_run,
-                          dbt_invocation_id=build.invocation_id if build else manifest.invocation_id)
+    result = ExportResult(
+        run_id=run_id,
+        target=cfg.target,
+        mode=cfg.mode,
+        dry_run=cfg.dry_run,
+        dbt_invocation_id=build.invocation_id if build else manifest.invocation_id,
+    )
     for target, specs in plan.items():
         if specs:
-            result.datasets += _RUNNERS[target](specs, manifest, cfg, run_id=run_id, notice=notice,
-                                                progress=progress, build=build)
+            result.datasets += _RUNNERS[target](
+                specs, manifest, cfg, run_id=run_id, notice=notice, progress=progress, build=build
+            )
     result.seconds = round(time.perf_counter() - t0, 3)
     return result
 
@@ -87,9 +95,12 @@ def _plan(manifest: ExportManifest, cfg: ExportConfig) -> dict[str, tuple[Export
         covered = {s.model for specs in plan.values() for s in specs}
         lost = [m for m in cfg.select if m not in covered]
         if lost:
-            raise ManifestError(f"model(s) {', '.join(lost)} declare no export for "
-                                f"{' or '.join(cfg.targets)}")
+            raise ManifestError(
+                f"model(s) {', '.join(lost)} declare no export for {' or '.join(cfg.targets)}"
+            )
     if not any(plan.values()):
-        raise ManifestError(f"no model in {manifest.path} declares an export for "
-                            f"{' or '.join(cfg.targets)} (config.meta.export)")
+        raise ManifestError(
+            f"no model in {manifest.path} declares an export for "
+            f"{' or '.join(cfg.targets)} (config.meta.export)"
+        )
     return plan

@@ -41,8 +41,9 @@ def new_run_id(parquet_out: Path | None = None) -> str:
     now = datetime.now(UTC).replace(microsecond=0)
     if parquet_out is not None:
         versions = parquet_out / _VERSIONS
-        existing = sorted(p.name for p in [*versions.glob("*"), *versions.glob("*/*")]
-                          if RUN_ID.match(p.name))
+        existing = sorted(
+            p.name for p in [*versions.glob("*"), *versions.glob("*/*")] if RUN_ID.match(p.name)
+        )
         if existing:
             now = max(now, run_id_time(existing[-1]) + timedelta(seconds=2))
     return _mint(now)

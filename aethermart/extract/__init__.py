@@ -5,5 +5,12 @@ from aethermart.extract.errors import ExtractError
 from aethermart.extract.result import ExtractResult, TableResult
 from aethermart.extract.run import extract
 
-__all__ = ["ExtractConfig", "ExtractError", "ExtractResult", "TableResult", "TableSpec", "extract",
-           "load_table_specs"]
+__all__ = [
+    "ExtractConfig",
+    "ExtractError",
+    "ExtractResult",
+    "TableResult",
+    "TableSpec",
+    "extract",
+    "load_table_specs",
+]

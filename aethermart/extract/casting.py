@@ -35,20 +35,51 @@ from aethermart.extract.errors import ExtractError
 from aethermart.extract.types import ZERO_DATE_PATTERN, arrow_type, to_arrow
 from aethermart.settings import PROJECT_DIR
 
-__all__ = ["CONVERSION_ERRORS", "CONVERSION_ERRORS_TYPE", "BatchCaster", "DeclaredType", "LandedColumn",
-           "declared_type", "incompatibility", "landed_schema", "server_family"]
+__all__ = [
+    "CONVERSION_ERRORS",
+    "CONVERSION_ERRORS_TYPE",
+    "BatchCaster",
+    "DeclaredType",
+    "LandedColumn",
+    "declared_type",
+    "incompatibility",
+    "landed_schema",
+    "server_family",
+]
 
 MACROS = PROJECT_DIR / "macros" / "cleaning"
 # one macro per file; parse_date and parse_timestamp call the _-prefixed helpers
-_MACRO_FILES = ("trim_whitespace", "normalize_whitespace", "is_blank", "parse_date", "parse_timestamp",
-                "_datetime_pattern", "_datetime_part", "_hour24", "_parse_date_text", "_pivot_year", "_ymd",
-                "parse_money", "parse_integer")
+_MACRO_FILES = (
+    "trim_whitespace",
+    "normalize_whitespace",
+    "is_blank",
+    "parse_date",
+    "parse_timestamp",
+    "_datetime_pattern",
+    "_datetime_part",
+    "_hour24",
+    "_parse_date_text",
+    "_pivot_year",
+    "_ymd",
+    "parse_money",
+    "parse_integer",
+)
 CONVERSION_ERRORS = "_conversion_errors"
 CONVERSION_ERRORS_TYPE = pa.list_(pa.struct([("column", pa.string()), ("value", pa.string())]))
 
 _TYPE_SYNTAX = re.compile(r"[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?")
-_INTEGER = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-            "UBIGINT", "UHUGEINT"}
+_INTEGER = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+}
 _SERVER_INTS = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint"}
 _SERVER_TEXT = {"char", "varchar", "text", "tinytext", "mediumtext", "longtext", "enum", "set"}
 _BINARY = {"binary", "varbinary", "blob", "tinyblob", "mediumblob", "longblob", "bit"}
@@ -83,8 +114,9 @@ def declared_type(data_type: str) -> DeclaredType:
             sql = con.execute(f"select typeof(cast(null as {data_type}))").fetchone()[0]
             arrow = con.sql(f"select cast(null as {data_type}) as v").to_arrow_table().schema.field(0).type
         except duckdb.Error as exc:
-            raise ExtractError(f"data_type {data_type!r} is not a DuckDB type; "
-                               f"use one of: {supported}") from exc
+            raise ExtractError(
+                f"data_type {data_type!r} is not a DuckDB type; use one of: {supported}"
+            ) from exc
     base = sql.split("(")[0]
     if base in _INTEGER:
         family = "integer"
@@ -99,8 +131,10 @@ def declared_type(data_type: str) -> DeclaredType:
     elif base == "VARCHAR":
         family = "text"
     else:
-        raise ExtractError(f"data_type {data_type!r} ({sql}) cannot be declared for a MariaDB column; "
-                           f"use one of: {supported}")
+        raise ExtractError(
+            f"data_type {data_type!r} ({sql}) cannot be declared for a MariaDB column; "
+            f"use one of: {supported}"
+        )
     return DeclaredType(sql, family, arrow)
 
 
@@ -161,8 +195,10 @@ def _typed_expression(declared: DeclaredType, column: str, from_text: bool) -> s
         "decimal": lambda: f"try_cast({m.parse_money(column)} as {declared.sql})",
         "float": lambda: f"try_cast({m.trim_whitespace(column)} as {declared.sql})",
         "date": lambda: f"cast({m.parse_date(column)} as date)",
-        "timestamp": lambda: (f"try_cast(coalesce({m.parse_timestamp(column)}, "
-                              f"cast({m.parse_date(column)} as timestamptz)) as {declared.sql})"),
+        "timestamp": lambda: (
+            f"try_cast(coalesce({m.parse_timestamp(column)}, "
+            f"cast({m.parse_date(column)} as timestamptz)) as {declared.sql})"
+        ),
     }[declared.family]()
     return f"case when not {m.is_blank(column)} then {parsed} end"
 
@@ -201,8 +237,9 @@ def landed_schema(columns: list[LandedColumn]) -> pa.Schema:
     a column is cast (a table whose server already holds every declared type lands exactly
     as an undeclared one)."""
     cast = any(c.declared is not None for c in columns)
-    return pa.schema([c.field() for c in columns]
-                     + ([pa.field(CONVERSION_ERRORS, CONVERSION_ERRORS_TYPE)] if cast else []))
+    return pa.schema(
+        [c.field() for c in columns] + ([pa.field(CONVERSION_ERRORS, CONVERSION_ERRORS_TYPE)] if cast else [])
+    )
 
 
 class BatchCaster:
@@ -225,10 +262,15 @@ class BatchCaster:
             if column.from_text and column.declared.family != "text":
                 present += f" and not {_macros().is_blank(source)}"
             items.append(f"{typed} as v{i}")
-            errors.append(f"case when {present} and ({typed}) is null then struct_pack("
-                          f"\"column\" := '{column.name}', \"value\" := cast({source} as varchar)) end")
-        errors_list = (f"list_filter([{', '.join(errors)}], lambda e: e is not null)" if errors
-                       else 'cast([] as struct("column" varchar, "value" varchar)[])')
+            errors.append(
+                f"case when {present} and ({typed}) is null then struct_pack("
+                f'"column" := \'{column.name}\', "value" := cast({source} as varchar)) end'
+            )
+        errors_list = (
+            f"list_filter([{', '.join(errors)}], lambda e: e is not null)"
+            if errors
+            else 'cast([] as struct("column" varchar, "value" varchar)[])'
+        )
         self._query = f"select {', '.join([*items, f'{errors_list} as errs'])} from batch"
 
     @property
@@ -249,8 +291,9 @@ class BatchCaster:
             elif column.from_text:
                 array, zeros = pa.array(list(values), pa.string()), 0
                 if column.declared.family in ("date", "timestamp"):
-                    is_zero = pc.fill_null(pc.match_substring_regex(
-                        pc.utf8_trim_whitespace(array), ZERO_DATE_PATTERN), False)
+                    is_zero = pc.fill_null(
+                        pc.match_substring_regex(pc.utf8_trim_whitespace(array), ZERO_DATE_PATTERN), False
+                    )
                     zeros = pc.sum(is_zero).as_py() or 0
                     if zeros:
                         array = pc.if_else(is_zero, pa.scalar(None, pa.string()), array)
@@ -274,8 +317,9 @@ class BatchCaster:
         flat = pc.list_flatten(errs)
         if len(flat):
             for item in pc.value_counts(pc.struct_field(flat, "column")).to_pylist():
-                self.conversion_errors[item["values"]] = (self.conversion_errors.get(item["values"], 0)
-                                                          + item["counts"])
+                self.conversion_errors[item["values"]] = (
+                    self.conversion_errors.get(item["values"], 0) + item["counts"]
+                )
         if self._declared:
             arrays.append(errs)
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)

@@ -29,8 +29,14 @@ from aethermart.extract.errors import ExtractError
 from aethermart.mariadb_url import MariaDBURL
 from aethermart.settings import PROJECT_DIR
 
-__all__ = ["DEFAULT_BATCH_BYTES", "SOURCES_YAML", "ColumnSpec", "ExtractConfig", "TableSpec",
-           "load_table_specs"]
+__all__ = [
+    "DEFAULT_BATCH_BYTES",
+    "SOURCES_YAML",
+    "ColumnSpec",
+    "ExtractConfig",
+    "TableSpec",
+    "load_table_specs",
+]
 
 DEFAULT_BATCH_BYTES = 64 * 2**20
 SOURCES_YAML = PROJECT_DIR / "models/bronze/mariadb/_mariadb__sources.yml"
@@ -73,7 +79,8 @@ class TableSpec:
     def mapped(self) -> bool:
         """True when the YAML declares a source contract: land exactly the declared columns."""
         return self.source_table is not None or any(
-            c.source_column is not None or c.data_type is not None for c in self.contract)
+            c.source_column is not None or c.data_type is not None for c in self.contract
+        )
 
     @property
     def server_table(self) -> str:
@@ -112,8 +119,10 @@ def _text(value, what: str, path: Path) -> str | None:
 def _column_spec(table: str, column: dict, path: Path) -> ColumnSpec:
     meta = column.get("meta") or {}
     where = f"table {table}, column {column['name']}"
-    tests = [t if isinstance(t, str) else next((k for k in t if k != "__line__"), "")
-             for t in (column.get("data_tests") or column.get("tests") or [])]
+    tests = [
+        t if isinstance(t, str) else next((k for k in t if k != "__line__"), "")
+        for t in (column.get("data_tests") or column.get("tests") or [])
+    ]
     constraints = [c.get("type") for c in (column.get("constraints") or []) if isinstance(c, dict)]
     return ColumnSpec(
         name=column["name"],
@@ -140,22 +149,27 @@ def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -
         extract = meta.get("extract", {})
         if extract.get("enabled", True) is False:
             continue
-        specs.append(TableSpec(
-            name=table["name"],
-            columns=tuple(c["name"] for c in table.get("columns", [])),
-            required=not meta.get("optional", False),
-            mode=extract.get("mode", "snapshot"),
-            batch_rows=int(extract.get("batch_rows", 50_000)),
-            batch_bytes=int(os.environ.get("AETHERMART_EXTRACT_BATCH_BYTES")
-                            or extract.get("batch_bytes", DEFAULT_BATCH_BYTES)),
-            watermark=extract.get("watermark"),
-            overlap=int(extract.get("overlap", 0)),
-            source_table=_text(extract.get("source_table"), f"table {table['name']}: "
-                               "meta.extract.source_table", path),
-            contract=tuple(_column_spec(table["name"], c, path) for c in table.get("columns", [])),
-            line=table.get("__line__"),
-            yaml_path=path,
-        ))
+        specs.append(
+            TableSpec(
+                name=table["name"],
+                columns=tuple(c["name"] for c in table.get("columns", [])),
+                required=not meta.get("optional", False),
+                mode=extract.get("mode", "snapshot"),
+                batch_rows=int(extract.get("batch_rows", 50_000)),
+                batch_bytes=int(
+                    os.environ.get("AETHERMART_EXTRACT_BATCH_BYTES")
+                    or extract.get("batch_bytes", DEFAULT_BATCH_BYTES)
+                ),
+                watermark=extract.get("watermark"),
+                overlap=int(extract.get("overlap", 0)),
+                source_table=_text(
+                    extract.get("source_table"), f"table {table['name']}: meta.extract.source_table", path
+                ),
+                contract=tuple(_column_spec(table["name"], c, path) for c in table.get("columns", [])),
+                line=table.get("__line__"),
+                yaml_path=path,
+            )
+        )
     if only is not None:
         only = [t for t in only if t]
         if not only:
@@ -169,9 +183,13 @@ def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -
         if spec.batch_rows < 1 or spec.batch_bytes < 1:
             raise ExtractError(f"table {spec.name}: batch_rows and batch_bytes must be positive ({path})")
         if spec.mode not in ("snapshot", "incremental"):
-            raise ExtractError(f"table {spec.name}: extract mode {spec.mode!r} is not one of "
-                               "'snapshot', 'incremental' ({path})")
+            raise ExtractError(
+                f"table {spec.name}: extract mode {spec.mode!r} is not one of "
+                "'snapshot', 'incremental' ({path})"
+            )
         if spec.mode == "incremental" and (not spec.watermark or spec.watermark not in spec.columns):
-            raise ExtractError(f"table {spec.name}: incremental mode needs meta.extract.watermark, "
-                               f"one of its declared columns ({path})")
+            raise ExtractError(
+                f"table {spec.name}: incremental mode needs meta.extract.watermark, "
+                f"one of its declared columns ({path})"
+            )
     return tuple(specs)

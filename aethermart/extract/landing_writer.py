@@ -1,8 +1,8 @@
 """Writing one table's extraction: staging folder, Parquet row groups, manifest, publish.
 
-    mariadb/<Table>/.staging-<extraction_id>/   while running (dbt never reads it)
-    mariadb/<Table>/extraction_id=<id>/          after the rename that publishes it
-    mariadb/.publishing-<extraction_id>          while a run renames its tables into place
+mariadb/<Table>/.staging-<extraction_id>/   while running (dbt never reads it)
+mariadb/<Table>/extraction_id=<id>/          after the rename that publishes it
+mariadb/.publishing-<extraction_id>          while a run renames its tables into place
 """
 
 from __future__ import annotations
@@ -50,8 +50,11 @@ class TableWriter:
         self._writer = None
         with open(self.part, "rb") as fh:
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
-        manifest = {**manifest, "rows": self.rows,
-                    "files": [{"path": self.part.name, "rows": self.rows, "sha256": digest}]}
+        manifest = {
+            **manifest,
+            "rows": self.rows,
+            "files": [{"path": self.part.name, "rows": self.rows, "sha256": digest}],
+        }
         (self.staging / "_manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
     def publish(self) -> Path:
@@ -86,7 +89,7 @@ def recover_interrupted(landing: Path) -> tuple[list[Path], list[Path]]:
     """
     published, removed = [], []
     for marker in sorted((landing / "mariadb").glob(f"{PUBLISHING_PREFIX}*")):
-        extraction_id = marker.name[len(PUBLISHING_PREFIX):]
+        extraction_id = marker.name[len(PUBLISHING_PREFIX) :]
         for table in json.loads(marker.read_text())["tables"]:
             staging = _staging_dir(landing, table, extraction_id)
             if (staging / "_manifest.json").exists():

@@ -53,9 +53,11 @@ _READER_COLUMNS = ("filename", "file_row_number", "extraction_id", CONVERSION_ER
 def _not_landed(name: str) -> str | None:
     """Why a server column outside the contract is not landed, or None."""
     if name.lower() in _READER_COLUMNS:
-        return (f"not landed: its name is taken by the column bronze adds to every row "
-                f"({', '.join(_READER_COLUMNS)}); to land it, map it under another name with "
-                "`meta: {source_column: " + name + "}`")
+        return (
+            f"not landed: its name is taken by the column bronze adds to every row "
+            f"({', '.join(_READER_COLUMNS)}); to land it, map it under another name with "
+            "`meta: {source_column: " + name + "}`"
+        )
     return None
 
 
@@ -82,11 +84,21 @@ def _server_columns(cur, table: str) -> list[tuple]:
     cur.execute(
         "select column_name, data_type, column_type, numeric_precision, numeric_scale, is_nullable "
         "from information_schema.columns where table_schema = database() and table_name = %s "
-        "order by ordinal_position", (table,))
+        "order by ordinal_position",
+        (table,),
+    )
     # the connection returns text; precision and scale are numbers
-    return [(name, dt, ct, int(p) if p is not None else None, int(sc) if sc is not None else None,
-             nullable == "YES")
-            for name, dt, ct, p, sc, nullable in cur.fetchall()]
+    return [
+        (
+            name,
+            dt,
+            ct,
+            int(p) if p is not None else None,
+            int(sc) if sc is not None else None,
+            nullable == "YES",
+        )
+        for name, dt, ct, p, sc, nullable in cur.fetchall()
+    ]
 
 
 def _previous_types(landing: Path, table: str) -> tuple[str, dict[str, str]] | None:
@@ -97,8 +109,10 @@ def _previous_types(landing: Path, table: str) -> tuple[str, dict[str, str]] | N
         manifest = json.loads(published[-1].read_text())
         return manifest["extraction_id"], {c["name"]: c["type"] for c in manifest["columns"]}
     except (ValueError, KeyError) as exc:
-        raise ExtractError(f"manifest {published[-1]} is unreadable ({exc}); remove that extraction "
-                           "folder or repair the file") from exc
+        raise ExtractError(
+            f"manifest {published[-1]} is unreadable ({exc}); remove that extraction "
+            "folder or repair the file"
+        ) from exc
 
 
 def _last_watermark(landing: Path, spec: TableSpec) -> str | None:
@@ -142,12 +156,16 @@ def _drift(spec: TableSpec, schema: pa.Schema, landing: Path, allow_type_change:
     for f in schema:
         if f.name in prev_types and prev_types[f.name] != str(f.type):
             column = declared.get(f.name)
-            hint = ("; if intended, run again with --allow-type-change, or declare the landed type "
-                    f"once with `data_type: ...` under {_where(spec, column)}"
-                    if column is not None and column.data_type is None
-                    else "; if intended, run again with --allow-type-change")
-            out.append(f"table {spec.name}, column {f.name}: type changed from {prev_types[f.name]} "
-                       f"(extraction {prev_id}) to {f.type}{hint}")
+            hint = (
+                "; if intended, run again with --allow-type-change, or declare the landed type "
+                f"once with `data_type: ...` under {_where(spec, column)}"
+                if column is not None and column.data_type is None
+                else "; if intended, run again with --allow-type-change"
+            )
+            out.append(
+                f"table {spec.name}, column {f.name}: type changed from {prev_types[f.name]} "
+                f"(extraction {prev_id}) to {f.type}{hint}"
+            )
     return out
 
 
@@ -156,14 +174,17 @@ def _nullability(spec: TableSpec, columns: dict[str, tuple]) -> list[str]:
     for column in spec.contract:
         server = columns.get(column.server_name.lower())
         if column.not_null and server is not None and server[5]:
-            out.append(f"table {spec.name}, column {column.name}: declared not_null, but "
-                       f"{spec.server_table}.{server[0]} is nullable in MariaDB; make it NOT NULL there "
-                       f"or remove not_null from {_where(spec, column)}")
+            out.append(
+                f"table {spec.name}, column {column.name}: declared not_null, but "
+                f"{spec.server_table}.{server[0]} is nullable in MariaDB; make it NOT NULL there "
+                f"or remove not_null from {_where(spec, column)}"
+            )
     return out
 
 
-def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
-            allow_type_change: bool) -> tuple[pa.Schema | None, dict[str, str], list[str]]:
+def _schema(
+    spec: TableSpec, columns: list[tuple], landing: Path, allow_type_change: bool
+) -> tuple[pa.Schema | None, dict[str, str], list[str]]:
     """Landed schema of an unmapped table (every server column, the server's types), notes,
     and the differences that stop the run."""
     names = [c[0] for c in columns]
@@ -171,10 +192,15 @@ def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
     if missing:
         unclaimed = [n for n in names if n not in spec.columns]
         hints = [_column_hint(spec, column, unclaimed) for column in spec.contract if column.name in missing]
-        return None, {}, [f"table {spec.name} has no column(s) {', '.join(missing)} "
-                          f"(it has: {', '.join(names)}); renamed or dropped in MariaDB? "
-                          + "; ".join(hints),
-                          *_nullability(spec, {c[0].lower(): c for c in columns})]
+        return (
+            None,
+            {},
+            [
+                f"table {spec.name} has no column(s) {', '.join(missing)} "
+                f"(it has: {', '.join(names)}); renamed or dropped in MariaDB? " + "; ".join(hints),
+                *_nullability(spec, {c[0].lower(): c for c in columns}),
+            ],
+        )
     fields, notes = [], {}
     for name, dt, ct, precision, scale, nullable in columns:
         if name not in spec.columns and (skip := _not_landed(name)):
@@ -194,16 +220,21 @@ def _schema(spec: TableSpec, columns: list[tuple], landing: Path,
 def _column_hint(spec: TableSpec, column: ColumnSpec, unclaimed: list[str]) -> str:
     table = spec.server_table
     if len(unclaimed) == 1:
-        return (f"{table}.{unclaimed[0]} exists, {column.server_name} does not: add "
-                f"`meta: {{source_column: {unclaimed[0]}}}` under {_where(spec, column)}")
+        return (
+            f"{table}.{unclaimed[0]} exists, {column.server_name} does not: add "
+            f"`meta: {{source_column: {unclaimed[0]}}}` under {_where(spec, column)}"
+        )
     if unclaimed:
-        return (f"{table}.{column.server_name} does not exist: add `meta: {{source_column: <one of "
-                f"{', '.join(unclaimed)}>}}` under {_where(spec, column)}, or add the column to MariaDB")
+        return (
+            f"{table}.{column.server_name} does not exist: add `meta: {{source_column: <one of "
+            f"{', '.join(unclaimed)}>}}` under {_where(spec, column)}, or add the column to MariaDB"
+        )
     return f"{table}.{column.server_name} does not exist: add the column to MariaDB"
 
 
-def _mapped_columns(spec: TableSpec, columns: list[tuple]
-                    ) -> tuple[list[LandedColumn], list[str], dict[str, str]]:
+def _mapped_columns(
+    spec: TableSpec, columns: list[tuple]
+) -> tuple[list[LandedColumn], list[str], dict[str, str]]:
     """The landed columns of a table with a declared contract, the differences, and the server
     columns outside the contract that are not landed (name: why)."""
     by_name: dict[str, list[tuple]] = {}
@@ -224,16 +255,25 @@ def _mapped_columns(spec: TableSpec, columns: list[tuple]
             continue
         name, dt, ct, precision, scale, nullable = server[0]
         if declared is not None and (why := incompatibility(dt, declared)):
-            problems.append(f"table {spec.name}, column {column.name}: {spec.server_table}.{name} is "
-                            f"{ct}, declared {column.data_type}: {why}; change data_type under "
-                            f"{_where(spec, column)} or the column in MariaDB")
+            problems.append(
+                f"table {spec.name}, column {column.name}: {spec.server_table}.{name} is "
+                f"{ct}, declared {column.data_type}: {why}; change data_type under "
+                f"{_where(spec, column)} or the column in MariaDB"
+            )
             continue
-        if (spec.mode == "incremental" and column.name == spec.watermark and declared is not None
-                and declared.family != "text" and server_family(dt) in ("text", "other")):
+        if (
+            spec.mode == "incremental"
+            and column.name == spec.watermark
+            and declared is not None
+            and declared.family != "text"
+            and server_family(dt) in ("text", "other")
+        ):
             # the server compares the watermark as it holds it: text orders `10` before `9`
-            problems.append(f"table {spec.name}, column {column.name}: the watermark is {ct} in MariaDB, "
-                            "which the server compares as text; use a numeric or date column as "
-                            f"meta.extract.watermark of {_where(spec)}, or mode: snapshot")
+            problems.append(
+                f"table {spec.name}, column {column.name}: the watermark is {ct} in MariaDB, "
+                "which the server compares as text; use a numeric or date column as "
+                f"meta.extract.watermark of {_where(spec)}, or mode: snapshot"
+            )
             continue
         landed_column = LandedColumn(column.name, name, dt, ct, precision, scale, nullable, declared)
         if declared is not None and landed_column.server_arrow == declared.arrow:
@@ -243,9 +283,12 @@ def _mapped_columns(spec: TableSpec, columns: list[tuple]
         landed.append(landed_column)
     if missing:
         absent = [c.name for c in spec.contract if c.server_name.lower() not in by_name]
-        problems.insert(0, f"table {spec.name} has no column(s) {', '.join(absent)}"
-                           f" (MariaDB table {spec.server_table} has: {', '.join(c[0] for c in columns)}): "
-                           + "; ".join(missing))
+        problems.insert(
+            0,
+            f"table {spec.name} has no column(s) {', '.join(absent)}"
+            f" (MariaDB table {spec.server_table} has: {', '.join(c[0] for c in columns)}): "
+            + "; ".join(missing),
+        )
     contract_names = {c.name.lower() for c in spec.contract}
     skipped: dict[str, str] = {}
     for name, dt, ct, precision, scale, nullable in columns:
@@ -262,9 +305,14 @@ def _mapped_columns(spec: TableSpec, columns: list[tuple]
 def _bounded_chunks(cur, spec: TableSpec, schema: pa.Schema) -> Iterator[list[tuple]]:
     """Rows in batches of at most ``batch_rows`` rows and about ``batch_bytes`` bytes of
     text/binary values (a batch ends with the row that reaches the cap)."""
-    variable = [i for i, f in enumerate(schema)
-                if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-                or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    variable = [
+        i
+        for i, f in enumerate(schema)
+        if pa.types.is_string(f.type)
+        or pa.types.is_large_string(f.type)
+        or pa.types.is_binary(f.type)
+        or pa.types.is_large_binary(f.type)
+    ]
     if not variable:  # fixed-width columns only: rows are small, count them
         while rows := cur.fetchmany(spec.batch_rows):
             yield rows
@@ -283,8 +331,9 @@ def _bounded_chunks(cur, spec: TableSpec, schema: pa.Schema) -> Iterator[list[tu
         yield batch
 
 
-def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int],
-             after: str | None, table: _Table) -> Iterator[pa.RecordBatch]:
+def _batches(
+    conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int], after: str | None, table: _Table
+) -> Iterator[pa.RecordBatch]:
     import pymysql.cursors
 
     cols = ", ".join(_quote(name) for name in table.select)
@@ -307,8 +356,10 @@ def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int],
                 arrays.append(array)
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
     except pymysql.err.MySQLError as exc:
-        raise ExtractError(f"table {spec.name}: reading from MariaDB failed ({exc.args[-1]}); "
-                           "nothing was published, run again") from exc
+        raise ExtractError(
+            f"table {spec.name}: reading from MariaDB failed ({exc.args[-1]}); "
+            "nothing was published, run again"
+        ) from exc
     except BaseException:
         # Interrupted: abandon the result stream and drop the connection, instead of letting
         # PyMySQL read (and discard) every remaining row of the table first. PyMySQL has no
@@ -327,8 +378,9 @@ def _batches(conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int],
 class _Table:
     """How one configured table is read: server name, selected columns, landed schema."""
 
-    def __init__(self, spec: TableSpec, server_name: str, schema: pa.Schema,
-                 landed: list[LandedColumn] | None):
+    def __init__(
+        self, spec: TableSpec, server_name: str, schema: pa.Schema, landed: list[LandedColumn] | None
+    ):
         self.server_name = server_name
         self.schema = schema
         self.caster = BatchCaster(spec.name, landed) if landed is not None else None
@@ -358,17 +410,28 @@ def _server_table(spec: TableSpec, present: set[str]) -> tuple[str | None, str |
     if spec.source_table is not None and len(folded) == 1:
         return folded[0], None
     if len(folded) > 1:
-        return None, (f"ambiguous: the server has {' and '.join(folded)}, which differ only in case: "
-                      f"write the exact case of the one to read as `source_table:` under "
-                      f"meta.extract of {_where(spec)}")
+        return None, (
+            f"ambiguous: the server has {' and '.join(folded)}, which differ only in case: "
+            f"write the exact case of the one to read as `source_table:` under "
+            f"meta.extract of {_where(spec)}"
+        )
     if folded:
-        return None, (f"the server has {' and '.join(folded)}: add `source_table: {folded[0]}` under "
-                      f"meta.extract of {_where(spec)}")
+        return None, (
+            f"the server has {' and '.join(folded)}: add `source_table: {folded[0]}` under "
+            f"meta.extract of {_where(spec)}"
+        )
     return None, None
 
 
-def _check(cfg: ExtractConfig, url: MariaDBURL, conn, present: set[str], allow_type_change: bool,
-           quiet: bool, result: ExtractResult) -> list[tuple[TableSpec, _Table, dict[str, str]]]:
+def _check(
+    cfg: ExtractConfig,
+    url: MariaDBURL,
+    conn,
+    present: set[str],
+    allow_type_change: bool,
+    quiet: bool,
+    result: ExtractResult,
+) -> list[tuple[TableSpec, _Table, dict[str, str]]]:
     """Compare every configured table with the server before reading any data; one
     SchemaError listing every difference (and the YAML that would map it)."""
     plan: list = []
@@ -378,22 +441,27 @@ def _check(cfg: ExtractConfig, url: MariaDBURL, conn, present: set[str], allow_t
         server_name, hint = _server_table(spec, present)
         if server_name is None:
             if not spec.required and hint is None:
-                result.tables.append(TableResult(spec.name, "skipped",
-                                                 note="optional table not in the database"))
+                result.tables.append(
+                    TableResult(spec.name, "skipped", note="optional table not in the database")
+                )
                 _say(f"extract: {spec.name:<20} skipped (optional table not in the database)", quiet)
                 continue
             missing_tables.append((spec, len(problems), hint))
-            problems.append(f"table {spec.server_table} not found in database {url.database} at "
-                            f"{url.redacted()} (table names are case-sensitive)"
-                            + (f"; {hint}" if hint else ""))
+            problems.append(
+                f"table {spec.server_table} not found in database {url.database} at "
+                f"{url.redacted()} (table names are case-sensitive)" + (f"; {hint}" if hint else "")
+            )
             continue
         with conn.cursor() as cur:
             columns = _server_columns(cur, server_name)
         if spec.mapped:
             landed, differences, skipped = _mapped_columns(spec, columns)
-            notes = {c.name: note for c in landed if c.declared is None
-                     and (note := arrow_type(c.server_data_type, c.server_column_type, c.precision,
-                                             c.scale)[1])}
+            notes = {
+                c.name: note
+                for c in landed
+                if c.declared is None
+                and (note := arrow_type(c.server_data_type, c.server_column_type, c.precision, c.scale)[1])
+            }
             notes.update(skipped)
             schema = None
             if not differences:
@@ -410,31 +478,38 @@ def _check(cfg: ExtractConfig, url: MariaDBURL, conn, present: set[str], allow_t
     for spec, index, hint in missing_tables:
         if others and hint is None:
             candidate = others[0] if len(others) == 1 else f"<one of {', '.join(others)}>"
-            problems[index] += (f"; the database has tables no configured table reads ({', '.join(others)}): "
-                                f"if {spec.name} was renamed, add `source_table: {candidate}` under "
-                                f"meta.extract of {_where(spec)}")
+            problems[index] += (
+                f"; the database has tables no configured table reads ({', '.join(others)}): "
+                f"if {spec.name} was renamed, add `source_table: {candidate}` under "
+                f"meta.extract of {_where(spec)}"
+            )
     if problems:
         for _, table, _ in plan:
             table.close()
         if len(problems) == 1:
             raise SchemaError(f"{problems[0]}; nothing was extracted", problems)
         path = cfg.tables[0].yaml_path if cfg.tables else None
-        raise SchemaError(f"MariaDB at {url.redacted()} does not match {path or 'the sources YAML'} "
-                          f"({len(problems)} differences); nothing was extracted:\n"
-                          + "\n".join(f"  - {p}" for p in problems), problems)
+        raise SchemaError(
+            f"MariaDB at {url.redacted()} does not match {path or 'the sources YAML'} "
+            f"({len(problems)} differences); nothing was extracted:\n"
+            + "\n".join(f"  - {p}" for p in problems),
+            problems,
+        )
     return plan
 
 
-def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool = False,
-            full: bool = False) -> ExtractResult:
+def extract(
+    cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool = False, full: bool = False
+) -> ExtractResult:
     url = cfg.url
     (cfg.landing / "mariadb").mkdir(parents=True, exist_ok=True)
     lock = open(cfg.landing / "mariadb" / ".extract.lock", "w")  # noqa: SIM115 - held for the run
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as exc:
-        raise ExtractError(f"another extraction into {cfg.landing} is running; try again when it "
-                           "has finished") from exc
+        raise ExtractError(
+            f"another extraction into {cfg.landing} is running; try again when it has finished"
+        ) from exc
     try:
         published, removed = recover_interrupted(cfg.landing)
         for path in published:
@@ -446,8 +521,9 @@ def extract(cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool 
         lock.close()
 
 
-def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
-                    allow_type_change: bool, full: bool) -> ExtractResult:
+def _extract_locked(
+    cfg: ExtractConfig, url: MariaDBURL, quiet: bool, allow_type_change: bool, full: bool
+) -> ExtractResult:
     import pymysql
 
     t0 = time.perf_counter()
@@ -483,16 +559,23 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
                 writer.write(batch)
                 if not quiet and sys.stderr.isatty():
                     rate = writer.rows / max(time.perf_counter() - t_table, 1e-9)
-                    print(f"\rextract: {spec.name:<20} {writer.rows:>12,} rows {rate:>10,.0f} rows/s",
-                          end="", file=sys.stderr, flush=True)
+                    print(
+                        f"\rextract: {spec.name:<20} {writer.rows:>12,} rows {rate:>10,.0f} rows/s",
+                        end="",
+                        file=sys.stderr,
+                        flush=True,
+                    )
             seconds = time.perf_counter() - t_table
-            table_result = TableResult(spec.name, "published", writer.rows, round(seconds, 3),
-                                       extraction_id, zero)
+            table_result = TableResult(
+                spec.name, "published", writer.rows, round(seconds, 3), extraction_id, zero
+            )
             mapped = {}
             if table.caster is not None:
                 table_result.conversion_errors = dict(sorted(table.caster.conversion_errors.items()))
-                mapped = {"source_table": table.server_name,
-                          "source_columns": dict(zip(table.schema.names, table.select, strict=False))}
+                mapped = {
+                    "source_table": table.server_name,
+                    "source_columns": dict(zip(table.schema.names, table.select, strict=False)),
+                }
                 if table.caster.casts:
                     mapped["conversion_errors"] = table_result.conversion_errors
             watermark = None
@@ -500,31 +583,56 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
                 with conn.cursor() as cur:  # same snapshot: the max this extraction can have read
                     cur.execute(f"select max({_quote(table.watermark)}) from {_quote(table.server_name)}")
                     high = cur.fetchone()[0]
-                watermark = {"column": spec.watermark, "after": after,
-                             "max": high if high is not None else last}
-            writer.finalize({
-                "table": spec.name, "extraction_id": extraction_id, "mode": mode,
-                "watermark": watermark,
-                "columns": [{"name": f.name, "type": str(f.type), **({"note": notes[f.name]}
-                                                                    if f.name in notes else {})}
-                            for f in schema],
-                **({"skipped_columns": skipped} if (skipped := {name: note for name, note in notes.items()
-                                                                  if name not in schema.names}) else {}),
-                "zero_dates_nulled": zero, "started_at": started_at,
-                "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "server_version": server_version, **mapped,
-            })
+                watermark = {
+                    "column": spec.watermark,
+                    "after": after,
+                    "max": high if high is not None else last,
+                }
+            writer.finalize(
+                {
+                    "table": spec.name,
+                    "extraction_id": extraction_id,
+                    "mode": mode,
+                    "watermark": watermark,
+                    "columns": [
+                        {
+                            "name": f.name,
+                            "type": str(f.type),
+                            **({"note": notes[f.name]} if f.name in notes else {}),
+                        }
+                        for f in schema
+                    ],
+                    **(
+                        {"skipped_columns": skipped}
+                        if (
+                            skipped := {
+                                name: note for name, note in notes.items() if name not in schema.names
+                            }
+                        )
+                        else {}
+                    ),
+                    "zero_dates_nulled": zero,
+                    "started_at": started_at,
+                    "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "server_version": server_version,
+                    **mapped,
+                }
+            )
             result.tables.append(table_result)
             if not quiet:
                 end = "\r" if sys.stderr.isatty() else ""
-                print(f"{end}extract: {spec.name:<20} {writer.rows:>12,} rows "
-                      f"{table_result.rows_per_second:>10,.0f} rows/s  {seconds:6.1f}s",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"{end}extract: {spec.name:<20} {writer.rows:>12,} rows "
+                    f"{table_result.rows_per_second:>10,.0f} rows/s  {seconds:6.1f}s",
+                    file=sys.stderr,
+                    flush=True,
+                )
     except BaseException as exc:
         discard_extraction(cfg.landing, extraction_id, staged)
         if isinstance(exc, pymysql.err.MySQLError):
-            raise ExtractError(f"MariaDB at {url.redacted()} failed: {exc.args[-1]}; nothing was "
-                               "published") from exc
+            raise ExtractError(
+                f"MariaDB at {url.redacted()} failed: {exc.args[-1]}; nothing was published"
+            ) from exc
         raise
     finally:
         for _, table, _ in plan:
@@ -546,5 +654,3 @@ def _extract_locked(cfg: ExtractConfig, url: MariaDBURL, quiet: bool,
     result.tables.sort(key=lambda t: order[t.table])
     result.seconds = round(time.perf_counter() - t0, 3)
     return result
-
-

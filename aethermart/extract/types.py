@@ -17,13 +17,28 @@ __all__ = ["ZERO_DATE_PATTERN", "arrow_type", "to_arrow"]
 
 ZERO_DATE_PATTERN = r"^(0000-\d\d-\d\d|\d{4}-00-\d\d|\d{4}-\d\d-00)"
 _INTS = {"tinyint": 8, "smallint": 16, "mediumint": 32, "int": 32, "integer": 32, "bigint": 64}
-_TEXT = ("char", "varchar", "text", "tinytext", "mediumtext", "longtext", "enum", "set", "json",
-         "time", "year", "uuid", "inet4", "inet6")
+_TEXT = (
+    "char",
+    "varchar",
+    "text",
+    "tinytext",
+    "mediumtext",
+    "longtext",
+    "enum",
+    "set",
+    "json",
+    "time",
+    "year",
+    "uuid",
+    "inet4",
+    "inet6",
+)
 _BINARY = ("binary", "varbinary", "blob", "tinyblob", "mediumblob", "longblob", "bit")
 
 
-def arrow_type(data_type: str, column_type: str, precision: int | None,
-               scale: int | None) -> tuple[pa.DataType, str | None]:
+def arrow_type(
+    data_type: str, column_type: str, precision: int | None, scale: int | None
+) -> tuple[pa.DataType, str | None]:
     """The Arrow type for a MariaDB column, and a note when it is landed as text instead."""
     data_type = data_type.lower()
     unsigned = "unsigned" in column_type.lower()
@@ -56,8 +71,9 @@ def to_arrow(values: list, target: pa.DataType, where: str) -> tuple[pa.Array, i
     ``where`` (table.column) names the column in the error when a value does not convert.
     """
     if pa.types.is_binary(target):
-        return pa.array([v.encode("utf-8", "surrogateescape") if isinstance(v, str) else v
-                         for v in values], target), 0
+        return pa.array(
+            [v.encode("utf-8", "surrogateescape") if isinstance(v, str) else v for v in values], target
+        ), 0
     text = pa.array(values, pa.string())
     zero = 0
     if pa.types.is_date(target) or pa.types.is_timestamp(target):
@@ -70,5 +86,6 @@ def to_arrow(values: list, target: pa.DataType, where: str) -> tuple[pa.Array, i
             return pc.assume_timezone(text.cast(pa.timestamp("us")), "UTC"), zero
         return text.cast(target), zero
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise ExtractError(f"{where}: a value does not convert to {target} ({exc}); "
-                           "nothing was published") from exc
+        raise ExtractError(
+            f"{where}: a value does not convert to {target} ({exc}); nothing was published"
+        ) from exc

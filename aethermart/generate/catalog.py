@@ -18,20 +18,42 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Grocery", ("Coffee Beans", "Olive Oil", "Green Tea", "Dark Chocolate", "Honey")),
     ("Garden", ("Pruning Shears", "Planter", "Hose", "Seed Kit", "Bird Feeder")),
     ("Office", ("Notebook", "Desk Lamp", "Fountain Pen", "Monitor Stand", "Stapler")),
-    ("Digital Services", ("Setup Consultation", "Online Course", "Support Plan", "E-Gift Card",
-                          "Design Session")),
+    (
+        "Digital Services",
+        ("Setup Consultation", "Online Course", "Support Plan", "E-Gift Card", "Design Session"),
+    ),
     ("Pet Supplies", ("Dog Bed", "Cat Tree", "Leash", "Pet Shampoo", "Chew Toy")),
 )
-_ADJECTIVES = ("Classic", "Premium", "Compact", "Deluxe", "Eco", "Pro", "Mini", "Ultra",
-               "Vintage", "Smart", "Heritage", "Nordic", 'Big "XL"', "Travel, Folding")
+_ADJECTIVES = (
+    "Classic",
+    "Premium",
+    "Compact",
+    "Deluxe",
+    "Eco",
+    "Pro",
+    "Mini",
+    "Ultra",
+    "Vintage",
+    "Smart",
+    "Heritage",
+    "Nordic",
+    'Big "XL"',
+    "Travel, Folding",
+)
 
 # category name -> list of (attribute_name, possible values)
 ATTRIBUTES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "Electronics": (("color", ("black", "white", "blue")), ("wifi_standard", ("802.11ac", "802.11ax")),
-                    ("warranty_months", ("12", "24"))),
+    "Electronics": (
+        ("color", ("black", "white", "blue")),
+        ("wifi_standard", ("802.11ac", "802.11ax")),
+        ("warranty_months", ("12", "24")),
+    ),
     "Digital Services": (("duration_hours", ("1", "2", "4")), ("platform", ("Zoom", "Teams", "web"))),
-    "Clothing": (("size", ("S", "M", "L", "XL")), ("color", ("red", "navy", "grey")),
-                 ("material", ("cotton", "wool", "polyester"))),
+    "Clothing": (
+        ("size", ("S", "M", "L", "XL")),
+        ("color", ("red", "navy", "grey")),
+        ("material", ("cotton", "wool", "polyester")),
+    ),
     "Books": (("format", ("hardcover", "paperback", "ebook")), ("pages", ("120", "240", "480"))),
     "Home & Kitchen": (("capacity_l", ("0.5", "1.7", "5.5")), ("material", ("steel", "cast iron"))),
     "Sports & Outdoors": (("weight_kg", ("0.3", "1.2", "2.5")), ("color", ("green", "orange"))),

@@ -116,8 +116,11 @@ class PosEntityLayout:
 
     def meta(self) -> dict:
         """The source table's `meta` keys that map this layout (models/bronze/pos/_pos__sources.yml)."""
-        aliases = {header: column for header, column in self.columns
-                   if column and header.strip().lower() != column.lower()}  # headers match in any case
+        aliases = {
+            header: column
+            for header, column in self.columns
+            if column and header.strip().lower() != column.lower()
+        }  # headers match in any case
         ignored = [header for header, column in self.columns if not column]
         meta: dict = {"file_name": self.file_name}
         if aliases:
@@ -144,24 +147,70 @@ class PosLayout:
     @classmethod
     def retail_export(cls) -> PosLayout:
         """An invoice-style export: another retailer's file names, headers and columns (docs/sources.md)."""
-        return cls((
-            ("product", PosEntityLayout("products.csv", (
-                ("StockCode", "id"), ("Description", "name"), ("OnHand", "availableQuantity"),
-                ("Price", "currentPrice")))),
-            ("city", PosEntityLayout("zip_codes.csv", (
-                ("State", "state"), ("Zip", "zip"), ("City", "city")))),
-            ("customer", PosEntityLayout("customers.csv", (
-                ("CustomerID", "id"), ("Email", "email"), ("FirstName", "firstName"),
-                ("LastName", "lastName"), ("Street", "address1"), ("Street2", "address2"),
-                ("PostCode", "zip"), ("Phone", "phone"), ("DOB", "birthdate"),
-                ("Loyalty Tier", "")))),
-            ("order", PosEntityLayout("invoices.csv", (
-                ("InvoiceNo", "id"), ("InvoiceDate", "datePlaced"), ("ShipDate", "dateShipped"),
-                ("CustomerID", "customer_id")))),
-            ("orderline", PosEntityLayout("invoice_lines.csv", (
-                ("InvoiceNo", "order_id"), ("StockCode", "product_id"), ("Description", ""),
-                ("Quantity", "quantity"), ("UnitPrice", "unit_price"), ("LineNo", "line_number")))),
-        ))
+        return cls(
+            (
+                (
+                    "product",
+                    PosEntityLayout(
+                        "products.csv",
+                        (
+                            ("StockCode", "id"),
+                            ("Description", "name"),
+                            ("OnHand", "availableQuantity"),
+                            ("Price", "currentPrice"),
+                        ),
+                    ),
+                ),
+                (
+                    "city",
+                    PosEntityLayout("zip_codes.csv", (("State", "state"), ("Zip", "zip"), ("City", "city"))),
+                ),
+                (
+                    "customer",
+                    PosEntityLayout(
+                        "customers.csv",
+                        (
+                            ("CustomerID", "id"),
+                            ("Email", "email"),
+                            ("FirstName", "firstName"),
+                            ("LastName", "lastName"),
+                            ("Street", "address1"),
+                            ("Street2", "address2"),
+                            ("PostCode", "zip"),
+                            ("Phone", "phone"),
+                            ("DOB", "birthdate"),
+                            ("Loyalty Tier", ""),
+                        ),
+                    ),
+                ),
+                (
+                    "order",
+                    PosEntityLayout(
+                        "invoices.csv",
+                        (
+                            ("InvoiceNo", "id"),
+                            ("InvoiceDate", "datePlaced"),
+                            ("ShipDate", "dateShipped"),
+                            ("CustomerID", "customer_id"),
+                        ),
+                    ),
+                ),
+                (
+                    "orderline",
+                    PosEntityLayout(
+                        "invoice_lines.csv",
+                        (
+                            ("InvoiceNo", "order_id"),
+                            ("StockCode", "product_id"),
+                            ("Description", ""),
+                            ("Quantity", "quantity"),
+                            ("UnitPrice", "unit_price"),
+                            ("LineNo", "line_number"),
+                        ),
+                    ),
+                ),
+            )
+        )
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ def _field(values: Sequence[str | None]) -> pa.Array:
     return pc.if_else(needs_quotes, quoted, col)
 
 
-def render_csv(header: Sequence[str], columns: Sequence[Sequence[str | None]], *,
-               crlf: bool, bom: bool) -> bytes:
+def render_csv(
+    header: Sequence[str], columns: Sequence[Sequence[str | None]], *, crlf: bool, bom: bool
+) -> bytes:
     """Render rows as RFC 4180 CSV (quotes only where needed), then apply raw-byte dirt.
 
     ``None`` and ``""`` both render as an empty field. Markers from ``aethermart.generate.faults``
@@ -50,5 +51,5 @@ def lines_to_bytes(lines: pa.Array) -> bytes:
     if len(lines) == 0:
         return b""
     lines = pc.binary_join_element_wise(lines, "", "\n").cast(pa.large_string())
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:]
-    return lines.buffers()[2].to_pybytes()[offsets[0]: offsets[len(lines)]]
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset :]
+    return lines.buffers()[2].to_pybytes()[offsets[0] : offsets[len(lines)]]

@@ -19,15 +19,35 @@ from aethermart.sql import sql_string
 __all__ = ["EVENT_TYPES", "UNKNOWN_EVENT_TYPES", "write_events"]
 
 SRC = "events"
-EVENT_TYPES = ("page_view", "product_view", "search", "add_to_cart", "remove_from_cart",
-               "checkout", "purchase")
+EVENT_TYPES = (
+    "page_view",
+    "product_view",
+    "search",
+    "add_to_cart",
+    "remove_from_cart",
+    "checkout",
+    "purchase",
+)
 _EVENT_P = (0.45, 0.25, 0.10, 0.10, 0.03, 0.04, 0.03)
 UNKNOWN_EVENT_TYPES = ("wishlist_add", "ar_try_on", "chat_opened")
-_DEVICES = (("desktop", "Windows", "Chrome"), ("desktop", "macOS", "Safari"),
-            ("mobile", "iOS", "Safari"), ("mobile", "Android", "Chrome"),
-            ("tablet", "iPadOS", "Safari"), ("desktop", "Linux", "Firefox"))
-_QUERIES = ("bluetooth speaker", "yoga mat", "coffee", "gift for dad", "tent 4 person",
-            "café crème", "wireless \"noise cancelling\" headphones", "日本茶")
+_DEVICES = (
+    ("desktop", "Windows", "Chrome"),
+    ("desktop", "macOS", "Safari"),
+    ("mobile", "iOS", "Safari"),
+    ("mobile", "Android", "Chrome"),
+    ("tablet", "iPadOS", "Safari"),
+    ("desktop", "Linux", "Firefox"),
+)
+_QUERIES = (
+    "bluetooth speaker",
+    "yoga mat",
+    "coffee",
+    "gift for dad",
+    "tent 4 person",
+    "café crème",
+    'wireless "noise cancelling" headphones',
+    "日本茶",
+)
 
 _RENDER_SQL = """
 with typed as (
@@ -81,11 +101,17 @@ def _sql_list(values) -> str:
         if isinstance(v, tuple):
             return "[" + ", ".join(lit(x) for x in v) + "]"
         return sql_string(v)
+
     return "[" + ", ".join(lit(v) for v in values) + "]"
 
 
-def write_events(cfg: GeneratorConfig, rng: np.random.Generator, customer_ids: np.ndarray,
-                 product_ids: np.ndarray, log: FaultLog) -> dict[str, dict]:
+def write_events(
+    cfg: GeneratorConfig,
+    rng: np.random.Generator,
+    customer_ids: np.ndarray,
+    product_ids: np.ndarray,
+    log: FaultLog,
+) -> dict[str, dict]:
     n = cfg.counts.events
     rates = cfg.rates
     start = np.datetime64(cfg.event_end) - np.timedelta64(cfg.event_days - 1, "D")
@@ -96,26 +122,37 @@ def write_events(cfg: GeneratorConfig, rng: np.random.Generator, customer_ids: n
     unknown = pick.pick(rates.unknown_event_type, exclusive=False)
     type_idx[unknown] = len(EVENT_TYPES) + np.arange(len(unknown)) % len(UNKNOWN_EVENT_TYPES)
     all_types = EVENT_TYPES + UNKNOWN_EVENT_TYPES
-    events = pa.table({
-        "seq": np.arange(n),
-        "day": pa.array(occurred.astype("datetime64[D]"), pa.date32()),
-        "type_idx": type_idx,
-        "anonymous": rng.random(n) < 0.3,
-        "customer_id": customer_ids[rng.integers(0, len(customer_ids), n)],
-        "occurred_at": pa.array(occurred, pa.timestamp("ms")),
-        "device_idx": rng.integers(0, len(_DEVICES), n),
-        "product_id": product_ids[rng.integers(0, len(product_ids), n)],
-        "quantity": rng.integers(1, 4, n),
-        "query_idx": rng.integers(0, len(_QUERIES), n),
-        "order_no": rng.integers(1, 10**6, n),
-        "revenue_cents": rng.integers(500, 50_000, n),
-    })
-    sql = (_RENDER_SQL.replace("$types", _sql_list(all_types))
-           .replace("$devices", _sql_list(_DEVICES)).replace("$queries", _sql_list(_QUERIES)))
+    events = pa.table(
+        {
+            "seq": np.arange(n),
+            "day": pa.array(occurred.astype("datetime64[D]"), pa.date32()),
+            "type_idx": type_idx,
+            "anonymous": rng.random(n) < 0.3,
+            "customer_id": customer_ids[rng.integers(0, len(customer_ids), n)],
+            "occurred_at": pa.array(occurred, pa.timestamp("ms")),
+            "device_idx": rng.integers(0, len(_DEVICES), n),
+            "product_id": product_ids[rng.integers(0, len(product_ids), n)],
+            "quantity": rng.integers(1, 4, n),
+            "query_idx": rng.integers(0, len(_QUERIES), n),
+            "order_no": rng.integers(1, 10**6, n),
+            "revenue_cents": rng.integers(500, 50_000, n),
+        }
+    )
+    sql = (
+        _RENDER_SQL.replace("$types", _sql_list(all_types))
+        .replace("$devices", _sql_list(_DEVICES))
+        .replace("$queries", _sql_list(_QUERIES))
+    )
     event_id = lambda i: f"ev-{i:09d}"  # noqa: E731 - mirrors the SQL above
     for i in unknown:
-        log.add(SRC, "events", "unknown_event_type", event_id(i), column="event_type",
-                detail=all_types[type_idx[i]])
+        log.add(
+            SRC,
+            "events",
+            "unknown_event_type",
+            event_id(i),
+            column="event_type",
+            detail=all_types[type_idx[i]],
+        )
     # a truncated line has no event type left to judge: never truncate an unknown-type event
     known_type = np.ones(n, dtype=bool)
     known_type[unknown] = False

@@ -35,8 +35,20 @@ MARK_BARE_COMMA = "\ue001"  # becomes an unquoted ",": one field too many on tha
 # Renderings a POS export uses for one date (docs/design.md § POS CSV drops). Two-digit years are only
 # used for years 1950-2049 (pivot: 00-49 -> 20xx, 50-99 -> 19xx).
 DATE_FORMATS = ("us_slash", "us_short", "dd_mon_yy", "month_name", "us_dash")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def render_date(d: date, fmt: str) -> str:
@@ -58,8 +70,16 @@ def render_date(d: date, fmt: str) -> str:
 # White space around a value as real exports leave it: spaces, and what a Windows export,
 # a spreadsheet or a web form adds (TAB, CR, NBSP, em space, zero-width space, BOM).
 WHITESPACE_PADS = (
-    ("  ", ""), ("", " "), (" ", "  "), ("\t", ""), ("", "\r"), ("\u00a0", "\u00a0"),
-    ("\u200b", ""), ("", "\t\u00a0"), ("\u2003", "\r\n"), ("\ufeff", " "),
+    ("  ", ""),
+    ("", " "),
+    (" ", "  "),
+    ("\t", ""),
+    ("", "\r"),
+    ("\u00a0", "\u00a0"),
+    ("\u200b", ""),
+    ("", "\t\u00a0"),
+    ("\u2003", "\r\n"),
+    ("\ufeff", " "),
 )
 
 
@@ -76,8 +96,10 @@ TIME_OF_DAY_FORMATS = ("us_short_hm", "us_slash_hms", "iso_t_z", "iso_millis", "
 # "No date" sentinels as source systems write them, in POS text renderings; the date they
 # stand for is one of 9999-12-31, 1900-01-01, 0001-01-01 (never a plausible date).
 SENTINEL_DATES = (
-    (date(9999, 12, 31), "9999-12-31"), (date(1900, 1, 1), "1900-01-01"),
-    (date(1, 1, 1), "0001-01-01"), (date(9999, 12, 31), "12/31/9999"),
+    (date(9999, 12, 31), "9999-12-31"),
+    (date(1900, 1, 1), "1900-01-01"),
+    (date(1, 1, 1), "0001-01-01"),
+    (date(9999, 12, 31), "12/31/9999"),
     (date(1900, 1, 1), "01/01/1900 00:00:00"),
 )
 
@@ -96,8 +118,10 @@ def render_datetime(t: datetime, fmt: str) -> str:
         return f"{t.date().isoformat()} {t.hour:02d}:{t.minute:02d}:{t.second:02d}.{millis:03d}"
     if fmt == "dd_mon_yy_ampm":
         hour = t.hour % 12 or 12
-        return (f"{t.day:02d}-{_MONTHS[t.month - 1][:3]}-{t.year % 100:02d} "
-                f"{hour}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'}")
+        return (
+            f"{t.day:02d}-{_MONTHS[t.month - 1][:3]}-{t.year % 100:02d} "
+            f"{hour}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'}"
+        )
     raise ValueError(fmt)
 
 
@@ -118,8 +142,13 @@ def render_money(cents: int, style: int) -> str:
 def render_phone(digits: str, style: int) -> str:
     a, b, c = digits[:3], digits[3:6], digits[6:]
     return (
-        f"({a}) {b}-{c}", f"{a}.{b}.{c}", f"{a}{b}{c}", f"+1 {a} {b} {c}",
-        f"1-{a}-{b}-{c}", f"{a} {b} {c}", f"+1 ({a}) {b}-{c}",
+        f"({a}) {b}-{c}",
+        f"{a}.{b}.{c}",
+        f"{a}{b}{c}",
+        f"+1 {a} {b} {c}",
+        f"1-{a}-{b}-{c}",
+        f"{a} {b} {c}",
+        f"+1 ({a}) {b}-{c}",
     )[style % 7]
 
 
@@ -129,9 +158,17 @@ class FaultLog:
 
     records: list[dict] = field(default_factory=list)
 
-    def add(self, source: str, entity: str, fault: str, key: str | None, *,
-            column: str | None = None, file: str | None = None,
-            detail: str | None = None) -> None:
+    def add(
+        self,
+        source: str,
+        entity: str,
+        fault: str,
+        key: str | None,
+        *,
+        column: str | None = None,
+        file: str | None = None,
+        detail: str | None = None,
+    ) -> None:
         rec = {"source": source, "entity": entity, "fault": fault, "key": key}
         if column is not None:
             rec["column"] = column
@@ -158,8 +195,14 @@ class Picker:
         want = max(round(eligible * rate), self.minimum if rate > 0 else 0)
         return min(want, eligible)
 
-    def pick(self, rate: float, *, exclusive: bool = True, mask: np.ndarray | None = None,
-             rng: np.random.Generator | None = None) -> np.ndarray:
+    def pick(
+        self,
+        rate: float,
+        *,
+        exclusive: bool = True,
+        mask: np.ndarray | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> np.ndarray:
         """Pick rows; ``rng`` (default: the picker's) lets a later variation draw from
         its own stream, so adding one leaves every earlier pick as it was."""
         pool = self.free if mask is None else (self.free & mask)

@@ -25,9 +25,16 @@ __all__ = ["OnlineStore", "decimal_from_cents", "make_online_store", "write_mari
 
 _PLACEHOLDER_EMAILS = ("noemail@aethermart.com", "test@test.com", "none@none.com", "n/a")
 _REVIEW_TEXTS = (
-    "Exactly as described.", "Arrived late but works fine.", "Love it 😍", "Would buy again!",
-    "Not worth the price.", "Five stars ⭐⭐⭐⭐⭐", "Broke after a week.", "Great gift idea 🎁",
-    "Quality is okay, shipping was fast.", "Meh.",
+    "Exactly as described.",
+    "Arrived late but works fine.",
+    "Love it 😍",
+    "Would buy again!",
+    "Not worth the price.",
+    "Five stars ⭐⭐⭐⭐⭐",
+    "Broke after a week.",
+    "Great gift idea 🎁",
+    "Quality is okay, shipping was fast.",
+    "Meh.",
 )
 
 
@@ -37,8 +44,9 @@ def decimal_from_cents(cents: np.ndarray, precision: int = 10, scale: int = 2) -
     words = np.empty((len(lo), 2), dtype=np.int64)
     words[:, 0] = lo
     words[:, 1] = np.where(lo < 0, -1, 0)
-    return pa.Array.from_buffers(pa.decimal128(precision, scale), len(lo),
-                                 [None, pa.py_buffer(words.tobytes())])
+    return pa.Array.from_buffers(
+        pa.decimal128(precision, scale), len(lo), [None, pa.py_buffer(words.tobytes())]
+    )
 
 
 def _dates(days: np.ndarray) -> pa.Array:
@@ -49,8 +57,9 @@ def _dates(days: np.ndarray) -> pa.Array:
 _SENTINELS = (np.datetime64("9999-12-31"), np.datetime64("1900-01-01"))
 
 
-def _with_sentinels(table: pa.Table, column: str, rows: np.ndarray, ids: np.ndarray,
-                    entity: str, log: FaultLog) -> pa.Table:
+def _with_sentinels(
+    table: pa.Table, column: str, rows: np.ndarray, ids: np.ndarray, entity: str, log: FaultLog
+) -> pa.Table:
     """``table`` with a "no date" sentinel in ``column`` at ``rows``, each recorded."""
     if not len(rows):
         return table
@@ -79,37 +88,44 @@ SHARED_PLACEHOLDER_EMAIL = "orders@aethermart-store.com"
 SHARED_EMAIL_MIN_PEOPLE = 5
 
 
-def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: People,
-                      log: FaultLog) -> OnlineStore:
+def make_online_store(
+    cfg: GeneratorConfig, rng: np.random.Generator, people: People, log: FaultLog
+) -> OnlineStore:
     c = cfg.counts
     rates = cfg.rates
     src = "mariadb"
     variation_rng = np.random.default_rng([cfg.seed, 12, 1])  # the real-world variations' own stream
 
     # Categories and suppliers -------------------------------------------------------------
-    categories = pa.table({
-        "category_id": pa.array(np.arange(1, len(CATEGORIES) + 1), pa.int32()),
-        "category_name": [name for name, _ in CATEGORIES],
-    })
+    categories = pa.table(
+        {
+            "category_id": pa.array(np.arange(1, len(CATEGORIES) + 1), pa.int32()),
+            "category_name": [name for name, _ in CATEGORIES],
+        }
+    )
     sup_ids = np.arange(1, c.suppliers + 1)
-    suppliers = pa.table({
-        "supplier_id": pa.array(sup_ids, pa.int32()),
-        "supplier_name": [f"Supplier {i:03d} Trading Co." for i in sup_ids],
-        "contact_email": [f"orders@supplier{i:03d}.example.com" for i in sup_ids],
-    })
+    suppliers = pa.table(
+        {
+            "supplier_id": pa.array(sup_ids, pa.int32()),
+            "supplier_name": [f"Supplier {i:03d} Trading Co." for i in sup_ids],
+            "contact_email": [f"orders@supplier{i:03d}.example.com" for i in sup_ids],
+        }
+    )
 
     # Products --------------------------------------------------------------------------------
     n_prod = c.online_products
     product_ids = np.arange(1, n_prod + 1)
     cat_idx = rng.integers(0, len(CATEGORIES), n_prod)
     prod_price = price_cents(rng, n_prod)
-    products = pa.table({
-        "product_id": pa.array(product_ids, pa.int32()),
-        "product_name": pa.array(product_names(rng, cat_idx), pa.string()),
-        "price": decimal_from_cents(prod_price),
-        "category_id": pa.array(cat_idx + 1, pa.int32()),
-        "supplier_id": pa.array(rng.integers(1, c.suppliers + 1, n_prod), pa.int32()),
-    })
+    products = pa.table(
+        {
+            "product_id": pa.array(product_ids, pa.int32()),
+            "product_name": pa.array(product_names(rng, cat_idx), pa.string()),
+            "price": decimal_from_cents(prod_price),
+            "category_id": pa.array(cat_idx + 1, pa.int32()),
+            "supplier_id": pa.array(rng.integers(1, c.suppliers + 1, n_prod), pa.int32()),
+        }
+    )
 
     attr_pid, attr_name, attr_value = [], [], []
     for p in range(n_prod):  # a few attributes per product: small, not per order line
@@ -118,11 +134,13 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
                 attr_pid.append(product_ids[p])
                 attr_name.append(name)
                 attr_value.append(values[rng.integers(0, len(values))])
-    product_attributes = pa.table({
-        "product_id": pa.array(attr_pid, pa.int32()),
-        "attribute_name": pa.array(attr_name, pa.string()),
-        "attribute_value": pa.array(attr_value, pa.string()),
-    })
+    product_attributes = pa.table(
+        {
+            "product_id": pa.array(attr_pid, pa.int32()),
+            "attribute_name": pa.array(attr_name, pa.string()),
+            "attribute_value": pa.array(attr_value, pa.string()),
+        }
+    )
 
     # Customers -------------------------------------------------------------------------------
     n_cust = c.online_customers
@@ -145,27 +163,35 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
         values = zips[:, at] if at is not None else people.first[person]
         values = values.copy()
         for j, i in enumerate(pick.pick(rates.whitespace, exclusive=False)):
-            log.add(src, "Customers", "whitespace", str(customer_ids[i]), column=column,
-                    detail=repr(values[i]))
+            log.add(
+                src, "Customers", "whitespace", str(customer_ids[i]), column=column, detail=repr(values[i])
+            )
             values[i] = pad_whitespace(values[i], j)
         if at is None:
             first_name = values
         else:
             zips = zips.copy()
             zips[:, at] = values
-    customers = pa.table({
-        "customer_id": pa.array(customer_ids, pa.uint64()),
-        "first_name": pa.array(first_name, pa.string()),
-        "last_name": pa.array(people.last[person], pa.string()),
-        "email": pa.array(email, pa.string()),
-        "registration_date": _dates(np.datetime64("2022-01-01") + rng.integers(0, 1277, n_cust)),
-        "city": pa.array(zips[:, 1], pa.string()),
-        "state": pa.array(zips[:, 2], pa.string()),
-        "zipcode": pa.array(zips[:, 0], pa.string()),
-    })
-    customers = _with_sentinels(customers, "registration_date",
-                                pick.pick(rates.sentinel_date, rng=variation_rng), customer_ids,
-                                "Customers", log)
+    customers = pa.table(
+        {
+            "customer_id": pa.array(customer_ids, pa.uint64()),
+            "first_name": pa.array(first_name, pa.string()),
+            "last_name": pa.array(people.last[person], pa.string()),
+            "email": pa.array(email, pa.string()),
+            "registration_date": _dates(np.datetime64("2022-01-01") + rng.integers(0, 1277, n_cust)),
+            "city": pa.array(zips[:, 1], pa.string()),
+            "state": pa.array(zips[:, 2], pa.string()),
+            "zipcode": pa.array(zips[:, 0], pa.string()),
+        }
+    )
+    customers = _with_sentinels(
+        customers,
+        "registration_date",
+        pick.pick(rates.sentinel_date, rng=variation_rng),
+        customer_ids,
+        "Customers",
+        log,
+    )
 
     # Orders and order items --------------------------------------------------------------
     n_ord = c.online_orders
@@ -201,21 +227,24 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
     for i in zero:
         log.add(src, "Orders", "zero_date", str(order_ids[i]), column="order_date")
     sentinel_orders = opick.pick(rates.sentinel_date, rng=variation_rng)
-    orders = pa.table({
-        "order_id": pa.array(order_ids, pa.int32()),
-        "customer_id": pa.array(order_cust, pa.uint64()),
-        "order_date": pa.array(order_day.astype("datetime64[D]"), pa.date32(),
-                               mask=~order_date_mask),
-        "total_amount": decimal_from_cents(total_cents.astype(np.int64)),
-    })
+    orders = pa.table(
+        {
+            "order_id": pa.array(order_ids, pa.int32()),
+            "customer_id": pa.array(order_cust, pa.uint64()),
+            "order_date": pa.array(order_day.astype("datetime64[D]"), pa.date32(), mask=~order_date_mask),
+            "total_amount": decimal_from_cents(total_cents.astype(np.int64)),
+        }
+    )
     orders = _with_sentinels(orders, "order_date", sentinel_orders, order_ids, "Orders", log)
-    order_items = pa.table({
-        "order_item_id": pa.array(item_ids, pa.int32()),
-        "order_id": pa.array(order_ids[item_order], pa.int32()),
-        "product_id": pa.array(item_product_ids, pa.int32()),
-        "quantity": pa.array(quantity, pa.int32()),
-        "price": decimal_from_cents(unit_cents),
-    })
+    order_items = pa.table(
+        {
+            "order_item_id": pa.array(item_ids, pa.int32()),
+            "order_id": pa.array(order_ids[item_order], pa.int32()),
+            "product_id": pa.array(item_product_ids, pa.int32()),
+            "quantity": pa.array(quantity, pa.int32()),
+            "price": decimal_from_cents(unit_cents),
+        }
+    )
 
     # Reviews -------------------------------------------------------------------------------
     n_rev = c.reviews
@@ -226,30 +255,40 @@ def make_online_store(cfg: GeneratorConfig, rng: np.random.Generator, people: Pe
     rpick = Picker(rng, n_rev, rates.minimum)
     for j, i in enumerate(rpick.pick(rates.rating_out_of_range)):
         rating[i] = (0, 6, 7, -1, 10)[j % 5]
-        log.add(src, "Reviews", "rating_out_of_range", str(review_ids[i]), column="rating",
-                detail=str(rating[i]))
+        log.add(
+            src, "Reviews", "rating_out_of_range", str(review_ids[i]), column="rating", detail=str(rating[i])
+        )
     for i in rpick.pick(rates.null_rating):
         rating_mask[i] = True
         log.add(src, "Reviews", "null_rating", str(review_ids[i]), column="rating")
     for i in rpick.pick(rates.orphan_fk):
         rev_cust[i] = np.uint64(800_000 + i)
         log.add(src, "Reviews", "orphan_fk", str(review_ids[i]), column="customer_id")
-    reviews = pa.table({
-        "review_id": pa.array(review_ids, pa.int32()),
-        "product_id": pa.array(product_ids[rng.integers(0, n_prod, n_rev)], pa.int32()),
-        "customer_id": pa.array(rev_cust, pa.uint64()),
-        "rating": pa.array(rating, pa.int32(), mask=rating_mask),
-        "review_text": pa.array(np.array(_REVIEW_TEXTS, dtype=object)[rng.integers(0, 10, n_rev)],
-                                 pa.string()),
-        "review_date": _dates(np.datetime64("2024-02-01") + rng.integers(0, 660, n_rev)),
-    })
-    reviews = _with_sentinels(reviews, "review_date", rpick.pick(rates.sentinel_date, rng=variation_rng),
-                              review_ids, "Reviews", log)
+    reviews = pa.table(
+        {
+            "review_id": pa.array(review_ids, pa.int32()),
+            "product_id": pa.array(product_ids[rng.integers(0, n_prod, n_rev)], pa.int32()),
+            "customer_id": pa.array(rev_cust, pa.uint64()),
+            "rating": pa.array(rating, pa.int32(), mask=rating_mask),
+            "review_text": pa.array(
+                np.array(_REVIEW_TEXTS, dtype=object)[rng.integers(0, 10, n_rev)], pa.string()
+            ),
+            "review_date": _dates(np.datetime64("2024-02-01") + rng.integers(0, 660, n_rev)),
+        }
+    )
+    reviews = _with_sentinels(
+        reviews, "review_date", rpick.pick(rates.sentinel_date, rng=variation_rng), review_ids, "Reviews", log
+    )
 
     tables = {
-        "Customers": customers, "Categories": categories, "Suppliers": suppliers,
-        "Products": products, "Orders": orders, "Order_Items": order_items,
-        "Reviews": reviews, "Product_Attributes": product_attributes,
+        "Customers": customers,
+        "Categories": categories,
+        "Suppliers": suppliers,
+        "Products": products,
+        "Orders": orders,
+        "Order_Items": order_items,
+        "Reviews": reviews,
+        "Product_Attributes": product_attributes,
     }
     for name, table in tables.items():
         tables[name] = table.cast(MARIADB_TABLES[name].arrow_schema)
@@ -272,8 +311,13 @@ def write_mariadb_landing(cfg: GeneratorConfig, store: OnlineStore) -> dict[str,
             "mode": "snapshot",
             "rows": table.num_rows,
             "columns": [{"name": f.name, "type": str(f.type)} for f in table.schema],
-            "files": [{"path": part.name, "rows": table.num_rows,
-                       "sha256": hashlib.sha256(part.read_bytes()).hexdigest()}],
+            "files": [
+                {
+                    "path": part.name,
+                    "rows": table.num_rows,
+                    "sha256": hashlib.sha256(part.read_bytes()).hexdigest(),
+                }
+            ],
             "zero_dates_nulled": zero_dates,
             "started_at": stamp.isoformat(),
             "finished_at": stamp.isoformat(),

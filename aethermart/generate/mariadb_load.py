@@ -41,21 +41,25 @@ def load_into_mariadb(store: OnlineStore, url: MariaDBURL, *, quiet: bool = Fals
                 cur.execute(f"DROP TABLE IF EXISTS `{name}`")
                 cur.execute(spec.ddl())
                 cols = [c.name for c in spec.columns]
-                sql = (f"INSERT INTO `{name}` ({', '.join(f'`{c}`' for c in cols)}) "
-                       f"VALUES ({', '.join(['%s'] * len(cols))})")
+                sql = (
+                    f"INSERT INTO `{name}` ({', '.join(f'`{c}`' for c in cols)}) "
+                    f"VALUES ({', '.join(['%s'] * len(cols))})"
+                )
                 table: pa.Table = store.tables[name]
                 for batch in table.to_batches(max_chunksize=_BATCH):
                     rows = list(zip(*(batch.column(c).to_pylist() for c in cols), strict=True))
                     if name == "Orders" and zero_ids:
-                        rows = [(r[0], r[1], "0000-00-00" if r[0] in zero_ids else r[2], r[3])
-                                for r in rows]
+                        rows = [(r[0], r[1], "0000-00-00" if r[0] in zero_ids else r[2], r[3]) for r in rows]
                     cur.executemany(sql, rows)
                 conn.commit()
                 loaded[name] = table.num_rows
                 if not quiet:
-                    print(f"load: {name:<20} {table.num_rows:>10,} rows "
-                          f"({time.perf_counter() - t0:.1f}s) -> {url.redacted()}",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"load: {name:<20} {table.num_rows:>10,} rows "
+                        f"({time.perf_counter() - t0:.1f}s) -> {url.redacted()}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     except Exception as exc:
         import pymysql
 

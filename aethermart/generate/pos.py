@@ -71,8 +71,14 @@ class EntityRows:
 class Dirt:
     """Applies fault classes to one entity and records each in the answer key."""
 
-    def __init__(self, rows: EntityRows, rng: np.random.Generator, rates: FaultRates,
-                 log: FaultLog, load_dates: list[str]):
+    def __init__(
+        self,
+        rows: EntityRows,
+        rng: np.random.Generator,
+        rates: FaultRates,
+        log: FaultLog,
+        load_dates: list[str],
+    ):
         self.rows, self.rng, self.rates, self.log = rows, rng, rates, log
         self.variation_rng = rng  # the real-world variations get their own stream
         self.touched: set[int] = set()  # rows that received any fault
@@ -83,19 +89,28 @@ class Dirt:
     def file_of(self, i: int) -> str:
         return f"pos/load_date={self.load_dates[self.rows.drop[i]]}/{self.rows.entity}.csv"
 
-    def record(self, i: int, fault: str, column: str | None = None, detail: str | None = None,
-               key: str | None = None) -> None:
+    def record(
+        self, i: int, fault: str, column: str | None = None, detail: str | None = None, key: str | None = None
+    ) -> None:
         self.touched.add(int(i))
         self.faults_of.setdefault(int(i), set()).add(fault)
-        self.log.add(SRC, self.rows.entity, fault, self.rows.key[i] if key is None else key,
-                     column=column, file=self.file_of(i), detail=detail)
+        self.log.add(
+            SRC,
+            self.rows.entity,
+            fault,
+            self.rows.key[i] if key is None else key,
+            column=column,
+            file=self.file_of(i),
+            detail=detail,
+        )
 
     def pick(self, fault: str, mask: np.ndarray | None = None, exclusive: bool = True) -> np.ndarray:
         return self.picker.pick(getattr(self.rates, fault), exclusive=exclusive, mask=mask)
 
     # value-level faults -------------------------------------------------------------------
-    def set_values(self, fault: str, column: str, new_value, mask: np.ndarray | None = None,
-                   exclusive: bool = True) -> np.ndarray:
+    def set_values(
+        self, fault: str, column: str, new_value, mask: np.ndarray | None = None, exclusive: bool = True
+    ) -> np.ndarray:
         col = self.rows.cols[column]
         chosen = self.pick(fault, mask, exclusive)
         for j, i in enumerate(chosen):
@@ -105,12 +120,18 @@ class Dirt:
         return chosen
 
     def whitespace(self, column: str) -> None:
-        self.set_values("whitespace", column, pad_whitespace,
-                        mask=self.rows.cols[column] != "", exclusive=False)
+        self.set_values(
+            "whitespace", column, pad_whitespace, mask=self.rows.cols[column] != "", exclusive=False
+        )
 
     def case(self, column: str) -> None:
-        self.set_values("case", column, lambda v, j: v.upper() if j % 2 == 0 else v.lower(),
-                        mask=self.rows.cols[column] != "", exclusive=False)
+        self.set_values(
+            "case",
+            column,
+            lambda v, j: v.upper() if j % 2 == 0 else v.lower(),
+            mask=self.rows.cols[column] != "",
+            exclusive=False,
+        )
 
     def date_format(self, column: str) -> None:
         def reformat(v: str, j: int) -> str:
@@ -119,27 +140,32 @@ class Dirt:
             if fmt in ("us_short", "dd_mon_yy") and not 1950 <= d.year <= 2049:
                 fmt = "us_slash"
             return render_date(d, fmt)
-        self.set_values("date_format", column, reformat,
-                        mask=self.rows.cols[column] != "", exclusive=False)
+
+        self.set_values("date_format", column, reformat, mask=self.rows.cols[column] != "", exclusive=False)
 
     def impossible_date(self, column: str) -> None:
-        self.set_values("impossible_date", column,
-                        lambda v, j: ("2025-02-30", "04/31/2025", "2025-13-01", "31-Jun-25")[j % 4],
-                        mask=self.rows.cols[column] != "")
+        self.set_values(
+            "impossible_date",
+            column,
+            lambda v, j: ("2025-02-30", "04/31/2025", "2025-13-01", "31-Jun-25")[j % 4],
+            mask=self.rows.cols[column] != "",
+        )
 
     # real-world variations (docs/design.md § Real-world sources): drawn from `variation_rng`,
     # after every other fault, from rows no other fault touched (so each is judged alone) whose
     # date is plain ISO ---
     def _plain_iso(self, column: str) -> np.ndarray:
-        mask = np.fromiter((bool(_ISO_DATE.fullmatch(v)) for v in self.rows.cols[column]),
-                           dtype=bool, count=len(self.rows))
+        mask = np.fromiter(
+            (bool(_ISO_DATE.fullmatch(v)) for v in self.rows.cols[column]), dtype=bool, count=len(self.rows)
+        )
         mask[list(self.touched)] = False
         return mask
 
     def sentinel_date(self, column: str) -> None:
         """A "no date" sentinel (9999-12-31, 1900-01-01, 0001-01-01, POS renderings)."""
-        chosen = self.picker.pick(self.rates.sentinel_date, mask=self._plain_iso(column),
-                                  rng=self.variation_rng)
+        chosen = self.picker.pick(
+            self.rates.sentinel_date, mask=self._plain_iso(column), rng=self.variation_rng
+        )
         for j, i in enumerate(chosen):
             text = SENTINEL_DATES[j % len(SENTINEL_DATES)][1]
             self.rows.cols[column][i] = text
@@ -149,8 +175,9 @@ class Dirt:
         """The date with a time of day, in one of TIME_OF_DAY_FORMATS; the detail is the
         date and time a reader must get back (ISO, UTC: the renderings carry no zone)."""
         col = self.rows.cols[column]
-        chosen = self.picker.pick(self.rates.time_of_day, mask=self._plain_iso(column),
-                                  rng=self.variation_rng)
+        chosen = self.picker.pick(
+            self.rates.time_of_day, mask=self._plain_iso(column), rng=self.variation_rng
+        )
         millis = self.variation_rng.integers(0, 86_400_000, len(chosen))
         for j, (i, ms) in enumerate(zip(chosen, millis, strict=True)):
             fmt = TIME_OF_DAY_FORMATS[j % len(TIME_OF_DAY_FORMATS)]
@@ -169,13 +196,15 @@ class Dirt:
     def non_utf8(self, column: str) -> None:
         def corrupt(v: str, j: int) -> str:
             return v[:1] + MARK_BAD_BYTE + v[2:] if len(v) > 1 else v + MARK_BAD_BYTE
+
         self.set_values("non_utf8", column, corrupt, mask=self.rows.cols[column] != "")
 
     def unquoted_delimiter(self, column: str) -> None:
         # only values the CSV writer leaves unquoted: inside quotes the bare comma is no fault
         plain = np.array([not any(c in v for c in ',"\r\n') for v in self.rows.cols[column]], dtype=bool)
-        self.set_values("unquoted_delimiter", column, lambda v, j: v + MARK_BARE_COMMA + " Suite 9",
-                        mask=plain)
+        self.set_values(
+            "unquoted_delimiter", column, lambda v, j: v + MARK_BARE_COMMA + " Suite 9", mask=plain
+        )
 
     def missing_key(self, column: str) -> None:
         chosen = self.pick("missing_key")
@@ -227,8 +256,11 @@ class Dirt:
             if conflict:
                 quantity[new[j % len(new)]] = str(int(quantity[new[j % len(new)]]) + 5)
             for i in new:
-                self.record(int(i), "conflicting_resend" if conflict else "resent_transaction",
-                            detail=repr(quantity[i]) if conflict else None)
+                self.record(
+                    int(i),
+                    "conflicting_resend" if conflict else "resent_transaction",
+                    detail=repr(quantity[i]) if conflict else None,
+                )
 
     def repeated_scans(self) -> None:
         """A product scanned again in the same order and drop, with the same quantity or
@@ -274,8 +306,9 @@ def _layout_columns(cfg: GeneratorConfig, rows: EntityRows, idx: np.ndarray) -> 
     return header, columns
 
 
-def _split_write(cfg: GeneratorConfig, rows: EntityRows, load_dates: list[str],
-                 file_flags: dict[tuple[int, str], set[str]]) -> dict:
+def _split_write(
+    cfg: GeneratorConfig, rows: EntityRows, load_dates: list[str], file_flags: dict[tuple[int, str], set[str]]
+) -> dict:
     order = np.argsort(rows.drop, kind="stable")
     files = data_rows = lines = 0
     for d, load_date in enumerate(load_dates):
@@ -298,24 +331,39 @@ def _split_write(cfg: GeneratorConfig, rows: EntityRows, load_dates: list[str],
 # silver drops, a second scan). An order is in the revenue truth only when its header, all
 # its lines and the price rows of all its products carry nothing else.
 _CLEAN_FOR_REVENUE = {
-    "order": {"date_format", "time_of_day", "whitespace", "null_literal", "exact_duplicate",
-              "resent_transaction"},
+    "order": {
+        "date_format",
+        "time_of_day",
+        "whitespace",
+        "null_literal",
+        "exact_duplicate",
+        "resent_transaction",
+    },
     "orderline": {"repeated_scan", "whitespace", "resent_transaction"},
     "product": {"money_format", "whitespace", "case", "exact_duplicate", "non_utf8"},
 }
 
 
-def _revenue_of_valid_orders(lines: EntityRows, line_dirt: Dirt, line_order: np.ndarray,
-                             line_prod: np.ndarray, order_dirt: Dirt, order_id: np.ndarray,
-                             placed: np.ndarray,
-                             product_dirt: Dirt, prod_id: np.ndarray,
-                             price_by_drop: list[np.ndarray], load_dates: list[date]) -> dict:
+def _revenue_of_valid_orders(
+    lines: EntityRows,
+    line_dirt: Dirt,
+    line_order: np.ndarray,
+    line_prod: np.ndarray,
+    order_dirt: Dirt,
+    order_id: np.ndarray,
+    placed: np.ndarray,
+    product_dirt: Dirt,
+    prod_id: np.ndarray,
+    price_by_drop: list[np.ndarray],
+    load_dates: list[date],
+) -> dict:
     """The world's store revenue per order, for the orders no set-aside fault touched:
     Σ quantity × the shelf price on the order date (the latest drop's price on or before
     it; before the first drop, the first drop's). Every scan of a product counts; a re-sent
     copy of an order does not. An order is left out when its header or a line carries a
     fault outside _CLEAN_FOR_REVENUE, or the price row its date points at does (the price
     silver then uses is another drop's). The answer key's truth for the revenue invariant."""
+
     def tainted(dirt: Dirt, entity: str) -> set[int]:
         clean = _CLEAN_FOR_REVENUE[entity]
         return {int(dirt.rows.origin[i]) for i, faults in dirt.faults_of.items() if faults - clean}
@@ -327,8 +375,11 @@ def _revenue_of_valid_orders(lines: EntityRows, line_dirt: Dirt, line_order: np.
     bad_prices = {divmod(r, n_prod) for r in tainted(product_dirt, "product")}  # (drop, product)
     bad_orders = tainted(order_dirt, "order")
     bad_orders |= {int(line_order[r]) for r in tainted(line_dirt, "orderline")}
-    bad_orders |= {int(o) for o, p in zip(line_order, line_prod, strict=True)
-                   if (int(price_drop[o]), product_index[p]) in bad_prices}
+    bad_orders |= {
+        int(o)
+        for o, p in zip(line_order, line_prod, strict=True)
+        if (int(price_drop[o]), product_index[p]) in bad_prices
+    }
     cents: dict[int, int] = {}
     scans: dict[int, int] = {}
     for i in range(len(lines)):
@@ -341,8 +392,8 @@ def _revenue_of_valid_orders(lines: EntityRows, line_dirt: Dirt, line_order: np.
         scans[order] = scans.get(order, 0) + (i != source_line)
     return {
         "rule": "store orders no set-aside fault touched: sum of quantity x the price of the "
-                "latest drop on or before the order date (first drop before it); every "
-                "repeated scan counts, re-sent copies do not",
+        "latest drop on or before the order date (first drop before it); every "
+        "repeated scan counts, re-sent copies do not",
         "orders": {order_id[o]: _money(c) for o, c in sorted(cents.items())},
         "orders_with_repeated_scans": sorted(order_id[o] for o, n in scans.items() if n),
         "total": _money(sum(cents.values())),
@@ -370,8 +421,7 @@ def _iso(days: np.ndarray) -> np.ndarray:
     return np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
 
 
-def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: People,
-                    log: FaultLog) -> dict:
+def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: People, log: FaultLog) -> dict:
     """Write every drop; returns per-entity stats and the POS customer ids (by POS person)."""
     c = cfg.counts
     rates = cfg.rates
@@ -382,16 +432,23 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
 
     # --- city: the POS store's zip lookup, one row per zip in every drop -----------------
     zips = np.array(ZIPS, dtype=object)
-    city = EntityRows("city", {
-        "zip": np.tile(zips[:, 0], n_drops), "city": np.tile(zips[:, 1], n_drops),
-        "state": np.tile(zips[:, 2], n_drops),
-    }, np.repeat(drops, len(zips)), np.tile(zips[:, 0], n_drops).copy())
+    city = EntityRows(
+        "city",
+        {
+            "zip": np.tile(zips[:, 0], n_drops),
+            "city": np.tile(zips[:, 1], n_drops),
+            "state": np.tile(zips[:, 2], n_drops),
+        },
+        np.repeat(drops, len(zips)),
+        np.tile(zips[:, 0], n_drops).copy(),
+    )
     dirt = Dirt(city, rng, rates, log, load_dates)
     dirt.non_utf8("city")
     dirt.duplicates("city", lambda v, j: v + " Heights")
     leading_zero = np.char.startswith(city.cols["zip"].astype(str), "0")
-    dirt.set_values("zip_leading_zero_lost", "zip", lambda v, j: v.lstrip("0"),
-                    mask=leading_zero, exclusive=False)
+    dirt.set_values(
+        "zip_leading_zero_lost", "zip", lambda v, j: v.lstrip("0"), mask=leading_zero, exclusive=False
+    )
     dirt.whitespace("city")
     dirt.case("city")
     dirt.case("state")
@@ -413,25 +470,34 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
         move = rng.random(n_prod) < 0.05
         cents = np.where(move, np.round(cents * rng.uniform(0.9, 1.2, n_prod)), cents).astype(np.int64)
     all_cents = np.concatenate(price_by_drop)
-    product = EntityRows("product", {
-        "id": np.tile(prod_id, n_drops),
-        "name": np.tile(name, n_drops),
-        "currentPrice": np.char.add(np.char.add((all_cents // 100).astype(str), "."),
-                                    np.char.zfill((all_cents % 100).astype(str), 2)).astype(object),
-        "availableQuantity": np.concatenate(stock_by_drop).astype(str).astype(object),
-    }, np.repeat(drops, n_prod), np.tile(prod_id, n_drops).copy())
+    product = EntityRows(
+        "product",
+        {
+            "id": np.tile(prod_id, n_drops),
+            "name": np.tile(name, n_drops),
+            "currentPrice": np.char.add(
+                np.char.add((all_cents // 100).astype(str), "."),
+                np.char.zfill((all_cents % 100).astype(str), 2),
+            ).astype(object),
+            "availableQuantity": np.concatenate(stock_by_drop).astype(str).astype(object),
+        },
+        np.repeat(drops, n_prod),
+        np.tile(prod_id, n_drops).copy(),
+    )
     dirt = Dirt(product, rng, rates, log, load_dates)
     dirt.non_utf8("name")
     dirt.unquoted_delimiter("name")
     dirt.missing_key("id")
     dirt.blank(("currentPrice",))
-    dirt.set_values("invalid_number", "availableQuantity",
-                    lambda v, j: ("abc", "2.5", "ten", "1e3")[j % 4])
+    dirt.set_values("invalid_number", "availableQuantity", lambda v, j: ("abc", "2.5", "ten", "1e3")[j % 4])
     dirt.duplicates("currentPrice", lambda v, j: f"{float(v) + 1.5:.2f}")
-    dirt.set_values("money_format", "currentPrice",
-                    lambda v, j: render_money(round(float(v) * 100), j),
-                    mask=np.isin(product.cols["currentPrice"], ["", "NULL"], invert=True),
-                    exclusive=False)
+    dirt.set_values(
+        "money_format",
+        "currentPrice",
+        lambda v, j: render_money(round(float(v) * 100), j),
+        mask=np.isin(product.cols["currentPrice"], ["", "NULL"], invert=True),
+        exclusive=False,
+    )
     dirt.whitespace("name")
     dirt.case("name")
     product_dirt = dirt
@@ -451,45 +517,66 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
         streets.append(street.copy())
         zip_parts.append(zips[zip_idx, 0])
         move = rng.random(n_cust) < 0.02
-        street = np.where(move, rng.integers(1, 9999, n_cust).astype(str).astype(object) + " "
-                          + np.array(STREETS, dtype=object)[rng.integers(0, len(STREETS), n_cust)],
-                          street)
+        street = np.where(
+            move,
+            rng.integers(1, 9999, n_cust).astype(str).astype(object)
+            + " "
+            + np.array(STREETS, dtype=object)[rng.integers(0, len(STREETS), n_cust)],
+            street,
+        )
         zip_idx = np.where(move, rng.integers(0, len(ZIPS), n_cust), zip_idx)
     phone = people.phone[person]
     canonical_phone = np.array([f"{p[:3]}-{p[3:6]}-{p[6:]}" for p in phone], dtype=object)
-    customer = EntityRows("customer", {
-        "id": np.tile(cust_id, n_drops),
-        "firstName": np.tile(people.first[person], n_drops),
-        "lastName": np.tile(people.last[person], n_drops),
-        "email": np.tile(people.email[person], n_drops),
-        "address1": np.concatenate(streets),
-        "address2": np.tile(people.unit[person], n_drops),
-        "phone": np.tile(canonical_phone, n_drops),
-        "birthdate": np.tile(_iso(people.birthdate[person]), n_drops),
-        "zip": np.concatenate(zip_parts),
-    }, np.repeat(drops, n_cust), np.tile(cust_id, n_drops).copy())
+    customer = EntityRows(
+        "customer",
+        {
+            "id": np.tile(cust_id, n_drops),
+            "firstName": np.tile(people.first[person], n_drops),
+            "lastName": np.tile(people.last[person], n_drops),
+            "email": np.tile(people.email[person], n_drops),
+            "address1": np.concatenate(streets),
+            "address2": np.tile(people.unit[person], n_drops),
+            "phone": np.tile(canonical_phone, n_drops),
+            "birthdate": np.tile(_iso(people.birthdate[person]), n_drops),
+            "zip": np.concatenate(zip_parts),
+        },
+        np.repeat(drops, n_cust),
+        np.tile(cust_id, n_drops).copy(),
+    )
     dirt = Dirt(customer, rng, rates, log, load_dates)
     dirt.non_utf8("lastName")
     dirt.unquoted_delimiter("address1")
     dirt.set_values("quoted_newline", "address2", lambda v, j: (v or "Building A") + "\nFloor 3")
     dirt.missing_key("id")
-    dirt.set_values("invalid_email", "email",
-                    lambda v, j: (v.split("@")[0] + "@", v.replace("@", " at "),
-                                  v.replace("@", "."), "@" + v.split("@")[1])[j % 4])
+    dirt.set_values(
+        "invalid_email",
+        "email",
+        lambda v, j: (
+            v.split("@")[0] + "@",
+            v.replace("@", " at "),
+            v.replace("@", "."),
+            "@" + v.split("@")[1],
+        )[j % 4],
+    )
     dirt.set_values("invalid_phone", "phone", lambda v, j: ("555-01", "12345", "call me")[j % 3])
     dirt.impossible_date("birthdate")
     dirt.blank(("email", "phone", "birthdate"))
     dirt.duplicates("phone", lambda v, j: "999-555-" + f"{j:04d}")
-    dirt.set_values("phone_format", "phone", lambda v, j: render_phone(v.replace("-", ""), j),
-                    mask=np.char.count(customer.cols["phone"].astype(str), "-") == 2,
-                    exclusive=False)
+    dirt.set_values(
+        "phone_format",
+        "phone",
+        lambda v, j: render_phone(v.replace("-", ""), j),
+        mask=np.char.count(customer.cols["phone"].astype(str), "-") == 2,
+        exclusive=False,
+    )
     leading_zero = np.char.startswith(customer.cols["zip"].astype(str), "0")
-    dirt.set_values("zip_leading_zero_lost", "zip", lambda v, j: v.lstrip("0"),
-                    mask=leading_zero, exclusive=False)
-    dirt.set_values("zip_plus4", "zip", lambda v, j: f"{v}-{1000 + j % 9000:04d}",
-                    mask=~leading_zero, exclusive=False)
-    dirt.set_values("quoted_comma", "address1", lambda v, j: v + ", Suite " + str(j + 1),
-                    exclusive=False)
+    dirt.set_values(
+        "zip_leading_zero_lost", "zip", lambda v, j: v.lstrip("0"), mask=leading_zero, exclusive=False
+    )
+    dirt.set_values(
+        "zip_plus4", "zip", lambda v, j: f"{v}-{1000 + j % 9000:04d}", mask=~leading_zero, exclusive=False
+    )
+    dirt.set_values("quoted_comma", "address1", lambda v, j: v + ", Suite " + str(j + 1), exclusive=False)
     dirt.date_format("birthdate")
     for column in ("firstName", "lastName", "email"):
         dirt.whitespace(column)
@@ -510,19 +597,23 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     not_shipped = shipped >= drop_date
     order_id = (500000 + np.arange(n_ord)).astype(str).astype(object)
     order_cust = cust_id[np.minimum((rng.random(n_ord) ** 1.4 * n_cust).astype(int), n_cust - 1)]
-    order = EntityRows("order", {
-        "id": order_id.copy(),
-        "datePlaced": _iso(placed_d),
-        "dateShipped": np.where(not_shipped, "", _iso(shipped)).astype(object),
-        "customer_id": order_cust.copy(),
-    }, order_drop, order_id.copy())
+    order = EntityRows(
+        "order",
+        {
+            "id": order_id.copy(),
+            "datePlaced": _iso(placed_d),
+            "dateShipped": np.where(not_shipped, "", _iso(shipped)).astype(object),
+            "customer_id": order_cust.copy(),
+        },
+        order_drop,
+        order_id.copy(),
+    )
     dirt = Dirt(order, rng, rates, log, load_dates)
     dirt.non_utf8("customer_id")
     dirt.missing_key("id")
     dirt.set_values("orphan_fk", "customer_id", lambda v, j: f"9{j:05d}9")
     dirt.impossible_date("datePlaced")
-    dirt.set_values("null_literal", "dateShipped", lambda v, j: "NULL",
-                    mask=order.cols["dateShipped"] == "")
+    dirt.set_values("null_literal", "dateShipped", lambda v, j: "NULL", mask=order.cols["dateShipped"] == "")
     dirt.duplicates("dateShipped", lambda v, j: (date(2025, 12, 31) - timedelta(days=j)).isoformat())
     resent_orders = order.key[dirt.resend(n_drops)]
     conflicted_orders = order.key[dirt.resend(n_drops, "conflicting_resend")]
@@ -542,9 +633,16 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     line_prod = prod_id[(np.repeat(rng.integers(0, n_prod, n_ord), lines_per) + k * 7) % n_prod]
     qty = rng.integers(1, 4, len(line_order)).astype(str).astype(object)
     line_order_id = order_id[line_order]
-    orderline = EntityRows("orderline", {
-        "order_id": line_order_id.copy(), "product_id": line_prod.copy(), "quantity": qty,
-    }, order_drop[line_order], (line_order_id + "|" + line_prod).astype(object))
+    orderline = EntityRows(
+        "orderline",
+        {
+            "order_id": line_order_id.copy(),
+            "product_id": line_prod.copy(),
+            "quantity": qty,
+        },
+        order_drop[line_order],
+        (line_order_id + "|" + line_prod).astype(object),
+    )
     dirt = Dirt(orderline, rng, rates, log, load_dates)
     dirt.non_utf8("quantity")
     dirt.missing_key("order_id")
@@ -556,8 +654,18 @@ def write_pos_drops(cfg: GeneratorConfig, rng: np.random.Generator, people: Peop
     dirt.resend_lines(conflicted_orders, conflict=True)
     dirt.whitespace("product_id")
     revenue = _revenue_of_valid_orders(
-        orderline, dirt, line_order, line_prod, order_dirt, order_id, placed_d, product_dirt,
-        prod_id, price_by_drop, cfg.pos_load_dates)
+        orderline,
+        dirt,
+        line_order,
+        line_prod,
+        order_dirt,
+        order_id,
+        placed_d,
+        product_dirt,
+        prod_id,
+        price_by_drop,
+        cfg.pos_load_dates,
+    )
     if cfg.pos_layout is not None:
         orderline.cols["unit_price"] = _line_prices(product, orderline)
 

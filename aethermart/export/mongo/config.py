@@ -43,17 +43,21 @@ class MongoURI:
             scheme = uri.split("://", 1)[0] if "://" in uri else "no"
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]{0,20}", scheme):
                 scheme = "no valid"  # the text before :// may be anything, a password too
-            raise ConfigError(f"MongoDB URI must start with mongodb:// or mongodb+srv:// (got {scheme} "
-                              "scheme); expected mongodb://user:password@host:port/database")
+            raise ConfigError(
+                f"MongoDB URI must start with mongodb:// or mongodb+srv:// (got {scheme} "
+                "scheme); expected mongodb://user:password@host:port/database"
+            )
         scheme, rest = uri.split("://", 1)
         # hosts never contain '@': the user info is everything before the last one
         userinfo, _, hosts_path = rest.rpartition("@")
         if re.search(r"[@/?#\[\]]", userinfo) or userinfo.count(":") > 1:
             # the driver would split it elsewhere and quote pieces of the password in its errors
-            raise ConfigError(f"MongoDB URI {redact_uri(uri)}: the user name, password or an option value "
-                              "holds an unescaped @ : / ? # [ or ]; percent-encode them (@ %40, : %3A, "
-                              "/ %2F, ? %3F, # %23, [ %5B, ] %5D), e.g. python3 -c \"import urllib.parse, "
-                              "sys; print(urllib.parse.quote(sys.argv[1], safe=''))\" 'PASSWORD'")
+            raise ConfigError(
+                f"MongoDB URI {redact_uri(uri)}: the user name, password or an option value "
+                "holds an unescaped @ : / ? # [ or ]; percent-encode them (@ %40, : %3A, "
+                '/ %2F, ? %3F, # %23, [ %5B, ] %5D), e.g. python3 -c "import urllib.parse, '
+                "sys; print(urllib.parse.quote(sys.argv[1], safe=''))\" 'PASSWORD'"
+            )
         user = password = None
         if userinfo:
             user_text, sep, password_text = userinfo.partition(":")
@@ -61,12 +65,16 @@ class MongoURI:
             password = unquote(password_text) if sep else None
         hosts, _, path = hosts_path.partition("/")
         if not hosts or hosts.startswith("?"):
-            raise ConfigError(f"MongoDB URI {redact_uri(uri)} names no host; expected "
-                              "mongodb://user:password@host:port/database")
+            raise ConfigError(
+                f"MongoDB URI {redact_uri(uri)} names no host; expected "
+                "mongodb://user:password@host:port/database"
+            )
         database = unquote(path.split("?", 1)[0]) or settings.MONGODB_DATABASE
         if _BAD_DB_CHARS & set(database) or len(database.encode()) > 63:
-            raise ConfigError(f"MongoDB URI {redact_uri(uri)}: {database!r} is not a valid database name "
-                              "(no / \\ . space \" $, at most 63 bytes)")
+            raise ConfigError(
+                f"MongoDB URI {redact_uri(uri)}: {database!r} is not a valid database name "
+                '(no / \\ . space " $, at most 63 bytes)'
+            )
         return cls(uri=uri, database=database, user=user, password=password)
 
     def redacted(self) -> str:
@@ -157,36 +165,52 @@ def connect(uri: MongoURI, *, app_name: str = "aethermart-export") -> MongoServe
             warnings.simplefilter("always")
             client = pymongo.MongoClient(uri.uri, **options)
     except OSError as exc:  # a TLS certificate or key file named in the URI cannot be read
-        raise ConfigError(f"MongoDB URI {uri.redacted()}: {uri.scrub(_one_line(str(exc)))}; check the "
-                          "TLS file options (tlsCAFile, tlsCertificateKeyFile)") from uri.cause(exc)
+        raise ConfigError(
+            f"MongoDB URI {uri.redacted()}: {uri.scrub(_one_line(str(exc)))}; check the "
+            "TLS file options (tlsCAFile, tlsCertificateKeyFile)"
+        ) from uri.cause(exc)
     except (ConfigurationError, ValueError, TypeError) as exc:  # InvalidURI is a ConfigurationError
-        raise ConfigError(f"MongoDB URI {uri.redacted()} is invalid: {uri.scrub(_one_line(str(exc)))} "
-                          "(a password with : / ? # [ ] @ must be percent-encoded)") from uri.cause(exc)
+        raise ConfigError(
+            f"MongoDB URI {uri.redacted()} is invalid: {uri.scrub(_one_line(str(exc)))} "
+            "(a password with : / ? # [ ] @ must be percent-encoded)"
+        ) from uri.cause(exc)
     for warning in caught:
-        print(f"export: warning: MongoDB URI {uri.redacted()}: {uri.scrub(_one_line(str(warning.message)))}",
-              file=sys.stderr)
+        print(
+            f"export: warning: MongoDB URI {uri.redacted()}: {uri.scrub(_one_line(str(warning.message)))}",
+            file=sys.stderr,
+        )
     try:
         info = client.admin.command("buildInfo")
         client[uri.database].list_collection_names()  # authorization for the database itself
     except ServerSelectionTimeoutError as exc:
         client.close()
-        raise SourceError(f"MongoDB at {uri.redacted()} is unreachable ({uri.scrub(_one_line(str(exc)))}); "
-                          "check host, port, TLS and the network, then run again") from uri.cause(exc)
+        raise SourceError(
+            f"MongoDB at {uri.redacted()} is unreachable ({uri.scrub(_one_line(str(exc)))}); "
+            "check host, port, TLS and the network, then run again"
+        ) from uri.cause(exc)
     except OperationFailure as exc:
         client.close()
         if exc.code in (18, 13) or "auth" in str(exc).lower():
             who = f"user {uri.user!r}" if uri.user else "no user"
-            raise SourceError(f"MongoDB at {uri.redacted()} refused {who} "
-                              f"({uri.scrub(_one_line(str(exc)))}); check the user, password and "
-                              "authSource in the URI") from uri.cause(exc)
-        raise SourceError(f"MongoDB at {uri.redacted()}: {uri.scrub(_one_line(str(exc)))}"
-                          ) from uri.cause(exc)
+            raise SourceError(
+                f"MongoDB at {uri.redacted()} refused {who} "
+                f"({uri.scrub(_one_line(str(exc)))}); check the user, password and "
+                "authSource in the URI"
+            ) from uri.cause(exc)
+        raise SourceError(f"MongoDB at {uri.redacted()}: {uri.scrub(_one_line(str(exc)))}") from uri.cause(
+            exc
+        )
     except PyMongoError as exc:
         client.close()
-        raise SourceError(f"MongoDB at {uri.redacted()} failed: {uri.scrub(_one_line(str(exc)))}"
-                          ) from uri.cause(exc)
-    return MongoServer(uri=uri, client=client, version=str(info.get("version", "?")),
-                       ferretdb_version=info.get("ferretdbVersion"))
+        raise SourceError(
+            f"MongoDB at {uri.redacted()} failed: {uri.scrub(_one_line(str(exc)))}"
+        ) from uri.cause(exc)
+    return MongoServer(
+        uri=uri,
+        client=client,
+        version=str(info.get("version", "?")),
+        ferretdb_version=info.get("ferretdbVersion"),
+    )
 
 
 def check_decimals(server: MongoServer, decimals: str | None, where: str) -> tuple[str, str | None]:
@@ -199,9 +223,13 @@ def check_decimals(server: MongoServer, decimals: str | None, where: str) -> tup
     if decimals is None:
         if server.supports_decimal128:
             return "decimal128", None
-        return "string", (f"{server.name} has no Decimal128: decimals written as exact strings "
-                          "(set decimals: double or string in the export meta, or --mongodb-decimals)")
+        return "string", (
+            f"{server.name} has no Decimal128: decimals written as exact strings "
+            "(set decimals: double or string in the export meta, or --mongodb-decimals)"
+        )
     if decimals == "decimal128" and not server.supports_decimal128:
-        raise ExportError(f"{where}: decimals: decimal128 was asked for, but {server.name} has no "
-                          "Decimal128 (it drops the connection); use decimals: string (exact) or double")
+        raise ExportError(
+            f"{where}: decimals: decimal128 was asked for, but {server.name} has no "
+            "Decimal128 (it drops the connection); use decimals: string (exact) or double"
+        )
     return decimals, None

@@ -52,8 +52,17 @@ from bson.raw_bson import RawBSONDocument
 
 from aethermart.export.errors import ExportError
 
-__all__ = ["DECIMAL_MODES", "HASH_FIELD", "DocumentBatch", "DocumentQuery", "EncodeTimes", "check_map_keys",
-           "document_query", "encode_documents", "iter_document_batches"]
+__all__ = [
+    "DECIMAL_MODES",
+    "HASH_FIELD",
+    "DocumentBatch",
+    "DocumentQuery",
+    "EncodeTimes",
+    "check_map_keys",
+    "document_query",
+    "encode_documents",
+    "iter_document_batches",
+]
 
 DECIMAL_MODES = ("decimal128", "double", "string")
 HASH_FIELD = "_content_hash"
@@ -102,10 +111,14 @@ class _Builder:
             return f"({expr})::varchar"
         if kind in ("float", "double"):
             # JSON has no NaN/Infinity: write them as {"$numberDouble": "NaN"} etc.
-            special = (f"json_object('$numberDouble', case when isnan({expr}) then 'NaN' "
-                       f"when {expr} > 0 then 'Infinity' else '-Infinity' end)")
-            return (f"case when {expr} is null then null when isfinite({expr}) "
-                    f"then to_json(({expr})::double) else {special} end")
+            special = (
+                f"json_object('$numberDouble', case when isnan({expr}) then 'NaN' "
+                f"when {expr} > 0 then 'Infinity' else '-Infinity' end)"
+            )
+            return (
+                f"case when {expr} is null then null when isfinite({expr}) "
+                f"then to_json(({expr})::double) else {special} end"
+            )
         if kind == "date":
             return _null_or(expr, _date(f"epoch_ms({expr})"))
         if kind == "timestamp with time zone":
@@ -130,8 +143,10 @@ class _Builder:
             if child.id in ("list", "array"):
                 # BSON allows it, but FerretDB refuses arrays directly inside arrays and most
                 # tools read them badly: wrap the inner list in a struct in the model instead
-                raise ExportError(f"{self.where}: column {path} is a list of lists; make the inner "
-                                  "list a field of a struct in the model")
+                raise ExportError(
+                    f"{self.where}: column {path} is a list of lists; make the inner "
+                    "list a field of a struct in the model"
+                )
             var = next(self._names)
             sub = self.expr(var, child, f"{path}[]")
             if sub is None:
@@ -144,18 +159,23 @@ class _Builder:
             sub = self.expr(f"{var}.value", value_type, f"{path}{{}}")
             if key_type.id == "varchar" and sub is None:
                 return None
-            entries = (f"list_transform(map_entries({expr}), lambda {var}: struct_pack("
-                       f"key := ({var}.key)::varchar, value := {sub or f'{var}.value'}))")
+            entries = (
+                f"list_transform(map_entries({expr}), lambda {var}: struct_pack("
+                f"key := ({var}.key)::varchar, value := {sub or f'{var}.value'}))"
+            )
             return f"map_from_entries({entries})"
         if kind == "union":
-            raise ExportError(f"{self.where}: column {path} is a UNION, which has no document "
-                              "form; cast it in the model")
+            raise ExportError(
+                f"{self.where}: column {path} is a UNION, which has no document form; cast it in the model"
+            )
         return _null_or(expr, f"({expr})::varchar")  # uuid, time, interval, enum, bit, …
 
     def _check_key(self, name: str, path: str) -> None:
         if name.startswith("$") or "." in name or not name:
-            raise ExportError(f"{self.where}: field {path}.{name} cannot be a document key "
-                              "(empty, starts with '$' or contains '.'); rename it in the model")
+            raise ExportError(
+                f"{self.where}: field {path}.{name} cannot be a document key "
+                "(empty, starts with '$' or contains '.'); rename it in the model"
+            )
 
 
 @dataclass(frozen=True)
@@ -166,15 +186,17 @@ class DocumentQuery:
     map_columns: tuple[str, ...]  # MAP columns, whose keys are checked before the export
 
 
-def document_query(relation: str, columns: list[tuple[str, duckdb.DuckDBPyType]], key: str,
-                   decimals: str, where: str) -> DocumentQuery:
+def document_query(
+    relation: str, columns: list[tuple[str, duckdb.DuckDBPyType]], key: str, decimals: str, where: str
+) -> DocumentQuery:
     """Build the query for ``relation`` (already quoted) with its ``columns`` (name, type)."""
     if decimals not in DECIMAL_MODES:
         raise ExportError(f"{where}: decimals {decimals!r} is not one of {', '.join(DECIMAL_MODES)}")
     names = [name for name, _ in columns]
     if key not in names:
-        raise ExportError(f"{where}: the export key {key!r} is not a column of {relation} "
-                          f"(columns: {', '.join(names)})")
+        raise ExportError(
+            f"{where}: the export key {key!r} is not a column of {relation} (columns: {', '.join(names)})"
+        )
     if HASH_FIELD in names:
         raise ExportError(f"{where}: column {HASH_FIELD} is reserved for the exporter's content hash")
     builder = _Builder(decimals, where)
@@ -188,22 +210,26 @@ def document_query(relation: str, columns: list[tuple[str, duckdb.DuckDBPyType]]
         if dtype.id == "map":
             maps.append(name)
     doc = f"to_json(struct_pack({', '.join(fields)}))::varchar"
-    sql = (f"select _id, md5(doc) as {HASH_FIELD}, "
-           f"substr(doc, 1, length(doc) - 1) || ',\"{HASH_FIELD}\":\"' || md5(doc) || '\"}}' as doc "
-           f"from (select ({_ident(key)})::varchar as _id, {doc} as doc from {relation})")
+    sql = (
+        f"select _id, md5(doc) as {HASH_FIELD}, "
+        f"substr(doc, 1, length(doc) - 1) || ',\"{HASH_FIELD}\":\"' || md5(doc) || '\"}}' as doc "
+        f"from (select ({_ident(key)})::varchar as _id, {doc} as doc from {relation})"
+    )
     return DocumentQuery(sql, tuple(maps))
 
 
-def check_map_keys(con: duckdb.DuckDBPyConnection, relation: str, maps: tuple[str, ...],
-                   where: str) -> None:
+def check_map_keys(con: duckdb.DuckDBPyConnection, relation: str, maps: tuple[str, ...], where: str) -> None:
     """Refuse MAP keys MongoDB-compatible servers reject (empty, leading '$', containing '.')."""
     for name in maps:
         bad = con.execute(
             f"select k from (select unnest(map_keys({_ident(name)}))::varchar as k from {relation}) "
-            "where k = '' or k like '$%' or contains(k, '.') limit 1").fetchone()
+            "where k = '' or k like '$%' or contains(k, '.') limit 1"
+        ).fetchone()
         if bad is not None:
-            raise ExportError(f"{where}: column {name} has the key {bad[0]!r}, which cannot be a "
-                              "document key (empty, starts with '$' or contains '.'); rename it in the model")
+            raise ExportError(
+                f"{where}: column {name} has the key {bad[0]!r}, which cannot be a "
+                "document key (empty, starts with '$' or contains '.'); rename it in the model"
+            )
 
 
 @dataclass
@@ -228,8 +254,9 @@ def encode_documents(texts: list[str]) -> list[RawBSONDocument]:
     return [RawBSONDocument(bsonjs.loads(text)) for text in texts]
 
 
-def _arrow_batches(cursor: duckdb.DuckDBPyConnection, sql: str, batch_rows: int, where: str,
-                   times: EncodeTimes) -> Iterator[pa.RecordBatch]:
+def _arrow_batches(
+    cursor: duckdb.DuckDBPyConnection, sql: str, batch_rows: int, where: str, times: EncodeTimes
+) -> Iterator[pa.RecordBatch]:
     try:
         t0 = time.perf_counter()
         reader: pa.RecordBatchReader = cursor.execute(sql).to_arrow_reader(batch_rows)
@@ -243,8 +270,9 @@ def _arrow_batches(cursor: duckdb.DuckDBPyConnection, sql: str, batch_rows: int,
             yield batch  # waiting for the consumer is not counted
             t0 = time.perf_counter()
     except duckdb.Error as exc:
-        raise ExportError(f"{where}: reading the documents from DuckDB failed: "
-                          f"{str(exc).splitlines()[0]}") from exc
+        raise ExportError(
+            f"{where}: reading the documents from DuckDB failed: {str(exc).splitlines()[0]}"
+        ) from exc
 
 
 def _prefetched(items: Iterator, depth: int, on_stop: Callable[[], None]) -> Iterator:
@@ -289,8 +317,14 @@ def _prefetched(items: Iterator, depth: int, on_stop: Callable[[], None]) -> Ite
         thread.join(timeout=10)
 
 
-def iter_document_batches(cursor: duckdb.DuckDBPyConnection, sql: str, batch_rows: int, where: str,
-                          times: EncodeTimes | None = None, prefetch: int = 4) -> Iterator[DocumentBatch]:
+def iter_document_batches(
+    cursor: duckdb.DuckDBPyConnection,
+    sql: str,
+    batch_rows: int,
+    where: str,
+    times: EncodeTimes | None = None,
+    prefetch: int = 4,
+) -> Iterator[DocumentBatch]:
     """Run ``sql`` (columns _id, _content_hash, doc[, change]) and yield encoded batches.
 
     DuckDB runs in a thread, ``prefetch`` Arrow batches ahead (it releases the GIL while it
@@ -298,8 +332,9 @@ def iter_document_batches(cursor: duckdb.DuckDBPyConnection, sql: str, batch_row
     ``cursor`` must not be used by anyone else meanwhile (pass ``con.cursor()``).
     """
     times = times if times is not None else EncodeTimes()
-    for batch in _prefetched(_arrow_batches(cursor, sql, batch_rows, where, times), prefetch,
-                             cursor.interrupt):
+    for batch in _prefetched(
+        _arrow_batches(cursor, sql, batch_rows, where, times), prefetch, cursor.interrupt
+    ):
         if not batch.num_rows:
             continue
         t0 = time.perf_counter()
@@ -308,11 +343,15 @@ def iter_document_batches(cursor: duckdb.DuckDBPyConnection, sql: str, batch_row
             docs = encode_documents(batch.column(2).to_pylist())
         except ValueError as exc:  # bsonjs: not valid Extended JSON
             if "DECIMAL128" in str(exc):
-                raise ExportError(f"{where}: a value has more than the 34 significant digits of "
-                                  f"Decimal128 ({exc}), in the batch from _id {ids[0]!r}; use decimals: "
-                                  "string (exact) for this model") from exc
-            raise ExportError(f"{where}: a document does not encode to BSON ({exc}), in the batch from "
-                              f"_id {ids[0]!r}; a bug in the exporter's type mapping") from exc
+                raise ExportError(
+                    f"{where}: a value has more than the 34 significant digits of "
+                    f"Decimal128 ({exc}), in the batch from _id {ids[0]!r}; use decimals: "
+                    "string (exact) for this model"
+                ) from exc
+            raise ExportError(
+                f"{where}: a document does not encode to BSON ({exc}), in the batch from "
+                f"_id {ids[0]!r}; a bug in the exporter's type mapping"
+            ) from exc
         changes = batch.column(3).to_pylist() if batch.num_columns > 3 else []
         out = DocumentBatch(ids, batch.column(1).to_pylist(), docs, sum(len(d.raw) for d in docs), changes)
         times.encode += time.perf_counter() - t0

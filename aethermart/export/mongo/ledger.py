@@ -55,8 +55,15 @@ import pyarrow.parquet as pq
 
 from aethermart.export.mongo.config import MongoURI
 
-__all__ = ["LEDGER_SUFFIX", "MARKS_COLLECTION", "Ledger", "LedgerStore", "destination_of", "mark",
-           "read_mark"]
+__all__ = [
+    "LEDGER_SUFFIX",
+    "MARKS_COLLECTION",
+    "Ledger",
+    "LedgerStore",
+    "destination_of",
+    "mark",
+    "read_mark",
+]
 
 LEDGER_SUFFIX = ".mongo-ledger"
 MARKS_COLLECTION = "_aethermart_exports"
@@ -120,17 +127,34 @@ class LedgerStore:
             row_hashes = ""
         return Ledger(table, run_id, query, fingerprint, row_hashes)
 
-    def write(self, collection: str, table: pa.Table, run_id: str, query: str, about: dict,
-              fingerprint: str = "", row_hashes: str = "") -> None:
+    def write(
+        self,
+        collection: str,
+        table: pa.Table,
+        run_id: str,
+        query: str,
+        about: dict,
+        fingerprint: str = "",
+        row_hashes: str = "",
+    ) -> None:
         """Replace the collection's ledger atomically with ``table`` (_id, h)."""
         self.root.mkdir(parents=True, exist_ok=True)
         described = self.root / "destination.json"
         if not described.exists():
             _atomic_bytes(described, json.dumps(about, indent=1).encode() + b"\n")
-        table = table.select(SCHEMA.names).cast(SCHEMA).replace_schema_metadata({
-            "aethermart.run_id": run_id, "aethermart.query": query, "aethermart.fingerprint": fingerprint,
-            "aethermart.row_hashes": row_hashes,
-            "aethermart.written_at": datetime.now(UTC).isoformat(timespec="seconds")})
+        table = (
+            table.select(SCHEMA.names)
+            .cast(SCHEMA)
+            .replace_schema_metadata(
+                {
+                    "aethermart.run_id": run_id,
+                    "aethermart.query": query,
+                    "aethermart.fingerprint": fingerprint,
+                    "aethermart.row_hashes": row_hashes,
+                    "aethermart.written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
+            )
+        )
         target = self.path(collection)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
@@ -158,5 +182,6 @@ def mark(db, collection: str, run_id: str, state: str) -> None:
     complete (``done``) or not (``writing``: the run is changing it, or died doing so)."""
     db[MARKS_COLLECTION].replace_one(
         {"_id": collection},
-        {"_id": collection, "run_id": run_id, "state": state,
-         "at": datetime.now(UTC).replace(tzinfo=None)}, upsert=True)
+        {"_id": collection, "run_id": run_id, "state": state, "at": datetime.now(UTC).replace(tzinfo=None)},
+        upsert=True,
+    )

@@ -65,8 +65,10 @@ class CollectionLock:
     def _update(self, changes: dict) -> None:
         result = self._locks.update_one({"_id": self.collection, "token": self.token}, changes)
         if result.matched_count != 1:
-            raise LockedError(f"collection {self.collection}: lost the export lock (another exporter "
-                              "took it over after the lease ran out); run again")
+            raise LockedError(
+                f"collection {self.collection}: lost the export lock (another exporter "
+                "took it over after the lease ran out); run again"
+            )
 
     def renew(self, force: bool = False) -> None:
         """Extend the lease; cheap to call often (writes at most every lease/4 seconds)."""
@@ -91,8 +93,9 @@ class CollectionLock:
             if self.swap is None:
                 self._locks.delete_one({"_id": self.collection, "token": self.token})
             else:
-                self._locks.update_one({"_id": self.collection, "token": self.token},
-                                       {"$set": {"expires_at": _now()}})
+                self._locks.update_one(
+                    {"_id": self.collection, "token": self.token}, {"$set": {"expires_at": _now()}}
+                )
         except Exception:  # the server is gone; the lease runs out by itself
             pass
 
@@ -104,8 +107,14 @@ def acquire(db, collection: str, run_id: str) -> CollectionLock:
     for _ in range(5):
         now = _now()
         token = uuid.uuid4().hex
-        mine = {"token": token, "host": host, "pid": pid, "run_id": run_id, "acquired_at": now,
-                "expires_at": now + timedelta(seconds=LEASE_SECONDS)}
+        mine = {
+            "token": token,
+            "host": host,
+            "pid": pid,
+            "run_id": run_id,
+            "acquired_at": now,
+            "expires_at": now + timedelta(seconds=LEASE_SECONDS),
+        }
         try:
             locks.insert_one({"_id": collection, **mine, "swap": None})
             return CollectionLock(db, collection, token, run_id)
@@ -121,9 +130,11 @@ def acquire(db, collection: str, run_id: str) -> CollectionLock:
                 f"collection {collection} is being exported by pid {held.get('pid')} on "
                 f"{held.get('host')} (run {held.get('run_id')}, since {held.get('acquired_at')} UTC); "
                 "try again when it has finished. If that process is gone, its lease ends at "
-                f"{held['expires_at']:%Y-%m-%d %H:%M:%S} UTC and the next run takes over")
+                f"{held['expires_at']:%Y-%m-%d %H:%M:%S} UTC and the next run takes over"
+            )
         taken = locks.find_one_and_update({"_id": collection, "token": held.get("token")}, {"$set": mine})
         if taken is not None:
             return CollectionLock(db, collection, token, run_id, stale_swap=held.get("swap"))
-    raise LockedError(f"collection {collection}: could not take the export lock (other exporters keep "
-                      "taking it); try again")
+    raise LockedError(
+        f"collection {collection}: could not take the export lock (other exporters keep taking it); try again"
+    )

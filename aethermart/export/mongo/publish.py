@@ -44,10 +44,24 @@ from aethermart.export.mongo.config import MongoServer
 from aethermart.export.mongo.encode import HASH_FIELD, DocumentBatch
 from aethermart.export.mongo.lock import CollectionLock
 
-__all__ = ["FERRETDB_REPLACES_PER_COMMAND", "CollectionNames", "Sample", "cleanup_debris", "count_documents",
-           "create_indexes", "fetch_hashes", "index_name",
-           "insert_staging", "pause_for_tests", "recover_swap", "rewrite_on_ferretdb", "swap_in", "validate",
-           "with_retry", "write_changes"]
+__all__ = [
+    "FERRETDB_REPLACES_PER_COMMAND",
+    "CollectionNames",
+    "Sample",
+    "cleanup_debris",
+    "count_documents",
+    "create_indexes",
+    "fetch_hashes",
+    "index_name",
+    "insert_staging",
+    "pause_for_tests",
+    "recover_swap",
+    "rewrite_on_ferretdb",
+    "swap_in",
+    "validate",
+    "with_retry",
+    "write_changes",
+]
 
 RETRIES = 5
 SAMPLE_SIZE = 32
@@ -97,11 +111,16 @@ def with_retry(what: str, call: Callable, *, retry_call: Callable | None = None)
             return call() if attempt == 1 or retry_call is None else retry_call()
         except AutoReconnect as exc:
             if attempt == RETRIES:
-                raise PublishError(f"{what}: the connection to the server failed {RETRIES} times "
-                                   f"({str(exc).splitlines()[0][:200]}); run again, the export "
-                                   "converges") from exc
-            print(f"export mongodb: {what}: {type(exc).__name__}, retrying in {delay:g} s",
-                  file=sys.stderr, flush=True)
+                raise PublishError(
+                    f"{what}: the connection to the server failed {RETRIES} times "
+                    f"({str(exc).splitlines()[0][:200]}); run again, the export "
+                    "converges"
+                ) from exc
+            print(
+                f"export mongodb: {what}: {type(exc).__name__}, retrying in {delay:g} s",
+                file=sys.stderr,
+                flush=True,
+            )
             time.sleep(delay)
             delay *= 2
     raise AssertionError("unreachable")
@@ -114,8 +133,9 @@ def _collections(db) -> set[str]:
 def _rename(server: MongoServer, source: str, target: str, drop_target: bool = False) -> None:
     db = server.db
     options = {"dropTarget": True} if drop_target else {}
-    server.client.admin.command("renameCollection", f"{db.name}.{source}", to=f"{db.name}.{target}",
-                                **options)
+    server.client.admin.command(
+        "renameCollection", f"{db.name}.{source}", to=f"{db.name}.{target}", **options
+    )
 
 
 def index_name(index: IndexSpec) -> str:
@@ -129,28 +149,37 @@ def create_indexes(db, collection: str, indexes: tuple[IndexSpec, ...]) -> None:
     if not indexes:
         return
     where = f"collection {collection}"
-    have = with_retry(f"{where}: reading indexes", lambda: db[collection].index_information()) \
-        if collection in _collections(db) else {}
+    have = (
+        with_retry(f"{where}: reading indexes", lambda: db[collection].index_information())
+        if collection in _collections(db)
+        else {}
+    )
     missing = []
     for index in indexes:
         name = index_name(index)
         current = have.get(name)
         if current is not None:
-            same = ([tuple(k) for k in current["key"]] == [tuple(k) for k in index.keys]
-                    and bool(current.get("unique")) == index.unique)
+            same = [tuple(k) for k in current["key"]] == [tuple(k) for k in index.keys] and bool(
+                current.get("unique")
+            ) == index.unique
             if same:
                 continue
             db[collection].drop_index(name)  # declared differently now: build it again
-        missing.append(IndexModel(list(index.keys), name=name, unique=index.unique,
-                                  **({"sparse": True} if index.sparse else {})))
+        missing.append(
+            IndexModel(
+                list(index.keys), name=name, unique=index.unique, **({"sparse": True} if index.sparse else {})
+            )
+        )
     if not missing:
         return
     try:
         with_retry(f"{where}: creating indexes", lambda: db[collection].create_indexes(missing))
     except OperationFailure as exc:
-        raise PublishError(f"{where}: creating the declared indexes failed "
-                           f"({str(exc).split(', full error')[0]}); check "
-                           "config.meta.export.mongodb.indexes; nothing was published") from exc
+        raise PublishError(
+            f"{where}: creating the declared indexes failed "
+            f"({str(exc).split(', full error')[0]}); check "
+            "config.meta.export.mongodb.indexes; nothing was published"
+        ) from exc
 
 
 def _replace_with(server: MongoServer, source: str, target: str) -> None:
@@ -195,8 +224,14 @@ def cleanup_debris(db, names: CollectionNames) -> list[str]:
     return dropped
 
 
-def swap_in(server: MongoServer, lock: CollectionLock, names: CollectionNames, new: str,
-            indexes: tuple[IndexSpec, ...], kind: str) -> tuple[str, float | None]:
+def swap_in(
+    server: MongoServer,
+    lock: CollectionLock,
+    names: CollectionNames,
+    new: str,
+    indexes: tuple[IndexSpec, ...],
+    kind: str,
+) -> tuple[str, float | None]:
     """Make ``new`` the collection readers see and keep the outgoing one as ``previous``.
 
     Returns (the guarantee readers had, the gap in ms when the collection was missing).
@@ -224,8 +259,10 @@ def _signals_held() -> Iterator[list[int]]:
     if threading.current_thread() is not threading.main_thread():
         yield received
         return
-    previous = {sig: signal.signal(sig, lambda signum, _frame: received.append(signum))
-                for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        sig: signal.signal(sig, lambda signum, _frame: received.append(signum))
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield received
     finally:
@@ -233,8 +270,9 @@ def _signals_held() -> Iterator[list[int]]:
             signal.signal(sig, handler)
 
 
-def _swap_steps(server: MongoServer, names: CollectionNames, new: str, indexes: tuple[IndexSpec, ...],
-                exists: bool) -> tuple[str, float | None]:
+def _swap_steps(
+    server: MongoServer, names: CollectionNames, new: str, indexes: tuple[IndexSpec, ...], exists: bool
+) -> tuple[str, float | None]:
     db = server.db
     target, keep, previous = names.target, names.keep, names.previous
     gap_ms = None
@@ -247,8 +285,10 @@ def _swap_steps(server: MongoServer, names: CollectionNames, new: str, indexes: 
             _rename(server, new, target, drop_target=True)
             if exists:
                 _rename(server, keep, previous, drop_target=True)
-            guarantee = ("atomic: readers saw the previous complete collection until one renameCollection "
-                         "(dropTarget) replaced it with the new complete one")
+            guarantee = (
+                "atomic: readers saw the previous complete collection until one renameCollection "
+                "(dropTarget) replaced it with the new complete one"
+            )
         else:
             if exists:
                 t0 = time.perf_counter()
@@ -259,16 +299,22 @@ def _swap_steps(server: MongoServer, names: CollectionNames, new: str, indexes: 
                 _replace_with(server, keep, previous)
             else:
                 _rename(server, new, target)
-            guarantee = (f"not atomic on {server.name} (no renameCollection dropTarget): readers saw the "
-                         "previous complete collection, then for "
-                         f"{gap_ms or 0:.0f} ms between two renames no collection (queries returned no "
-                         "documents), then the new complete one; never a partial or mixed collection")
+            guarantee = (
+                f"not atomic on {server.name} (no renameCollection dropTarget): readers saw the "
+                "previous complete collection, then for "
+                f"{gap_ms or 0:.0f} ms between two renames no collection (queries returned no "
+                "documents), then the new complete one; never a partial or mixed collection"
+            )
         if not exists:
-            guarantee = ("first version: the complete collection appeared with one rename (readers saw "
-                         "no collection before it)")
+            guarantee = (
+                "first version: the complete collection appeared with one rename (readers saw "
+                "no collection before it)"
+            )
     except PyMongoError as exc:
-        raise PublishError(f"collection {target}: the swap failed ({str(exc).splitlines()[0][:200]}); "
-                           "the next run finishes or undoes it (journaled in the lock)") from exc
+        raise PublishError(
+            f"collection {target}: the swap failed ({str(exc).splitlines()[0][:200]}); "
+            "the next run finishes or undoes it (journaled in the lock)"
+        ) from exc
     return guarantee, gap_ms
 
 
@@ -280,16 +326,18 @@ def insert_staging(coll, batch: DocumentBatch, where: str) -> None:
         try:
             coll.insert_many(batch.docs, ordered=False)
         except BulkWriteError as exc:
-            raise PublishError(f"{where}: the server refused documents "
-                               f"({_write_errors(exc)}); nothing was published") from exc
+            raise PublishError(
+                f"{where}: the server refused documents ({_write_errors(exc)}); nothing was published"
+            ) from exc
 
     def again() -> None:
         try:
             coll.insert_many(batch.docs, ordered=False)
         except BulkWriteError as exc:
             if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
-                raise PublishError(f"{where}: the server refused documents "
-                                   f"({_write_errors(exc)}); nothing was published") from exc
+                raise PublishError(
+                    f"{where}: the server refused documents ({_write_errors(exc)}); nothing was published"
+                ) from exc
 
     with_retry(where, first, retry_call=again)
 
@@ -297,8 +345,9 @@ def insert_staging(coll, batch: DocumentBatch, where: str) -> None:
 def _write_errors(exc: BulkWriteError) -> str:
     errors = exc.details.get("writeErrors", [])
     first = errors[0] if errors else {}
-    return (f"{len(errors)} write error(s), first: code {first.get('code')}: "
-            f"{str(first.get('errmsg', ''))[:200]}")
+    return (
+        f"{len(errors)} write error(s), first: code {first.get('code')}: {str(first.get('errmsg', ''))[:200]}"
+    )
 
 
 class Sample:
@@ -337,36 +386,46 @@ def count_documents(server: MongoServer, collection: str) -> int:
     profiles), its collStats count is exact and instant; MongoDB counts with the _id index."""
     db = server.db
     if server.is_ferretdb:
-        return int(with_retry(f"collection {collection}: counting",
-                              lambda: db.command("collStats", collection)["count"]))
+        return int(
+            with_retry(
+                f"collection {collection}: counting", lambda: db.command("collStats", collection)["count"]
+            )
+        )
     return with_retry(f"collection {collection}: counting", lambda: db[collection].count_documents({}))
 
 
-def validate(server: MongoServer, collection: str, expected: int, sample: Sample,
-             indexes: tuple[IndexSpec, ...]) -> None:
+def validate(
+    server: MongoServer, collection: str, expected: int, sample: Sample, indexes: tuple[IndexSpec, ...]
+) -> None:
     """Count = source rows, sampled documents equal what was sent, declared indexes present."""
     db = server.db
     where = f"collection {collection}"
     count = count_documents(server, collection)
     if count != expected:
-        raise PublishError(f"{where}: validation failed, {count:,} documents on the server but "
-                           f"{expected:,} rows in the model; nothing was published, run again")
+        raise PublishError(
+            f"{where}: validation failed, {count:,} documents on the server but "
+            f"{expected:,} rows in the model; nothing was published, run again"
+        )
     raw = db.get_collection(collection, codec_options=CodecOptions(document_class=RawBSONDocument))
     wanted = dict(sample.items)
     # one lookup per _id (on MongoDB an index lookup; $in is a full scan on FerretDB)
-    found = with_retry(f"{where}: reading the sample",
-                       lambda: [raw.find_one({"_id": doc_id}) for doc_id in wanted])
+    found = with_retry(
+        f"{where}: reading the sample", lambda: [raw.find_one({"_id": doc_id}) for doc_id in wanted]
+    )
     stored = {d["_id"]: d.raw for d in found if d is not None}
     bad = [i for i, sent in wanted.items() if i not in stored or not _same_document(stored[i], sent)]
     if bad:
-        raise PublishError(f"{where}: validation failed, {len(bad)} of {len(wanted)} sampled documents "
-                           f"read back differ from what was sent (first _id {bad[0]!r}); nothing was "
-                           "published")
+        raise PublishError(
+            f"{where}: validation failed, {len(bad)} of {len(wanted)} sampled documents "
+            f"read back differ from what was sent (first _id {bad[0]!r}); nothing was "
+            "published"
+        )
     have = set(db[collection].index_information())
     missing = [index_name(i) for i in indexes if index_name(i) not in have]
     if missing:
-        raise PublishError(f"{where}: validation failed, index(es) {', '.join(missing)} missing; "
-                           "nothing was published")
+        raise PublishError(
+            f"{where}: validation failed, index(es) {', '.join(missing)} missing; nothing was published"
+        )
 
 
 def fetch_hashes(db, collection: str) -> tuple[list, list]:
@@ -393,8 +452,15 @@ def fetch_hashes(db, collection: str) -> tuple[list, list]:
 FERRETDB_REPLACES_PER_COMMAND = 50
 
 
-def write_changes(db, collection: str, upserts: list[tuple[str, RawBSONDocument]], deletes: list,
-                  where: str, *, replaces_per_command: int | None = None) -> None:
+def write_changes(
+    db,
+    collection: str,
+    upserts: list[tuple[str, RawBSONDocument]],
+    deletes: list,
+    where: str,
+    *,
+    replaces_per_command: int | None = None,
+) -> None:
     """Replace-or-insert documents by _id and delete ids, unordered; safe to repeat. With
     ``replaces_per_command`` (FerretDB) the replacements go in commands of at most that many."""
     ops = [ReplaceOne({"_id": doc_id}, doc, upsert=True) for doc_id, doc in upserts]
@@ -403,14 +469,16 @@ def write_changes(db, collection: str, upserts: list[tuple[str, RawBSONDocument]
         return
     step = replaces_per_command or len(ops)
     for start in range(0, len(ops), step):
-        chunk = ops[start:start + step]
+        chunk = ops[start : start + step]
 
         def write(chunk: list = chunk) -> None:
             try:
                 db[collection].bulk_write(chunk, ordered=False)
             except BulkWriteError as exc:
-                raise PublishError(f"{where}: the server refused changes ({_write_errors(exc)}); the "
-                                   "collection holds a mix of old and new documents, run again") from exc
+                raise PublishError(
+                    f"{where}: the server refused changes ({_write_errors(exc)}); the "
+                    "collection holds a mix of old and new documents, run again"
+                ) from exc
 
         with_retry(where, write)
 
@@ -423,8 +491,14 @@ def write_changes(db, collection: str, upserts: list[tuple[str, RawBSONDocument]
 FERRETDB_REWRITE_MIN = 8
 
 
-def rewrite_on_ferretdb(db, collection: str, updates: list[tuple[str, RawBSONDocument]],
-                        inserts: list[tuple[str, RawBSONDocument]], deletes: list, where: str) -> float:
+def rewrite_on_ferretdb(
+    db,
+    collection: str,
+    updates: list[tuple[str, RawBSONDocument]],
+    inserts: list[tuple[str, RawBSONDocument]],
+    deletes: list,
+    where: str,
+) -> float:
     """Write a batch on FerretDB with one collection scan: ``deletes`` and the ids of ``updates``
     go in one ``delete`` ($in), then the new versions of ``updates`` and ``inserts`` in one
     unordered insert. An insert whose _id exists after all (a retry, or a document the stored
@@ -445,12 +519,15 @@ def rewrite_on_ferretdb(db, collection: str, updates: list[tuple[str, RawBSONDoc
             except BulkWriteError as exc:
                 errors = exc.details.get("writeErrors", [])
                 if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                    raise PublishError(f"{where}: the server refused documents ({_write_errors(exc)}); the "
-                                       "collection holds a mix of old and new documents, run again") from exc
+                    raise PublishError(
+                        f"{where}: the server refused documents ({_write_errors(exc)}); the "
+                        "collection holds a mix of old and new documents, run again"
+                    ) from exc
                 existing[:] = [(docs[e["index"]]["_id"], docs[e["index"]]) for e in errors]
 
         with_retry(where, insert)
         if existing:
-            write_changes(db, collection, existing, [], where,
-                          replaces_per_command=FERRETDB_REPLACES_PER_COMMAND)
+            write_changes(
+                db, collection, existing, [], where, replaces_per_command=FERRETDB_REPLACES_PER_COMMAND
+            )
     return (time.perf_counter() - t0) * 1000 if updates else 0.0

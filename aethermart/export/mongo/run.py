@@ -76,12 +76,16 @@ __all__ = ["MongoDatasetResult", "publish_mongodb"]
 Say = Callable[[str], None]
 BATCH_ROWS = int(os.environ.get("AETHERMART_MONGODB_BATCH_ROWS", "1000"))
 DELETE_BATCH = 10_000
-INCREMENTAL_GUARANTEE = ("incremental: changed documents replaced one by one (each document is "
-                         "atomic); until the run ends readers may see old and new documents side by side")
-REWRITE_GUARANTEE = ("incremental on FerretDB: changed documents deleted and re-inserted in batches (its "
-                     "update and delete scan the whole collection per statement); a reader may not find "
-                     "a changed document for up to {gap:.0f} ms, and until the run ends may see old and new "
-                     "documents side by side")
+INCREMENTAL_GUARANTEE = (
+    "incremental: changed documents replaced one by one (each document is "
+    "atomic); until the run ends readers may see old and new documents side by side"
+)
+REWRITE_GUARANTEE = (
+    "incremental on FerretDB: changed documents deleted and re-inserted in batches (its "
+    "update and delete scan the whole collection per statement); a reader may not find "
+    "a changed document for up to {gap:.0f} ms, and until the run ends may see old and new "
+    "documents side by side"
+)
 
 
 def _quiet(_: str) -> None:
@@ -125,9 +129,16 @@ class MongoDatasetResult(DatasetResult):
             self.server_seconds = round(self.server_seconds + took, 3)
 
 
-def publish_mongodb(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg: ExportConfig, *,
-                    run_id: str, notice: Say = _quiet, progress: Say = _quiet,
-                    build: BuildRecord | None = None) -> list[MongoDatasetResult]:
+def publish_mongodb(
+    specs: tuple[ExportSpec, ...],
+    manifest: ExportManifest,
+    cfg: ExportConfig,
+    *,
+    run_id: str,
+    notice: Say = _quiet,
+    progress: Say = _quiet,
+    build: BuildRecord | None = None,
+) -> list[MongoDatasetResult]:
     """Publish every model of ``specs`` to its collection; returns one result per model.
     ``build`` (the guard's build record) is not written to MongoDB: collections carry no
     export metadata; the run's summary (``--json``) names its invocation. ``run_id`` (the
@@ -136,13 +147,17 @@ def publish_mongodb(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
     uri = cfg.mongodb_uri  # parsed where it was given; export() refuses a MongoDB export without one
     assert uri is not None
     # the ledger lives next to the warehouse it describes; --from-parquet keeps none (reads back)
-    ledgers = None if cfg.from_parquet else _Ledgers(LedgerStore.for_destination(cfg.duckdb, uri),
-                                                     destination_of(uri)[1])
+    ledgers = (
+        None
+        if cfg.from_parquet
+        else _Ledgers(LedgerStore.for_destination(cfg.duckdb, uri), destination_of(uri)[1])
+    )
     if cfg.rollback:
         con = None
     elif cfg.from_parquet:
-        con = open_published_parquet(cfg.out, specs, memory_limit=cfg.memory_limit,
-                                     temp_directory=cfg.temp_directory)
+        con = open_published_parquet(
+            cfg.out, specs, memory_limit=cfg.memory_limit, temp_directory=cfg.temp_directory
+        )
     else:
         con = open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit, temp_directory=cfg.temp_directory)
     try:
@@ -187,9 +202,11 @@ class _Plan:
             f'select count(*), count(distinct "{key}"), count(*) - count("{key}") from {spec.relation}'
         ).fetchone()
         if nulls or distinct != rows:
-            raise WarehouseError(f"model {spec.model}: the export key {key} must be unique and not null, "
-                                 f"but {rows - distinct - nulls:,} values repeat and {nulls:,} are NULL; "
-                                 "fix the model (its unique/not_null tests should have failed)")
+            raise WarehouseError(
+                f"model {spec.model}: the export key {key} must be unique and not null, "
+                f"but {rows - distinct - nulls:,} values repeat and {nulls:,} are NULL; "
+                "fix the model (its unique/not_null tests should have failed)"
+            )
         plan = cls(spec, list(zip(rel.columns, rel.types, strict=True)), rows)
         query = document_query(spec.relation, plan.columns, key, "decimal128", plan.where)  # types it can map
         check_map_keys(con, spec.relation, query.map_columns, plan.where)
@@ -211,14 +228,24 @@ def _existing_table(server: MongoServer, collection: str, present: bool) -> tupl
     ids, hashes = fetch_hashes(server.db, collection) if present else ([], [])
     strings = [(i, h) for i, h in zip(ids, hashes, strict=True) if isinstance(i, str)]
     foreign = [i for i in ids if not isinstance(i, str)]
-    table = pa.table({"_id": pa.array([i for i, _ in strings], pa.string()),
-                      "h": pa.array([h for _, h in strings], pa.string()),
-                      "rh": pa.nulls(len(strings), pa.uint64())})
+    table = pa.table(
+        {
+            "_id": pa.array([i for i, _ in strings], pa.string()),
+            "h": pa.array([h for _, h in strings], pa.string()),
+            "rh": pa.nulls(len(strings), pa.uint64()),
+        }
+    )
     return table, foreign
 
 
-def _usable_ledger(server: MongoServer, ledgers: _Ledgers | None, collection: str, query_id: str,
-                   verify: bool, result: MongoDatasetResult) -> tuple[Ledger | None, str]:
+def _usable_ledger(
+    server: MongoServer,
+    ledgers: _Ledgers | None,
+    collection: str,
+    query_id: str,
+    verify: bool,
+    result: MongoDatasetResult,
+) -> tuple[Ledger | None, str]:
     """The ledger when it can stand for the stored hashes (ledger.py: same run as the server's
     mark, state done, same document query, same count), else None and why not."""
     if verify:
@@ -230,8 +257,10 @@ def _usable_ledger(server: MongoServer, ledgers: _Ledgers | None, collection: st
         return None, "no ledger of this destination yet"
     marked = read_mark(server.db, collection)
     if marked is None or marked.get("run_id") != ledger.run_id or marked.get("state") != "done":
-        return None, ("the collection was last changed by another run than the ledger's "
-                      "(another exporter, a rollback, or a run that died before its ledger)")
+        return None, (
+            "the collection was last changed by another run than the ledger's "
+            "(another exporter, a rollback, or a run that died before its ledger)"
+        )
     if ledger.query != query_id:
         return None, "the document query changed (columns, types or decimals)"
     with result.phase("count"):
@@ -242,30 +271,53 @@ def _usable_ledger(server: MongoServer, ledgers: _Ledgers | None, collection: st
 
 
 def _diff_sql(doc_sql: str, changed_only: bool) -> str:
-    sql = (f"select d._id, d.{HASH_FIELD}, d.doc, case when e._id is null then 'i' "
-           f"when e.h is distinct from d.{HASH_FIELD} then 'u' else 's' end as change "
-           f"from ({doc_sql}) d left join _aethermart_existing e on d._id = e._id")
+    sql = (
+        f"select d._id, d.{HASH_FIELD}, d.doc, case when e._id is null then 'i' "
+        f"when e.h is distinct from d.{HASH_FIELD} then 'u' else 's' end as change "
+        f"from ({doc_sql}) d left join _aethermart_existing e on d._id = e._id"
+    )
     return f"select * from ({sql}) where change <> 's'" if changed_only else sql
 
 
 def _vanished(cursor: duckdb.DuckDBPyConnection, spec: ExportSpec) -> list[str]:
     key = spec.mongodb.key
-    return [r[0] for r in cursor.execute(
-        f'select _id from _aethermart_existing where _id not in (select ("{key}")::varchar '
-        f"from {spec.relation}) order by _id").fetchall()]
+    return [
+        r[0]
+        for r in cursor.execute(
+            f'select _id from _aethermart_existing where _id not in (select ("{key}")::varchar '
+            f"from {spec.relation}) order by _id"
+        ).fetchall()
+    ]
 
 
-def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cfg: ExportConfig,
-            run_id: str, ledgers: _Ledgers | None, notice: Say, progress: Say) -> MongoDatasetResult:
+def _export(
+    con: duckdb.DuckDBPyConnection,
+    server: MongoServer,
+    plan: _Plan,
+    cfg: ExportConfig,
+    run_id: str,
+    ledgers: _Ledgers | None,
+    notice: Say,
+    progress: Say,
+) -> MongoDatasetResult:
     spec, db = plan.spec, server.db
     collection = spec.mongodb.collection
     names = CollectionNames(collection, run_id)
     t0 = time.perf_counter()
     query = document_query(spec.relation, plan.columns, spec.mongodb.key, plan.decimals, plan.where)
     query_id = hashlib.md5((query.sql + repr([(n, str(t)) for n, t in plan.columns])).encode()).hexdigest()
-    result = MongoDatasetResult(model=spec.model, target="mongodb", status="published", rows=plan.rows,
-                                location=f"{db.name}.{collection}", version=run_id, collection=collection,
-                                mode=cfg.mode, decimals=plan.decimals, server=server.name)
+    result = MongoDatasetResult(
+        model=spec.model,
+        target="mongodb",
+        status="published",
+        rows=plan.rows,
+        location=f"{db.name}.{collection}",
+        version=run_id,
+        collection=collection,
+        mode=cfg.mode,
+        decimals=plan.decimals,
+        server=server.name,
+    )
     notes = [plan.decimals_note] if plan.decimals_note else []
     lock = None if cfg.dry_run else acquire(db, collection, run_id)
     cursor = con.cursor()
@@ -279,8 +331,11 @@ def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cf
         if cfg.mode == "incremental" and not present:
             result.mode = "full"
             notes.append("collection did not exist: exported in full")
-        ledger, why = _usable_ledger(server, ledgers, collection, query_id, cfg.verify, result) \
-            if present else (None, "")
+        ledger, why = (
+            _usable_ledger(server, ledgers, collection, query_id, cfg.verify, result)
+            if present
+            else (None, "")
+        )
         if ledger is not None:
             existing, foreign = ledger.table, []
             result.hashes_from = "ledger"
@@ -294,20 +349,29 @@ def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cf
         cursor.register("_aethermart_existing", existing)
         if cfg.dry_run:
             result.deleted = len(_vanished(cursor, spec)) + len(foreign)
-            counts = dict(cursor.execute(
-                f"select change, count(*) from ({_diff_sql(query.sql, False)}) group by change").fetchall())
+            counts = dict(
+                cursor.execute(
+                    f"select change, count(*) from ({_diff_sql(query.sql, False)}) group by change"
+                ).fetchall()
+            )
             result.inserted, result.updated = counts.get("i", 0), counts.get("u", 0)
             result.unchanged = counts.get("s", 0)
             result.written = plan.rows if result.mode == "full" else result.inserted + result.updated
             result.status = "planned"
-            notes.append(f"would write {result.written:,} documents "
-                         + ("to a staging collection and swap it in" if result.mode == "full"
-                            else "(upserts)") + f" and delete {result.deleted:,}")
+            notes.append(
+                f"would write {result.written:,} documents "
+                + ("to a staging collection and swap it in" if result.mode == "full" else "(upserts)")
+                + f" and delete {result.deleted:,}"
+            )
         else:
             print_ = _fingerprint(cursor, spec.relation) if ledgers is not None else ""
             keep = None if ledgers is None else _LedgerWrite(ledgers, collection, run_id, query_id, print_)
-            if (ledger is not None and result.mode == "incremental" and ledger.fingerprint == print_
-                    and ledger.rows == plan.rows):
+            if (
+                ledger is not None
+                and result.mode == "incremental"
+                and ledger.fingerprint == print_
+                and ledger.rows == plan.rows
+            ):
                 result.unchanged = plan.rows  # the table the ledger was written from: nothing to hash
                 result.guarantee = INCREMENTAL_GUARANTEE
                 notes.append("gold table unchanged since the ledger (fingerprint): not hashed")
@@ -328,11 +392,16 @@ def _export(con: duckdb.DuckDBPyConnection, server: MongoServer, plan: _Plan, cf
     result.note = "; ".join(notes) or None
     rate = result.written / result.seconds if result.seconds else 0
     verb = "would change" if cfg.dry_run else f"{result.written:,} written"
-    hashes = {"ledger": "hashes: ledger", "server": f"hashes: read back {result.hashes_read:,}",
-              "none": "new"}.get(result.hashes_from, "")
-    notice(f"export: mongodb {collection:<28} {result.mode:<11} {plan.rows:>10,} docs  {verb}: "
-           f"+{result.inserted:,} ~{result.updated:,} -{result.deleted:,} ={result.unchanged:,}  "
-           f"{result.seconds:.1f}s {rate:,.0f} docs/s  {hashes}")
+    hashes = {
+        "ledger": "hashes: ledger",
+        "server": f"hashes: read back {result.hashes_read:,}",
+        "none": "new",
+    }.get(result.hashes_from, "")
+    notice(
+        f"export: mongodb {collection:<28} {result.mode:<11} {plan.rows:>10,} docs  {verb}: "
+        f"+{result.inserted:,} ~{result.updated:,} -{result.deleted:,} ={result.unchanged:,}  "
+        f"{result.seconds:.1f}s {rate:,.0f} docs/s  {hashes}"
+    )
     if result.guarantee:
         notice(f"export: mongodb {collection:<28} readers: {result.guarantee}")
     for note in notes:
@@ -374,11 +443,20 @@ class _LedgerWrite:
         are published: the mark stays ``writing`` and the summary says so."""
         pause_for_tests("ledger")
         try:
-            self.ledgers.store.write(self.collection, table, self.run_id, self.query_id, self.ledgers.about,
-                                     self.fingerprint, ROW_HASH_VERSION)
+            self.ledgers.store.write(
+                self.collection,
+                table,
+                self.run_id,
+                self.query_id,
+                self.ledgers.about,
+                self.fingerprint,
+                ROW_HASH_VERSION,
+            )
         except OSError as exc:
-            result.ledger = (f"not written ({exc.strerror or type(exc).__name__}: "
-                             f"{self.ledgers.store.path(self.collection)}); the next run reads back")
+            result.ledger = (
+                f"not written ({exc.strerror or type(exc).__name__}: "
+                f"{self.ledgers.store.path(self.collection)}); the next run reads back"
+            )
             return
         mark(server.db, self.collection, self.run_id, "done")
         result.ledger = "written"
@@ -393,12 +471,23 @@ class _Progress:
         now = time.perf_counter()
         if now - self.last >= 2:
             self.last = now
-            self.say(f"export: mongodb {self.collection:<28} {done:>10,}/{self.total:,} docs "
-                     f"{done / (now - self.t0):>9,.0f} docs/s")
+            self.say(
+                f"export: mongodb {self.collection:<28} {done:>10,}/{self.total:,} docs "
+                f"{done / (now - self.t0):>9,.0f} docs/s"
+            )
 
 
-def _full(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, names: CollectionNames,
-          result: MongoDatasetResult, progress: Say, keep: _LedgerWrite | None) -> None:
+def _full(
+    cursor,
+    server: MongoServer,
+    lock,
+    plan: _Plan,
+    doc_sql: str,
+    names: CollectionNames,
+    result: MongoDatasetResult,
+    progress: Say,
+    keep: _LedgerWrite | None,
+) -> None:
     db, indexes = server.db, plan.spec.mongodb.indexes
     where = f"{plan.where} (staging {names.staging})"
     staging = db[names.staging]
@@ -426,8 +515,10 @@ def _full(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, names: C
             lock.renew()
             pause_for_tests("batch")
         if result.written != plan.rows:
-            raise PublishError(f"{where}: read {result.written:,} rows but the model has {plan.rows:,} "
-                               "(did the warehouse change?); nothing was published")
+            raise PublishError(
+                f"{where}: read {result.written:,} rows but the model has {plan.rows:,} "
+                "(did the warehouse change?); nothing was published"
+            )
         with result.phase("indexes"):
             create_indexes(db, names.staging, indexes)
         lock.renew(force=True)
@@ -443,23 +534,41 @@ def _full(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, names: C
     result.duckdb_seconds, result.encode_seconds = round(times.duckdb, 3), round(times.encode, 3)
     if keep is not None:
         with result.phase("ledger"):
-            cursor.register("_aethermart_written", pa.table({"_id": pa.array(ids, pa.string()),
-                                                             "h": pa.array(hashes, pa.string())}))
+            cursor.register(
+                "_aethermart_written",
+                pa.table({"_id": pa.array(ids, pa.string()), "h": pa.array(hashes, pa.string())}),
+            )
             _row_hashes(cursor, plan.spec)
-            keep.write(server, cursor.execute(
-                "select w._id, w.h, r.rh from _aethermart_written w join _aethermart_rows r "
-                "on w._id = r._id").to_arrow_table(), result)
+            keep.write(
+                server,
+                cursor.execute(
+                    "select w._id, w.h, r.rh from _aethermart_written w join _aethermart_rows r "
+                    "on w._id = r._id"
+                ).to_arrow_table(),
+                result,
+            )
 
 
 def _row_hashes(cursor: duckdb.DuckDBPyConnection, spec: ExportSpec) -> None:
     """Temp table _aethermart_rows (_id, rh): every gold row's key and DuckDB row hash."""
-    cursor.execute(f'create or replace temp table _aethermart_rows as select ("{spec.mongodb.key}")::varchar '
-                   f"as _id, {ROW_HASH_SQL} as rh from {spec.relation} t")
+    cursor.execute(
+        f'create or replace temp table _aethermart_rows as select ("{spec.mongodb.key}")::varchar '
+        f"as _id, {ROW_HASH_SQL} as rh from {spec.relation} t"
+    )
 
 
-def _incremental(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, foreign: list,
-                 result: MongoDatasetResult, progress: Say, keep: _LedgerWrite | None,
-                 by_row: bool = False) -> None:
+def _incremental(
+    cursor,
+    server: MongoServer,
+    lock,
+    plan: _Plan,
+    doc_sql: str,
+    foreign: list,
+    result: MongoDatasetResult,
+    progress: Say,
+    keep: _LedgerWrite | None,
+    by_row: bool = False,
+) -> None:
     """Find the changed rows (``by_row``: the gold row hash differs from the ledger's; else:
     every document hashed, compared with the stored hashes of the ledger or the server), build
     Extended JSON and BSON only for them, write them and delete the vanished ids; then record
@@ -473,31 +582,45 @@ def _incremental(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, f
     t0 = time.perf_counter()
     _row_hashes(cursor, spec)
     if by_row:  # the ledger's row hashes: only rows whose hash changed are documents to build
-        compare = "_aethermart_rows n left join _aethermart_existing e on n._id = e._id " \
-                  "where e.rh is distinct from n.rh"
+        compare = (
+            "_aethermart_rows n left join _aethermart_existing e on n._id = e._id "
+            "where e.rh is distinct from n.rh"
+        )
     else:  # stored content hashes only: hash every document
-        cursor.execute(f"create or replace temp table _aethermart_new as select _id, {HASH_FIELD} as h "
-                       f"from ({doc_sql})")
-        compare = "_aethermart_new n left join _aethermart_existing e on n._id = e._id " \
-                  "where e.h is distinct from n.h"
-    cursor.execute("create or replace temp table _aethermart_changed as select n._id, case when e._id is "
-                   f"null then 'i' else 'u' end as change from {compare}")
+        cursor.execute(
+            f"create or replace temp table _aethermart_new as select _id, {HASH_FIELD} as h from ({doc_sql})"
+        )
+        compare = (
+            "_aethermart_new n left join _aethermart_existing e on n._id = e._id "
+            "where e.h is distinct from n.h"
+        )
+    cursor.execute(
+        "create or replace temp table _aethermart_changed as select n._id, case when e._id is "
+        f"null then 'i' else 'u' end as change from {compare}"
+    )
     changed = cursor.execute("select count(*) from _aethermart_changed").fetchone()[0]
     result.documents_built = changed if by_row else plan.rows
-    gone = [r[0] for r in cursor.execute(
-        "select _id from _aethermart_existing e where not exists "
-        "(select 1 from _aethermart_rows n where n._id = e._id) order by _id").fetchall()] + foreign
+    gone = [
+        r[0]
+        for r in cursor.execute(
+            "select _id from _aethermart_existing e where not exists "
+            "(select 1 from _aethermart_rows n where n._id = e._id) order by _id"
+        ).fetchall()
+    ] + foreign
     times.duckdb += time.perf_counter() - t0
     written_ids: list[str] = []
     written_hashes: list[str] = []
     if changed or gone or result.hashes_from != "ledger":
         mark(db, collection, result.version or "", "writing")  # the ledger stops vouching from here
     # the documents of the changed rows only: the semi join runs before the Extended JSON
-    only_changed = (f"(select r.* from {spec.relation} r semi join _aethermart_changed c "
-                    f'on (r."{key}")::varchar = c._id)')
+    only_changed = (
+        f'(select r.* from {spec.relation} r semi join _aethermart_changed c on (r."{key}")::varchar = c._id)'
+    )
     changed_doc_sql = document_query(only_changed, plan.columns, key, plan.decimals, plan.where).sql
-    changed_sql = (f"select d._id, d.{HASH_FIELD}, d.doc, c.change from ({changed_doc_sql}) d "
-                   "join _aethermart_changed c on d._id = c._id")
+    changed_sql = (
+        f"select d._id, d.{HASH_FIELD}, d.doc, c.change from ({changed_doc_sql}) d "
+        "join _aethermart_changed c on d._id = c._id"
+    )
     sample = Sample.for_server(server, result.version or "")
     meter = _Progress(collection, changed, progress)
     per_command = FERRETDB_REPLACES_PER_COMMAND if server.is_ferretdb else None
@@ -527,10 +650,12 @@ def _incremental(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, f
             lock.renew()
             pause_for_tests("batch")
     if result.written != changed:
-        raise PublishError(f"{where}: wrote {result.written:,} documents but {changed:,} changed "
-                           "(did the warehouse change?); run again")
+        raise PublishError(
+            f"{where}: wrote {result.written:,} documents but {changed:,} changed "
+            "(did the warehouse change?); run again"
+        )
     for i in range(0, len(gone), DELETE_BATCH):
-        chunk, what = gone[i:i + DELETE_BATCH], f"{where}, deleting vanished ids"
+        chunk, what = gone[i : i + DELETE_BATCH], f"{where}, deleting vanished ids"
         with result.phase("delete"):
             if server.is_ferretdb:  # one scan for the whole chunk
                 rewrite_on_ferretdb(db, collection, [], [], chunk, what)
@@ -542,27 +667,45 @@ def _incremental(cursor, server: MongoServer, lock, plan: _Plan, doc_sql: str, f
     with result.phase("validate"):
         validate(server, collection, plan.rows, sample, spec.mongodb.indexes)
     result.duckdb_seconds, result.encode_seconds = round(times.duckdb, 3), round(times.encode, 3)
-    result.guarantee = INCREMENTAL_GUARANTEE if result.gap_ms is None else \
-        REWRITE_GUARANTEE.format(gap=result.gap_ms)
+    result.guarantee = (
+        INCREMENTAL_GUARANTEE if result.gap_ms is None else REWRITE_GUARANTEE.format(gap=result.gap_ms)
+    )
     if keep is not None and (changed or gone or result.hashes_from != "ledger"):
         with result.phase("ledger"):
-            cursor.register("_aethermart_written", pa.table({"_id": pa.array(written_ids, pa.string()),
-                                                             "h": pa.array(written_hashes, pa.string())}))
-            source = ("_aethermart_existing" if by_row else "_aethermart_new")
-            keep.write(server, cursor.execute(
-                "select r._id, coalesce(w.h, s.h) as h, r.rh from _aethermart_rows r "
-                "left join _aethermart_written w on r._id = w._id "
-                f"left join {source} s on r._id = s._id").to_arrow_table(), result)
+            cursor.register(
+                "_aethermart_written",
+                pa.table(
+                    {"_id": pa.array(written_ids, pa.string()), "h": pa.array(written_hashes, pa.string())}
+                ),
+            )
+            source = "_aethermart_existing" if by_row else "_aethermart_new"
+            keep.write(
+                server,
+                cursor.execute(
+                    "select r._id, coalesce(w.h, s.h) as h, r.rh from _aethermart_rows r "
+                    "left join _aethermart_written w on r._id = w._id "
+                    f"left join {source} s on r._id = s._id"
+                ).to_arrow_table(),
+                result,
+            )
 
 
-def _rollback(server: MongoServer, spec: ExportSpec, run_id: str, dry_run: bool,
-              notice: Say) -> MongoDatasetResult:
+def _rollback(
+    server: MongoServer, spec: ExportSpec, run_id: str, dry_run: bool, notice: Say
+) -> MongoDatasetResult:
     db, collection = server.db, spec.mongodb.collection
     names = CollectionNames(collection, run_id)
     t0 = time.perf_counter()
-    result = MongoDatasetResult(model=spec.model, target="mongodb", status="rolled back",
-                                location=f"{db.name}.{collection}", version=run_id,
-                                collection=collection, mode="rollback", server=server.name)
+    result = MongoDatasetResult(
+        model=spec.model,
+        target="mongodb",
+        status="rolled back",
+        location=f"{db.name}.{collection}",
+        version=run_id,
+        collection=collection,
+        mode="rollback",
+        server=server.name,
+    )
     notes = []
     lock = None if dry_run else acquire(db, collection, run_id)
     try:
@@ -577,15 +720,18 @@ def _rollback(server: MongoServer, spec: ExportSpec, run_id: str, dry_run: bool,
         else:
             notes += [f"dropped {n} left by an interrupted run" for n in cleanup_debris(db, names)]
             mark(db, collection, run_id, "writing")  # no ledger vouches for the version swapped back
-            result.guarantee, result.gap_ms = swap_in(server, lock, names, names.previous,
-                                                      spec.mongodb.indexes, "rollback")
+            result.guarantee, result.gap_ms = swap_in(
+                server, lock, names, names.previous, spec.mongodb.indexes, "rollback"
+            )
     finally:
         if lock is not None:
             lock.release()
     result.seconds = round(time.perf_counter() - t0, 3)
     result.note = "; ".join(notes) or None
-    notice(f"export: mongodb {collection:<28} {result.status}: {result.rows:,} documents "
-           f"({names.previous} <-> {collection}) {result.seconds:.1f}s")
+    notice(
+        f"export: mongodb {collection:<28} {result.status}: {result.rows:,} documents "
+        f"({names.previous} <-> {collection}) {result.seconds:.1f}s"
+    )
     if result.guarantee:
         notice(f"export: mongodb {collection:<28} readers: {result.guarantee}")
     return result
@@ -594,8 +740,10 @@ def _rollback(server: MongoServer, spec: ExportSpec, run_id: str, dry_run: bool,
 def _check_previous(collection: str, names: list[str]) -> None:
     previous = CollectionNames(collection, "").previous
     if previous not in names:
-        raise PublishError(f"collection {collection}: no previous version ({previous}) to roll back to; "
-                           "a full export keeps one from its second run on")
+        raise PublishError(
+            f"collection {collection}: no previous version ({previous}) to roll back to; "
+            "a full export keeps one from its second run on"
+        )
 
 
 def _drop_quietly(db, name: str) -> None:

@@ -17,8 +17,16 @@ from pathlib import Path
 
 from aethermart.export.run_id import RUN_ID
 
-__all__ = ["CURRENT", "MARKER", "RUN_ID", "VERSIONS", "current_version", "legacy_link_target",
-           "model_link_target", "published_paths"]
+__all__ = [
+    "CURRENT",
+    "MARKER",
+    "RUN_ID",
+    "VERSIONS",
+    "current_version",
+    "legacy_link_target",
+    "model_link_target",
+    "published_paths",
+]
 
 VERSIONS = ".versions"
 CURRENT = ".current"
@@ -51,5 +59,7 @@ def published_paths(out: Path, models: list[str] | tuple[str, ...]) -> dict[str,
     of all of them, even if a publish swaps the pointer meanwhile. A folder published by an
     older version of the tool (per-dataset links) resolves each ``<out>/<model>``."""
     version = current_version(out)
-    return {m: version / m if version is not None and not legacy_link_target(out, m)
-            else (out / m).resolve() for m in models}
+    return {
+        m: version / m if version is not None and not legacy_link_target(out, m) else (out / m).resolve()
+        for m in models
+    }

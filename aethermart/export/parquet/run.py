@@ -111,9 +111,16 @@ class _Staged:
     files: list[dict] = field(default_factory=list)
 
 
-def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg: ExportConfig, *,
-                    run_id: str, notice: Say = _quiet, progress: Say = _quiet,
-                    build: BuildRecord | None = None) -> list[DatasetResult]:
+def publish_parquet(
+    specs: tuple[ExportSpec, ...],
+    manifest: ExportManifest,
+    cfg: ExportConfig,
+    *,
+    run_id: str,
+    notice: Say = _quiet,
+    progress: Say = _quiet,
+    build: BuildRecord | None = None,
+) -> list[DatasetResult]:
     """Write every dataset of ``specs`` into a new version of the whole set, named ``run_id``
     (the export run's id, aethermart/export/run_id.py), and point ``.current`` at it; returns one
     result per dataset of ``specs``. Each ``_manifest.json`` names the dbt invocation that
@@ -131,8 +138,10 @@ def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
                 notice(f"export: removed {path} left by an interrupted run")
             upgraded = _upgrade_legacy(cfg.out, run_id_before(run_id))
             if upgraded:
-                notice(f"export: moved {upgraded} dataset(s) of {cfg.out} from per-dataset links to one "
-                       f"version pointer ({CURRENT})")
+                notice(
+                    f"export: moved {upgraded} dataset(s) of {cfg.out} from per-dataset links to one "
+                    f"version pointer ({CURRENT})"
+                )
             _check_salt(cfg.out, specs, build, notice)
             _check_run_id(cfg.out, run_id)
             lineage = source_lineage(con)
@@ -140,8 +149,17 @@ def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
             try:
                 staged = []
                 for spec in specs:
-                    staged.append(_stage(con, spec, columns[spec.model], staging_root, run_id,
-                                         _provenance(manifest, build), lineage))
+                    staged.append(
+                        _stage(
+                            con,
+                            spec,
+                            columns[spec.model],
+                            staging_root,
+                            run_id,
+                            _provenance(manifest, build),
+                            lineage,
+                        )
+                    )
                     r = staged[-1].result
                     progress(f"export: parquet {spec.model:<32} {r.rows:>12,} rows {r.seconds:7.2f}s")
                     _pause_for_tests()
@@ -150,8 +168,10 @@ def publish_parquet(specs: tuple[ExportSpec, ...], manifest: ExportManifest, cfg
                 shutil.rmtree(staging_root, ignore_errors=True)
             pruned = _prune(cfg.out, cfg.keep)
             if pruned:
-                notice(f"export: removed {len(pruned)} old version(s) under {cfg.out / VERSIONS} "
-                       f"(keeping {cfg.keep})")
+                notice(
+                    f"export: removed {len(pruned)} old version(s) under {cfg.out / VERSIONS} "
+                    f"(keeping {cfg.keep})"
+                )
             return results
     finally:
         con.close()
@@ -175,24 +195,32 @@ def _check_salt(out: Path, specs: tuple[ExportSpec, ...], build: BuildRecord | N
         return
     first = next(iter(before.values()))
     if os.environ.get(ROTATE_ENV, "").strip() != "1":
-        raise PublishError(f"{out} was published from gold hashed with another PII salt (fingerprint "
-                           f"{first}, now {new}): every email_sha256 would change for its readers; restore "
-                           f"the salt and rebuild, or set {ROTATE_ENV}=1 to publish the new hashes")
+        raise PublishError(
+            f"{out} was published from gold hashed with another PII salt (fingerprint "
+            f"{first}, now {new}): every email_sha256 would change for its readers; restore "
+            f"the salt and rebuild, or set {ROTATE_ENV}=1 to publish the new hashes"
+        )
     left = sorted(set(before) - {s.model for s in specs})
     if left:
         more = f" and {len(left) - 3} other(s)" if len(left) > 3 else ""
-        raise PublishError(f"a PII salt rotation must publish every dataset at once: "
-                           f"{', '.join(left[:3])}{more} would keep the old salt's hashes next to the new; "
-                           "run without --select")
-    notice(f"export: PII salt rotated (fingerprint {first} -> {new}): every email_sha256 differs from "
-           "the previous version")
+        raise PublishError(
+            f"a PII salt rotation must publish every dataset at once: "
+            f"{', '.join(left[:3])}{more} would keep the old salt's hashes next to the new; "
+            "run without --select"
+        )
+    notice(
+        f"export: PII salt rotated (fingerprint {first} -> {new}): every email_sha256 differs from "
+        "the previous version"
+    )
 
 
 def _check_root(out: Path) -> None:
     pointer = out / CURRENT
     if pointer.exists() and not pointer.is_symlink():
-        raise PublishError(f"{pointer} is a real folder or file, not the version pointer this tool "
-                           "writes; move it away and run again")
+        raise PublishError(
+            f"{pointer} is a real folder or file, not the version pointer this tool "
+            "writes; move it away and run again"
+        )
 
 
 def _check(con: duckdb.DuckDBPyConnection, spec: ExportSpec, cfg: ExportConfig) -> list[tuple[str, str]]:
@@ -200,22 +228,31 @@ def _check(con: duckdb.DuckDBPyConnection, spec: ExportSpec, cfg: ExportConfig) 
     link = cfg.out / spec.model
     if link.is_symlink():
         if link.readlink() != model_link_target(spec.model) and not legacy_link_target(cfg.out, spec.model):
-            raise PublishError(f"dataset {spec.model}: {link} links to {link.readlink()}, not to "
-                               f"{model_link_target(spec.model)} (made by hand?); move it away and run again")
+            raise PublishError(
+                f"dataset {spec.model}: {link} links to {link.readlink()}, not to "
+                f"{model_link_target(spec.model)} (made by hand?); move it away and run again"
+            )
     elif link.exists():
-        raise PublishError(f"dataset {spec.model}: {link} is a real folder or file, not a published "
-                           "link (written by hand or by an older tool?); move it away and run again")
+        raise PublishError(
+            f"dataset {spec.model}: {link} is a real folder or file, not a published "
+            "link (written by hand or by an older tool?); move it away and run again"
+        )
     month_of = spec.parquet.partition_by_month_of
     if month_of:
         clash = [c for c, _ in columns if c in PARTITION_COLUMNS]
         if clash:
-            raise PublishError(f"dataset {spec.model}: column(s) {', '.join(clash)} clash with the Hive "
-                               "partition columns year/month; rename them in the model")
-        nulls = con.execute(f"select count(*) from {spec.relation} "
-                            f"where {_q(month_of)} is null").fetchone()[0]
+            raise PublishError(
+                f"dataset {spec.model}: column(s) {', '.join(clash)} clash with the Hive "
+                "partition columns year/month; rename them in the model"
+            )
+        nulls = con.execute(f"select count(*) from {spec.relation} where {_q(month_of)} is null").fetchone()[
+            0
+        ]
         if nulls:
-            raise PublishError(f"dataset {spec.model}: {nulls} rows have no {month_of}, so they have no "
-                               "year/month partition; fix the model (its tests should catch this)")
+            raise PublishError(
+                f"dataset {spec.model}: {nulls} rows have no {month_of}, so they have no "
+                "year/month partition; fix the model (its tests should catch this)"
+            )
     return columns
 
 
@@ -224,12 +261,20 @@ def _plan(con: duckdb.DuckDBPyConnection, spec: ExportSpec, cfg: ExportConfig) -
     month_of = spec.parquet.partition_by_month_of
     partitions = 0
     if month_of:
-        partitions = con.execute(f"select count(distinct date_trunc('month', {_q(month_of)})) "
-                                 f"from {spec.relation}").fetchone()[0]
+        partitions = con.execute(
+            f"select count(distinct date_trunc('month', {_q(month_of)})) from {spec.relation}"
+        ).fetchone()[0]
     current = current_version(cfg.out)
-    return DatasetResult(spec.model, "parquet", "planned", rows=rows, location=str(cfg.out / spec.model),
-                         version=current.name if current else None, partitions=partitions,
-                         note=f"partitioned by month of {month_of}" if month_of else None)
+    return DatasetResult(
+        spec.model,
+        "parquet",
+        "planned",
+        rows=rows,
+        location=str(cfg.out / spec.model),
+        version=current.name if current else None,
+        partitions=partitions,
+        note=f"partitioned by month of {month_of}" if month_of else None,
+    )
 
 
 def _select_sql(spec: ExportSpec, columns: list[tuple[str, str]]) -> str:
@@ -244,8 +289,10 @@ def _select_sql(spec: ExportSpec, columns: list[tuple[str, str]]) -> str:
     key = [k for k in spec.primary_key if k in names] or names[:1]
     month_of = spec.parquet.partition_by_month_of
     if month_of:
-        items += [f"year({_q(month_of)}) as year",
-                  f"lpad(cast(month({_q(month_of)}) as varchar), 2, '0') as month"]
+        items += [
+            f"year({_q(month_of)}) as year",
+            f"lpad(cast(month({_q(month_of)}) as varchar), 2, '0') as month",
+        ]
         key = [month_of, *[k for k in key if k != month_of]]
     return f"select {', '.join(items)} from {spec.relation} order by {', '.join(_q(k) for k in key)}"
 
@@ -253,18 +300,35 @@ def _select_sql(spec: ExportSpec, columns: list[tuple[str, str]]) -> str:
 def _provenance(manifest: ExportManifest, build: BuildRecord | None) -> dict:
     """The dbt run a dataset comes from: the build the guard checked (not the invocation that
     last wrote the manifest, e.g. `dbt docs generate`, which built nothing)."""
-    dbt = {"manifest_invocation_id": manifest.invocation_id, "generated_at": manifest.generated_at,
-           "dbt_version": manifest.dbt_version}
+    dbt = {
+        "manifest_invocation_id": manifest.invocation_id,
+        "generated_at": manifest.generated_at,
+        "dbt_version": manifest.dbt_version,
+    }
     if build is None:
         return {"invocation_id": manifest.invocation_id, "build_checked": False, **dbt}
-    return {"invocation_id": build.invocation_id, "build_checked": True, "command": build.command,
-            "target_name": build.target_name, "started_at": build.started_at,
-            "finished_at": build.finished_at, "pii_salt_fingerprint": build.pii_salt_fingerprint,
-            "enabled_sources": build.enabled_sources.split(",") if build.enabled_sources else None, **dbt}
+    return {
+        "invocation_id": build.invocation_id,
+        "build_checked": True,
+        "command": build.command,
+        "target_name": build.target_name,
+        "started_at": build.started_at,
+        "finished_at": build.finished_at,
+        "pii_salt_fingerprint": build.pii_salt_fingerprint,
+        "enabled_sources": build.enabled_sources.split(",") if build.enabled_sources else None,
+        **dbt,
+    }
 
 
-def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple[str, str]],
-           staging_root: Path, run_id: str, dbt: dict, lineage: dict) -> _Staged:
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    spec: ExportSpec,
+    columns: list[tuple[str, str]],
+    staging_root: Path,
+    run_id: str,
+    dbt: dict,
+    lineage: dict,
+) -> _Staged:
     t0 = time.perf_counter()
     path = staging_root / spec.model
     path.mkdir(parents=True)
@@ -274,18 +338,23 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple
         if month_of:
             con.execute("set threads = 1")  # deterministic row order inside each partition (see top)
             try:
-                written = con.execute(f"copy ({_select_sql(spec, columns)}) to {sql_string(path)} "
-                                      f"({options}, partition_by (year, month), "
-                                      "overwrite_or_ignore true)").fetchone()[0]
+                written = con.execute(
+                    f"copy ({_select_sql(spec, columns)}) to {sql_string(path)} "
+                    f"({options}, partition_by (year, month), "
+                    "overwrite_or_ignore true)"
+                ).fetchone()[0]
             finally:
                 con.execute("reset threads")
         else:
-            written = con.execute(f"copy ({_select_sql(spec, columns)}) to "
-                                  f"{sql_string(path / 'data_0.parquet')} ({options})").fetchone()[0]
+            written = con.execute(
+                f"copy ({_select_sql(spec, columns)}) to {sql_string(path / 'data_0.parquet')} ({options})"
+            ).fetchone()[0]
     except duckdb.Error as exc:
-        raise PublishError(f"dataset {spec.model}: writing Parquet from {spec.schema}.{spec.table} failed "
-                           f"({first_line(exc)}); nothing was published, the current versions are "
-                           "unchanged") from exc
+        raise PublishError(
+            f"dataset {spec.model}: writing Parquet from {spec.schema}.{spec.table} failed "
+            f"({first_line(exc)}); nothing was published, the current versions are "
+            "unchanged"
+        ) from exc
     files, schema = [], None
     for file in sorted(path.rglob("*.parquet")):
         meta = pq.ParquetFile(file).metadata
@@ -294,44 +363,71 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple
         with open(file, "rb") as fh:
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
             os.fsync(fh.fileno())
-        files.append({"path": file.relative_to(path).as_posix(), "rows": meta.num_rows,
-                      "bytes": file.stat().st_size, "sha256": digest})
+        files.append(
+            {
+                "path": file.relative_to(path).as_posix(),
+                "rows": meta.num_rows,
+                "bytes": file.stat().st_size,
+                "sha256": digest,
+            }
+        )
     rows = sum(f["rows"] for f in files)
     if rows != written:
-        raise PublishError(f"dataset {spec.model}: DuckDB reported {written} rows written but the files "
-                           f"hold {rows}; nothing was published")
+        raise PublishError(
+            f"dataset {spec.model}: DuckDB reported {written} rows written but the files "
+            f"hold {rows}; nothing was published"
+        )
     partitioning = None
     if month_of:
         partitioning = {
-            "flavor": "hive", "columns": list(PARTITION_COLUMNS), "from_column": month_of,
+            "flavor": "hive",
+            "columns": list(PARTITION_COLUMNS),
+            "from_column": month_of,
             "layout": "year=YYYY/month=MM (month zero-padded)",
             # what readers infer from the folder names (see docs/exports.md)
-            "inferred_types": {"duckdb": {"year": "BIGINT", "month": "VARCHAR"},
-                               "pyarrow": {"year": "int32", "month": "int32"}},
+            "inferred_types": {
+                "duckdb": {"year": "BIGINT", "month": "VARCHAR"},
+                "pyarrow": {"year": "int32", "month": "int32"},
+            },
             "partitions": len({f["path"].rsplit("/", 1)[0] for f in files}),
         }
     body = {
-        "model": spec.model, "dbt_unique_id": spec.unique_id,
-        "source_table": f"{spec.schema}.{spec.table}", "run_id": run_id, "version": run_id, "rows": rows,
+        "model": spec.model,
+        "dbt_unique_id": spec.unique_id,
+        "source_table": f"{spec.schema}.{spec.table}",
+        "run_id": run_id,
+        "version": run_id,
+        "rows": rows,
         "schema": [{"name": f.name, "type": str(f.type)} for f in schema] if schema is not None else [],
         "order_by": _select_sql(spec, columns).rsplit(" order by ", 1)[1],
-        "partitioning": partitioning, "files": files,
+        "partitioning": partitioning,
+        "files": files,
         "dbt": dbt,
         "sources": lineage,
-        "format": {"compression": "zstd", "row_group_size": ROW_GROUP_SIZE,
-                   "writer": f"duckdb {duckdb.__version__}"},
+        "format": {
+            "compression": "zstd",
+            "row_group_size": ROW_GROUP_SIZE,
+            "writer": f"duckdb {duckdb.__version__}",
+        },
         "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     _write_durable(path / MANIFEST, json.dumps(body, indent=2, sort_keys=True) + "\n")
-    result = DatasetResult(spec.model, "parquet", "published", rows=rows,
-                           seconds=round(time.perf_counter() - t0, 3),
-                           files=len(files), bytes=sum(f["bytes"] for f in files),
-                           partitions=partitioning["partitions"] if partitioning else 0)
+    result = DatasetResult(
+        spec.model,
+        "parquet",
+        "published",
+        rows=rows,
+        seconds=round(time.perf_counter() - t0, 3),
+        files=len(files),
+        bytes=sum(f["bytes"] for f in files),
+        partitions=partitioning["partitions"] if partitioning else 0,
+    )
     return _Staged(spec, path, body, result, files)
 
 
-def _assemble_and_swap(cfg: ExportConfig, staged: list[_Staged], staging_root: Path, run_id: str,
-                       progress: Say) -> list[DatasetResult]:
+def _assemble_and_swap(
+    cfg: ExportConfig, staged: list[_Staged], staging_root: Path, run_id: str, progress: Say
+) -> list[DatasetResult]:
     """Complete the staged set with the datasets this run leaves as they are (hardlinked from
     the published version), then publish it with one swap of ``.current``."""
     out, base = cfg.out, current_version(cfg.out)
@@ -359,8 +455,10 @@ def _assemble_and_swap(cfg: ExportConfig, staged: list[_Staged], staging_root: P
             _carry(src, staging_root / src.name, run_id)
             _pause_for_tests()
         if others:
-            progress(f"export: parquet {len(others)} dataset(s) not selected carried into version "
-                     f"{run_id} (hardlinks) {time.perf_counter() - t0:7.2f}s")
+            progress(
+                f"export: parquet {len(others)} dataset(s) not selected carried into version "
+                f"{run_id} (hardlinks) {time.perf_counter() - t0:7.2f}s"
+            )
     _commit(out, staging_root, run_id)
     for result in results:
         result.version = run_id
@@ -394,10 +492,16 @@ def _commit(out: Path, staging_root: Path, run_id: str) -> None:
     for folder in sorted(p for p in staging_root.iterdir() if p.is_dir()):
         raw = (folder / MANIFEST).read_bytes()
         body = json.loads(raw)
-        datasets[folder.name] = {"run_id": body.get("run_id"), "rows": body.get("rows"),
-                                 "manifest_sha256": hashlib.sha256(raw).hexdigest()}
-    marker = {"version": run_id, "datasets": datasets,
-              "published_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        datasets[folder.name] = {
+            "run_id": body.get("run_id"),
+            "rows": body.get("rows"),
+            "manifest_sha256": hashlib.sha256(raw).hexdigest(),
+        }
+    marker = {
+        "version": run_id,
+        "datasets": datasets,
+        "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     _write_durable(staging_root / MARKER, json.dumps(marker, indent=2, sort_keys=True) + "\n")
     for folder in sorted(p for p in staging_root.rglob("*") if p.is_dir()):
         _fsync_dir(folder)
@@ -443,8 +547,9 @@ def _upgrade_legacy(out: Path, run_id: str) -> int:
     try:
         for model in links:
             src = (out / model).resolve()
-            if (legacy_link_target(out, model) or (out / model).readlink() == model_link_target(model)) \
-                    and (src / MANIFEST).is_file():
+            if (legacy_link_target(out, model) or (out / model).readlink() == model_link_target(model)) and (
+                src / MANIFEST
+            ).is_file():
                 _carry(src, staging_root / model, run_id)
         _commit(out, staging_root, run_id)
     finally:
@@ -466,7 +571,7 @@ def _same_files(dataset: Path, files: list[dict]) -> bool:
         published = json.loads((dataset / MANIFEST).read_text())["files"]
     except (OSError, ValueError, KeyError):
         return False
-    return ([(f["path"], f["sha256"]) for f in published] == [(f["path"], f["sha256"]) for f in files])
+    return [(f["path"], f["sha256"]) for f in published] == [(f["path"], f["sha256"]) for f in files]
 
 
 def _remove_debris(out: Path) -> list[Path]:
@@ -502,11 +607,14 @@ def _check_run_id(out: Path, run_id: str) -> None:
     """The run's version must be the newest (retention keeps the newest; a version newer than
     ``.current`` is a crashed run's debris): its id was minted before this run held the lock,
     so a publish that ran meanwhile may have taken a later second. Caller holds the lock."""
-    newer = [p.name for p in (out / VERSIONS).glob("*")
-             if RUN_ID.match(p.name) and p.name[:16] >= run_id[:16]]
+    newer = [
+        p.name for p in (out / VERSIONS).glob("*") if RUN_ID.match(p.name) and p.name[:16] >= run_id[:16]
+    ]
     if newer:
-        raise PublishError(f"another export published version {max(newer)} into {out} while this run "
-                           f"({run_id}) was starting; nothing was written, run again")
+        raise PublishError(
+            f"another export published version {max(newer)} into {out} while this run "
+            f"({run_id}) was starting; nothing was written, run again"
+        )
 
 
 def _write_durable(path: Path, text: str) -> None:
@@ -523,8 +631,9 @@ def _lock(out: Path):
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise PublishError(f"another Parquet publish into {out} is running; try again when it has "
-                               "finished") from exc
+            raise PublishError(
+                f"another Parquet publish into {out} is running; try again when it has finished"
+            ) from exc
         yield
     finally:
         lock.close()
@@ -540,6 +649,3 @@ def _fsync_dir(path: Path) -> None:
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-
