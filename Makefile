@@ -125,8 +125,9 @@ bench-scaling: $(STAMP) test-deps ferretdb ## Benchmark at scales 0.1, 1 and 10;
 	$(BIN)/python -m bench.pipeline --scaling 0.1 1 10 $(if $(BENCH_WORKDIR),--workdir $(BENCH_WORKDIR)) \
 	  $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
 
-lint: $(STAMP) ## ruff, dbt-bouncer (the project's conventions, dbt-bouncer.yml) and sqlfluff
+lint: $(STAMP) ## ruff (checks and format), dbt-bouncer (the project's conventions, dbt-bouncer.yml) and sqlfluff
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	@# dbt-bouncer reads the manifest of `dbt parse` (no warehouse, no network)
 	$(DBT) parse --quiet
 	COLUMNS=160 $(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
