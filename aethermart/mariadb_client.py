@@ -18,12 +18,14 @@ _REASONS = {
 }
 
 
-def connect(url: MariaDBURL, *, raw_text: bool = False, autocommit: bool = False):
-    """A pymysql connection; with ``raw_text`` every value arrives as text (or None)."""
+def connect(url: MariaDBURL, *, raw_text: bool = False, autocommit: bool = False, **driver_options):
+    """A pymysql connection; with ``raw_text`` every value arrives as text (or None).
+    ``driver_options`` (pymysql.connect's) replace the defaults below, e.g. longer timeouts."""
     import pymysql
     import pymysql.converters
 
-    options = {}
+    options = {"read_timeout": 600, "write_timeout": 600, "init_command": "SET time_zone = '+00:00'"}
+    options.update(driver_options)
     if raw_text:  # keep the encoders (for query parameters), drop the decoders
         options["conv"] = {k: v for k, v in pymysql.converters.conversions.items() if not isinstance(k, int)}
     try:
@@ -37,9 +39,6 @@ def connect(url: MariaDBURL, *, raw_text: bool = False, autocommit: bool = False
             charset="utf8mb4",
             autocommit=autocommit,
             connect_timeout=10,
-            read_timeout=600,
-            write_timeout=600,
-            init_command="SET time_zone = '+00:00'",
             **options,
         )
     except pymysql.err.OperationalError as exc:

@@ -156,21 +156,20 @@ def apply_roles(uri: MongoURI, writer_role: str = WRITER_ROLE, reader_role: str 
                         "mongo-roles` and apply its commands on a MongoDB server"
                     ) from uri.cause(exc)
                 if exc.code == 13:
-                    who = f"user {uri.user!r}" if uri.user else "no user"
                     raise SourceError(
-                        f"MongoDB at {uri.redacted()} refused createRole for {who}: it needs "
+                        f"MongoDB at {uri.redacted()} refused createRole for {uri.who}: it needs "
                         f"createRole and grantRole on database {uri.database} "
                         "(e.g. userAdmin)"
                     ) from uri.cause(exc)
                 text = uri.scrub(" ".join(str(exc).split(", full error:")[0].split()))
-                raise SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}") from uri.cause(
-                    exc
-                )
+                raise _role_failed(uri, name, text) from uri.cause(exc)
             except PyMongoError as exc:
                 text = uri.scrub(" ".join(str(exc).split()))[:300]
-                raise SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}") from uri.cause(
-                    exc
-                )
+                raise _role_failed(uri, name, text) from uri.cause(exc)
     finally:
         server.close()
     return done
+
+
+def _role_failed(uri: MongoURI, name: str, text: str) -> SourceError:
+    return SourceError(f"MongoDB at {uri.redacted()}: role {name} failed: {text}")

@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "DBT_CODE_FOLDERS",
+    "DBT_CONFIG_FILES",
     "DBT_PROJECT",
     "DUCKDB_DEFAULT",
     "DUCKDB_ENV",
@@ -42,6 +44,11 @@ __all__ = [
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DBT_PROJECT = PROJECT_DIR / "dbt_project.yml"
 SAMPLE_LANDING = PROJECT_DIR / "sample" / "landing"
+
+# the dbt project's own files and folders: what a build reads besides the landing zone (and
+# the plugins of aethermart/dbt_plugins)
+DBT_CONFIG_FILES = ("dbt_project.yml", "profiles.yml")
+DBT_CODE_FOLDERS = ("models", "macros", "seeds", "snapshots", "analyses", "tests/singular")
 
 # the landing zone: $AETHERMART_LANDING, else dbt's var landing_path_default (aethermart.landing)
 LANDING_ENV = "AETHERMART_LANDING"

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 
 from aethermart.errors import AetherMartError, ConfigError
 from aethermart.export.parquet.layout import CURRENT
-from aethermart.settings import PROJECT_DIR, manifest_path
+from aethermart.settings import DBT_CODE_FOLDERS, DBT_CONFIG_FILES, PROJECT_DIR, manifest_path
 
 if TYPE_CHECKING:
     from aethermart.export.mongo.config import MongoURI
@@ -66,17 +66,7 @@ __all__ = [
 STATE_SUFFIX = ".sync.json"
 _LANDING_FOLDERS = ("pos", "mariadb", "events")
 _DRIVERS = ("pymongo", "bson", "duckdb", "pymysql", "pyarrow")
-_PROJECT_PARTS = (
-    "models",
-    "macros",
-    "seeds",
-    "snapshots",
-    "tests/singular",
-    "analyses",
-    "dbt_project.yml",
-    "profiles.yml",
-    "aethermart/dbt_plugins",
-)
+_PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS, "aethermart/dbt_plugins")
 
 
 class SyncError(AetherMartError):

@@ -1166,22 +1166,12 @@ def execute_script(cur: Any, script: str) -> int:
 
 
 def connect(url: MariaDBURL) -> Any:
-    """A PyMySQL connection that may LOAD DATA LOCAL, in the seed scripts' session settings."""
-    import pymysql
+    """A PyMySQL connection that may LOAD DATA LOCAL, in the seed scripts' session settings
+    (the server's time zone: no init_command)."""
+    from aethermart.mariadb_client import connect as connect_mariadb
 
-    conn = pymysql.connect(
-        host=url.host,
-        port=url.port,
-        user=url.user,
-        password=url.password,
-        database=url.database,
-        unix_socket=url.unix_socket,
-        charset="utf8mb4",
-        autocommit=True,
-        local_infile=True,
-        read_timeout=3600,
-        write_timeout=3600,
-    )
+    timeouts = {"read_timeout": 3600, "write_timeout": 3600}
+    conn = connect_mariadb(url, autocommit=True, local_infile=True, init_command=None, **timeouts)
     with conn.cursor() as cur:
         cur.execute("SELECT @@local_infile")
         if not cur.fetchone()[0]:

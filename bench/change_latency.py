@@ -159,42 +159,23 @@ def _visible(db, change: dict) -> dict[str, int]:
 
 
 def measure_change_latency(
-    *,
-    scale: float,
-    mariadb_url: str,
-    mongodb_uri: str,
-    landing: Path,
-    duckdb_path: Path,
-    target_path: Path,
-    gold_dir: Path,
-    env: dict,
-    log_dir: Path,
-    bin_dir: Path | None = None,
+    scale: float, mariadb_url: str, mongodb_uri: str, run_dir: Path, env: dict, bin_dir: Path | None = None
 ) -> dict:
-    """Prime, change, measure (see the module docstring); returns the numbers for the results."""
+    """Prime, change, measure (see the module docstring); returns the numbers for the results.
+    ``run_dir`` is laid out by bench.pipeline.fresh_run_dir: landing/, dbt/warehouse.duckdb,
+    dbt/target/, gold/, logs/."""
     import pymongo
 
     from aethermart.export.mongo.config import MongoURI
 
+    landing, dbt_dir = run_dir / "landing", run_dir / "dbt"
+    duckdb_path, target_path = dbt_dir / "warehouse.duckdb", dbt_dir / "target"
+    log_dir = run_dir / "logs" / "change_latency"
     bin_dir = bin_dir or Path(sys.executable).parent
     log_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        str(bin_dir / "aethermart"),
-        "sync",
-        "--json",
-        "--landing",
-        str(landing),
-        "--duckdb",
-        str(duckdb_path),
-        "--target-path",
-        str(target_path),
-        "--out",
-        str(gold_dir),
-        "--mariadb-url",
-        mariadb_url,
-        "--mongodb-uri",
-        mongodb_uri,
-    ]
+    paths = ["--landing", str(landing), "--duckdb", str(duckdb_path), "--target-path", str(target_path)]
+    servers = ["--mariadb-url", mariadb_url, "--mongodb-uri", mongodb_uri]
+    cmd = [str(bin_dir / "aethermart"), "sync", "--json", *paths, "--out", str(run_dir / "gold"), *servers]
     env = {**env, "DBT_LOG_PATH": str(log_dir / "dbt_logs")}
     print("  sync   | prime sync ...", end="", flush=True, file=sys.stderr)
     prime_s, _ = _sync(cmd, env, log_dir, "sync-prime")
@@ -276,10 +257,9 @@ def main(argv: list[str] | None = None) -> int:
 
     Prints the result (with each collection's export phases) as JSON on stdout."""
     import argparse
-    import os
     import shutil
 
-    from bench.pipeline import BIN, REPO, measure
+    from bench.pipeline import BIN, REPO, export_command, fresh_run_dir, generate_command, measure
     from tools.local_ferretdb import LocalFerretDB
     from tools.local_mariadb import LocalMariaDB
 
@@ -289,40 +269,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=REPO / "data" / "bench-latency")
     args = parser.parse_args(argv)
     run_dir = args.workdir / f"scale-{args.scale:g}"
-    if run_dir.exists():
-        shutil.rmtree(run_dir)
-    landing, logs, wd = run_dir / "landing", run_dir / "logs", run_dir / "dbt"
-    for path in (landing, logs, wd):
-        path.mkdir(parents=True)
-    duckdb_path, target = wd / "warehouse.duckdb", wd / "target"
-    env = {
-        **os.environ,
-        "AETHERMART_LANDING": str(landing),
-        "AETHERMART_DUCKDB": str(duckdb_path),
-        "AETHERMART_TEMP_DIR": str(wd / "duckdb_tmp"),
-        "DBT_PROFILES_DIR": str(REPO),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "AETHERMART_GOLD_DIR": str(run_dir / "gold"),
-    }
-    env.pop("MONGODB_URI", None)
+    landing, logs, wd, env = fresh_run_dir(run_dir)
+    duckdb_path, target = Path(env["AETHERMART_DUCKDB"]), wd / "target"
     aethermart = str(BIN / "aethermart")
     with LocalMariaDB(run_dir / "mariadb") as mariadb, LocalFerretDB(run_dir / "ferretdb") as ferret:
         measure(
             "generate + load MariaDB",
             "setup",
-            [
-                aethermart,
-                "generate",
-                "--scale",
-                f"{args.scale:g}",
-                "--seed",
-                str(args.seed),
-                "--out",
-                str(landing),
-                "--mariadb-url",
-                mariadb.url,
-                "--quiet",
-            ],
+            generate_command(args.scale, args.seed, landing, mariadb.url),
             env,
             logs,
         )
@@ -342,38 +296,15 @@ def main(argv: list[str] | None = None) -> int:
             logs,
         )
         uri = ferret.uri + "aethermart_bench"
+        full_export = ["--target", "mongodb", "--mongodb-uri", uri, "--mode", "full"]
         measure(
             "export mongodb",
             "setup",
-            [
-                aethermart,
-                "export",
-                "--duckdb",
-                str(duckdb_path),
-                "--manifest",
-                str(target / "manifest.json"),
-                "--json",
-                "--target",
-                "mongodb",
-                "--mode",
-                "full",
-                "--mongodb-uri",
-                uri,
-            ],
+            export_command(duckdb_path, target, *full_export),
             env,
             logs,
         )
-        result = measure_change_latency(
-            scale=args.scale,
-            mariadb_url=mariadb.url,
-            mongodb_uri=uri,
-            landing=landing,
-            duckdb_path=duckdb_path,
-            target_path=target,
-            gold_dir=run_dir / "gold",
-            env=env,
-            log_dir=logs / "change_latency",
-        )
+        result = measure_change_latency(args.scale, mariadb.url, uri, run_dir, env)
     print(describe(result), file=sys.stderr)
     print(json.dumps(result, indent=1))
     return 0

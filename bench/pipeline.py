@@ -143,6 +143,40 @@ print(sum(con.execute(f"select count(*), max(columns(*)) from {r}", [f"{landing}
 """
 
 
+def generate_command(scale: float, seed: int, landing: Path, mariadb_url: str) -> list[str]:
+    """`aethermart generate` of every source into ``landing``, the online store loaded into MariaDB."""
+    options = ["--scale", f"{scale:g}", "--seed", str(seed), "--out", str(landing)]
+    return [str(BIN / "aethermart"), "generate", *options, "--mariadb-url", mariadb_url, "--quiet"]
+
+
+def export_command(duckdb_path: Path, target: Path, *args: str) -> list[str]:
+    """`aethermart export --json` of the warehouse ``duckdb_path`` built with dbt's ``target`` folder."""
+    built = ["--duckdb", str(duckdb_path), "--manifest", str(target / "manifest.json")]
+    return [str(BIN / "aethermart"), "export", *built, "--json", *args]
+
+
+def fresh_run_dir(run_dir: Path) -> tuple[Path, Path, Path, dict[str, str]]:
+    """An empty ``run_dir`` with its landing zone, logs and dbt folder, and the environment
+    every command of a bench run gets (its own warehouse, spill folder and gold; no MongoDB URI
+    from the caller's shell)."""
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    landing, logs, wd = run_dir / "landing", run_dir / "logs", run_dir / "dbt"
+    for path in (landing, logs, wd):
+        path.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "AETHERMART_LANDING": str(landing),
+        "AETHERMART_DUCKDB": str(wd / "warehouse.duckdb"),
+        "AETHERMART_TEMP_DIR": str(wd / "duckdb_tmp"),
+        "DBT_PROFILES_DIR": str(REPO),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "AETHERMART_GOLD_DIR": str(run_dir / "gold"),
+    }
+    env.pop("MONGODB_URI", None)
+    return landing, logs, wd, env
+
+
 def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[str] = BASELINES) -> dict:
     """Generate, run ours, the floor and the baselines at one scale; return the result dict."""
     from bench.baseline_common import compare_to_gold
@@ -150,22 +184,8 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[
     from tools.local_mariadb import LocalMariaDB
 
     run_dir = workdir / f"scale-{scale:g}"
-    if run_dir.exists():
-        shutil.rmtree(run_dir)
-    landing, logs, wd = run_dir / "landing", run_dir / "logs", run_dir / "dbt"
-    for path in (landing, logs, wd):
-        path.mkdir(parents=True)
-    duckdb_path = wd / "warehouse.duckdb"
-    env = {
-        **os.environ,
-        "AETHERMART_LANDING": str(landing),
-        "AETHERMART_DUCKDB": str(duckdb_path),
-        "AETHERMART_TEMP_DIR": str(wd / "duckdb_tmp"),
-        "DBT_PROFILES_DIR": str(REPO),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "AETHERMART_GOLD_DIR": str(run_dir / "gold"),
-    }
-    env.pop("MONGODB_URI", None)
+    landing, logs, wd, env = fresh_run_dir(run_dir)
+    duckdb_path = Path(env["AETHERMART_DUCKDB"])
     stages: list[Stage] = []
     checks: dict[str, list[str]] = {}
     print(f"bench: scale {scale:g}, seed {seed}, work dir {run_dir}", file=sys.stderr)
@@ -174,19 +194,7 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[
         stage, _ = measure(
             "generate + load MariaDB",
             "setup",
-            [
-                aethermart,
-                "generate",
-                "--scale",
-                f"{scale:g}",
-                "--seed",
-                str(seed),
-                "--out",
-                str(landing),
-                "--mariadb-url",
-                mariadb.url,
-                "--quiet",
-            ],
+            generate_command(scale, seed, landing, mariadb.url),
             env,
             logs,
         )
@@ -226,41 +234,24 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[
         dbt_build = [str(BIN / "dbt"), "build", "--target-path", str(target), "--log-path", str(wd / "logs")]
         stages.append(_rebuild_nothing_new(dbt_build, env, logs))
 
-        export = [
-            aethermart,
-            "export",
-            "--duckdb",
-            str(duckdb_path),
-            "--manifest",
-            str(target / "manifest.json"),
-            "--json",
-        ]
-        stage, out = measure(
-            "export parquet",
-            "ours",
-            [*export, "--target", "parquet", "--out", str(run_dir / "gold")],
-            env,
-            logs,
+        def export_both(what: str, role: str, export: list[str], gold: str, database: str) -> list[dict]:
+            """Stages: `export` to Parquet under run_dir/``gold``, then in full to MongoDB
+            ``database``; returns the two --json summaries."""
+            to_mongodb = ["--target", "mongodb", "--mode", "full", "--mongodb-uri", ferret.uri + database]
+            summaries = []
+            for target_args in (["--target", "parquet", "--out", str(run_dir / gold)], to_mongodb):
+                stage, out = measure(
+                    f"export {target_args[1]}{what}", role, [*export, *target_args], env, logs
+                )
+                stages.append(stage)
+                summaries.append(_json_tail(out))
+            return summaries
+
+        parquet, mongodb = export_both(
+            "", "ours", export_command(duckdb_path, target), "gold", "aethermart_bench"
         )
-        stage.rows = _sum_key(_json_tail(out), "rows")
-        stages.append(stage)
-        stage, out = measure(
-            "export mongodb",
-            "ours",
-            [
-                *export,
-                "--target",
-                "mongodb",
-                "--mode",
-                "full",
-                "--mongodb-uri",
-                ferret.uri + "aethermart_bench",
-            ],
-            env,
-            logs,
-        )
-        stage.rows = _sum_key(_json_tail(out), "documents") or _sum_key(_json_tail(out), "rows")
-        stages.append(stage)
+        stages[-2].rows = _sum_key(parquet, "rows")
+        stages[-1].rows = _sum_key(mongodb, "documents") or _sum_key(mongodb, "rows")
 
         # The same outputs as the baselines (the two documents they build), without data tests.
         same_target = wd / "target_same"
@@ -282,47 +273,14 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[
         )
         stages.append(stage)
         # `dbt run` tests nothing, so the export guard would refuse it: the override, on purpose
-        same_export = [
-            aethermart,
-            "export",
-            "--duckdb",
-            str(duckdb_path),
-            "--manifest",
-            str(same_target / "manifest.json"),
-            "--json",
-            "--select",
-            *SAME_OUTPUTS,
-            "--allow-failed-build",
-        ]
-        stage, out = measure(
-            "export parquet, 2 documents",
-            "ours:same",
-            [*same_export, "--target", "parquet", "--out", str(run_dir / "gold_same")],
-            env,
-            logs,
+        unguarded = ["--allow-failed-build", "--select", *SAME_OUTPUTS]
+        same_export = export_command(duckdb_path, same_target, *unguarded)
+        parquet, mongodb = export_both(
+            ", 2 documents", "ours:same", same_export, "gold_same", "aethermart_same"
         )
-        stage.rows = _sum_key(_json_tail(out), "total_rows")
-        stages.append(stage)
-        stage, out = measure(
-            "export mongodb, 2 documents",
-            "ours:same",
-            [
-                *same_export,
-                "--target",
-                "mongodb",
-                "--mode",
-                "full",
-                "--mongodb-uri",
-                ferret.uri + "aethermart_same",
-            ],
-            env,
-            logs,
-        )
-        stage.rows = _sum_key(_json_tail(out), "total_rows")
-        stage.detail["mongodb_server_s"] = round(
-            sum(d.get("server_seconds") or 0 for d in _json_tail(out).get("datasets", [])), 2
-        )
-        stages.append(stage)
+        stages[-2].rows, stages[-1].rows = _sum_key(parquet, "total_rows"), _sum_key(mongodb, "total_rows")
+        server_s = sum(d.get("server_seconds") or 0 for d in mongodb.get("datasets", []))
+        stages[-1].detail["mongodb_server_s"] = round(server_s, 2)
 
         stage, out = measure(
             "scan every landing file", "floor", [sys.executable, "-c", FLOOR_SQL, str(landing)], env, logs
@@ -344,15 +302,7 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[
 
         try:
             latency = measure_change_latency(
-                scale=scale,
-                mariadb_url=mariadb.url,
-                mongodb_uri=ferret.uri + "aethermart_bench",
-                landing=landing,
-                duckdb_path=duckdb_path,
-                target_path=target,
-                gold_dir=run_dir / "gold",
-                env=env,
-                log_dir=logs / "change_latency",
+                scale, mariadb.url, ferret.uri + "aethermart_bench", run_dir, env
             )
         except RuntimeError as exc:
             raise BenchError(f"change latency: {exc}") from exc

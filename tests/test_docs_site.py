@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.gold_models import GOLD_MODELS
+
 MODEL = "model.aethermart.doc_customer_profiles"
 EXPOSURE = "exposure.aethermart.mongodb_doc_customer_profiles"
 SCREENSHOT_COPY = Path("/tmp/docs_screenshot.png")
@@ -342,23 +344,7 @@ def docs_session(built_001, tmp_path_factory) -> dict:
 def test_docs_site_lists_the_projects_models(docs_session):
     project = docs_session["project"]
     assert project, "the docs page never showed doc_customer_profiles in its model tree"
-    gold = [
-        "dim_customer",
-        "dim_product",
-        "dim_date",
-        "dim_geography",
-        "fct_order_lines",
-        "fct_orders",
-        "agg_sales_by_state_month",
-        "agg_product_performance",
-        "agg_customer_value",
-        "doc_customer_profiles",
-        "doc_customer_purchase_history",
-        "doc_product_catalog",
-        "doc_product_sales",
-        "doc_reviews",
-    ]
-    missing = [m for m in gold if f"model.aethermart.{m}" not in project["nodes"]]
+    missing = [m for m in sorted(GOLD_MODELS) if f"model.aethermart.{m}" not in project["nodes"]]
     assert not missing, f"the page's project lacks {missing}"
     assert EXPOSURE in project["nodes"], f"the page's project lacks {EXPOSURE}"
     # the project, database and group trees each highlight the open model

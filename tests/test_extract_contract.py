@@ -45,6 +45,11 @@ def _sources_yaml(path: Path, tables: dict | None = None, columns: dict | None =
     return path
 
 
+def _typed_sources_yaml(path: Path, types: dict[tuple[str, str], str | None]) -> Path:
+    """``_sources_yaml`` declaring (table, column) -> ``data_type`` (None: no declared type)."""
+    return _sources_yaml(path, columns={column: {"data_type": t} for column, t in types.items()})
+
+
 def _with_pos_and_events(generated: Path, landing: Path) -> Path:
     for part in ("pos", "events"):
         shutil.copytree(generated / part, landing / part)
@@ -175,13 +180,8 @@ def test_values_that_do_not_convert_are_counted_and_quarantined(mariadb_server, 
         f"update Reviews set rating = 'five' where review_id = {review}",
         "update Reviews set rating = '  ' where review_id = (select max(review_id) from Reviews)",
     )
-    yaml_path = _sources_yaml(
-        tmp_path / "sources.yml",
-        columns={
-            ("Orders", "order_date"): {"data_type": "date"},
-            ("Reviews", "rating"): {"data_type": "integer"},
-        },
-    )
+    declared = {("Orders", "order_date"): "date", ("Reviews", "rating"): "integer"}
+    yaml_path = _typed_sources_yaml(tmp_path / "sources.yml", declared)
     landing = _with_pos_and_events(generated, tmp_path / "landing")
     proc = _extract(url, landing, "--sources-yaml", str(yaml_path), "--json")
     assert proc.returncode == 0, proc.stderr
@@ -266,13 +266,8 @@ def test_type_drift_is_absorbed_by_the_declared_type(mariadb_server, tmp_path, m
     monkeypatch.setenv("AETHERMART_PII_SALT", SALT)
     generated = tmp_path / "generated"
     url = _loaded_database(mariadb_server, "contract_drift", generated, "0.001", "5")
-    yaml_path = _sources_yaml(
-        tmp_path / "sources.yml",
-        columns={
-            ("Reviews", "rating"): {"data_type": "integer"},
-            ("Order_Items", "quantity"): {"data_type": "integer"},
-        },
-    )
+    declared = {("Reviews", "rating"): "integer", ("Order_Items", "quantity"): "integer"}
+    yaml_path = _typed_sources_yaml(tmp_path / "sources.yml", declared)
     landing = _with_pos_and_events(generated, tmp_path / "landing")
     assert _extract(url, landing, "--sources-yaml", str(yaml_path), "--quiet").returncode == 0
     _sql(
@@ -282,13 +277,7 @@ def test_type_drift_is_absorbed_by_the_declared_type(mariadb_server, tmp_path, m
         "update Reviews set rating = 4 where review_id = (select min(review_id) from Reviews)",
     )
     # without a declared type the same change stops the run (as before)
-    undeclared_yaml = _sources_yaml(
-        tmp_path / "undeclared.yml",
-        columns={
-            ("Reviews", "rating"): {"data_type": None},
-            ("Order_Items", "quantity"): {"data_type": None},
-        },
-    )
+    undeclared_yaml = _typed_sources_yaml(tmp_path / "undeclared.yml", dict.fromkeys(declared))
     undeclared = _extract(url, landing, "--sources-yaml", str(undeclared_yaml), "--quiet")
     assert undeclared.returncode == 2 and "type changed from int32" in undeclared.stderr
     proc = _extract(url, landing, "--sources-yaml", str(yaml_path), "--quiet")

@@ -27,23 +27,8 @@ import pytest
 from aethermart.export import ExportConfig, ManifestError, export, read_manifest
 from aethermart.export.run_id import RUN_ID
 from tests.conftest import BIN, REPO, DbtProject, run_cli
+from tests.gold_models import GOLD_MODELS
 
-GOLD_MODELS = {
-    "dim_customer",
-    "dim_product",
-    "dim_date",
-    "dim_geography",
-    "fct_order_lines",
-    "fct_orders",
-    "agg_sales_by_state_month",
-    "agg_product_performance",
-    "agg_customer_value",
-    "doc_customer_profiles",
-    "doc_customer_purchase_history",
-    "doc_product_catalog",
-    "doc_product_sales",
-    "doc_reviews",
-}
 FACTS = ("fct_order_lines", "fct_orders")
 
 
@@ -281,6 +266,22 @@ def test_a_stale_partition_and_crash_debris_do_not_survive_a_republish(built_001
     shutil.copy(next((out / "fct_orders").rglob("*.parquet")), stale / "data_0.parquet")
     export(_cfg(built_001, out, select=("dim_date",)), quiet=True)
     assert not (out / "fct_orders" / "year=1999").exists()
+
+
+def _one_row_fewer(project: DbtProject, tmp_path: Path) -> Path:
+    """A copy of ``project``'s warehouse with one row fewer in every gold model."""
+    deletes = [f"delete from gold.{m} where rowid = (select min(rowid) from gold.{m})" for m in GOLD_MODELS]
+    return _broken_copy(project, tmp_path, *sorted(deletes))
+
+
+def _paused_export(project: DbtProject, out: Path, warehouse: Path, *args: str) -> subprocess.Popen:
+    """`aethermart export --target parquet` of ``warehouse`` into ``out``, started in the
+    background and pausing between its steps (so that a kill lands inside a publish)."""
+    built = ["--manifest", str(project.target / "manifest.json"), "--duckdb", str(warehouse)]
+    cmd = [str(BIN / "aethermart"), "export", "--target", "parquet", *built, "--out", str(out), "--quiet"]
+    cmd += args
+    env = {**project.env(), "AETHERMART_TEST_PAUSE_PARQUET": "0.02"}
+    return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
 def _broken_copy(project: DbtProject, tmp_path: Path, *statements: str) -> Path:
@@ -534,41 +535,13 @@ def test_a_publish_killed_at_any_instant_leaves_every_dataset_on_one_version(bui
     warehouses whose every gold table differs by a row (full and incremental, all datasets or
     a few): after each kill, all datasets read through out/<model> are one version's."""
     out = tmp_path / "gold"
-    other = _broken_copy(
-        built_001,
-        tmp_path,
-        *[
-            f"delete from gold.{m} where rowid = (select min(rowid) from gold.{m})"
-            for m in sorted(GOLD_MODELS)
-        ],
-    )
+    other = _one_row_fewer(built_001, tmp_path)
     warehouses = [built_001.duckdb_path, other]
     rows = [{m: built_001.scalar(f"select count(*) from gold.{m}") for m in GOLD_MODELS}]
     rows.append({m: n - 1 for m, n in rows[0].items()})
-    env = {**built_001.env(), "AETHERMART_TEST_PAUSE_PARQUET": "0.02"}
 
     def start(source: int, *args: str) -> subprocess.Popen:
-        return subprocess.Popen(
-            [
-                str(BIN / "aethermart"),
-                "export",
-                "--target",
-                "parquet",
-                "--out",
-                str(out),
-                "--quiet",
-                "--manifest",
-                str(built_001.target / "manifest.json"),
-                "--duckdb",
-                str(warehouses[source]),
-                *args,
-            ],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        return _paused_export(built_001, out, warehouses[source], *args)
 
     t0 = time.monotonic()
     proc = start(0)
@@ -652,38 +625,11 @@ def test_a_publish_killed_while_it_upgrades_the_layout_shows_the_old_set_or_the_
     fresh = tmp_path / "fresh"
     export(_cfg(built_001, fresh), quiet=True)
     old = {m: _hashes(fresh / m) for m in GOLD_MODELS}
-    other = _broken_copy(
-        built_001,
-        tmp_path,
-        *[
-            f"delete from gold.{m} where rowid = (select min(rowid) from gold.{m})"
-            for m in sorted(GOLD_MODELS)
-        ],
-    )
+    other = _one_row_fewer(built_001, tmp_path)
     new_rows = {m: built_001.scalar(f"select count(*) from gold.{m}") - 1 for m in GOLD_MODELS}
-    env = {**built_001.env(), "AETHERMART_TEST_PAUSE_PARQUET": "0.02"}
 
     def start(out: Path) -> subprocess.Popen:
-        return subprocess.Popen(
-            [
-                str(BIN / "aethermart"),
-                "export",
-                "--target",
-                "parquet",
-                "--out",
-                str(out),
-                "--quiet",
-                "--manifest",
-                str(built_001.target / "manifest.json"),
-                "--duckdb",
-                str(other),
-            ],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        return _paused_export(built_001, out, other)
 
     _legacy_layout(fresh, tmp_path / "timed")
     t0 = time.monotonic()

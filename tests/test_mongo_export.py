@@ -753,17 +753,12 @@ def test_export_from_the_published_parquet_equals_export_from_the_warehouse(
     for db in (from_duckdb, from_parquet):
         client.drop_database(db.name)
     export(uri_of(ferretdb_server, from_duckdb), warehouse, "--quiet")
-    proc = export(
-        uri_of(ferretdb_server, from_parquet),
-        None,
-        "--manifest",
-        str(warehouse.manifest),
-        "--from-parquet",
-        "--out",
-        str(gold),
-        "--quiet",
-    )
-    assert proc.returncode == 0
+
+    def export_from_parquet(out: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        published = ["--manifest", str(warehouse.manifest), "--from-parquet", "--out", str(out)]
+        return export(uri_of(ferretdb_server, from_parquet), None, *published, *args, check=check)
+
+    assert export_from_parquet(gold, "--quiet").returncode == 0
 
     def documents(db, collection: str) -> dict:
         return {d["_id"]: d[HASH] for d in db[collection].find({}, {HASH: 1})}
@@ -771,16 +766,7 @@ def test_export_from_the_published_parquet_equals_export_from_the_warehouse(
     for collection in COLLECTIONS.values():
         assert documents(from_parquet, collection) == documents(from_duckdb, collection), collection
         assert len(documents(from_parquet, collection)) > 0, collection
-    missing = export(
-        uri_of(ferretdb_server, from_parquet),
-        None,
-        "--manifest",
-        str(warehouse.manifest),
-        "--from-parquet",
-        "--out",
-        str(tmp_path / "nothing"),
-        check=False,
-    )
+    missing = export_from_parquet(tmp_path / "nothing", check=False)
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
     assert "no published Parquet" in missing.stderr and "--target parquet" in missing.stderr
     for db in (from_duckdb, from_parquet):

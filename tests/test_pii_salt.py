@@ -153,20 +153,9 @@ def test_the_exporter_refuses_gold_built_without_a_salt(demo, tmp_path):
     shutil.copy(project.duckdb_path, warehouse)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("update ops.dbt_invocations set pii_salt_source = null")
-    proc = run_cli(
-        "export",
-        "--target",
-        "parquet",
-        "--select",
-        "dim_customer",
-        "--duckdb",
-        str(warehouse),
-        "--target-path",
-        str(project.target),
-        "--out",
-        str(tmp_path / "gold"),
-        env=project.env(),
-    )
+    out = tmp_path / "gold"
+    built = ["--duckdb", str(warehouse), "--target-path", str(project.target), "--out", str(out)]
+    proc = run_cli("export", "--target", "parquet", "--select", "dim_customer", *built, env=project.env())
     message = proc.stderr.strip()
     assert proc.returncode == 1 and len(message.splitlines()) == 1, message
     assert "hashed PII with an empty AETHERMART_PII_SALT" in message and HINT in message

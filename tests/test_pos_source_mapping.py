@@ -47,6 +47,13 @@ def _project_copy(dest: Path, meta: dict[str, dict]) -> Path:
     return dest
 
 
+def _assert_products_stop(project, marker: str, expected: str) -> None:
+    """`dbt run` of brz_pos__products stops, and its line containing ``marker`` is ``expected``."""
+    text = _one_line_error(project.dbt("run", "--select", "brz_pos__products", check=False))
+    line = next((line for line in text.splitlines() if marker in line), text[-3000:])
+    assert line.strip() == expected
+
+
 def _one_line_error(proc) -> str:
     text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
     assert proc.returncode != 0, text[-3000:]
@@ -108,13 +115,8 @@ def test_same_world_in_both_layouts_gives_the_same_gold(two_layouts):
     with duckdb.connect() as con:
         con.execute(f"attach '{standard.duckdb_path}' as std (read_only)")
         con.execute(f"attach '{custom.duckdb_path}' as cus (read_only)")
-        tables = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables where table_catalog = 'std' "
-                "and table_schema = 'gold' order by 1"
-            ).fetchall()
-        ]
+        query = "select table_name from information_schema.tables where table_catalog = 'std' "
+        tables = sorted(row[0] for row in con.execute(query + "and table_schema = 'gold'").fetchall())
         assert len(tables) >= 10, tables
         compared = {}
         for table in tables:
@@ -454,15 +456,14 @@ def test_every_missing_drop_file_is_listed_in_one_error(mapped_copy):
     (first / "invoice_lines.csv").unlink()
     (second / "product.csv").unlink()
     project = MappedProject(landing, base / "dbt_incomplete_drops", project_dir=project_dir)
-    text = _one_line_error(project.dbt("run", "--select", "brz_pos__products", check=False))
-    expected = (
+    _assert_products_stop(
+        project,
+        "POS drop",
         f"POS drop {first} has no customer.csv, invoice_lines.csv; POS drop {second} has no "
         "product.csv: every drop must contain all entity files (city.csv, customer.csv, "
         "order.csv, invoice_lines.csv, product.csv; a header-only file when there is nothing "
-        "to send)."
+        "to send).",
     )
-    line = next((line for line in text.splitlines() if "POS drop" in line), text[-3000:])
-    assert line.strip() == expected
 
 
 def test_an_empty_header_is_named_by_position_and_can_be_ignored(mapped_copy):
@@ -481,15 +482,14 @@ def test_an_empty_header_is_named_by_position_and_can_be_ignored(mapped_copy):
     ) == [("500001", "20001", "1", None)]
     broken = landing / "pos" / "load_date=2025-09-01" / "product.csv"
     broken.write_text("id,name,,currentPrice,availableQuantity\n1,Lamp,,2.00,3\n", encoding="utf-8")
-    text = _one_line_error(project.dbt("run", "--select", "brz_pos__products", check=False))
-    expected = (
+    _assert_products_stop(
+        project,
+        "empty header",
         f"CSV file {broken} has an empty header at position 3 (header: "
         "id,name,,currentPrice,availableQuantity). Remove it from the export, "
         "or skip it with `ignored_headers: ['']` in meta of source pos.product in "
-        "models/bronze/pos/_pos__sources.yml."
+        "models/bronze/pos/_pos__sources.yml.",
     )
-    line = next((line for line in text.splitlines() if "empty header" in line), text[-3000:])
-    assert line.strip() == expected
 
 
 def test_a_yaml_boolean_in_the_mapping_says_to_quote_it(tmp_path):

@@ -162,6 +162,12 @@ def _export(*args: str, uri: str | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def _export_reviews(project, *args: str, uri: str) -> subprocess.CompletedProcess:
+    """`aethermart export --target mongodb` of doc_reviews from ``project``'s build."""
+    built = ["--manifest", str(project.target / "manifest.json"), "--duckdb", str(project.duckdb_path)]
+    return _export("--target", "mongodb", *built, "--select", "doc_reviews", *args, uri=uri)
+
+
 def _assert_no_secret(proc: subprocess.CompletedProcess) -> None:
     out = proc.stdout + proc.stderr
     assert SECRET not in out, out
@@ -182,18 +188,7 @@ def test_a_failing_export_prints_no_secret(built_001, query):
     if "serverSelectionTimeoutMS" not in query:
         uri += "&serverSelectionTimeoutMS=300"
     for args in (["--mongodb-uri", uri], []):  # on the command line and from $MONGODB_URI
-        proc = _export(
-            "--target",
-            "mongodb",
-            "--manifest",
-            str(built_001.target / "manifest.json"),
-            "--duckdb",
-            str(built_001.duckdb_path),
-            "--select",
-            "doc_reviews",
-            *args,
-            uri=uri,
-        )
+        proc = _export_reviews(built_001, *args, uri=uri)
         assert proc.returncode != 0
         _assert_no_secret(proc)
         assert "Traceback" not in proc.stderr
@@ -209,18 +204,7 @@ def test_help_and_dry_run_print_no_secret(built_001, ferretdb_server):
     # a dry run against a live server: it connects, reports the server and the plan (pymongo
     # warns about the option it does not know; the warning is printed scrubbed, on one line)
     live = f"{ferretdb_server.uri}redact_dry_run?secretToken={SECRET}&appname=x"
-    proc = _export(
-        "--target",
-        "mongodb",
-        "--dry-run",
-        "--manifest",
-        str(built_001.target / "manifest.json"),
-        "--duckdb",
-        str(built_001.duckdb_path),
-        "--select",
-        "doc_reviews",
-        uri=live,
-    )
+    proc = _export_reviews(built_001, "--dry-run", uri=live)
     assert proc.returncode == 0, proc.stderr
     _assert_no_secret(proc)
     assert "secretToken=***" in proc.stderr and "Unknown option" in proc.stderr, proc.stderr

@@ -9,18 +9,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from aethermart.settings import DBT_CODE_FOLDERS, DBT_CONFIG_FILES
 from tests.conftest import BIN, REPO
 
-PROJECT_FILES = (
-    "dbt_project.yml",
-    "profiles.yml",
-    "models",
-    "macros",
-    "seeds",
-    "snapshots",
-    "analyses",
-    "tests/singular",
-)
+PROJECT_FILES = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS)
 
 
 def _project_copy(dest: Path) -> Path:

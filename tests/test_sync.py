@@ -290,15 +290,14 @@ def test_sync_with_nothing_new_builds_nothing_and_writes_nothing(pipeline):
     assert _stage(third, "export mongodb")["status"] == "up to date"
 
 
+def _started(pipeline, args: list[str]) -> subprocess.Popen:
+    """`aethermart <args>` started in the background with the pipeline's environment."""
+    cmd, env = [str(BIN / "aethermart"), *args], {**os.environ, **pipeline.env()}
+    return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
 def test_watch_repeats_until_ctrl_c_then_exits_130_in_one_line(pipeline):
-    proc = subprocess.Popen(
-        [str(BIN / "aethermart"), *pipeline.args("--watch", "1", "--json")],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **pipeline.env()},
-    )
+    proc = _started(pipeline, pipeline.args("--watch", "1", "--json"))
     runs, deadline = 0, time.monotonic() + 120
     while runs < 2 and time.monotonic() < deadline:
         line = proc.stdout.readline()
@@ -323,14 +322,7 @@ def test_a_failing_stage_stops_the_run_in_one_line(pipeline, tmp_path):
 def test_watch_reports_a_failed_run_and_tries_again(pipeline):
     args = pipeline.args("--watch", "1")
     args[args.index("--mariadb-url") + 1] = "mysql://nobody:secret@127.0.0.1:1/none"
-    proc = subprocess.Popen(
-        [str(BIN / "aethermart"), *args],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **pipeline.env()},
-    )
+    proc = _started(pipeline, args)
     errors, deadline = 0, time.monotonic() + 120
     while errors < 2 and time.monotonic() < deadline:
         errors += proc.stderr.readline().startswith("aethermart sync: error: extract: ")

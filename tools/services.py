@@ -39,16 +39,24 @@ def _state() -> dict:
     return json.loads(STATE.read_text()) if STATE.exists() else {}
 
 
+_NAMES = {"mariadb": "MariaDB", "ferretdb": "FerretDB"}
+
+
+def _started(state: dict, service: str, pid: int, url: str, base: Path) -> dict:
+    """Record a server just started in the state file, and say so."""
+    state[service] = {"pid": pid, "url": url, "datadir": str(base / "data")}
+    STATE.write_text(json.dumps(state, indent=2) + "\n")
+    print(f"services: {_NAMES[service]} started (pid {pid}, data in {base})", file=sys.stderr)
+    return state[service]
+
+
 def start() -> None:
     state = _state()
     mariadb = state.get("mariadb")
     if not (mariadb and _alive(mariadb["pid"])):
         server = LocalMariaDB(BASE.resolve() / "mariadb").start()
         pid = int((server.base / "mariadb.pid").read_text().strip())
-        mariadb = {"pid": pid, "url": server.url, "datadir": str(server.base / "data")}
-        state["mariadb"] = mariadb
-        STATE.write_text(json.dumps(state, indent=2) + "\n")
-        print(f"services: MariaDB started (pid {pid}, data in {server.base})", file=sys.stderr)
+        mariadb = _started(state, "mariadb", pid, server.url, server.base)
     else:
         print(f"services: MariaDB already running (pid {mariadb['pid']})", file=sys.stderr)
     print(f"export MARIADB_URL='{mariadb['url']}'")
@@ -69,10 +77,7 @@ def _start_ferretdb(state: dict) -> None:
             print(f"services: FerretDB not started: {exc}", file=sys.stderr)
             return
         server = LocalFerretDB(BASE.resolve() / "ferretdb").start()
-        ferretdb = {"pid": server.pid, "url": server.uri, "datadir": str(server.base / "data")}
-        state["ferretdb"] = ferretdb
-        STATE.write_text(json.dumps(state, indent=2) + "\n")
-        print(f"services: FerretDB started (pid {server.pid}, data in {server.base})", file=sys.stderr)
+        ferretdb = _started(state, "ferretdb", server.pid, server.uri, server.base)
     else:
         print(f"services: FerretDB already running (pid {ferretdb['pid']})", file=sys.stderr)
     print(f"export MONGODB_URI='{ferretdb['url']}'")

@@ -39,11 +39,13 @@ once per chunk, never per byte.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, TypedDict, Unpack
 
-__all__ = ["CHUNK_SIZE", "LineEndError", "RecordCount", "count_bytes", "count_records"]
+__all__ = ["CHUNK_SIZE", "Dialect", "LineEndError", "RecordCount", "count_bytes", "count_records"]
 
 CHUNK_SIZE = 1 << 20
 _BOM = b"\xef\xbb\xbf"
@@ -321,47 +323,53 @@ class _Counter:
         return RecordCount(self.records, self.longest, self.longest_bytes)
 
 
-def count_bytes(
-    data: bytes,
-    *,
-    quote: str = '"',
-    delimiter: str = ",",
-    header: bool = True,
-    skip_blank_lines: bool = True,
-    chunk_size: int = CHUNK_SIZE,
-) -> RecordCount:
+class Dialect(TypedDict, total=False):
+    """The ``read_csv`` options a count follows (defaults: quote ``"``, delimiter ``,``,
+    header and skip_blank_lines true)."""
+
+    quote: str
+    delimiter: str
+    header: bool
+    skip_blank_lines: bool
+
+
+def count_bytes(data: bytes, *, chunk_size: int = CHUNK_SIZE, **dialect: Unpack[Dialect]) -> RecordCount:
     """``count_records`` over bytes in memory (fed in ``chunk_size`` pieces, as from a file)."""
-    counter = _Counter(quote.encode(), delimiter.encode(), header, skip_blank_lines)
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
-    for start in range(0, len(data), chunk_size):
-        counter.feed(data[start : start + chunk_size])
-    return counter.close()
+    return _count(io.BytesIO(data), None, chunk_size, **dialect)
 
 
 def count_records(
-    path: str | Path,
+    path: str | Path, *, chunk_size: int = CHUNK_SIZE, **dialect: Unpack[Dialect]
+) -> RecordCount:
+    """Count the data records of a text file as DuckDB's ``read_csv`` with these options reads it."""
+    with open(path, "rb") as file:
+        return _count(file, path, chunk_size, **dialect)
+
+
+def _count(
+    file: BinaryIO,
+    path: str | Path | None,
+    chunk_size: int,
     *,
     quote: str = '"',
     delimiter: str = ",",
     header: bool = True,
     skip_blank_lines: bool = True,
-    chunk_size: int = CHUNK_SIZE,
 ) -> RecordCount:
-    """Count the data records of a text file as DuckDB's ``read_csv`` with these options reads it."""
     counter = _Counter(quote.encode(), delimiter.encode(), header, skip_blank_lines)
-    with open(path, "rb") as file:
-        head = file.read(len(_BOM))
-        if head[:2] in _UTF16_BOMS:
-            raise ValueError(
-                f"{path} is UTF-16 (it starts with the byte order mark {head[:2].hex(' ')}); "
-                "export it as UTF-8 (or Windows-1252) and run again"
-            )
-        if head != _BOM:
-            counter.feed(head)
-        try:
-            while chunk := file.read(chunk_size):
-                counter.feed(chunk)
-            return counter.close()
-        except LineEndError as exc:  # the same error with the file named: nothing else to keep
-            raise LineEndError(exc.record, exc.found, exc.style, path) from None
+    head = file.read(len(_BOM))
+    if head[:2] in _UTF16_BOMS:
+        raise ValueError(
+            f"{path or 'the data'} is UTF-16 (it starts with the byte order mark {head[:2].hex(' ')}); "
+            "export it as UTF-8 (or Windows-1252) and run again"
+        )
+    if head != _BOM:
+        counter.feed(head)
+    try:
+        while chunk := file.read(chunk_size):
+            counter.feed(chunk)
+        return counter.close()
+    except LineEndError as exc:  # the same error with the file named: nothing else to keep
+        if path is None:
+            raise
+        raise LineEndError(exc.record, exc.found, exc.style, path) from None

@@ -38,6 +38,8 @@ import unicodedata
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 
+from aethermart.dbt_plugins import register_once
+
 __all__ = [
     "Plugin",
     "combine_problems",
@@ -212,9 +214,4 @@ def _register(con) -> None:
 
 class Plugin(BasePlugin):
     def configure_connection(self, conn) -> None:
-        try:
-            _register(conn)
-        except duckdb.CatalogException as exc:
-            # configured again after a failed start (record_count.Plugin says why)
-            if "already exists" not in str(exc):
-                raise
+        register_once(_register, conn)

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import sqltypes
 
+from aethermart.dbt_plugins import register_once
 from aethermart.dbt_plugins.csv_count import count_records
 from aethermart.dbt_plugins.csv_recover import header_line, recover_record
 
@@ -97,10 +97,4 @@ def _header(path: str | None) -> str | None:
 
 class Plugin(BasePlugin):
     def configure_connection(self, conn) -> None:
-        try:
-            register(conn)
-        except duckdb.CatalogException as exc:
-            # dbt-duckdb configures a connection again after a failed start (e.g. an ATTACH
-            # of the `clone` target refused): the functions are there; let the first error show
-            if "already exists" not in str(exc):
-                raise
+        register_once(register, conn)

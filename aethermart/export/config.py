@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aethermart import settings
 from aethermart.errors import ConfigError
 from aethermart.export.mongo.config import MongoURI
 
-__all__ = ["MODES", "TARGET_CHOICES", "ExportConfig"]
+if TYPE_CHECKING:
+    from aethermart.export.build_guard import BuildRecord
+    from aethermart.export.manifest import ExportManifest
+
+__all__ = ["MODES", "TARGET_CHOICES", "ExportConfig", "ExportRun", "Say"]
+
+Say = Callable[[str], None]
 
 TARGET_CHOICES = ("parquet", "mongodb", "all")
 MODES = ("full", "incremental")
@@ -58,3 +66,22 @@ class ExportConfig:
     @property
     def targets(self) -> tuple[str, ...]:
         return ("parquet", "mongodb") if self.target == "all" else (self.target,)
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class ExportRun:
+    """What every target of one export run shares: the manifest, the settings, the run's one id
+    (aethermart/export/run_id.py), where to say things (``notice``: always, unless quiet;
+    ``progress``: per dataset, for a person watching) and the build the export guard checked
+    (None when it was skipped)."""
+
+    manifest: ExportManifest
+    cfg: ExportConfig
+    run_id: str
+    notice: Say = _quiet
+    progress: Say = _quiet
+    build: BuildRecord | None = None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from aethermart.summary import Throughput, summary_dict
 
 __all__ = ["DatasetResult", "ExportResult"]
 
 
 @dataclass
-class DatasetResult:
+class DatasetResult(Throughput):
     model: str
     target: str  # parquet | mongodb
     status: str  # published | unchanged (incremental: identical to the published one) | planned (--dry-run)
@@ -20,10 +22,6 @@ class DatasetResult:
     bytes: int = 0
     partitions: int = 0
     note: str | None = None
-
-    @property
-    def rows_per_second(self) -> float:
-        return self.rows / self.seconds if self.seconds > 0 else 0.0
 
 
 @dataclass
@@ -41,8 +39,6 @@ class ExportResult:
         return sum(d.rows for d in self.datasets)
 
     def as_dict(self) -> dict:
-        out = asdict(self)
-        for d, r in zip(out["datasets"], self.datasets, strict=True):
-            d["rows_per_second"] = round(r.rows_per_second, 1)
+        out = summary_dict(self, "datasets")
         out["total_rows"] = self.rows  # not "rows": summing every "rows" would count twice
         return out

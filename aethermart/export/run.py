@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from aethermart.errors import ConfigError
 from aethermart.export.build_guard import BuildRecord, check_build
-from aethermart.export.config import ExportConfig
+from aethermart.export.config import ExportConfig, ExportRun
 from aethermart.export.errors import ManifestError
 from aethermart.export.manifest import ExportManifest, ExportSpec, read_manifest
 from aethermart.export.mongo.run import publish_mongodb
@@ -22,7 +22,7 @@ from aethermart.export.warehouse import open_warehouse
 
 __all__ = ["export"]
 
-Runner = Callable[..., list[DatasetResult]]  # (specs, manifest, cfg, *, run_id, notice, progress, build)
+Runner = Callable[[tuple[ExportSpec, ...], ExportRun], list[DatasetResult]]
 
 _RUNNERS: dict[str, Runner] = {
     "parquet": publish_parquet,
@@ -64,11 +64,10 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
         dry_run=cfg.dry_run,
         dbt_invocation_id=build.invocation_id if build else manifest.invocation_id,
     )
+    run = ExportRun(manifest, cfg, run_id, notice=notice, progress=progress, build=build)
     for target, specs in plan.items():
         if specs:
-            result.datasets += _RUNNERS[target](
-                specs, manifest, cfg, run_id=run_id, notice=notice, progress=progress, build=build
-            )
+            result.datasets += _RUNNERS[target](specs, run)
     result.seconds = round(time.perf_counter() - t0, 3)
     return result
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from aethermart.summary import Throughput, summary_dict
 
 __all__ = ["ExtractResult", "TableResult"]
 
 
 @dataclass
-class TableResult:
+class TableResult(Throughput):
     table: str
     status: str  # published | skipped
     rows: int = 0
@@ -19,10 +21,6 @@ class TableResult:
     conversion_errors: dict[str, int] = field(default_factory=dict)
     note: str | None = None
 
-    @property
-    def rows_per_second(self) -> float:
-        return self.rows / self.seconds if self.seconds > 0 else 0.0
-
 
 @dataclass
 class ExtractResult:
@@ -31,7 +29,4 @@ class ExtractResult:
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
-        out = asdict(self)
-        for t, r in zip(out["tables"], self.tables, strict=True):
-            t["rows_per_second"] = round(r.rows_per_second, 1)
-        return out
+        return summary_dict(self, "tables")

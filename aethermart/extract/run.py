@@ -5,7 +5,6 @@ ever sees complete extractions."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import signal
 import sys
@@ -37,6 +36,7 @@ from aethermart.extract.landing_writer import (
 )
 from aethermart.extract.result import ExtractResult, TableResult
 from aethermart.extract.types import arrow_type, to_arrow
+from aethermart.filelock import held
 from aethermart.mariadb_client import connect
 from aethermart.mariadb_url import MariaDBURL
 
@@ -503,22 +503,14 @@ def extract(
 ) -> ExtractResult:
     url = cfg.url
     (cfg.landing / "mariadb").mkdir(parents=True, exist_ok=True)
-    lock = open(cfg.landing / "mariadb" / ".extract.lock", "w")  # noqa: SIM115 - held for the run
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError as exc:
-        raise ExtractError(
-            f"another extraction into {cfg.landing} is running; try again when it has finished"
-        ) from exc
-    try:
+    busy = ExtractError(f"another extraction into {cfg.landing} is running; try again when it has finished")
+    with held(cfg.landing / "mariadb" / ".extract.lock", busy):
         published, removed = recover_interrupted(cfg.landing)
         for path in published:
             _say(f"extract: completed the publication of {path} (its run was interrupted)", quiet)
         for path in removed:
             _say(f"extract: removed {path} left by an interrupted run", quiet)
         return _extract_locked(cfg, url, quiet, allow_type_change, full)
-    finally:
-        lock.close()
 
 
 def _extract_locked(

@@ -77,6 +77,11 @@ class MongoURI:
             )
         return cls(uri=uri, database=database, user=user, password=password)
 
+    @property
+    def who(self) -> str:
+        """The user as an error names it (never the password)."""
+        return f"user {self.user!r}" if self.user else "no user"
+
     def redacted(self) -> str:
         """The URI as it is safe to print: the password and secret options replaced by ***."""
         return redact_uri(self.uri)
@@ -190,16 +195,13 @@ def connect(uri: MongoURI, *, app_name: str = "aethermart-export") -> MongoServe
         ) from uri.cause(exc)
     except OperationFailure as exc:
         client.close()
+        text = uri.scrub(_one_line(str(exc)))
         if exc.code in (18, 13) or "auth" in str(exc).lower():
-            who = f"user {uri.user!r}" if uri.user else "no user"
+            hint = "check the user, password and authSource in the URI"
             raise SourceError(
-                f"MongoDB at {uri.redacted()} refused {who} "
-                f"({uri.scrub(_one_line(str(exc)))}); check the user, password and "
-                "authSource in the URI"
+                f"MongoDB at {uri.redacted()} refused {uri.who} ({text}); {hint}"
             ) from uri.cause(exc)
-        raise SourceError(f"MongoDB at {uri.redacted()}: {uri.scrub(_one_line(str(exc)))}") from uri.cause(
-            exc
-        )
+        raise SourceError(f"MongoDB at {uri.redacted()}: {text}") from uri.cause(exc)
     except PyMongoError as exc:
         client.close()
         raise SourceError(

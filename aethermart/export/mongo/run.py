@@ -31,16 +31,15 @@ import contextlib
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
 
-from aethermart.export.build_guard import BuildRecord
-from aethermart.export.config import ExportConfig
+from aethermart.export.config import ExportConfig, ExportRun, Say
 from aethermart.export.errors import PublishError, WarehouseError
-from aethermart.export.manifest import ExportManifest, ExportSpec
+from aethermart.export.manifest import ExportSpec
 from aethermart.export.mongo.config import MongoServer, check_decimals, connect
 from aethermart.export.mongo.encode import (
     HASH_FIELD,
@@ -73,7 +72,6 @@ from aethermart.export.warehouse import open_published_parquet, open_warehouse, 
 
 __all__ = ["MongoDatasetResult", "publish_mongodb"]
 
-Say = Callable[[str], None]
 BATCH_ROWS = int(os.environ.get("AETHERMART_MONGODB_BATCH_ROWS", "1000"))
 DELETE_BATCH = 10_000
 INCREMENTAL_GUARANTEE = (
@@ -86,10 +84,6 @@ REWRITE_GUARANTEE = (
     "a changed document for up to {gap:.0f} ms, and until the run ends may see old and new "
     "documents side by side"
 )
-
-
-def _quiet(_: str) -> None:
-    pass
 
 
 @dataclass
@@ -129,21 +123,13 @@ class MongoDatasetResult(DatasetResult):
             self.server_seconds = round(self.server_seconds + took, 3)
 
 
-def publish_mongodb(
-    specs: tuple[ExportSpec, ...],
-    manifest: ExportManifest,
-    cfg: ExportConfig,
-    *,
-    run_id: str,
-    notice: Say = _quiet,
-    progress: Say = _quiet,
-    build: BuildRecord | None = None,
-) -> list[MongoDatasetResult]:
+def publish_mongodb(specs: tuple[ExportSpec, ...], run: ExportRun) -> list[MongoDatasetResult]:
     """Publish every model of ``specs`` to its collection; returns one result per model.
     ``build`` (the guard's build record) is not written to MongoDB: collections carry no
     export metadata; the run's summary (``--json``) names its invocation. ``run_id`` (the
     export run's, aethermart/export/run_id.py) names the staging/keep collections, the lock, the
     export mark and the ledger."""
+    cfg, run_id, notice, progress = run.cfg, run.run_id, run.notice, run.progress
     uri = cfg.mongodb_uri  # parsed where it was given; export() refuses a MongoDB export without one
     assert uri is not None
     # the ledger lives next to the warehouse it describes; --from-parquet keeps none (reads back)

@@ -43,14 +43,12 @@ with two threads rows inside a partition came out in a different order run to ru
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,7 +57,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from aethermart.export.build_guard import BuildRecord
-from aethermart.export.config import ExportConfig
+from aethermart.export.config import ExportConfig, ExportRun, Say
 from aethermart.export.errors import PublishError
 from aethermart.export.manifest import ExportManifest, ExportSpec
 from aethermart.export.parquet.layout import (
@@ -74,6 +72,7 @@ from aethermart.export.parquet.layout import (
 from aethermart.export.result import DatasetResult
 from aethermart.export.run_id import run_id_before
 from aethermart.export.warehouse import first_line, open_warehouse, source_lineage, table_columns
+from aethermart.filelock import held
 from aethermart.sql import sql_string
 
 __all__ = ["PARTITION_COLUMNS", "ROW_GROUP_SIZE", "current_version", "publish_parquet"]
@@ -85,12 +84,6 @@ LINK_PREFIX = ".link-"
 LOCK_NAME = ".publish.lock"
 MANIFEST = "_manifest.json"
 ROTATE_ENV = "AETHERMART_PII_SALT_ROTATE"  # as aethermart.dbt_plugins.pii_salt (not imported: it loads dbt)
-
-Say = Callable[[str], None]
-
-
-def _quiet(_: str) -> None:
-    pass
 
 
 def _pause_for_tests() -> None:
@@ -111,21 +104,14 @@ class _Staged:
     files: list[dict] = field(default_factory=list)
 
 
-def publish_parquet(
-    specs: tuple[ExportSpec, ...],
-    manifest: ExportManifest,
-    cfg: ExportConfig,
-    *,
-    run_id: str,
-    notice: Say = _quiet,
-    progress: Say = _quiet,
-    build: BuildRecord | None = None,
-) -> list[DatasetResult]:
+def publish_parquet(specs: tuple[ExportSpec, ...], run: ExportRun) -> list[DatasetResult]:
     """Write every dataset of ``specs`` into a new version of the whole set, named ``run_id``
     (the export run's id, aethermart/export/run_id.py), and point ``.current`` at it; returns one
     result per dataset of ``specs``. Each ``_manifest.json`` names the dbt invocation that
     built the gold: ``build`` (from the export guard), else — the guard skipped
     (``--allow-failed-build``) — the manifest's, marked unchecked."""
+    manifest, cfg, run_id, build = run.manifest, run.cfg, run.run_id, run.build
+    notice, progress = run.notice, run.progress
     con = open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit, temp_directory=cfg.temp_directory)
     try:
         _check_root(cfg.out)
@@ -624,19 +610,9 @@ def _write_durable(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
 
 
-@contextlib.contextmanager
 def _lock(out: Path):
-    lock = open(out / LOCK_NAME, "w")  # noqa: SIM115 - held for the run
-    try:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise PublishError(
-                f"another Parquet publish into {out} is running; try again when it has finished"
-            ) from exc
-        yield
-    finally:
-        lock.close()
+    busy = PublishError(f"another Parquet publish into {out} is running; try again when it has finished")
+    return held(out / LOCK_NAME, busy)
 
 
 def _fsync_dir(path: Path) -> None:
