@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from aethermart.errors import ConfigError
+
 __all__ = [
     "DBT_CODE_FOLDERS",
     "DBT_CONFIG_FILES",
@@ -90,4 +92,10 @@ def temp_directory() -> Path:
 
 
 def mongodb_timeout_ms() -> int:
-    return int(os.environ.get(MONGODB_TIMEOUT_MS_ENV, str(MONGODB_TIMEOUT_MS_DEFAULT)))
+    value = os.environ.get(MONGODB_TIMEOUT_MS_ENV, "").strip()
+    if not value:
+        return MONGODB_TIMEOUT_MS_DEFAULT
+    if not value.isdigit() or int(value) == 0:
+        example = "give a whole number of milliseconds, e.g. 5000"
+        raise ConfigError(f"{MONGODB_TIMEOUT_MS_ENV}={value!r}: {example}")
+    return int(value)

@@ -5,6 +5,7 @@ than the one `dbt build` wrote."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ import yaml
 
 from aethermart import settings
 from aethermart.landing import landing_path_default
+from tests.conftest import BIN
 
 REPO = Path(__file__).resolve().parent.parent
 PROFILE = (REPO / "profiles.yml").read_text(encoding="utf-8")
@@ -59,6 +61,19 @@ def test_defaults_follow_the_environment(monkeypatch):
     assert settings.manifest_path() == Path("/t/manifest.json")
     assert settings.manifest_path(Path("given")) == Path("given/manifest.json")
     assert settings.mongodb_timeout_ms() == 250
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "0", "1.5"])
+def test_a_malformed_mongodb_timeout_is_one_line(value, tmp_path):
+    """One line naming the variable, not a traceback (it used to stop the import of the exporter)."""
+    env = {**os.environ, settings.MONGODB_TIMEOUT_MS_ENV: value}
+    cmd = [str(BIN / "aethermart"), "mongo-roles", "--apply", "--mongodb-uri", "mongodb://127.0.0.1:1/x"]
+    proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"aethermart mongo-roles: error: {settings.MONGODB_TIMEOUT_MS_ENV}={value!r}: give a whole number of "
+        "milliseconds, e.g. 5000"
+    ]
 
 
 def test_landing_default_is_dbts():
