@@ -25,9 +25,10 @@ SCALE       ?= 1
 # Go builds the MongoDB-compatible test server; CI may not have /usr/local/go/bin on PATH
 GO          ?= $(shell command -v go || echo /usr/local/go/bin/go)
 # pytest workers (pytest-xdist): one per core; a test module stays on one worker, so its
-# module-scoped dbt builds run once (make test PYTEST_WORKERS=0 runs in one process)
+# module-scoped dbt builds run once (make test PYTEST_WORKERS=0 runs in one process); modules
+# are handed out in collection order, longest first (tests/conftest.py LONGEST_FIRST)
 PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
-PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 FERRETDB_DIR := services/ferretdb
 FERRETDB_BIN := .cache/ferretdb/aethermart-ferretdb
 
