@@ -4,11 +4,14 @@ The project's `table` and `bucketed_table` materializations compare each model's
 fingerprint (compiled SQL, config, contract, PII salt, the state of every relation it reads)
 with the one recorded in ops.model_fingerprints when the table was written (macros/incremental/
 model_fingerprint.sql). One landing zone (a copy of the committed sample) is built, built
-again with nothing new, then again after a new POS drop; a var change and a tampered table
-follow. Each silver and gold table is marked after the first build with a DuckDB table
-comment: a table that is rebuilt (created under another name and renamed into place) loses
-it. DuckDB's `table_oid` is no such marker across processes: it is assigned when the
-catalog is loaded, so a replaced table can come back with the same oid.
+again with nothing new, then again after a new POS drop; a var change, a tampered table, a
+table replaced or updated by hand with the same row count, a new dbt-duckdb version and a
+--defer --favor-state input read from another warehouse follow, and the compiled SQL of every
+keepable model is checked to read only its refs. Each silver and gold table is marked after
+the first build with a DuckDB table comment: a table that is rebuilt (created under another
+name and renamed into place) loses it. DuckDB's `table_oid` is no such marker across
+processes: it is assigned when the catalog is loaded, so a replaced table can come back with
+the same oid.
 """
 
 from __future__ import annotations
