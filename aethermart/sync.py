@@ -60,7 +60,8 @@ _LANDING_FOLDERS = ("pos", "mariadb", "events")
 _DRIVERS = ("pymongo", "bson", "duckdb", "pymysql", "pyarrow")
 _PROJECT_PARTS = ("models", "macros", "seeds", "snapshots", "tests/singular", "analyses",
                   "dbt_project.yml", "profiles.yml", "aethermart/dbt_pii_salt.py",
-                  "aethermart/dbt_record_count.py", "aethermart/dbt_landing_guard.py")
+                  "aethermart/dbt_record_count.py", "aethermart/dbt_landing_guard.py",
+                  "aethermart/dbt_adapter_version.py")
 
 
 class SyncError(AetherMartError):
