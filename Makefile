@@ -44,11 +44,16 @@ help: ## Show this help
 	@echo
 	@echo "Variables: DEMO_SCALE=$(DEMO_SCALE) DEMO_SEED=$(DEMO_SEED) DEMO_LANDING=$(DEMO_LANDING) SOURCES=$(SOURCES) SCALE=$(SCALE) (make bench)"
 
+# uv installs the lock (same versions as pip would; ~5 s instead of ~50 s): pip installs only
+# uv itself, at the version the lock pins
+UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
+
 $(STAMP): requirements.lock pyproject.toml
 	@echo "==> creating $(VENV) from requirements.lock"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check "$$(grep -E '^uv==' requirements.lock)"
+	$(UV) -r requirements.lock
+	$(UV) --no-deps --no-build-isolation -e .
 	@touch $@
 
 venv: $(STAMP) ## Create .venv with the pinned versions of requirements.lock
