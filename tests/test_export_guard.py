@@ -127,12 +127,22 @@ def _refused(proc: subprocess.CompletedProcess, *fragments: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> GuardedProject:
+def built(tmp_path_factory) -> GuardedProject:
     """One successful `dbt build` of the sample, exported once (so a stale success exists)."""
     built = GuardedProject(SAMPLE, tmp_path_factory.mktemp("export_guard"))
     built.dbt("build")
     assert built.export("--target-path", str(built.target)).returncode == 0
     return built
+
+
+@pytest.fixture
+def project(built, tmp_path) -> GuardedProject:
+    """The state right after that build - its warehouse (build record, demo salt file) and its
+    dbt artifacts - copied for one test: each test starts from a successful build without
+    running one, and what it kills or fails stays its own."""
+    project = GuardedProject(built.landing, built.copy(tmp_path / "project").workdir)
+    shutil.copytree(built.target, project.target)
+    return project
 
 
 def test_the_build_record_names_the_build_and_every_gold_node(project):
@@ -221,7 +231,6 @@ def test_a_failed_build_is_not_exported_not_even_after_docs_generate(project, tm
 
 
 def test_after_a_successful_build_it_exports_also_after_docs_generate(project, tmp_path):
-    project.dbt("build")
     built_id = project.manifest_id()
     shutil.copytree(
         project.target, tmp_path / "target_of_build", ignore=shutil.ignore_patterns("compiled", "run")
@@ -294,7 +303,6 @@ def _published_id(out: Path, model: str = "fct_orders") -> str:
 def test_a_later_command_that_changes_no_exported_model_does_not_hide_the_build(project, tmp_path):
     """`dbt test` (passing), `dbt seed`, `docs generate` after the build: it still exports, and
     the manifests name the build's invocation, not the later command's."""
-    project.dbt("build")
     built_id = project.manifest_id()
     project.dbt("test")
     assert project.manifest_id() != built_id
@@ -344,7 +352,6 @@ def test_dbt_run_then_a_passing_dbt_test_counts_as_built_and_tested(project, tmp
 def test_a_test_failing_after_the_build_refuses_until_it_passes_again(project, tmp_path):
     """A later `dbt test` of exported models that fails (the revenue test, told a wrong unknown
     member key) refuses the export; the same test passing again lifts it."""
-    project.dbt("build")
     revenue = "assert_gold_revenue_agrees_across_models"
     failed = project.dbt(
         "test", "--select", revenue, "--vars", '{unknown_member_key: "no-such-key"}', check=False
@@ -365,7 +372,6 @@ def test_a_test_failing_after_the_build_refuses_until_it_passes_again(project, t
 
 def test_a_passing_dbt_test_does_not_unlock_a_killed_build(project, tmp_path):
     """`dbt build` killed after rebuilding fct_order_lines, then `dbt test`."""
-    project.dbt("build")
     project.build_killed_at(KILL_POINTS["mid-gold"])
     killed_id = project.manifest_id()
     project.dbt("test", check=False)  # whatever the tests say, the killed build stays unknown
@@ -381,7 +387,6 @@ def test_a_passing_dbt_test_does_not_unlock_a_killed_build(project, tmp_path):
 def test_a_killed_dbt_test_counts_as_tests_not_run(project, tmp_path):
     """A `dbt test` that never finished rebuilt nothing, but what its tests said is unknown:
     refused until a `dbt test` finishes (record edited on a copy)."""
-    project.dbt("build")
     copy = tmp_path / "copy.duckdb"
     shutil.copy(project.duckdb_path, copy)
     with duckdb.connect(str(copy)) as con:
@@ -427,7 +432,6 @@ def test_a_killed_dbt_test_counts_as_tests_not_run(project, tmp_path):
 def test_a_publish_from_gold_of_another_salt_is_refused_unless_rotating(project, tmp_path):
     """The published Parquet names the salt fingerprint of its build; a warehouse hashed with
     another salt (here: its record edited on a copy) does not replace it silently."""
-    project.dbt("build")
     out = tmp_path / "gold"
     assert project.export("--target-path", str(project.target), out=out).returncode == 0
     old = json.loads((out / "dim_customer" / "_manifest.json").read_text())["dbt"]["pii_salt_fingerprint"]

@@ -145,20 +145,32 @@ def test_extraction_equals_the_generators_landing_exactly(loaded, landing_001, t
         assert "password" not in json.dumps(manifest)
 
 
-def test_bronze_over_an_extraction_equals_bronze_over_generated_files(loaded, built_001, tmp_path):
-    landing = tmp_path / "landing"
+def _build_silver(landing: Path, workdir: Path) -> DbtProject:
+    """`dbt build` of everything up to silver and the snapshots (gold is not under test here)."""
+    project = DbtProject(landing, workdir)
+    project.dbt("build", "--exclude", "tag:gold")
+    return project
+
+
+@pytest.fixture(scope="module")
+def over_extraction(loaded, built_001, tmp_path_factory) -> DbtProject:
+    """built_001's POS and events files beside an extraction of the same tables from MariaDB
+    (`loaded`), built up to silver and the snapshots (gold is not under test here)."""
+    workdir = tmp_path_factory.mktemp("over_extraction")
+    landing = workdir / "landing"
     for part in ("pos", "events"):
-        (landing / part).parent.mkdir(parents=True, exist_ok=True)
         # copied, not linked: the landing guard refuses symbolic links
         shutil.copytree(built_001.landing / part, landing / part)
     assert _extract(loaded, landing, "--quiet").returncode == 0
-    project = DbtProject(landing, tmp_path / "dbt")
-    project.dbt("build", "--select", "tag:bronze")
+    return _build_silver(landing, workdir / "dbt")
+
+
+def test_bronze_over_an_extraction_equals_bronze_over_generated_files(over_extraction, built_001):
     lineage = "_source_file, _extraction_id, _load_date, _source_row_number"
     for table in MARIADB_TABLES:
         model = "brz_mariadb__" + table.lower()
         query = f"select * exclude ({lineage}) from bronze.{model} order by _row_hash"
-        assert project.query(query) == built_001.query(query), model
+        assert over_extraction.query(query) == built_001.query(query), model
 
 
 def test_killed_extraction_leaves_the_previous_one_and_the_next_run_recovers(mariadb_server, tmp_path):
@@ -473,24 +485,8 @@ def _normalized_select(project: DbtProject, catalog: str, table: str, columns: l
     return f"select {', '.join(items)} from {catalog}.silver.{table}"
 
 
-def _build_silver(landing: Path, workdir: Path) -> DbtProject:
-    """`dbt build` of everything up to silver and the snapshots (gold is not under test here)."""
-    project = DbtProject(landing, workdir)
-    project.dbt("build", "--exclude", "tag:gold")
-    return project
-
-
-def test_silver_over_an_extraction_equals_silver_over_generated_files(mariadb_server, tmp_path):
-    generated = tmp_path / "generated"
-    url = _loaded_database(mariadb_server, "extract_silver", generated, "0.01", "7")
-    extracted = tmp_path / "extracted"
-    for part in ("pos", "events"):
-        shutil.copytree(generated / part, extracted / part)
-    assert _extract(url, extracted, "--quiet").returncode == 0
-    projects = {
-        "generated": _build_silver(generated, tmp_path / "dbt_generated"),
-        "extracted": _build_silver(extracted, tmp_path / "dbt_extracted"),
-    }
+def test_silver_over_an_extraction_equals_silver_over_generated_files(over_extraction, built_001):
+    projects = {"generated": built_001, "extracted": over_extraction}
 
     tables = _silver_columns(projects["generated"])
     assert len(tables) > 20 and _silver_columns(projects["extracted"]) == tables

@@ -4,23 +4,29 @@ The project's `table` and `bucketed_table` materializations compare each model's
 fingerprint (compiled SQL, config, contract, PII salt, the state of every relation it reads)
 with the one recorded in ops.model_fingerprints when the table was written (macros/incremental/
 model_fingerprint.sql). One landing zone (a copy of the committed sample) is built, built
-again with nothing new, then again after a new POS drop; a var change and a tampered table
-follow. Each silver and gold table is marked after the first build with a DuckDB table
-comment: a table that is rebuilt (created under another name and renamed into place) loses
-it. DuckDB's `table_oid` is no such marker across processes: it is assigned when the
-catalog is loaded, so a replaced table can come back with the same oid.
+again with nothing new, then again after a new POS drop; a var change, a tampered table, a
+table replaced or updated by hand with the same row count, a new dbt-duckdb version and a
+--defer --favor-state input read from another warehouse follow, and the compiled SQL of every
+keepable model is checked to read only its refs. Each silver and gold table is marked after
+the first build with a DuckDB table comment: a table that is rebuilt (created under another
+name and renamed into place) loses it. DuckDB's `table_oid` is no such marker across
+processes: it is assigned when the catalog is loaded, so a replaced table can come back with
+the same oid.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
+from dbt.adapters.duckdb import __version__ as adapter_version
 
 from bench.new_data import add_pos_drop
-from tests.conftest import SAMPLE, DbtProject
+from tests.conftest import SAMPLE, TABLES_ONLY, DbtProject
 
 SALT = "test-incremental-silver-gold-salt"  # one PII salt, so gold's hashes compare
 MARKER = "kept-since-first-build"
@@ -112,7 +118,7 @@ def runs(tmp_path_factory):
     project.dbt("build")
     after_drop = _state(project)
     full = SaltedProject(landing, tmp_path_factory.mktemp("dbt_skip_full_refresh"))
-    full.dbt("build", "--full-refresh")
+    full.dbt("build", "--full-refresh", *TABLES_ONLY)  # the reference tables; its data tests add nothing
     return {
         "project": project,
         "full": full,
@@ -217,3 +223,184 @@ def test_a_tampered_table_or_full_refresh_is_rebuilt(runs, tmp_path):
     assert "silver.slv_zip_codes" in rewritten and "gold.dim_date" not in rewritten
     project.dbt("run", "--select", "dim_date", "--full-refresh")
     assert "gold.dim_date" in _rewritten(_state(project))
+
+
+def test_a_new_dbt_duckdb_version_rebuilds_kept_tables(runs, tmp_path, monkeypatch):
+    """The adapter writes the SQL around each model: its version is part of the fingerprint
+    (plugin aethermart.dbt_plugins.adapter_version, read on each connection)."""
+    project = _copy(runs["project"], tmp_path)
+    _mark_tables(project)
+    project.dbt("run", "--select", "slv_zip_codes")
+    assert "silver.slv_zip_codes" not in _rewritten(_state(project))
+    monkeypatch.setattr(adapter_version, "version", "1.99.0")  # an upgrade (a valid version: dbt parses it)
+    project.dbt("run", "--select", "slv_zip_codes")
+    assert "silver.slv_zip_codes" in _rewritten(_state(project))
+
+
+def test_a_table_replaced_or_updated_by_hand_with_the_same_row_count_is_rebuilt(runs, tmp_path):
+    project = _copy(runs["project"], tmp_path)
+    _mark_tables(project)
+    before = _state(project)
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        # replaced outside dbt: same row count, same columns, other rows; comment re-added
+        con.execute(
+            "create or replace table silver.slv_zip_codes as "
+            "select * replace ('tampered' as city_name) from silver.slv_zip_codes"
+        )
+        con.execute(f"comment on table silver.slv_zip_codes is '{MARKER}'")
+        # updated in place (the table object, its comment and row count unchanged)
+        con.execute(
+            "update silver.slv_products set product_name = 'tampered' "
+            "where product_key = (select min(product_key) from silver.slv_products)"
+        )
+    # the replaced table itself, and the reader of the updated one (its input is not selected)
+    run = project.dbt("run", "--select", "slv_zip_codes", "dim_product", "dim_date")
+    after = _state(project)
+    assert after["silver.slv_zip_codes"][1:] == before["silver.slv_zip_codes"][1:]
+    assert "content differs" in run.stdout
+    assert project.scalar("select count(*) from gold.dim_product where product_name = 'tampered'") == 1
+    assert not after["gold.dim_product"][0] and after["gold.dim_date"][0]
+    # again: the rebuilt table's recorded content is its own, so it is kept; the reader is
+    # rebuilt as long as its input (not selected) does not hold what was recorded for it
+    _mark_tables(project)
+    project.dbt("run", "--select", "slv_zip_codes", "dim_product")
+    assert _rewritten(_state(project)) & {"silver.slv_zip_codes", "gold.dim_product"} == {"gold.dim_product"}
+
+
+class _NamedWarehouse(SaltedProject):
+    """A warehouse file of another name: DuckDB names the database after the file's stem."""
+
+    stem = "dev"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.workdir / f"{self.stem}.duckdb"
+
+
+def test_a_deferred_input_is_fingerprinted_where_ref_reads_it(runs, tmp_path):
+    """--defer --favor-state: ref() of an unselected input reads the state's relation (another
+    warehouse, attached by the `clone` target); the model is kept only while that relation's
+    content is unchanged, whatever this warehouse's own copy of the input holds."""
+    prod = runs["project"]
+    state = tmp_path / "state"
+    state.mkdir()
+    shutil.copy(prod.target / "manifest.json", state / "manifest.json")
+    prod_copy = tmp_path / "prod" / prod.duckdb_path.name  # same stem as the state's database
+    prod_copy.parent.mkdir()
+    shutil.copy(prod.duckdb_path, prod_copy)
+    dev = _NamedWarehouse(prod.landing, tmp_path / "dev")
+    dev.workdir.mkdir()
+    shutil.copy(prod.duckdb_path, dev.duckdb_path)
+
+    def deferred_run():
+        return dev.dbt(
+            "run",
+            "--target",
+            "clone",
+            "--select",
+            "dim_product",
+            "--defer",
+            "--favor-state",
+            "--state",
+            str(state),
+            extra_env={"AETHERMART_STATE_DUCKDB": str(prod_copy)},
+        )
+
+    deferred_run()
+    _mark_tables(dev)
+    assert "kept" in deferred_run().stdout  # the state's input unchanged
+    with duckdb.connect(str(prod_copy)) as con:  # the state's input changes, not dev's own
+        con.execute(
+            "update silver.slv_products set product_name = 'changed in prod' "
+            "where product_key = (select min(product_key) from silver.slv_products)"
+        )
+    deferred_run()
+    assert "gold.dim_product" in _rewritten(_state(dev))
+    assert dev.scalar("select count(*) from gold.dim_product where product_name = 'changed in prod'") == 1
+
+
+_NAME = r'"?([A-Za-z_]\w*)"?'
+# a.b or a.b.c, quoted or not, not a function call: relation names (and column references)
+_QUALIFIED = re.compile(rf'(?<![\w."]){_NAME}\.{_NAME}(?:\.{_NAME})?(?![\w"(])')
+_FILE_READERS = re.compile(
+    r"\b(read_csv\w*|read_parquet|read_json\w*|read_text|read_blob|parquet_scan|glob)\s*\(", re.IGNORECASE
+)
+_KEEPABLE = ("table", "bucketed_table")
+
+
+def _undeclared_reads(manifest: dict) -> dict[str, set[str]]:
+    """Per table/bucketed_table model that the materialization may keep: relations (schema-
+    or database-qualified names of this project's relations or of schema ops) and files its
+    compiled SQL reads without a ref() or source() behind them."""
+    nodes, sources = manifest["nodes"], manifest["sources"]
+
+    def relation(node: dict) -> tuple[str, str]:
+        return node["schema"].lower(), (node.get("alias") or node.get("identifier") or node["name"]).lower()
+
+    # as _model_fingerprint_input: inputs without a state make the model always rebuilt
+    def stateful(uid: str) -> bool:
+        node = nodes.get(uid)
+        if node is None:
+            return False
+        if node["resource_type"] in ("seed", "snapshot"):
+            return True
+        materialized = node["config"]["materialized"]
+        return (
+            node["resource_type"] == "model"
+            and node["language"] == "sql"
+            and (
+                materialized in _KEEPABLE
+                or (materialized == "incremental" and node["name"].startswith("brz_"))
+            )
+        )
+
+    schemas = {
+        relation(node)[0] for node in nodes.values() if node["resource_type"] in ("model", "seed", "snapshot")
+    } | {"ops", "main"}
+    schemas |= {
+        relation(node)[0]
+        for node in sources.values()
+        if not node["config"].get("external_location") and not node["meta"].get("external_location")
+    }
+    out = {}
+    for node in nodes.values():
+        if (
+            node["resource_type"] != "model"
+            or node["config"]["materialized"] not in _KEEPABLE
+            or node["language"] != "sql"
+            or not all(map(stateful, node["depends_on"]["nodes"]))
+        ):
+            continue
+        allowed = {relation(nodes[uid]) for uid in node["depends_on"]["nodes"]} | {relation(node)}
+        found = set()
+        for parts in _QUALIFIED.findall(node["compiled_code"]):
+            parts = [part.lower() for part in parts if part]
+            if (len(parts) == 3 or parts[0] in schemas) and tuple(parts[-2:]) not in allowed:
+                found.add(".".join(parts))
+        found |= {f"{reader}()" for reader in _FILE_READERS.findall(node["compiled_code"])}
+        if found:
+            out[node["name"]] = found
+    return out
+
+
+def test_kept_models_read_only_their_refs(runs):
+    """A model that reads a table by a hard-coded name (not ref()/source()) would be kept
+    although that table changed: every relation a keepable model's compiled SQL names is one
+    of its inputs (models with an input without state are always rebuilt, so not checked)."""
+    manifest = json.loads((runs["full"].target / "manifest.json").read_text())
+    keepable = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and node["config"]["materialized"] in _KEEPABLE
+        and node.get("compiled_code")
+    ]
+    assert len(keepable) > 40
+    assert _undeclared_reads(manifest) == {}
+    # the check sees a hard-coded read: the same manifest with one such model
+    node = next(node for node in keepable if node["name"] == "dim_product")
+    node["compiled_code"] += ' union all select * from silver.slv_zip_codes, "warehouse"."gold"."dim_date"'
+    node["compiled_code"] += " union all select * from read_parquet('x.parquet')"
+    assert _undeclared_reads(manifest) == {
+        "dim_product": {"silver.slv_zip_codes", "warehouse.gold.dim_date", "read_parquet()"}
+    }

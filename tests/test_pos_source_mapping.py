@@ -26,10 +26,14 @@ PRICE_SOURCE = {"fct_order_lines": ["unit_price_source"]}
 
 @dataclass
 class MappedProject(DbtProject):
-    """dbt over a private copy of the project (its own sources YAML), with a fixed salt."""
+    """dbt over a private copy of the project (its own sources YAML), with a fixed salt (or,
+    with `salt=None`, the salt the environment or the warehouse's salt file gives)."""
+
+    salt: str | None = SALT
 
     def env(self) -> dict:
-        return {**super().env(), "AETHERMART_PII_SALT": SALT, "DBT_PROFILES_DIR": str(self.project_dir)}
+        salt = {"AETHERMART_PII_SALT": self.salt} if self.salt else {}
+        return {**super().env(), **salt, "DBT_PROFILES_DIR": str(self.project_dir)}
 
 
 def _project_copy(dest: Path, meta: dict[str, dict]) -> Path:
@@ -65,19 +69,22 @@ def _one_line_error(proc) -> str:
 
 
 @pytest.fixture(scope="module")
-def two_layouts(tmp_path_factory):
+def two_layouts(built_001, tmp_path_factory):
+    """The scale-0.01 seed-7 world in the standard layout (the shared build, built_001) and in
+    a retailer's own layout mapped in YAML, built with the same PII salt (its salt file)."""
     base = tmp_path_factory.mktemp("pos_layouts")
     layout = PosLayout.retail_export()
-    standard_landing, custom_landing = base / "standard", base / "custom"
-    generate(GeneratorConfig(scale=0.01, seed=7, out=standard_landing), quiet=True)
+    custom_landing = base / "custom"
     generate(GeneratorConfig(scale=0.01, seed=7, out=custom_landing, pos_layout=layout), quiet=True)
     meta = {entity: entity_layout.meta() for entity, entity_layout in layout.entities}
     copy = _project_copy(base / "project", meta)
-    standard = MappedProject(standard_landing, base / "dbt_standard")
-    custom = MappedProject(custom_landing, base / "dbt_custom", project_dir=copy)
-    standard.dbt("build")
+    custom = MappedProject(custom_landing, base / "dbt_custom", project_dir=copy, salt=None)
+    custom.workdir.mkdir(parents=True)
+    salt_file = Path(f"{built_001.duckdb_path}.pii_salt")
+    if salt_file.exists():
+        shutil.copy(salt_file, Path(f"{custom.duckdb_path}.pii_salt"))
     custom.dbt("build")
-    return standard, custom
+    return built_001, custom
 
 
 def test_cli_prints_the_yaml_that_maps_a_layout():

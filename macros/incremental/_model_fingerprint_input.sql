@@ -5,6 +5,18 @@
     {%- if node is none -%}{{ return(none) }}{%- endif -%}
     {%- set relation = api.Relation.create(database=node.database, schema=node.schema,
         identifier=node.alias or node.name) -%}
+    {%- set deferred = _model_fingerprint_deferred(node) -%}
+    {%- if deferred is not none -%}
+        {#- ref() reads the state's relation (--defer --favor-state, input not selected), not
+            this target's: that relation's content, which needs no record of this warehouse -#}
+        {%- if node.resource_type in ('seed', 'snapshot') or (node.resource_type == 'model'
+            and node.config.materialized in ('table', 'bucketed_table', 'incremental')) -%}
+            {%- if load_relation(deferred) is not none -%}
+                {{ return("'deferred:' || " ~ _model_fingerprint_content(deferred)) }}
+            {%- endif -%}
+        {%- endif -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- if node.resource_type in ('seed', 'snapshot') -%}
         {#- seeds and snapshots change in place (a seed is reloaded, a snapshot closes and opens
             versions), and the table, not the seed file, is what the model reads (a seed file
@@ -17,10 +29,16 @@
     {%- elif node.resource_type == 'model' and node.config.materialized in ('table', 'bucketed_table') -%}
         {%- if load_relation(relation) is none -%}{{ return(none) }}{%- endif -%}
         {#- a table built by these materializations: the fingerprint and invocation that wrote it
-            (a rebuild with the same inputs, e.g. --full-refresh, still counts as a change) -#}
+            (a rebuild with the same inputs, e.g. --full-refresh, still counts as a change),
+            while the table still holds what was recorded - its content is compared unless this
+            invocation already did (it wrote the table, or kept it after comparing) -#}
+        {%- set key = sql_string(_model_fingerprint_key(relation)) -%}
+        {%- set checked = run_query("select count(*) from ops.model_fingerprints where relation = " ~ key
+            ~ " and checked_invocation_id = " ~ sql_string(invocation_id)).columns[0].values()[0] > 0 -%}
         {{ return("(select fingerprint || ':' || invocation_id || ':' || row_count from ops.model_fingerprints "
-            ~ "where relation = " ~ sql_string(_model_fingerprint_key(relation))
-            ~ " and row_count = (select count(*) from " ~ relation ~ "))") }}
+            ~ "where relation = " ~ key
+            ~ " and row_count = (select count(*) from " ~ relation ~ ")"
+            ~ ("" if checked else " and content_hash = " ~ _model_fingerprint_content(relation)) ~ ")") }}
     {%- elif node.resource_type == 'model' and node.config.materialized == 'incremental'
         and node.name.startswith('brz_') -%}
         {#- incremental bronze: the identities of the files its rows come from (path, size,

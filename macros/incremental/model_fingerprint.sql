@@ -4,13 +4,21 @@
       * the materialization's version (`model_fingerprint_version`),
       * its compiled SQL (resolved vars, macros, date windows), config, contract and column types,
       * the PII salt's fingerprint (the salt reaches SQL as a DuckDB variable, not as text),
-        the session time zone, the DuckDB and dbt versions,
+        the session time zone, the DuckDB, dbt-core and adapter (dbt-duckdb) versions - the
+        adapter's macros write the SQL around the model; its version is the DuckDB variable
+        aethermart_dbt_duckdb_version set by the plugin aethermart.dbt_plugins.adapter_version (a
+        profile without that plugin keeps nothing: the version is unknown),
       * the state of every relation it reads (`_model_fingerprint_input`);
     none when the rows depend on something without a state to compare (a source read
     directly, a view, an incremental model outside bronze, a python model): the model is then
     always rebuilt. Kept: no --full-refresh, the fingerprint equals the one recorded in
-    ops.model_fingerprints when the table was written, and the table still holds the recorded
-    number of rows. One query, run as the model's `main` statement (a build overwrites it). -#}
+    ops.model_fingerprints when the table was written, and the table still holds what was
+    recorded then: its row count, then its content (`_model_fingerprint_content`: sum of the
+    rows' hashes, column names and types - a table replaced by hand or by another tool with
+    the same row count, or updated in place, is rebuilt; a comment or the table's oid is no
+    such marker: `comment on` is free to anyone, the oid is not stable across reopening the
+    file). One query, run as the model's `main` statement (a build overwrites it), and a
+    second that compares the content only when the first found the table keepable. -#}
 {% macro model_fingerprint(existing_relation) %}
     {%- set parts = [
         "'" ~ model_fingerprint_version() ~ "'",
@@ -21,6 +29,7 @@
         "current_setting('TimeZone')",
         "version()",
         "'" ~ dbt_version ~ "'",
+        "'" ~ adapter.type() ~ "=' || coalesce(getvariable('aethermart_dbt_duckdb_version'), 'unknown:' || uuid())",
     ] -%}
     {%- set known = [model.language == 'sql'] -%}
     {%- for unique_id in model.depends_on.nodes | unique | sort if known[0] -%}
@@ -35,16 +44,32 @@
     {%- endfor -%}
     {%- set fingerprint = "md5(concat_ws('|', " ~ parts | join(", ") ~ "))" if known[0] else "cast(null as varchar)" -%}
     {%- if known[0] and existing_relation is not none and existing_relation.type == 'table' and not should_full_refresh() -%}
-        {%- set kept = "exists (select 1 from ops.model_fingerprints as recorded where recorded.relation = "
+        {%- set candidate = "exists (select 1 from ops.model_fingerprints as recorded where recorded.relation = "
             ~ sql_string(_model_fingerprint_key(this)) ~ " and recorded.fingerprint = computed.fingerprint "
             ~ "and recorded.row_count = (select count(*) from " ~ existing_relation ~ "))" -%}
     {%- else -%}
-        {%- set kept = "false" -%}
+        {%- set candidate = "false" -%}
     {%- endif -%}
     {% call statement('main', fetch_result=True) -%}
         {{ model_fingerprint_table_ddl() }};
-        select fingerprint, {{ kept }} as kept from (select {{ fingerprint }} as fingerprint) as computed
+        select fingerprint, {{ candidate }} as kept from (select {{ fingerprint }} as fingerprint) as computed
     {%- endcall %}
     {%- set row = load_result('main').table.rows[0] -%}
-    {{ return({'fingerprint': row[0], 'kept': row[1]}) }}
+    {%- set kept = row[1] -%}
+    {%- if kept -%}
+        {#- same inputs and row count: the table must also still hold the content recorded when
+            it was written (a table replaced or updated outside these materializations is
+            rebuilt); marked checked by this invocation, so its readers need not compare again -#}
+        {% call statement('model_fingerprint_content', fetch_result=True) -%}
+            update ops.model_fingerprints set checked_invocation_id = {{ sql_string(invocation_id) }}
+            where relation = {{ sql_string(_model_fingerprint_key(this)) }}
+                and content_hash = {{ _model_fingerprint_content(existing_relation) }}
+            returning relation
+        {%- endcall %}
+        {%- set kept = load_result('model_fingerprint_content').table.rows | length > 0 -%}
+        {%- if not kept -%}
+            {{ log(model.name ~ ": content differs from what this project wrote (changed outside dbt?): rebuilt", info=true) }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return({'fingerprint': row[0], 'kept': kept}) }}
 {% endmacro %}

@@ -43,6 +43,9 @@
 
     -- the input fingerprints of table models (macro model_fingerprint), written with each table
     {{ model_fingerprint_table_ddl() }};
+    -- a warehouse recorded before content hashes: its tables are rebuilt once (NULL never matches)
+    alter table ops.model_fingerprints add column if not exists content_hash varchar;
+    alter table ops.model_fingerprints add column if not exists checked_invocation_id varchar;
 
     -- the landed-file records of the incremental bronze models (macro bronze_file_state_ddl)
     {{ bronze_file_state_ddl() }};
