@@ -26,6 +26,8 @@ __all__ = [
     "LANDING_ENV",
     "MEMORY_LIMIT_DEFAULT",
     "MEMORY_LIMIT_ENV",
+    "MONGODB_BATCH_ROWS_DEFAULT",
+    "MONGODB_BATCH_ROWS_ENV",
     "MONGODB_DATABASE",
     "MONGODB_TIMEOUT_MS_DEFAULT",
     "MONGODB_TIMEOUT_MS_ENV",
@@ -38,6 +40,7 @@ __all__ = [
     "gold_dir",
     "manifest_path",
     "memory_limit",
+    "mongodb_batch_rows",
     "mongodb_timeout_ms",
     "temp_directory",
 ]
@@ -68,6 +71,8 @@ TARGET_PATH_DEFAULT = "target"
 # (a URI's own serverSelectionTimeoutMS / connectTimeoutMS wins)
 MONGODB_DATABASE = "aethermart"
 MONGODB_TIMEOUT_MS_ENV, MONGODB_TIMEOUT_MS_DEFAULT = "AETHERMART_MONGODB_TIMEOUT_MS", 5000
+# documents per insert/replace batch
+MONGODB_BATCH_ROWS_ENV, MONGODB_BATCH_ROWS_DEFAULT = "AETHERMART_MONGODB_BATCH_ROWS", 1000
 
 
 def duckdb_path() -> Path:
@@ -91,11 +96,23 @@ def temp_directory() -> Path:
     return Path(os.environ.get(TEMP_DIR_ENV, TEMP_DIR_DEFAULT))
 
 
-def mongodb_timeout_ms() -> int:
-    value = os.environ.get(MONGODB_TIMEOUT_MS_ENV, "").strip()
+def _positive_whole_number(env: str, default: int, example: str) -> int:
+    """$env as a whole number above 0, else ``default`` when unset; one line when malformed."""
+    value = os.environ.get(env, "").strip()
     if not value:
-        return MONGODB_TIMEOUT_MS_DEFAULT
+        return default
     if not value.isdigit() or int(value) == 0:
-        example = "give a whole number of milliseconds, e.g. 5000"
-        raise ConfigError(f"{MONGODB_TIMEOUT_MS_ENV}={value!r}: {example}")
+        raise ConfigError(f"{env}={value!r}: {example}")
     return int(value)
+
+
+def mongodb_timeout_ms() -> int:
+    return _positive_whole_number(
+        MONGODB_TIMEOUT_MS_ENV, MONGODB_TIMEOUT_MS_DEFAULT, "give a whole number of milliseconds, e.g. 5000"
+    )
+
+
+def mongodb_batch_rows() -> int:
+    return _positive_whole_number(
+        MONGODB_BATCH_ROWS_ENV, MONGODB_BATCH_ROWS_DEFAULT, "give a whole number of documents, e.g. 1000"
+    )

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from aethermart import settings
+from aethermart.errors import ConfigError
 from aethermart.landing import landing_path_default
 from tests.conftest import BIN
 
@@ -47,6 +48,7 @@ def test_defaults_follow_the_environment(monkeypatch):
         settings.MEMORY_LIMIT_ENV,
         settings.TEMP_DIR_ENV,
         settings.MONGODB_TIMEOUT_MS_ENV,
+        settings.MONGODB_BATCH_ROWS_ENV,
         "DBT_TARGET_PATH",
     ):
         monkeypatch.delenv(name, raising=False)
@@ -54,13 +56,16 @@ def test_defaults_follow_the_environment(monkeypatch):
     assert settings.gold_dir() == Path("data/gold")
     assert settings.manifest_path() == Path("target/manifest.json")
     assert settings.mongodb_timeout_ms() == 5000
+    assert settings.mongodb_batch_rows() == 1000
     monkeypatch.setenv(settings.DUCKDB_ENV, "/w/x.duckdb")
     monkeypatch.setenv("DBT_TARGET_PATH", "/t")
     monkeypatch.setenv(settings.MONGODB_TIMEOUT_MS_ENV, "250")
+    monkeypatch.setenv(settings.MONGODB_BATCH_ROWS_ENV, " 7 ")
     assert settings.duckdb_path() == Path("/w/x.duckdb")
     assert settings.manifest_path() == Path("/t/manifest.json")
     assert settings.manifest_path(Path("given")) == Path("given/manifest.json")
     assert settings.mongodb_timeout_ms() == 250
+    assert settings.mongodb_batch_rows() == 7
 
 
 @pytest.mark.parametrize("value", ["abc", "-5", "0", "1.5"])
@@ -74,6 +79,17 @@ def test_a_malformed_mongodb_timeout_is_one_line(value, tmp_path):
         f"aethermart mongo-roles: error: {settings.MONGODB_TIMEOUT_MS_ENV}={value!r}: give a whole number of "
         "milliseconds, e.g. 5000"
     ]
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "0", "1e3"])
+def test_a_malformed_mongodb_batch_size_is_one_clear_error(value, monkeypatch):
+    """Read when an export plans its collections (it used to be int() at import: a traceback)."""
+    monkeypatch.setenv(settings.MONGODB_BATCH_ROWS_ENV, value)
+    with pytest.raises(ConfigError) as raised:
+        settings.mongodb_batch_rows()
+    assert str(raised.value) == (
+        f"{settings.MONGODB_BATCH_ROWS_ENV}={value!r}: give a whole number of documents, e.g. 1000"
+    )
 
 
 def test_landing_default_is_dbts():

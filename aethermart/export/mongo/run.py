@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from aethermart import settings
 from aethermart.export.config import ExportConfig, ExportRun, Say
 from aethermart.export.errors import PublishError, WarehouseError
 from aethermart.export.manifest import ExportSpec
@@ -72,7 +72,6 @@ from aethermart.export.warehouse import open_published_parquet, open_warehouse, 
 
 __all__ = ["MongoDatasetResult", "publish_mongodb"]
 
-BATCH_ROWS = int(os.environ.get("AETHERMART_MONGODB_BATCH_ROWS", "1000"))
 DELETE_BATCH = 10_000
 INCREMENTAL_GUARANTEE = (
     "incremental: changed documents replaced one by one (each document is "
@@ -172,6 +171,7 @@ class _Plan:
     spec: ExportSpec
     columns: list[tuple[str, duckdb.DuckDBPyType]]
     rows: int
+    batch_rows: int  # documents per write (settings.mongodb_batch_rows)
     decimals: str | None = None
     decimals_note: str | None = None
 
@@ -193,7 +193,7 @@ class _Plan:
                 f"but {rows - distinct - nulls:,} values repeat and {nulls:,} are NULL; "
                 "fix the model (its unique/not_null tests should have failed)"
             )
-        plan = cls(spec, list(zip(rel.columns, rel.types, strict=True)), rows)
+        plan = cls(spec, list(zip(rel.columns, rel.types, strict=True)), rows, settings.mongodb_batch_rows())
         query = document_query(spec.relation, plan.columns, key, "decimal128", plan.where)  # types it can map
         check_map_keys(con, spec.relation, query.map_columns, plan.where)
         return plan
@@ -483,7 +483,7 @@ def _full(
     ids: list[str] = []
     hashes: list[str] = []
     try:
-        for batch in iter_document_batches(cursor, _diff_sql(doc_sql, False), BATCH_ROWS, where, times):
+        for batch in iter_document_batches(cursor, _diff_sql(doc_sql, False), plan.batch_rows, where, times):
             sample.add(batch)
             with result.phase("write"):
                 insert_staging(staging, batch, f"{where}, batch at document {result.written:,}")
@@ -612,7 +612,7 @@ def _incremental(
     per_command = FERRETDB_REPLACES_PER_COMMAND if server.is_ferretdb else None
     where = f"{plan.where} (incremental)"
     if changed:
-        for batch in iter_document_batches(cursor, changed_sql, BATCH_ROWS, where, times):
+        for batch in iter_document_batches(cursor, changed_sql, plan.batch_rows, where, times):
             sample.add(batch)
             at = f"{where}, batch at document {result.written:,}"
             pairs = list(zip(batch.ids, batch.docs, batch.changes, strict=True))
