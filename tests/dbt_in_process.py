@@ -34,21 +34,14 @@ from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 from dbt_common.events.functions import capture_stdout_logs, stop_capture_stdout_logs
 
+from aethermart.settings import DBT_CODE_FOLDERS, DBT_CONFIG_FILES
+
 # the options whose values change what parsing produces (enabled nodes, rendered configs)
 _PARSE_OPTIONS = ("--vars", "--target", "-t", "--profile")
 _manifests: dict[tuple, object] = {}
 
 
-_PROJECT_PARTS = (
-    "dbt_project.yml",
-    "profiles.yml",
-    "models",
-    "macros",
-    "seeds",
-    "snapshots",
-    "tests/singular",
-    "analyses",
-)
+_PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS)
 
 
 def _project_files_state(project_dir: Path) -> tuple[int, int, int]:
