@@ -34,6 +34,7 @@ from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 from dbt_common.events.functions import capture_stdout_logs, stop_capture_stdout_logs
 
+from aethermart import settings
 from aethermart.settings import DBT_CODE_FOLDERS, DBT_CONFIG_FILES
 
 # the options whose values change what parsing produces (enabled nodes, rendered configs)
@@ -59,7 +60,14 @@ def _project_files_state(project_dir: Path) -> tuple[int, int, int]:
 
 
 def _parse_key(args: Sequence[str], project_dir: Path) -> tuple:
-    key = [("project", str(project_dir)), ("files", _project_files_state(project_dir))]
+    """What the parsed manifest depends on. Of the environment only the warehouse file's stem:
+    DuckDB names the database after it and every node's `database` holds that name (the
+    landing path and the salt never reach the manifest: tests/test_state_selection.py)."""
+    key = [
+        ("project", str(project_dir)),
+        ("files", _project_files_state(project_dir)),
+        ("database", Path(settings.duckdb_path()).stem),
+    ]
     for i, arg in enumerate(args):
         for option in _PARSE_OPTIONS:
             if arg == option and i + 1 < len(args):

@@ -31,3 +31,25 @@ def test_an_edited_project_is_parsed_again_and_the_warehouse_is_left_closed(tmp_
         assert con.execute("select probe from main.zz_probe").fetchall() == [(1,)]
     failed = project.dbt("run", "--select", "zz_probe", "--vars", "{enabled_sources: [shop]}", check=False)
     assert failed.returncode != 0 and "shop" in failed.stdout + failed.stderr
+
+
+class _NamedWarehouse(DbtProject):
+    """A warehouse file named other than warehouse.duckdb: DuckDB's database takes its stem."""
+
+    @property
+    def duckdb_path(self):
+        return self.workdir / f"{self.workdir.name}.duckdb"
+
+
+def test_a_warehouse_of_another_name_is_parsed_for_its_own_database(tmp_path):
+    """Every node's `database` is the warehouse file's stem: a manifest parsed for one name must
+    not serve another (it failed with `Catalog "dev" does not exist!`)."""
+    project_dir = _project_copy(tmp_path / "project")
+    (project_dir / "models" / "zz_probe.sql").write_text("select 1 as probe\n")
+    for name in ("dev", "prod"):
+        project = _NamedWarehouse(SAMPLE, tmp_path / name, project_dir=project_dir)
+        proc = project.dbt("run", "--select", "zz_probe")
+        assert proc.returncode == 0, proc.stdout[-2000:]
+        with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+            found = con.execute("select current_database(), probe from main.zz_probe").fetchall()
+        assert found == [(name, 1)]
