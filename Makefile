@@ -91,16 +91,8 @@ demo: $(STAMP) ## Generate demo sources, dbt build, export to Parquet and MongoD
 	@echo "  lineage docs                      target/static_index.html (open in a browser)"
 	@echo "  dbt artifacts                     target/manifest.json, target/run_results.json"
 
-test: $(STAMP) test-deps ferretdb ## Lint and run the whole test suite (starts what it needs)
-	@# lint runs beside the tests at the lowest CPU priority: it takes the time the test workers
-	@# leave idle (server start-ups, waits on subprocesses) instead of ~1.5 min before them; its
-	@# output follows the tests' and a lint failure fails the target
-	@lint_log=$$(mktemp); \
-	( rc=0; nice -n 19 $(MAKE) --no-print-directory lint > $$lint_log 2>&1 || rc=$$?; echo $$rc > $$lint_log.rc ) & \
-	status=0; $(BIN)/pytest $(PYTEST_PARALLEL) --durations=25 || status=$$?; \
-	wait; echo "==> make lint (ran beside the tests)"; cat $$lint_log; \
-	if [ "$$(cat $$lint_log.rc)" != 0 ]; then echo "make test: make lint failed (above)"; status=1; fi; \
-	rm -f $$lint_log $$lint_log.rc; exit $$status
+test: $(STAMP) test-deps ferretdb lint ## Lint, then run the whole test suite (starts what it needs)
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=25
 
 test-fast: $(STAMP) test-deps ferretdb ## The tests outside the slow lane (no lint, no end-to-end runs): the edit-test loop
 	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not slow"
