@@ -148,7 +148,7 @@ lint: $(STAMP) ## ruff (checks and format), dbt-bouncer (the project's conventio
 	find models $$(ls -d tests/singular 2>/dev/null) -name '*.sql' | sort > $$scratch/files; \
 	split -n r/$(LINT_JOBS) $$scratch/files $$scratch/part-; \
 	for part in $$scratch/part-*; do \
-	  ( AETHERMART_DUCKDB=$$part.duckdb xargs $(BIN)/sqlfluff lint --processes 1 < $$part > $$part.out 2>&1; \
+	  ( AETHERMART_DUCKDB=$$part.duckdb xargs -r $(BIN)/sqlfluff lint --processes 1 < $$part > $$part.out 2>&1; \
 	    echo $$? > $$part.rc ) & \
 	done; wait; \
 	for part in $$scratch/part-??; do cat $$part.out; [ "$$(cat $$part.rc)" = 0 ] || status=1; done; \

@@ -66,7 +66,7 @@ def _parse_key(args: Sequence[str], project_dir: Path) -> tuple:
     key = [
         ("project", str(project_dir)),
         ("files", _project_files_state(project_dir)),
-        ("database", Path(settings.duckdb_path()).stem),
+        ("database", settings.duckdb_path().stem),
     ]
     for i, arg in enumerate(args):
         for option in _PARSE_OPTIONS:
