@@ -82,6 +82,11 @@ SLOW_FIXTURES = frozenset({"built_001"})
 # `dbt build` arguments for a test that needs the tables (seeds, snapshots, models and their
 # contracts) but not the data tests: at scale 0.01 the ~270 test nodes are over half the build
 TABLES_ONLY = ("--exclude-resource-type", "test", "unit_test")
+# The unit tests check the models' SQL on fixed rows, not the data: the same outcome in every
+# build of one commit, and ~20 % of a sample build (18 of its 365 nodes; a py-spy profile put
+# 22 % of the node threads' time in them). They run in the shared build (`built_001`) and in
+# every build that a test exports from (the export guard wants them); other builds skip them.
+WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 
 # The modules that take longest, longest first (worker seconds of one `make test` on two cores,
 # `--durations=0`, Dec 2026: test_export_guard ~730 down to test_incremental_bronze ~110).
@@ -135,6 +140,10 @@ def run_cli(*args: str, env: dict | None = None, check: bool = False) -> subproc
     return proc
 
 
+def _selects_resource_types(args: tuple[str, ...]) -> bool:
+    return any(arg.split("=", 1)[0] in ("--resource-type", "--exclude-resource-type") for arg in args)
+
+
 @dataclass
 class DbtProject:
     """dbt invocations against one landing zone, with private warehouse and artifacts."""
@@ -142,6 +151,9 @@ class DbtProject:
     landing: Path
     workdir: Path
     project_dir: Path = REPO
+    # whether `dbt build` runs the unit tests (WITHOUT_UNIT_TESTS): the shared build and the
+    # builds a test exports from
+    unit_tests: bool = False
 
     @property
     def duckdb_path(self) -> Path:
@@ -167,6 +179,8 @@ class DbtProject:
         """`dbt <args>` in this process over a shared parse (dbt_in_process), or as its own
         process for `parse`; `extra_env` adds to (or overrides) the project's environment for
         this invocation. A test that kills dbt starts its own process."""
+        if args[0] == "build" and not self.unit_tests and not _selects_resource_types(args):
+            args = (*args, *WITHOUT_UNIT_TESTS)
         args = (*args, "--target-path", str(self.target), "--log-path", str(self.workdir / "logs"))
         env = {**self.env(), **(extra_env or {})}
         if args[0] in SEPARATE_PROCESS_COMMANDS:
@@ -185,7 +199,7 @@ class DbtProject:
     def copy(self, workdir: Path) -> DbtProject:
         """The same landing zone over a private copy of this warehouse (and its demo salt
         file), for a test that re-runs part of the project without touching a shared build."""
-        other = DbtProject(self.landing, workdir, self.project_dir)
+        other = DbtProject(self.landing, workdir, self.project_dir, self.unit_tests)
         workdir.mkdir(parents=True, exist_ok=True)
         shutil.copy(self.duckdb_path, other.duckdb_path)
         salt = Path(f"{self.duckdb_path}.pii_salt")
@@ -212,7 +226,7 @@ def landing_001(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_001(landing_001, tmp_path_factory) -> DbtProject:
     """`dbt build` over the scale-0.01 landing zone."""
-    project = DbtProject(landing_001, tmp_path_factory.mktemp("dbt_001"))
+    project = DbtProject(landing_001, tmp_path_factory.mktemp("dbt_001"), unit_tests=True)
     project.dbt("build")
     return project
 
