@@ -155,6 +155,9 @@ def _closed_port() -> int:
 
 def _export(*args: str, uri: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"}
+    # the servers here are closed ports or the local test server: 300 ms to find one is
+    # plenty (a URI's own serverSelectionTimeoutMS still wins)
+    env["AETHERMART_MONGODB_TIMEOUT_MS"] = "300"
     if uri is not None:
         env["MONGODB_URI"] = uri
     return subprocess.run(
