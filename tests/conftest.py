@@ -88,26 +88,28 @@ TABLES_ONLY = ("--exclude-resource-type", "test", "unit_test")
 # every build that a test exports from (the export guard wants them); other builds skip them.
 WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 
-# The modules that take longest, longest first (worker seconds of one `make test` on two cores,
-# `--durations=0`, Dec 2026: test_export_guard ~730 down to test_incremental_bronze ~110).
+# The modules that take longest, longest first (worker seconds of one run on two cores,
+# `pytest --durations=0`, 2 Dec 2026: test_export_guard ~230 down to test_redact ~55).
 # Collection puts them first: a worker takes a whole module (--dist loadfile), and a long one
 # started last leaves the other worker idle till it ends (xdist's own order, most tests first,
 # put the one-test `make bench` and `make demo` runs last; the Makefile turns it off).
 LONGEST_FIRST = (
     "test_export_guard",
-    "test_extract",
     "test_bench",
-    "test_fresh_clone",
+    "test_extract",
     "test_absent_sources",
-    "test_extract_contract",
-    "test_state_selection",
-    "test_pos_source_mapping",
-    "test_incremental_silver_gold",
     "test_mongo_export",
-    "test_gold_parquet",
     "test_sync",
+    "test_incremental_silver_gold",
+    "test_gold_parquet",
+    "test_fresh_clone",
     "test_cleaning_macros",
+    "test_extract_contract",
+    "test_pos_source_mapping",
+    "test_state_selection",
+    "test_mongo_ledger",
     "test_incremental_bronze",
+    "test_redact",
 )
 
 
