@@ -1,9 +1,12 @@
 {% macro _assert_landing_entries(root, relative) %}
     {#- lstat-only walk of what the relative glob matches (the plugin sees what glob() skips) -#}
-    {%- set registered = run_query(
-        "select count(*) from duckdb_functions() where function_name = 'aethermart_landing_tree_problem'"
-    ).columns[0].values()[0] -%}
-    {%- if not registered -%}
+    {%- set memo = node_memo() -%}
+    {%- if 'landing_guard_registered' not in memo -%}
+        {%- do memo.update({'landing_guard_registered': run_query(
+            "select count(*) from duckdb_functions() where function_name = 'aethermart_landing_tree_problem'"
+        ).columns[0].values()[0] > 0}) -%}
+    {%- endif -%}
+    {%- if not memo['landing_guard_registered'] -%}
         {{ exceptions.raise_compiler_error(
             "The dbt-duckdb plugin aethermart.dbt_plugins.landing_guard is not registered: add "
             ~ "`- module: aethermart.dbt_plugins.landing_guard` under `plugins:` of the profile "

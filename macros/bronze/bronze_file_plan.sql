@@ -11,6 +11,9 @@
     {%- if not execute -%}
         {{ return([]) }}
     {%- endif -%}
+    {%- set memo = node_memo() -%}
+    {%- set key = 'bronze_file_plan:' ~ tojson([source_name, table_name]) -%}
+    {%- if key in memo -%}{{ return(memo[key]) }}{%- endif -%}
     {%- set listed = _bronze_listed_files_sql(source_name, table_name) -%}
     {%- if _bronze_file_plan_incremental() -%}
         {%- set query = "select listed.file_path from (" ~ listed ~ ") as listed "
@@ -18,5 +21,6 @@
     {%- else -%}
         {%- set query = "select listed.file_path from (" ~ listed ~ ") as listed order by listed.file_path" -%}
     {%- endif -%}
-    {{ return(run_query(query).columns[0].values() | list) }}
+    {%- do memo.update({key: run_query(query).columns[0].values() | list}) -%}
+    {{ return(memo[key]) }}
 {% endmacro %}
