@@ -9,7 +9,11 @@
    only landing data changed, ``--select source:<system>+`` for each
    source system whose files changed, plus every exported model (the export guard publishes
    only exports built, and tested, by one invocation). Code, --vars, --target, a first build
-   or --force-build: everything.
+   or --force-build: everything. The dbt unit tests (the models' SQL on fixed rows: their
+   outcome depends on the code only) run only until they have passed under the current code
+   fingerprint (``aethermart.code_fingerprint``; the warehouse's build record keeps it per
+   dbt command); after that the build adds ``--exclude-resource-type unit_test``, and the
+   export guard counts the earlier passes. --force-build runs them again.
 4. **export** ``--mode incremental`` to Parquet and, with a MongoDB URI, to MongoDB: only
    when the build this warehouse holds is not the one already exported to that destination.
 
@@ -61,6 +65,7 @@ __all__ = [
     "landing_signature",
     "render_summary",
     "run_sync",
+    "unit_tests_passed",
 ]
 
 STATE_SUFFIX = ".sync.json"
@@ -118,6 +123,8 @@ class SyncResult:
     build_invocation_id: str | None = None
     dbt_select: list[str] = field(default_factory=list)  # the build's --select ([] = everything)
     dbt_nodes: dict[str, int] = field(default_factory=dict)  # status -> count of the build
+    # whether the build ran the unit tests, or left them out (passed before under this code)
+    unit_tests: str = ""  # ran | passed before under this code | "" (no build)
     # per layer: rows before and after the build (bronze: landed rows counted by the audit)
     layers: dict[str, dict[str, int | None]] = field(default_factory=dict)
     changed_tables: list[str] = field(default_factory=list)  # silver/gold tables whose rows changed
@@ -235,6 +242,40 @@ def _newest_invocation(duckdb_path: Path) -> tuple[str, str] | None:
         return None
 
 
+def unit_tests_passed(cfg: SyncConfig) -> bool:
+    """Whether every unit test of the last build's manifest passed, in its newest run under the
+    code fingerprint this build will have (and no unit test's newest run there failed)."""
+    import duckdb
+    import yaml
+
+    from aethermart.code_fingerprint import code_fingerprint
+
+    if cfg.force_build or not cfg.duckdb.exists():
+        return False
+    try:
+        manifest = json.loads((cfg.target_path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    expected = set(manifest.get("unit_tests", {}))
+    dbt_vars = yaml.safe_load(cfg.dbt_vars) if cfg.dbt_vars else {}
+    fingerprint = code_fingerprint(PROJECT_DIR, dbt_vars, cfg.dbt_target, landing=str(cfg.landing))
+    try:
+        with duckdb.connect(str(cfg.duckdb), read_only=True) as con:
+            newest = dict(
+                con.execute(
+                    "select r.unique_id, arg_max(r.status, i.started_at) "
+                    "from ops.dbt_node_results as r join ops.dbt_invocations as i using (invocation_id) "
+                    "where r.resource_type = 'unit_test' and i.status != 'running' "
+                    "and i.code_fingerprint = ? group by r.unique_id",
+                    [fingerprint],
+                ).fetchall()
+            )
+    except duckdb.Error:  # no build record yet, or one from before code fingerprints
+        return False
+    passed = {uid for uid, status in newest.items() if status in ("pass", "warn")}
+    return bool(expected) and expected <= passed and passed == set(newest)
+
+
 def _layer_rows(duckdb_path: Path) -> dict[str, dict[str, int]]:
     """Rows per table of silver and gold (DuckDB's stored row counts) and bronze's landed rows
     (the reconciliation audit of the last build); {} when there is no warehouse yet."""
@@ -346,7 +387,11 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
     cfg.target_path.mkdir(parents=True, exist_ok=True)
     log = cfg.target_path / "aethermart_sync_dbt.log"
     select = ["--select", *result.dbt_select] if result.dbt_select else []
-    cmd = [_dbt_executable(), "build", "--target-path", str(cfg.target_path), *select, *_dbt_args(cfg)]
+    skip_unit_tests = unit_tests_passed(cfg)
+    result.unit_tests = "passed before under this code" if skip_unit_tests else "ran"
+    exclude = ["--exclude-resource-type", "unit_test"] if skip_unit_tests else []
+    cmd = [_dbt_executable(), "build", "--target-path", str(cfg.target_path), *select, *exclude]
+    cmd += _dbt_args(cfg)
     run_results = cfg.target_path / "run_results.json"
     run_results.unlink(missing_ok=True)  # a dbt stopped before running writes none: never read the last
     with log.open("wb") as out:
@@ -566,7 +611,8 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
                 if result.dbt_select
                 else "everything"
             )
-            return StageResult("dbt build", "ran", 0.0, f"{what}: {ok}")
+            skipped = "" if result.unit_tests == "ran" else "; unit tests passed before under this code"
+            return StageResult("dbt build", "ran", 0.0, f"{what}: {ok}{skipped}")
 
         _timed(result, "dbt build", build, cfg=cfg)
         result.built = True

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import BIN, REPO, SAMPLE, DbtProject, run_cli
+from tests.conftest import BIN, REPO, SAMPLE, WITHOUT_UNIT_TESTS, DbtProject, run_cli
 
 GOLD = (
     "dim_customer",
@@ -58,10 +58,9 @@ STRICT_QUALITY = (
 
 @dataclass
 class GuardedProject(DbtProject):
-    """The sample with private warehouse, target and logs; the demo salt (no env salt); unit
-    tests in every build (the export wants them)."""
-
-    unit_tests: bool = True
+    """The sample with private warehouse, target and logs; the demo salt (no env salt). The
+    first build runs the unit tests; the builds of its copies leave them out, and export
+    because the same code passed them (rule 5 counts unit tests by code fingerprint)."""
 
     def env(self) -> dict:
         env = {**super().env(), "PYTHONUNBUFFERED": "1", "DBT_USE_COLORS": "false"}
@@ -96,6 +95,7 @@ class GuardedProject(DbtProject):
                 str(self.target),
                 "--log-path",
                 str(self.workdir / "logs"),
+                *(() if self.unit_tests else WITHOUT_UNIT_TESTS),
             ],
             cwd=REPO,
             env=self.env(),
@@ -132,7 +132,7 @@ def _refused(proc: subprocess.CompletedProcess, *fragments: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> GuardedProject:
     """One successful `dbt build` of the sample, exported once (so a stale success exists)."""
-    built = GuardedProject(SAMPLE, tmp_path_factory.mktemp("export_guard"))
+    built = GuardedProject(SAMPLE, tmp_path_factory.mktemp("export_guard"), unit_tests=True)
     built.dbt("build")
     assert built.export("--target-path", str(built.target)).returncode == 0
     return built
@@ -146,6 +146,69 @@ def project(built, tmp_path) -> GuardedProject:
     project = GuardedProject(built.landing, built.copy(tmp_path / "project").workdir)
     shutil.copytree(built.target, project.target)
     return project
+
+
+def _unit_test_runs(project: GuardedProject) -> list[tuple[str, str, int]]:
+    """(command, code fingerprint, unit tests run) of every recorded invocation, oldest first."""
+    return project.query(
+        "select i.command, i.code_fingerprint, count(r.unique_id) from ops.dbt_invocations as i "
+        "left join ops.dbt_node_results as r on r.invocation_id = i.invocation_id "
+        "and r.resource_type = 'unit_test' "
+        "group by i.invocation_id, i.command, i.code_fingerprint, i.started_at order by i.started_at"
+    )
+
+
+def test_unit_tests_that_passed_under_the_same_code_count_for_a_build_without_them(project, tmp_path):
+    """A unit test's outcome is a function of the code (fingerprint: project files, versions,
+    --vars, --target, landing path): a build without unit tests exports when the same code
+    passed them, not when it ran under other --vars, nor when their newest run there failed."""
+    project.dbt("build")  # without unit tests (WITHOUT_UNIT_TESTS)
+    runs = _unit_test_runs(project)
+    (_, fingerprint, ran_first), (_, fingerprint_now, ran_now) = runs[0], runs[-1]
+    assert ran_first > 0 and ran_now == 0 and len(runs) >= 2  # the copied build's, this one's
+    assert fingerprint_now == fingerprint and len(fingerprint) == 64
+    assert project.export(out=tmp_path / "a").returncode == 0
+
+    other_vars = ("--vars", "{document_build_buckets: 2}")  # other code, same gold
+    project.dbt("build", *other_vars)
+    assert _unit_test_runs(project)[-1][1] != fingerprint
+    _refused(
+        project.export(out=tmp_path / "b"),
+        "a test of model",
+        "has not run since `dbt build`",
+        "--allow-failed-build",
+    )
+    # a unit test that failed under that code before the build (record edited): named
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        build_id, started, other = con.execute(
+            "select invocation_id, started_at, code_fingerprint from ops.dbt_invocations "
+            "order by started_at desc limit 1"
+        ).fetchone()
+        con.execute(
+            "insert into ops.dbt_invocations (invocation_id, command, target_name, started_at, "
+            "finished_at, status, code_fingerprint) values ('failed-unit', 'test', 'dev', "
+            "?::timestamptz - interval 1 minute, ?::timestamptz - interval 1 minute, 'error', ?)",
+            [started, started, other],
+        )
+        unit_test = con.execute(
+            "select unique_id from ops.dbt_node_results where resource_type = 'unit_test' "
+            "and unique_id like '%doc_customer_profiles%' limit 1"
+        ).fetchone()[0]
+        con.execute(
+            "insert into ops.dbt_node_results (invocation_id, unique_id, resource_type, status) "
+            "values ('failed-unit', ?, 'unit_test', 'fail')",
+            [unit_test],
+        )
+    _refused(
+        project.export("--select", "doc_customer_profiles", out=tmp_path / "b"),
+        unit_test.split(".", 2)[-1],
+        "failed under the code that built it",
+        "failed-unit",
+    )
+    project.dbt("test", "--resource-type", "unit_test", *other_vars)  # passing since the build
+    exported = project.export(out=tmp_path / "b")
+    assert exported.returncode == 0, exported.stderr
+    assert _published_id(tmp_path / "b") == build_id
 
 
 def test_the_build_record_names_the_build_and_every_gold_node(project):

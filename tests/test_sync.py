@@ -17,6 +17,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import duckdb
 import pymongo
 import pymysql
 import pytest
@@ -147,6 +148,7 @@ def test_first_sync_extracts_builds_and_exports_everything(pipeline):
         "export mongodb",
     ]
     assert all(s["status"] in ("ran", "changed") for s in first["stages"]), first["stages"]
+    assert first["unit_tests"] == "ran"  # no unit test has passed under this code here yet
     (customers,) = _query(pipeline.mariadb_url, "select count(*) from Customers")[0]
     assert first["extracted"]["Customers"] == customers
     docs = pipeline.documents()
@@ -233,6 +235,18 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
     second = pipeline.sync()
     after = pipeline.documents()
     assert second["built"] and _stage(second, "check")["status"] == "changed"
+    # the unit tests passed in the first sync's build under the same code: left out of this
+    # build, and the export guard (which published below) counted the earlier passes
+    assert second["unit_tests"] == "passed before under this code"
+    assert "unit tests passed before" in _stage(second, "dbt build")["note"]
+    with duckdb.connect(str(pipeline.duckdb), read_only=True) as con:
+        unit_runs = con.execute(
+            "select i.invocation_id, count(r.unique_id) from ops.dbt_invocations as i "
+            "left join ops.dbt_node_results as r on r.invocation_id = i.invocation_id "
+            "and r.resource_type = 'unit_test' group by i.invocation_id, i.started_at order by i.started_at"
+        ).fetchall()
+    ran = dict(unit_runs)
+    assert ran[pipeline.first["build_invocation_id"]] > 0 and ran[second["build_invocation_id"]] == 0
     changed_tables = {c for c in second["changed"] if c.startswith("mariadb/")}
     assert changed_tables == {"mariadb/Orders", "mariadb/Order_Items", "mariadb/Customers", "mariadb/Reviews"}
     # only what reads MariaDB, and every exported model (POS and events models are not rebuilt)

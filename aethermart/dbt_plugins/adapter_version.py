@@ -10,20 +10,15 @@ on every connection and cursor dbt opens; the table models' input fingerprint
 from __future__ import annotations
 
 from dbt.adapters.duckdb import __version__ as adapter_version
-from dbt.adapters.duckdb.plugins import BasePlugin
+
+from aethermart.dbt_plugins.variables import VariablesPlugin
 
 __all__ = ["VARIABLE", "Plugin"]
 
 VARIABLE = "aethermart_dbt_duckdb_version"
 
 
-class Plugin(BasePlugin):
-    def _set(self, con) -> None:
+class Plugin(VariablesPlugin):
+    def variables(self) -> dict[str, str]:
         # read at connect time (not import time), so a test can stand in another version
-        con.execute(f"set variable {VARIABLE} = ?", [adapter_version.version])
-
-    def configure_connection(self, conn) -> None:
-        self._set(conn)
-
-    def configure_cursor(self, cursor) -> None:
-        self._set(cursor)
+        return {VARIABLE: adapter_version.version}

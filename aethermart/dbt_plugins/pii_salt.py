@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
+
+from aethermart.dbt_plugins.variables import VariablesPlugin
 
 __all__ = [
     "ROTATE_ENV",
@@ -175,7 +176,7 @@ def _read_or_create(path: Path) -> str:
     return salt
 
 
-class Plugin(BasePlugin):
+class Plugin(VariablesPlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         demo = plugin_config.get("demo_salt_file") is True
         path = getattr(self.creds, "path", None)
@@ -190,12 +191,5 @@ class Plugin(BasePlugin):
             "aethermart_pii_salt_fingerprint": fingerprint(self._salt),
         }
 
-    def _set(self, con) -> None:
-        for name, value in self._variables.items():
-            con.execute(f"set variable {name} = ?", [value])
-
-    def configure_connection(self, conn) -> None:
-        self._set(conn)
-
-    def configure_cursor(self, cursor) -> None:
-        self._set(cursor)
+    def variables(self) -> dict[str, str]:
+        return self._variables

@@ -32,7 +32,14 @@ models (the selection of this export):
 5. **Tested after it was built**: every data and unit test the manifest attaches to an
    exported model ran in the build or after it, and its latest result is ``pass`` or
    ``warn``. So ``dbt build``, and ``dbt run`` followed by a passing ``dbt test`` of those
-   models, both count as built and tested; ``dbt run`` alone does not.
+   models, both count as built and tested; ``dbt run`` alone does not. A unit test checks
+   the SQL on fixed rows, so its outcome is a function of the code, not of the data: one not
+   run since the build also counts when its newest run under the build's code fingerprint
+   (``ops.dbt_invocations.code_fingerprint``, see ``aethermart.code_fingerprint``) passed,
+   even an invocation before the build. So a build run with ``--exclude-resource-type
+   unit_test`` (dbt's advice for production, and what ``aethermart sync`` does once they
+   passed) exports when the same code passed them before. Without a recorded fingerprint
+   (a profile without the plugin, a warehouse recorded before it) they must run since the build.
 
 ``check_build`` returns the build (its ``BuildRecord``): its invocation id is the one the
 exports record, not the manifest's (``docs generate`` or ``dbt test`` have other ids).
@@ -75,6 +82,7 @@ class BuildRecord:
     pii_salt_source: str | None
     pii_salt_fingerprint: str | None = None
     enabled_sources: str | None = None  # source systems that fed it (dbt var enabled_sources)
+    code_fingerprint: str | None = None  # aethermart.code_fingerprint of its code (unit tests)
 
     @property
     def label(self) -> str:
@@ -114,6 +122,7 @@ def check_build(
     if build is None:
         raise BuildRecordError(f"no dbt command recorded on {duckdb_path} built {_names(exported)}; {_AGAIN}")
     since = [*later, build]
+    earlier = invocations[len(since) :]  # before the build, newest first
     _check_failures(since, results, duckdb_path)
     if build.pii_salt_source not in _SALT_SOURCES:
         raise BuildRecordError(
@@ -134,7 +143,7 @@ def check_build(
                 f"{duckdb_path}: {build.label} {what}; {_AGAIN}"
             )
         for test_id in tests.get(spec.unique_id, ()):
-            _check_test(test_id, spec, since, results, build, duckdb_path)
+            _check_test(test_id, spec, since, earlier, results, build, duckdb_path)
     return build
 
 
@@ -211,11 +220,13 @@ def _check_test(
     test_id: str,
     spec: ExportSpec,
     since: list[BuildRecord],
+    earlier: list[BuildRecord],
     results: dict[str, dict[str, _Result]],
     build: BuildRecord,
     duckdb_path: Path,
 ) -> None:
-    """Rule 5: the test's latest run since the build (a killed `dbt test` counts as one) passed."""
+    """Rule 5: the test's latest run since the build (a killed `dbt test` counts as one) passed;
+    for a unit test not run since, its latest run under the build's code fingerprint."""
     name = test_id.split(".", 2)[-1]
     for inv in since:
         if inv.status == "running":  # a killed `dbt test`: what it ran is unknown
@@ -233,6 +244,18 @@ def _check_test(
             f"{name}, a test of model {spec.model}, is not passed since the model was built on {duckdb_path} "
             f"({build.label}): {inv.label} left it {ran.status}; {_AGAIN}"
         )
+    if test_id.startswith("unit_test.") and build.code_fingerprint:
+        for inv in earlier:
+            ran = results.get(inv.invocation_id, {}).get(test_id)
+            if ran is None or inv.code_fingerprint != build.code_fingerprint:
+                continue  # other code: its outcome says nothing about this build's
+            if ran.status in _OK["unit_test"]:
+                return
+            raise BuildRecordError(
+                f"{name}, a unit test of model {spec.model}, failed under the code that built it on "
+                f"{duckdb_path} ({inv.label} left it {ran.status}) and has not passed since; fix it and "
+                f"run `dbt build` again, {_OVERRIDE}"
+            )
     raise BuildRecordError(
         f"{name}, a test of model {spec.model}, has not run since {build.label} built the model on "
         f"{duckdb_path}; run `dbt test` (or `dbt build`) before exporting, {_OVERRIDE}"
@@ -255,10 +278,11 @@ def _invocations(con: duckdb.DuckDBPyConnection, duckdb_path: Path) -> list[Buil
         }
         fingerprint = "pii_salt_fingerprint" if "pii_salt_fingerprint" in columns else "null"
         sources = "enabled_sources" if "enabled_sources" in columns else "null"
+        code = "code_fingerprint" if "code_fingerprint" in columns else "null"
         rows = con.execute(f"""
             select invocation_id, command, target_name, strftime(started_at, '%Y-%m-%d %H:%M:%S UTC'),
                    strftime(finished_at, '%Y-%m-%d %H:%M:%S UTC'), status, failures, pii_salt_source,
-                   {fingerprint}, {sources}
+                   {fingerprint}, {sources}, {code}
             from ops.dbt_invocations
             order by started_at desc""").fetchall()
     except duckdb.CatalogException:

@@ -22,13 +22,16 @@
         failures integer,
         pii_salt_source varchar,
         pii_salt_fingerprint varchar,
-        enabled_sources varchar
+        enabled_sources varchar,
+        code_fingerprint varchar
     );
 
     -- a warehouse recorded before fingerprints: keep its rows, compare from now on
     alter table ops.dbt_invocations add column if not exists pii_salt_fingerprint varchar;
     -- ... and before enabled_sources
     alter table ops.dbt_invocations add column if not exists enabled_sources varchar;
+    -- ... and before code fingerprints (their unit tests count only when run since a build)
+    alter table ops.dbt_invocations add column if not exists code_fingerprint varchar;
 
     create table if not exists ops.dbt_node_results (
         invocation_id varchar not null,
@@ -52,7 +55,7 @@
 
     insert into ops.dbt_invocations (
         invocation_id, command, target_name, dbt_version, started_at, status, pii_salt_source,
-        pii_salt_fingerprint, enabled_sources
+        pii_salt_fingerprint, enabled_sources, code_fingerprint
     )
     values (
         '{{ invocation_id }}',
@@ -63,6 +66,7 @@
         'running',
         getvariable('aethermart_pii_salt_source'),
         getvariable('aethermart_pii_salt_fingerprint'),
-        '{{ enabled_sources() | join(",") }}'
+        '{{ enabled_sources() | join(",") }}',
+        getvariable('aethermart_code_fingerprint')
     )
 {%- endmacro %}
