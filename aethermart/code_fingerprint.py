@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
+import yaml
+
 from aethermart.settings import DBT_CODE_FOLDERS, DBT_CONFIG_FILES, LANDING_ENV
 
 __all__ = ["PROJECT_PARTS", "VARIABLE", "code_fingerprint"]
@@ -36,15 +38,79 @@ PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS, "aethermart/dbt_plugins")
 _PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 
 
-def _code_files(project_dir: Path) -> Iterator[Path]:
-    for part in PROJECT_PARTS:
+# dbt's defaults for the dbt_project.yml keys naming where it reads code
+_PATH_KEYS = {
+    "model-paths": ["models"],
+    "macro-paths": ["macros"],
+    "seed-paths": ["seeds"],
+    "test-paths": ["tests"],
+    "snapshot-paths": ["snapshots"],
+    "analysis-paths": ["analyses"],
+}
+# packages: their declarations and, installed, their code (macros can override ours)
+_PACKAGE_FILES = ("packages.yml", "dependencies.yml", "package-lock.yml")
+
+
+def _project_parts(project_dir: Path) -> list[str]:
+    """PROJECT_PARTS, plus every folder dbt_project.yml names as code (a `macro-paths` entry
+    added there is read by dbt, so it is hashed too) and the packages."""
+    parts = list(PROJECT_PARTS)
+    try:
+        config = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        config = None
+    config = config if isinstance(config, dict) else {}
+    for key, default in _PATH_KEYS.items():
+        folders = config.get(key, default)
+        parts += [str(f) for f in folders] if isinstance(folders, list) else []
+    parts += [*_PACKAGE_FILES, str(config.get("packages-install-path", "dbt_packages"))]
+    return list(dict.fromkeys(parts))  # once each, in order
+
+
+def _code_files(project_dir: Path, profiles_dir: Path | None) -> Iterator[tuple[str, Path]]:
+    """(name, path) of every code file: the name relative to the project folder; profiles.yml
+    is the one dbt reads (``profiles_dir``; None: the project's)."""
+    for part in _project_parts(project_dir):
         path = project_dir / part
-        if path.is_file():
-            yield path
+        if part == "profiles.yml" and profiles_dir is not None:
+            path = profiles_dir / part
+            if path.exists() or path.is_symlink():
+                yield part, path
+        elif path.is_file():
+            yield part, path
         elif path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-                yield from (Path(root) / name for name in sorted(files) if not name.endswith(".pyc"))
+                for name in sorted(files):
+                    if not name.endswith(".pyc"):
+                        file = Path(root) / name
+                        yield os.path.relpath(file, project_dir), file
+
+
+def _digest(path: Path) -> bytes:
+    """sha256 of a file's content, streamed; a dangling link, FIFO or unreadable file (which
+    dbt skips or reports itself) gets a marker instead of stopping every dbt command."""
+    try:
+        if not path.is_file():
+            return b"not a regular file"
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").digest()
+    except OSError as e:
+        return f"unreadable: {e.strerror}".encode()
+
+
+def _canonical(value):
+    """A JSON-able form of a --vars value that keeps its YAML type: a date and the string of
+    it differ (Jinja sees different objects), and keys need not be strings (nested mappings
+    may have integer keys, which json.dumps(sort_keys=True) cannot sort)."""
+    if isinstance(value, dict):
+        items = sorted((json.dumps(_canonical(k), sort_keys=True), _canonical(v)) for k, v in value.items())
+        return {"dict": [list(item) for item in items]}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return {type(value).__name__: str(value)}
 
 
 def _version(package: str) -> str:
@@ -55,21 +121,30 @@ def _version(package: str) -> str:
 
 
 def code_fingerprint(
-    project_dir: Path, dbt_vars: dict | None, target: str | None, landing: str | None = None
+    project_dir: Path,
+    dbt_vars: dict | None,
+    target: str | None,
+    landing: str | None = None,
+    profiles_dir: Path | None = None,
+    profile: str | None = None,
 ) -> str:
-    """The sha256 (hex) of the project's code files under ``project_dir``, the package versions,
-    the invocation's ``--vars`` (parsed) and ``--target`` (None: the profile's default), and the
-    landing path from the environment (``landing``; default ``$AETHERMART_LANDING``)."""
+    """The sha256 (hex) of the project's code files under ``project_dir`` (profiles.yml: the
+    one in ``profiles_dir``, which dbt reads; None: the project's), the package versions,
+    the invocation's ``--vars`` (parsed), ``--target`` (None: the profile's default) and
+    ``--profile`` (None: dbt_project.yml's), and the landing path from the environment
+    (``landing``; default ``$AETHERMART_LANDING``)."""
     h = hashlib.sha256()
-    for path in _code_files(project_dir):
-        h.update(str(path.relative_to(project_dir)).encode())
+    for name, path in _code_files(project_dir, profiles_dir):
+        h.update(name.encode())
         h.update(b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(_digest(path))
     context = {
         "versions": {package: _version(package) for package in _PACKAGES},
-        "vars": dbt_vars or {},
+        "vars": _canonical(dbt_vars or {}),
         "target": target or "",
         "landing": os.environ.get(LANDING_ENV, "") if landing is None else landing,
     }
-    h.update(json.dumps(context, sort_keys=True, default=str).encode())
+    if profile:
+        context["profile"] = profile
+    h.update(json.dumps(context, sort_keys=True).encode())
     return h.hexdigest()

@@ -258,14 +258,22 @@ def unit_tests_passed(cfg: SyncConfig) -> bool:
         return False
     expected = set(manifest.get("unit_tests", {}))
     dbt_vars = yaml.safe_load(cfg.dbt_vars) if cfg.dbt_vars else {}
-    fingerprint = code_fingerprint(PROJECT_DIR, dbt_vars, cfg.dbt_target, landing=str(cfg.landing))
+    env = _dbt_env(cfg)  # what the dbt command will see: its profiles.yml, DBT_TARGET, DBT_PROFILE
+    fingerprint = code_fingerprint(
+        PROJECT_DIR,
+        dbt_vars,
+        cfg.dbt_target or env.get("DBT_TARGET") or None,
+        landing=str(cfg.landing),
+        profiles_dir=PROJECT_DIR / env["DBT_PROFILES_DIR"],  # a relative one: from dbt's folder
+        profile=env.get("DBT_PROFILE") or None,
+    )
     try:
         with duckdb.connect(str(cfg.duckdb), read_only=True) as con:
             newest = dict(
                 con.execute(
                     "select r.unique_id, arg_max(r.status, i.started_at) "
                     "from ops.dbt_node_results as r join ops.dbt_invocations as i using (invocation_id) "
-                    "where r.resource_type = 'unit_test' and i.status != 'running' "
+                    "where r.resource_type = 'unit_test' and r.status != 'skipped' and i.status != 'running' "
                     "and i.code_fingerprint = ? group by r.unique_id",
                     [fingerprint],
                 ).fetchall()

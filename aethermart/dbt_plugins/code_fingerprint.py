@@ -1,9 +1,10 @@
 """dbt-duckdb plugin (registered in profiles.yml): the code fingerprint as a DuckDB variable.
 
 Computed once per dbt command (``aethermart.code_fingerprint``: the project's code files by
-content, the dbt-core, dbt-duckdb and DuckDB versions, ``--vars``, ``--target`` and
-``$AETHERMART_LANDING``) and set as ``aethermart_code_fingerprint`` on every connection and
-cursor dbt opens. The build record (``build_record_start``) stores it, so a unit test that
+content, with the profiles.yml dbt reads (``--profiles-dir``), the dbt-core, dbt-duckdb
+and DuckDB versions, ``--vars``, ``--target``, ``--profile`` and ``$AETHERMART_LANDING``)
+and set as ``aethermart_code_fingerprint`` on every connection and cursor dbt opens.
+The build record (``build_record_start``) stores it, so a unit test that
 passed under the same code counts for a later build run without unit tests. A profile
 without this plugin records none, and unit tests then count only when run since the build.
 """
@@ -26,9 +27,14 @@ class Plugin(VariablesPlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         flags = get_flags()
         project_dir = Path(getattr(flags, "PROJECT_DIR", None) or os.getcwd())
+        profiles_dir = getattr(flags, "PROFILES_DIR", None)
         dbt_vars = getattr(flags, "VARS", None)
         self._fingerprint = code_fingerprint(
-            project_dir, dbt_vars if isinstance(dbt_vars, dict) else {}, getattr(flags, "TARGET", None)
+            project_dir,
+            dbt_vars if isinstance(dbt_vars, dict) else {},
+            getattr(flags, "TARGET", None),
+            profiles_dir=Path(profiles_dir) if profiles_dir else None,  # the profile dbt reads
+            profile=getattr(flags, "PROFILE", None),
         )
 
     def variables(self) -> dict[str, str]:
