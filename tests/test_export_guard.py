@@ -167,13 +167,13 @@ def test_unit_tests_that_passed_under_the_same_code_count_for_a_build_without_th
     (_, fingerprint, ran_first), (_, fingerprint_now, ran_now) = runs[0], runs[-1]
     assert ran_first > 0 and ran_now == 0 and len(runs) >= 2  # the copied build's, this one's
     assert fingerprint_now == fingerprint and len(fingerprint) == 64
-    assert project.export(out=tmp_path / "a").returncode == 0
+    assert project.export("--target-path", str(project.target), out=tmp_path / "a").returncode == 0
 
     other_vars = ("--vars", "{document_build_buckets: 2}")  # other code, same gold
     project.dbt("build", *other_vars)
     assert _unit_test_runs(project)[-1][1] != fingerprint
     _refused(
-        project.export(out=tmp_path / "b"),
+        project.export("--target-path", str(project.target), out=tmp_path / "b"),
         "a test of model",
         "has not run since `dbt build`",
         "--allow-failed-build",
@@ -200,15 +200,91 @@ def test_unit_tests_that_passed_under_the_same_code_count_for_a_build_without_th
             [unit_test],
         )
     _refused(
-        project.export("--select", "doc_customer_profiles", out=tmp_path / "b"),
+        project.export(
+            "--target-path", str(project.target), "--select", "doc_customer_profiles", out=tmp_path / "b"
+        ),
         unit_test.split(".", 2)[-1],
         "failed under the code that built it",
         "failed-unit",
     )
     project.dbt("test", "--resource-type", "unit_test", *other_vars)  # passing since the build
-    exported = project.export(out=tmp_path / "b")
+    exported = project.export("--target-path", str(project.target), out=tmp_path / "b")
     assert exported.returncode == 0, exported.stderr
     assert _published_id(tmp_path / "b") == build_id
+
+
+def _the_build(con: duckdb.DuckDBPyConnection) -> tuple[str, object, str]:
+    """(invocation id, started_at, code fingerprint) of the newest invocation: the build."""
+    return con.execute(
+        "select invocation_id, started_at, code_fingerprint from ops.dbt_invocations "
+        "order by started_at desc limit 1"
+    ).fetchone()
+
+
+def _recorded_unit_tests(
+    con: duckdb.DuckDBPyConnection, invocation: str, *, minutes: int, code: str, status: str
+):
+    """Record a `dbt test` of unit tests `minutes` after (negative: before) the build started."""
+    _, started, _ = _the_build(con)
+    con.execute(
+        "insert into ops.dbt_invocations (invocation_id, command, target_name, started_at, finished_at, "
+        "status, code_fingerprint) values (?, 'test', 'dev', ?::timestamptz + to_minutes(?), "
+        "?::timestamptz + to_minutes(?), ?, ?)",
+        [invocation, started, minutes, started, minutes, status, code],
+    )
+
+
+def test_a_unit_test_run_since_the_build_under_other_code_does_not_count(project, tmp_path):
+    """A unit test that passed after the build, but under other code (an edit reverted, other
+    --vars), says nothing about what the build's code does: it does not count for the build."""
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        build_id, _, fingerprint = _the_build(con)
+        # the build left its unit tests out, under code nobody ran them with (an edit) ...
+        con.execute(
+            "update ops.dbt_invocations set code_fingerprint = 'edited' where invocation_id = ?", [build_id]
+        )
+        # ... and a `dbt test` after it ran them, passing, under the code before the edit
+        _recorded_unit_tests(con, "unit-later", minutes=1, code=fingerprint, status="success")
+        con.execute(
+            "update ops.dbt_node_results set invocation_id = 'unit-later' "
+            "where invocation_id = ? and resource_type = 'unit_test'",
+            [build_id],
+        )
+    _refused(
+        project.export("--target-path", str(project.target), out=tmp_path / "a"),
+        "a test of model",
+        "has not run since",
+        "--allow-failed-build",
+    )
+    with duckdb.connect(str(project.duckdb_path)) as con:  # run under the build's code: counts
+        con.execute(
+            "update ops.dbt_invocations set code_fingerprint = 'edited' where invocation_id = 'unit-later'"
+        )
+    exported = project.export("--target-path", str(project.target), out=tmp_path / "b")
+    assert exported.returncode == 0, exported.stderr
+
+
+def test_a_unit_test_skipped_under_the_build_code_is_no_outcome(project, tmp_path):
+    """A unit test skipped (its model's parent failed) in the newest run under the build's code
+    did not run: the pass before it counts, and the refusal does not call it failed."""
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        build_id, _, fingerprint = _the_build(con)
+        # the build left its unit tests out; they passed under its code before it ...
+        _recorded_unit_tests(con, "unit-passed", minutes=-2, code=fingerprint, status="success")
+        con.execute(
+            "update ops.dbt_node_results set invocation_id = 'unit-passed' "
+            "where invocation_id = ? and resource_type = 'unit_test'",
+            [build_id],
+        )
+        # ... then one was skipped, still before the build, under the same code
+        _recorded_unit_tests(con, "unit-skipped", minutes=-1, code=fingerprint, status="error")
+        con.execute(
+            "insert into ops.dbt_node_results (invocation_id, unique_id, resource_type, status) "
+            "select 'unit-skipped', unique_id, 'unit_test', 'skipped' from ops.dbt_node_results "
+            "where invocation_id = 'unit-passed'"
+        )
+    exported = project.export("--target-path", str(project.target), out=tmp_path / "a")
+    assert exported.returncode == 0, exported.stderr
 
 
 def test_the_build_record_names_the_build_and_every_gold_node(project):

@@ -36,7 +36,8 @@ models (the selection of this export):
    the SQL on fixed rows, so its outcome is a function of the code, not of the data: one not
    run since the build also counts when its newest run under the build's code fingerprint
    (``ops.dbt_invocations.code_fingerprint``, see ``aethermart.code_fingerprint``) passed,
-   even an invocation before the build. So a build run with ``--exclude-resource-type
+   even an invocation before the build; and a unit test run since the build under other code
+   (both fingerprints recorded) does not count for it. So a build run with ``--exclude-resource-type
    unit_test`` (dbt's advice for production, and what ``aethermart sync`` does once they
    passed) exports when the same code passed them before. Without a recorded fingerprint
    (a profile without the plugin, a warehouse recorded before it) they must run since the build.
@@ -216,6 +217,17 @@ def _check_manifest(
             )
 
 
+def _other_code(test_id: str, inv: BuildRecord, build: BuildRecord) -> bool:
+    """A unit test's run under other code than the build's (both fingerprints recorded): its
+    outcome says nothing about the build, even when it ran after it (a unit test passed after
+    reverting an edit, or under other --vars, does not vouch for what the edit built)."""
+    return (
+        test_id.startswith("unit_test.")
+        and bool(build.code_fingerprint and inv.code_fingerprint)
+        and inv.code_fingerprint != build.code_fingerprint
+    )
+
+
 def _check_test(
     test_id: str,
     spec: ExportSpec,
@@ -236,7 +248,7 @@ def _check_test(
                 f"again, {_OVERRIDE}"
             )
         ran = results.get(inv.invocation_id, {}).get(test_id)
-        if ran is None:
+        if ran is None or _other_code(test_id, inv, build):
             continue
         if ran.status in _OK.get(ran.resource_type, ("pass", "warn")):
             return
@@ -247,8 +259,8 @@ def _check_test(
     if test_id.startswith("unit_test.") and build.code_fingerprint:
         for inv in earlier:
             ran = results.get(inv.invocation_id, {}).get(test_id)
-            if ran is None or inv.code_fingerprint != build.code_fingerprint:
-                continue  # other code: its outcome says nothing about this build's
+            if ran is None or ran.status == "skipped" or inv.code_fingerprint != build.code_fingerprint:
+                continue  # not run there, or other code: says nothing about this build's
             if ran.status in _OK["unit_test"]:
                 return
             raise BuildRecordError(
