@@ -135,3 +135,26 @@ def test_sync_predicts_the_fingerprint_under_the_profile_dbt_will_read(tmp_path,
     (elsewhere / "profiles.yml").write_text(profile)
     monkeypatch.setenv("DBT_PROFILES_DIR", str(elsewhere))
     assert not unit_tests_passed(cfg)
+
+
+def test_the_plugin_fingerprints_each_dbt_command_of_a_process(monkeypatch):
+    """dbt-duckdb keeps its environment, and the plugins it made, for every later command of
+    one process (dbtRunner): the second command, with other --vars, recorded the first's
+    fingerprint. The plugin fingerprints each command's flags."""
+    from types import SimpleNamespace
+
+    from aethermart.dbt_plugins import code_fingerprint as plugin_module
+
+    def flags(dbt_vars: dict) -> SimpleNamespace:
+        return SimpleNamespace(
+            PROJECT_DIR=str(REPO), PROFILES_DIR=str(REPO), VARS=dbt_vars, TARGET=None, PROFILE=None
+        )
+
+    first = flags({"a": 1})
+    monkeypatch.setattr(plugin_module, "get_flags", lambda: first)
+    plugin = plugin_module.Plugin("code_fingerprint", {})
+    (value,) = plugin.variables().values()
+    assert value == code_fingerprint(REPO, {"a": 1}, None, profiles_dir=REPO)
+    second = flags({"a": 2})
+    monkeypatch.setattr(plugin_module, "get_flags", lambda: second)
+    assert plugin.variables() == {"aethermart_code_fingerprint": code_fingerprint(REPO, {"a": 2}, None)}

@@ -23,19 +23,30 @@ from aethermart.dbt_plugins.variables import VariablesPlugin
 __all__ = ["Plugin"]
 
 
+def _fingerprint(flags) -> str:
+    project_dir = Path(getattr(flags, "PROJECT_DIR", None) or os.getcwd())
+    profiles_dir = getattr(flags, "PROFILES_DIR", None)
+    dbt_vars = getattr(flags, "VARS", None)
+    return code_fingerprint(
+        project_dir,
+        dbt_vars if isinstance(dbt_vars, dict) else {},
+        getattr(flags, "TARGET", None),
+        profiles_dir=Path(profiles_dir) if profiles_dir else None,  # the profile dbt reads
+        profile=getattr(flags, "PROFILE", None),
+    )
+
+
 class Plugin(VariablesPlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
-        flags = get_flags()
-        project_dir = Path(getattr(flags, "PROJECT_DIR", None) or os.getcwd())
-        profiles_dir = getattr(flags, "PROFILES_DIR", None)
-        dbt_vars = getattr(flags, "VARS", None)
-        self._fingerprint = code_fingerprint(
-            project_dir,
-            dbt_vars if isinstance(dbt_vars, dict) else {},
-            getattr(flags, "TARGET", None),
-            profiles_dir=Path(profiles_dir) if profiles_dir else None,  # the profile dbt reads
-            profile=getattr(flags, "PROFILE", None),
-        )
+        self._flags: object = None
+        self._fingerprint = ""
+        self.variables()
 
     def variables(self) -> dict[str, str]:
+        # per dbt command, not per plugin: dbt-duckdb keeps its environment (and the plugins
+        # made for the first command) for every later command of a process (dbtRunner), whose
+        # --vars, --target or files may differ; each command sets new flags
+        flags = get_flags()
+        if flags is not self._flags:
+            self._flags, self._fingerprint = flags, _fingerprint(flags)
         return {VARIABLE: self._fingerprint}
