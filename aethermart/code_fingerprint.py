@@ -2,11 +2,12 @@
 
 A dbt unit test runs one model's SQL on fixed input rows and compares it with fixed expected
 rows. Its outcome is therefore a function of the code, never of the data: the project's
-files (models, macros, seeds, snapshots, singular tests, dbt_project.yml, profiles.yml, the
-dbt-duckdb plugins), the versions of dbt-core, dbt-duckdb and DuckDB, the ``--vars`` and
-``--target`` of the invocation and ``$AETHERMART_LANDING`` (the only environment variable the
-project renders). The fingerprint is a sha256 over all of them, by content (a file touched
-but unchanged keeps it).
+files (models, macros, seeds, snapshots, singular tests, every other folder dbt_project.yml
+names as code, packages, dbt_project.yml, the dbt-duckdb plugins), the profiles.yml dbt
+reads, the versions of dbt-core, dbt-adapters, dbt-common, dbt-duckdb and DuckDB, the
+``--vars``, ``--target`` and ``--profile`` of the invocation and ``$AETHERMART_LANDING``
+(the only environment variable the project renders). The fingerprint is a sha256 over all
+of them, by content (a file touched but unchanged keeps it).
 
 The dbt-duckdb plugin ``aethermart.dbt_plugins.code_fingerprint`` computes it once per dbt
 command and the build record (``build_record_start``) stores it in
@@ -35,7 +36,9 @@ __all__ = ["PROJECT_PARTS", "VARIABLE", "code_fingerprint"]
 VARIABLE = "aethermart_code_fingerprint"
 # what dbt reads as the project's code (relative to the dbt project folder)
 PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS, "aethermart/dbt_plugins")
-_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
+# dbt-adapters ships dbt's global macros (materializations, unit tests, cross-database SQL)
+# and dbt-common its Jinja environment: each can be upgraded without dbt-core
+_PACKAGES = ("dbt-core", "dbt-adapters", "dbt-common", "dbt-duckdb", "duckdb")
 
 
 # dbt's defaults for the dbt_project.yml keys naming where it reads code

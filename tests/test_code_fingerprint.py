@@ -158,3 +158,16 @@ def test_the_plugin_fingerprints_each_dbt_command_of_a_process(monkeypatch):
     second = flags({"a": 2})
     monkeypatch.setattr(plugin_module, "get_flags", lambda: second)
     assert plugin.variables() == {"aethermart_code_fingerprint": code_fingerprint(REPO, {"a": 2}, None)}
+
+
+def test_an_upgrade_of_dbt_adapters_alone_changes_the_fingerprint(monkeypatch):
+    """dbt's global macros (the unit-test materialization, cross-database SQL) ship in
+    dbt-adapters, which upgrades apart from dbt-core."""
+    from aethermart import code_fingerprint as module
+
+    base = code_fingerprint(REPO, {}, None, landing="/l")
+    real = module.metadata.version
+    monkeypatch.setattr(
+        module.metadata, "version", lambda package: "9.9.9" if package == "dbt-adapters" else real(package)
+    )
+    assert code_fingerprint(REPO, {}, None, landing="/l") != base
