@@ -28,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from aethermart import dbt_plugins
 from aethermart.settings import DBT_CODE_FOLDERS, DBT_CONFIG_FILES, LANDING_ENV
 
 __all__ = ["PROJECT_PARTS", "VARIABLE", "code_fingerprint"]
@@ -35,7 +36,8 @@ __all__ = ["PROJECT_PARTS", "VARIABLE", "code_fingerprint"]
 # DuckDB variable the plugin sets, which the build record stores
 VARIABLE = "aethermart_code_fingerprint"
 # what dbt reads as the project's code (relative to the dbt project folder)
-PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS, "aethermart/dbt_plugins")
+_PLUGINS = "aethermart/dbt_plugins"
+PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS, _PLUGINS)
 # dbt-adapters ships dbt's global macros (materializations, unit tests, cross-database SQL)
 # and dbt-common its Jinja environment: each can be upgraded without dbt-core
 _PACKAGES = ("dbt-core", "dbt-adapters", "dbt-common", "dbt-duckdb", "duckdb")
@@ -72,22 +74,29 @@ def _project_parts(project_dir: Path) -> list[str]:
 
 def _code_files(project_dir: Path, profiles_dir: Path | None) -> Iterator[tuple[str, Path]]:
     """(name, path) of every code file: the name relative to the project folder; profiles.yml
-    is the one dbt reads (``profiles_dir``; None: the project's)."""
+    is the one dbt reads (``profiles_dir``; None: the project's), and the plugins the ones
+    Python imports (an installed aethermart, or another checkout's, may differ from this one)."""
     for part in _project_parts(project_dir):
         path = project_dir / part
         if part == "profiles.yml" and profiles_dir is not None:
             path = profiles_dir / part
             if path.exists() or path.is_symlink():
                 yield part, path
+        elif part == _PLUGINS:
+            yield from _walk(Path(dbt_plugins.__file__).parent, _PLUGINS)
         elif path.is_file():
             yield part, path
         elif path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-                for name in sorted(files):
-                    if not name.endswith(".pyc"):
-                        file = Path(root) / name
-                        yield os.path.relpath(file, project_dir), file
+            yield from _walk(path, os.path.relpath(path, project_dir))
+
+
+def _walk(folder: Path, name: str) -> Iterator[tuple[str, Path]]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for file in sorted(files):
+            if not file.endswith(".pyc"):
+                path = Path(root) / file
+                yield os.path.join(name, os.path.relpath(path, folder)), path
 
 
 def _digest(path: Path) -> bytes:

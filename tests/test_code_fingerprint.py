@@ -171,3 +171,19 @@ def test_an_upgrade_of_dbt_adapters_alone_changes_the_fingerprint(monkeypatch):
         module.metadata, "version", lambda package: "9.9.9" if package == "dbt-adapters" else real(package)
     )
     assert code_fingerprint(REPO, {}, None, landing="/l") != base
+
+
+def test_the_plugins_hashed_are_the_ones_python_imports(tmp_path, monkeypatch):
+    """dbt imports the plugins from wherever Python finds `aethermart` (an installed copy, a
+    venv made in another checkout), not necessarily from the project folder."""
+    from aethermart import code_fingerprint as module
+
+    base = code_fingerprint(REPO, {}, None, landing="/l")
+    installed = tmp_path / "site-packages" / "aethermart" / "dbt_plugins"
+    shutil.copytree(
+        REPO / "aethermart" / "dbt_plugins", installed, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setattr(module.dbt_plugins, "__file__", str(installed / "__init__.py"))
+    assert code_fingerprint(REPO, {}, None, landing="/l") == base  # same code elsewhere
+    (installed / "record_count.py").write_text((installed / "record_count.py").read_text() + "\n# other\n")
+    assert code_fingerprint(REPO, {}, None, landing="/l") != base
