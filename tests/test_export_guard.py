@@ -161,23 +161,24 @@ def _unit_test_runs(project: GuardedProject) -> list[tuple[str, str, int]]:
 def test_unit_tests_that_passed_under_the_same_code_count_for_a_build_without_them(project, tmp_path):
     """A unit test's outcome is a function of the code (fingerprint: project files, versions,
     --vars, --target, landing path): a build without unit tests exports when the same code
-    passed them, not when it ran under other --vars, nor when their newest run there failed."""
-    project.dbt("build")  # without unit tests (WITHOUT_UNIT_TESTS)
+    passed them, not when it ran under other --vars, nor when their newest run there failed.
+    One exported model (its unit test and data tests) stands for all: a build of it alone."""
+    model = ("--select", "doc_customer_profiles")
+
+    def export(out: str) -> subprocess.CompletedProcess:
+        return project.export("--target-path", str(project.target), *model, out=tmp_path / out)
+
+    project.dbt("build", *model)  # without unit tests (WITHOUT_UNIT_TESTS)
     runs = _unit_test_runs(project)
     (_, fingerprint, ran_first), (_, fingerprint_now, ran_now) = runs[0], runs[-1]
     assert ran_first > 0 and ran_now == 0 and len(runs) >= 2  # the copied build's, this one's
     assert fingerprint_now == fingerprint and len(fingerprint) == 64
-    assert project.export("--target-path", str(project.target), out=tmp_path / "a").returncode == 0
+    assert export("a").returncode == 0
 
     other_vars = ("--vars", "{document_build_buckets: 2}")  # other code, same gold
-    project.dbt("build", *other_vars)
+    project.dbt("build", *model, *other_vars)
     assert _unit_test_runs(project)[-1][1] != fingerprint
-    _refused(
-        project.export("--target-path", str(project.target), out=tmp_path / "b"),
-        "a test of model",
-        "has not run since `dbt build`",
-        "--allow-failed-build",
-    )
+    _refused(export("b"), "a test of model", "has not run since `dbt build`", "--allow-failed-build")
     # a unit test that failed under that code before the build (record edited): named
     with duckdb.connect(str(project.duckdb_path)) as con:
         build_id, started, other = con.execute(
@@ -199,18 +200,11 @@ def test_unit_tests_that_passed_under_the_same_code_count_for_a_build_without_th
             "values ('failed-unit', ?, 'unit_test', 'fail')",
             [unit_test],
         )
-    _refused(
-        project.export(
-            "--target-path", str(project.target), "--select", "doc_customer_profiles", out=tmp_path / "b"
-        ),
-        unit_test.split(".", 2)[-1],
-        "failed under the code that built it",
-        "failed-unit",
-    )
-    project.dbt("test", "--resource-type", "unit_test", *other_vars)  # passing since the build
-    exported = project.export("--target-path", str(project.target), out=tmp_path / "b")
+    _refused(export("b"), unit_test.split(".", 2)[-1], "failed under the code that built it", "failed-unit")
+    project.dbt("test", "--resource-type", "unit_test", *model, *other_vars)  # passing since the build
+    exported = export("b")
     assert exported.returncode == 0, exported.stderr
-    assert _published_id(tmp_path / "b") == build_id
+    assert _published_id(tmp_path / "b", "doc_customer_profiles") == build_id
 
 
 def _the_build(con: duckdb.DuckDBPyConnection) -> tuple[str, object, str]:
