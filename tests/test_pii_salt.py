@@ -128,9 +128,10 @@ def test_the_prod_target_builds_with_a_salt_from_the_environment(demo, tmp_path)
     shutil.copy(project.duckdb_path, prod.duckdb_path)
     # another salt than the demo one this warehouse was built with: refused unless told
     command = ("run", "--target", "prod", "--select", "dim_customer")
-    refused = prod.dbt(*command, check=False, extra_env={"AETHERMART_PII_SALT": "p-salt"})
+    salt = "p-salt 'quoted' \\n é"  # reaches DuckDB as a SQL literal: quotes, backslash, UTF-8
+    refused = prod.dbt(*command, check=False, extra_env={"AETHERMART_PII_SALT": salt})
     assert "$AETHERMART_PII_SALT has" in _error_line(refused, "PII salt changed")
-    proc = prod.dbt(*command, check=False, extra_env={"AETHERMART_PII_SALT": "p-salt", ROTATE: "1"})
+    proc = prod.dbt(*command, check=False, extra_env={"AETHERMART_PII_SALT": salt, ROTATE: "1"})
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert prod.query(
         "select target_name, pii_salt_source from ops.dbt_invocations order by started_at desc limit 1"
@@ -139,7 +140,7 @@ def test_the_prod_target_builds_with_a_salt_from_the_environment(demo, tmp_path)
     emails = dict(prod.query("select customer_key, email from silver.slv_customers"))
     for key, digest in prod.hashes().items():
         assert digest == (
-            hashlib.sha256(("p-salt" + emails[key].strip().lower()).encode()).hexdigest()
+            hashlib.sha256((salt + emails[key].strip().lower()).encode()).hexdigest()
             if emails.get(key)
             else None
         )

@@ -2,11 +2,17 @@
 
 dbt-duckdb opens a cursor per node, and a DuckDB variable belongs to one connection, so each
 plugin sets its variables in ``configure_connection`` and ``configure_cursor`` alike.
+
+The value goes in as a quoted SQL literal, not a bound parameter: DuckDB's Python client
+imports numpy and pandas the first time a statement binds a Python value (~1.3–2.8 s here),
+and nothing else in a dbt process needs them.
 """
 
 from __future__ import annotations
 
 from dbt.adapters.duckdb.plugins import BasePlugin
+
+from aethermart.sql import sql_string
 
 __all__ = ["VariablesPlugin"]
 
@@ -18,7 +24,7 @@ class VariablesPlugin(BasePlugin):
 
     def _set(self, con) -> None:
         for name, value in self.variables().items():
-            con.execute(f"set variable {name} = ?", [value])
+            con.execute(f"set variable {name} = {sql_string(value)}")
 
     def configure_connection(self, conn) -> None:
         self._set(conn)
