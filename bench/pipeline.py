@@ -51,6 +51,8 @@ BIN = Path(sys.executable).parent
 RESULTS = REPO / "bench" / "results"
 # What the baselines build; "ours:same" builds and publishes only these (and what they need).
 SAME_OUTPUTS = ("doc_customer_purchase_history", "doc_product_sales")
+# dbt's saved parse state in a target folder (partial parsing)
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 # Targets (docs/benchmarks.md): a rebuild's dbt build as a share of the full dbt build (at scale 1),
 # and the share of new data the second rebuild lands
 REBUILD_TARGETS = {"dbt build, nothing new": 0.50, "dbt build, 1 % new": 0.35}
@@ -254,7 +256,12 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[
         stages[-1].rows = _sum_key(mongodb, "documents") or _sum_key(mongodb, "rows")
 
         # The same outputs as the baselines (the two documents they build), without data tests.
+        # Its own target folder (the export guard reads that run's artifacts), warm like any
+        # scheduled run's: it starts from the full build's parse state, so dbt parses only
+        # what changed (nothing), as the baselines parse nothing
         same_target = wd / "target_same"
+        same_target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(target / PARTIAL_PARSE_FILE, same_target / PARTIAL_PARSE_FILE)
         stage, _ = measure(
             "dbt run, 2 documents",
             "ours:same",
