@@ -261,7 +261,8 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[
         # what changed (nothing), as the baselines parse nothing
         same_target = wd / "target_same"
         same_target.mkdir(parents=True, exist_ok=True)
-        shutil.copy(target / PARTIAL_PARSE_FILE, same_target / PARTIAL_PARSE_FILE)
+        if (target / PARTIAL_PARSE_FILE).exists():  # absent when partial parsing is off
+            shutil.copy(target / PARTIAL_PARSE_FILE, same_target / PARTIAL_PARSE_FILE)
         stage, _ = measure(
             "dbt run, 2 documents",
             "ours:same",

@@ -4,8 +4,9 @@ dbt-duckdb opens a cursor per node, and a DuckDB variable belongs to one connect
 plugin sets its variables in ``configure_connection`` and ``configure_cursor`` alike.
 
 The value goes in as a quoted SQL literal, not a bound parameter: DuckDB's Python client
-imports numpy and pandas the first time a statement binds a Python value (~1.3–2.8 s here),
-and nothing else in a dbt process needs them.
+imports numpy and pandas the first time a statement binds a Python value (~1.3–2.8 s here).
+A dbt command that calls none of our Python UDFs (docs generate, source freshness, tests of
+gold) then never imports them; the first UDF call still does, when pandas is installed.
 """
 
 from __future__ import annotations
