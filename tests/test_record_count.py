@@ -310,6 +310,8 @@ LINE_ENDS = {
     "CRLF, CR CR LF": (b"a,b,c\r\n1,2,3\r\r\n4,5,6\r\n", {}, 1),
     "CRLF, lone CR before a quote": (b'a,b,c\r\n1,2,3\r"4",5,6\r\n', {}, None),
     "CRLF, lone CR before text": (b"a,b,c\r\n1,2,3\r4,5,6\r\n", {}, 1),
+    "CRLF, lone CR before a space": (b"a,b,c\r\n1,2,3\r 4,5,6\r\n1\r\n1\r \r\n", {}, None),
+    "JSONL CRLF, lone CR before a space": (b'{"a":1}\r\n{"b":2}\r {"c":3}\r\n', EVENTS, None),
     "LF, lone CR before a quote": (b'a,b,c\n1,2,3\r"4",5,6\n', {}, 1),
     "LF, CR after a delimiter": (b"a,b,c\n1,2,\r4,5,6\n1,\r\n", {}, None),
     "CR, LF after a delimiter": (b"a,b,c\r1,2,\n4,5,6\r", {}, None),
