@@ -7,6 +7,7 @@ tests never touch data/ or target/ of the working copy.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +127,31 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: rank.get(_module_name(item), len(rank)))  # stable: in-module order kept
 
 
+# Worker seconds per module and per xdist worker, for the table at the end of the run: what
+# LONGEST_FIRST is tuned from, and whether the two workers ended together
+_MODULE_SECONDS: dict[str, float] = {}
+_WORKER_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    module = report.nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
+    _MODULE_SECONDS[module] = _MODULE_SECONDS.get(module, 0.0) + report.duration
+    worker = getattr(report, "node", None)
+    worker_id = getattr(worker, "gateway", None)
+    key = worker_id.id if worker_id is not None else "main"
+    _WORKER_SECONDS[key] = _WORKER_SECONDS.get(key, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _MODULE_SECONDS:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("worker seconds by module (setup + call + teardown)")
+    for module, seconds in sorted(_MODULE_SECONDS.items(), key=lambda kv: -kv[1])[:20]:
+        write(f"{seconds:8.1f} s  {module}")
+    write("by worker: " + ", ".join(f"{w} {s:.0f} s" for w, s in sorted(_WORKER_SECONDS.items())))
+
+
 def answer_key(landing: Path) -> dict:
     return json.loads((landing / "_answer_key.json").read_text(encoding="utf-8"))
 
@@ -217,20 +244,54 @@ class DbtProject:
         return self.query(sql)[0][0]
 
 
-@pytest.fixture(scope="session")
-def landing_001(tmp_path_factory) -> Path:
-    """A scale-0.01 landing zone (~100 customers, every dirt class)."""
-    out = tmp_path_factory.mktemp("landing_001")
-    run_cli("generate", "--scale", "0.01", "--seed", "7", "--out", str(out), "--quiet", check=True)
-    return out
+def _made_once_per_run(tmp_path_factory, worker_id: str, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder ``name``, filled by ``make(folder)`` once per pytest run: the first xdist
+    worker to need it makes it under a lock, the other waits for it instead of making its own
+    (the shared build is ~40 worker seconds). Read it, never write it: copy what a test changes."""
+    run_root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # xdist: each worker's base temp is a folder of the run's
+        run_root = run_root.parent
+    folder = run_root / f"once_{name}"
+    with open(run_root / f"once_{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ONCE_COMPLETE).exists():  # else a worker made it, or failed half-way
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ONCE_COMPLETE).touch()
+    return folder
+
+
+ONCE_COMPLETE = ".made-once"
 
 
 @pytest.fixture(scope="session")
-def built_001(landing_001, tmp_path_factory) -> DbtProject:
-    """`dbt build` over the scale-0.01 landing zone."""
-    project = DbtProject(landing_001, tmp_path_factory.mktemp("dbt_001"), unit_tests=True)
-    project.dbt("build")
-    return project
+def landing_001(tmp_path_factory, worker_id) -> Path:
+    """A scale-0.01 landing zone (~100 customers, every dirt class), shared by the workers:
+    read it, never write it."""
+    return _made_once_per_run(
+        tmp_path_factory,
+        worker_id,
+        "landing_001",
+        lambda out: run_cli(
+            "generate", "--scale", "0.01", "--seed", "7", "--out", str(out), "--quiet", check=True
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def built_001(landing_001, tmp_path_factory, worker_id) -> DbtProject:
+    """`dbt build` over the scale-0.01 landing zone: built once per run, and each worker
+    gets its own copy of the warehouse and target folder (tests may run dbt on it)."""
+    built = _made_once_per_run(
+        tmp_path_factory,
+        worker_id,
+        "built_001",
+        lambda workdir: DbtProject(landing_001, workdir, unit_tests=True).dbt("build"),
+    )
+    workdir = tmp_path_factory.mktemp("dbt_001")
+    shutil.copytree(built, workdir, dirs_exist_ok=True, ignore=shutil.ignore_patterns(ONCE_COMPLETE))
+    return DbtProject(landing_001, workdir, unit_tests=True)
 
 
 @pytest.fixture
