@@ -251,18 +251,15 @@ def _made_once_per_run(tmp_path_factory, worker_id: str, name: str, make: Callab
     run_root = tmp_path_factory.getbasetemp()
     if worker_id != "master":  # xdist: each worker's base temp is a folder of the run's
         run_root = run_root.parent
-    folder = run_root / f"once_{name}"
+    folder, made = run_root / f"once_{name}", run_root / f"once_{name}.made"
     with open(run_root / f"once_{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (folder / ONCE_COMPLETE).exists():  # else a worker made it, or failed half-way
+        if not made.exists():  # a make that failed left no mark: the next worker tries again
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
             make(folder)
-            (folder / ONCE_COMPLETE).touch()
+            made.touch()
     return folder
-
-
-ONCE_COMPLETE = ".made-once"
 
 
 @pytest.fixture(scope="session")
@@ -290,7 +287,7 @@ def built_001(landing_001, tmp_path_factory, worker_id) -> DbtProject:
         lambda workdir: DbtProject(landing_001, workdir, unit_tests=True).dbt("build"),
     )
     workdir = tmp_path_factory.mktemp("dbt_001")
-    shutil.copytree(built, workdir, dirs_exist_ok=True, ignore=shutil.ignore_patterns(ONCE_COMPLETE))
+    shutil.copytree(built, workdir, dirs_exist_ok=True)
     return DbtProject(landing_001, workdir, unit_tests=True)
 
 
