@@ -247,7 +247,7 @@ class DbtProject:
 def _made_once_per_run(tmp_path_factory, worker_id: str, name: str, make: Callable[[Path], None]) -> Path:
     """The folder ``name``, filled by ``make(folder)`` once per pytest run: the first xdist
     worker to need it makes it under a lock, the other waits for it instead of making its own
-    (the shared build is ~40 worker seconds). Read it, never write it: copy what a test changes."""
+    (the scale-0.01 build was built on both). Read it, never write it: copy what a test changes."""
     run_root = tmp_path_factory.getbasetemp()
     if worker_id != "master":  # xdist: each worker's base temp is a folder of the run's
         run_root = run_root.parent
