@@ -85,8 +85,27 @@ class GuardedProject(DbtProject):
             env={**self.env(), **(env or {})},
         )
 
-    def build_killed_at(self, pattern: str) -> str:
-        """Start `dbt build`, SIGKILL it when a line of its output matches; the line."""
+    def snapshot(self, workdir: Path) -> GuardedProject:
+        """What this project holds on disk now - warehouse (and its WAL and demo salt file) and
+        dbt artifacts - copied to ``workdir``: while dbt is paused or killed, exactly what a
+        SIGKILL at this moment leaves behind."""
+        copy = GuardedProject(self.landing, workdir)
+        workdir.mkdir(parents=True)
+        for suffix in ("", ".wal", ".pii_salt"):
+            source = Path(f"{self.duckdb_path}{suffix}")
+            if source.exists():
+                shutil.copy(source, Path(f"{copy.duckdb_path}{suffix}"))
+        shutil.copytree(self.target, copy.target)
+        return copy
+
+    def build_killed_at(
+        self, points: dict[str, str], snapshots: Path
+    ) -> dict[str, tuple[str, GuardedProject]]:
+        """Start `dbt build`; at each point (name -> a pattern of one line of its output) pause it
+        (SIGSTOP), snapshot the project under ``snapshots/<name>`` and let it go on (SIGCONT); at
+        the last point SIGKILL it. One build stands for one killed build per point: a paused
+        process writes nothing, so each snapshot is the state a SIGKILL there leaves.
+        Returns name -> (the line, the snapshot)."""
         proc = subprocess.Popen(
             [
                 str(BIN / "dbt"),
@@ -103,21 +122,30 @@ class GuardedProject(DbtProject):
             stderr=subprocess.STDOUT,
             text=True,
         )
-        killed_at = None
+        taken: dict[str, tuple[str, GuardedProject]] = {}
         try:
             for line in proc.stdout:
-                if re.search(pattern, line):
-                    os.kill(proc.pid, signal.SIGKILL)
-                    killed_at = line.strip()
+                for name, pattern in points.items():
+                    if name in taken or not re.search(pattern, line):
+                        continue
+                    last = len(taken) == len(points) - 1
+                    os.kill(proc.pid, signal.SIGKILL if last else signal.SIGSTOP)
+                    if last:
+                        proc.wait(timeout=60)
+                    taken[name] = (line.strip(), self.snapshot(snapshots / name.replace(" ", "-")))
+                    if not last:
+                        os.kill(proc.pid, signal.SIGCONT)
+                if len(taken) == len(points):
                     break
         finally:
-            if proc.poll() is None and killed_at is None:
+            if proc.poll() is None:
                 proc.kill()
             proc.wait(timeout=60)
             proc.stdout.close()
-        assert killed_at, f"dbt build ended before a line matched {pattern!r}"
+        missing = sorted(set(points) - set(taken))
+        assert not missing, f"dbt build ended before a line matched {[points[m] for m in missing]}"
         assert proc.returncode == -signal.SIGKILL
-        return killed_at
+        return taken
 
 
 def _refused(proc: subprocess.CompletedProcess, *fragments: str) -> str:
@@ -136,6 +164,18 @@ def built(tmp_path_factory) -> GuardedProject:
     built.dbt("build")
     assert built.export("--target-path", str(built.target)).returncode == 0
     return built
+
+
+@pytest.fixture(scope="module")
+def killed_builds(built, tmp_path_factory) -> dict[str, tuple[str, str, GuardedProject]]:
+    """Point -> (the manifest's invocation id before the build, the line it was killed at,
+    the project as a SIGKILL there left it), from one `dbt build` of a copy of ``built``."""
+    work = tmp_path_factory.mktemp("killed_builds")
+    project = GuardedProject(built.landing, built.copy(work / "project").workdir)
+    shutil.copytree(built.target, project.target)
+    before = project.manifest_id()
+    taken = project.build_killed_at(KILL_POINTS, work / "snapshots")
+    return {point: (before, line, snapshot) for point, (line, snapshot) in taken.items()}
 
 
 @pytest.fixture
@@ -338,9 +378,11 @@ LATER_COMMANDS = {
 
 
 @pytest.mark.parametrize("point", list(KILL_POINTS))
-def test_a_killed_build_is_not_exported_not_even_after_docs_generate_or_dbt_test(project, tmp_path, point):
-    before = project.manifest_id()
-    killed_at = project.build_killed_at(KILL_POINTS[point])
+def test_a_killed_build_is_not_exported_not_even_after_docs_generate_or_dbt_test(
+    killed_builds, tmp_path, point
+):
+    before, killed_at, killed = killed_builds[point]
+    project = killed.snapshot(tmp_path / "project")  # what the later command changes stays here
     killed_id = project.manifest_id()
     assert killed_id != before, killed_at  # dbt wrote the killed build's manifest when it started
     out = tmp_path / "gold"

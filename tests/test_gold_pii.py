@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from tests.conftest import SAMPLE, DbtProject
+
+# what dbt writes is searched for the salt: at its default, most verbose, log level
+pytestmark = pytest.mark.usefixtures("full_dbt_log")
 
 SALT = "s3cr3t-salt-'quoted'"
 

@@ -26,7 +26,8 @@ from aethermart.dbt_plugins.landing_guard import display_path, file_problem, nam
 from aethermart.sql import sql_string
 from tests.conftest import REPO, SAMPLE, DbtProject
 
-pytestmark = pytest.mark.slow
+# what dbt writes is searched for secrets read from a link: at its default, most verbose, log level
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("full_dbt_log")]
 
 # relative: DuckDB resolves it against dbt's working directory, the repository
 CANARY = f"landing_names_canary_{os.getpid()}.csv"

@@ -15,6 +15,9 @@ import pytest
 from aethermart.dbt_plugins.pii_salt import fingerprint
 from tests.conftest import REPO, SAMPLE, DbtProject, run_cli
 
+# what dbt writes is searched for the salt: at its default, most verbose, log level
+pytestmark = pytest.mark.usefixtures("full_dbt_log")
+
 HINT = "export AETHERMART_PII_SALT="
 ROTATE = "AETHERMART_PII_SALT_ROTATE"
 
