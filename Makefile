@@ -124,13 +124,16 @@ services-stop: $(STAMP) ## Stop what `make services` started
 ferretdb: $(FERRETDB_BIN) ## Build the MongoDB-compatible test server (FerretDB on SQLite) into .cache/ferretdb/
 
 # Built once from the pinned module (go.mod/go.sum) through the Go module proxy; ~1.5 min cold.
-$(FERRETDB_BIN): $(FERRETDB_DIR)/go.mod $(FERRETDB_DIR)/go.sum $(FERRETDB_DIR)/main.go
+# One line of FerretDB's SQLite backend is changed in a copy of the module so that lookups by
+# _id use its _id index: see tools/ferretdb/id_index_fix.sh.
+$(FERRETDB_BIN): $(FERRETDB_DIR)/go.mod $(FERRETDB_DIR)/go.sum $(FERRETDB_DIR)/main.go $(FERRETDB_DIR)/id_index_fix.sh
 	@if ! command -v "$(GO)" >/dev/null 2>&1; then \
 	  echo "ferretdb: the Go toolchain (>= 1.24) is missing: install Go or run 'make GO=/path/to/go ...'"; exit 1; fi
-	@echo "==> building $@ (FerretDB, $$(grep -m1 'FerretDB/FerretDB v' $(FERRETDB_DIR)/go.mod | awk '{print $$NF}'))"
+	@echo "==> building $@ (FerretDB, $$(grep -m1 'FerretDB/FerretDB v' $(FERRETDB_DIR)/go.mod | awk '{print $$NF}'), _id lookups by index)"
 	@mkdir -p $(@D)
-	cd $(FERRETDB_DIR) && GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
-	  "$(GO)" build -trimpath -buildvcs=false -ldflags='-s -w' -o $(abspath $@).tmp .
+	cd $(FERRETDB_DIR) && export GOTOOLCHAIN=local GOFLAGS=-mod=readonly && "$(GO)" mod download && \
+	  modfile=$$(GO="$(GO)" sh id_index_fix.sh $(abspath $(@D))/src) && \
+	  "$(GO)" build -modfile="$$modfile" -trimpath -buildvcs=false -ldflags='-s -w' -o $(abspath $@).tmp .
 	@mv $@.tmp $@
 
 bench: $(STAMP) test-deps ferretdb ## Benchmark the pipeline against the seed approach, pandas and polars, and its rebuilds (SCALE=0.1|1|10)

@@ -150,3 +150,31 @@ def test_nan_drops_the_connection_and_other_values_are_refused(client, db):
         assert exc.value.code == 2
     assert client.admin.command("ping")["ok"] == 1.0
     assert db.values.count_documents({}) == 0
+
+
+def test_lookups_by_id_read_the_id_index(ferretdb_server, db):
+    """`make ferretdb` builds the server with tools/ferretdb/id_index_fix.sh: a find, replace or
+    delete by a string _id reads the _id index; stock FerretDB 1.24.2 scans the whole table for
+    each (its plan says SCAN). The exporter asks the plan (MongoServer.finds_by_id_index) to
+    choose how it writes and how much it reads back."""
+    from aethermart.export.mongo.config import MongoURI, connect, plan_uses_index
+
+    db.docs.insert_many([{"_id": str(i), "v": i} for i in range(100)])
+    plan = db.command("explain", {"find": "docs", "filter": {"_id": "42"}})["queryPlanner"]["Plan"]
+    assert len(plan) == 1 and "detail=SEARCH " in plan[0] and " USING INDEX " in plan[0], plan
+    assert plan_uses_index(plan)
+    server = connect(MongoURI.parse(ferretdb_server.uri + db.name))
+    try:
+        assert server.finds_by_id_index("docs")
+    finally:
+        server.close()
+    # stock FerretDB's answer for the same find, and answers that say nothing
+    table = plan[0].split("detail=SEARCH ")[1].split()[0]
+    assert not plan_uses_index([f"id=2 parent=0 notused=0 detail=SCAN {table}"])
+    assert not plan_uses_index([]) and not plan_uses_index(None)
+    # the same answers as before the fix
+    assert db.docs.replace_one({"_id": "42"}, {"v": -1}).modified_count == 1
+    assert db.docs.delete_one({"_id": "7"}).deleted_count == 1
+    assert db.docs.find_one({"_id": "42"}) == {"_id": "42", "v": -1}
+    assert db.docs.find_one({"_id": "7"}) is None and db.docs.count_documents({}) == 99
+    assert db.docs.count_documents({"_id": {"$in": ["1", "7", "42", "x"]}}) == 2

@@ -75,7 +75,8 @@ def test_incremental_after_a_change_writes_exactly_the_changed_documents_from_th
     store = LedgerStore.for_destination(own.duckdb, MongoURI.parse(uri))
     assert store.path("reviews").is_file() and store.path("customer_profiles").is_file()
 
-    # more replacements than FERRETDB_REWRITE_MIN: the delete-and-insert batch path
+    # more replacements than FERRETDB_REWRITE_MIN: one replace per document on a server whose
+    # lookups by _id read the index (MongoDB, the test server); else the delete-and-insert path
     change = change_reviews(own, updated=12, deleted=2, inserted=1)
     db.reviews.update_many({}, {"$set": {"_probe": 1}})  # lost by every rewritten document
     result = export_json(uri, own, *models, "--mode", "incremental")

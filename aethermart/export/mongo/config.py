@@ -23,7 +23,7 @@ from aethermart.errors import ConfigError, SourceError
 from aethermart.export.errors import ExportError
 from aethermart.redact import redact_uri, scrub, scrubbed_cause
 
-__all__ = ["MongoServer", "MongoURI", "check_decimals", "connect"]
+__all__ = ["MongoServer", "MongoURI", "check_decimals", "connect", "plan_uses_index"]
 
 _SCHEMES = ("mongodb://", "mongodb+srv://")
 _BAD_DB_CHARS = set('/\\. "$\0')
@@ -106,6 +106,7 @@ class MongoServer:
     client: object = field(repr=False)  # pymongo.MongoClient
     version: str  # the MongoDB version the server reports (FerretDB reports one it speaks for)
     ferretdb_version: str | None = None
+    _id_index_used: dict[str, bool] = field(default_factory=dict, repr=False)  # collection -> probed
 
     @property
     def db(self):
@@ -126,6 +127,25 @@ class MongoServer:
     @property
     def supports_drop_target(self) -> bool:
         return not self.is_ferretdb  # FerretDB 1.x: renameCollection dropTarget -> NotImplemented
+
+    def finds_by_id_index(self, collection: str) -> bool:
+        """Whether a find, replace or delete by ``_id`` in ``collection`` (which exists) reads
+        the _id index rather than the whole collection. MongoDB: always. FerretDB 1.24 on
+        SQLite: only when its plan says so; stock 1.24.2 filters on an expression its _id index
+        does not cover and scans (the test server of `make ferretdb` is built with the fix,
+        tools/ferretdb/id_index_fix.sh). Asked once per collection with ``explain``; a server
+        that refuses the question is taken to scan."""
+        if not self.is_ferretdb:
+            return True
+        if collection not in self._id_index_used:
+            from pymongo.errors import PyMongoError
+
+            try:
+                answer = self.db.command("explain", {"find": collection, "filter": {"_id": ""}})
+            except PyMongoError:
+                answer = {}
+            self._id_index_used[collection] = plan_uses_index((answer.get("queryPlanner") or {}).get("Plan"))
+        return self._id_index_used[collection]
 
     def close(self) -> None:
         self.client.close()
@@ -213,6 +233,14 @@ def connect(uri: MongoURI, *, app_name: str = "aethermart-export") -> MongoServe
         version=str(info.get("version", "?")),
         ferretdb_version=info.get("ferretdbVersion"),
     )
+
+
+def plan_uses_index(plan) -> bool:
+    """FerretDB's SQLite plan (``queryPlanner.Plan``, the rows of SQLite's EXPLAIN QUERY PLAN,
+    e.g. ``id=3 parent=0 notused=0 detail=SEARCH t USING INDEX t__id_ (<expr>=?)``) reads an
+    index; ``detail=SCAN t`` reads the whole table."""
+    steps = [str(step) for step in plan] if isinstance(plan, list) else []
+    return bool(steps) and all(" USING INDEX " in s or " USING COVERING INDEX " in s for s in steps)
 
 
 def check_decimals(server: MongoServer, decimals: str | None, where: str) -> tuple[str, str | None]:

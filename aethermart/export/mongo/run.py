@@ -14,9 +14,10 @@ Per model (``config.meta.export.mongodb``: collection, key, indexes, decimals):
   from the export ledger (ledger.py: what this exporter last wrote there, checked against
   the server's mark and count) or, without a usable ledger or with ``--verify``, are read
   back from the server. A gold table whose fingerprint equals the ledger's is not hashed at
-  all. Extended JSON and BSON are built only for the changed rows. On FerretDB, whose update
-  and delete scan the whole collection per statement, a batch with many replacements is
-  written as one delete (``$in``) and one insert (publish.rewrite_on_ferretdb).
+  all. Extended JSON and BSON are built only for the changed rows. On a FerretDB whose update
+  and delete scan the whole collection per statement (stock 1.24; not the test server, see
+  MongoServer.finds_by_id_index), a batch with many replacements is written as one delete
+  (``$in``) and one insert (publish.rewrite_on_ferretdb).
 - **--dry-run**: connects and reads the stored hashes (ledger or server), writes nothing,
   reports what would be inserted, updated, deleted and left unchanged.
 - **--rollback**: the ``__previous`` version becomes the collection again (and the
@@ -477,7 +478,7 @@ def _full(
     db, indexes = server.db, plan.spec.mongodb.indexes
     where = f"{plan.where} (staging {names.staging})"
     staging = db[names.staging]
-    sample = Sample.for_server(server, names.run_id)
+    sample = Sample(names.run_id)
     times = EncodeTimes()
     meter = _Progress(names.target, plan.rows, progress)
     ids: list[str] = []
@@ -607,9 +608,10 @@ def _incremental(
         f"select d._id, d.{HASH_FIELD}, d.doc, c.change from ({changed_doc_sql}) d "
         "join _aethermart_changed c on d._id = c._id"
     )
-    sample = Sample.for_server(server, result.version or "")
+    sample = Sample(result.version or "")
     meter = _Progress(collection, changed, progress)
     per_command = FERRETDB_REPLACES_PER_COMMAND if server.is_ferretdb else None
+    by_index = server.finds_by_id_index(collection)  # else each replace/delete scans (stock FerretDB)
     where = f"{plan.where} (incremental)"
     if changed:
         for batch in iter_document_batches(cursor, changed_sql, plan.batch_rows, where, times):
@@ -619,8 +621,8 @@ def _incremental(
             updates = [(i, d) for i, d, c in pairs if c == "u"]
             inserts = [(i, d) for i, d, c in pairs if c == "i"]
             with result.phase("write"):
-                if not server.is_ferretdb:
-                    write_changes(db, collection, updates + inserts, [], at)
+                if by_index:
+                    write_changes(db, collection, updates + inserts, [], at, replaces_per_command=per_command)
                 elif len(updates) >= FERRETDB_REWRITE_MIN:
                     gap = rewrite_on_ferretdb(db, collection, updates, inserts, [], at)
                     result.gap_ms = round(max(result.gap_ms or 0.0, gap), 1)
@@ -643,10 +645,10 @@ def _incremental(
     for i in range(0, len(gone), DELETE_BATCH):
         chunk, what = gone[i : i + DELETE_BATCH], f"{where}, deleting vanished ids"
         with result.phase("delete"):
-            if server.is_ferretdb:  # one scan for the whole chunk
-                rewrite_on_ferretdb(db, collection, [], [], chunk, what)
-            else:
+            if by_index:
                 write_changes(db, collection, [], chunk, what)
+            else:  # one scan for the whole chunk
+                rewrite_on_ferretdb(db, collection, [], [], chunk, what)
         lock.renew()
     result.deleted = len(gone)
     result.unchanged = plan.rows - result.inserted - result.updated
