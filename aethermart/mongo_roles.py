@@ -61,6 +61,7 @@ CALL_ACTIONS: dict[str, tuple[str, ...]] = {
     "drop_collection": ("dropCollection",),
     "renameCollection": ("renameCollectionSameDB", "dropCollection"),  # dropTarget drops the target
     "collStats": ("collStats",),
+    "explain": ("find",),  # of a find (FerretDB only: does a lookup by _id read the index?)
     "buildInfo": (),  # needs no privilege
     "get_collection": (),  # client-side only
     "close": (),
