@@ -33,6 +33,7 @@ LINT_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 FERRETDB_DIR := tools/ferretdb
 FERRETDB_BIN := .cache/ferretdb/aethermart-ferretdb
+FERRETDB_STOCK_BIN := .cache/ferretdb/aethermart-ferretdb-stock
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -121,7 +122,7 @@ services: $(STAMP) test-deps ferretdb ## Start private MariaDB and FerretDB in t
 services-stop: $(STAMP) ## Stop what `make services` started
 	@$(BIN)/python -m tools.services stop
 
-ferretdb: $(FERRETDB_BIN) ## Build the MongoDB-compatible test server (FerretDB on SQLite) into .cache/ferretdb/
+ferretdb: $(FERRETDB_BIN) $(FERRETDB_STOCK_BIN) ## Build the MongoDB-compatible test server (FerretDB on SQLite) into .cache/ferretdb/
 
 # Built once from the pinned module (go.mod/go.sum) through the Go module proxy; ~1.5 min cold.
 # One line of FerretDB's SQLite backend is changed in a copy of the module so that lookups by
@@ -134,6 +135,17 @@ $(FERRETDB_BIN): $(FERRETDB_DIR)/go.mod $(FERRETDB_DIR)/go.sum $(FERRETDB_DIR)/m
 	cd $(FERRETDB_DIR) && export GOTOOLCHAIN=local GOFLAGS=-mod=readonly && "$(GO)" mod download && \
 	  modfile=$$(GO="$(GO)" sh id_index_fix.sh $(abspath $(@D))/src) && \
 	  "$(GO)" build -modfile="$$modfile" -trimpath -buildvcs=false -ldflags='-s -w' -o $(abspath $@).tmp .
+	@mv $@.tmp $@
+
+# The same server without the fix (its lookups by _id scan, as stock FerretDB 1.24.2's do): one
+# test runs the exporter's path for such a server against it. Shares the build cache: ~20 s.
+$(FERRETDB_STOCK_BIN): $(FERRETDB_DIR)/go.mod $(FERRETDB_DIR)/go.sum $(FERRETDB_DIR)/main.go
+	@if ! command -v "$(GO)" >/dev/null 2>&1; then \
+	  echo "ferretdb: the Go toolchain (>= 1.24) is missing: install Go or run 'make GO=/path/to/go ...'"; exit 1; fi
+	@echo "==> building $@ (stock FerretDB, for the test of servers whose _id lookups scan)"
+	@mkdir -p $(@D)
+	cd $(FERRETDB_DIR) && GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
+	  "$(GO)" build -trimpath -buildvcs=false -ldflags='-s -w' -o $(abspath $@).tmp .
 	@mv $@.tmp $@
 
 bench: $(STAMP) test-deps ferretdb ## Benchmark the pipeline against the seed approach, pandas and polars, and its rebuilds (SCALE=0.1|1|10)

@@ -17,6 +17,7 @@ import pytest
 
 from aethermart.export.mongo.config import MongoURI
 from aethermart.export.mongo.ledger import LEDGER_SUFFIX, LedgerStore, destination_of
+from aethermart.export.mongo.run import INCREMENTAL_GUARANTEE, REWRITE_GUARANTEE
 from tests.test_mongo_export import (
     PASSWORD,
     PASSWORD_QUOTED,
@@ -87,6 +88,7 @@ def test_incremental_after_a_change_writes_exactly_the_changed_documents_from_th
     assert (profiles["hashes_from"], profiles["hashes_read"], profiles["written"]) == ("ledger", 0, 0)
     rewritten = {d["_id"] for d in db.reviews.find({"_probe": {"$exists": False}}, {"_id": 1})}
     assert rewritten == set(change["updated"]) | set(change["inserted"])
+    assert reviews["guarantee"] == INCREMENTAL_GUARANTEE and reviews["gap_ms"] is None
     assert_collection_equals_gold(db, "reviews", own, "doc_reviews", ignore=("_probe",))
 
     # a few replacements (each atomic), then nothing: no read-back either time
@@ -103,6 +105,46 @@ def test_incremental_after_a_change_writes_exactly_the_changed_documents_from_th
     assert "not hashed" in again["note"] and "not hashed" not in (few["note"] or "")
     assert_collection_equals_gold(db, "reviews", own, "doc_reviews", ignore=("_probe",))
     assert_no_debris(db, "reviews")
+
+
+@pytest.fixture(scope="module")
+def scanning_ferretdb(tmp_path_factory):
+    """Stock FerretDB 1.24.2 (`make ferretdb` builds it next to the test server, without
+    tools/ferretdb/id_index_fix.sh): every lookup by _id scans the collection."""
+    from tools.local_ferretdb import STOCK_BINARY, LocalFerretDB
+
+    with LocalFerretDB(tmp_path_factory.mktemp("ferretdb-stock"), binary=STOCK_BINARY) as server:
+        yield server
+
+
+def test_on_a_server_whose_id_lookups_scan_many_replacements_are_one_delete_and_one_insert(
+    scanning_ferretdb, own
+):
+    """The exporter reads the server's plan for a lookup by _id. Where it scans, a batch of
+    FERRETDB_REWRITE_MIN or more replacements is one delete ($in) and one insert, not a scan per
+    document; readers are told of the gap. The result is the same collection."""
+    import pymongo
+
+    from aethermart.export.mongo.config import connect
+
+    uri = scanning_ferretdb.uri + "scanning"
+    with pymongo.MongoClient(scanning_ferretdb.uri, serverSelectionTimeoutMS=5000) as client:
+        db = client["scanning"]
+        assert export_json(uri, own, *REVIEWS)["reviews"]["status"] == "published"
+        server = connect(MongoURI.parse(uri))
+        try:
+            assert not server.finds_by_id_index("reviews")
+        finally:
+            server.close()
+        change = change_reviews(own, updated=12, deleted=2, inserted=1)
+        db.reviews.update_many({}, {"$set": {"_probe": 1}})
+        reviews = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+        assert (reviews["inserted"], reviews["updated"], reviews["deleted"]) == (1, 12, 2)
+        assert reviews["gap_ms"] > 0
+        assert reviews["guarantee"] == REWRITE_GUARANTEE.format(gap=reviews["gap_ms"])
+        rewritten = {d["_id"] for d in db.reviews.find({"_probe": {"$exists": False}}, {"_id": 1})}
+        assert rewritten == set(change["updated"]) | set(change["inserted"])
+        assert_collection_equals_gold(db, "reviews", own, "doc_reviews", ignore=("_probe",))
 
 
 def test_a_document_changed_on_the_server_is_fixed_only_with_verify(ferretdb_server, db, own):

@@ -1,8 +1,9 @@
 """A private MongoDB-compatible server (FerretDB on SQLite) for tests and local use.
 
 Runs the project's own build of FerretDB, ``.cache/ferretdb/aethermart-ferretdb`` (``make
-ferretdb`` builds it from ``tools/ferretdb/`` with Go and the Go module proxy), on a free
-port of 127.0.0.1 with its own data directory. No system service, no authentication.
+ferretdb`` builds it from ``tools/ferretdb/`` with Go and the Go module proxy, with the fix
+of ``tools/ferretdb/id_index_fix.sh``), on a free port of 127.0.0.1 with its own data
+directory. No system service, no authentication.
 
 FerretDB is not MongoDB: ``renameCollection`` rejects ``dropTarget: true``, and a
 Decimal128 or NaN value drops the client's connection. ``tests/test_ferretdb.py`` records
@@ -25,11 +26,15 @@ __all__ = ["LocalFerretDB", "find_ferretdb_binary"]
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_BINARY = REPO / ".cache" / "ferretdb" / "aethermart-ferretdb"
+# the same server without tools/ferretdb/id_index_fix.sh: its lookups by _id scan the table, as
+# stock FerretDB 1.24.2's do (the tests of the exporter's path for such a server use it)
+STOCK_BINARY = REPO / ".cache" / "ferretdb" / "aethermart-ferretdb-stock"
 
 
-def find_ferretdb_binary() -> Path:
-    """The server binary (``AETHERMART_FERRETDB_BIN`` overrides the default), or a ServiceError."""
-    binary = Path(os.environ.get("AETHERMART_FERRETDB_BIN") or DEFAULT_BINARY)
+def find_ferretdb_binary(binary: Path | None = None) -> Path:
+    """The server binary: ``binary``, else ``AETHERMART_FERRETDB_BIN``, else the default; or a
+    ServiceError."""
+    binary = Path(binary or os.environ.get("AETHERMART_FERRETDB_BIN") or DEFAULT_BINARY)
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         raise ServiceError(
             f"FerretDB server binary not found at {binary}; run `make ferretdb` "
@@ -53,6 +58,7 @@ class LocalFerretDB:
 
     base: Path
     port: int = 0
+    binary: Path | None = None  # default: find_ferretdb_binary()'s
     _proc: subprocess.Popen | None = field(default=None, init=False, repr=False)
 
     @property
@@ -68,7 +74,7 @@ class LocalFerretDB:
         return self._proc.pid if self._proc is not None else None
 
     def start(self, timeout: float = 30) -> LocalFerretDB:
-        binary = find_ferretdb_binary()
+        binary = find_ferretdb_binary(self.binary)
         self.base = Path(self.base).resolve()
         self.base.mkdir(parents=True, exist_ok=True)
         self.port = self.port or _free_port()
