@@ -82,7 +82,7 @@ demo: $(STAMP) ## Generate demo sources, dbt build, export to Parquet and MongoD
 	@# here when Go is there (make ferretdb), else one line on how to get one
 	@rm -f $(DEMO_MONGODB_SUMMARY)
 	@if [ -z "$${MONGODB_URI:-}" ] && command -v "$(GO)" >/dev/null 2>&1; then \
-	  $(MAKE) -s --no-print-directory ferretdb || echo "demo: building the local MongoDB-compatible server failed (above); MongoDB export skipped"; fi
+	  $(MAKE) -s --no-print-directory $(FERRETDB_BIN) || echo "demo: building the local MongoDB-compatible server failed (above); MongoDB export skipped"; fi
 	$(BIN)/python -m tools.mongo_demo --summary $(DEMO_MONGODB_SUMMARY) $(if $(filter 1 yes true,$(KEEP_SERVICES)),--keep-server)
 	AETHERMART_LANDING=$(abspath $(DEMO_LANDING)) $(DBT) docs generate --static --vars '$(SOURCES_VARS)'
 	@echo
