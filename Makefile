@@ -132,8 +132,8 @@ $(FERRETDB_BIN): $(FERRETDB_DIR)/go.mod $(FERRETDB_DIR)/go.sum $(FERRETDB_DIR)/m
 	  echo "ferretdb: the Go toolchain (>= 1.24) is missing: install Go or run 'make GO=/path/to/go ...'"; exit 1; fi
 	@echo "==> building $@ (FerretDB, $$(grep -m1 'FerretDB/FerretDB v' $(FERRETDB_DIR)/go.mod | awk '{print $$NF}'), _id lookups by index)"
 	@mkdir -p $(@D)
-	cd $(FERRETDB_DIR) && export GOTOOLCHAIN=local GOFLAGS=-mod=readonly && "$(GO)" mod download && \
-	  modfile=$$(GO="$(GO)" sh id_index_fix.sh $(abspath $(@D))/src) && \
+	cd $(FERRETDB_DIR) && export GOTOOLCHAIN=local GOFLAGS=-mod=readonly GOWORK=off && "$(GO)" mod download && \
+	  modfile=$$(GO="$(GO)" sh id_index_fix.sh "$(abspath $(@D))/src") && \
 	  "$(GO)" build -modfile="$$modfile" -trimpath -buildvcs=false -ldflags='-s -w' -o $(abspath $@).tmp .
 	@mv $@.tmp $@
 

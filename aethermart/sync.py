@@ -15,8 +15,8 @@
    dbt command); after that the build adds ``--exclude-resource-type unit_test``, and the
    export guard counts the earlier passes. --force-build runs them again. dbt's output
    goes to ``<target>/aethermart_sync_dbt.log``; its own file log (logs/dbt.log) is kept at
-   info unless DBT_LOG_LEVEL_FILE says otherwise (dbt's default, debug, logs every
-   statement: ~1.3 s of a build at scale 0.01).
+   info unless DBT_LOG_LEVEL_FILE or DBT_LOG_LEVEL says otherwise (dbt's default, debug,
+   logs every statement: ~1.3 s of a build at scale 0.01).
 4. **export** ``--mode incremental`` to Parquet and, with a MongoDB URI, to MongoDB: only
    when the build this warehouse holds is not the one already exported to that destination.
 
@@ -356,8 +356,10 @@ def _dbt_env(cfg: SyncConfig) -> dict[str, str]:
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     # dbt's own file log (logs/dbt.log) at info, the lines of its output, instead of its
     # default debug: every SQL statement of every node, ~140,000 lines per build at scale 0.01,
-    # on every scheduled run. DBT_LOG_LEVEL_FILE=debug (or --log-level-file) keeps dbt's default.
-    env.setdefault("DBT_LOG_LEVEL_FILE", "info")
+    # on every scheduled run. A DBT_LOG_LEVEL_FILE or DBT_LOG_LEVEL the user set is kept (dbt
+    # applies DBT_LOG_LEVEL to the file log too when DBT_LOG_LEVEL_FILE is not set).
+    if not (env.get("DBT_LOG_LEVEL_FILE") or env.get("DBT_LOG_LEVEL")):
+        env["DBT_LOG_LEVEL_FILE"] = "info"
     return env
 
 

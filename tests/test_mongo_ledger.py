@@ -260,6 +260,34 @@ def test_the_ledger_never_holds_the_uri_secrets(ferretdb_server, db, own):
                 assert secret.encode() not in data, f
 
 
+def test_the_read_back_sample_is_all_of_it_or_a_seeded_random_part_where_lookups_scan():
+    """Validation reads back every sampled document where a lookup by _id reads the index, and
+    SCANNING_SAMPLE_SIZE of them, chosen at random from the sample, where each lookup scans."""
+    from bson import encode
+    from bson.raw_bson import RawBSONDocument
+
+    from aethermart.export.mongo.encode import DocumentBatch
+    from aethermart.export.mongo.publish import SAMPLE_SIZE, SCANNING_SAMPLE_SIZE, Sample
+
+    def sample(seed: str) -> Sample:
+        ids = [str(i) for i in range(1_000)]
+        docs = [RawBSONDocument(encode({"_id": i})) for i in ids]
+        one = Sample(seed)
+        one.add(DocumentBatch(ids=ids, hashes=ids, docs=docs))
+        return one
+
+    all_of_it = sample("run-1").to_read(lookups_scan=False)
+    assert len(all_of_it) == SAMPLE_SIZE and all_of_it == dict(sample("run-1").items)
+    part = sample("run-1").to_read(lookups_scan=True)
+    assert len(part) == SCANNING_SAMPLE_SIZE < SAMPLE_SIZE and part.items() <= all_of_it.items()
+    assert part == sample("run-1").to_read(lookups_scan=True)  # the same run reads the same ones
+    parts = {tuple(sorted(sample(f"run-{i}").to_read(lookups_scan=True))) for i in range(5)}
+    assert len(parts) == 5  # other runs, other documents
+    few = Sample("run-1")
+    few.add(DocumentBatch(ids=["a"], hashes=["a"], docs=[RawBSONDocument(encode({"_id": "a"}))]))
+    assert list(few.to_read(lookups_scan=True)) == ["a"]
+
+
 def test_ferretdb_rewrite_batches_delete_then_insert_and_replace_an_unexpected_id(db):
     """One delete ($in) + one insert instead of a collection scan per replaced document; an
     'insert' whose _id exists after all (stale hashes, a retry) is replaced, not duplicated."""

@@ -515,13 +515,16 @@ def test_a_driver_error_in_a_stage_is_one_line_without_the_sources_credentials(t
     assert "OperationalError from pymysql: cannot reach" in message
 
 
-def test_the_syncs_dbt_file_log_is_at_info_unless_dbt_log_level_file_says_otherwise(monkeypatch, tmp_path):
+def test_the_syncs_dbt_file_log_is_at_info_unless_the_user_set_a_level(monkeypatch, tmp_path):
     """dbt's default file log (debug: every statement, ~1.3 s of a build at scale 0.01) is not
-    what a scheduled sync needs; a user who wants it sets DBT_LOG_LEVEL_FILE."""
+    what a scheduled sync needs; a user who wants it sets DBT_LOG_LEVEL_FILE or DBT_LOG_LEVEL."""
     from aethermart.sync import SyncConfig, _dbt_env
 
     cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path)
     monkeypatch.delenv("DBT_LOG_LEVEL_FILE", raising=False)
+    monkeypatch.delenv("DBT_LOG_LEVEL", raising=False)
     assert _dbt_env(cfg)["DBT_LOG_LEVEL_FILE"] == "info"
-    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
-    assert _dbt_env(cfg)["DBT_LOG_LEVEL_FILE"] == "debug"
+    monkeypatch.setenv("DBT_LOG_LEVEL", "debug")  # dbt applies it to the file log as well
+    assert "DBT_LOG_LEVEL_FILE" not in _dbt_env(cfg)
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "warn")
+    assert _dbt_env(cfg)["DBT_LOG_LEVEL_FILE"] == "warn"

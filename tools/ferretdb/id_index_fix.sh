@@ -12,7 +12,7 @@
 # `_ferretdb_sjson->"_id"` but filters on `_ferretdb_sjson->'$._id'` (metadata.IDColumn).
 # SQLite uses an expression index only for the same expression, so every find, update and
 # delete by _id scans the whole table: measured on 10,031 purchase histories, 1.26 s for one
-# find_one and 16 s for one delete of 40 ids. `->'_id'` is the same path (SQLite reads a
+# find_one and 2.47 s for one delete_one (0.026 s and 0.007 s with the fix). `->'_id'` is the same path (SQLite reads a
 # label without `$` as `$.label`) and matches the index (EXPLAIN QUERY PLAN: SEARCH ... USING
 # INDEX). Nothing else changes: the stored documents and the index are FerretDB's own.
 set -eu
@@ -28,6 +28,8 @@ if [ "$(grep -cF "$old" "$module/$file")" != 1 ]; then
   echo "ferretdb: $module/$file no longer has the line the _id index fix replaces ($old); review tools/ferretdb/id_index_fix.sh for this FerretDB version" >&2
   exit 1
 fi
+# a copy from the read-only module cache is read-only until chmod: make it removable first
+[ ! -d "$out/FerretDB" ] || chmod -R u+w "$out/FerretDB"
 rm -rf "$out/FerretDB"
 mkdir -p "$out"
 cp -R "$module" "$out/FerretDB"

@@ -133,17 +133,23 @@ class MongoServer:
         the _id index rather than the whole collection. MongoDB: always. FerretDB 1.24 on
         SQLite: only when its plan says so; stock 1.24.2 filters on an expression its _id index
         does not cover and scans (the test server of `make ferretdb` is built with the fix,
-        tools/ferretdb/id_index_fix.sh). Asked once per collection with ``explain``; a server
-        that refuses the question is taken to scan."""
+        tools/ferretdb/id_index_fix.sh). Asked once per collection with ``explain`` (retried on
+        a dropped connection, like every call of the export); a server that refuses the
+        question is taken to scan."""
         if not self.is_ferretdb:
             return True
         if collection not in self._id_index_used:
-            from pymongo.errors import PyMongoError
+            from pymongo.errors import OperationFailure
 
-            try:
-                answer = self.db.command("explain", {"find": collection, "filter": {"_id": ""}})
-            except PyMongoError:
-                answer = {}
+            from aethermart.export.mongo.publish import with_retry
+
+            def ask() -> dict:
+                try:
+                    return self.db.command("explain", {"find": collection, "filter": {"_id": ""}})
+                except OperationFailure:
+                    return {}
+
+            answer = with_retry(f"collection {collection}: asking the plan of a lookup by _id", ask)
             self._id_index_used[collection] = plan_uses_index((answer.get("queryPlanner") or {}).get("Plan"))
         return self._id_index_used[collection]
 
@@ -240,7 +246,10 @@ def plan_uses_index(plan) -> bool:
     e.g. ``id=3 parent=0 notused=0 detail=SEARCH t USING INDEX t__id_ (<expr>=?)``) reads an
     index; ``detail=SCAN t`` reads the whole table."""
     steps = [str(step) for step in plan] if isinstance(plan, list) else []
-    return bool(steps) and all(" USING INDEX " in s or " USING COVERING INDEX " in s for s in steps)
+    # SEARCH: a lookup in the index (`SCAN t USING INDEX i` would read the whole index)
+    return bool(steps) and all(
+        "detail=SEARCH " in s and (" USING INDEX " in s or " USING COVERING INDEX " in s) for s in steps
+    )
 
 
 def check_decimals(server: MongoServer, decimals: str | None, where: str) -> tuple[str, str | None]:

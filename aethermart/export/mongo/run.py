@@ -74,6 +74,7 @@ from aethermart.export.warehouse import open_published_parquet, open_warehouse, 
 __all__ = ["MongoDatasetResult", "publish_mongodb"]
 
 DELETE_BATCH = 10_000
+FERRETDB_DELETE_BATCH = 1_000
 INCREMENTAL_GUARANTEE = (
     "incremental: changed documents replaced one by one (each document is "
     "atomic); until the run ends readers may see old and new documents side by side"
@@ -642,8 +643,10 @@ def _incremental(
             f"{where}: wrote {result.written:,} documents but {changed:,} changed "
             "(did the warehouse change?); run again"
         )
-    for i in range(0, len(gone), DELETE_BATCH):
-        chunk, what = gone[i : i + DELETE_BATCH], f"{where}, deleting vanished ids"
+    # deletes by _id go one by one (~7 ms each on FerretDB): the lock is renewed every slice
+    step = FERRETDB_DELETE_BATCH if server.is_ferretdb and by_index else DELETE_BATCH
+    for i in range(0, len(gone), step):
+        chunk, what = gone[i : i + step], f"{where}, deleting vanished ids"
         with result.phase("delete"):
             if by_index:
                 write_changes(db, collection, [], chunk, what)
