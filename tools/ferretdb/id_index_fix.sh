@@ -12,9 +12,10 @@
 # `_ferretdb_sjson->"_id"` but filters on `_ferretdb_sjson->'$._id'` (metadata.IDColumn).
 # SQLite uses an expression index only for the same expression, so every find, update and
 # delete by _id scans the whole table: measured on 10,031 purchase histories, 1.26 s for one
-# find_one and 2.47 s for one delete_one (0.026 s and 0.007 s with the fix). `->'_id'` is the same path (SQLite reads a
-# label without `$` as `$.label`) and matches the index (EXPLAIN QUERY PLAN: SEARCH ... USING
-# INDEX). Nothing else changes: the stored documents and the index are FerretDB's own.
+# find_one and 2.47 s for one delete_one (0.026 s and 0.007 s with the fix). `->'_id'` is the
+# same path (SQLite reads a label without `$` as `$.label`) and matches the index (EXPLAIN
+# QUERY PLAN: SEARCH ... USING INDEX). Nothing else changes: the stored documents and the
+# index are FerretDB's own.
 set -eu
 
 out=${1:?usage: id_index_fix.sh /abs/work/dir}
