@@ -75,6 +75,11 @@ incremental extractions after them. A table declared `mode: incremental` with a
 `watermark` column (and an `overlap`) reads only rows whose watermark is above the last
 one read minus the overlap; --full takes snapshots instead.
 
+A snapshot table whose content has not changed since its newest extraction is not landed
+again: the server computes a fingerprint of the rows (count and sum of per-row md5) in the
+same consistent snapshot, which is compared with the one in that extraction's manifest
+(`unchanged` in the summary). --full lands every table whatever its fingerprint.
+
 A server whose names or types differ from ours is mapped in the same YAML (a copy of it
 via --sources-yaml): `source_table` under meta.extract (the server's table, any case),
 `meta: {source_column: ...}` and `data_type` per column. Declared types are cast with
@@ -139,16 +144,17 @@ _SYNC_HELP = """\
 One command from the sources to the published outputs, each stage doing only what changed:
 
   1. extract      MariaDB -> LANDING/mariadb (as `aethermart extract`: snapshot or
-                  incremental per table, from models/bronze/mariadb/_mariadb__sources.yml),
+                  incremental per table, from models/bronze/mariadb/_mariadb__sources.yml;
+                  a snapshot table whose content fingerprint is unchanged is not landed),
                   when mariadb is an enabled source (dbt var enabled_sources) and a URL is
                   given (--mariadb-url / $MARIADB_URL); otherwise the stage says it is skipped
   2. check        has anything new landed since the last successful build? (the rule below)
   3. dbt build    only when something changed: `dbt build` with --vars / --target passed
                   through, the landing and warehouse of this command; when only landing
-                  data changed, --select source:<system>+ for each source system whose
-                  files changed, plus every exported model (today nearly every node: each
-                  bronze model depends on the file listing of all sources); a change
-                  of code, --vars or --target, a first build or --force-build: everything
+                  data changed, --select the models and snapshots downstream of the
+                  sources that read it (a MariaDB table's own source; every source of a
+                  POS or events drop), plus every exported model; a change of code,
+                  --vars or --target, a first build or --force-build: everything
   4. export       `aethermart export --mode incremental` to Parquet (--out) and, with a
                   MongoDB URI (--mongodb-uri / $MONGODB_URI), to MongoDB: only documents
                   whose content changed are written, vanished ones deleted; skipped when the
@@ -340,7 +346,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--full",
         action="store_true",
         help="take a full snapshot of every table, also those declared incremental "
-        "(re-syncs updates and deletes that a watermark cannot see)",
+        "(re-syncs updates and deletes that a watermark cannot see) and those unchanged "
+        "since their last extraction",
     )
     ext.add_argument(
         "--sources-yaml",
@@ -785,12 +792,8 @@ def _extract(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     elif not args.quiet:
-        rows = sum(t.rows for t in result.tables)
-        print(
-            f"extract: {rows:,} rows in {len(result.tables)} tables, extraction "
-            f"{result.extraction_id}, {result.seconds:.1f}s -> {args.landing / 'mariadb'}",
-            file=sys.stderr,
-        )
+        where = args.landing / "mariadb"
+        print(f"extract: {result.describe()}, {result.seconds:.1f}s -> {where}", file=sys.stderr)
     return 0
 
 

@@ -1,14 +1,15 @@
 """`aethermart sync`: extract -> build -> export, each stage only as much as changed.
 
 1. **extract** (when MariaDB is an enabled source and a URL is given): `aethermart extract`
-   into the landing zone (snapshot / incremental per table, as declared in the sources YAML).
+   into the landing zone (snapshot / incremental per table, as declared in the sources YAML;
+   a snapshot table whose content fingerprint did not change is not landed again).
 2. **check**: has anything landed since the last successful build? The landing signature
    (below) is compared with the one stored, with that build's invocation id, in
    ``<warehouse>.sync.json`` next to the DuckDB file.
 3. **dbt build**: only when something changed (or no build of this warehouse is known); when
-   only landing data changed, ``--select source:<system>+`` for each
-   source system whose files changed, plus every exported model (the export guard publishes
-   only exports built, and tested, by one invocation). Code, --vars, --target, a first build
+   only landing data changed, ``--select`` the models and snapshots downstream of the sources
+   that read the changed parts (``build_selection``), plus every exported model (the export
+   guard publishes only exports built, and tested, by one invocation). Code, --vars, --target, a first build
    or --force-build: everything. The dbt unit tests (the models' SQL on fixed rows: their
    outcome depends on the code only) run only until they have passed under the current code
    fingerprint (``aethermart.code_fingerprint``; the warehouse's build record keeps it per
@@ -363,13 +364,44 @@ def _dbt_env(cfg: SyncConfig) -> dict[str, str]:
     return env
 
 
+def _changed_sources(changed: list[str], sources: dict) -> set[str]:
+    """The dbt sources (unique ids) that read the changed landing parts: for `mariadb/<Table>`
+    the source of that table (by name; every MariaDB source when none has that name) and the
+    other MariaDB sources (`mariadb_extractions`: the manifests); for `pos/…` and `events/…`
+    every source of the system (a drop folder may hold any of its entities)."""
+
+    def of_system(system: str) -> set[str]:
+        return {
+            uid
+            for uid, src in sources.items()
+            if src["source_name"] == system or src["source_name"].startswith(f"{system}_")
+        }
+
+    found: set[str] = set()
+    for part in changed:
+        system, _, unit = part.partition("/")
+        if system != "mariadb":
+            found |= of_system(system)
+            continue
+        table = {
+            uid for uid, src in sources.items() if src["source_name"] == "mariadb" and src["name"] == unit
+        }
+        found |= table or of_system("mariadb")
+        found |= {uid for uid in of_system("mariadb") if sources[uid]["source_name"] != "mariadb"}
+    return found
+
+
 def build_selection(changed: list[str], manifest_path: Path) -> list[str]:
     """dbt's --select for a build after ``changed`` (signature parts); [] = build everything.
 
-    Only landing parts (pos/…, mariadb/…, events/…) narrow the build: every dbt source whose
-    source name is the system's (``mariadb``) or starts with it (``mariadb_extractions``),
-    and what depends on it, plus every model that declares an export, from the manifest of
-    the last build (a change of code or arguments builds everything, so its sources are current).
+    Only landing parts (pos/…, mariadb/…, events/…) narrow the build: the models and
+    snapshots downstream of the sources that read them (`_changed_sources`), plus every model
+    that declares an export, from the manifest of the last build (a change of code or
+    arguments builds everything, so its sources are current). A model with
+    ``meta: {per_source_listing: true}`` (the list of landed files, the list of MariaDB
+    extractions) is selected when a source it lists changed, but its readers are not selected
+    through it: each reads only its own source's rows from it, and is selected when that
+    source changed. Without that rule a new MariaDB extraction of one table rebuilt every model.
     """
     systems = {part.split("/", 1)[0] for part in changed}
     if not changed or not systems <= set(_LANDING_FOLDERS):
@@ -378,25 +410,34 @@ def build_selection(changed: list[str], manifest_path: Path) -> list[str]:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    names = sorted(
-        {
-            src["source_name"]
-            for src in manifest.get("sources", {}).values()
-            if any(
-                src["source_name"] == system or src["source_name"].startswith(f"{system}_")
-                for system in systems
-            )
-        }
-    )
-    exported = sorted(
-        node["name"]
-        for node in manifest.get("nodes", {}).values()
-        if node.get("resource_type") == "model"
-        and ((node.get("config") or {}).get("meta") or {}).get("export")
-    )
-    if not names:
+    sources = manifest.get("sources", {})
+    nodes = {
+        uid: node
+        for uid, node in manifest.get("nodes", {}).items()
+        if node.get("resource_type") in ("model", "snapshot")
+    }
+
+    def meta(uid: str) -> dict:
+        return (nodes[uid].get("config") or {}).get("meta") or {}
+
+    children: dict[str, list[str]] = {}
+    for uid, node in nodes.items():
+        for parent in (node.get("depends_on") or {}).get("nodes", []):
+            children.setdefault(parent, []).append(uid)
+    start = _changed_sources(changed, sources)
+    if not start:
         return []
-    return [f"source:{name}+" for name in names] + exported
+    reached: set[str] = set()
+    todo = list(start)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child in reached:
+                continue
+            reached.add(child)
+            if not meta(child).get("per_source_listing"):
+                todo.append(child)
+    exported = {uid for uid in nodes if nodes[uid]["resource_type"] == "model" and meta(uid).get("export")}
+    return sorted(nodes[uid]["name"] for uid in reached | exported)
 
 
 def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
@@ -459,14 +500,8 @@ def _extract(cfg: SyncConfig, result: SyncResult) -> StageResult:
         url=cfg.mariadb_url, landing=cfg.landing, tables=load_table_specs(**sources), keep=cfg.keep
     )
     out = extract(ecfg, quiet=True)
-    result.extracted = {t.table: t.rows for t in out.tables}
-    return StageResult(
-        "extract",
-        "ran",
-        out.seconds,
-        f"{sum(result.extracted.values()):,} rows in {len(out.tables)} tables "
-        f"(extraction {out.extraction_id})",
-    )
+    result.extracted = {t.table: t.rows for t in out.tables if t.status == "published"}
+    return StageResult("extract", "ran", out.seconds, out.describe())
 
 
 def _destination_key(target: str, cfg: SyncConfig) -> str:
@@ -624,7 +659,7 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
             result.build_invocation_id = _dbt_build(cfg, result)
             ok = ", ".join(f"{n} {s}" for s, n in sorted(result.dbt_nodes.items()))
             what = (
-                " ".join(n for n in result.dbt_select if n.startswith("source:")) + " and the exports"
+                f"{len(result.dbt_select)} models and snapshots downstream of what landed, and the exports"
                 if result.dbt_select
                 else "everything"
             )

@@ -117,6 +117,11 @@ def _json_tail(stdout: str) -> dict:
     return json.loads(stdout[start:]) if start >= 0 else {}
 
 
+def _landed_rows(extract_summary: dict) -> dict[str, int]:
+    """Rows per table that an `aethermart extract --json` landed (an unchanged table lands none)."""
+    return {t["table"]: t["rows"] for t in extract_summary.get("tables", []) if t["status"] == "published"}
+
+
 def _sum_key(obj, key: str) -> int:
     """Sum every integer value named ``key`` anywhere in a JSON document."""
     if isinstance(obj, dict):
@@ -211,7 +216,8 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[
             env,
             logs,
         )
-        stage.rows = _sum_key(_json_tail(out), "rows")
+        stage.detail["landed_rows"] = _landed_rows(_json_tail(out))
+        stage.rows = sum(stage.detail["landed_rows"].values())
         stages.append(stage)
 
         target = wd / "target"
@@ -403,7 +409,8 @@ def _rebuild_with_new_data(
         env,
         logs,
     )
-    extract.rows = _sum_key(_json_tail(out), "rows")
+    extract.detail["landed_rows"] = _landed_rows(_json_tail(out))
+    extract.rows = sum(extract.detail["landed_rows"].values())
     build, _ = measure("dbt build, 1 % new", "ours:rebuild", dbt_build, env, logs)
     build.detail["new_orders"] = stage.rows
     return [stage, extract, build]

@@ -194,8 +194,9 @@ def test_killed_extraction_leaves_the_previous_one_and_the_next_run_recovers(mar
 
 def test_retention_keeps_the_newest_extractions(loaded, tmp_path):
     landing = tmp_path / "landing"
-    for _ in range(3):
-        assert _extract(loaded, landing, "--quiet", "--keep", "2", "--tables", "Categories").returncode == 0
+    for _ in range(3):  # --full: an unchanged table is landed again too
+        proc = _extract(loaded, landing, "--quiet", "--full", "--keep", "2", "--tables", "Categories")
+        assert proc.returncode == 0, proc.stderr
     assert len(list((landing / "mariadb" / "Categories").glob("extraction_id=*"))) == 2
     assert not (landing / "mariadb" / "Orders").exists()
 
@@ -757,3 +758,58 @@ def test_type_drift_is_absorbed_by_the_declared_type_and_never_rounds(broken_db,
     assert amounts.count(None) == 1 + sum(
         1 for a in _query(broken_db, "select total_amount from Orders") if a[0] is None
     )
+
+
+def _statuses(proc: subprocess.CompletedProcess) -> dict[str, str]:
+    assert proc.returncode == 0, proc.stderr
+    return {t["table"]: t["status"] for t in json.loads(proc.stdout)["tables"]}
+
+
+def test_an_unchanged_snapshot_table_is_not_landed_again(mariadb_server, tmp_path):
+    """The server's fingerprint (count and sum of per-row md5 of the quoted values) decides;
+    changes that keep the row count and a column's sum, and NULL against the text 'NULL',
+    are changes."""
+    url = _loaded_database(mariadb_server, "extract_unchanged", tmp_path / "gen", "0.001", "3")
+    landing = tmp_path / "landing"
+    assert set(_statuses(_extract(url, landing, "--json")).values()) == {"published"}
+    first = _published(landing)
+
+    again = _extract(url, landing, "--json")
+    assert set(_statuses(again).values()) == {"unchanged"}
+    assert _published(landing) == first  # nothing new, nothing pruned
+    quiet_run = _extract(url, landing)
+    assert "nothing landed; unchanged since their last extraction: Customers" in quiet_run.stderr
+
+    # two items swap quantities: same rows, same sum(quantity); one review loses its text
+    (a, qa), (b, qb) = _query(
+        url,
+        "select order_item_id, quantity from Order_Items where quantity > 0 "
+        "and quantity <> (select min(quantity) from Order_Items where quantity > 0) "
+        "order by order_item_id limit 1",
+    ) + _query(
+        url,
+        "select order_item_id, quantity from Order_Items where quantity = "
+        "(select min(quantity) from Order_Items where quantity > 0) order by order_item_id limit 1",
+    )
+    ((review,),) = _query(url, "select min(review_id) from Reviews where review_text is not null")
+    _sql(
+        url,
+        f"update Order_Items set quantity = {qb} where order_item_id = {a}",
+        f"update Order_Items set quantity = {qa} where order_item_id = {b}",
+        f"update Reviews set review_text = null where review_id = {review}",
+    )
+    statuses = _statuses(_extract(url, landing, "--json"))
+    assert {t for t, s in statuses.items() if s == "published"} == {"Order_Items", "Reviews"}
+    assert {s for t, s in statuses.items() if t not in ("Order_Items", "Reviews")} == {"unchanged"}
+    newest = sorted((landing / "mariadb" / "Order_Items").glob("extraction_id=*"))[-1]
+    landed = {
+        r["order_item_id"]: r["quantity"] for r in pq.read_table(newest / "part-00000.parquet").to_pylist()
+    }
+    assert (landed[a], landed[b]) == (qb, qa)
+
+    _sql(url, f"update Reviews set review_text = 'NULL' where review_id = {review}")
+    assert _statuses(_extract(url, landing, "--json"))["Reviews"] == "published"
+    assert _statuses(_extract(url, landing, "--json"))["Reviews"] == "unchanged"
+
+    # --full lands every table, whatever its fingerprint
+    assert set(_statuses(_extract(url, landing, "--json", "--full")).values()) == {"published"}

@@ -249,10 +249,18 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
     assert ran[pipeline.first["build_invocation_id"]] > 0 and ran[second["build_invocation_id"]] == 0
     changed_tables = {c for c in second["changed"] if c.startswith("mariadb/")}
     assert changed_tables == {"mariadb/Orders", "mariadb/Order_Items", "mariadb/Customers", "mariadb/Reviews"}
-    # only what reads MariaDB, and every exported model (POS and events models are not rebuilt)
-    assert second["dbt_select"][:2] == ["source:mariadb+", "source:mariadb_extractions+"]
-    assert "doc_reviews" in second["dbt_select"] and not any(
-        "pos" in s or "events" in s for s in second["dbt_select"]
+    # only what reads the changed MariaDB tables, and every exported model: not the POS and
+    # events models, not the product tables' chain (their content did not change: not landed)
+    assert "doc_reviews" in second["dbt_select"] and "slv_mariadb_orders__checked" in second["dbt_select"]
+    not_reached = (
+        "brz_pos_", "slv_pos_", "brz_events_", "slv_events__checked", "slv_quarantine__pos",
+        "slv_quarantine__events", "brz_mariadb__products", "slv_mariadb_products_",
+        "slv_mariadb_categories_", "slv_mariadb_suppliers_", "slv_mariadb_product_attributes_",
+        "slv_products", "snap_products",
+    )  # fmt: skip
+    assert not [s for s in second["dbt_select"] if s.startswith(not_reached)], second["dbt_select"]
+    assert _stage(second, "extract")["note"].endswith(
+        "unchanged since their last extraction: Categories, Suppliers, Products, Product_Attributes"
     )
 
     deleted_docs = [d for d in in_reviews.values() if d["source_review_id"] in deleted]
@@ -297,7 +305,8 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
 
 def test_sync_with_nothing_new_builds_nothing_and_writes_nothing(pipeline):
     third = pipeline.sync()
-    assert _stage(third, "extract")["status"] == "ran"  # re-extracted: the same content is no change
+    assert _stage(third, "extract")["status"] == "ran"  # asked the server: every table unchanged
+    assert third["extracted"] == {} and _stage(third, "extract")["note"].startswith("nothing landed")
     assert _stage(third, "check")["status"] == "unchanged" and third["changed"] == []
     assert not third["built"] and _stage(third, "dbt build")["status"] == "skipped"
     assert third["documents_written"] == 0 and third["collections"] == {}
@@ -422,41 +431,118 @@ def test_a_dotfile_in_a_drop_is_landed_data(tmp_path):
     assert _changed_parts(base, landing_signature(tmp_path, [])) == ["events/date=2026-01-01"]
 
 
+def _model(name: str, *parents: str, **meta) -> tuple[str, dict]:
+    return f"model.a.{name}", {
+        "name": name,
+        "resource_type": "model",
+        "config": {"meta": meta},
+        "depends_on": {"nodes": list(parents)},
+    }
+
+
 def test_a_landing_change_builds_only_what_reads_it_and_the_exports(tmp_path):
     from aethermart.sync import build_selection
 
+    tables = ("Orders", "Products")
+    sources = {f"source.a.mariadb.{t}": {"source_name": "mariadb", "name": t} for t in tables}
+    sources |= {
+        f"source.a.{name}.t": {"source_name": name, "name": "t"}
+        for name in ("pos", "mariadb_extractions", "events")
+    }
+    every_source = sorted(sources)
     manifest = tmp_path / "manifest.json"
     manifest.write_text(
         json.dumps(
             {
-                "sources": {
-                    f"source.a.{name}.t": {"source_name": name}
-                    for name in ("pos", "mariadb", "mariadb_extractions", "events")
-                },
-                "nodes": {
-                    "model.a.doc_x": {
-                        "name": "doc_x",
-                        "resource_type": "model",
-                        "config": {"meta": {"export": {"parquet": {}}}},
-                    },
-                    "model.a.slv_y": {"name": "slv_y", "resource_type": "model", "config": {}},
-                },
+                "sources": sources,
+                "nodes": dict(
+                    [
+                        _model("files", *every_source, per_source_listing=True),
+                        _model(
+                            "extractions",
+                            "source.a.mariadb_extractions.t",
+                            "model.a.files",
+                            per_source_listing=True,
+                        ),
+                        _model("brz_orders", "source.a.mariadb.Orders", "model.a.files"),
+                        _model("brz_products", "source.a.mariadb.Products", "model.a.files"),
+                        _model("brz_pos", "source.a.pos.t", "model.a.files"),
+                        _model("brz_events", "source.a.events.t", "model.a.files"),
+                        _model("orders_checked", "model.a.brz_orders", "model.a.extractions"),
+                        _model("products_checked", "model.a.brz_products", "model.a.extractions"),
+                        _model("pos_checked", "model.a.brz_pos"),
+                        _model("slv_products", "model.a.products_checked", "model.a.pos_checked"),
+                        _model("doc_x", "model.a.orders_checked", export={"parquet": {}}),
+                        (
+                            "snapshot.a.snap",
+                            {
+                                "name": "snap",
+                                "resource_type": "snapshot",
+                                "depends_on": {"nodes": ["model.a.slv_products"]},
+                            },
+                        ),
+                        (
+                            "test.a.t1",
+                            {
+                                "name": "t1",
+                                "resource_type": "test",
+                                "depends_on": {"nodes": ["model.a.pos_checked"]},
+                            },
+                        ),
+                    ]
+                ),
             }
         )
     )
+    # one MariaDB table changed: its chain, the listings, the exports; not the other table's
+    # chain though the listings (every model's parents) changed too
     assert build_selection(["mariadb/Orders"], manifest) == [
-        "source:mariadb+",
-        "source:mariadb_extractions+",
+        "brz_orders",
         "doc_x",
+        "extractions",
+        "files",
+        "orders_checked",
     ]
-    assert build_selection(["events/date=2026-01-02", "pos/load_date=2026-01-01"], manifest) == [
-        "source:events+",
-        "source:pos+",
+    assert build_selection(["mariadb/Products"], manifest) == [
+        "brz_products",
         "doc_x",
+        "extractions",
+        "files",
+        "products_checked",
+        "slv_products",
+        "snap",
+    ]
+    # a table the manifest has no source of: every MariaDB source
+    assert set(build_selection(["mariadb/Renamed"], manifest)) >= {"orders_checked", "slv_products"}
+    assert build_selection(["events/date=2026-01-02", "pos/load_date=2026-01-01"], manifest) == [
+        "brz_events",
+        "brz_pos",
+        "doc_x",
+        "files",
+        "pos_checked",
+        "slv_products",
+        "snap",
     ]
     for everything in (["project"], ["dbt arguments", "pos/x"], ["no successful build"]):
         assert build_selection(everything, manifest) == []
     assert build_selection(["mariadb/Orders"], tmp_path / "missing.json") == []
+
+
+def test_every_reader_of_a_per_source_listing_reads_a_source_too(built_001):
+    """The sync does not select a reader through a `per_source_listing` model: each reader must
+    also depend on its own source (or on a model that does), or a change would never reach it."""
+    nodes = json.loads((built_001.target / "manifest.json").read_text())["nodes"]
+    listings = {uid for uid, n in nodes.items() if (n["config"].get("meta") or {}).get("per_source_listing")}
+    assert listings == {"model.aethermart.brz_landing__files", "model.aethermart.brz_mariadb__extractions"}
+    readers = [
+        n
+        for n in nodes.values()
+        if n["resource_type"] in ("model", "snapshot") and listings & set(n["depends_on"]["nodes"])
+    ]
+    assert len(readers) >= 20
+    for node in readers:
+        other = set(node["depends_on"]["nodes"]) - listings
+        assert other, f"{node['name']} reads only per-source listings"
 
 
 def test_many_replacements_in_one_incremental_batch_do_not_hang_ferretdb(ferretdb_server):

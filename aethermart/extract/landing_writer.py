@@ -53,7 +53,14 @@ class TableWriter:
         manifest = {
             **manifest,
             "rows": self.rows,
-            "files": [{"path": self.part.name, "rows": self.rows, "sha256": digest}],
+            "files": [
+                {
+                    "path": self.part.name,
+                    "rows": self.rows,
+                    "bytes": self.part.stat().st_size,
+                    "sha256": digest,
+                }
+            ],
         }
         (self.staging / "_manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 

@@ -12,7 +12,7 @@ __all__ = ["ExtractResult", "TableResult"]
 @dataclass
 class TableResult(Throughput):
     table: str
-    status: str  # published | skipped
+    status: str  # published | unchanged (same content as its newest extraction) | skipped
     rows: int = 0
     seconds: float = 0.0
     extraction_id: str | None = None
@@ -30,3 +30,17 @@ class ExtractResult:
 
     def as_dict(self) -> dict:
         return summary_dict(self, "tables")
+
+    def describe(self) -> str:
+        """One line: rows landed, in how many tables, and the tables left as they were."""
+        published = [t for t in self.tables if t.status == "published"]
+        unchanged = [t.table for t in self.tables if t.status == "unchanged"]
+        rows = sum(t.rows for t in published)
+        text = (
+            f"{rows:,} rows in {len(published)} tables, extraction {self.extraction_id}"
+            if published
+            else "nothing landed"
+        )
+        if unchanged:
+            text += f"; unchanged since their last extraction: {', '.join(unchanged)}"
+        return text

@@ -26,6 +26,7 @@ from aethermart.extract.casting import (
     server_family,
 )
 from aethermart.extract.config import ColumnSpec, ExtractConfig, TableSpec
+from aethermart.extract.content_fingerprint import landed_fingerprint, server_fingerprint
 from aethermart.extract.errors import ExtractError, SchemaError
 from aethermart.extract.landing_writer import (
     TableWriter,
@@ -544,6 +545,24 @@ def _extract_locked(
             last = None if full or spec.mode != "incremental" else _last_watermark(cfg.landing, spec)
             after = None if last is None else _lower_bound(spec, last)
             mode = "snapshot" if after is None else "incremental"
+            fingerprint = None
+            if mode == "snapshot":  # same snapshot as the rows read below
+                fingerprint = server_fingerprint(conn, table.server_name, table.select, schema)
+                landed = None if full else landed_fingerprint(cfg.landing, spec.name)
+                if landed is not None and landed[0] == fingerprint:
+                    _, since, rows = landed
+                    result.tables.append(
+                        TableResult(
+                            spec.name,
+                            "unchanged",
+                            0,
+                            round(time.perf_counter() - t_table, 3),
+                            since,
+                            note=f"same content as extraction {since} ({rows:,} rows): not landed again",
+                        )
+                    )
+                    _say(f"extract: {spec.name:<20} unchanged since {since} ({rows:,} rows)", quiet)
+                    continue
             writer = TableWriter(cfg.landing, spec.name, extraction_id, schema)
             staged.append(writer)
             zero: dict[str, int] = {}
@@ -586,6 +605,7 @@ def _extract_locked(
                     "extraction_id": extraction_id,
                     "mode": mode,
                     "watermark": watermark,
+                    "content_fingerprint": fingerprint,
                     "columns": [
                         {
                             "name": f.name,
