@@ -76,6 +76,13 @@ STATE_SUFFIX = ".sync.json"
 _LANDING_FOLDERS = ("pos", "mariadb", "events")
 _DRIVERS = ("pymongo", "bson", "duckdb", "pymysql", "pyarrow")
 _PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS, "aethermart/dbt_plugins")
+# dbt threads of a narrowed build (only landing data changed) unless AETHERMART_THREADS is set.
+# Such a build is many small nodes, where dbt's own per-node work dominates and a second
+# thread overlaps it with the other node's SQL: one MariaDB change at scale 1 on 2 cores,
+# alternating, built in 24.5 / 22.6 / 24.0 s with 1 thread and 20.4 / 20.1 / 19.7 s with 2
+# (docs/operations.md). A full build
+# keeps the profile's default (1 was fastest on 2 cores for the large queries).
+NARROWED_BUILD_THREADS = 2
 
 
 class SyncError(AetherMartError):
@@ -452,9 +459,12 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
     cmd += _dbt_args(cfg)
     run_results = cfg.target_path / "run_results.json"
     run_results.unlink(missing_ok=True)  # a dbt stopped before running writes none: never read the last
+    env = _dbt_env(cfg)
+    if result.dbt_select and not env.get("AETHERMART_THREADS"):
+        env["AETHERMART_THREADS"] = str(NARROWED_BUILD_THREADS)
     with log.open("wb") as out:
         proc = subprocess.run(
-            cmd, cwd=PROJECT_DIR, env=_dbt_env(cfg), stdout=out, stderr=subprocess.STDOUT, check=False
+            cmd, cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, check=False
         )
     try:
         doc = json.loads(run_results.read_text(encoding="utf-8"))

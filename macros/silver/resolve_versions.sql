@@ -23,6 +23,29 @@
         {{ exceptions.raise_compiler_error('resolve_versions: from_cte must name the CTE or relation to read') }}
     {%- endif %}
 with
+{#- Rows outside the current extraction (`_is_candidate` false: older MariaDB snapshots,
+    two of every three rows once retention holds three) are `superseded` whatever they hold:
+    they skip the latest-read join and the windows, which partition by `_is_candidate` first,
+    so the candidates' outcome is the same without them (a NULL `_is_candidate` stays on the
+    candidates' path, as before). Same rows and types; at scale 1 with three snapshots
+    slv_mariadb_order_items__checked took 0.67 s instead of 1.03 s, orders 0.25 instead of 0.36.
+    sqlfluff's AM04 cannot follow a wildcard in the second branch of a set operation (it
+    reports a wildcard over a CTE as unknown there), so each model's `select * from decided`
+    carries `-- noqa: AM04`: the columns are those of the model's own explicit CTE. #}
+current_rows as (
+
+    select * from {{ from_cte }}
+    where _is_candidate is distinct from false
+
+),
+
+earlier_rows as (
+
+    select * from {{ from_cte }}
+    where _is_candidate is false
+
+),
+
 {% if latest_read_only %}
 {#- the latest read of each key as an aggregate joined back, not as a window over the whole
     checked row: a window sorts every column of the row, this sorts nothing.
@@ -32,7 +55,7 @@ latest_read_of_key as (
     select
         {{ key_columns | join(', ') }},
         max({{ group_by }}) filter (where _is_candidate) as _latest_read
-    from {{ from_cte }}
+    from current_rows
     group by {{ key_columns | join(', ') }}
 
 ),
@@ -48,7 +71,7 @@ latest_reads as (
                 {%- endfor %}
             ) as _is_candidate
         )
-    from {{ from_cte }}
+    from current_rows
     left join latest_read_of_key using ({{ key_columns | join(', ') }})
 
 ),
@@ -60,7 +83,7 @@ hashed as (
         *,
         len(quarantine_reasons) = 0 as _is_usable,
         {{ generate_surrogate_key(content_columns) }} as _content_hash
-    from {{ 'latest_reads' if latest_read_only else from_cte }}
+    from {{ 'latest_reads' if latest_read_only else 'current_rows' }}
 
 ),
 
@@ -121,10 +144,23 @@ outcomes as (
         end as outcome
     from versioned
 
+),
+
+superseded_earlier as (
+
+    select
+        * exclude (_is_candidate, _raw_row),
+        {{ generate_surrogate_key(content_columns) }} as _content_hash,
+        'superseded' as outcome,
+        case when false then _raw_row end as raw_row  -- NULL of the column's type
+    from earlier_rows
+
 )
 
 select
     * exclude (_raw_row),
     case when outcome = 'quarantined' then _raw_row end as raw_row
 from outcomes
+union all by name
+select * from superseded_earlier
 {%- endmacro %}
