@@ -162,9 +162,9 @@ One command from the sources to the published outputs, each stage doing only wha
 
 What counts as new (the landing signature, stored with the build's invocation id in
 WAREHOUSE.sync.json next to the DuckDB file): for pos/ and events/, every file's path, size
-and mtime; for mariadb/<Table>, the content (sha256 from the extraction manifest) of the
-newest snapshot and of the incremental extractions with rows after it - so a re-extraction
-of unchanged tables is not a change; the dbt project's code (path, size, mtime); the --vars
+and mtime; for mariadb/<Table>, the folder name and content (sha256 from the extraction
+manifest) of the newest snapshot and of the incremental extractions with rows after it (an
+unchanged table is not landed again); the dbt project's code (path, size, mtime); the --vars
 and --target given. Names starting with '.' (staging folders, locks) are ignored. The state
 counts only while the warehouse's newest recorded dbt command is the build it names: a
 manual `dbt build`, a failed build or a new warehouse makes the next sync build.

@@ -24,10 +24,13 @@
 The change rule (the landing signature), one part per unit a build reads:
 
 - ``pos/<folder>`` and ``events/<folder>``: every file's relative path, size and mtime (ns);
-- ``mariadb/<Table>``: the content of what silver reads -- the sha256 of the Parquet files
-  of the newest snapshot extraction (from its ``_manifest.json``) and of every incremental
-  extraction after it that holds rows. A new extraction identical to the previous one is
-  *not* a change (MariaDB has no reliable updated_at; comparing snapshots is the check);
+- ``mariadb/<Table>``: what silver reads -- the folder name and the sha256 of the Parquet
+  files of the newest snapshot extraction (from its ``_manifest.json``) and of every
+  incremental extraction after it that holds rows. The extractor does not land a snapshot
+  table whose content fingerprint is unchanged (MariaDB has no reliable updated_at: the
+  server compares the content), so a new snapshot means new content, or a re-land asked
+  for (`extract --full`); either way the table's bronze is rebuilt, as silver picks its
+  current rows by extraction id;
 - ``project``: path, size and mtime of the dbt project's code (models, macros, seeds,
   snapshots, singular tests, dbt_project.yml, profiles.yml, the dbt plugins);
 - ``dbt arguments``: the --vars and --target passed to dbt.
@@ -178,16 +181,21 @@ def _stat_digest(folder: Path, base: Path) -> str:
 
 
 def _mariadb_table_digest(table_dir: Path) -> str:
-    """The content silver reads of one table: newest snapshot + incremental extractions with rows."""
+    """What silver reads of one table: the newest snapshot and the incremental extractions with
+    rows after it, each by folder name and content. The name counts: silver takes the current
+    rows by extraction id from the list of extractions, so a new snapshot must rebuild the
+    table's bronze even when its content is the same as the previous one's."""
     extractions = sorted(p for p in table_dir.glob("extraction_id=*") if p.is_dir())
     described = []
     for path in extractions:
         try:
             manifest = json.loads((path / "_manifest.json").read_text(encoding="utf-8"))
             files = sorted(f["sha256"] for f in manifest["files"])
-            described.append((manifest.get("mode", "snapshot"), int(manifest.get("rows", 1)), files))
+            described.append(
+                (manifest.get("mode", "snapshot"), int(manifest.get("rows", 1)), files, path.name)
+            )
         except (OSError, ValueError, KeyError, TypeError):  # no usable manifest: its files' stat
-            described.append(("unknown", 1, [_stat_digest(path, table_dir)]))
+            described.append(("unknown", 1, [_stat_digest(path, table_dir)], path.name))
     snapshots = [i for i, d in enumerate(described) if d[0] != "incremental"]
     start = snapshots[-1] if snapshots else 0
     current = [d for i, d in enumerate(described) if i >= start and (i == start or d[1] > 0)]

@@ -3,7 +3,9 @@
     external_location, whose path is relative to the landing root (landing_source), so the
     path is joined to `landing_path()` here as in the models. A CSV source (POS) is not
     opened: its rows are its files, with the drop's partition column (`load_date`) taken
-    from the folder name, so a freshness check costs a directory listing. A source whose
+    from the folder name, so a freshness check costs a directory listing. A MariaDB table
+    is read from its extractions' manifests, which also record the runs that found it
+    unchanged (`checked_at`). A source whose
     system is switched off (enabled_sources) is refused with one line saying so. -#}
 {% macro duckdb__collect_freshness(source, loaded_at_field, filter) %}
     {%- set location = source | string -%}
@@ -33,6 +35,12 @@
         {%- set partition = csv_source_tables(node.source_name).partition_column -%}
         {%- set relation = "(select file as filename, regexp_extract(file, '/" ~ partition ~ "=([^/]+)/', 1) as "
             ~ adapter.quote(partition) ~ " from glob(" ~ sql_string(pattern) ~ ")) as landed_files" -%}
+    {%- elif node.source_name == 'mariadb' and node.meta.get('landing_format') == 'parquet' -%}
+        {#- a MariaDB table: its extractions' manifests (the extraction id, and `checked_at`
+            when a later run found the content unchanged and did not land it again) -#}
+        {%- set pattern = landing_location_glob(rooted).rsplit('/', 1)[0] ~ '/_manifest.json' -%}
+        {%- set relation = "read_json(" ~ sql_string(pattern)
+            ~ ", columns={'extraction_id': 'VARCHAR', 'checked_at': 'VARCHAR'}) as manifests" -%}
     {%- else -%}
         {%- set relation = rooted -%}
     {%- endif -%}

@@ -777,6 +777,10 @@ def test_an_unchanged_snapshot_table_is_not_landed_again(mariadb_server, tmp_pat
     again = _extract(url, landing, "--json")
     assert set(_statuses(again).values()) == {"unchanged"}
     assert _published(landing) == first  # nothing new, nothing pruned
+    # the check is recorded in the newest manifest (dbt source freshness reads it)
+    (folder,) = (landing / "mariadb" / "Categories").glob("extraction_id=*")
+    checked = json.loads((folder / "_manifest.json").read_text())["checked_at"]
+    assert checked == json.loads(again.stdout)["extraction_id"] > folder.name.split("=")[1]
     quiet_run = _extract(url, landing)
     assert "nothing landed; unchanged since their last extraction: Customers" in quiet_run.stderr
 

@@ -115,3 +115,25 @@ def test_a_switched_off_source_system_says_so(project):
     assert (
         "dbt source freshness --select source:mariadb source:mariadb_extractions source:events" in proc.stdout
     )
+
+
+def test_a_mariadb_table_checked_unchanged_is_fresh(project, tmp_path):
+    """An extraction run that finds a table unchanged does not land it again but records
+    `checked_at` in its newest manifest: that check is the table's freshness."""
+    fresh = DbtProject(tmp_path / "landing", tmp_path / "work")
+    shutil.copytree(project.landing, fresh.landing)
+    now = datetime.now(UTC)
+    old = (now - timedelta(days=30)).strftime("%Y%m%dT%H%M%SZ")
+    for table, checked in (("Categories", now - timedelta(hours=1)), ("Suppliers", None)):
+        (folder,) = (fresh.landing / "mariadb" / table).glob("extraction_id=*")
+        manifest = json.loads((folder / "_manifest.json").read_text())
+        manifest["extraction_id"] = old
+        if checked is not None:
+            manifest["checked_at"] = checked.strftime("%Y%m%dT%H%M%SZ")
+        (folder / "_manifest.json").write_text(json.dumps(manifest))
+        folder.rename(folder.with_name(f"extraction_id={old}"))
+    proc = fresh.dbt("source", "freshness", "--select", "source:mariadb", check=False)
+    statuses = _statuses(fresh)
+    assert statuses["mariadb.Categories"] == "pass", proc.stdout[-3000:]
+    assert statuses["mariadb.Suppliers"] == "error"  # 30 days since it was last read
+    assert {statuses[f"mariadb.{t}"] for t in ("Customers", "Orders", "Reviews")} == {"pass"}

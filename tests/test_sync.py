@@ -407,11 +407,15 @@ def test_the_change_rule_compares_extracted_content_and_landed_files(tmp_path):
     def changed() -> list[str]:
         return _changed_parts(base, landing_signature(landing, []))
 
-    _extraction(landing, "Orders", "20260102T000000Z", "aaa")  # re-extracted, same content
     _extraction(landing, "Orders", "20260103T000000Z", "", mode="incremental", rows=0)  # nothing new
     (landing / "mariadb" / "Orders" / ".staging-20260104T000000Z").mkdir()  # in progress: not landed
     (landing / "mariadb" / ".extract.lock").write_text("")
     assert changed() == []
+    # a new snapshot with the same content (`extract --full`) is a change: silver takes the
+    # current rows by extraction id, so the table's bronze must read the new folder
+    _extraction(landing, "Orders", "20260105T000000Z", "aaa")
+    assert changed() == ["mariadb/Orders"]
+    base = landing_signature(landing, [])
     _extraction(landing, "Reviews", "20260102T000000Z", "rr2")  # a row deleted in MariaDB
     assert changed() == ["mariadb/Reviews"]
     (pos / "order.csv").write_text("id\n1\n2\n")  # a POS drop rewritten

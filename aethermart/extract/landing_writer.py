@@ -141,3 +141,16 @@ def prune_extractions(landing: Path, table: str, keep: int, current: str) -> lis
     for path in old:
         shutil.rmtree(path)
     return old
+
+
+def record_check(landing: Path, table: str, extraction_id: str, checked_at: str) -> None:
+    """Note in an unchanged table's newest manifest that this run found its content the same
+    (`checked_at`, as `YYYYMMDDTHHMMSSZ`): `dbt source freshness` reads it, so a table that
+    is checked every run but rarely changes is not reported stale. Written to a temporary
+    file and renamed over the manifest, so a reader sees the old or the new one."""
+    manifest = landing / "mariadb" / table / f"extraction_id={extraction_id}" / "_manifest.json"
+    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    doc["checked_at"] = checked_at
+    tmp = manifest.with_name(".manifest.json.tmp")
+    tmp.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(manifest)

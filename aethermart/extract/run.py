@@ -33,6 +33,7 @@ from aethermart.extract.landing_writer import (
     discard_extraction,
     prune_extractions,
     publish_all,
+    record_check,
     recover_interrupted,
 )
 from aethermart.extract.result import ExtractResult, TableResult
@@ -524,6 +525,7 @@ def _extract_locked(
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     result = ExtractResult(extraction_id)
     staged: list[TableWriter] = []
+    unchanged: list[tuple[str, str]] = []  # (table, the extraction whose content it still has)
     plan: list[tuple[TableSpec, _Table, dict[str, str]]] = []
     conn = connect(url, raw_text=True)
     try:
@@ -548,7 +550,7 @@ def _extract_locked(
             fingerprint = None
             if mode == "snapshot":  # same snapshot as the rows read below
                 fingerprint = server_fingerprint(conn, table.server_name, table.select, schema)
-                landed = None if full else landed_fingerprint(cfg.landing, spec.name)
+                landed = None if full or fingerprint is None else landed_fingerprint(cfg.landing, spec.name)
                 if landed is not None and landed[0] == fingerprint:
                     _, since, rows = landed
                     result.tables.append(
@@ -562,6 +564,7 @@ def _extract_locked(
                         )
                     )
                     _say(f"extract: {spec.name:<20} unchanged since {since} ({rows:,} rows)", quiet)
+                    unchanged.append((spec.name, since))
                     continue
             writer = TableWriter(cfg.landing, spec.name, extraction_id, schema)
             staged.append(writer)
@@ -662,6 +665,8 @@ def _extract_locked(
     for writer in staged:
         for old in prune_extractions(cfg.landing, writer.table, cfg.keep, extraction_id):
             _say(f"extract: removed old extraction {old}", quiet)
+    for table_name, since in unchanged:  # checked now: what `dbt source freshness` reads
+        record_check(cfg.landing, table_name, since, extraction_id)
     order = {s.name: i for i, s in enumerate(cfg.tables)}
     result.tables.sort(key=lambda t: order[t.table])
     result.seconds = round(time.perf_counter() - t0, 3)

@@ -23,28 +23,34 @@
         {{ exceptions.raise_compiler_error('resolve_versions: from_cte must name the CTE or relation to read') }}
     {%- endif %}
 with
-{#- Rows outside the current extraction (`_is_candidate` false: older MariaDB snapshots,
-    two of every three rows once retention holds three) are `superseded` whatever they hold:
+{#- With latest_read_only (MariaDB): rows outside the current extraction (`_is_candidate`
+    false: older snapshots, two of every three rows once retention holds three) are
+    `superseded` whatever they hold:
     they skip the latest-read join and the windows, which partition by `_is_candidate` first,
     so the candidates' outcome is the same without them (a NULL `_is_candidate` stays on the
     candidates' path, as before). Same rows and types; at scale 1 with three snapshots
     slv_mariadb_order_items__checked took 0.67 s instead of 1.03 s, orders 0.25 instead of 0.36.
     sqlfluff's AM04 cannot follow a wildcard in the second branch of a set operation (it
     reports a wildcard over a CTE as unknown there), so each model's `select * from decided`
-    carries `-- noqa: AM04`: the columns are those of the model's own explicit CTE. #}
+    carries `-- noqa: AM04`: the columns are those of the model's own explicit CTE.
+    Without it (POS, events: every row is a candidate) there is no split, and `from_cte` is
+    read once. #}
 current_rows as (
 
     select * from {{ from_cte }}
+    {%- if latest_read_only %}
     where _is_candidate is distinct from false
+    {%- endif %}
 
 ),
-
+{% if latest_read_only %}
 earlier_rows as (
 
     select * from {{ from_cte }}
     where _is_candidate is false
 
 ),
+{% endif %}
 
 {% if latest_read_only %}
 {#- the latest read of each key as an aggregate joined back, not as a window over the whole
@@ -144,7 +150,8 @@ outcomes as (
         end as outcome
     from versioned
 
-),
+)
+{%- if latest_read_only %},
 
 superseded_earlier as (
 
@@ -156,11 +163,13 @@ superseded_earlier as (
     from earlier_rows
 
 )
-
+{% endif %}
 select
     * exclude (_raw_row),
     case when outcome = 'quarantined' then _raw_row end as raw_row
 from outcomes
+{%- if latest_read_only %}
 union all by name
 select * from superseded_earlier
+{%- endif %}
 {%- endmacro %}

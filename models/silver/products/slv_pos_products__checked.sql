@@ -53,5 +53,4 @@ decided as (
 
 )
 
--- resolve_versions ends in a union, which sqlfluff cannot follow (see the macro)
-select * from decided  -- noqa: AM04
+select * from decided
