@@ -20,13 +20,16 @@ that turns server values into Parquet (the extractor's casting and type modules,
 cleaning macros it renders, the DuckDB and pyarrow versions), so a changed declaration in
 the sources YAML or a fixed parser lands the table again.
 
-No fingerprint (the table is landed, as before this check existed) when the server cannot
-vouch for the content: a table that is not InnoDB (MyISAM, Aria and MEMORY tables are not
-part of the consistent snapshot, so the rows read later may differ from the ones hashed), a
-row whose quoted text exceeds `max_allowed_packet` (MariaDB's md5 of it is NULL, which a sum
-would skip), or any error computing it. Measured at scale 1 (266,670 rows in 8 tables):
-0.34 s on the server, against 1.8 s to extract them; a sync with nothing new at scale 10
-went from 17.4 s to 4.7 s.
+No fingerprint when the server cannot vouch for the content (the table is then read as
+before, and the extractor compares the Parquet file it wrote with the newest extraction's:
+byte-identical, it is discarded and the table reported unchanged, so a table without a
+fingerprint does not make every sync build): a table that is not InnoDB (MyISAM, Aria and
+MEMORY tables are not part of the consistent snapshot, so the rows read later may differ
+from the ones hashed), a row whose quoted text exceeds `max_allowed_packet` (MariaDB's md5
+of it is NULL, which a sum would skip), or any error computing it.
+
+Measured at scale 1 (266,670 rows in 8 tables): 0.34 s on the server, against 1.8 s to
+extract them; a sync with nothing new at scale 10 went from 17.4 s to 4.7 s.
 
 Equal fingerprint, and the previous extraction's files still there with their recorded
 sizes: the table is not landed again (`aethermart extract --full` always lands it).
@@ -41,7 +44,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-__all__ = ["FINGERPRINT_VERSION", "landed_fingerprint", "server_fingerprint"]
+__all__ = ["FINGERPRINT_VERSION", "landed_files", "landed_fingerprint", "server_fingerprint"]
 
 # Change it when the query below or what the extractor writes for the same rows changes:
 # every snapshot table is then landed once more.
@@ -108,17 +111,16 @@ def server_fingerprint(conn, server_table: str, columns: list[str], schema: pa.S
     return f"{_recipe(server_table, columns, schema)}:{int(rows)}:{int(total)}"
 
 
-def landed_fingerprint(landing: Path, table: str) -> tuple[str, str, int] | None:
-    """(fingerprint, extraction_id, rows) of the table's newest extraction, when it is a
-    snapshot that recorded a fingerprint and whose files are all still there as written;
-    None otherwise (the table is then landed)."""
+def _newest_snapshot(landing: Path, table: str) -> tuple[Path, dict] | None:
+    """The table's newest extraction and its manifest, when it is a snapshot whose files are
+    all still there as written (path in the folder, recorded size)."""
     published = sorted(p for p in (landing / "mariadb" / table).glob("extraction_id=*") if p.is_dir())
     if not published:
         return None
     newest = published[-1]
     try:
         manifest = json.loads((newest / "_manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("mode") != "snapshot" or not manifest.get("content_fingerprint"):
+        if manifest.get("mode") != "snapshot":
             return None
         for file in manifest["files"]:
             path = newest / file["path"]
@@ -126,6 +128,31 @@ def landed_fingerprint(landing: Path, table: str) -> tuple[str, str, int] | None
                 return None
             if "bytes" in file and path.stat().st_size != file["bytes"]:
                 return None
-        return manifest["content_fingerprint"], manifest["extraction_id"], int(manifest["rows"])
+        int(manifest["rows"])
     except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return newest, manifest
+
+
+def landed_fingerprint(landing: Path, table: str) -> tuple[str, str, int] | None:
+    """(fingerprint, extraction_id, rows) of the table's newest extraction, when it is a
+    snapshot that recorded a fingerprint and whose files are all still there as written;
+    None otherwise (the table is then landed). The id is the folder's, which is what dbt reads."""
+    found = _newest_snapshot(landing, table)
+    if found is None or not found[1].get("content_fingerprint"):
+        return None
+    folder, manifest = found
+    return manifest["content_fingerprint"], folder.name.split("=", 1)[1], int(manifest["rows"])
+
+
+def landed_files(landing: Path, table: str) -> tuple[str, int, list[str]] | None:
+    """(extraction_id, rows, sha256 of each file) of the table's newest extraction, when it is
+    a snapshot whose files are all still there as written; None otherwise."""
+    found = _newest_snapshot(landing, table)
+    if found is None:
+        return None
+    folder, manifest = found
+    try:
+        return folder.name.split("=", 1)[1], int(manifest["rows"]), [f["sha256"] for f in manifest["files"]]
+    except (KeyError, TypeError):
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class TableWriter:
         self.part = self.staging / "part-00000.parquet"
         self._writer: pq.ParquetWriter | None = pq.ParquetWriter(self.part, schema, compression="zstd")
         self.rows = 0
+        self.sha256: str | None = None  # of the finished file
 
     def write(self, batch: pa.RecordBatch) -> None:
         self._writer.write_batch(batch, row_group_size=128 * 1024)
@@ -50,6 +52,7 @@ class TableWriter:
         self._writer = None
         with open(self.part, "rb") as fh:
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        self.sha256 = digest
         manifest = {
             **manifest,
             "rows": self.rows,
@@ -152,5 +155,13 @@ def record_check(landing: Path, table: str, extraction_id: str, checked_at: str)
     doc = json.loads(manifest.read_text(encoding="utf-8"))
     doc["checked_at"] = checked_at
     tmp = manifest.with_name(".manifest.json.tmp")
-    tmp.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as fh:  # durable before it replaces the manifest
+        fh.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
     tmp.replace(manifest)
+    folder = os.open(manifest.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)

@@ -26,7 +26,7 @@ from aethermart.extract.casting import (
     server_family,
 )
 from aethermart.extract.config import ColumnSpec, ExtractConfig, TableSpec
-from aethermart.extract.content_fingerprint import landed_fingerprint, server_fingerprint
+from aethermart.extract.content_fingerprint import landed_files, landed_fingerprint, server_fingerprint
 from aethermart.extract.errors import ExtractError, SchemaError
 from aethermart.extract.landing_writer import (
     TableWriter,
@@ -515,6 +515,22 @@ def extract(
         return _extract_locked(cfg, url, quiet, allow_type_change, full)
 
 
+def _report_unchanged(
+    result: ExtractResult, table: str, since: str, rows: int, t_table: float, quiet: bool
+) -> None:
+    result.tables.append(
+        TableResult(
+            table,
+            "unchanged",
+            0,
+            round(time.perf_counter() - t_table, 3),
+            since,
+            note=f"same content as extraction {since} ({rows:,} rows): not landed again",
+        )
+    )
+    _say(f"extract: {table:<20} unchanged since {since} ({rows:,} rows)", quiet)
+
+
 def _extract_locked(
     cfg: ExtractConfig, url: MariaDBURL, quiet: bool, allow_type_change: bool, full: bool
 ) -> ExtractResult:
@@ -553,17 +569,7 @@ def _extract_locked(
                 landed = None if full or fingerprint is None else landed_fingerprint(cfg.landing, spec.name)
                 if landed is not None and landed[0] == fingerprint:
                     _, since, rows = landed
-                    result.tables.append(
-                        TableResult(
-                            spec.name,
-                            "unchanged",
-                            0,
-                            round(time.perf_counter() - t_table, 3),
-                            since,
-                            note=f"same content as extraction {since} ({rows:,} rows): not landed again",
-                        )
-                    )
-                    _say(f"extract: {spec.name:<20} unchanged since {since} ({rows:,} rows)", quiet)
+                    _report_unchanged(result, spec.name, since, rows, t_table, quiet)
                     unchanged.append((spec.name, since))
                     continue
             writer = TableWriter(cfg.landing, spec.name, extraction_id, schema)
@@ -633,6 +639,17 @@ def _extract_locked(
                     **mapped,
                 }
             )
+            if mode == "snapshot" and fingerprint is None and not full:
+                # no server fingerprint (not InnoDB, a row too long to hash, an error): the
+                # landed file is the check, so that an unchanged table does not make every
+                # sync build; Parquet from the same rows is byte-identical
+                same = landed_files(cfg.landing, spec.name)
+                if same is not None and same[2] == [writer.sha256]:
+                    writer.abort()
+                    staged.remove(writer)
+                    _report_unchanged(result, spec.name, same[0], same[1], t_table, quiet)
+                    unchanged.append((spec.name, same[0]))
+                    continue
             result.tables.append(table_result)
             if not quiet:
                 end = "\r" if sys.stderr.isatty() else ""
@@ -666,7 +683,10 @@ def _extract_locked(
         for old in prune_extractions(cfg.landing, writer.table, cfg.keep, extraction_id):
             _say(f"extract: removed old extraction {old}", quiet)
     for table_name, since in unchanged:  # checked now: what `dbt source freshness` reads
-        record_check(cfg.landing, table_name, since, extraction_id)
+        try:
+            record_check(cfg.landing, table_name, since, extraction_id)
+        except (OSError, ValueError) as exc:  # the extraction stands; only freshness lags
+            _say(f"extract: warning: could not record the check of {table_name} ({exc})", quiet)
     order = {s.name: i for i, s in enumerate(cfg.tables)}
     result.tables.sort(key=lambda t: order[t.table])
     result.seconds = round(time.perf_counter() - t0, 3)
