@@ -1,6 +1,7 @@
 """One extraction run: every configured table streamed into a staged Parquet extraction
 from one consistent snapshot of the database, then all published together, so dbt only
-ever sees complete extractions."""
+ever sees complete extractions. A snapshot table whose content is the same as its newest
+extraction's is not staged (content_fingerprint.py); its check is recorded instead."""
 
 from __future__ import annotations
 
