@@ -5,7 +5,7 @@ from __future__ import annotations
 from aethermart.errors import SourceError
 from aethermart.mariadb_url import MariaDBURL
 
-__all__ = ["connect"]
+__all__ = ["connect", "quote_identifier"]
 
 _REASONS = {
     1044: "access to the database denied for this user",
@@ -45,3 +45,8 @@ def connect(url: MariaDBURL, *, raw_text: bool = False, autocommit: bool = False
         code = exc.args[0] if exc.args else None
         reason = _REASONS.get(code, f"error {code}").format(database=url.database, host=url.host)
         raise SourceError(f"cannot connect to MariaDB at {url.redacted()}: {reason}") from exc
+
+
+def quote_identifier(name: str) -> str:
+    """A MariaDB table or column name as a quoted identifier (backticks doubled inside)."""
+    return "`" + name.replace("`", "``") + "`"

@@ -44,13 +44,15 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from aethermart.extract.casting import MACROS as CLEANING_MACROS
+from aethermart.mariadb_client import quote_identifier as _quote
+
 __all__ = ["FINGERPRINT_VERSION", "landed_files", "landed_fingerprint", "server_fingerprint"]
 
 # Change it when the query below or what the extractor writes for the same rows changes:
 # every snapshot table is then landed once more.
 FINGERPRINT_VERSION = 2
 _EXTRACT_DIR = Path(__file__).parent
-_CLEANING_MACROS = _EXTRACT_DIR.parent.parent / "macros" / "cleaning"
 
 
 @functools.cache
@@ -59,14 +61,10 @@ def _code_digest() -> str:
     import duckdb
 
     h = hashlib.sha256(f"duckdb={duckdb.__version__} pyarrow={pa.__version__}".encode())
-    files = [_EXTRACT_DIR / "casting.py", _EXTRACT_DIR / "types.py", *sorted(_CLEANING_MACROS.glob("*.sql"))]
+    files = [_EXTRACT_DIR / "casting.py", _EXTRACT_DIR / "types.py", *sorted(CLEANING_MACROS.glob("*.sql"))]
     for path in files:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:32]
-
-
-def _quote(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
 
 
 def _recipe(server_table: str, columns: list[str], schema: pa.Schema) -> str:

@@ -41,6 +41,7 @@ from aethermart.extract.result import ExtractResult, TableResult
 from aethermart.extract.types import arrow_type, to_arrow
 from aethermart.filelock import held
 from aethermart.mariadb_client import connect
+from aethermart.mariadb_client import quote_identifier as _quote
 from aethermart.mariadb_url import MariaDBURL
 
 __all__ = ["extract"]
@@ -67,10 +68,6 @@ def _not_landed(name: str) -> str | None:
 def _say(msg: str, quiet: bool) -> None:
     if not quiet:
         print(msg, file=sys.stderr, flush=True)
-
-
-def _quote(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
 
 
 def _new_extraction_id(landing: Path) -> str:
