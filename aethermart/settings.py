@@ -60,7 +60,7 @@ LANDING_ENV = "AETHERMART_LANDING"
 
 # the DuckDB warehouse and the settings of a connection to it (profiles.yml: the same defaults)
 DUCKDB_ENV, DUCKDB_DEFAULT = "AETHERMART_DUCKDB", "data/aethermart.duckdb"
-MEMORY_LIMIT_ENV, MEMORY_LIMIT_DEFAULT = "AETHERMART_MEMORY_LIMIT", "2GB"
+MEMORY_LIMIT_ENV, MEMORY_LIMIT_DEFAULT = "AETHERMART_MEMORY_LIMIT", "1GB"
 TEMP_DIR_ENV, TEMP_DIR_DEFAULT = "AETHERMART_TEMP_DIR", "data/duckdb_tmp"
 
 # published gold Parquet, and dbt's target folder (whose manifest.json declares the exports)

@@ -62,10 +62,11 @@ def replay(statements: list[tuple[str, str]], duckdb_path: str, salt: str) -> di
     steadier figure."""
     import duckdb
 
+    from aethermart import settings
     from aethermart.dbt_plugins import landing_guard, pii_salt, record_count
 
     seconds: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    con = duckdb.connect(duckdb_path, config={"memory_limit": "2GB"})
+    con = duckdb.connect(duckdb_path, config={"memory_limit": settings.memory_limit()})  # as our dbt runs
     try:
         con.execute("set timezone = 'UTC'")
         record_count.register(con)

@@ -724,6 +724,18 @@ def test_every_duckdb_type_follows_the_documented_rule():
     with pytest.raises(ExportError, match="list of lists"):
         document_query("bad", list(zip(rel.columns, rel.types, strict=True)), "_id", "decimal128", "bad")
 
+    # carried columns (what the exporter joins to the rows: the stored hash, the change) pass
+    # through after the document and are not in it; they may not shadow what the query yields
+    rel = con.sql("select * from wide")
+    columns = list(zip(rel.columns, rel.types, strict=True))
+    joined = "(select w.*, 'u' as change_code from wide w)"
+    query = document_query(joined, columns, "_id", "string", "wide", ("change_code",))
+    row = con.execute(f"select _id, doc, change_code from ({query.sql})").fetchone()
+    assert row[0] == "x" and row[2] == "u" and "change_code" not in row[1]
+    for reserved in ("h", "doc", HASH):
+        with pytest.raises(ExportError, match=f"column {reserved} is reserved"):
+            document_query(joined, columns, "_id", "string", "wide", (reserved,))
+
 
 def test_export_from_the_published_parquet_equals_export_from_the_warehouse(
     ferretdb_server, client, warehouse, tmp_path

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from aethermart import settings
 from aethermart.export.errors import WarehouseError
 from aethermart.export.manifest import ExportSpec
 from aethermart.export.parquet.layout import published_paths
@@ -21,7 +22,7 @@ def first_line(exc: BaseException) -> str:
 
 
 def open_warehouse(
-    path: Path, *, memory_limit: str = "2GB", temp_directory: Path | None = None
+    path: Path, *, memory_limit: str = settings.MEMORY_LIMIT_DEFAULT, temp_directory: Path | None = None
 ) -> duckdb.DuckDBPyConnection:
     """A read-only connection; a missing or busy file is a one-line error."""
     if not path.is_file():
@@ -49,7 +50,7 @@ def open_published_parquet(
     root: Path,
     specs: tuple[ExportSpec, ...],
     *,
-    memory_limit: str = "2GB",
+    memory_limit: str = settings.MEMORY_LIMIT_DEFAULT,
     temp_directory: Path | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory connection where each model's table is a view over its published Parquet

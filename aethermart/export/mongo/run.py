@@ -258,13 +258,23 @@ def _usable_ledger(
     return ledger, ""
 
 
-def _diff_sql(doc_sql: str, changed_only: bool) -> str:
-    sql = (
-        f"select d._id, d.{HASH_FIELD}, d.doc, case when e._id is null then 'i' "
-        f"when e.h is distinct from d.{HASH_FIELD} then 'u' else 's' end as change "
-        f"from ({doc_sql}) d left join _aethermart_existing e on d._id = e._id"
+def _diff_sql(plan: _Plan) -> str:
+    """Every document of the model with its change against the stored hashes
+    (``_aethermart_existing``): i(nserted), u(pdated) or s(ame). The stored hashes are joined
+    to the model's rows, below the documents (see document_query's ``carry``)."""
+    spec = plan.spec
+    key = spec.mongodb.key
+    stored_id, stored_hash = "_aethermart_stored_id", "_aethermart_stored_hash"
+    joined = (
+        f"(select r.*, e._id as {stored_id}, e.h as {stored_hash} from {spec.relation} r "
+        f'left join _aethermart_existing e on (r."{key}")::varchar = e._id)'
     )
-    return f"select * from ({sql}) where change <> 's'" if changed_only else sql
+    carry = (stored_id, stored_hash)
+    docs = document_query(joined, plan.columns, key, plan.decimals, plan.where, carry).sql
+    return (
+        f"select _id, {HASH_FIELD}, doc, case when {stored_id} is null then 'i' "
+        f"when {stored_hash} is distinct from {HASH_FIELD} then 'u' else 's' end as change from ({docs})"
+    )
 
 
 def _vanished(cursor: duckdb.DuckDBPyConnection, spec: ExportSpec) -> list[str]:
@@ -338,9 +348,7 @@ def _export(
         if cfg.dry_run:
             result.deleted = len(_vanished(cursor, spec)) + len(foreign)
             counts = dict(
-                cursor.execute(
-                    f"select change, count(*) from ({_diff_sql(query.sql, False)}) group by change"
-                ).fetchall()
+                cursor.execute(f"select change, count(*) from ({_diff_sql(plan)}) group by change").fetchall()
             )
             result.inserted, result.updated = counts.get("i", 0), counts.get("u", 0)
             result.unchanged = counts.get("s", 0)
@@ -366,7 +374,7 @@ def _export(
                 with result.phase("indexes"):
                     create_indexes(db, collection, spec.mongodb.indexes)
             elif result.mode == "full":
-                _full(cursor, server, lock, plan, query.sql, names, result, progress, keep)
+                _full(cursor, server, lock, plan, names, result, progress, keep)
             else:
                 by_row = ledger is not None and ledger.row_hashes == ROW_HASH_VERSION
                 _incremental(cursor, server, lock, plan, query.sql, foreign, result, progress, keep, by_row)
@@ -470,7 +478,6 @@ def _full(
     server: MongoServer,
     lock,
     plan: _Plan,
-    doc_sql: str,
     names: CollectionNames,
     result: MongoDatasetResult,
     progress: Say,
@@ -485,7 +492,7 @@ def _full(
     ids: list[str] = []
     hashes: list[str] = []
     try:
-        for batch in iter_document_batches(cursor, _diff_sql(doc_sql, False), plan.batch_rows, where, times):
+        for batch in iter_document_batches(cursor, _diff_sql(plan), plan.batch_rows, where, times):
             sample.add(batch)
             with result.phase("write"):
                 insert_staging(staging, batch, f"{where}, batch at document {result.written:,}")
@@ -600,15 +607,16 @@ def _incremental(
     written_hashes: list[str] = []
     if changed or gone or result.hashes_from != "ledger":
         mark(db, collection, result.version or "", "writing")  # the ledger stops vouching from here
-    # the documents of the changed rows only: the semi join runs before the Extended JSON
+    # the documents of the changed rows only: the join runs before the Extended JSON (and
+    # below it: see document_query's carry)
     only_changed = (
-        f'(select r.* from {spec.relation} r semi join _aethermart_changed c on (r."{key}")::varchar = c._id)'
+        f"(select r.*, c.change as _aethermart_change from {spec.relation} r "
+        f'join _aethermart_changed c on (r."{key}")::varchar = c._id)'
     )
-    changed_doc_sql = document_query(only_changed, plan.columns, key, plan.decimals, plan.where).sql
-    changed_sql = (
-        f"select d._id, d.{HASH_FIELD}, d.doc, c.change from ({changed_doc_sql}) d "
-        "join _aethermart_changed c on d._id = c._id"
-    )
+    changed_doc_sql = document_query(
+        only_changed, plan.columns, key, plan.decimals, plan.where, ("_aethermart_change",)
+    ).sql
+    changed_sql = f"select _id, {HASH_FIELD}, doc, _aethermart_change as change from ({changed_doc_sql})"
     sample = Sample(result.version or "")
     meter = _Progress(collection, changed, progress)
     per_command = FERRETDB_REPLACES_PER_COMMAND if server.is_ferretdb else None
