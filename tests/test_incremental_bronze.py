@@ -10,6 +10,7 @@ exactly the new and changed files and give the same bronze, silver and gold tabl
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -217,6 +218,52 @@ def test_bronze_data_tests_check_the_files_just_read_unless_the_full_sweep_is_as
     )
     assert swept.returncode != 0
     assert "expression_is_true_brz_pos__orders" in swept.stdout
+
+
+def test_a_file_stays_in_the_test_scope_until_every_test_of_its_model_passes(tmp_path):
+    """A file whose rows fail a bronze test fails the next build too, however many builds read
+    nothing or land other files since; once its rows are replaced (the file changed) and every
+    test of the model passes, it leaves the scope. A `dbt run` tests nothing, so it marks
+    nothing. The bad rows are written into the table after the run that read the file: bronze
+    accepts any landed text, so no landed file can make its lineage test fail."""
+    landing = tmp_path / "landing"
+    shutil.copytree(SAMPLE, landing)
+    project = SaltedProject(landing, tmp_path / "dbt")
+    project.workdir.mkdir()
+    select = ("--select", "+brz_pos__orders", "--indirect-selection", "cautious")
+    test_name = "expression_is_true_brz_pos__orders"
+    untested = (
+        "select count(*) from ops.bronze_file_state "
+        "where model = 'brz_pos__orders' and tests_passed_by is null"
+    )
+
+    project.dbt("build", *select)
+    assert project.scalar(untested) == 0
+    shutil.copytree(landing / LATEST_DROP, landing / NEW_DROP)
+    bad = landing / NEW_DROP / "order.csv"
+    project.dbt("run", *select)  # reads the new drop; runs no test
+    assert project.scalar(untested) == 1
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute(f"update bronze.brz_pos__orders set _load_date = null where _source_file = '{bad}'")
+
+    nothing_new = project.dbt("build", *select, check=False)
+    assert nothing_new.returncode != 0
+    assert test_name in nothing_new.stdout
+    shutil.copytree(landing / LATEST_DROP, landing / "pos/load_date=2026-01-02")
+    another_drop = project.dbt("build", *select, check=False)
+    assert another_drop.returncode != 0
+    assert test_name in another_drop.stdout
+    assert project.scalar(untested) == 2  # the bad file and the new drop's, never marked
+
+    os.utime(bad, ns=(bad.stat().st_atime_ns, bad.stat().st_mtime_ns + 1_000_000))  # the file changes
+    project.dbt("build", *select)
+    assert project.scalar(untested) == 0
+    assert (
+        project.scalar(
+            f"select count(*) from bronze.brz_pos__orders where _source_file = '{bad}' and _load_date is null"
+        )
+        == 0
+    )
 
 
 def test_file_modified_time_is_precise_to_the_microsecond(tmp_path):
