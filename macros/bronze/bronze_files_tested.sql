@@ -4,9 +4,10 @@
         scope (bronze_test_scope) as passed. A model with a test that failed, warned, errored,
         was skipped or was not selected keeps its files in scope, so the next build tests
         them again. -#}
-    {%- if not execute or adapter.get_relation(database=target.database, schema='ops', identifier='bronze_file_state') is none -%}
-        {{ return('') }}
-    {%- endif -%}
+    {#- no query while compiling: a hook's compile-time query opens a transaction that the
+        next hook's statements then run in, and nothing commits it (the build record would
+        stay `running`). ops.bronze_file_state exists: on-run-start created it. -#}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set passed = [] -%}
     {%- for result in results if result.node.resource_type == 'test' and result.status == 'pass' -%}
         {%- do passed.append(result.node.unique_id) -%}
