@@ -1,4 +1,5 @@
-"""The one way Python code here puts a text value into SQL: as a quoted string literal.
+"""The one way Python code here puts a text value into SQL: as a quoted string literal
+(``sql_string``), or a name as a quoted DuckDB identifier (``sql_identifier``).
 
 Prefer bound parameters (``con.execute(sql, [value])``); use ``sql_string`` only where
 DuckDB takes no parameter (``copy … to``, table functions inside a view definition). The
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from os import PathLike
 
-__all__ = ["sql_string"]
+__all__ = ["sql_identifier", "sql_string"]
 
 
 def sql_string(value: str | PathLike) -> str:
@@ -21,3 +22,11 @@ def sql_string(value: str | PathLike) -> str:
     if "\x00" in text:
         raise ValueError("a SQL string literal cannot hold a NUL character")
     return "'" + text.replace("'", "''") + "'"
+
+
+def sql_identifier(name: str) -> str:
+    """``name`` (a column of a model) as a DuckDB identifier: in double quotes, each double
+    quote doubled, so any name a model can have - spaces, quotes, keywords - names itself."""
+    if "\x00" in name:
+        raise ValueError("a SQL identifier cannot hold a NUL character")
+    return '"' + name.replace('"', '""') + '"'

@@ -737,6 +737,43 @@ def test_every_duckdb_type_follows_the_documented_rule():
             document_query(joined, columns, "_id", "string", "wide", (reserved,))
 
 
+def test_an_export_key_named_with_quotes_and_spaces_is_one_column():
+    """The exporter's own queries (key check, diff against the stored hashes, vanished ids,
+    row hashes) quote the key like any column: a key named `order "id" 2` works."""
+    import pyarrow as pa
+
+    from aethermart.export.manifest import ColumnSpec, ExportSpec, MongoSpec
+    from aethermart.export.mongo import run
+    from aethermart.export.mongo.encode import document_query
+    from aethermart.sql import sql_identifier
+
+    key = 'order "id" 2'
+    con = duckdb.connect()
+    con.execute("create schema gold")
+    con.execute(f"""create table gold.t as select * from (values ('a', 1), ('b', 2), ('c', 3))
+        as v({sql_identifier(key)}, n)""")
+    spec = ExportSpec(
+        model="t",
+        unique_id="model.x.t",
+        schema="gold",
+        table="t",
+        columns=(ColumnSpec(key, "VARCHAR"), ColumnSpec("n", "INTEGER")),
+        primary_key=(key,),
+        yaml_path="t.yml",
+        mongodb=MongoSpec(collection="t", key=key),
+    )
+    rel = con.sql("select * from gold.t limit 0")
+    plan = run._Plan(spec, list(zip(rel.columns, rel.types, strict=True)), 3, 10, "decimal128")
+    docs = document_query(spec.relation, plan.columns, key, "decimal128", "t").sql
+    (hash_of_a,) = con.execute(f"select {HASH} from ({docs}) where _id = 'a'").fetchone()
+    con.register("_aethermart_existing", pa.table({"_id": ["a", "z"], "h": [hash_of_a, "x"]}))
+    changes = dict(con.execute(f"select _id, change from ({run._diff_sql(plan)})").fetchall())
+    assert changes == {"a": "s", "b": "i", "c": "i"}
+    assert run._vanished(con, spec) == ["z"]
+    run._row_hashes(con, spec)
+    assert con.execute("select count(distinct _id) from _aethermart_rows").fetchone()[0] == 3
+
+
 def test_export_from_the_published_parquet_equals_export_from_the_warehouse(
     ferretdb_server, client, warehouse, tmp_path
 ):

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from aethermart.export.errors import ManifestError
+from aethermart.sql import sql_identifier
 
 __all__ = [
     "TARGETS",
@@ -82,7 +83,7 @@ class ExportSpec:
     @property
     def relation(self) -> str:
         """The table as a quoted SQL name, schema-qualified (the catalog is whatever file is open)."""
-        return f"{_quote(self.schema)}.{_quote(self.table)}"
+        return f"{sql_identifier(self.schema)}.{sql_identifier(self.table)}"
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -299,7 +300,3 @@ def _mongo_spec(options: Any, fail, check_column) -> MongoSpec:
     if decimals is not None and decimals not in ("decimal128", "double", "string"):
         raise fail(".mongodb.decimals", f"must be decimal128, double or string, got {decimals!r}")
     return MongoSpec(collection=collection, key=key, indexes=tuple(indexes), decimals=decimals)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -51,6 +51,7 @@ import pyarrow as pa
 from bson.raw_bson import RawBSONDocument
 
 from aethermart.export.errors import ExportError
+from aethermart.sql import sql_identifier
 
 __all__ = [
     "DECIMAL_MODES",
@@ -71,10 +72,6 @@ _INTEGERS = {"tinyint", "smallint", "integer", "bigint", "utinyint", "usmallint"
 _WIDE_INTEGERS = {"ubigint", "hugeint", "uhugeint"}
 _TIMESTAMPS = {"timestamp", "timestamp_s", "timestamp_ms", "timestamp_ns"}
 _PASS_THROUGH = _INTEGERS | {"boolean", "varchar"}  # to_json already writes them right
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _null_or(expr: str, value: str) -> str:
@@ -132,9 +129,9 @@ class _Builder:
             changed = False
             for name, child in dtype.children:
                 self._check_key(name, path)
-                sub = self.expr(f"({expr}).{_ident(name)}", child, f"{path}.{name}")
+                sub = self.expr(f"({expr}).{sql_identifier(name)}", child, f"{path}.{name}")
                 changed = changed or sub is not None
-                fields.append(f"{_ident(name)} := {sub or f'({expr}).{_ident(name)}'}")
+                fields.append(f"{sql_identifier(name)} := {sub or f'({expr}).{sql_identifier(name)}'}")
             if not changed:
                 return None
             return _null_or(expr, f"struct_pack({', '.join(fields)})")
@@ -212,13 +209,14 @@ def document_query(
     if HASH_FIELD in names:
         raise ExportError(f"{where}: column {HASH_FIELD} is reserved for the exporter's content hash")
     builder = _Builder(decimals, where)
-    fields = [f'"_id" := ({_ident(key)})::varchar']
+    fields = [f'"_id" := ({sql_identifier(key)})::varchar']
     maps = []
     for name, dtype in columns:
         if name in (key, "_id"):
             continue
         builder._check_key(name, "")
-        fields.append(f"{_ident(name)} := {builder.expr(_ident(name), dtype, name) or _ident(name)}")
+        column = sql_identifier(name)
+        fields.append(f"{column} := {builder.expr(column, dtype, name) or column}")
         if dtype.id == "map":
             maps.append(name)
     doc = f"to_json(struct_pack({', '.join(fields)}))::varchar"
@@ -228,11 +226,11 @@ def document_query(
             f"{where}: column {clash[0]} is reserved for the exporter (it adds a column of that "
             "name to the rows it reads); rename it in the model"
         )
-    carried = "".join(f", {_ident(name)}" for name in carry)
+    carried = "".join(f", {sql_identifier(name)}" for name in carry)
     sql = (
         f"select _id, md5(doc) as {HASH_FIELD}, "
         f"substr(doc, 1, length(doc) - 1) || ',\"{HASH_FIELD}\":\"' || md5(doc) || '\"}}' as doc{carried} "
-        f"from (select ({_ident(key)})::varchar as _id, {doc} as doc{carried} from {relation})"
+        f"from (select ({sql_identifier(key)})::varchar as _id, {doc} as doc{carried} from {relation})"
     )
     return DocumentQuery(sql, tuple(maps))
 
@@ -241,7 +239,7 @@ def check_map_keys(con: duckdb.DuckDBPyConnection, relation: str, maps: tuple[st
     """Refuse MAP keys MongoDB-compatible servers reject (empty, leading '$', containing '.')."""
     for name in maps:
         bad = con.execute(
-            f"select k from (select unnest(map_keys({_ident(name)}))::varchar as k from {relation}) "
+            f"select k from (select unnest(map_keys({sql_identifier(name)}))::varchar as k from {relation}) "
             "where k = '' or k like '$%' or contains(k, '.') limit 1"
         ).fetchone()
         if bad is not None:

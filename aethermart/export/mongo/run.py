@@ -70,6 +70,7 @@ from aethermart.export.mongo.publish import (
 )
 from aethermart.export.result import DatasetResult
 from aethermart.export.warehouse import open_published_parquet, open_warehouse, table_columns
+from aethermart.sql import sql_identifier
 
 __all__ = ["MongoDatasetResult", "publish_mongodb"]
 
@@ -186,8 +187,9 @@ class _Plan:
         table_columns(con, spec, cfg.duckdb)  # exists and matches the manifest
         rel = con.sql(f"select * from {spec.relation} limit 0")
         key = spec.mongodb.key
+        quoted = sql_identifier(key)
         rows, distinct, nulls = con.execute(
-            f'select count(*), count(distinct "{key}"), count(*) - count("{key}") from {spec.relation}'
+            f"select count(*), count(distinct {quoted}), count(*) - count({quoted}) from {spec.relation}"
         ).fetchone()
         if nulls or distinct != rows:
             raise WarehouseError(
@@ -267,7 +269,7 @@ def _diff_sql(plan: _Plan) -> str:
     stored_id, stored_hash = "_aethermart_stored_id", "_aethermart_stored_hash"
     joined = (
         f"(select r.*, e._id as {stored_id}, e.h as {stored_hash} from {spec.relation} r "
-        f'left join _aethermart_existing e on (r."{key}")::varchar = e._id)'
+        f"left join _aethermart_existing e on (r.{sql_identifier(key)})::varchar = e._id)"
     )
     carry = (stored_id, stored_hash)
     docs = document_query(joined, plan.columns, key, plan.decimals, plan.where, carry).sql
@@ -282,7 +284,7 @@ def _vanished(cursor: duckdb.DuckDBPyConnection, spec: ExportSpec) -> list[str]:
     return [
         r[0]
         for r in cursor.execute(
-            f'select _id from _aethermart_existing where _id not in (select ("{key}")::varchar '
+            f"select _id from _aethermart_existing where _id not in (select ({sql_identifier(key)})::varchar "
             f"from {spec.relation}) order by _id"
         ).fetchall()
     ]
@@ -547,7 +549,8 @@ def _full(
 def _row_hashes(cursor: duckdb.DuckDBPyConnection, spec: ExportSpec) -> None:
     """Temp table _aethermart_rows (_id, rh): every gold row's key and DuckDB row hash."""
     cursor.execute(
-        f'create or replace temp table _aethermart_rows as select ("{spec.mongodb.key}")::varchar '
+        "create or replace temp table _aethermart_rows as select "
+        f"({sql_identifier(spec.mongodb.key)})::varchar "
         f"as _id, {ROW_HASH_SQL} as rh from {spec.relation} t"
     )
 
@@ -611,7 +614,7 @@ def _incremental(
     # below it: see document_query's carry)
     only_changed = (
         f"(select r.*, c.change as _aethermart_change from {spec.relation} r "
-        f'join _aethermart_changed c on (r."{key}")::varchar = c._id)'
+        f"join _aethermart_changed c on (r.{sql_identifier(key)})::varchar = c._id)"
     )
     changed_doc_sql = document_query(
         only_changed, plan.columns, key, plan.decimals, plan.where, ("_aethermart_change",)

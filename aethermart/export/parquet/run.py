@@ -73,7 +73,7 @@ from aethermart.export.result import DatasetResult
 from aethermart.export.run_id import run_id_before
 from aethermart.export.warehouse import first_line, open_warehouse, source_lineage, table_columns
 from aethermart.filelock import held
-from aethermart.sql import sql_string
+from aethermart.sql import sql_identifier, sql_string
 
 __all__ = ["PARTITION_COLUMNS", "ROW_GROUP_SIZE", "current_version", "publish_parquet"]
 
@@ -231,9 +231,9 @@ def _check(con: duckdb.DuckDBPyConnection, spec: ExportSpec, cfg: ExportConfig) 
                 f"dataset {spec.model}: column(s) {', '.join(clash)} clash with the Hive "
                 "partition columns year/month; rename them in the model"
             )
-        nulls = con.execute(f"select count(*) from {spec.relation} where {_q(month_of)} is null").fetchone()[
-            0
-        ]
+        nulls = con.execute(
+            f"select count(*) from {spec.relation} where {sql_identifier(month_of)} is null"
+        ).fetchone()[0]
         if nulls:
             raise PublishError(
                 f"dataset {spec.model}: {nulls} rows have no {month_of}, so they have no "
@@ -248,7 +248,7 @@ def _plan(con: duckdb.DuckDBPyConnection, spec: ExportSpec, cfg: ExportConfig) -
     partitions = 0
     if month_of:
         partitions = con.execute(
-            f"select count(distinct date_trunc('month', {_q(month_of)})) from {spec.relation}"
+            f"select count(distinct date_trunc('month', {sql_identifier(month_of)})) from {spec.relation}"
         ).fetchone()[0]
     current = current_version(cfg.out)
     return DatasetResult(
@@ -270,17 +270,23 @@ def _select_sql(spec: ExportSpec, columns: list[tuple[str, str]]) -> str:
         # HUGEINT would land in Parquet as DOUBLE (DuckDB has no 128-bit Parquet integer); BIGINT
         # keeps it exact, and the cast fails loudly instead of rounding if a value does not fit.
         cast = re.sub(r"\b(U?)HUGEINT\b", lambda m: f"{m[1]}BIGINT", data_type)
-        items.append(f"cast({_q(name)} as {cast}) as {_q(name)}" if cast != data_type else _q(name))
+        items.append(
+            f"cast({sql_identifier(name)} as {cast}) as {sql_identifier(name)}"
+            if cast != data_type
+            else sql_identifier(name)
+        )
     names = [n for n, _ in columns]
     key = [k for k in spec.primary_key if k in names] or names[:1]
     month_of = spec.parquet.partition_by_month_of
     if month_of:
         items += [
-            f"year({_q(month_of)}) as year",
-            f"lpad(cast(month({_q(month_of)}) as varchar), 2, '0') as month",
+            f"year({sql_identifier(month_of)}) as year",
+            f"lpad(cast(month({sql_identifier(month_of)}) as varchar), 2, '0') as month",
         ]
         key = [month_of, *[k for k in key if k != month_of]]
-    return f"select {', '.join(items)} from {spec.relation} order by {', '.join(_q(k) for k in key)}"
+    return (
+        f"select {', '.join(items)} from {spec.relation} order by {', '.join(sql_identifier(k) for k in key)}"
+    )
 
 
 def _provenance(manifest: ExportManifest, build: BuildRecord | None) -> dict:
@@ -621,7 +627,3 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
