@@ -199,71 +199,93 @@ def test_rebuild_with_nothing_new_reads_no_file(runs):
     )
 
 
-def test_bronze_data_tests_check_the_files_just_read_unless_the_full_sweep_is_asked(runs, tmp_path):
-    """A data test on an incremental bronze table checks the rows of the files its latest run
-    read; `--vars '{full_test_sweep: true}'` checks every row (what CI runs). A bad row in an
-    old file: the default test after a run that read nothing passes, the full sweep fails."""
+def test_bronze_data_tests_check_the_files_not_passed_unless_the_full_sweep_is_asked(runs, tmp_path):
+    """A data test on an incremental bronze table checks the rows of the files it has not
+    passed on; `--vars '{full_test_sweep: true}'` checks every row (what CI runs). A bad row in
+    an old file: the default test after it passed on every file passes, the full sweep fails,
+    and then the default test fails too (a failure forgets the test's passes)."""
     project = SaltedProject(runs["landing"], tmp_path / "sweep")  # a private copy of the warehouse
     project.workdir.mkdir()
     shutil.copy(runs["incremental"].duckdb_path, project.duckdb_path)
-    project.dbt("test", "--select", "tag:bronze", "--vars", "{full_test_sweep: true}")
+    project.dbt("test", "--select", "tag:bronze")  # records the passes the default scope uses
     with duckdb.connect(str(project.duckdb_path)) as con:
         con.execute(
             "update bronze.brz_pos__orders set _load_date = null "
             "where _source_file = (select min(_source_file) from bronze.brz_pos__orders)"
         )
-    project.dbt("test", "--select", "brz_pos__orders")  # passes: its latest run read no file
+    project.dbt("test", "--select", "brz_pos__orders")  # passes: it passed on every file
     swept = project.dbt(
         "test", "--select", "brz_pos__orders", "--vars", "{full_test_sweep: true}", check=False
     )
     assert swept.returncode != 0
     assert "expression_is_true_brz_pos__orders" in swept.stdout
+    after = project.dbt("test", "--select", "brz_pos__orders", check=False)
+    assert after.returncode != 0
+    assert "expression_is_true_brz_pos__orders" in after.stdout
 
 
-def test_a_file_stays_in_the_test_scope_until_every_test_of_its_model_passes(tmp_path):
+def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     """A file whose rows fail a bronze test fails the next build too, however many builds read
-    nothing or land other files since; once its rows are replaced (the file changed) and every
-    test of the model passes, it leaves the scope. A `dbt run` tests nothing, so it marks
-    nothing. The bad rows are written into the table after the run that read the file: bronze
-    accepts any landed text, so no landed file can make its lineage test fail."""
+    nothing or land other files since, until its rows are replaced (the file changed); the
+    model's other tests, which pass, do not read it again. A `dbt run` records nothing. A pass
+    holds under the code it was made with: other code (here other --vars) tests every file
+    again, and a failure found there puts every file back in the plain build's scope. The bad
+    rows are written into the table by hand: bronze accepts any landed text, so no landed file
+    can make its lineage test fail. `--empty` tests read no row, so they record nothing."""
     landing = tmp_path / "landing"
     shutil.copytree(SAMPLE, landing)
     project = SaltedProject(landing, tmp_path / "dbt")
     project.workdir.mkdir()
     select = ("--select", "+brz_pos__orders", "--indirect-selection", "cautious")
-    test_name = "expression_is_true_brz_pos__orders"
-    untested = (
-        "select count(*) from ops.bronze_file_state "
-        "where model = 'brz_pos__orders' and tests_passed_by is null"
-    )
+    failing, other = "expression_is_true_brz_pos__orders", "unique_combination_of_columns_brz_pos__orders"
+
+    def untested(test: str) -> int:
+        """Files of brz_pos__orders the test has no pass for."""
+        return project.scalar(
+            "select count(*) from ops.bronze_file_state as s where s.model = 'brz_pos__orders' "
+            "and not exists (select 1 from ops.bronze_test_passes as p where p.file_path = s.file_path "
+            f"and p.test like 'test.aethermart.{test}%')"
+        )
+
+    def set_load_date(value: str, path: Path) -> None:
+        with duckdb.connect(str(project.duckdb_path)) as con:
+            con.execute(
+                f"update bronze.brz_pos__orders set _load_date = {value} where _source_file = '{path}'"
+            )
 
     project.dbt("build", *select)
-    assert project.scalar(untested) == 0
+    files = project.scalar("select count(*) from ops.bronze_file_state where model = 'brz_pos__orders'")
+    assert files > 1 and untested(failing) == untested(other) == 0
     shutil.copytree(landing / LATEST_DROP, landing / NEW_DROP)
     bad = landing / NEW_DROP / "order.csv"
     project.dbt("run", *select)  # reads the new drop; runs no test
-    assert project.scalar(untested) == 1
-    with duckdb.connect(str(project.duckdb_path)) as con:
-        con.execute(f"update bronze.brz_pos__orders set _load_date = null where _source_file = '{bad}'")
+    assert untested(failing) == untested(other) == 1
+    project.dbt("build", *select, "--empty", "--resource-type", "test")  # its tests read no row
+    assert untested(failing) == untested(other) == 1
+    set_load_date("null", bad)
 
     nothing_new = project.dbt("build", *select, check=False)
-    assert nothing_new.returncode != 0
-    assert test_name in nothing_new.stdout
+    assert nothing_new.returncode != 0 and failing in nothing_new.stdout
+    assert untested(failing) == files + 1  # a failure forgets every pass of the test
+    assert untested(other) == 0  # the model's other test passed on every file
     shutil.copytree(landing / LATEST_DROP, landing / "pos/load_date=2026-01-02")
     another_drop = project.dbt("build", *select, check=False)
-    assert another_drop.returncode != 0
-    assert test_name in another_drop.stdout
-    assert project.scalar(untested) == 2  # the bad file and the new drop's, never marked
+    assert another_drop.returncode != 0 and failing in another_drop.stdout
+    assert untested(failing) == files + 2 and untested(other) == 0
 
     os.utime(bad, ns=(bad.stat().st_atime_ns, bad.stat().st_mtime_ns + 1_000_000))  # the file changes
     project.dbt("build", *select)
-    assert project.scalar(untested) == 0
-    assert (
-        project.scalar(
-            f"select count(*) from bronze.brz_pos__orders where _source_file = '{bad}' and _load_date is null"
-        )
-        == 0
-    )
+    assert untested(failing) == untested(other) == 0
+    nulls = f"select count(*) from bronze.brz_pos__orders where _source_file = '{bad}' and _load_date is null"
+    assert project.scalar(nulls) == 0
+
+    old = project.scalar("select min(_source_file) from bronze.brz_pos__orders")
+    set_load_date("null", Path(old))  # a file the tests passed on, broken behind their back
+    project.dbt("build", *select)  # passes: no test reads it again under the same code
+    other_code = project.dbt("build", *select, "--vars", "{a_var_no_model_reads: 1}", check=False)
+    assert other_code.returncode != 0 and failing in other_code.stdout
+    again = project.dbt("build", *select, check=False)  # the failure reached the plain build
+    assert again.returncode != 0 and failing in again.stdout
 
 
 def test_file_modified_time_is_precise_to_the_microsecond(tmp_path):

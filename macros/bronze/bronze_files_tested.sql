@@ -1,27 +1,41 @@
 {% macro bronze_files_tested(results) %}
-    {#- on-run-end hook: for each incremental bronze model whose every data test (the generic
-        tests attached to it) ran in this invocation and passed, mark the files in its test
-        scope (bronze_test_scope) as passed. A model with a test that failed, warned, errored,
-        was skipped or was not selected keeps its files in scope, so the next build tests
-        them again. -#}
+    {#- on-run-end hook: the pass records of the data tests of incremental bronze models
+        (bronze_test_scope). A test that passed passed on every file of its model (the files
+        in its scope, and the others it had passed on before): each is recorded under this
+        invocation's code fingerprint, and its records under other code are dropped. A test
+        that failed or errored forgets every pass, so its next run reads every file. A
+        warning records nothing (the files it warned on warn again); a skipped test, and
+        any run with --empty (its tests read no row), changes nothing. -#}
     {#- no query while compiling: a hook's compile-time query opens a transaction that the
         next hook's statements then run in, and nothing commits it (the build record would
-        stay `running`). ops.bronze_file_state exists: on-run-start created it. -#}
-    {%- if not execute -%}{{ return('') }}{%- endif -%}
+        stay `running`). ops.bronze_test_passes exists: on-run-start created it. -#}
+    {%- if not execute or flags.EMPTY -%}{{ return('') }}{%- endif -%}
     {%- set passed = [] -%}
-    {%- for result in results if result.node.resource_type == 'test' and result.status == 'pass' -%}
-        {%- do passed.append(result.node.unique_id) -%}
-    {%- endfor -%}
-    {%- set tests = graph.nodes.values() | selectattr('resource_type', 'equalto', 'test') | list -%}
-    {%- set models = [] -%}
-    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name.startswith('brz_')
-        and node.config.materialized == 'incremental' -%}
-        {%- set own = tests | selectattr('attached_node', 'equalto', node.unique_id) | map(attribute='unique_id') | list -%}
-        {%- if own and own | reject('in', passed) | list | length == 0 -%}
-            {%- do models.append(sql_string(node.name)) -%}
+    {%- set failed = [] -%}
+    {%- for result in results if result.node.resource_type == 'test' and result.node.attached_node -%}
+        {%- set model_node = graph.nodes.get(result.node.attached_node) -%}
+        {%- if model_node and model_node.name.startswith('brz_') and model_node.config.materialized == 'incremental' -%}
+            {%- if result.status == 'pass' -%}
+                {%- do passed.append("(" ~ sql_string(result.node.unique_id) ~ ", " ~ sql_string(model_node.name) ~ ")") -%}
+            {%- elif result.status in ('fail', 'error', 'runtime error') -%}
+                {%- do failed.append(sql_string(result.node.unique_id)) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if not models -%}{{ return('') }}{%- endif -%}
-    {{ return("update ops.bronze_file_state set tests_passed_by = " ~ sql_string(invocation_id)
-        ~ " where tests_passed_by is null and model in (" ~ models | join(", ") ~ ")") }}
+    {%- set code = "getvariable('aethermart_code_fingerprint')" -%}
+    {%- set statements = [] -%}
+    {%- if failed -%}
+        {%- do statements.append("delete from ops.bronze_test_passes where test in (" ~ failed | join(", ") ~ ")") -%}
+    {%- endif -%}
+    {%- if passed -%}
+        {%- set tests = "(values " ~ passed | join(", ") ~ ") as tested(test, model)" -%}
+        {%- do statements.append("delete from ops.bronze_test_passes where code_fingerprint is distinct from " ~ code
+            ~ " and test in (select test from " ~ tests ~ ")") -%}
+        {%- do statements.append("insert into ops.bronze_test_passes (test, model, file_path, code_fingerprint, invocation_id) "
+            ~ "select tested.test, tested.model, state.file_path, " ~ code ~ ", " ~ sql_string(invocation_id)
+            ~ " from " ~ tests ~ " inner join ops.bronze_file_state as state on state.model = tested.model"
+            ~ " where not exists (select 1 from ops.bronze_test_passes as passes where passes.test = tested.test"
+            ~ " and passes.file_path = state.file_path)") -%}
+    {%- endif -%}
+    {{ return(statements | join(";\n")) }}
 {% endmacro %}

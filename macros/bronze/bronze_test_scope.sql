@@ -1,17 +1,22 @@
-{#- Data tests on incremental bronze tables check only the rows of the files their tests have
-    not yet passed on (ops.bronze_file_state.tests_passed_by is null): a build that lands one
-    new file tests that file, not the whole history again; a first build or a --full-refresh
-    reads, and so tests, every file. A file stays in scope until one invocation ran every data
-    test of the model and each passed (bronze_files_tested, on-run-end): a failing or warning
-    file fails or warns again on the next build, whatever else landed since. The full sweep,
-    for CI and after a change to a test: --vars '{full_test_sweep: true}' tests every row.
+{#- Data tests on incremental bronze tables check only the rows of the files the test has not
+    yet passed on under this code: a build that lands one new file tests that file, not the
+    whole history again; a first build or a --full-refresh reads, and so tests, every file.
+    ops.bronze_test_passes holds, per test, the files it passed on and the code fingerprint
+    it passed under (bronze_files_tested, on-run-end). So:
+    - a file a test fails or warns on is tested again by every later build, whatever else
+      landed since, until it passes (a file whose rows change loses its passes);
+    - a test that fails or errors forgets all its passes: its next run reads every file
+      (a full sweep that fails puts the model's whole history back in scope);
+    - other code (a test added or changed, another generic test macro, other --vars: the
+      plugin's code fingerprint) tests every file again once.
+    The full sweep, for CI: --vars '{full_test_sweep: true}' tests every row.
     dbt calls get_where_subquery for the model of every generic test (its `where` config);
     a test's own `where` still applies, and the two are combined. Rows without a file
     (which the forget pre-hook removes) are always tested. -#}
 {% macro bronze_test_scope(relation) %}
-    {#- the filter of a test on `relation` (empty: every row): its rows of the files its tests
-        have not passed on, when it is an incremental bronze model with recorded files and the
-        full sweep is off -#}
+    {#- the filter of the test being compiled on `relation` (empty: every row): its rows of
+        the files the test has not passed on, when it is an incremental bronze model with
+        recorded files and the full sweep is off -#}
     {%- if not execute or var('full_test_sweep', false) | string | lower in ('true', '1', 'yes') -%}
         {{ return('') }}
     {%- endif -%}
@@ -22,10 +27,12 @@
         or node.config.materialized != 'incremental' -%}
         {{ return('') }}
     {%- endif -%}
-    {%- if adapter.get_relation(database=relation.database, schema='ops', identifier='bronze_file_state') is none -%}
+    {%- if adapter.get_relation(database=relation.database, schema='ops', identifier='bronze_test_passes') is none -%}
         {{ return('') }}
     {%- endif -%}
     {%- set column = 'file_path' if node.name.endswith('__counted_files') else '_source_file' -%}
     {{ return("(" ~ column ~ " is null or " ~ column ~ " in (select state.file_path from ops.bronze_file_state as state"
-        ~ " where state.model = " ~ sql_string(node.name) ~ " and state.tests_passed_by is null))") }}
+        ~ " where state.model = " ~ sql_string(node.name) ~ " and not exists (select 1 from ops.bronze_test_passes as passes"
+        ~ " where passes.test = " ~ sql_string(model.unique_id) ~ " and passes.file_path = state.file_path"
+        ~ " and passes.code_fingerprint is not distinct from getvariable('aethermart_code_fingerprint'))))") }}
 {% endmacro %}
