@@ -226,12 +226,13 @@ def test_bronze_data_tests_check_the_files_not_passed_unless_the_full_sweep_is_a
 
 def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     """A file whose rows fail a bronze test fails the next build too, however many builds read
-    nothing or land other files since, until its rows are replaced (the file changed); the
-    model's other tests, which pass, do not read it again. A `dbt run` records nothing. A pass
-    holds under the code it was made with: other code (here other --vars) tests every file
-    again, and a failure found there puts every file back in the plain build's scope. The bad
-    rows are written into the table by hand: bronze accepts any landed text, so no landed file
-    can make its lineage test fail. `--empty` tests read no row, so they record nothing."""
+        nothing or land other files since, until its rows are replaced (the file changed); the
+        model's other tests, which pass, do not read it again. A `dbt run` records nothing. A pass
+        holds under the code it was made with: other code (here other --vars) tests every file
+        again, and a failure found there puts every file back in the plain build's scope. Rows of
+    a file with no record (a cloned warehouse) are always tested. The bad
+        rows are written into the table by hand: bronze accepts any landed text, so no landed file
+        can make its lineage test fail. `--empty` tests read no row, so they record nothing."""
     landing = tmp_path / "landing"
     shutil.copytree(SAMPLE, landing)
     project = SaltedProject(landing, tmp_path / "dbt")
@@ -286,6 +287,16 @@ def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     assert other_code.returncode != 0 and failing in other_code.stdout
     again = project.dbt("build", *select, check=False)  # the failure reached the plain build
     assert again.returncode != 0 and failing in again.stdout
+    with duckdb.connect(str(project.duckdb_path)) as con:  # as in a clone: no record of the file
+        con.execute(
+            "insert into bronze.brz_pos__orders select * from bronze.brz_pos__orders "
+            f"where _source_file = '{old}' limit 1"
+        )  # a record twice: the unique test, which passed on every file, fails on it
+        con.execute(f"delete from ops.bronze_file_state where file_path = '{old}'")
+        con.execute(f"delete from ops.bronze_test_passes where file_path = '{old}'")
+    unique_only = ("--select", "brz_pos__orders,test_name:unique_combination_of_columns")
+    unrecorded = project.dbt("test", *unique_only, check=False)
+    assert unrecorded.returncode != 0 and other in unrecorded.stdout
 
 
 def test_file_modified_time_is_precise_to_the_microsecond(tmp_path):

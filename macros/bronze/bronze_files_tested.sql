@@ -1,11 +1,12 @@
 {% macro bronze_files_tested(results) %}
-    {#- on-run-end hook: the pass records of the data tests of incremental bronze models
-        (bronze_test_scope). A test that passed passed on every file of its model (the files
-        in its scope, and the others it had passed on before): each is recorded under this
-        invocation's code fingerprint, and its records under other code are dropped. A test
-        that failed or errored forgets every pass, so its next run reads every file. A
-        warning records nothing (the files it warned on warn again); a skipped test, and
-        any run with --empty (its tests read no row), changes nothing. -#}
+    {#- on-run-end hook: the pass records of the file-local data tests of incremental bronze
+        models (bronze_test_is_file_local, bronze_test_scope). A test that passed passed on
+        every file of its model (the files in its scope, and the others it had passed on
+        before): each is recorded under this invocation's code fingerprint (none without
+        one), and its records under other code are dropped. A test that failed or errored
+        forgets every pass, so its next run reads every file. A warning records nothing (the
+        files it warned on warn again); a skipped test, and any run with --empty (its tests
+        read no row), changes nothing. Records of tests the project no longer has go. -#}
     {#- no query while compiling: a hook's compile-time query opens a transaction that the
         next hook's statements then run in, and nothing commits it (the build record would
         stay `running`). ops.bronze_test_passes exists: on-run-start created it. -#}
@@ -14,7 +15,7 @@
     {%- set failed = [] -%}
     {%- for result in results if result.node.resource_type == 'test' and result.node.attached_node -%}
         {%- set model_node = graph.nodes.get(result.node.attached_node) -%}
-        {%- if model_node and model_node.name.startswith('brz_') and model_node.config.materialized == 'incremental' -%}
+        {%- if bronze_test_is_file_local(result.node, model_node) -%}
             {%- if result.status == 'pass' -%}
                 {%- do passed.append("(" ~ sql_string(result.node.unique_id) ~ ", " ~ sql_string(model_node.name) ~ ")") -%}
             {%- elif result.status in ('fail', 'error', 'runtime error') -%}
@@ -22,8 +23,16 @@
             {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- set known = [] -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'test' and node.attached_node -%}
+        {%- if bronze_test_is_file_local(node, graph.nodes.get(node.attached_node)) -%}
+            {%- do known.append(sql_string(node.unique_id)) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set code = "getvariable('aethermart_code_fingerprint')" -%}
-    {%- set statements = [] -%}
+    {#- the records of tests this project no longer has (renamed, removed, no longer scoped) -#}
+    {%- set statements = ["delete from ops.bronze_test_passes"
+        ~ (" where test not in (" ~ known | join(", ") ~ ")" if known else "")] -%}
     {%- if failed -%}
         {%- do statements.append("delete from ops.bronze_test_passes where test in (" ~ failed | join(", ") ~ ")") -%}
     {%- endif -%}
@@ -34,8 +43,8 @@
         {%- do statements.append("insert into ops.bronze_test_passes (test, model, file_path, code_fingerprint, invocation_id) "
             ~ "select tested.test, tested.model, state.file_path, " ~ code ~ ", " ~ sql_string(invocation_id)
             ~ " from " ~ tests ~ " inner join ops.bronze_file_state as state on state.model = tested.model"
-            ~ " where not exists (select 1 from ops.bronze_test_passes as passes where passes.test = tested.test"
-            ~ " and passes.file_path = state.file_path)") -%}
+            ~ " where " ~ code ~ " is not null and not exists (select 1 from ops.bronze_test_passes as passes"
+            ~ " where passes.test = tested.test and passes.file_path = state.file_path)") -%}
     {%- endif -%}
     {{ return(statements | join(";\n")) }}
 {% endmacro %}

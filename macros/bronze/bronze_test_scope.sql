@@ -2,7 +2,10 @@
     yet passed on under this code: a build that lands one new file tests that file, not the
     whole history again; a first build or a --full-refresh reads, and so tests, every file.
     ops.bronze_test_passes holds, per test, the files it passed on and the code fingerprint
-    it passed under (bronze_files_tested, on-run-end). So:
+    it passed under (bronze_files_tested, on-run-end); without a fingerprint (a profile
+    without the plugin aethermart.dbt_plugins.code_fingerprint) nothing is recorded and every
+    test reads every row. Only tests that check each file on its own are scoped
+    (bronze_test_is_file_local). So:
     - a file a test fails or warns on is tested again by every later build, whatever else
       landed since, until it passes (a file whose rows change loses its passes);
     - a test that fails or errors forgets all its passes: its next run reads every file
@@ -15,24 +18,27 @@
     (which the forget pre-hook removes) are always tested. -#}
 {% macro bronze_test_scope(relation) %}
     {#- the filter of the test being compiled on `relation` (empty: every row): its rows of
-        the files the test has not passed on, when it is an incremental bronze model with
-        recorded files and the full sweep is off -#}
+        the files the test has not passed on under this code, when the test checks files one
+        at a time (bronze_test_is_file_local), the relation is in this warehouse (not a
+        deferred one) and the full sweep is off. By exclusion: rows of a file with no record
+        (a cloned warehouse, lost ops tables) are tested. -#}
     {%- if not execute or var('full_test_sweep', false) | string | lower in ('true', '1', 'yes') -%}
         {{ return('') }}
     {%- endif -%}
     {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
         | selectattr('alias', 'equalto', relation.identifier)
         | selectattr('schema', 'equalto', relation.schema) | first -%}
-    {%- if node is not defined or node is none or not node.name.startswith('brz_')
-        or node.config.materialized != 'incremental' -%}
+    {%- if node is not defined or node is none or relation.database != target.database
+        or not bronze_test_is_file_local(model, node) -%}
         {{ return('') }}
     {%- endif -%}
     {%- if adapter.get_relation(database=relation.database, schema='ops', identifier='bronze_test_passes') is none -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set column = 'file_path' if node.name.endswith('__counted_files') else '_source_file' -%}
-    {{ return("(" ~ column ~ " is null or " ~ column ~ " in (select state.file_path from ops.bronze_file_state as state"
-        ~ " where state.model = " ~ sql_string(node.name) ~ " and not exists (select 1 from ops.bronze_test_passes as passes"
-        ~ " where passes.test = " ~ sql_string(model.unique_id) ~ " and passes.file_path = state.file_path"
-        ~ " and passes.code_fingerprint is not distinct from getvariable('aethermart_code_fingerprint'))))") }}
+    {#- qualified: ops.bronze_test_passes has a file_path too (duckdb__get_where_subquery
+        names the tested rows bronze_rows) -#}
+    {%- set column = 'bronze_rows.' ~ ('file_path' if node.name.endswith('__counted_files') else '_source_file') -%}
+    {{ return("(" ~ column ~ " is null or not exists (select 1 from ops.bronze_test_passes as passes"
+        ~ " where passes.test = " ~ sql_string(model.unique_id) ~ " and passes.file_path = " ~ column
+        ~ " and passes.code_fingerprint = getvariable('aethermart_code_fingerprint')))") }}
 {% endmacro %}

@@ -1,0 +1,20 @@
+{% macro bronze_test_is_file_local(test_node, model_node) %}
+    {#- whether a data test on an incremental bronze model checks each landed file on its own,
+        so that passing on every file one at a time is passing on the table: not_null,
+        accepted_values, expression_is_true, and unique_combination_of_columns over the file
+        column. Only these get a file scope (bronze_test_scope) and pass records
+        (bronze_files_tested); any other test (relationships, unique on a business key, a
+        custom generic test) reads every row every time. -#}
+    {%- if model_node is none or not model_node.name.startswith('brz_')
+        or model_node.config.materialized != 'incremental' -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set metadata = test_node.test_metadata if test_node.test_metadata is defined and test_node.test_metadata else none -%}
+    {%- if metadata is none or metadata.namespace -%}{{ return(false) }}{%- endif -%}
+    {%- if metadata.name in ('not_null', 'accepted_values', 'expression_is_true') -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set column = 'file_path' if model_node.name.endswith('__counted_files') else '_source_file' -%}
+    {{ return(metadata.name == 'unique_combination_of_columns'
+        and column in (metadata.kwargs.get('combination_of_columns') or [])) }}
+{% endmacro %}
