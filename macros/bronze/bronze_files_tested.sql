@@ -6,17 +6,22 @@
         one), and its records under other code are dropped. A test that failed or errored
         forgets every pass, so its next run reads every file. A warning records nothing (the
         files it warned on warn again); a skipped test, and any run with --empty (its tests
-        read no row), changes nothing. Records of tests the project no longer has go. -#}
+        read no row), changes nothing, as does a pass on a deferred relation (--defer: another
+        warehouse's rows). Records of tests the project no longer has go. -#}
     {#- no query while compiling: a hook's compile-time query opens a transaction that the
         next hook's statements then run in, and nothing commits it (the build record would
         stay `running`). ops.bronze_test_passes exists: on-run-start created it. -#}
     {%- if not execute or flags.EMPTY -%}{{ return('') }}{%- endif -%}
+    {%- set sweep = var('full_test_sweep', false) | string | lower in ('true', '1', 'yes') -%}
     {%- set passed = [] -%}
     {%- set failed = [] -%}
     {%- for result in results if result.node.resource_type == 'test' and result.node.attached_node -%}
         {%- set model_node = graph.nodes.get(result.node.attached_node) -%}
         {%- if bronze_test_is_file_local(result.node, model_node) -%}
-            {%- if result.status == 'pass' -%}
+            {#- it read the files it had no pass for in this warehouse (its SQL carries the
+                scope), or every row (the full sweep); not a deferred relation's rows -#}
+            {%- set read_here = sweep or 'ops.bronze_test_passes' in (result.node.compiled_code or '') -%}
+            {%- if result.status == 'pass' and read_here -%}
                 {%- do passed.append("(" ~ sql_string(result.node.unique_id) ~ ", " ~ sql_string(model_node.name) ~ ")") -%}
             {%- elif result.status in ('fail', 'error', 'runtime error') -%}
                 {%- do failed.append(sql_string(result.node.unique_id)) -%}
