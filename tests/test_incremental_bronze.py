@@ -226,13 +226,13 @@ def test_bronze_data_tests_check_the_files_not_passed_unless_the_full_sweep_is_a
 
 def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     """A file whose rows fail a bronze test fails the next build too, however many builds read
-        nothing or land other files since, until its rows are replaced (the file changed); the
-        model's other tests, which pass, do not read it again. A `dbt run` records nothing. A pass
-        holds under the code it was made with: other code (here other --vars) tests every file
-        again, and a failure found there puts every file back in the plain build's scope. Rows of
-    a file with no record (a cloned warehouse) are always tested. The bad
-        rows are written into the table by hand: bronze accepts any landed text, so no landed file
-        can make its lineage test fail. `--empty` tests read no row, so they record nothing."""
+    nothing or land other files since, until its rows are replaced (the file changed); the
+    model's other tests, which pass, do not read it again. A `dbt run` records nothing, nor
+    do `--empty` tests (they read no row). A pass holds under the code it was made with: other
+    code (here other --vars) tests every file again, and a failure found there puts every file
+    back in the plain build's scope. Rows of a file with no record (a cloned warehouse) are
+    always tested. The bad rows are written into the table by hand: bronze accepts any landed
+    text, so no landed file can make its lineage test fail."""
     landing = tmp_path / "landing"
     shutil.copytree(SAMPLE, landing)
     project = SaltedProject(landing, tmp_path / "dbt")

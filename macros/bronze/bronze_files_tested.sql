@@ -12,7 +12,7 @@
         next hook's statements then run in, and nothing commits it (the build record would
         stay `running`). ops.bronze_test_passes exists: on-run-start created it. -#}
     {%- if not execute or flags.EMPTY -%}{{ return('') }}{%- endif -%}
-    {%- set sweep = var('full_test_sweep', false) | string | lower in ('true', '1', 'yes') -%}
+    {%- set sweep = full_test_sweep() -%}
     {%- set passed = [] -%}
     {%- set failed = [] -%}
     {%- for result in results if result.node.resource_type == 'test' and result.node.attached_node -%}

@@ -14,7 +14,6 @@
     {%- if metadata.name in ('not_null', 'accepted_values', 'expression_is_true') -%}
         {{ return(true) }}
     {%- endif -%}
-    {%- set column = 'file_path' if model_node.name.endswith('__counted_files') else '_source_file' -%}
     {{ return(metadata.name == 'unique_combination_of_columns'
-        and column in (metadata.kwargs.get('combination_of_columns') or [])) }}
+        and bronze_file_column(model_node.name) in (metadata.kwargs.get('combination_of_columns') or [])) }}
 {% endmacro %}

@@ -22,7 +22,7 @@
         at a time (bronze_test_is_file_local), the relation is in this warehouse (not a
         deferred one) and the full sweep is off. By exclusion: rows of a file with no record
         (a cloned warehouse, lost ops tables) are tested. -#}
-    {%- if not execute or var('full_test_sweep', false) | string | lower in ('true', '1', 'yes') -%}
+    {%- if not execute or full_test_sweep() -%}
         {{ return('') }}
     {%- endif -%}
     {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
@@ -37,7 +37,7 @@
     {%- endif -%}
     {#- qualified: ops.bronze_test_passes has a file_path too (duckdb__get_where_subquery
         names the tested rows bronze_rows) -#}
-    {%- set column = 'bronze_rows.' ~ ('file_path' if node.name.endswith('__counted_files') else '_source_file') -%}
+    {%- set column = 'bronze_rows.' ~ bronze_file_column(node.name) -%}
     {{ return("(" ~ column ~ " is null or not exists (select 1 from ops.bronze_test_passes as passes"
         ~ " where passes.test = " ~ sql_string(model.unique_id) ~ " and passes.file_path = " ~ column
         ~ " and passes.code_fingerprint = getvariable('aethermart_code_fingerprint')))") }}
