@@ -5,7 +5,8 @@ decimals as ``{"$numberDecimal": "12.50"}``, dates as ``{"$date": {"$numberLong"
 …) plus an md5 content hash of that text; python-bsonjs (libbson, C) turns the text into
 BSON bytes that pymongo sends as a ``RawBSONDocument``. No Python object is built per
 field: per document there is one ``str`` and one ``bytes``. Rows are read as Arrow record
-batches, so memory stays bounded whatever the table size.
+batches, so memory stays bounded whatever the table size; a model of large documents is read
+in several passes (``document_passes``), so it stays bounded whatever the document size too.
 
 Type rules (a DuckDB type -> its BSON type):
 
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import queue
 import threading
 import time
@@ -60,9 +62,11 @@ __all__ = [
     "DocumentQuery",
     "EncodeTimes",
     "check_map_keys",
+    "document_passes",
     "document_query",
     "encode_documents",
     "iter_document_batches",
+    "pass_rows",
 ]
 
 DECIMAL_MODES = ("decimal128", "double", "string")
@@ -235,6 +239,41 @@ def document_query(
     return DocumentQuery(sql, tuple(maps))
 
 
+# DuckDB builds the Extended JSON of a whole vector (up to 2,048 rows) at once, in memory its
+# buffer pool does not show, per thread. Streaming doc_product_sales at scale 10 (10k documents
+# of 44 KB, DuckDB limit 1GB, 2 threads) peaked at 1,662 MB RSS read in one pass; read in
+# passes of every n-th key it peaked at 1,022 MB (8 passes), 683 (16), 521 (32) and 431 (64),
+# in the same 3.2-3.9 s (docs/benchmarks.md, 2026-12-04). So a pass takes the share of the
+# rows whose vectors hold about this many bytes of documents:
+VECTOR_DOCUMENT_BYTES = 4 << 20
+VECTOR_ROWS = 2048  # DuckDB's STANDARD_VECTOR_SIZE
+MAX_PASSES = 64  # each pass scans the model again
+SIZE_SAMPLE_ROWS = 256
+
+
+def document_passes(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    columns: list[tuple[str, duckdb.DuckDBPyType]],
+    key: str,
+    where: str,
+) -> int:
+    """How many passes keep the documents of ``relation`` within VECTOR_DOCUMENT_BYTES per
+    vector: from the mean size of a sample of its documents (decimals as Decimal128)."""
+    sample = f"(select * from {relation} using sample reservoir({SIZE_SAMPLE_ROWS} rows) repeatable (1))"
+    docs = document_query(sample, columns, key, "decimal128", where).sql
+    mean = con.execute(f"select avg(strlen(doc)) from ({docs})").fetchone()[0]
+    return max(1, min(MAX_PASSES, math.ceil(VECTOR_ROWS * (mean or 0) / VECTOR_DOCUMENT_BYTES)))
+
+
+def pass_rows(relation: str, key: str, passes: int, part: int | None) -> str:
+    """The rows of ``relation`` in pass ``part`` of ``passes`` (by the hash of the export key,
+    unique and not null, so every row is in exactly one pass); None: every row."""
+    if passes == 1 or part is None:
+        return relation
+    return f"(select * from {relation} where hash(({sql_identifier(key)})::varchar) % {passes} = {part})"
+
+
 def check_map_keys(con: duckdb.DuckDBPyConnection, relation: str, maps: tuple[str, ...], where: str) -> None:
     """Refuse MAP keys MongoDB-compatible servers reject (empty, leading '$', containing '.')."""
     for name in maps:
@@ -272,20 +311,21 @@ def encode_documents(texts: list[str]) -> list[RawBSONDocument]:
 
 
 def _arrow_batches(
-    cursor: duckdb.DuckDBPyConnection, sql: str, batch_rows: int, where: str, times: EncodeTimes
+    cursor: duckdb.DuckDBPyConnection, sqls: list[str], batch_rows: int, where: str, times: EncodeTimes
 ) -> Iterator[pa.RecordBatch]:
     try:
-        t0 = time.perf_counter()
-        reader: pa.RecordBatchReader = cursor.execute(sql).to_arrow_reader(batch_rows)
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            finally:
-                times.duckdb += time.perf_counter() - t0
-            yield batch  # waiting for the consumer is not counted
+        for sql in sqls:
             t0 = time.perf_counter()
+            reader: pa.RecordBatchReader = cursor.execute(sql).to_arrow_reader(batch_rows)
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                finally:
+                    times.duckdb += time.perf_counter() - t0
+                yield batch  # waiting for the consumer is not counted
+                t0 = time.perf_counter()
     except duckdb.Error as exc:
         raise ExportError(
             f"{where}: reading the documents from DuckDB failed: {str(exc).splitlines()[0]}"
@@ -336,13 +376,14 @@ def _prefetched(items: Iterator, depth: int, on_stop: Callable[[], None]) -> Ite
 
 def iter_document_batches(
     cursor: duckdb.DuckDBPyConnection,
-    sql: str,
+    sql: str | list[str],
     batch_rows: int,
     where: str,
     times: EncodeTimes | None = None,
     prefetch: int = 4,
 ) -> Iterator[DocumentBatch]:
-    """Run ``sql`` (columns _id, _content_hash, doc[, change]) and yield encoded batches.
+    """Run ``sql`` (columns _id, _content_hash, doc[, change]; or a list of such queries, one
+    after the other: the passes of a model) and yield encoded batches.
 
     DuckDB runs in a thread, ``prefetch`` Arrow batches ahead (it releases the GIL while it
     computes), so the query overlaps libbson's encoding and the caller's waits on the server.
@@ -350,7 +391,9 @@ def iter_document_batches(
     """
     times = times if times is not None else EncodeTimes()
     for batch in _prefetched(
-        _arrow_batches(cursor, sql, batch_rows, where, times), prefetch, cursor.interrupt
+        _arrow_batches(cursor, [sql] if isinstance(sql, str) else sql, batch_rows, where, times),
+        prefetch,
+        cursor.interrupt,
     ):
         if not batch.num_rows:
             continue

@@ -46,8 +46,10 @@ from aethermart.export.mongo.encode import (
     HASH_FIELD,
     EncodeTimes,
     check_map_keys,
+    document_passes,
     document_query,
     iter_document_batches,
+    pass_rows,
 )
 from aethermart.export.mongo.ledger import Ledger, LedgerStore, destination_of, mark, read_mark
 from aethermart.export.mongo.lock import acquire
@@ -112,6 +114,7 @@ class MongoDatasetResult(DatasetResult):
     hashes_from: str = ""
     hashes_read: int = 0  # stored hashes read back from the server
     documents_built: int = 0  # rows whose Extended JSON and md5 were computed (incremental)
+    passes: int = 1  # passes over the model that built the documents (large ones: document_passes)
     ledger: str = ""  # written | not written (why) | "" (unchanged, dry run, --from-parquet)
 
     @contextlib.contextmanager
@@ -177,6 +180,7 @@ class _Plan:
     batch_rows: int  # documents per write (settings.mongodb_batch_rows)
     decimals: str | None = None
     decimals_note: str | None = None
+    passes: int = 1  # the documents are built in this many passes over the rows (document_passes)
 
     @property
     def where(self) -> str:
@@ -200,7 +204,12 @@ class _Plan:
         plan = cls(spec, list(zip(rel.columns, rel.types, strict=True)), rows, settings.mongodb_batch_rows())
         query = document_query(spec.relation, plan.columns, key, "decimal128", plan.where)  # types it can map
         check_map_keys(con, spec.relation, query.map_columns, plan.where)
+        plan.passes = document_passes(con, spec.relation, plan.columns, key, plan.where)
         return plan
+
+    def rows_of_pass(self, part: int | None) -> str:
+        """The model's rows in pass ``part`` (None: all of them)."""
+        return pass_rows(self.spec.relation, self.spec.mongodb.key, self.passes, part)
 
     def resolve_decimals(self, server: MongoServer, cfg: ExportConfig) -> None:
         asked = cfg.mongodb_decimals or self.spec.mongodb.decimals
@@ -260,15 +269,15 @@ def _usable_ledger(
     return ledger, ""
 
 
-def _diff_sql(plan: _Plan) -> str:
-    """Every document of the model with its change against the stored hashes
+def _diff_sql(plan: _Plan, part: int | None) -> str:
+    """Every document of the model (of pass ``part``) with its change against the stored hashes
     (``_aethermart_existing``): i(nserted), u(pdated) or s(ame). The stored hashes are joined
     to the model's rows, below the documents (see document_query's ``carry``)."""
     spec = plan.spec
     key = spec.mongodb.key
     stored_id, stored_hash = "_aethermart_stored_id", "_aethermart_stored_hash"
     joined = (
-        f"(select r.*, e._id as {stored_id}, e.h as {stored_hash} from {spec.relation} r "
+        f"(select r.*, e._id as {stored_id}, e.h as {stored_hash} from {plan.rows_of_pass(part)} r "
         f"left join _aethermart_existing e on (r.{sql_identifier(key)})::varchar = e._id)"
     )
     carry = (stored_id, stored_hash)
@@ -317,6 +326,7 @@ def _export(
         mode=cfg.mode,
         decimals=plan.decimals,
         server=server.name,
+        passes=plan.passes,
     )
     notes = [plan.decimals_note] if plan.decimals_note else []
     lock = None if cfg.dry_run else acquire(db, collection, run_id)
@@ -349,9 +359,11 @@ def _export(
         cursor.register("_aethermart_existing", existing)
         if cfg.dry_run:
             result.deleted = len(_vanished(cursor, spec)) + len(foreign)
-            counts = dict(
-                cursor.execute(f"select change, count(*) from ({_diff_sql(plan)}) group by change").fetchall()
-            )
+            counts: dict[str, int] = {}
+            for part in range(plan.passes):
+                sql = f"select change, count(*) from ({_diff_sql(plan, part)}) group by change"
+                for change, count in cursor.execute(sql).fetchall():
+                    counts[change] = counts.get(change, 0) + count
             result.inserted, result.updated = counts.get("i", 0), counts.get("u", 0)
             result.unchanged = counts.get("s", 0)
             result.written = plan.rows if result.mode == "full" else result.inserted + result.updated
@@ -379,7 +391,7 @@ def _export(
                 _full(cursor, server, lock, plan, names, result, progress, keep)
             else:
                 by_row = ledger is not None and ledger.row_hashes == ROW_HASH_VERSION
-                _incremental(cursor, server, lock, plan, query.sql, foreign, result, progress, keep, by_row)
+                _incremental(cursor, server, lock, plan, foreign, result, progress, keep, by_row)
     finally:
         cursor.close()
         if lock is not None:
@@ -494,7 +506,8 @@ def _full(
     ids: list[str] = []
     hashes: list[str] = []
     try:
-        for batch in iter_document_batches(cursor, _diff_sql(plan), plan.batch_rows, where, times):
+        passes = [_diff_sql(plan, part) for part in range(plan.passes)]
+        for batch in iter_document_batches(cursor, passes, plan.batch_rows, where, times):
             sample.add(batch)
             with result.phase("write"):
                 insert_staging(staging, batch, f"{where}, batch at document {result.written:,}")
@@ -560,7 +573,6 @@ def _incremental(
     server: MongoServer,
     lock,
     plan: _Plan,
-    doc_sql: str,
     foreign: list,
     result: MongoDatasetResult,
     progress: Say,
@@ -585,9 +597,10 @@ def _incremental(
             "where e.rh is distinct from n.rh"
         )
     else:  # stored content hashes only: hash every document
-        cursor.execute(
-            f"create or replace temp table _aethermart_new as select _id, {HASH_FIELD} as h from ({doc_sql})"
-        )
+        cursor.execute("create or replace temp table _aethermart_new (_id varchar, h varchar)")
+        for part in range(plan.passes):
+            docs = document_query(plan.rows_of_pass(part), plan.columns, key, plan.decimals, plan.where).sql
+            cursor.execute(f"insert into _aethermart_new select _id, {HASH_FIELD} from ({docs})")
         compare = (
             "_aethermart_new n left join _aethermart_existing e on n._id = e._id "
             "where e.h is distinct from n.h"
@@ -612,14 +625,18 @@ def _incremental(
         mark(db, collection, result.version or "", "writing")  # the ledger stops vouching from here
     # the documents of the changed rows only: the join runs before the Extended JSON (and
     # below it: see document_query's carry)
-    only_changed = (
-        f"(select r.*, c.change as _aethermart_change from {spec.relation} r "
-        f"join _aethermart_changed c on (r.{sql_identifier(key)})::varchar = c._id)"
-    )
-    changed_doc_sql = document_query(
-        only_changed, plan.columns, key, plan.decimals, plan.where, ("_aethermart_change",)
-    ).sql
-    changed_sql = f"select _id, {HASH_FIELD}, doc, _aethermart_change as change from ({changed_doc_sql})"
+    changed_sql = []
+    for part in range(plan.passes):
+        only_changed = (
+            f"(select r.*, c.change as _aethermart_change from {plan.rows_of_pass(part)} r "
+            f"join _aethermart_changed c on (r.{sql_identifier(key)})::varchar = c._id)"
+        )
+        changed_doc_sql = document_query(
+            only_changed, plan.columns, key, plan.decimals, plan.where, ("_aethermart_change",)
+        ).sql
+        changed_sql.append(
+            f"select _id, {HASH_FIELD}, doc, _aethermart_change as change from ({changed_doc_sql})"
+        )
     sample = Sample(result.version or "")
     meter = _Progress(collection, changed, progress)
     per_command = FERRETDB_REPLACES_PER_COMMAND if server.is_ferretdb else None
