@@ -417,6 +417,48 @@ def test_a_failed_build_is_not_exported_not_even_after_docs_generate(project, tm
     assert allowed.returncode == 0, allowed.stderr
 
 
+def _kept_state(project: GuardedProject) -> dict[str, tuple]:
+    """Row count and content hash of every bronze and snapshot table, and the bronze file record
+    (the files' identities: each build records them again, under its own invocation)."""
+    tables = project.query(
+        "select schema_name || '.' || table_name, 't' from duckdb_tables() "
+        "where schema_name in ('bronze', 'snapshots') union all select 'ops.bronze_file_state', "
+        "'(t.model, t.file_path, t.file_size, t.file_modified_at, t.fingerprint)' order by all"
+    )
+    return {
+        table: project.query(f"select count(*), sum(hash({row}::varchar)) from {table} as t")[0]
+        for table, row in tables
+    }
+
+
+def test_dbt_build_empty_keeps_bronze_and_snapshot_history_and_is_never_exported(project, tmp_path):
+    """`dbt build --empty` (dbt's schema check: every input read as zero rows) reads no landed
+    file and leaves bronze, its file record and the snapshots' history as they were (before:
+    every bronze table emptied, and every customer and product given a deletion version). It
+    builds silver and gold empty, as dbt does: the export refuses that build. A test run by
+    `dbt build --empty` passes on no rows, so it does not supersede a failure. The next `dbt build` reads
+    no file and exports again."""
+    kept = _kept_state(project)
+    assert kept["snapshots.snap_customers"][0] > 0 and kept["ops.bronze_file_state"][0] > 0
+    project.dbt("build", "--empty")
+    assert _kept_state(project) == kept
+    assert project.scalar("select count(*) from gold.fct_orders") == 0  # dbt's --empty: built, no rows
+    out = tmp_path / "gold"
+    _refused(project.export("--target-path", str(project.target), out=out), "ran with --empty", "no rows")
+
+    project.dbt("build")
+    reads = f"select count(*) from ops.bronze_file_reads where invocation_id = '{project.manifest_id()}'"
+    assert project.scalar(reads) == 0
+    assert _kept_state(project) == kept
+    assert project.export("--target-path", str(project.target), out=out).returncode == 0
+
+    failed = project.dbt("build", "--select", STRICT_QUALITY[0], "--vars", STRICT_QUALITY[1], check=False)
+    assert failed.returncode == 1, failed.stdout[-3000:]
+    # the same test under --empty passes (it reads no row): the failure stands
+    project.dbt("build", "--select", STRICT_QUALITY[0], "--vars", STRICT_QUALITY[1], "--empty")
+    _refused(project.export("--target-path", str(project.target), out=tmp_path / "b"), "failed (")
+
+
 def test_after_a_successful_build_it_exports_also_after_docs_generate(project, tmp_path):
     built_id = project.manifest_id()
     shutil.copytree(

@@ -42,6 +42,11 @@ models (the selection of this export):
    passed) exports when the same code passed them before. Without a recorded fingerprint
    (a profile without the plugin, a warehouse recorded before it) they must run since the build.
 
+6. **Not `--empty`**: a command run with dbt's ``--empty`` read every input as zero rows. When
+   it is the build, its models hold no rows and the export is refused (publishing it would
+   empty every collection); a later one that built no exported model (``dbt build --empty
+   --select`` of a test or of other models) is not counted at all: its tests read no rows.
+
 ``check_build`` returns the build (its ``BuildRecord``): its invocation id is the one the
 exports record, not the manifest's (``docs generate`` or ``dbt test`` have other ids).
 """
@@ -84,6 +89,7 @@ class BuildRecord:
     pii_salt_fingerprint: str | None = None
     enabled_sources: str | None = None  # source systems that fed it (dbt var enabled_sources)
     code_fingerprint: str | None = None  # aethermart.code_fingerprint of its code (unit tests)
+    empty: bool = False  # run with --empty: its models hold no rows, its tests read none
 
     @property
     def label(self) -> str:
@@ -102,9 +108,14 @@ def check_build(
     con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path: Path, specs: tuple[ExportSpec, ...]
 ) -> BuildRecord:
     """Return the build the exported gold comes from, or raise BuildRecordError (one line)."""
-    invocations = _invocations(con, duckdb_path)  # newest first
+    recorded = _invocations(con, duckdb_path)  # newest first
     results = _results(con)
     exported = {s.unique_id for s in specs}
+    invocations = [  # an --empty run that built no exported model proves nothing (rule 6)
+        inv
+        for inv in recorded
+        if not inv.empty or inv.status == "running" or _built_any(results, inv, exported)
+    ]
     later: list[BuildRecord] = []  # the invocations after the build, newest first
     build = None
     for inv in invocations:
@@ -115,13 +126,18 @@ def check_build(
                 f"still running; it may have rebuilt any model); run `dbt build` again, "
                 f"{_OVERRIDE}"
             )
-        ran = results.get(inv.invocation_id, {})
-        if inv.status != "running" and any(ran.get(uid, _NONE).resource_type == "model" for uid in exported):
+        if inv.status != "running" and _built_any(results, inv, exported):
             build = inv
             break
         later.append(inv)
     if build is None:
         raise BuildRecordError(f"no dbt command recorded on {duckdb_path} built {_names(exported)}; {_AGAIN}")
+    if build.empty:
+        raise BuildRecordError(
+            f"the last dbt command that built exported gold on {duckdb_path}, {build.label}, ran with "
+            f"--empty: its models hold no rows (exporting them would empty every collection and dataset); "
+            f"{_AGAIN}"
+        )
     since = [*later, build]
     earlier = invocations[len(since) :]  # before the build, newest first
     _check_failures(since, results, duckdb_path)
@@ -149,6 +165,11 @@ def check_build(
 
 
 _NONE = _Result("", "", None, None)
+
+
+def _built_any(results: dict[str, dict[str, _Result]], inv: BuildRecord, models: set[str]) -> bool:
+    ran = results.get(inv.invocation_id, {})
+    return any(ran.get(uid, _NONE).resource_type == "model" for uid in models)
 
 
 def _check_failures(
@@ -291,10 +312,11 @@ def _invocations(con: duckdb.DuckDBPyConnection, duckdb_path: Path) -> list[Buil
         fingerprint = "pii_salt_fingerprint" if "pii_salt_fingerprint" in columns else "null"
         sources = "enabled_sources" if "enabled_sources" in columns else "null"
         code = "code_fingerprint" if "code_fingerprint" in columns else "null"
+        empty = "coalesce(empty, false)" if "empty" in columns else "false"
         rows = con.execute(f"""
             select invocation_id, command, target_name, strftime(started_at, '%Y-%m-%d %H:%M:%S UTC'),
                    strftime(finished_at, '%Y-%m-%d %H:%M:%S UTC'), status, failures, pii_salt_source,
-                   {fingerprint}, {sources}, {code}
+                   {fingerprint}, {sources}, {code}, {empty}
             from ops.dbt_invocations
             order by started_at desc""").fetchall()
     except duckdb.CatalogException:

@@ -6,9 +6,11 @@
     unchanged, deletes the rows of changed and removed files (`bronze_files_forget`, a
     pre-hook in the same transaction) and reads only the new and changed files: the files
     this macro returns. A full refresh (or a model without recorded files, or one whose
-    code, sources or landing path changed: its fingerprint) reads every listed file. -#}
+    code, sources or landing path changed: its fingerprint) reads every listed file. Under
+    `--empty` (dbt's schema check, which reads no rows) it reads no file: an existing table
+    keeps its rows and its record (bronze_files_forget, bronze_files_record). -#}
 {% macro bronze_file_plan(source_name=none, table_name=none) %}
-    {%- if not execute -%}
+    {%- if not execute or flags.EMPTY -%}
         {{ return([]) }}
     {%- endif -%}
     {%- set memo = node_memo() -%}

@@ -1,10 +1,10 @@
 {% macro bronze_files_forget() %}
     {#- pre-hook of every bronze model: on an incremental run, delete the rows of files that
         changed or vanished since the model recorded them (a file whose identity is kept
-        keeps its rows) -#}
+        keeps its rows; under `--empty`, which reads no file, nothing is deleted) -#}
     {%- if not bronze_is_incremental_model() -%}{{ return('') }}{%- endif -%}
     {%- set statements = [bronze_file_state_ddl()] -%}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and not flags.EMPTY -%}
         {%- set column = bronze_file_column() -%}
         {%- if _bronze_file_plan_incremental() -%}
             {%- do statements.append(

@@ -3,9 +3,17 @@
         (ops.bronze_file_reads, the proof that an unchanged landing zone reads nothing),
         then the identities of every listed file, which the rows now match. The test passes
         of a file whose rows were replaced or removed (every file on a full read) are
-        forgotten, so the model's data tests check its new rows (bronze_test_scope). -#}
+        forgotten, so the model's data tests check its new rows (bronze_test_scope). Under
+        `--empty` no file was read: an incremental run records nothing (the rows and their
+        record stay as they were); a full one (new table, --full-refresh) left the table
+        empty, so the model's record is cleared and the next build reads every file. -#}
     {%- if not bronze_is_incremental_model() -%}{{ return('') }}{%- endif -%}
     {%- set full = not _bronze_file_plan_incremental() -%}
+    {%- if flags.EMPTY -%}
+        {%- if not full -%}{{ return('') }}{%- endif -%}
+        {{ return("delete from ops.bronze_test_passes where model = " ~ sql_string(model.name)
+            ~ ";\ndelete from ops.bronze_file_state where model = " ~ sql_string(model.name)) }}
+    {%- endif -%}
     {%- set listed = _bronze_listed_files_sql() -%}
     {%- set name = sql_string(model.name) -%}
     {%- set statements = [

@@ -6,7 +6,8 @@
     It records the PII salt's source and fingerprint (never the salt), which the plugin
     aethermart.dbt_plugins.pii_salt compares before the next run (a hook cannot stop dbt 1.11:
     the models run even when on-run-start fails), and the source systems that feed the
-    build (var enabled_sources, comma-separated), which `aethermart quality` prints. -#}
+    build (var enabled_sources, comma-separated), which `aethermart quality` prints, and
+    whether it ran with `--empty` (its models hold no rows: the export guard refuses them). -#}
 {% macro build_record_start() -%}
     create schema if not exists ops;
 
@@ -23,7 +24,8 @@
         pii_salt_source varchar,
         pii_salt_fingerprint varchar,
         enabled_sources varchar,
-        code_fingerprint varchar
+        code_fingerprint varchar,
+        empty boolean
     );
 
     -- a warehouse recorded before fingerprints: keep its rows, compare from now on
@@ -32,6 +34,8 @@
     alter table ops.dbt_invocations add column if not exists enabled_sources varchar;
     -- ... and before code fingerprints (their unit tests count only when run since a build)
     alter table ops.dbt_invocations add column if not exists code_fingerprint varchar;
+    -- ... and before `--empty` runs were told apart (their models hold no rows)
+    alter table ops.dbt_invocations add column if not exists empty boolean;
 
     create table if not exists ops.dbt_node_results (
         invocation_id varchar not null,
@@ -55,7 +59,7 @@
 
     insert into ops.dbt_invocations (
         invocation_id, command, target_name, dbt_version, started_at, status, pii_salt_source,
-        pii_salt_fingerprint, enabled_sources, code_fingerprint
+        pii_salt_fingerprint, enabled_sources, code_fingerprint, empty
     )
     values (
         '{{ invocation_id }}',
@@ -67,6 +71,7 @@
         getvariable('aethermart_pii_salt_source'),
         getvariable('aethermart_pii_salt_fingerprint'),
         '{{ enabled_sources() | join(",") }}',
-        getvariable('aethermart_code_fingerprint')
+        getvariable('aethermart_code_fingerprint'),
+        {{ 'true' if flags.EMPTY else 'false' }}
     )
 {%- endmacro %}
