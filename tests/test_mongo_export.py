@@ -373,8 +373,9 @@ def test_large_documents_are_built_in_several_passes_and_every_one_arrives(
 ):
     """Documents of ~40 KB are built in several passes over the model (each pass every n-th
     key; DuckDB's to_json of whole vectors of large documents needed >1 GB): the full export,
-    the incremental one from the ledger's row hashes and the one that hashes every document
-    (--verify) each write every document once, and the collection equals gold."""
+    the incremental one from the ledger's row hashes (few changed rows: fewer passes) and the
+    one that hashes every document (--verify) each write every document once, and the
+    collection equals gold."""
     path = tmp_path / "warehouse.duckdb"
     shutil.copy(built_001.duckdb_path, path)
     wh, model = Warehouse(path, built_001.target / "manifest.json"), "doc_reviews"
@@ -397,7 +398,7 @@ def test_large_documents_are_built_in_several_passes_and_every_one_arrives(
 
     updated = change(f"update gold.{model} set review_text = 'changed ' || review_text where _id in ?")
     by_row = export_json(uri, wh, "--select", model, "--mode", "incremental")[collection]
-    assert (by_row["passes"], by_row["hashes_from"]) == (full["passes"], "ledger")
+    assert by_row["hashes_from"] == "ledger" and by_row["passes"] < full["passes"]  # 5 changed: fewer
     assert (by_row["updated"], by_row["inserted"], by_row["deleted"]) == (len(updated), 0, 0)
     assert_collection_equals_gold(db, collection, wh, model)
 
@@ -406,6 +407,7 @@ def test_large_documents_are_built_in_several_passes_and_every_one_arrives(
     planned = export_json(uri, wh, *verify, "--dry-run")[collection]
     verified = export_json(uri, wh, *verify)[collection]
     assert verified["hashes_from"] == "server" and verified["documents_built"] == verified["rows"]
+    assert verified["passes"] > 1  # every document hashed, in passes (sized from a sample of today's rows)
     assert (verified["updated"], verified["inserted"], verified["deleted"]) == (0, 0, len(deleted))
     assert (planned["deleted"], planned["unchanged"]) == (len(deleted), verified["rows"])
     assert_collection_equals_gold(db, collection, wh, model)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -207,9 +208,15 @@ class _Plan:
         plan.passes = document_passes(con, spec.relation, plan.columns, key, plan.where)
         return plan
 
-    def rows_of_pass(self, part: int | None) -> str:
-        """The model's rows in pass ``part`` (None: all of them)."""
-        return pass_rows(self.spec.relation, self.spec.mongodb.key, self.passes, part)
+    def rows_of_pass(self, part: int | None, passes: int | None = None) -> str:
+        """The model's rows in pass ``part`` of ``passes`` (default: the plan's; part None: all)."""
+        return pass_rows(self.spec.relation, self.spec.mongodb.key, passes or self.passes, part)
+
+    def passes_for(self, rows: int) -> int:
+        """Passes for building ``rows`` of the model's documents (the changed ones): a pass
+        joined to a sparse key set yields sparse vectors, so few changed rows need one pass
+        (40 of doc_product_sales' 10k at scale 10: 0.2-0.3 s in 1 pass, 3.7-3.8 s in 27)."""
+        return min(self.passes, max(1, math.ceil(self.passes * rows / max(self.rows, 1))))
 
     def resolve_decimals(self, server: MongoServer, cfg: ExportConfig) -> None:
         asked = cfg.mongodb_decimals or self.spec.mongodb.decimals
@@ -626,9 +633,11 @@ def _incremental(
     # the documents of the changed rows only: the join runs before the Extended JSON (and
     # below it: see document_query's carry)
     changed_sql = []
-    for part in range(plan.passes):
+    passes = plan.passes_for(changed)
+    result.passes = passes if by_row else plan.passes  # every document was hashed: in the plan's passes
+    for part in range(passes):
         only_changed = (
-            f"(select r.*, c.change as _aethermart_change from {plan.rows_of_pass(part)} r "
+            f"(select r.*, c.change as _aethermart_change from {plan.rows_of_pass(part, passes)} r "
             f"join _aethermart_changed c on (r.{sql_identifier(key)})::varchar = c._id)"
         )
         changed_doc_sql = document_query(
