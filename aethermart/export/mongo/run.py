@@ -115,7 +115,7 @@ class MongoDatasetResult(DatasetResult):
     hashes_from: str = ""
     hashes_read: int = 0  # stored hashes read back from the server
     documents_built: int = 0  # rows whose Extended JSON and md5 were computed (incremental)
-    passes: int = 1  # passes over the model that built the documents (large ones: document_passes)
+    passes: int = 0  # passes over the model that built its documents (document_passes); 0: none built
     ledger: str = ""  # written | not written (why) | "" (unchanged, dry run, --from-parquet)
 
     @contextlib.contextmanager
@@ -181,7 +181,8 @@ class _Plan:
     batch_rows: int  # documents per write (settings.mongodb_batch_rows)
     decimals: str | None = None
     decimals_note: str | None = None
-    passes: int = 1  # the documents are built in this many passes over the rows (document_passes)
+    con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)  # sizes the passes
+    _passes: int | None = None
 
     @property
     def where(self) -> str:
@@ -205,11 +206,22 @@ class _Plan:
         plan = cls(spec, list(zip(rel.columns, rel.types, strict=True)), rows, settings.mongodb_batch_rows())
         query = document_query(spec.relation, plan.columns, key, "decimal128", plan.where)  # types it can map
         check_map_keys(con, spec.relation, query.map_columns, plan.where)
-        plan.passes = document_passes(con, spec.relation, plan.columns, key, plan.where)
+        plan.con = con
         return plan
+
+    @property
+    def passes(self) -> int:
+        """The passes over the rows that build every document (document_passes: sampled on first
+        use, so an export that builds no document samples nothing)."""
+        if self._passes is None:
+            relation, key = self.spec.relation, self.spec.mongodb.key
+            self._passes = document_passes(self.con, relation, self.columns, key, self.where)
+        return self._passes
 
     def rows_of_pass(self, part: int | None, passes: int | None = None) -> str:
         """The model's rows in pass ``part`` of ``passes`` (default: the plan's; part None: all)."""
+        if part is None:
+            return self.spec.relation
         return pass_rows(self.spec.relation, self.spec.mongodb.key, passes or self.passes, part)
 
     def passes_for(self, rows: int) -> int:
@@ -333,7 +345,6 @@ def _export(
         mode=cfg.mode,
         decimals=plan.decimals,
         server=server.name,
-        passes=plan.passes,
     )
     notes = [plan.decimals_note] if plan.decimals_note else []
     lock = None if cfg.dry_run else acquire(db, collection, run_id)
@@ -367,6 +378,7 @@ def _export(
         if cfg.dry_run:
             result.deleted = len(_vanished(cursor, spec)) + len(foreign)
             counts: dict[str, int] = {}
+            result.passes = plan.passes
             for part in range(plan.passes):
                 sql = f"select change, count(*) from ({_diff_sql(plan, part)}) group by change"
                 for change, count in cursor.execute(sql).fetchall():
@@ -513,6 +525,7 @@ def _full(
     ids: list[str] = []
     hashes: list[str] = []
     try:
+        result.passes = plan.passes
         passes = [_diff_sql(plan, part) for part in range(plan.passes)]
         for batch in iter_document_batches(cursor, passes, plan.batch_rows, where, times):
             sample.add(batch)
@@ -633,7 +646,7 @@ def _incremental(
     # the documents of the changed rows only: the join runs before the Extended JSON (and
     # below it: see document_query's carry)
     changed_sql = []
-    passes = plan.passes_for(changed)
+    passes = plan.passes_for(changed) if changed else 0
     result.passes = passes if by_row else plan.passes  # every document was hashed: in the plan's passes
     for part in range(passes):
         only_changed = (
