@@ -257,13 +257,18 @@ def document_passes(
     columns: list[tuple[str, duckdb.DuckDBPyType]],
     key: str,
     where: str,
+    rows: int,
 ) -> int:
-    """How many passes keep the documents of ``relation`` within VECTOR_DOCUMENT_BYTES per
-    vector: from the mean size of a sample of its documents (decimals as Decimal128)."""
+    """How many passes keep the documents of ``relation`` (``rows`` rows) within
+    VECTOR_DOCUMENT_BYTES per vector: from the mean size of a sample of its documents
+    (decimals as Decimal128). A vector holds at most all the rows: 100 rows of 100 KB need 3."""
+    if not rows:
+        return 1
     sample = f"(select * from {relation} using sample reservoir({SIZE_SAMPLE_ROWS} rows) repeatable (1))"
     docs = document_query(sample, columns, key, "decimal128", where).sql
-    mean = con.execute(f"select avg(strlen(doc)) from ({docs})").fetchone()[0]
-    return max(1, min(MAX_PASSES, math.ceil(VECTOR_ROWS * (mean or 0) / VECTOR_DOCUMENT_BYTES)))
+    mean = con.execute(f"select avg(strlen(doc)) from ({docs})").fetchone()[0] or 0
+    vector_bytes = min(VECTOR_ROWS, rows) * mean
+    return max(1, min(MAX_PASSES, math.ceil(vector_bytes / VECTOR_DOCUMENT_BYTES)))
 
 
 def pass_rows(relation: str, key: str, passes: int, part: int | None) -> str:

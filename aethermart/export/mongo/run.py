@@ -215,7 +215,7 @@ class _Plan:
         use, so an export that builds no document samples nothing)."""
         if self._passes is None:
             relation, key = self.spec.relation, self.spec.mongodb.key
-            self._passes = document_passes(self.con, relation, self.columns, key, self.where)
+            self._passes = document_passes(self.con, relation, self.columns, key, self.where, self.rows)
         return self._passes
 
     def rows_of_pass(self, part: int | None, passes: int | None = None) -> str:
