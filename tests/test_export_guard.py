@@ -435,16 +435,21 @@ def test_dbt_build_empty_keeps_bronze_and_snapshot_history_and_is_never_exported
     """`dbt build --empty` (dbt's schema check: every input read as zero rows) reads no landed
     file and leaves bronze, its file record and the snapshots' history as they were (before:
     every bronze table emptied, and every customer and product given a deletion version). It
-    builds silver and gold empty, as dbt does: the export refuses that build. A test run by
-    `dbt build --empty` passes on no rows, so it does not supersede a failure. The next `dbt build` reads
-    no file and exports again."""
+    builds silver and gold empty, as dbt does: the export refuses that, even with
+    --allow-failed-build. The next `dbt build` reads no file and exports again. A test run by
+    `dbt build --empty` passes on no rows, so it does not supersede a failure; and gold built
+    on a silver model emptied by --empty is refused too."""
     kept = _kept_state(project)
     assert kept["snapshots.snap_customers"][0] > 0 and kept["ops.bronze_file_state"][0] > 0
     project.dbt("build", "--empty")
     assert _kept_state(project) == kept
     assert project.scalar("select count(*) from gold.fct_orders") == 0  # dbt's --empty: built, no rows
     out = tmp_path / "gold"
-    _refused(project.export("--target-path", str(project.target), out=out), "ran with --empty", "no rows")
+    target = ("--target-path", str(project.target))
+    refused = _refused(project.export(*target, out=out), "with --empty", "no rows")
+    assert "--allow-failed-build" not in refused
+    overridden = project.export(*target, "--allow-failed-build", out=out)
+    _refused(overridden, "with --empty", "(an exported model)")
 
     project.dbt("build")
     reads = f"select count(*) from ops.bronze_file_reads where invocation_id = '{project.manifest_id()}'"
@@ -457,6 +462,13 @@ def test_dbt_build_empty_keeps_bronze_and_snapshot_history_and_is_never_exported
     # the same test under --empty passes (it reads no row): the failure stands
     project.dbt("build", "--select", STRICT_QUALITY[0], "--vars", STRICT_QUALITY[1], "--empty")
     _refused(project.export("--target-path", str(project.target), out=tmp_path / "b"), "failed (")
+
+    # a silver model emptied by --empty, then gold rebuilt on it: incomplete gold
+    project.dbt("build", "--select", "slv_reviews", "--empty")
+    project.dbt("build", "--select", "tag:gold")
+    assert project.scalar("select count(*) from gold.doc_reviews") == 0
+    overridden = project.export(*target, "--allow-failed-build", out=tmp_path / "c")
+    _refused(overridden, "model slv_reviews (upstream of exported gold)", "with --empty")
 
 
 def test_after_a_successful_build_it_exports_also_after_docs_generate(project, tmp_path):

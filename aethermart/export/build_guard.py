@@ -42,10 +42,12 @@ models (the selection of this export):
    passed) exports when the same code passed them before. Without a recorded fingerprint
    (a profile without the plugin, a warehouse recorded before it) they must run since the build.
 
-6. **Not `--empty`**: a command run with dbt's ``--empty`` read every input as zero rows. When
-   it is the build, its models hold no rows and the export is refused (publishing it would
-   empty every collection); a later one that built no exported model (``dbt build --empty
-   --select`` of a test or of other models) is not counted at all: its tests read no rows.
+6. **Not `--empty`**: a command run with dbt's ``--empty`` read every input as zero rows, and
+   the models it built hold none. The export is refused while an exported model, or any model
+   upstream of one (the manifest's ``parent_map``), was last built by such a command: it
+   would publish empty collections, or gold built from an emptied silver table. This holds
+   even with ``--allow-failed-build`` (``check_not_empty``). Otherwise an ``--empty``
+   invocation is not counted at all: its tests read no rows, so they neither pass nor fail.
 
 ``check_build`` returns the build (its ``BuildRecord``): its invocation id is the one the
 exports record, not the manifest's (``docs generate`` or ``dbt test`` have other ids).
@@ -62,7 +64,7 @@ import duckdb
 from aethermart.export.errors import BuildRecordError
 from aethermart.export.manifest import ExportSpec
 
-__all__ = ["BuildRecord", "check_build"]
+__all__ = ["BuildRecord", "check_build", "check_not_empty"]
 
 _OK = {"model": ("success",), "test": ("pass", "warn"), "unit_test": ("pass", "warn")}
 _FAILED = ("error", "fail", "runtime error", "partial success")
@@ -132,12 +134,6 @@ def check_build(
         later.append(inv)
     if build is None:
         raise BuildRecordError(f"no dbt command recorded on {duckdb_path} built {_names(exported)}; {_AGAIN}")
-    if build.empty:
-        raise BuildRecordError(
-            f"the last dbt command that built exported gold on {duckdb_path}, {build.label}, ran with "
-            f"--empty: its models hold no rows (exporting them would empty every collection and dataset); "
-            f"{_AGAIN}"
-        )
     since = [*later, build]
     earlier = invocations[len(since) :]  # before the build, newest first
     _check_failures(since, results, duckdb_path)
@@ -149,6 +145,7 @@ def check_build(
         )
     built = results[build.invocation_id]
     manifest = _read(manifest_path)
+    _refuse_empty(recorded, results, manifest, exported, duckdb_path)
     _check_manifest(con, manifest, manifest_path, build, built, since, specs, duckdb_path)
     tests = _tests_by_model(manifest, exported)
     for spec in specs:
@@ -165,6 +162,48 @@ def check_build(
 
 
 _NONE = _Result("", "", None, None)
+
+
+def check_not_empty(
+    con: duckdb.DuckDBPyConnection, duckdb_path: Path, manifest_path: Path, specs: tuple[ExportSpec, ...]
+) -> None:
+    """Rule 6 alone, for an export with --allow-failed-build: a failed build may be published on
+    purpose, an empty one never. A warehouse without a build record has nothing to refuse."""
+    try:
+        recorded = _invocations(con, duckdb_path)
+    except BuildRecordError:
+        return
+    _refuse_empty(recorded, _results(con), _read(manifest_path), {s.unique_id for s in specs}, duckdb_path)
+
+
+def _refuse_empty(
+    recorded: list[BuildRecord],
+    results: dict[str, dict[str, _Result]],
+    manifest: dict,
+    exported: set[str],
+    duckdb_path: Path,
+) -> None:
+    """Rule 6: no exported model, and no model upstream of one, was last built with --empty."""
+    parents = manifest.get("parent_map") or {}
+    models, todo = set(), list(exported)
+    while todo:
+        uid = todo.pop()
+        if uid not in models and uid.startswith("model."):
+            models.add(uid)
+            todo += parents.get(uid, ())
+    for uid in sorted(models):
+        for inv in recorded:  # newest first: the invocation that last built it
+            ran = results.get(inv.invocation_id, {}).get(uid)
+            if ran is None or ran.resource_type != "model" or ran.status not in _OK["model"]:
+                continue
+            if inv.empty:
+                what = "an exported model" if uid in exported else "upstream of exported gold"
+                raise BuildRecordError(
+                    f"model {uid.split('.', 2)[-1]} ({what}) was last built on {duckdb_path} by {inv.label} "
+                    "run with --empty: it holds no rows, and exporting would publish empty or incomplete "
+                    "gold; run `dbt build` (without --empty) before exporting"
+                )
+            break
 
 
 def _built_any(results: dict[str, dict[str, _Result]], inv: BuildRecord, models: set[str]) -> bool:

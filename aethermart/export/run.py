@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from aethermart.errors import ConfigError
-from aethermart.export.build_guard import BuildRecord, check_build
+from aethermart.export.build_guard import BuildRecord, check_build, check_not_empty
 from aethermart.export.config import ExportConfig, ExportRun
 from aethermart.export.errors import ManifestError
 from aethermart.export.manifest import ExportManifest, ExportSpec, read_manifest
@@ -44,7 +44,7 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
     manifest = read_manifest(cfg.manifest)
     plan = _plan(manifest, cfg)
     build = None
-    if not cfg.allow_failed_build and not cfg.rollback and not cfg.from_parquet:
+    if not cfg.rollback and not cfg.from_parquet:
         build = _check_build(cfg, plan)
 
     def notice(msg: str) -> None:
@@ -72,9 +72,10 @@ def export(cfg: ExportConfig, *, quiet: bool = False) -> ExportResult:
     return result
 
 
-def _check_build(cfg: ExportConfig, plan: dict[str, tuple[ExportSpec, ...]]) -> BuildRecord:
+def _check_build(cfg: ExportConfig, plan: dict[str, tuple[ExportSpec, ...]]) -> BuildRecord | None:
     """Refuse gold that is not from one complete, successful `dbt build` matching the manifest
-    (the build record in the warehouse, aethermart/export/build_guard.py), unless told otherwise; the
+    (the build record in the warehouse, aethermart/export/build_guard.py); with
+    --allow-failed-build only gold (or its upstream) last built with --empty (None); the
     build it comes from (its invocation id, not the manifest's, is what the exports record:
     `dbt docs generate` or `dbt test` after the build write the manifest with another id).
     --rollback publishes nothing new; --from-parquet reads gold that a guarded Parquet export
@@ -82,6 +83,9 @@ def _check_build(cfg: ExportConfig, plan: dict[str, tuple[ExportSpec, ...]]) -> 
     specs = tuple({s.unique_id: s for specs in plan.values() for s in specs}.values())
     con = open_warehouse(cfg.duckdb, memory_limit=cfg.memory_limit, temp_directory=cfg.temp_directory)
     try:
+        if cfg.allow_failed_build:  # a failed build may be published on purpose, an empty one never
+            check_not_empty(con, cfg.duckdb, cfg.manifest, specs)
+            return None
         return check_build(con, cfg.duckdb, cfg.manifest, specs)
     finally:
         con.close()
