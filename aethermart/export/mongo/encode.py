@@ -240,7 +240,7 @@ def document_query(
 
 
 # DuckDB builds the Extended JSON of a whole vector (up to 2,048 rows) at once, in memory its
-# buffer pool does not show, per thread. Streaming doc_product_sales at scale 10 (10k documents
+# buffer pool does not show. Streaming doc_product_sales at scale 10 (10k documents
 # of 44 KB, DuckDB limit 1GB, 2 threads) peaked at 1,662 MB RSS read in one pass; read in
 # passes of every n-th key it peaked at 1,022 MB (8 passes), 683 (16), 521 (32) and 431 (64),
 # in the same 3.2-3.9 s (docs/benchmarks.md, 2026-12-04). So a pass takes the share of the

@@ -526,8 +526,8 @@ def _full(
     hashes: list[str] = []
     try:
         result.passes = plan.passes
-        passes = [_diff_sql(plan, part) for part in range(plan.passes)]
-        for batch in iter_document_batches(cursor, passes, plan.batch_rows, where, times):
+        queries = [_diff_sql(plan, part) for part in range(plan.passes)]
+        for batch in iter_document_batches(cursor, queries, plan.batch_rows, where, times):
             sample.add(batch)
             with result.phase("write"):
                 insert_staging(staging, batch, f"{where}, batch at document {result.written:,}")
