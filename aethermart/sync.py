@@ -83,8 +83,9 @@ _PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS, "aethermart/dbt_plugins"
 # Such a build is many small nodes, where dbt's own per-node work dominates and a second
 # thread overlaps it with the other node's SQL: one MariaDB change at scale 1 on 2 cores,
 # alternating, built in 24.5 / 22.6 / 24.0 s with 1 thread and 20.4 / 20.1 / 19.7 s with 2
-# (docs/operations.md). A full build
-# keeps the profile's default (1 was fastest on 2 cores for the large queries).
+# (docs/operations.md). A full build keeps the profile's default, 1 (chosen when 1 thread was
+# fastest for the large queries; on 2026-12-04 2 threads were faster for every build measured,
+# docs/benchmarks.md, and the default is not switched yet).
 NARROWED_BUILD_THREADS = 2
 
 
