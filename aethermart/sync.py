@@ -79,14 +79,6 @@ STATE_SUFFIX = ".sync.json"
 _LANDING_FOLDERS = ("pos", "mariadb", "events")
 _DRIVERS = ("pymongo", "bson", "duckdb", "pymysql", "pyarrow")
 _PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS, "aethermart/dbt_plugins")
-# dbt threads of a narrowed build (only landing data changed) unless AETHERMART_THREADS is set.
-# Such a build is many small nodes, where dbt's own per-node work dominates and a second
-# thread overlaps it with the other node's SQL: one MariaDB change at scale 1 on 2 cores,
-# alternating, built in 24.5 / 22.6 / 24.0 s with 1 thread and 20.4 / 20.1 / 19.7 s with 2
-# (docs/operations.md). A full build keeps the profile's default, 1 (chosen when 1 thread was
-# fastest for the large queries; on 2026-12-04 2 threads were faster for every build measured,
-# docs/benchmarks.md, and the default is not switched yet).
-NARROWED_BUILD_THREADS = 2
 
 
 class SyncError(AetherMartError):
@@ -469,8 +461,6 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
     run_results = cfg.target_path / "run_results.json"
     run_results.unlink(missing_ok=True)  # a dbt stopped before running writes none: never read the last
     env = _dbt_env(cfg)
-    if result.dbt_select and not env.get("AETHERMART_THREADS"):
-        env["AETHERMART_THREADS"] = str(NARROWED_BUILD_THREADS)
     with log.open("wb") as out:
         proc = subprocess.run(
             cmd, cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, check=False

@@ -259,7 +259,7 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
         "slv_products", "snap_products",
     )  # fmt: skip
     assert not [s for s in second["dbt_select"] if s.startswith(not_reached)], second["dbt_select"]
-    # a narrowed build runs on 2 dbt threads unless AETHERMART_THREADS says otherwise
+    # the build runs on the profile's 2 dbt threads (AETHERMART_THREADS unset)
     assert "Concurrency: 2 threads" in (pipeline.workdir / "target" / "aethermart_sync_dbt.log").read_text()
     assert _stage(second, "extract")["note"].endswith(
         "unchanged since their last extraction: Categories, Suppliers, Products, Product_Attributes"
