@@ -26,7 +26,7 @@ import pytest
 from dbt.adapters.duckdb import __version__ as adapter_version
 
 from bench.new_data import add_pos_drop
-from tests.conftest import SAMPLE, TABLES_ONLY, DbtProject
+from tests.conftest import REPO, SAMPLE, TABLES_ONLY, DbtProject
 
 SALT = "test-incremental-silver-gold-salt"  # one PII salt, so gold's hashes compare
 MARKER = "kept-since-first-build"
@@ -118,7 +118,7 @@ def runs(tmp_path_factory):
     second = _state(project)
     nothing_new = _invocation(project)
     drop = add_pos_drop(landing, fraction=0.05)
-    project.dbt("build")
+    drop_run = project.dbt("build")
     after_drop = _state(project)
     full = SaltedProject(landing, tmp_path_factory.mktemp("dbt_skip_full_refresh"))
     full.dbt("build", "--full-refresh", *TABLES_ONLY)  # the reference tables; its data tests add nothing
@@ -130,6 +130,7 @@ def runs(tmp_path_factory):
         "second_log": second_run.stdout,
         "nothing_new": nothing_new,
         "drop": drop,
+        "drop_log": drop_run.stdout,
         "after_drop": after_drop,
     }
 
@@ -169,7 +170,10 @@ def test_new_pos_drop_rewrites_only_what_reads_pos(runs):
     assert runs["drop"]["orders"] > 0
     after = runs["after_drop"]
     downstream = _downstream_of_pos(runs["project"])
-    rewritten = _rewritten(after)
+    # replaced (the marker comment lost) or changed in place (documents rebuilt by key)
+    rewritten = _rewritten(after) | {
+        table for table in after if after[table][1:] != runs["second"][table][1:]
+    }
     assert rewritten <= downstream, f"rewritten without a POS input: {sorted(rewritten - downstream)}"
     for table in (
         "silver.slv_pos_orders__checked",
@@ -203,6 +207,113 @@ def test_kept_and_rebuilt_tables_equal_a_full_refresh(runs):
         if only_inc or only_full:
             differences.append(f"{table}: {only_inc} rows only incremental, {only_full} only full refresh")
     assert not differences, differences
+
+
+_REBUILT_BY_KEY = re.compile(r"(doc_\w+): inputs of (\d+) of (\d+) keys changed: rebuilt their rows")
+KEYED_DOCUMENTS = ("doc_customer_purchase_history", "doc_customer_profiles", "doc_product_sales")
+
+
+def _rebuilt_by_key(log: str) -> dict[str, tuple[int, int]]:
+    return {name: (int(changed), int(keys)) for name, changed, keys in _REBUILT_BY_KEY.findall(log)}
+
+
+def _rows(project: DbtProject, table: str) -> list[str]:
+    return sorted(row for (row,) in project.query(f"select md5(cast(t as varchar)) from {table} as t"))
+
+
+def test_documents_are_rebuilt_only_for_the_keys_whose_inputs_changed(runs):
+    """After the new POS drop the three documents with `rebuild_by_key` rebuild the rows of
+    some keys, in place (test_kept_and_rebuilt_tables_equal_a_full_refresh compares them)."""
+    rebuilt = _rebuilt_by_key(runs["drop_log"])
+    assert set(rebuilt) == set(KEYED_DOCUMENTS), runs["drop_log"][-3000:]
+    for name, (changed, keys) in rebuilt.items():
+        assert 0 < changed <= keys, (name, changed, keys)
+    # the new orders reach some customers' histories, not every one's
+    changed, keys = rebuilt["doc_customer_purchase_history"]
+    assert changed < keys
+    # the digests recorded are those of this build's inputs, one row per key (NULL included)
+    project = runs["project"]
+    for name in KEYED_DOCUMENTS:
+        assert (
+            project.scalar(
+                "select count(*) from (select key from ops.model_key_digests "
+                f"where relation = 'gold.{name}' group by key having count(*) > 1)"
+            )
+            == 0
+        )
+
+
+def test_a_document_is_rebuilt_for_the_one_key_whose_input_changed_and_whole_when_edited(runs, tmp_path):
+    project = _copy(runs["project"], tmp_path)
+    history = "gold.doc_customer_purchase_history"
+    customer, order = project.query(
+        "select customer_key, order_key from gold.fct_orders where customer_key in "
+        f"(select _id from {history}) order by order_key limit 1"
+    )[0]
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        # one order of one customer changes (a keyed input), and a column of dim_product the
+        # document does not read (its shared_columns are product_key, product_name, category_name)
+        con.execute(f"update gold.fct_orders set shipped_date = '2001-02-03' where order_key = '{order}'")
+        con.execute("update gold.dim_product set last_seen_load_date = date '2001-02-03'")
+    run = project.dbt("run", "--select", "doc_customer_purchase_history")
+    assert _rebuilt_by_key(run.stdout)["doc_customer_purchase_history"][0] == 1, run.stdout[-3000:]
+    shipped = project.scalar(
+        f"select [o.shipped_date for o in orders if o.order_key = '{order}'][1] from {history} "
+        f"where _id = '{customer}'"
+    )
+    assert str(shipped) == "2001-02-03"
+    by_key = _rows(project, history)
+
+    # a column it reads changes in a shared input: the whole table is rebuilt
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("update gold.dim_product set product_name = product_name || ' (renamed)'")
+    run = project.dbt("run", "--select", "doc_customer_purchase_history")
+    assert "its code, config or a shared input changed: rebuilt whole" in run.stdout
+    names = project.query(
+        "select count(*) filter (where ends_with(line.product_name, ' (renamed)')), "
+        "count(*) filter (where not ends_with(line.product_name, ' (renamed)')) from "
+        f"(select unnest(ord.lines) as line from (select unnest(orders) as ord from {history}))"
+    )[0]
+    assert names[0] > 0 and names[1] == 0, names
+
+    # the table edited by hand, then a keyed input changes: its content is not what was
+    # recorded, so it is rebuilt whole, not by key (the edit does not survive)
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute(f"update {history} set revenue = revenue + 1 where _id <> '{customer}'")
+        con.execute(f"update gold.fct_orders set shipped_date = '2001-02-04' where order_key = '{order}'")
+    run = project.dbt("run", "--select", "doc_customer_purchase_history")
+    assert "content differs from what this project wrote" in run.stdout
+    assert "doc_customer_purchase_history" not in _rebuilt_by_key(run.stdout)
+    incremental = _rows(project, history)
+    project.dbt("run", "--select", "doc_customer_purchase_history", "--full-refresh")
+    assert incremental == _rows(project, history)
+    assert by_key != incremental  # the renamed products and the second shipped date
+
+
+def test_a_document_that_reads_an_unlisted_shared_column_stops_the_build(runs, tmp_path):
+    """shared_columns lists what a document reads of a shared input; a model that reads
+    another column is refused (a change to that column would leave documents stale)."""
+    project_dir = tmp_path / "project_dir"
+    project_dir.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(REPO / name, project_dir / name)
+    for folder in ("models", "macros", "seeds", "snapshots", "tests/singular"):
+        shutil.copytree(REPO / folder, project_dir / folder)
+    model = project_dir / "models" / "gold" / "documents" / "doc_customer_purchase_history.sql"
+    text = model.read_text()
+    assert "product_name := products.product_name," in text
+    model.write_text(
+        text.replace(
+            "product_name := products.product_name,",
+            "product_name := products.product_name || coalesce(products.supplier_name, ''),",
+        )
+    )
+    project = SaltedProject(runs["project"].landing, tmp_path / "project", project_dir=project_dir)
+    project.workdir.mkdir()
+    shutil.copy(runs["project"].duckdb_path, project.duckdb_path)
+    run = project.dbt("run", "--select", "doc_customer_purchase_history", check=False)
+    assert run.returncode != 0
+    assert "supplier_name" in run.stdout, run.stdout[-3000:]
 
 
 def test_a_changed_var_rebuilds_the_models_that_use_it(runs, tmp_path):

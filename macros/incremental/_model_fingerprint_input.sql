@@ -1,6 +1,8 @@
-{% macro _model_fingerprint_input(unique_id) %}
+{% macro _model_fingerprint_input(unique_id, by_content=false) %}
     {#- a SQL expression (text) for the current state of one input of the model, or none
-        when the input has no usable state -#}
+        when the input has no usable state; by_content: of a table model, the content hash
+        recorded when it was written instead of who wrote it (a rebuild to the same content
+        is no change: the `static` fingerprint of rebuild_by_key) -#}
     {%- set node = graph.nodes.get(unique_id) -%}
     {%- if node is none -%}{{ return(none) }}{%- endif -%}
     {%- set relation = api.Relation.create(database=node.database, schema=node.schema,
@@ -35,7 +37,8 @@
         {%- set key = sql_string(_model_fingerprint_key(relation)) -%}
         {%- set checked = run_query("select count(*) from ops.model_fingerprints where relation = " ~ key
             ~ " and checked_invocation_id = " ~ sql_string(invocation_id)).columns[0].values()[0] > 0 -%}
-        {{ return("(select fingerprint || ':' || invocation_id || ':' || row_count from ops.model_fingerprints "
+        {{ return("(select " ~ ("content_hash" if by_content else "fingerprint || ':' || invocation_id || ':' || row_count")
+            ~ " from ops.model_fingerprints "
             ~ "where relation = " ~ key
             ~ " and row_count = (select count(*) from " ~ relation ~ ")"
             ~ ("" if checked else " and content_hash = " ~ _model_fingerprint_content(relation)) ~ ")") }}

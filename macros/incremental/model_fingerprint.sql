@@ -18,9 +18,13 @@
     the same row count, or updated in place, is rebuilt; a comment or the table's oid is no
     such marker: `comment on` is free to anyone, the oid is not stable across reopening the
     file). One query, run as the model's `main` statement (a build overwrites it), and a
-    second that compares the content only when the first found the table keepable. -#}
-{% macro model_fingerprint(existing_relation) %}
-    {%- set parts = [
+    second that compares the content only when the first found the table keepable.
+    `keyed` (from `rebuild_by_key_inputs`): also returns `static`, the fingerprint without
+    the keyed inputs' states and with the other inputs' content (a shared input rebuilt to
+    the same content is no change; of its `shared_columns` only, when listed) - equal to the
+    one recorded with the key digests, only the keyed inputs changed (`rebuild_by_key_plan`). -#}
+{% macro model_fingerprint(existing_relation, keyed=none) %}
+    {%- set base_parts = [
         "'" ~ model_fingerprint_version() ~ "'",
         "'" ~ local_md5(compiled_code) ~ "'",
         "'" ~ local_md5(tojson(model.config, sort_keys=true)) ~ "'",
@@ -31,18 +35,40 @@
         "'" ~ dbt_version ~ "'",
         "'" ~ adapter.type() ~ "=' || coalesce(getvariable('aethermart_dbt_duckdb_version'), 'unknown:' || uuid())",
     ] -%}
+    {%- set parts = base_parts + [] -%}
+    {%- set static_parts = base_parts + [] -%}
+    {#- each input's state is computed once (a materialized CTE), for both fingerprints -#}
+    {%- set states = ["1 as no_input"] -%}
     {%- set known = [model.language == 'sql'] -%}
     {%- for unique_id in model.depends_on.nodes | unique | sort if known[0] -%}
         {%- set input = _model_fingerprint_input(unique_id) -%}
         {%- if input is none -%}
             {%- do known.append(false) -%}{%- do known.pop(0) -%}
         {%- else -%}
-            {%- do parts.append("'" ~ unique_id | replace("'", "''") ~ "'") -%}
+            {%- set state = "input_states.state_" ~ loop.index -%}
             {#- an input without a recorded state makes the fingerprint one that never matches -#}
-            {%- do parts.append("coalesce(" ~ input ~ ", 'unknown:' || uuid())") -%}
+            {%- do states.append("coalesce(" ~ input ~ ", 'unknown:' || uuid()) as state_" ~ loop.index) -%}
+            {%- do parts.append("'" ~ unique_id | replace("'", "''") ~ "'") -%}
+            {%- do parts.append(state) -%}
+            {%- do static_parts.append("'" ~ unique_id | replace("'", "''") ~ "'") -%}
+            {%- if keyed and unique_id in keyed.shared -%}
+                {%- set node = graph.nodes[unique_id] -%}
+                {%- set columns = [] -%}
+                {%- for column in keyed.shared[unique_id] -%}{%- do columns.append(adapter.quote(column)) -%}{%- endfor -%}
+                {%- do states.append("(select count(*) || ':' || coalesce(sum(hash(row(" ~ columns | join(', ') ~ "))), 0) from "
+                    ~ api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias or node.name)
+                    ~ ") as content_" ~ loop.index) -%}
+                {%- do static_parts.append("input_states.content_" ~ loop.index) -%}
+            {%- elif keyed and unique_id not in keyed.inputs -%}
+                {%- do states.append("coalesce(" ~ _model_fingerprint_input(unique_id, by_content=true)
+                    ~ ", 'unknown:' || uuid()) as content_" ~ loop.index) -%}
+                {%- do static_parts.append("input_states.content_" ~ loop.index) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set fingerprint = "md5(concat_ws('|', " ~ parts | join(", ") ~ "))" if known[0] else "cast(null as varchar)" -%}
+    {%- set static = "md5(concat_ws('|', " ~ static_parts | join(", ") ~ "))"
+        if known[0] and keyed else "cast(null as varchar)" -%}
     {%- if known[0] and existing_relation is not none and existing_relation.type == 'table' and not should_full_refresh() -%}
         {%- set candidate = "exists (select 1 from ops.model_fingerprints as recorded where recorded.relation = "
             ~ sql_string(_model_fingerprint_key(this)) ~ " and recorded.fingerprint = computed.fingerprint "
@@ -52,7 +78,9 @@
     {%- endif -%}
     {% call statement('main', fetch_result=True) -%}
         {{ model_fingerprint_table_ddl() }};
-        select fingerprint, {{ candidate }} as kept from (select {{ fingerprint }} as fingerprint) as computed
+        with input_states as materialized (select {{ states | join(', ') }})
+        select fingerprint, {{ candidate }} as kept, static
+        from (select {{ fingerprint }} as fingerprint, {{ static }} as static from input_states) as computed
     {%- endcall %}
     {%- set row = load_result('main').table.rows[0] -%}
     {%- set kept = row[1] -%}
@@ -71,5 +99,5 @@
             {{ log(model.name ~ ": content differs from what this project wrote (changed outside dbt?): rebuilt", info=true) }}
         {%- endif -%}
     {%- endif -%}
-    {{ return({'fingerprint': row[0], 'kept': kept}) }}
+    {{ return({'fingerprint': row[0], 'kept': kept, 'static': row[2]}) }}
 {% endmacro %}

@@ -1,10 +1,13 @@
 {#- A table built in `buckets` passes (model config, default 1) instead of one query: pass b
     sets the DuckDB variable `aethermart_bucket` to b and inserts the rows for which the
-    model's `in_build_bucket(column)` filters hold. For document models whose nested
+    model's `in_build_pass(column)` filters hold. For document models whose nested
     `list()` aggregates cannot spill: each pass holds the aggregate state of 1/buckets of
     the customers, so peak memory falls with the bucket count while the result is the
     same. Otherwise exactly the duckdb `table` materialization: contract enforced, built
-    under an intermediate name and swapped in by rename, hooks and docs as usual. -#}
+    under an intermediate name and swapped in by rename, hooks and docs as usual. Kept when
+    its inputs did not change (model_fingerprint); with the config `rebuild_by_key`, only
+    the rows of the keys whose inputs changed are rebuilt when nothing else changed
+    (rebuild_by_key_plan, rebuild_by_key_apply; docs/layers.md). -#}
 {% materialization bucketed_table, adapter='duckdb' %}
 
     {%- set buckets = config.get('buckets', 1) | int -%}
@@ -17,10 +20,17 @@
     {%- endif -%}
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set keyed = rebuild_by_key_inputs() -%}
     {#- unchanged inputs keep the table (macro model_fingerprint, as the project's `table`) -#}
-    {%- set checked = model_fingerprint(existing_relation) -%}
+    {%- set checked = model_fingerprint(existing_relation, keyed) -%}
     {%- if checked.kept -%}
         {{ return(model_fingerprint_keep(target_relation)) }}
+    {%- endif -%}
+    {%- if keyed -%}{% do rebuild_by_key_check_shared(keyed) %}{%- endif -%}
+    {#- only keyed inputs changed: rebuild the rows of the keys whose inputs changed, in place -#}
+    {%- set plan = rebuild_by_key_plan(existing_relation, checked, keyed) if keyed else none -%}
+    {%- if plan is not none -%}
+        {{ return(rebuild_by_key_apply(target_relation, checked, keyed, plan)) }}
     {%- endif -%}
     {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
     {%- set backup_relation = make_backup_relation(target_relation, 'table') -%}
@@ -31,6 +41,7 @@
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
     {% call statement('main') -%}
+        reset variable aethermart_build_keys;
         set variable aethermart_bucket = 0;
         {{ create_table_as(False, intermediate_relation, compiled_code) }}
     {%- endcall %}
@@ -53,6 +64,7 @@
 
     {{ run_hooks(post_hooks, inside_transaction=True) }}
     {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
+    {% if keyed %}{% do rebuild_by_key_record(keyed, checked, false) %}{% endif %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
     {{ drop_relation_if_exists(backup_relation) }}

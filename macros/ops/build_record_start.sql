@@ -53,6 +53,9 @@
     -- a warehouse recorded before content hashes: its tables are rebuilt once (NULL never matches)
     alter table ops.model_fingerprints add column if not exists content_hash varchar;
     alter table ops.model_fingerprints add column if not exists checked_invocation_id varchar;
+    -- the key digests of the rebuild_by_key models (macro model_key_digests_table_ddl), created
+    -- here so that two threads' first writes do not both create it
+    {{ model_key_digests_table_ddl() }};
 
     -- the landed-file records of the incremental bronze models (macro bronze_file_state_ddl)
     {{ bronze_file_state_ddl() }};

@@ -3,34 +3,46 @@
     channels, lifetime metrics with the RFM segment, preferences (top categories),
     recent_activity_log (latest events and orders, newest first) and a review summary.
     Built in `document_build_buckets` passes of customers (materialization
-    `bucketed_table`) to bound memory. -#}
-{{ config(materialized='bucketed_table', buckets=var('document_build_buckets')) }}
+    `bucketed_table`) to bound memory. When only the keyed inputs changed, only the
+    changed customers' documents are rebuilt (`rebuild_by_key`, docs/layers.md). -#}
+{{ config(materialized='bucketed_table', buckets=var('document_build_buckets'), rebuild_by_key={
+    'column': '_id',
+    'inputs': {
+        'dim_customer': 'customer_key',
+        'agg_customer_value': 'customer_key',
+        'fct_orders': 'customer_key',
+        'fct_order_lines': 'customer_key',
+        'slv_events': 'customer_key',
+        'slv_reviews': 'customer_key',
+    },
+    'shared_columns': {'dim_product': ['product_key', 'category_name']},
+}) }}
 
 with customers as (
 
     select * from {{ ref('dim_customer') }}
-    where not is_unknown_member and {{ in_build_bucket('customer_key') }}
+    where not is_unknown_member and {{ in_build_pass('customer_key') }}
 
 ),
 
 customer_value as (
 
     select * from {{ ref('agg_customer_value') }}
-    where {{ in_build_bucket('customer_key') }}
+    where {{ in_build_pass('customer_key') }}
 
 ),
 
 orders as (
 
     select * from {{ ref('fct_orders') }}
-    where {{ in_build_bucket('customer_key') }}
+    where {{ in_build_pass('customer_key') }}
 
 ),
 
 lines as (
 
     select * from {{ ref('fct_order_lines') }}
-    where {{ in_build_bucket('customer_key') }}
+    where {{ in_build_pass('customer_key') }}
 
 ),
 
@@ -43,14 +55,14 @@ products as (
 events as (
 
     select * from {{ ref('slv_events') }}
-    where customer_key is not null and {{ in_build_bucket('customer_key') }}
+    where customer_key is not null and {{ in_build_pass('customer_key') }}
 
 ),
 
 reviews as (
 
     select * from {{ ref('slv_reviews') }}
-    where {{ in_build_bucket('customer_key') }}
+    where {{ in_build_pass('customer_key') }}
 
 ),
 

@@ -3,27 +3,36 @@
     an empty `orders` list. Orders of unknown customers are in no document (see docs block
     `gold_revenue`). Built in `document_build_buckets` passes of customers (materialization
     `bucketed_table`): the nested aggregates of all customers at once do not fit in memory
-    at scale 10. -#}
-{{ config(materialized='bucketed_table', buckets=var('document_build_buckets')) }}
+    at scale 10. When only the keyed inputs changed, only the changed customers' documents
+    are rebuilt (`rebuild_by_key`, docs/layers.md). -#}
+{{ config(materialized='bucketed_table', buckets=var('document_build_buckets'), rebuild_by_key={
+    'column': '_id',
+    'inputs': {
+        'dim_customer': 'customer_key',
+        'fct_orders': 'customer_key',
+        'fct_order_lines': 'customer_key',
+    },
+    'shared_columns': {'dim_product': ['product_key', 'product_name', 'category_name']},
+}) }}
 
 with customers as (
 
     select * from {{ ref('dim_customer') }}
-    where not is_unknown_member and {{ in_build_bucket('customer_key') }}
+    where not is_unknown_member and {{ in_build_pass('customer_key') }}
 
 ),
 
 orders as (
 
     select * from {{ ref('fct_orders') }}
-    where {{ in_build_bucket('customer_key') }}
+    where {{ in_build_pass('customer_key') }}
 
 ),
 
 lines as (
 
     select * from {{ ref('fct_order_lines') }}
-    where {{ in_build_bucket('customer_key') }}
+    where {{ in_build_pass('customer_key') }}
 
 ),
 

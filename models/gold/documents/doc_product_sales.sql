@@ -1,20 +1,24 @@
 {#- One document per product (collection product_sales): the sales summary over every
     line (unknown customers included) and the known customers who bought it, best buyer
-    first (revenue, then key).  Built in `document_build_buckets` passes of products (materialization `bucketed_table`) to
-    bound memory. -#}
-{{ config(materialized='bucketed_table', buckets=var('document_build_buckets')) }}
+    first (revenue, then key). Built in `document_build_buckets` passes of products
+    (materialization `bucketed_table`) to bound memory. When only the keyed inputs changed,
+    only the changed products' documents are rebuilt (`rebuild_by_key`, docs/layers.md). -#}
+{{ config(materialized='bucketed_table', buckets=var('document_build_buckets'), rebuild_by_key={
+    'column': '_id',
+    'inputs': {'agg_product_performance': 'product_key', 'fct_order_lines': 'product_key'},
+}) }}
 
 with performance as (
 
     select * from {{ ref('agg_product_performance') }}
-    where {{ in_build_bucket('product_key') }}
+    where {{ in_build_pass('product_key') }}
 
 ),
 
 lines as (
 
     select * from {{ ref('fct_order_lines') }}
-    where customer_key != '{{ var("unknown_member_key") }}' and {{ in_build_bucket('product_key') }}
+    where customer_key != '{{ var("unknown_member_key") }}' and {{ in_build_pass('product_key') }}
 
 ),
 

@@ -1,0 +1,70 @@
+{#- Whether a `bucketed_table` model with `rebuild_by_key` (inputs from rebuild_by_key_inputs,
+    fingerprints from model_fingerprint) can rebuild only the rows of the keys whose inputs
+    changed, and which keys: none (rebuild the whole table) unless
+      * the table exists, no --full-refresh, no --empty, no keyed input read from --defer's state;
+      * everything but the keyed inputs is as when the table was written: the `static`
+        fingerprint equals the one recorded with the key digests (code, config, contract,
+        salt, versions, every shared input's state);
+      * the table still holds what was recorded when it was written (row count, content);
+      * the changed keys fit in one pass: at most 1/buckets of the keys, or at most
+        var('document_rebuild_pass_keys').
+    NULL is a key like any other: its input rows belong to no document (a row's key is its
+    document's key), so its rebuild deletes and inserts nothing.
+    Then the temp table aethermart_changed_keys holds them (a key whose digest differs, is
+    new or is gone) and aethermart_key_digests every key's new digest; returns
+    {'changed_keys': n, 'all_keys': n}. -#}
+{% macro rebuild_by_key_plan(existing_relation, checked, keyed) %}
+    {%- if existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
+        or flags.EMPTY or checked.static is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- for unique_id in keyed.inputs if _model_fingerprint_deferred(graph.nodes[unique_id]) is not none -%}
+        {{ return(none) }}
+    {%- endfor -%}
+    {%- set key = sql_string(_model_fingerprint_key(this)) -%}
+    {%- set static = sql_string(checked.static) -%}
+    {% call statement('rebuild_by_key_recorded', fetch_result=True) -%}
+        {{ model_key_digests_table_ddl() }};
+        select
+            count(*) filter (where static_fingerprint = {{ static }}),
+            count(*) filter (where static_fingerprint != {{ static }})
+        from ops.model_key_digests where relation = {{ key }}
+    {%- endcall %}
+    {%- set recorded = load_result('rebuild_by_key_recorded').table.rows[0] -%}
+    {%- if recorded[0] == 0 -%}
+        {{ log(model.name ~ ": " ~ ("its code, config or a shared input changed" if recorded[1] > 0
+            else "no key digests recorded") ~ ": rebuilt whole", info=true) }}
+        {{ return(none) }}
+    {%- endif -%}
+    {% call statement('rebuild_by_key_plan', fetch_result=True) -%}
+        create or replace temp table aethermart_key_digests as {{ _rebuild_by_key_digests(keyed.inputs) }};
+        create or replace temp table aethermart_changed_keys as
+        select coalesce(computed.key, recorded.key) as key
+        from aethermart_key_digests as computed
+        full outer join (select key, digest from ops.model_key_digests where relation = {{ key }}) as recorded
+            on computed.key is not distinct from recorded.key
+        where computed.digest is distinct from recorded.digest;
+        select
+            (select count(*) from aethermart_changed_keys) as changed,
+            (select count(*) from aethermart_key_digests) as keys,
+            exists (
+                select 1 from ops.model_fingerprints
+                where relation = {{ key }}
+                    and row_count = (select count(*) from {{ existing_relation }})
+                    and content_hash = {{ _model_fingerprint_content(existing_relation) }}
+            ) as as_recorded
+    {%- endcall %}
+    {%- set row = load_result('rebuild_by_key_plan').table.rows[0] -%}
+    {%- set changed, keys, as_recorded = row[0], row[1], row[2] -%}
+    {%- set buckets = config.get('buckets', 1) | int -%}
+    {%- set pass_keys = [(keys + buckets - 1) // buckets, var('document_rebuild_pass_keys') | int] | max -%}
+    {%- if not as_recorded -%}
+        {{ log(model.name ~ ": content differs from what this project wrote (changed outside dbt?): rebuilt whole", info=true) }}
+        {{ return(none) }}
+    {%- elif changed > pass_keys -%}
+        {{ log(model.name ~ ": inputs of " ~ changed ~ " of " ~ keys ~ " keys changed (one pass holds "
+            ~ pass_keys ~ "): rebuilt whole", info=true) }}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return({'changed_keys': changed, 'all_keys': keys}) }}
+{% endmacro %}
