@@ -12,7 +12,9 @@
     document's key), so its rebuild deletes and inserts nothing.
     Then the temp table aethermart_changed_keys holds them (a key whose digest differs, is
     new or is gone) and aethermart_key_digests every key's new digest; returns
-    {'changed_keys': n, 'all_keys': n}. -#}
+    {'apply': true, 'changed_keys': n, 'all_keys': n}. When the digests were computed but the
+    table is to be rebuilt whole, {'apply': false}: the digests are recorded from the temp
+    table, not computed twice. -#}
 {% macro rebuild_by_key_plan(existing_relation, checked, keyed) %}
     {%- if existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
         or flags.EMPTY or checked.static is none -%}
@@ -60,11 +62,11 @@
     {%- set pass_keys = [(keys + buckets - 1) // buckets, var('document_rebuild_pass_keys') | int] | max -%}
     {%- if not as_recorded -%}
         {{ log(model.name ~ ": content differs from what this project wrote (changed outside dbt?): rebuilt whole", info=true) }}
-        {{ return(none) }}
+        {{ return({'apply': false}) }}
     {%- elif changed > pass_keys -%}
         {{ log(model.name ~ ": inputs of " ~ changed ~ " of " ~ keys ~ " keys changed (one pass holds "
             ~ pass_keys ~ "): rebuilt whole", info=true) }}
-        {{ return(none) }}
+        {{ return({'apply': false}) }}
     {%- endif -%}
-    {{ return({'changed_keys': changed, 'all_keys': keys}) }}
+    {{ return({'apply': true, 'changed_keys': changed, 'all_keys': keys}) }}
 {% endmacro %}

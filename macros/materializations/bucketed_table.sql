@@ -29,7 +29,7 @@
     {%- if keyed -%}{% do rebuild_by_key_check_shared(keyed) %}{%- endif -%}
     {#- only keyed inputs changed: rebuild the rows of the keys whose inputs changed, in place -#}
     {%- set plan = rebuild_by_key_plan(existing_relation, checked, keyed) if keyed else none -%}
-    {%- if plan is not none -%}
+    {%- if plan and plan.apply -%}
         {{ return(rebuild_by_key_apply(target_relation, checked, keyed, plan)) }}
     {%- endif -%}
     {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
@@ -64,7 +64,7 @@
 
     {{ run_hooks(post_hooks, inside_transaction=True) }}
     {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
-    {% if keyed %}{% do rebuild_by_key_record(keyed, checked, false) %}{% endif %}
+    {% if keyed %}{% do rebuild_by_key_record(keyed, checked, plan is not none) %}{% endif %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
     {{ drop_relation_if_exists(backup_relation) }}
