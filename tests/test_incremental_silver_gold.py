@@ -268,7 +268,7 @@ def test_a_document_is_rebuilt_for_the_one_key_whose_input_changed_and_whole_whe
     with duckdb.connect(str(project.duckdb_path)) as con:
         con.execute("update gold.dim_product set product_name = product_name || ' (renamed)'")
     run = project.dbt("run", "--select", "doc_customer_purchase_history")
-    assert "its code, config or a shared input changed: rebuilt whole" in run.stdout
+    assert "a shared input changed: rebuilt whole" in run.stdout
     names = project.query(
         "select count(*) filter (where ends_with(line.product_name, ' (renamed)')), "
         "count(*) filter (where not ends_with(line.product_name, ' (renamed)')) from "
@@ -288,6 +288,18 @@ def test_a_document_is_rebuilt_for_the_one_key_whose_input_changed_and_whole_whe
     project.dbt("run", "--select", "doc_customer_purchase_history", "--full-refresh")
     assert incremental == _rows(project, history)
     assert by_key != incremental  # the renamed products and the second shipped date
+
+    # the table and its fingerprint rewritten by a build that recorded no key digests (an
+    # older version of the project, another materialization): the digests describe another
+    # write, so a change of one key rebuilds whole
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute(
+            "update ops.model_fingerprints set invocation_id = 'a build without key digests' "
+            f"where relation = '{history}'"
+        )
+        con.execute(f"update gold.fct_orders set shipped_date = '2001-02-05' where order_key = '{order}'")
+    run = project.dbt("run", "--select", "doc_customer_purchase_history")
+    assert "by a build that recorded none): rebuilt whole" in run.stdout
 
 
 def test_a_document_that_reads_an_unlisted_shared_column_stops_the_build(runs, tmp_path):
@@ -314,6 +326,38 @@ def test_a_document_that_reads_an_unlisted_shared_column_stops_the_build(runs, t
     run = project.dbt("run", "--select", "doc_customer_purchase_history", check=False)
     assert run.returncode != 0
     assert "supplier_name" in run.stdout, run.stdout[-3000:]
+    model.write_text(text)
+
+    # a keyed input (no contract) swaps two columns' names: a row's hash is positional, so
+    # the key digests alone would not see it; its columns are part of the static fingerprint
+    reviews = project_dir / "models" / "silver" / "engagement" / "slv_reviews.sql"
+    original = reviews.read_text()
+    assert original.count("reviews.rating,") == 1 and original.count("reviews.landed_rating,") == 1
+    # each value where it was, under the other's name: every row hashes as before
+    reviews.write_text(
+        original.replace("reviews.rating,", "reviews.rating as landed_rating,").replace(
+            "reviews.landed_rating,", "reviews.landed_rating as rating,"
+        )
+    )
+    run = project.dbt("run", "--select", "slv_reviews", "doc_customer_profiles")
+    profiles_log = [line for line in run.stdout.splitlines() if "doc_customer_profiles:" in line]
+    assert any("a keyed input's columns or a shared input changed" in line for line in profiles_log), (
+        profiles_log
+    )
+    reviews.write_text(original)
+    project.dbt("run", "--select", "slv_reviews", "doc_customer_profiles")
+
+    # a keyed input's column changes type against the document's contract: refused on the
+    # rebuild-by-key path as on a full build
+    assert original.count("reviews.review_date\n") == 1
+    reviews.write_text(
+        original.replace(
+            "reviews.review_date\n",
+            "cast(reviews.review_date as timestamp) + interval 1 hour as review_date\n",
+        )
+    )
+    run = project.dbt("run", "--select", "slv_reviews", "doc_customer_profiles", check=False)
+    assert run.returncode != 0 and "contract" in run.stdout, run.stdout[-3000:]
 
 
 def test_a_changed_var_rebuilds_the_models_that_use_it(runs, tmp_path):
@@ -431,6 +475,18 @@ def test_a_deferred_input_is_fingerprinted_where_ref_reads_it(runs, tmp_path):
     deferred_run()
     assert "gold.dim_product" in _rewritten(_state(dev))
     assert dev.scalar("select count(*) from gold.dim_product where product_name = 'changed in prod'") == 1
+    # a document whose inputs ref() reads from the state is built whole from them, and records
+    # no key digests of this warehouse's inputs (the next build here rebuilds it whole)
+    history = "gold.doc_customer_purchase_history"
+    dev.dbt(
+        "run", "--target", "clone", "--select", "doc_customer_purchase_history", "--defer", "--favor-state",
+        "--state", str(state), extra_env={"AETHERMART_STATE_DUCKDB": str(prod_copy)},
+    )  # fmt: skip
+    assert dev.scalar(f"select count(*) from ops.model_key_digests where relation = '{history}'") == 0
+    assert (
+        "no key digests recorded: rebuilt whole"
+        in dev.dbt("run", "--select", "doc_customer_purchase_history").stdout
+    )
 
 
 _NAME = r'"?([A-Za-z_]\w*)"?'

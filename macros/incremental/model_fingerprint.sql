@@ -19,10 +19,11 @@
     such marker: `comment on` is free to anyone, the oid is not stable across reopening the
     file). One query, run as the model's `main` statement (a build overwrites it), and a
     second that compares the content only when the first found the table keepable.
-    `keyed` (from `rebuild_by_key_inputs`): also returns `static`, the fingerprint without
-    the keyed inputs' states and with the other inputs' content (a shared input rebuilt to
-    the same content is no change; of its `shared_columns` only, when listed) - equal to the
-    one recorded with the key digests, only the keyed inputs changed (`rebuild_by_key_plan`). -#}
+    `keyed` (from `rebuild_by_key_inputs`): also returns `static`, the fingerprint with the
+    keyed inputs' column names and types instead of their states and with the other inputs'
+    content (a shared input rebuilt to the same content is no change; of its
+    `shared_columns` only, when listed) - equal to the one recorded with the key digests,
+    only the keyed inputs' rows changed (`rebuild_by_key_plan`). -#}
 {% macro model_fingerprint(existing_relation, keyed=none) %}
     {%- set base_parts = [
         "'" ~ model_fingerprint_version() ~ "'",
@@ -59,6 +60,15 @@
                     ~ api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias or node.name)
                     ~ ") as content_" ~ loop.index) -%}
                 {%- do static_parts.append("input_states.content_" ~ loop.index) -%}
+            {%- elif keyed and unique_id in keyed.inputs -%}
+                {#- a row's hash does not see column names (nor int widths): a keyed input
+                    whose columns were renamed, swapped or retyped rebuilds whole -#}
+                {%- set node = graph.nodes[unique_id] -%}
+                {%- do states.append("(select coalesce(md5(string_agg(column_name || ' ' || data_type, ',' "
+                    ~ "order by column_index)), '-') from duckdb_columns() where database_name = " ~ sql_string(node.database)
+                    ~ " and schema_name = " ~ sql_string(node.schema) ~ " and table_name = "
+                    ~ sql_string(node.alias or node.name) ~ ") as columns_" ~ loop.index) -%}
+                {%- do static_parts.append("input_states.columns_" ~ loop.index) -%}
             {%- elif keyed and unique_id not in keyed.inputs -%}
                 {%- do states.append("coalesce(" ~ _model_fingerprint_input(unique_id, by_content=true)
                     ~ ", 'unknown:' || uuid()) as content_" ~ loop.index) -%}

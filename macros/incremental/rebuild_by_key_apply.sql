@@ -2,12 +2,13 @@
     model's transaction, delete the rows of the changed keys and insert what the model's SQL
     gives for them (its `in_build_pass` filters read the keys from the DuckDB variable
     aethermart_build_keys: one pass), then record the key digests and the fingerprint with
-    the table. A killed build commits none of it. -#}
-{% macro rebuild_by_key_apply(target_relation, checked, keyed, plan) %}
-    {{ log(model.name ~ ": inputs of " ~ plan.changed_keys ~ " of " ~ plan.all_keys
-        ~ " keys changed: rebuilt their rows", info=true) }}
+    the table. The enforced contract is checked as in a full build; the SQL is the one the
+    full build uses (rebuild_by_key_code). A killed build commits none of it. -#}
+{% macro rebuild_by_key_apply(target_relation, checked, keyed, plan, code) %}
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
+    {#- the enforced contract, checked as create_table_as checks it in a full build -#}
+    {{ get_assert_columns_equivalent(code) }}
     {% call statement('main') -%}
         reset variable aethermart_bucket;
         set variable aethermart_build_keys = (select coalesce(list(key), []) from aethermart_changed_keys);
@@ -15,7 +16,7 @@
         where {{ adapter.quote(keyed.column) }} in (select unnest(getvariable('aethermart_build_keys')));
         {% if plan.changed_keys > 0 -%}
         insert into {{ target_relation }} {{ get_column_names() }} (
-            {{ get_select_subquery(compiled_code) }}
+            {{ get_select_subquery(code) }}
         );
         {%- endif %}
         reset variable aethermart_build_keys;
@@ -25,6 +26,8 @@
     {% do rebuild_by_key_record(keyed, checked, true) %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
+    {{ log(model.name ~ ": inputs of " ~ plan.changed_keys ~ " of " ~ plan.all_keys
+        ~ " keys changed: rebuilt their rows", info=true) }}
     {{ run_hooks(post_hooks, inside_transaction=False) }}
     {{ return({'relations': [target_relation]}) }}
 {% endmacro %}

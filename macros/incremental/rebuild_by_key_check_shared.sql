@@ -1,28 +1,14 @@
-{#- Checks that a `rebuild_by_key` model reads only the listed `shared_columns` of its shared
-    inputs: DuckDB binds the model's SQL with each such input narrowed to those columns
-    (`describe`, nothing runs) and must find the same output columns; a column read but not
-    listed stops the build with DuckDB's binder error naming it. Otherwise a change to an
-    unlisted column would leave documents stale. -#}
-{% macro rebuild_by_key_check_shared(keyed) %}
-    {%- if not keyed.shared -%}{{ return(none) }}{%- endif -%}
-    {%- set narrowed = [compiled_code] -%}
-    {%- for unique_id, columns in keyed.shared.items() -%}
-        {%- set node = graph.nodes[unique_id] -%}
-        {%- set relation = api.Relation.create(database=node.database, schema=node.schema,
-            identifier=node.alias or node.name) | string -%}
-        {%- if relation not in narrowed[0] -%}
-            {{ exceptions.raise_compiler_error(model.name ~ ": rebuild_by_key shared_columns: " ~ relation
-                ~ " does not appear in the compiled SQL, so what it reads cannot be checked") }}
-        {%- endif -%}
-        {%- set quoted = [] -%}
-        {%- for column in columns -%}{%- do quoted.append(adapter.quote(column)) -%}{%- endfor -%}
-        {%- set only = "(select " ~ quoted | join(', ') ~ " from " ~ relation ~ ")" -%}
-        {%- do narrowed.append(narrowed.pop().replace(relation, only)) -%}
-    {%- endfor -%}
+{#- Checks that a `rebuild_by_key` model's SQL with its shared inputs narrowed to their
+    `shared_columns` (rebuild_by_key_code, what the table is built from) binds to the same
+    output columns as the model's own SQL (`describe`, nothing runs): a column read but not
+    listed stops the build with DuckDB's binder error naming it, or with this message when
+    the output's columns differ. -#}
+{% macro rebuild_by_key_check_shared(keyed, code) %}
+    {%- if code == compiled_code -%}{{ return(none) }}{%- endif -%}
     {% call statement('rebuild_by_key_check_shared', fetch_result=True) -%}
         select
             (select list(column_name || ' ' || column_type) from (describe {{ compiled_code }}))
-            = (select list(column_name || ' ' || column_type) from (describe {{ narrowed[0] }}))
+            = (select list(column_name || ' ' || column_type) from (describe {{ code }}))
     {%- endcall %}
     {%- if not load_result('rebuild_by_key_check_shared').table.rows[0][0] -%}
         {{ exceptions.raise_compiler_error(model.name ~ ": with its shared inputs narrowed to rebuild_by_key "

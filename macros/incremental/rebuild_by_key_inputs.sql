@@ -1,5 +1,7 @@
 {#- The model's `rebuild_by_key` config, checked: none without one, else {'column': the
-    model's key column, 'inputs': {unique id: key column}, 'shared': {unique id: [column]}}.
+    model's key column, 'inputs': {unique id: key column}, 'shared': {unique id: [column]},
+    'reads': {unique id: the relation ref() reads}, 'own': whether those are all this
+    target's own relations (not with --defer reading the state's, nor --empty's wrappers)}.
     `inputs` are the refs whose rows belong to one key (the model filters each by
     `in_build_pass(<key column>)`); every other ref is shared: a change to it rebuilds the
     whole table - to the columns listed in `shared_columns` when given (the model must read
@@ -39,5 +41,18 @@
         {%- endif -%}
         {%- do shared.update({matches[0]: columns | list}) -%}
     {%- endfor -%}
-    {{ return({'column': declared['column'], 'inputs': inputs, 'shared': shared}) }}
+    {#- what ref() reads for each (with --defer, maybe the state's relation; with --empty, a
+        wrapper): the key digests and shared contents are of this target's own relations only -#}
+    {%- set reads = {} -%}
+    {%- set own = [true] -%}
+    {%- for unique_id in (inputs | list) + (shared | list) -%}
+        {%- set node = graph.nodes[unique_id] -%}
+        {%- set read = ref(node.package_name, node.name) | string -%}
+        {%- do reads.update({unique_id: read}) -%}
+        {%- if read != api.Relation.create(database=node.database, schema=node.schema,
+            identifier=node.alias or node.name) | string -%}
+            {%- do own.append(false) -%}{%- do own.pop(0) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return({'column': declared['column'], 'inputs': inputs, 'shared': shared, 'reads': reads, 'own': own[0]}) }}
 {% endmacro %}

@@ -1,11 +1,14 @@
 {#- Whether a `bucketed_table` model with `rebuild_by_key` (inputs from rebuild_by_key_inputs,
     fingerprints from model_fingerprint) can rebuild only the rows of the keys whose inputs
     changed, and which keys: none (rebuild the whole table) unless
-      * the table exists, no --full-refresh, no --empty, no keyed input read from --defer's state;
+      * the table exists, no --full-refresh, no --empty, every keyed and shared input read
+        from this target (not --defer's state);
       * everything but the keyed inputs is as when the table was written: the `static`
         fingerprint equals the one recorded with the key digests (code, config, contract,
         salt, versions, every shared input's state);
-      * the table still holds what was recorded when it was written (row count, content);
+      * the table still holds what was recorded when it was written (row count, content),
+        by the invocation that recorded the digests (a later write that recorded none - an
+        older version of the project, another materialization - rebuilds whole);
       * the changed keys fit in one pass: at most 1/buckets of the keys, or at most
         var('document_rebuild_pass_keys').
     NULL is a key like any other: its input rows belong to no document (a row's key is its
@@ -17,12 +20,9 @@
     table, not computed twice. -#}
 {% macro rebuild_by_key_plan(existing_relation, checked, keyed) %}
     {%- if existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
-        or flags.EMPTY or checked.static is none -%}
+        or flags.EMPTY or checked.static is none or not keyed.own -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- for unique_id in keyed.inputs if _model_fingerprint_deferred(graph.nodes[unique_id]) is not none -%}
-        {{ return(none) }}
-    {%- endfor -%}
     {%- set key = sql_string(_model_fingerprint_key(this)) -%}
     {%- set static = sql_string(checked.static) -%}
     {% call statement('rebuild_by_key_recorded', fetch_result=True) -%}
@@ -34,7 +34,7 @@
     {%- endcall %}
     {%- set recorded = load_result('rebuild_by_key_recorded').table.rows[0] -%}
     {%- if recorded[0] == 0 -%}
-        {{ log(model.name ~ ": " ~ ("its code, config or a shared input changed" if recorded[1] > 0
+        {{ log(model.name ~ ": " ~ ("its code, config, a keyed input's columns or a shared input changed" if recorded[1] > 0
             else "no key digests recorded") ~ ": rebuilt whole", info=true) }}
         {{ return(none) }}
     {%- endif -%}
@@ -52,6 +52,11 @@
             exists (
                 select 1 from ops.model_fingerprints
                 where relation = {{ key }}
+                    -- the write the digests were recorded with, not a later one that recorded none
+                    and invocation_id = (
+                        select min(invocation_id) from ops.model_key_digests where relation = {{ key }}
+                        having count(distinct invocation_id) = 1
+                    )
                     and row_count = (select count(*) from {{ existing_relation }})
                     and content_hash = {{ _model_fingerprint_content(existing_relation) }}
             ) as as_recorded
@@ -61,7 +66,8 @@
     {%- set buckets = config.get('buckets', 1) | int -%}
     {%- set pass_keys = [(keys + buckets - 1) // buckets, var('document_rebuild_pass_keys') | int] | max -%}
     {%- if not as_recorded -%}
-        {{ log(model.name ~ ": content differs from what this project wrote (changed outside dbt?): rebuilt whole", info=true) }}
+        {{ log(model.name ~ ": content differs from what this project wrote with its key digests (changed "
+            ~ "outside dbt, or by a build that recorded none): rebuilt whole", info=true) }}
         {{ return({'apply': false}) }}
     {%- elif changed > pass_keys -%}
         {{ log(model.name ~ ": inputs of " ~ changed ~ " of " ~ keys ~ " keys changed (one pass holds "

@@ -26,11 +26,12 @@
     {%- if checked.kept -%}
         {{ return(model_fingerprint_keep(target_relation)) }}
     {%- endif -%}
-    {%- if keyed -%}{% do rebuild_by_key_check_shared(keyed) %}{%- endif -%}
+    {%- set code = rebuild_by_key_code(keyed) if keyed else compiled_code -%}
+    {%- if keyed -%}{% do rebuild_by_key_check_shared(keyed, code) %}{%- endif -%}
     {#- only keyed inputs changed: rebuild the rows of the keys whose inputs changed, in place -#}
     {%- set plan = rebuild_by_key_plan(existing_relation, checked, keyed) if keyed else none -%}
     {%- if plan and plan.apply -%}
-        {{ return(rebuild_by_key_apply(target_relation, checked, keyed, plan)) }}
+        {{ return(rebuild_by_key_apply(target_relation, checked, keyed, plan, code)) }}
     {%- endif -%}
     {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
     {%- set backup_relation = make_backup_relation(target_relation, 'table') -%}
@@ -43,13 +44,13 @@
     {% call statement('main') -%}
         reset variable aethermart_build_keys;
         set variable aethermart_bucket = 0;
-        {{ create_table_as(False, intermediate_relation, compiled_code) }}
+        {{ create_table_as(False, intermediate_relation, code) }}
     {%- endcall %}
     {% for bucket in range(1, buckets) %}
         {% call statement('bucket_' ~ bucket) -%}
             set variable aethermart_bucket = {{ bucket }};
             insert into {{ intermediate_relation }} {{ get_column_names() }} (
-                {{ get_select_subquery(compiled_code) }}
+                {{ get_select_subquery(code) }}
             );
         {%- endcall %}
     {% endfor %}
