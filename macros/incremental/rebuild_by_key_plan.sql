@@ -3,9 +3,9 @@
     changed, and which keys: none (rebuild the whole table) unless
       * the table exists, no --full-refresh, no --empty, every keyed and shared input read
         from this target (not --defer's state);
-      * everything but the keyed inputs is as when the table was written: the `static`
-        fingerprint equals the one recorded with the key digests (code, config, contract,
-        salt, versions, every shared input's state);
+      * everything but the keyed inputs' rows is as when the table was written: the
+        `static` fingerprint equals the one recorded with the key digests (code, config,
+        contract, salt, versions, the keyed inputs' columns, every shared input's content);
       * the table still holds what was recorded when it was written (row count, content),
         by the invocation that recorded the digests (a later write that recorded none - an
         older version of the project, another materialization - rebuilds whole);
