@@ -3,7 +3,7 @@
     output columns as the model's own SQL (`describe`, nothing runs): a column read but not
     listed stops the build with DuckDB's binder error naming it, or with this message when
     the output's columns differ. -#}
-{% macro rebuild_by_key_check_shared(keyed, code) %}
+{% macro rebuild_by_key_check_shared(code) %}
     {%- if code == compiled_code -%}{{ return(none) }}{%- endif -%}
     {% call statement('rebuild_by_key_check_shared', fetch_result=True) -%}
         select
