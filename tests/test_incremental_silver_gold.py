@@ -241,6 +241,14 @@ def test_documents_are_rebuilt_only_for_the_keys_whose_inputs_changed(runs):
             )
             == 0
         )
+    # and a key for every customer key of the histories' inputs, computed here independently
+    assert project.scalar(
+        "select count(*) from ops.model_key_digests where relation = 'gold.doc_customer_purchase_history'"
+    ) == project.scalar(
+        "select count(distinct coalesce(customer_key, '<null>')) from ("
+        "select customer_key from gold.dim_customer union all select customer_key from gold.fct_orders "
+        "union all select customer_key from gold.fct_order_lines)"
+    )
 
 
 def test_a_document_is_rebuilt_for_the_one_key_whose_input_changed_and_whole_when_edited(runs, tmp_path):

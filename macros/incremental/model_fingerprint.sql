@@ -53,12 +53,10 @@
             {%- do parts.append(state) -%}
             {%- do static_parts.append("'" ~ unique_id | replace("'", "''") ~ "'") -%}
             {%- if keyed and unique_id in keyed.shared -%}
-                {%- set node = graph.nodes[unique_id] -%}
                 {%- set columns = [] -%}
                 {%- for column in keyed.shared[unique_id] -%}{%- do columns.append(adapter.quote(column)) -%}{%- endfor -%}
                 {%- do states.append("(select count(*) || ':' || coalesce(sum(hash(row(" ~ columns | join(', ') ~ "))), 0) from "
-                    ~ api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias or node.name)
-                    ~ ") as content_" ~ loop.index) -%}
+                    ~ keyed.reads[unique_id] ~ " as shared_rows) as content_" ~ loop.index) -%}
                 {%- do static_parts.append("input_states.content_" ~ loop.index) -%}
             {%- elif keyed and unique_id in keyed.inputs -%}
                 {#- a row's hash does not see column names (nor int widths): a keyed input

@@ -3,6 +3,5 @@
         inputs, written with its table by the invocation that wrote the table -#}
     {{ return("create schema if not exists ops;\n"
         ~ "create table if not exists ops.model_key_digests (relation varchar not null, "
-        ~ "static_fingerprint varchar not null, key varchar, digest hugeint not null, invocation_id varchar);\n"
-        ~ "alter table ops.model_key_digests add column if not exists invocation_id varchar") }}
+        ~ "static_fingerprint varchar not null, key varchar, digest hugeint not null, invocation_id varchar not null)") }}
 {% endmacro %}
