@@ -104,9 +104,10 @@ Publish the gold layer of the DuckDB warehouse (after `dbt build` has finished):
 
 What is exported is declared next to each model, in `config.meta.export` of its YAML, and
 read from dbt's target/manifest.json. The warehouse is opened read-only. Every dataset is
-written from scratch (zstd, ordered by the model's key, so the same tables give the same
-bytes) into a new version of the whole set, OUT/.versions/<run>/ (datasets not selected,
-or unchanged in incremental mode, are hardlinked from the version before); only when it is
+written (zstd, ordered by the model's key, so the same tables give the same bytes) into a
+new version of the whole set, OUT/.versions/<run>/ (datasets not selected, unchanged
+datasets in incremental mode, and in incremental mode the months of a fact whose rows did
+not change, are hardlinked from the version before); only when it is
 complete does one atomic rename point OUT/.current at it, and every OUT/<model> links
 through OUT/.current. A run killed at any instant leaves all datasets on the old version or
 all on the new one; a failed run publishes nothing; readers never see a half-written
@@ -389,7 +390,8 @@ def _build_parser() -> argparse.ArgumentParser:
         default="full",
         help="full (default) publishes a new version of every dataset; incremental "
         "keeps the published version of a dataset whose new files are "
-        "byte-identical (Parquet is always rewritten from scratch); for MongoDB it "
+        "byte-identical and writes only the months of a fact whose rows changed (the "
+        "others are hardlinked: the same bytes); for MongoDB it "
         "writes only documents whose content hash changed and deletes vanished ids",
     )
     exp.add_argument(

@@ -31,7 +31,7 @@ class ExportConfig:
     out: Path = field(default_factory=settings.gold_dir)  # Parquet: root of the published datasets
     select: tuple[str, ...] = ()  # model names; empty = every model with an export for the target
     # full: always publish a new version; incremental: keep the published one when the new
-    # files would be byte-identical (Parquet is always rewritten from scratch either way)
+    # files would be byte-identical, and write only the months of a fact whose rows changed
     mode: str = "full"
     dry_run: bool = False
     keep: int = 2  # Parquet: published versions kept per dataset (the current one and for rollback)

@@ -1,5 +1,6 @@
-"""Publishing gold as Parquet for BI: every dataset rewritten from scratch, and the whole set
-swapped in by one atomic rename.
+"""Publishing gold as Parquet for BI: every dataset written anew (in ``--mode incremental`` a
+fact only in the months whose rows changed), and the whole set swapped in by one atomic
+rename.
 
     <out>/<model>                      symlink -> .current/<model>   (fixed; what readers open)
     <out>/.current                     symlink -> .versions/<run_id> (the one version pointer)
@@ -38,6 +39,16 @@ Same gold tables -> byte-identical Parquet files: rows are ordered by the model'
 by date, then key), row groups have a fixed size, and the Hive-partitioned write runs on one
 thread (DuckDB 1.5's partitioned writer appends each thread's chunks in arrival order, so
 with two threads rows inside a partition came out in a different order run to run).
+
+Months of a fact (``--mode incremental``): each manifest records, per month partition, the
+row count and the sum of DuckDB's hash of every written row (one scan of the table, no
+Parquet written), under a "recipe" (the query, row group size, compression, DuckDB version).
+The next incremental run computes them again and writes only the months whose fingerprint
+differs, or that are new, or whose published files are no longer at their recorded size;
+the others' files are hardlinked. A month is written from the same ordered rows either way,
+so the files are the bytes a full write gives (a test compares them). Measured on the
+scale-10 fct_order_lines (2,983,921 rows, 23 months): a full write 8.1 s, the fingerprints
+0.46 s, 3 changed months 1.4 s.
 """
 
 from __future__ import annotations
@@ -79,6 +90,8 @@ __all__ = ["PARTITION_COLUMNS", "ROW_GROUP_SIZE", "current_version", "publish_pa
 
 ROW_GROUP_SIZE = 122_880  # DuckDB's default, pinned: the file bytes depend on it
 PARTITION_COLUMNS = ("year", "month")
+# Change it when what a partition fingerprint covers changes: every partition is written again.
+PARTITION_FINGERPRINT_VERSION = 1
 STAGING_PREFIX = ".staging-"
 LINK_PREFIX = ".link-"
 LOCK_NAME = ".publish.lock"
@@ -131,6 +144,7 @@ def publish_parquet(specs: tuple[ExportSpec, ...], run: ExportRun) -> list[Datas
             _check_salt(cfg.out, specs, build, notice)
             _check_run_id(cfg.out, run_id)
             lineage = source_lineage(con)
+            base = current_version(cfg.out) if cfg.mode == "incremental" else None
             staging_root = cfg.out / f"{STAGING_PREFIX}{run_id}"
             try:
                 staged = []
@@ -144,6 +158,7 @@ def publish_parquet(specs: tuple[ExportSpec, ...], run: ExportRun) -> list[Datas
                             run_id,
                             _provenance(manifest, build),
                             lineage,
+                            base,
                         )
                     )
                     r = staged[-1].result
@@ -263,8 +278,8 @@ def _plan(con: duckdb.DuckDBPyConnection, spec: ExportSpec, cfg: ExportConfig) -
     )
 
 
-def _select_sql(spec: ExportSpec, columns: list[tuple[str, str]]) -> str:
-    """The ordered query a dataset is written from."""
+def _select_items(spec: ExportSpec, columns: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The written columns (with the Hive partition columns of a fact) and the sort key."""
     items = []
     for name, data_type in columns:
         # HUGEINT would land in Parquet as DOUBLE (DuckDB has no 128-bit Parquet integer); BIGINT
@@ -284,9 +299,89 @@ def _select_sql(spec: ExportSpec, columns: list[tuple[str, str]]) -> str:
             f"lpad(cast(month({sql_identifier(month_of)}) as varchar), 2, '0') as month",
         ]
         key = [month_of, *[k for k in key if k != month_of]]
+    return items, key
+
+
+def _select_sql(
+    spec: ExportSpec, columns: list[tuple[str, str]], partitions: list[tuple[int, int]] | None = None
+) -> str:
+    """The ordered query a dataset is written from; with ``partitions`` (year, month) only
+    the rows of those months of a fact."""
+    items, key = _select_items(spec, columns)
+    where = ""
+    if partitions is not None:
+        month_of = sql_identifier(spec.parquet.partition_by_month_of)
+        months = ", ".join(f"({int(y)}, {int(m)})" for y, m in partitions)
+        where = f" where (year({month_of}), month({month_of})) in ({months})"
     return (
-        f"select {', '.join(items)} from {spec.relation} order by {', '.join(sql_identifier(k) for k in key)}"
+        f"select {', '.join(items)} from {spec.relation}{where} "
+        f"order by {', '.join(sql_identifier(k) for k in key)}"
     )
+
+
+def _year_month(partition: str) -> tuple[int, int]:
+    """``year=2024/month=03`` -> (2024, 3)."""
+    year, month = (part.split("=", 1)[1] for part in partition.split("/"))
+    return int(year), int(month)
+
+
+def _partition_recipe(spec: ExportSpec, columns: list[tuple[str, str]]) -> str:
+    """What a partition's bytes depend on besides its rows: the query, the writer and its
+    options. Fingerprints recorded under another recipe are not compared."""
+    described = {
+        "version": PARTITION_FINGERPRINT_VERSION,
+        "select": _select_sql(spec, columns),
+        "row_group_size": ROW_GROUP_SIZE,
+        "compression": "zstd",
+        "duckdb": duckdb.__version__,
+    }
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _partition_fingerprints(
+    con: duckdb.DuckDBPyConnection, spec: ExportSpec, columns: list[tuple[str, str]]
+) -> dict[str, str]:
+    """``year=YYYY/month=MM`` -> "rows:sum of DuckDB's hash of each written row" for every month
+    of a fact: one scan, no Parquet written. Equal rows give equal sums; a duplicated row
+    counts twice (a sum, not an xor)."""
+    items, _ = _select_items(spec, columns)
+    rows = con.execute(
+        f"select year, month, count(*), sum(hash(t)::hugeint) from (select {', '.join(items)} "
+        f"from {spec.relation}) t group by year, month order by year, month"
+    ).fetchall()
+    return {f"year={y}/month={m}": f"{n}:{h}" for y, m, n, h in rows}
+
+
+def _reusable_partitions(
+    base_dataset: Path | None, recipe: str, fingerprints: dict[str, str]
+) -> dict[str, list[dict]]:
+    """The partitions of the published dataset that hold exactly the rows the run would write
+    (same recipe, same fingerprint) and whose files are all still there at their recorded
+    size: partition -> its files' manifest entries."""
+    if base_dataset is None:
+        return {}
+    try:
+        body = json.loads((base_dataset / MANIFEST).read_text())
+        recorded = body.get("partition_fingerprints") or {}
+        if recorded.get("recipe") != recipe:
+            return {}
+        files: dict[str, list[dict]] = {}
+        for file in body["files"]:
+            files.setdefault(file["path"].rsplit("/", 1)[0], []).append(file)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+    reusable = {}
+    for partition, fingerprint in fingerprints.items():
+        entries = files.get(partition)
+        if not entries or (recorded.get("partitions") or {}).get(partition) != fingerprint:
+            continue
+        try:
+            intact = all((base_dataset / f["path"]).stat().st_size == f["bytes"] for f in entries)
+        except (OSError, KeyError, TypeError):
+            intact = False
+        if intact:
+            reusable[partition] = entries
+    return reusable
 
 
 def _provenance(manifest: ExportManifest, build: BuildRecord | None) -> dict:
@@ -320,23 +415,37 @@ def _stage(
     run_id: str,
     dbt: dict,
     lineage: dict,
+    base: Path | None = None,
 ) -> _Staged:
+    """Write one dataset into the staging folder. A fact in ``--mode incremental`` (``base``:
+    the published version) writes only the months whose rows differ from the published ones
+    (see _partition_fingerprints) and hardlinks the others' files: the same bytes a full
+    write gives them, since each month is written from the same ordered rows."""
     t0 = time.perf_counter()
     path = staging_root / spec.model
     path.mkdir(parents=True)
     month_of = spec.parquet.partition_by_month_of
     options = f"format parquet, compression zstd, row_group_size {ROW_GROUP_SIZE}"
+    fingerprints: dict[str, str] = {}
+    carried: dict[str, list[dict]] = {}
+    recipe = None
     try:
         if month_of:
-            con.execute("set threads = 1")  # deterministic row order inside each partition (see top)
-            try:
-                written = con.execute(
-                    f"copy ({_select_sql(spec, columns)}) to {sql_string(path)} "
-                    f"({options}, partition_by (year, month), "
-                    "overwrite_or_ignore true)"
-                ).fetchone()[0]
-            finally:
-                con.execute("reset threads")
+            recipe = _partition_recipe(spec, columns)
+            fingerprints = _partition_fingerprints(con, spec, columns)
+            carried = _reusable_partitions(base / spec.model if base else None, recipe, fingerprints)
+            todo = [_year_month(p) for p in fingerprints if p not in carried] if carried else None
+            written = 0
+            if todo is None or todo:
+                con.execute("set threads = 1")  # deterministic row order inside each partition (see top)
+                try:
+                    written = con.execute(
+                        f"copy ({_select_sql(spec, columns, todo)}) to {sql_string(path)} "
+                        f"({options}, partition_by (year, month), "
+                        "overwrite_or_ignore true)"
+                    ).fetchone()[0]
+                finally:
+                    con.execute("reset threads")
         else:
             written = con.execute(
                 f"copy ({_select_sql(spec, columns)}) to {sql_string(path / 'data_0.parquet')} ({options})"
@@ -347,11 +456,9 @@ def _stage(
             f"({first_line(exc)}); nothing was published, the current versions are "
             "unchanged"
         ) from exc
-    files, schema = [], None
+    files = []
     for file in sorted(path.rglob("*.parquet")):
         meta = pq.ParquetFile(file).metadata
-        if schema is None:
-            schema = meta.schema.to_arrow_schema()
         with open(file, "rb") as fh:
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
             os.fsync(fh.fileno())
@@ -369,6 +476,18 @@ def _stage(
             f"dataset {spec.model}: DuckDB reported {written} rows written but the files "
             f"hold {rows}; nothing was published"
         )
+    for entries in carried.values():  # the published files of the unchanged months, as they are
+        for entry in entries:
+            target = path / entry["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(base / spec.model / entry["path"], target)
+            except OSError:
+                shutil.copy2(base / spec.model / entry["path"], target)
+            files.append({k: entry[k] for k in ("path", "rows", "bytes", "sha256")})
+    files.sort(key=lambda f: f["path"])
+    rows = sum(f["rows"] for f in files)
+    schema = pq.ParquetFile(path / files[0]["path"]).schema_arrow if files else None
     partitioning = None
     if month_of:
         partitioning = {
@@ -394,6 +513,8 @@ def _stage(
         "order_by": _select_sql(spec, columns).rsplit(" order by ", 1)[1],
         "partitioning": partitioning,
         "files": files,
+        # per month: "rows:sum of row hashes", what the next incremental run compares
+        "partition_fingerprints": {"recipe": recipe, "partitions": fingerprints} if month_of else None,
         "dbt": dbt,
         "sources": lineage,
         "format": {
@@ -413,6 +534,12 @@ def _stage(
         files=len(files),
         bytes=sum(f["bytes"] for f in files),
         partitions=partitioning["partitions"] if partitioning else 0,
+        note=(
+            f"{len(fingerprints) - len(carried)} of {len(fingerprints)} month partitions written; "
+            f"the {len(carried)} unchanged since version {base.name} hardlinked"
+            if carried and base is not None
+            else None
+        ),
     )
     return _Staged(spec, path, body, result, files)
 
@@ -427,7 +554,7 @@ def _assemble_and_swap(
     for item in staged:
         model, result = item.spec.model, item.result
         result.location = str(out / model)
-        if cfg.mode == "incremental" and base is not None and _same_files(base / model, item.files):
+        if cfg.mode == "incremental" and base is not None and _same_files(base / model, item.manifest):
             written_by = json.loads((base / model / MANIFEST).read_text()).get("run_id")
             shutil.rmtree(item.path)
             _carry(base / model, item.path, run_id)  # the published inodes, not a second copy
@@ -558,12 +685,21 @@ def _remove_legacy_dirs(out: Path) -> list[Path]:
     return old
 
 
-def _same_files(dataset: Path, files: list[dict]) -> bool:
+def _same_files(dataset: Path, staged: dict) -> bool:
+    """The published dataset has the staged files (path and sha256), each still at its
+    recorded size (a file changed by hand is published again), and records the same partition
+    fingerprints (else the next run could not compare with them: a dataset published before
+    they existed, or under another recipe, is published again once)."""
     try:
-        published = json.loads((dataset / MANIFEST).read_text())["files"]
-    except (OSError, ValueError, KeyError):
+        published = json.loads((dataset / MANIFEST).read_text())
+        files = published["files"]
+        if any((dataset / f["path"]).stat().st_size != f["bytes"] for f in files):
+            return False
+    except (OSError, ValueError, KeyError, TypeError):
         return False
-    return [(f["path"], f["sha256"]) for f in published] == [(f["path"], f["sha256"]) for f in files]
+    return [(f["path"], f["sha256"]) for f in files] == [
+        (f["path"], f["sha256"]) for f in staged["files"]
+    ] and published.get("partition_fingerprints") == staged.get("partition_fingerprints")
 
 
 def _remove_debris(out: Path) -> list[Path]:
