@@ -1,6 +1,6 @@
 {#- One row per source entity: every landed row is a silver row, a quarantined row or a
     de-duplicated row (an identical copy, or an older version superseded by a later drop
-    or extraction). Lines the CSV/JSON reader could not turn into rows at all are counted
+    or extraction; a MariaDB table's older extractions are counted from bronze). Lines the CSV/JSON reader could not turn into rows at all are counted
     apart in `rejected_lines` (they are in bronze's rejects tables). -#}
 with entities as (
 
@@ -21,32 +21,40 @@ with entities as (
     union all
     {{ reconcile_entity('mariadb', 'Customers', 'brz_mariadb__customers',
                         'slv_mariadb_customers__checked', 'slv_customers__matched',
-                        "source_system = 'mariadb'") }}
+                        "source_system = 'mariadb'",
+                        extracted_table='Customers') }}
     union all
     {{ reconcile_entity('mariadb', 'Categories', 'brz_mariadb__categories',
                         'slv_mariadb_categories__checked', 'slv_mariadb_categories__checked',
-                        "outcome = 'silver'") }}
+                        "outcome = 'silver'",
+                        extracted_table='Categories') }}
     union all
     {{ reconcile_entity('mariadb', 'Suppliers', 'brz_mariadb__suppliers',
                         'slv_mariadb_suppliers__checked', 'slv_mariadb_suppliers__checked',
-                        "outcome = 'silver'") }}
+                        "outcome = 'silver'",
+                        extracted_table='Suppliers') }}
     union all
     {{ reconcile_entity('mariadb', 'Products', 'brz_mariadb__products',
-                        'slv_mariadb_products__checked', 'slv_products', "source_system = 'mariadb'") }}
+                        'slv_mariadb_products__checked', 'slv_products', "source_system = 'mariadb'",
+                        extracted_table='Products') }}
     union all
     {{ reconcile_entity('mariadb', 'Product_Attributes', 'brz_mariadb__product_attributes',
                         'slv_mariadb_product_attributes__checked',
-                        'slv_mariadb_product_attributes__checked', "outcome = 'silver'") }}
+                        'slv_mariadb_product_attributes__checked', "outcome = 'silver'",
+                        extracted_table='Product_Attributes') }}
     union all
     {{ reconcile_entity('mariadb', 'Orders', 'brz_mariadb__orders', 'slv_mariadb_orders__checked',
-                        'slv_orders', "source_system = 'mariadb'") }}
+                        'slv_orders', "source_system = 'mariadb'",
+                        extracted_table='Orders') }}
     union all
     {{ reconcile_entity('mariadb', 'Order_Items', 'brz_mariadb__order_items',
                         'slv_mariadb_order_items__checked', 'slv_order_lines',
-                        "source_system = 'mariadb'") }}
+                        "source_system = 'mariadb'",
+                        extracted_table='Order_Items') }}
     union all
     {{ reconcile_entity('mariadb', 'Reviews', 'brz_mariadb__reviews', 'slv_mariadb_reviews__checked',
-                        'slv_reviews') }}
+                        'slv_reviews',
+                        extracted_table='Reviews') }}
     union all
     {{ reconcile_entity('events', 'events', 'brz_events__events', 'slv_events__checked',
                         'slv_events', 'true', 'brz_events__line_rejects') }}

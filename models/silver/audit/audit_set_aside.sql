@@ -2,7 +2,8 @@
     rejects per file, so one bad drop is judged on its own), with its rate, three example
     keys and the level of the thresholds it crosses (var `quality_thresholds`; an error
     needs at least var `quality_error_min_set_aside` rows set aside): reader rejects, quarantined rows per reason, de-duplicated
-    copies, superseded versions, data-quality flags (an optional value nulled, or kept
+    copies, superseded versions (a MariaDB table's older extractions as reason
+    `older_extraction`, with extraction ids as examples), data-quality flags (an optional value nulled, or kept
     and flagged) and identity merges refused. `message` is the line the build prints
     (warnings) or fails with (errors), and `aethermart quality` shows. -#}
 {%- set checked_models = [
@@ -61,6 +62,21 @@ checked_rows as (
 
 ),
 
+older_extractions as (
+
+    {#- rows of a MariaDB table's older extractions: the checked models leave them out
+        (resolve_versions), every one is superseded by the current extraction -#}
+    {% for source_system, entity, model in checked_models if source_system == 'mariadb' %}
+        select
+            '{{ entity }}' as entity,
+            _extraction_id
+        from {{ ref('brz_mariadb__' ~ entity | lower) }}
+        where ({{ current_extraction(entity) }}) is false
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
 set_aside as (
 
     select
@@ -92,6 +108,15 @@ set_aside as (
         natural_key
     from checked_rows
     where outcome = 'superseded'
+    union all
+    select
+        'mariadb' as source_system,
+        entity,
+        'superseded' as set_aside_kind,
+        'older_extraction' as reason,
+        cast(null as varchar) as scope,
+        'extraction ' || _extraction_id as natural_key
+    from older_extractions
     union all
     select
         source_system,
