@@ -332,6 +332,30 @@ def test_an_incremental_publish_writes_only_the_months_that_changed(built_001, t
     assert run.datasets[0].note.startswith("files identical")
 
 
+def test_a_month_fingerprint_sees_changes_inside_lists_and_structs():
+    """hash() of a row does not see list structure (NULL, [] and [NULL] hash alike): a fact with
+    a nested column is fingerprinted from each row's text, so such a change writes the month
+    again; flat facts keep the cheaper hash of the row."""
+    from aethermart.export.manifest import ExportSpec, ParquetSpec
+    from aethermart.export.parquet.run import _partition_fingerprints
+
+    spec = ExportSpec(
+        "fct_x", "model.p.fct_x", "main", "fct_x", (), ("id",), "x.yml", ParquetSpec("order_date")
+    )
+    con = duckdb.connect()
+    con.execute("create table fct_x (id integer, order_date date, tags varchar[], flat varchar)")
+    columns = [
+        (n, t) for n, t in con.execute("select column_name, column_type from (describe fct_x)").fetchall()
+    ]
+    prints = []
+    for tags in ("[]", "[NULL]", "NULL", "['a', NULL]", "[NULL, 'a']"):
+        con.execute(f"delete from fct_x; insert into fct_x values (1, '2024-03-05', {tags}, 'x')")
+        prints.append(_partition_fingerprints(con, spec, columns)["year=2024/month=03"])
+    assert len(set(prints)) == len(prints)
+    flat = [c for c in columns if c[0] != "tags"]
+    assert _partition_fingerprints(con, spec, flat) != _partition_fingerprints(con, spec, columns)
+
+
 def test_a_stale_partition_and_crash_debris_do_not_survive_a_republish(built_001, tmp_path):
     out = tmp_path / "gold"
     export(_cfg(built_001, out, select=("fct_orders",)), quiet=True)
