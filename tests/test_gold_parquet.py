@@ -332,6 +332,48 @@ def test_an_incremental_publish_writes_only_the_months_that_changed(built_001, t
     assert run.datasets[0].note.startswith("files identical")
 
 
+def test_a_type_change_or_a_hand_edit_writes_the_months_again(built_001, tmp_path):
+    """A month is linked only when its rows, their column types and its published files are
+    what the manifest records: a column narrowed from bigint to integer (its values hash alike)
+    writes every month, so the dataset keeps one Parquet schema; a file edited by hand at its
+    recorded size is written again."""
+    out, again = tmp_path / "gold", tmp_path / "again"
+    export(_cfg(built_001, out, select=("fct_order_lines",)), quiet=True)
+    narrowed = _broken_copy(
+        built_001, tmp_path, "alter table gold.fct_order_lines alter column quantity type integer"
+    )
+    with duckdb.connect(str(narrowed), read_only=True) as con:
+        months = _months(con, "fct_order_lines")
+    run = export(
+        _cfg(built_001, out, duckdb=narrowed, mode="incremental", select=("fct_order_lines",)), quiet=True
+    )
+    assert run.datasets[0].status == "published" and run.datasets[0].note is None  # none linked
+    types = duckdb.execute(
+        f"select distinct type from parquet_schema('{out}/fct_order_lines/**/*.parquet') "
+        "where name = 'quantity'"
+    ).fetchall()
+    assert types == [("INT32",)]  # one schema in every month's file
+    export(_cfg(built_001, again, duckdb=narrowed, select=("fct_order_lines",)), quiet=True)
+    ours, full = (json.loads((o / "fct_order_lines" / "_manifest.json").read_text()) for o in (out, again))
+    assert ours["schema"] == full["schema"] and _hashes(out / "fct_order_lines") == _hashes(
+        again / "fct_order_lines"
+    )
+    # one byte of a published month changed in place, the size kept
+    victim = sorted((out / "fct_order_lines").rglob("*.parquet"))[0]
+    with open(victim, "r+b") as fh:
+        fh.seek(victim.stat().st_size // 2)
+        byte = fh.read(1)
+        fh.seek(-1, 1)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    victim_inode = victim.stat().st_ino
+    run = export(
+        _cfg(built_001, out, duckdb=narrowed, mode="incremental", select=("fct_order_lines",)), quiet=True
+    )
+    assert run.datasets[0].note.startswith(f"1 of {len(months)} month partitions written")
+    assert victim.stat().st_ino != victim_inode
+    assert _hashes(out / "fct_order_lines") == _hashes(again / "fct_order_lines")
+
+
 def test_a_month_fingerprint_sees_changes_inside_lists_and_structs():
     """hash() of a row does not see list structure (NULL, [] and [NULL] hash alike): a fact with
     a nested column is fingerprinted from each row's text, so such a change writes the month

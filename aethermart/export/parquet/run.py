@@ -326,10 +326,13 @@ def _year_month(partition: str) -> tuple[int, int]:
 
 
 def _partition_recipe(spec: ExportSpec, columns: list[tuple[str, str]]) -> str:
-    """What a partition's bytes depend on besides its rows: the query, the writer and its
-    options. Fingerprints recorded under another recipe are not compared."""
+    """What a partition's bytes depend on besides its rows: the query, the columns' names and
+    types (an int column that became bigint hashes its values alike, but writes another Parquet
+    schema), the writer and its options. Fingerprints recorded under another recipe are not
+    compared, so every month is written again."""
     described = {
         "version": PARTITION_FINGERPRINT_VERSION,
+        "columns": [[name, data_type] for name, data_type in columns],
         "select": _select_sql(spec, columns),
         "row_hash": _row_hash_sql(columns),
         "row_group_size": ROW_GROUP_SIZE,
@@ -347,6 +350,14 @@ def _row_hash_sql(columns: list[tuple[str, str]]) -> str:
         re.search(r"\[|\b(STRUCT|MAP|UNION)\b", data_type, re.IGNORECASE) for _, data_type in columns
     )
     return "hash(t::varchar)" if nested else "hash(t)"
+
+
+def _is_as_recorded(file: Path, entry: dict) -> bool:
+    """``file`` has the size and sha256 its manifest entry records (the size first: cheap)."""
+    if file.stat().st_size != entry["bytes"]:
+        return False
+    with open(file, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest() == entry["sha256"]
 
 
 def _partition_fingerprints(
@@ -367,8 +378,9 @@ def _reusable_partitions(
     base_dataset: Path | None, recipe: str, fingerprints: dict[str, str]
 ) -> dict[str, list[dict]]:
     """The partitions of the published dataset that hold exactly the rows the run would write
-    (same recipe, same fingerprint) and whose files are all still there at their recorded
-    size: partition -> its files' manifest entries."""
+    (same recipe, same fingerprint) and whose files are all still there as recorded (size, then
+    sha256: a file edited by hand is written again, not linked): partition -> its files'
+    manifest entries."""
     if base_dataset is None:
         return {}
     try:
@@ -387,7 +399,7 @@ def _reusable_partitions(
         if not entries or (recorded.get("partitions") or {}).get(partition) != fingerprint:
             continue
         try:
-            intact = all((base_dataset / f["path"]).stat().st_size == f["bytes"] for f in entries)
+            intact = all(_is_as_recorded(base_dataset / f["path"], f) for f in entries)
         except (OSError, KeyError, TypeError):
             intact = False
         if intact:
@@ -697,20 +709,20 @@ def _remove_legacy_dirs(out: Path) -> list[Path]:
 
 
 def _same_files(dataset: Path, staged: dict) -> bool:
-    """The published dataset has the staged files (path and sha256), each still at its
-    recorded size (a file changed by hand is published again), and records the same partition
+    """The published dataset has the staged files (path and sha256), each still as recorded
+    (size and sha256: a file changed by hand is published again), and records the same partition
     fingerprints (else the next run could not compare with them: a dataset published before
     they existed, or under another recipe, is published again once)."""
     try:
         published = json.loads((dataset / MANIFEST).read_text())
         files = published["files"]
-        if any((dataset / f["path"]).stat().st_size != f["bytes"] for f in files):
+        if [(f["path"], f["sha256"]) for f in files] != [
+            (f["path"], f["sha256"]) for f in staged["files"]
+        ] or published.get("partition_fingerprints") != staged.get("partition_fingerprints"):
             return False
+        return all(_is_as_recorded(dataset / f["path"], f) for f in files)
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    return [(f["path"], f["sha256"]) for f in files] == [
-        (f["path"], f["sha256"]) for f in staged["files"]
-    ] and published.get("partition_fingerprints") == staged.get("partition_fingerprints")
 
 
 def _remove_debris(out: Path) -> list[Path]:
