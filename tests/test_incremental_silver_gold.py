@@ -31,6 +31,7 @@ from tests.conftest import REPO, SAMPLE, TABLES_ONLY, DbtProject
 SALT = "test-incremental-silver-gold-salt"  # one PII salt, so gold's hashes compare
 MARKER = "kept-since-first-build"
 LAYERS = ("silver", "gold")
+FACTS = ("fct_order_lines", "fct_orders")
 
 
 class SaltedProject(DbtProject):
@@ -207,6 +208,37 @@ def test_kept_and_rebuilt_tables_equal_a_full_refresh(runs):
         if only_inc or only_full:
             differences.append(f"{table}: {only_inc} rows only incremental, {only_full} only full refresh")
     assert not differences, differences
+
+
+_MERGED = re.compile(r"(fct_\w+): (\d+) of (\d+) keys changed: merged their rows")
+
+
+def test_a_fact_merges_the_rows_of_its_changed_keys_or_is_built_whole(runs, tmp_path):
+    """The gold facts (`merge_changed_rows_by`) delete and insert only the rows whose key
+    changed (macro merge_changed_rows): after the new drop (its tables equal a full refresh,
+    test above) a few keys of each; a key made ambiguous by hand builds the table whole."""
+    merged = {m[0]: (int(m[1]), int(m[2])) for m in _MERGED.findall(runs["drop_log"])}
+    assert set(merged) == {"fct_order_lines", "fct_orders"}, runs["drop_log"][-3000:]
+    assert 0 < merged["fct_orders"][0] <= merged["fct_order_lines"][0] < merged["fct_order_lines"][1] / 5
+    project = _copy(runs["project"], tmp_path)
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("insert into gold.fct_orders select * from gold.fct_orders limit 1")  # a duplicated key
+        con.execute("update gold.fct_order_lines set quantity = quantity + 1 where rowid < 3")
+    run = project.dbt("run", "--select", "fct_orders", "fct_order_lines")
+    assert "fct_orders: 1 keys of order_key are NULL or not unique: built whole" in run.stdout
+    assert "fct_order_lines: 3 of " in run.stdout  # the three edited rows, put back as the model has them
+    con = duckdb.connect()
+    con.execute(f"attach '{project.duckdb_path}' as fixed (read_only)")
+    con.execute(f"attach '{runs['full'].duckdb_path}' as full_refresh (read_only)")
+    for table in FACTS:
+        for a, b in (
+            (f"fixed.gold.{table}", f"full_refresh.gold.{table}"),
+            (f"full_refresh.gold.{table}", f"fixed.gold.{table}"),
+        ):
+            assert con.execute(f"select count(*) from (from {a} except all from {b})").fetchone()[0] == 0, (
+                a,
+                b,
+            )
 
 
 _REBUILT_BY_KEY = re.compile(r"(doc_\w+): inputs of (\d+) of (\d+) keys changed: rebuilt their rows")

@@ -4,8 +4,10 @@
     contract, PII salt fingerprint, the state of every relation it reads) is compared with
     the one recorded in ops.model_fingerprints when the table was written; equal (and the
     table still holds the recorded rows, no --full-refresh) -> the table is kept ("unchanged
-    inputs: kept") and dbt reports success. Otherwise the table is built as dbt-duckdb builds
-    it and its fingerprint recorded in the same transaction. -#}
+    inputs: kept") and dbt reports success. A model with `merge_changed_rows_by` (a key) gets
+    only its changed keys' rows deleted and inserted when it can (macro merge_changed_rows).
+    Otherwise the table is built as dbt-duckdb builds it and its fingerprint recorded in the
+    same transaction. -#}
 {% materialization table, adapter="duckdb", supported_languages=['sql', 'python'] %}
 
   {%- set language = model['language'] -%}
@@ -15,6 +17,13 @@
   {%- set checked = model_fingerprint(existing_relation) -%}
   {%- if checked.kept -%}
     {{ return(model_fingerprint_keep(target_relation)) }}
+  {%- endif -%}
+  {%- if merge_changed_rows(existing_relation, target_relation) is not none -%}
+    {#- only the changed keys' rows were deleted and inserted, in this transaction -#}
+    {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
+    {% do persist_docs(target_relation, model) %}
+    {{ adapter.commit() }}
+    {{ return({'relations': [target_relation]}) }}
   {%- endif -%}
   {%- set intermediate_relation =  make_intermediate_relation(target_relation) -%}
   -- the intermediate_relation should not already exist in the database; get_relation

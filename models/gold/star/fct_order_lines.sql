@@ -1,6 +1,7 @@
 {#- Grain: one order line of either channel. Returns are lines with a negative quantity
     and a negative line amount, so sums are net. `revenue` everywhere in gold is the sum of
     `line_amount`. Partitioned by order year/month when published as Parquet. -#}
+{{ config(merge_changed_rows_by='order_line_key') }}
 with lines as (
 
     select * from {{ ref('slv_order_lines') }}

@@ -1,6 +1,7 @@
 {#- Grain: one order of either channel, with its line totals. An order whose lines were
     all quarantined keeps its row with zero lines and zero revenue (the order happened;
     its lines are in the quarantine). -#}
+{{ config(merge_changed_rows_by='order_key') }}
 with orders as (
 
     select * from {{ ref('slv_orders') }}

@@ -1,0 +1,85 @@
+{#- The merge path of the `table` materialization (config `merge_changed_rows_by: <key
+    column>`, for a contracted model whose rows each have one key): instead of writing the
+    whole table again, the model's rows are compared with the table's by key - each row's
+    hash, of the contract's column types - and only the keys whose row changed, appeared or
+    disappeared are deleted and inserted, in the model's transaction. The result is the
+    table a full build writes (the same rows; a DuckDB table has no row order). Returns the
+    number of changed keys, or none - build whole, saying why in the log - when any of these
+    does not hold: the table exists and has exactly the contract's column names and types;
+    no --full-refresh, --empty or --defer, no hooks; the key is unique and never NULL in both the
+    model's rows and the table's; at most var `merge_changed_rows_max_share` (default 0.2)
+    of the keys changed (more is cheaper written whole). Cost: one scan of the model's rows
+    and one of the table to compare (writing 3M rows of `fct_order_lines` takes 3-4 s, the
+    comparison ~1.5 s), then the model's query once more for the changed keys. -#}
+{% macro merge_changed_rows(existing_relation, target_relation) %}
+    {%- set key = config.get('merge_changed_rows_by') -%}
+    {%- if not key or existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
+        or flags.EMPTY or invocation_args_dict.get('defer') or model.language != 'sql'
+        or not (model.contract and model.contract.enforced) or model.config.pre_hook or model.config.post_hook -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set declared = get_column_schema_from_query(get_empty_schema_sql(model.columns)) -%}
+    {%- set existing = adapter.get_columns_in_relation(existing_relation) -%}
+    {%- set wanted = [] -%}{%- set found = [] -%}
+    {%- for column in declared -%}{%- do wanted.append([column.name | lower, column.dtype | upper]) -%}{%- endfor -%}
+    {%- for column in existing -%}{%- do found.append([column.name | lower, column.dtype | upper]) -%}{%- endfor -%}
+    {%- if wanted != found or (key | lower) not in (wanted | map('first') | list) -%}
+        {{ log(model.name ~ ": the table's columns differ from the contract: built whole", info=true) }}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set casts = [] -%}
+    {%- for column in declared -%}
+        {%- do casts.append("cast(" ~ adapter.quote(column.name) ~ " as " ~ column.dtype ~ ") as " ~ adapter.quote(column.name)) -%}
+    {%- endfor -%}
+    {#- hash() of a row does not see a list's structure (NULL, [] and [NULL] hash alike); its text does -#}
+    {%- set nested = modules.re.compile('\\[|\\b(STRUCT|MAP|UNION)\\b') -%}
+    {%- set nested_columns = [] -%}
+    {%- for column in wanted if nested.search(column[1]) -%}{%- do nested_columns.append(column[0]) -%}{%- endfor -%}
+    {%- set row_hash = "hash(rows::varchar)" if nested_columns else "hash(rows)" -%}
+    {%- set quoted_key = adapter.quote(key) -%}
+    {%- set model_rows = "(select " ~ casts | join(", ") ~ " from (\n" ~ compiled_code ~ "\n) as model_subq)" -%}
+    {%- set share = var('merge_changed_rows_max_share', 0.2) -%}
+    {% call statement('merge_changed_rows_plan', fetch_result=True) -%}
+        create or replace temp table aethermart_changed_keys as
+        with model_keys as (
+            select {{ quoted_key }} as key, count(*) as n, min({{ row_hash }}) as h
+            from {{ model_rows }} as rows group by all
+        ),
+        table_keys as (
+            select {{ quoted_key }} as key, count(*) as n, min({{ row_hash }}) as h
+            from {{ existing_relation }} as rows group by all
+        )
+        select
+            coalesce(model_keys.key, table_keys.key) as key,
+            coalesce(model_keys.n, 0) as model_rows,
+            coalesce(table_keys.n, 0) as table_rows,
+            model_keys.h is distinct from table_keys.h as changed
+        from model_keys full outer join table_keys on model_keys.key = table_keys.key;
+        select
+            count(*) filter (where key is null or model_rows > 1 or table_rows > 1) as ambiguous,
+            count(*) filter (where changed) as changed,
+            count(*) as keys
+        from aethermart_changed_keys
+    {%- endcall %}
+    {%- set ambiguous, changed, keys = load_result('merge_changed_rows_plan').table.rows[0] -%}
+    {%- if ambiguous > 0 -%}
+        {{ log(model.name ~ ": " ~ ambiguous ~ " keys of " ~ key ~ " are NULL or not unique: built whole", info=true) }}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if changed > keys * share -%}
+        {{ log(model.name ~ ": " ~ changed ~ " of " ~ keys ~ " keys changed (more than " ~ share ~ "): built whole", info=true) }}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set names = [] -%}
+    {%- for column in declared -%}{%- do names.append(adapter.quote(column.name)) -%}{%- endfor -%}
+    {% call statement('merge_changed_rows_apply') -%}
+        delete from {{ target_relation }}
+        where {{ quoted_key }} in (select key from aethermart_changed_keys where changed);
+        insert into {{ target_relation }} ({{ names | join(", ") }})
+        select {{ names | join(", ") }} from {{ model_rows }} as rows
+        where {{ quoted_key }} in (select key from aethermart_changed_keys where changed and model_rows = 1);
+        drop table aethermart_changed_keys
+    {%- endcall %}
+    {{ log(model.name ~ ": " ~ changed ~ " of " ~ keys ~ " keys changed: merged their rows", info=true) }}
+    {{ return(changed) }}
+{% endmacro %}
