@@ -175,9 +175,10 @@ def _stat_digest(folder: Path, base: Path) -> str:
 
 def _mariadb_table_digest(table_dir: Path) -> str:
     """What silver reads of one table: the newest snapshot and the incremental extractions with
-    rows after it, each by folder name and content. The name counts: silver takes the current
-    rows by extraction id from the list of extractions, so a new snapshot must rebuild the
-    table's bronze even when its content is the same as the previous one's."""
+    rows and the delta extractions after it, each by folder name and content. The name counts:
+    silver takes the current rows by extraction id from the list of extractions, so a new
+    snapshot must rebuild the table's bronze even when its content is the same as the
+    previous one's."""
     extractions = sorted(p for p in table_dir.glob("extraction_id=*") if p.is_dir())
     described = []
     for path in extractions:
@@ -189,9 +190,12 @@ def _mariadb_table_digest(table_dir: Path) -> str:
             )
         except (OSError, ValueError, KeyError, TypeError):  # no usable manifest: its files' stat
             described.append(("unknown", 1, [_stat_digest(path, table_dir)], path.name))
-    snapshots = [i for i, d in enumerate(described) if d[0] != "incremental"]
+    snapshots = [i for i, d in enumerate(described) if d[0] not in ("incremental", "delta")]
     start = snapshots[-1] if snapshots else 0
-    current = [d for i, d in enumerate(described) if i >= start and (i == start or d[1] > 0)]
+    # a delta counts even with no rows: its key ranges remove the rows deleted from them
+    current = [
+        d for i, d in enumerate(described) if i >= start and (i == start or d[0] == "delta" or d[1] > 0)
+    ]
     return _digest(current)
 
 

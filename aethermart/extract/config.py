@@ -70,6 +70,9 @@ class TableSpec:
     watermark: str | None = None  # incremental: an ever-increasing column (id or date)
     # incremental: re-read this much below the last watermark (the column's units; days for dates)
     overlap: int = 0
+    # snapshot: an integer column, one value per row; later extractions land only the key
+    # chunks whose content changed (key_chunks.py)
+    key: str | None = None
     source_table: str | None = None  # the server's table name (any case); default: name
     contract: tuple[ColumnSpec, ...] = ()
     line: int | None = None  # line of the table in the YAML, for messages
@@ -162,6 +165,7 @@ def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -
                 ),
                 watermark=extract.get("watermark"),
                 overlap=int(extract.get("overlap", 0)),
+                key=_text(extract.get("key"), f"table {table['name']}: meta.extract.key", path),
                 source_table=_text(
                     extract.get("source_table"), f"table {table['name']}: meta.extract.source_table", path
                 ),
@@ -191,5 +195,10 @@ def load_table_specs(path: Path = SOURCES_YAML, only: list[str] | None = None) -
             raise ExtractError(
                 f"table {spec.name}: incremental mode needs meta.extract.watermark, "
                 f"one of its declared columns ({path})"
+            )
+        if spec.key is not None and (spec.mode != "snapshot" or spec.key not in spec.columns):
+            raise ExtractError(
+                f"table {spec.name}: meta.extract.key must name one of its declared columns, "
+                f"on a snapshot table ({path})"
             )
     return tuple(specs)

@@ -47,7 +47,16 @@ import pyarrow as pa
 from aethermart.extract.casting import MACROS as CLEANING_MACROS
 from aethermart.mariadb_client import quote_identifier as _quote
 
-__all__ = ["FINGERPRINT_VERSION", "landed_files", "landed_fingerprint", "server_fingerprint"]
+__all__ = [
+    "FINGERPRINT_VERSION",
+    "current_chain",
+    "is_innodb",
+    "landed_files",
+    "landed_fingerprint",
+    "recipe",
+    "row_text",
+    "server_fingerprint",
+]
 
 # Change it when the query below or what the extractor writes for the same rows changes:
 # every snapshot table is then landed once more.
@@ -67,7 +76,7 @@ def _code_digest() -> str:
     return h.hexdigest()[:32]
 
 
-def _recipe(server_table: str, columns: list[str], schema: pa.Schema) -> str:
+def recipe(server_table: str, columns: list[str], schema: pa.Schema) -> str:
     described = {
         "version": FINGERPRINT_VERSION,
         "server_table": server_table,
@@ -85,71 +94,86 @@ def server_fingerprint(conn, server_table: str, columns: list[str], schema: pa.S
 
     if not columns:
         return None
-    text = "concat_ws(',', " + ", ".join(f"quote(cast({_quote(c)} as binary))" for c in columns) + ")"
     try:
         with conn.cursor() as cur:
-            cur.execute(
-                "select engine from information_schema.tables "
-                "where table_schema = database() and table_name = %s",
-                (server_table,),
-            )
-            engine = cur.fetchone()
-            if not engine or str(engine[0] or "").lower() != "innodb":
+            if not is_innodb(cur, server_table):
                 return None
             cur.execute(
                 "select count(*), count(row_hash), "
                 "coalesce(sum(cast(conv(left(row_hash, 15), 16, 10) as unsigned)), 0) "
-                f"from (select md5({text}) as row_hash from {_quote(server_table)}) as hashed"
+                f"from (select md5({row_text(columns)}) as row_hash from {_quote(server_table)}) as hashed"
             )
             rows, hashed, total = cur.fetchone()
     except pymysql.err.MySQLError:
         return None
     if int(rows) != int(hashed):  # a row too long to hash: the sum would not see it
         return None
-    return f"{_recipe(server_table, columns, schema)}:{int(rows)}:{int(total)}"
+    return f"{recipe(server_table, columns, schema)}:{int(rows)}:{int(total)}"
 
 
-def _newest_snapshot(landing: Path, table: str) -> tuple[Path, dict] | None:
-    """The table's newest extraction and its manifest, when it is a snapshot whose files are
-    all still there as written (path in the folder, recorded size)."""
+def row_text(columns: list[str]) -> str:
+    """The SQL text of one row that the fingerprint hashes (see the module docstring)."""
+    return "concat_ws(',', " + ", ".join(f"quote(cast({_quote(c)} as binary))" for c in columns) + ")"
+
+
+def is_innodb(cur, server_table: str) -> bool:
+    """Whether the table is part of the transaction's consistent snapshot."""
+    cur.execute(
+        "select engine from information_schema.tables where table_schema = database() and table_name = %s",
+        (server_table,),
+    )
+    engine = cur.fetchone()
+    return bool(engine) and str(engine[0] or "").lower() == "innodb"
+
+
+def current_chain(landing: Path, table: str) -> list[tuple[Path, dict]] | None:
+    """The extractions that hold the table's current content, oldest first: its newest
+    snapshot and the `delta` extractions after it (key_chunks.py), when every one of their
+    files is still there as written (path in the folder, recorded size); None otherwise, and
+    when the newest extraction is an incremental one."""
     published = sorted(p for p in (landing / "mariadb" / table).glob("extraction_id=*") if p.is_dir())
-    if not published:
-        return None
-    newest = published[-1]
-    try:
-        manifest = json.loads((newest / "_manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("mode") != "snapshot":
+    chain: list[tuple[Path, dict]] = []
+    for folder in reversed(published):
+        try:
+            manifest = json.loads((folder / "_manifest.json").read_text(encoding="utf-8"))
+            mode = manifest.get("mode")
+            if mode not in ("snapshot", "delta"):
+                return None
+            for file in manifest["files"]:
+                path = folder / file["path"]
+                if not path.is_file() or Path(file["path"]).name != file["path"]:
+                    return None
+                if "bytes" in file and path.stat().st_size != file["bytes"]:
+                    return None
+            int(manifest["rows"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        for file in manifest["files"]:
-            path = newest / file["path"]
-            if not path.is_file() or Path(file["path"]).name != file["path"]:
-                return None
-            if "bytes" in file and path.stat().st_size != file["bytes"]:
-                return None
-        int(manifest["rows"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return newest, manifest
+        chain.insert(0, (folder, manifest))
+        if mode == "snapshot":
+            return chain
+    return None
 
 
 def landed_fingerprint(landing: Path, table: str) -> tuple[str, str, int] | None:
     """(fingerprint, extraction_id, rows) of the table's newest extraction, when it is a
     snapshot that recorded a fingerprint and whose files are all still there as written;
-    None otherwise (the table is then landed). The id is the folder's, which is what dbt reads."""
-    found = _newest_snapshot(landing, table)
-    if found is None or not found[1].get("content_fingerprint"):
+    None otherwise (the table is then landed). The id is the folder's, which is what dbt reads;
+    the newest extraction may be a `delta`, whose manifest states the whole table's content."""
+    chain = current_chain(landing, table)
+    if chain is None or not chain[-1][1].get("content_fingerprint"):
         return None
-    folder, manifest = found
-    return manifest["content_fingerprint"], folder.name.split("=", 1)[1], int(manifest["rows"])
+    folder, manifest = chain[-1]
+    rows = manifest.get("table_rows", manifest["rows"])  # a delta's file holds its changed rows only
+    return manifest["content_fingerprint"], folder.name.split("=", 1)[1], int(rows)
 
 
 def landed_files(landing: Path, table: str) -> tuple[str, int, list[str]] | None:
     """(extraction_id, rows, sha256 of each file) of the table's newest extraction, when it is
     a snapshot whose files are all still there as written; None otherwise."""
-    found = _newest_snapshot(landing, table)
-    if found is None:
+    chain = current_chain(landing, table)
+    if chain is None or len(chain) != 1:
         return None
-    folder, manifest = found
+    folder, manifest = chain[0]
     try:
         return folder.name.split("=", 1)[1], int(manifest["rows"]), [f["sha256"] for f in manifest["files"]]
     except (KeyError, TypeError):

@@ -29,6 +29,7 @@ from aethermart.extract.casting import (
 from aethermart.extract.config import ColumnSpec, ExtractConfig, TableSpec
 from aethermart.extract.content_fingerprint import landed_files, landed_fingerprint, server_fingerprint
 from aethermart.extract.errors import ExtractError, SchemaError
+from aethermart.extract.key_chunks import KeyChunks, delta_ranges, server_chunks
 from aethermart.extract.landing_writer import (
     TableWriter,
     discard_extraction,
@@ -332,18 +333,20 @@ def _bounded_chunks(cur, spec: TableSpec, schema: pa.Schema) -> Iterator[list[tu
 
 
 def _batches(
-    conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int], after: str | None, table: _Table
+    conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int], where: tuple[str, list], table: _Table
 ) -> Iterator[pa.RecordBatch]:
+    """The table's rows (``where``: an SQL condition and its parameters, or empty) as batches."""
     import pymysql.cursors
 
     cols = ", ".join(_quote(name) for name in table.select)
     source = _quote(table.server_name)
     cur = conn.cursor(pymysql.cursors.SSCursor)  # unbuffered: rows stream from the server
     try:
-        if after is None:
+        condition, params = where
+        if condition:
+            cur.execute(f"select {cols} from {source} where {condition}", params)
+        else:  # no parameters: a `%` in a quoted name stays as it is
             cur.execute(f"select {cols} from {source}")
-        else:
-            cur.execute(f"select {cols} from {source} where {_quote(table.watermark)} > %s", (after,))
         for rows in _bounded_chunks(cur, spec, table.fetched):
             if table.caster is not None:
                 yield table.caster.cast(rows, zero)
@@ -561,19 +564,45 @@ def _extract_locked(
             last = None if full or spec.mode != "incremental" else _last_watermark(cfg.landing, spec)
             after = None if last is None else _lower_bound(spec, last)
             mode = "snapshot" if after is None else "incremental"
+            where: tuple[str, list] = ("", [])
+            if after is not None:
+                where = (f"{_quote(table.watermark)} > %s", [after])
             fingerprint = None
+            chunks: KeyChunks | None = None
+            ranges: list[tuple[int, int]] | None = None
             if mode == "snapshot":  # same snapshot as the rows read below
-                fingerprint = server_fingerprint(conn, table.server_name, table.select, schema)
+                if spec.key is not None:
+                    chunks, why = server_chunks(
+                        conn, cfg.landing, spec.name, table.server_name, spec.key, table.select, schema
+                    )
+                    if chunks is None:
+                        _say(f"extract: note: table {spec.name}: landed whole: {why}", quiet)
+                fingerprint = (
+                    chunks.fingerprint
+                    if chunks is not None
+                    else server_fingerprint(conn, table.server_name, table.select, schema)
+                )
                 landed = None if full or fingerprint is None else landed_fingerprint(cfg.landing, spec.name)
                 if landed is not None and landed[0] == fingerprint:
                     _, since, rows = landed
                     _report_unchanged(result, spec.name, since, rows, t_table, quiet)
                     unchanged.append((spec.name, since))
                     continue
+                if chunks is not None and not full:
+                    ranges, why = delta_ranges(cfg.landing, spec.name, chunks)
+                    if ranges is None:
+                        _say(f"extract: note: table {spec.name}: landed whole: {why}", quiet)
+                if ranges is not None:
+                    mode = "delta"
+                    key = _quote(chunks.server_key)
+                    where = (
+                        " or ".join(f"({key} >= %s and {key} < %s)" for _ in ranges) or "false",
+                        [bound for lo_hi in ranges for bound in lo_hi],
+                    )
             writer = TableWriter(cfg.landing, spec.name, extraction_id, schema)
             staged.append(writer)
             zero: dict[str, int] = {}
-            for batch in _batches(conn, spec, schema, zero, after, table):
+            for batch in _batches(conn, spec, schema, zero, where, table):
                 writer.write(batch)
                 if not quiet and sys.stderr.isatty():
                     rate = writer.rows / max(time.perf_counter() - t_table, 1e-9)
@@ -587,6 +616,11 @@ def _extract_locked(
             table_result = TableResult(
                 spec.name, "published", writer.rows, round(seconds, 3), extraction_id, zero
             )
+            if ranges is not None:
+                table_result.note = (
+                    f"delta: {writer.rows:,} rows in {len(ranges)} changed key range(s) "
+                    f"of {chunks.rows:,} rows"
+                )
             mapped = {}
             if table.caster is not None:
                 table_result.conversion_errors = dict(sorted(table.caster.conversion_errors.items()))
@@ -613,6 +647,12 @@ def _extract_locked(
                     "mode": mode,
                     "watermark": watermark,
                     "content_fingerprint": fingerprint,
+                    **({"key_chunks": chunks.record(), "table_rows": chunks.rows} if chunks else {}),
+                    **(
+                        {"replaced_key_ranges": [{"lo": lo, "hi": hi} for lo, hi in ranges]}
+                        if ranges is not None
+                        else {}
+                    ),
                     "columns": [
                         {
                             "name": f.name,
@@ -653,7 +693,8 @@ def _extract_locked(
                 end = "\r" if sys.stderr.isatty() else ""
                 print(
                     f"{end}extract: {spec.name:<20} {writer.rows:>12,} rows "
-                    f"{table_result.rows_per_second:>10,.0f} rows/s  {seconds:6.1f}s",
+                    f"{table_result.rows_per_second:>10,.0f} rows/s  {seconds:6.1f}s"
+                    + (f"  ({table_result.note})" if ranges is not None else ""),
                     file=sys.stderr,
                     flush=True,
                 )

@@ -18,6 +18,8 @@ renamed as (
         server_version,
         -- numbers
         "rows" as row_count,  -- noqa: RF06
+        -- lists
+        replaced_key_ranges,
         -- timestamps
         started_at,
         finished_at,
