@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLE, TABLES_ONLY, DbtProject
+from tests.conftest import REPO, SAMPLE, TABLES_ONLY, DbtProject
 
 SALT = "test-incremental-bronze-salt"  # one PII salt, so gold's hashes compare
 NEW_DROP = "pos/load_date=2026-01-01"
@@ -328,3 +328,29 @@ def test_a_selective_build_never_reads_an_earlier_builds_file_listing(runs):
 
     project.dbt("run", "--select", "+brz_events__events")
     assert project.scalar(new_rows) == 3
+
+
+def test_a_bronze_model_that_gains_a_column_has_it_on_the_next_build(runs, tmp_path):
+    """A new column in a bronze model's code reaches its existing table, for every file's rows
+    (the changed code reads every file again): with dbt's default `on_schema_change: ignore`
+    the column was left out without a word, and silver failed on it."""
+    project_dir = tmp_path / "project_dir"
+    project_dir.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(REPO / name, project_dir / name)
+    for folder in ("models", "macros", "seeds", "snapshots", "tests/singular"):
+        shutil.copytree(REPO / folder, project_dir / folder)
+    model = project_dir / "models" / "bronze" / "mariadb" / "brz_mariadb__extractions.sql"
+    text = model.read_text()
+    assert "        server_version,\n" in text
+    model.write_text(
+        text.replace("        server_version,\n", "        server_version,\n        'probe' as probe,\n")
+    )
+    project = SaltedProject(runs["landing"], tmp_path / "dbt", project_dir=project_dir)
+    project.workdir.mkdir()
+    shutil.copy(runs["incremental"].duckdb_path, project.duckdb_path)
+    rows = project.scalar("select count(*) from bronze.brz_mariadb__extractions")
+    project.dbt("run", "--select", "brz_mariadb__extractions")
+    assert project.query("select probe, count(*) from bronze.brz_mariadb__extractions group by probe") == [
+        ("probe", rows)
+    ]

@@ -12,7 +12,9 @@
                 ~ "select listed.file_path from (" ~ _bronze_listed_files_sql() ~ ") as listed "
                 ~ "where exists (" ~ _bronze_kept_file_sql('listed') ~ "))") -%}
         {%- else -%}
-            {#- no usable record of what the rows came from: read everything again -#}
+            {#- no usable record of what the rows came from, or changed code: read everything
+                again, into the model's columns -#}
+            {%- do statements.extend(_bronze_schema_sync()) -%}
             {%- do statements.append("delete from " ~ this) -%}
         {%- endif -%}
     {%- endif -%}
