@@ -188,6 +188,17 @@ def run_cli(*args: str, env: dict | None = None, check: bool = False) -> subproc
     return proc
 
 
+def project_copy(dest: Path) -> Path:
+    """A copy of the dbt project (its YAML, models, macros, seeds, snapshots and singular
+    tests) at `dest`, for a test that edits the project's code."""
+    dest.mkdir(parents=True)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(REPO / name, dest / name)
+    for folder in ("models", "macros", "seeds", "snapshots", "tests/singular"):
+        shutil.copytree(REPO / folder, dest / folder)
+    return dest
+
+
 def _selects_resource_types(args: tuple[str, ...]) -> bool:
     return any(arg.split("=", 1)[0] in ("--resource-type", "--exclude-resource-type") for arg in args)
 

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
 
-from tests.conftest import REPO, SAMPLE, DbtProject
-
-
-def _project_copy(dest):
-    dest.mkdir(parents=True)
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy(REPO / name, dest / name)
-    for folder in ("models", "macros", "seeds", "snapshots", "tests/singular"):
-        shutil.copytree(REPO / folder, dest / folder)
-    return dest
+from tests.conftest import SAMPLE, DbtProject, project_copy
 
 
 def test_an_edited_project_is_parsed_again_and_the_warehouse_is_left_closed(tmp_path):
-    project = DbtProject(SAMPLE, tmp_path / "dbt", project_dir=_project_copy(tmp_path / "project"))
+    project = DbtProject(SAMPLE, tmp_path / "dbt", project_dir=project_copy(tmp_path / "project"))
     listed = project.dbt("ls", "--resource-type", "model", "--output", "name").stdout
     assert "dim_customer" in listed and "zz_probe" not in listed
     (project.project_dir / "models" / "zz_probe.sql").write_text("select 1 as probe\n")
@@ -44,7 +33,7 @@ class _NamedWarehouse(DbtProject):
 def test_a_warehouse_of_another_name_is_parsed_for_its_own_database(tmp_path):
     """Every node's `database` is the warehouse file's stem: a manifest parsed for one name must
     not serve another (it failed with `Catalog "dev" does not exist!`)."""
-    project_dir = _project_copy(tmp_path / "project")
+    project_dir = project_copy(tmp_path / "project")
     (project_dir / "models" / "zz_probe.sql").write_text("select 1 as probe\n")
     for name in ("dev", "prod"):
         project = _NamedWarehouse(SAMPLE, tmp_path / name, project_dir=project_dir)

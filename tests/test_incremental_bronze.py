@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import REPO, SAMPLE, TABLES_ONLY, DbtProject
+from tests.conftest import SAMPLE, TABLES_ONLY, DbtProject, project_copy
 
 SALT = "test-incremental-bronze-salt"  # one PII salt, so gold's hashes compare
 NEW_DROP = "pos/load_date=2026-01-01"
@@ -334,12 +334,7 @@ def test_a_bronze_model_that_gains_a_column_has_it_on_the_next_build(runs, tmp_p
     """A new column in a bronze model's code reaches its existing table, for every file's rows
     (the changed code reads every file again): with dbt's default `on_schema_change: ignore`
     the column was left out without a word, and silver failed on it."""
-    project_dir = tmp_path / "project_dir"
-    project_dir.mkdir()
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy(REPO / name, project_dir / name)
-    for folder in ("models", "macros", "seeds", "snapshots", "tests/singular"):
-        shutil.copytree(REPO / folder, project_dir / folder)
+    project_dir = project_copy(tmp_path / "project_dir")
     model = project_dir / "models" / "bronze" / "mariadb" / "brz_mariadb__extractions.sql"
     text = model.read_text()
     assert "        server_version,\n" in text

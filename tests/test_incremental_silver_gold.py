@@ -26,7 +26,7 @@ import pytest
 from dbt.adapters.duckdb import __version__ as adapter_version
 
 from bench.new_data import add_pos_drop
-from tests.conftest import REPO, SAMPLE, TABLES_ONLY, DbtProject
+from tests.conftest import SAMPLE, TABLES_ONLY, DbtProject, project_copy
 
 SALT = "test-incremental-silver-gold-salt"  # one PII salt, so gold's hashes compare
 MARKER = "kept-since-first-build"
@@ -345,12 +345,7 @@ def test_a_document_is_rebuilt_for_the_one_key_whose_input_changed_and_whole_whe
 def test_a_document_that_reads_an_unlisted_shared_column_stops_the_build(runs, tmp_path):
     """shared_columns lists what a document reads of a shared input; a model that reads
     another column is refused (a change to that column would leave documents stale)."""
-    project_dir = tmp_path / "project_dir"
-    project_dir.mkdir()
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy(REPO / name, project_dir / name)
-    for folder in ("models", "macros", "seeds", "snapshots", "tests/singular"):
-        shutil.copytree(REPO / folder, project_dir / folder)
+    project_dir = project_copy(tmp_path / "project_dir")
     model = project_dir / "models" / "gold" / "documents" / "doc_customer_purchase_history.sql"
     text = model.read_text()
     assert "product_name := products.product_name," in text
