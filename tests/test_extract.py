@@ -20,7 +20,7 @@ import yaml
 
 from aethermart.landing import MARIADB_TABLES
 from aethermart.mariadb_url import MariaDBURL
-from tests.conftest import BIN, REPO, DbtProject, answer_key, run_cli
+from tests.conftest import BIN, REPO, DbtProject, answer_key, project_copy, run_cli
 
 
 def _database(server, name: str) -> str:
@@ -762,6 +762,32 @@ def test_changes_in_mariadb_reach_silver_and_the_snapshots(mariadb_server, tmp_p
     assert project.query(
         "select customer_key from snapshots.snap_customers group by all having count(*) > 1"
     ) == project.query(f"select customer_key from silver.slv_customers where online_customer_id = '{moved}'")
+
+    # Reviews' key taken out of the YAML while its delta is current: silver cannot apply the
+    # delta without it and stops, saying what to do; the next extraction lands Reviews whole
+    # although its content did not change, and silver builds again.
+    keyless_dir = project_copy(tmp_path / "keyless_project")
+    for path in (sources, keyless_dir / "models" / "bronze" / "mariadb" / "_mariadb__sources.yml"):
+        lines = path.read_text().splitlines(keepends=True)
+        kept = [line for line in lines if line.strip() != "key: review_id"]
+        assert len(kept) == len(lines) - 1, path
+        path.write_text("".join(kept))
+    keyless = project.copy(tmp_path / "keyless_dbt")
+    keyless.project_dir = keyless_dir
+    run = keyless.dbt("run", "--select", "slv_mariadb_reviews__checked", check=False)
+    assert run.returncode != 0
+    assert "MariaDB table Reviews: its extraction" in run.stdout, run.stdout[-3000:]
+    assert "replaced ranges of key review_id, but the sources YAML declares no key" in run.stdout
+    said = extract()
+    assert "extract: Reviews" in said and "delta" not in said.split("extract: Reviews", 1)[1].split("\n")[0]
+    newest = sorted((landing / "mariadb" / "Reviews").glob("extraction_id=*/_manifest.json"))[-1]
+    assert json.loads(newest.read_text())["mode"] == "snapshot"
+    keyless.dbt(
+        "run", "--select", "brz_mariadb__extractions", "brz_mariadb__reviews", "slv_mariadb_reviews__checked"
+    )
+    assert _silver_keys(keyless, "Reviews") == sorted(
+        str(k) for (k,) in _query(url, "select review_id from Reviews")
+    )
 
 
 def test_large_text_values_end_a_batch_early_and_land_whole(broken_db, tmp_path):

@@ -154,14 +154,17 @@ def current_chain(landing: Path, table: str) -> list[tuple[Path, dict]] | None:
     return None
 
 
-def landed_fingerprint(landing: Path, table: str) -> tuple[str, str, int] | None:
+def landed_fingerprint(landing: Path, table: str, key: str | None = None) -> tuple[str, str, int] | None:
     """(fingerprint, extraction_id, rows) of the table's newest extraction, when it is a
     snapshot that recorded a fingerprint and whose files are all still there as written;
     None otherwise (the table is then landed). The id is the folder's, which is what dbt reads;
-    the newest extraction may be a `delta`, whose manifest states the whole table's content."""
+    the newest extraction may be a `delta`, whose manifest states the whole table's content,
+    when every delta of the chain replaced ranges of `key` (the table's declared key)."""
     chain = current_chain(landing, table)
     if chain is None or not chain[-1][1].get("content_fingerprint"):
         return None
+    if any(manifest.get("replaced_key") != key for _, manifest in chain[1:]):
+        return None  # deltas of a key no longer declared: silver cannot apply them, land whole
     folder, manifest = chain[-1]
     rows = manifest.get("table_rows", manifest["rows"])  # a delta's file holds its changed rows only
     return manifest["content_fingerprint"], folder.name.split("=", 1)[1], int(rows)

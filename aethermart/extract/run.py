@@ -582,7 +582,11 @@ def _extract_locked(
                     if chunks is not None
                     else server_fingerprint(conn, table.server_name, table.select, schema)
                 )
-                landed = None if full or fingerprint is None else landed_fingerprint(cfg.landing, spec.name)
+                landed = (
+                    None
+                    if full or fingerprint is None
+                    else landed_fingerprint(cfg.landing, spec.name, spec.key)
+                )
                 if landed is not None and landed[0] == fingerprint:
                     _, since, rows = landed
                     _report_unchanged(result, spec.name, since, rows, t_table, quiet)
@@ -649,7 +653,10 @@ def _extract_locked(
                     "content_fingerprint": fingerprint,
                     **({"key_chunks": chunks.record(), "table_rows": chunks.rows} if chunks else {}),
                     **(
-                        {"replaced_key_ranges": [{"lo": lo, "hi": hi} for lo, hi in ranges]}
+                        {
+                            "replaced_key": chunks.key,
+                            "replaced_key_ranges": [{"lo": lo, "hi": hi} for lo, hi in ranges],
+                        }
                         if ranges is not None
                         else {}
                     ),

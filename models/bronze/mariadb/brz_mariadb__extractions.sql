@@ -16,6 +16,7 @@ renamed as (
         "table" as table_name,  -- noqa: RF06
         "mode" as extraction_mode,  -- noqa: RF06
         server_version,
+        replaced_key,
         -- numbers
         "rows" as row_count,  -- noqa: RF06
         -- lists
