@@ -912,3 +912,68 @@ def test_an_unchanged_snapshot_table_is_not_landed_again(mariadb_server, tmp_pat
 
     # --full lands every table, whatever its fingerprint
     assert set(_statuses(_extract(url, landing, "--json", "--full")).values()) == {"published"}
+
+
+def _replayed(landing: Path, table: str, key: str) -> list[tuple]:
+    """The table's rows as its landed chain says they are now (the rule of silver's
+    current_extraction, replayed here in Python): each row from the newest extraction of the
+    chain (newest snapshot, then deltas) whose replaced ranges hold its key."""
+    chain = []
+    for folder in sorted((landing / "mariadb" / table).glob("extraction_id=*")):
+        manifest = json.loads((folder / "_manifest.json").read_text())
+        if manifest["mode"] == "snapshot":
+            chain = []
+        ranges = [(r["lo"], r["hi"]) for r in manifest.get("replaced_key_ranges") or []]
+        chain.append((pq.read_table(folder / "part-00000.parquet").to_pylist(), ranges))
+    rows = []
+    for i, (extracted, _) in enumerate(chain):
+        later = [r for _, ranges in chain[i + 1 :] for r in ranges]
+        rows += [row for row in extracted if not any(lo <= row[key] < hi for lo, hi in later)]
+    return sorted(tuple(row.values()) for row in rows)
+
+
+def test_a_keyed_table_lands_its_changed_ranges_and_the_chain_replays_to_the_server(broken_db, tmp_path):
+    """Deltas of `meta.extract.key` (key_chunks.py): each one holds every row of its replaced
+    ranges, so the chain replays to exactly the server's rows after inserts, updates, deletes
+    and an emptied chunk; a quoted name with `%` in it is read; a missing delta makes the next
+    run land the table whole."""
+    landing = tmp_path / "landing"
+    _sql(broken_db, "alter table Orders add column `disc%` int not null default 1")
+
+    def extract() -> str:
+        proc = _extract(broken_db, landing, "--tables", "Orders")
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+        return proc.stderr
+
+    extract()
+    ((low, high, rows),) = _query(broken_db, "select min(order_id), max(order_id), count(*) from Orders")
+    _sql(
+        broken_db,
+        f"update Orders set `disc%` = 2 where order_id = {low}",
+        f"delete from Orders where order_id between {low + 1} and {low + 16}",  # a whole chunk of 16
+        f"insert into Orders select order_id + 1000, customer_id, order_date, total_amount, 3 from Orders"
+        f" where order_id > {high} - 5",
+    )
+    said = extract()
+    manifests = [json.loads(p.read_text()) for p in sorted(landing.glob("mariadb/Orders/*/_manifest.json"))]
+    assert [m["mode"] for m in manifests] == ["snapshot", "delta"], said
+    full = tmp_path / "full"
+    assert _extract(broken_db, full, "--tables", "Orders", "--full", "--quiet").returncode == 0
+    ((snapshot,),) = [list(full.glob("mariadb/Orders/extraction_id=*"))]
+    expected = sorted(tuple(r.values()) for r in pq.read_table(snapshot / "part-00000.parquet").to_pylist())
+    assert _replayed(landing, "Orders", "order_id") == expected
+    assert manifests[1]["rows"] < rows / 2 and manifests[1]["table_rows"] == len(expected)
+
+    # a second delta, then the first one removed by hand: the chain is broken, so the next
+    # change lands the table whole (and replays to the server again)
+    _sql(broken_db, f"update Orders set `disc%` = 4 where order_id = {high}")
+    assert "delta" in extract()
+    first_delta = sorted(landing.glob("mariadb/Orders/extraction_id=*"))[1]
+    shutil.rmtree(first_delta)
+    _sql(broken_db, f"update Orders set `disc%` = 5 where order_id = {high}")
+    said = extract()
+    assert "table Orders: landed whole: no chunk record of this key to compare with" in said
+    newest = sorted(landing.glob("mariadb/Orders/extraction_id=*"))[-1]
+    assert json.loads((newest / "_manifest.json").read_text())["mode"] == "snapshot"
+    ((server_rows,),) = _query(broken_db, "select count(*) from Orders")
+    assert len(_replayed(landing, "Orders", "order_id")) == server_rows

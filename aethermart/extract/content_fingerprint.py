@@ -129,8 +129,9 @@ def is_innodb(cur, server_table: str) -> bool:
 def current_chain(landing: Path, table: str) -> list[tuple[Path, dict]] | None:
     """The extractions that hold the table's current content, oldest first: its newest
     snapshot and the `delta` extractions after it (key_chunks.py), when every one of their
-    files is still there as written (path in the folder, recorded size); None otherwise, and
-    when the newest extraction is an incremental one."""
+    files is still there as written (path in the folder, recorded size) and each delta names
+    the extraction before it as its base (none is missing); None otherwise, and when the
+    newest extraction is an incremental one."""
     published = sorted(p for p in (landing / "mariadb" / table).glob("extraction_id=*") if p.is_dir())
     chain: list[tuple[Path, dict]] = []
     for folder in reversed(published):
@@ -148,6 +149,8 @@ def current_chain(landing: Path, table: str) -> list[tuple[Path, dict]] | None:
             int(manifest["rows"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        if chain and chain[0][1].get("base_extraction_id") != folder.name.split("=", 1)[1]:
+            return None  # the next delta was not compared with this one: one is missing
         chain.insert(0, (folder, manifest))
         if mode == "snapshot":
             return chain

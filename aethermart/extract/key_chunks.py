@@ -85,18 +85,19 @@ def _chunk_size(max_key: int) -> int:
     return size
 
 
-def _chain_record(landing: Path, table: str, key: str) -> tuple[dict, str, int] | None:
-    """(chunk record, recipe, deltas in the chain) of the table's newest extraction, when it
-    recorded chunks of this key."""
+def _chain_record(landing: Path, table: str, key: str) -> tuple[dict, str, int, str] | None:
+    """(chunk record, recipe, deltas in the chain, extraction id) of the table's newest
+    extraction, when it recorded chunks of this key and every delta of its chain replaced
+    ranges of this key."""
     chain = current_chain(landing, table)
-    if chain is None:
+    if chain is None or any(m.get("replaced_key") != key for _, m in chain[1:]):
         return None
-    manifest = chain[-1][1]
+    folder, manifest = chain[-1]
     record = manifest.get("key_chunks")
     fingerprint = manifest.get("content_fingerprint") or ""
     if not isinstance(record, dict) or record.get("version") != CHUNK_VERSION or record.get("key") != key:
         return None
-    return record, fingerprint.split(":", 1)[0], len(chain) - 1
+    return record, fingerprint.split(":", 1)[0], len(chain) - 1, folder.name.split("=", 1)[1]
 
 
 def server_chunks(
@@ -108,6 +109,8 @@ def server_chunks(
 
     if key not in schema.names or not pa.types.is_integer(schema.field(key).type):
         return None, f"key {key} is not landed as an integer"
+    landed = schema.field(key).type
+    landed_max = (1 << (landed.bit_width - (0 if pa.types.is_unsigned_integer(landed) else 1))) - 1
     server_key = columns[schema.names.index(key)]
     k = _quote(server_key)
     try:
@@ -131,7 +134,8 @@ def server_chunks(
                     size = _chunk_size(int(high) if high is not None else 0)
                 cur.execute(
                     f"select key_value div {size} as chunk, count(*), count(row_hash), "
-                    "coalesce(sum(cast(conv(left(row_hash, 15), 16, 10) as unsigned)), 0), min(key_value) "
+                    "coalesce(sum(cast(conv(left(row_hash, 15), 16, 10) as unsigned)), 0), "
+                    "min(key_value), max(key_value) "
                     f"from (select {k} as key_value, md5({row_text(columns)}) as row_hash "
                     f"from {_quote(server_table)}) as hashed group by chunk"
                 )
@@ -142,11 +146,13 @@ def server_chunks(
     except pymysql.err.MySQLError as exc:
         return None, f"the server could not compute the chunks ({exc.args[-1]})"
     chunks: dict[int, tuple[int, int]] = {}
-    for chunk, count, hashed, total, low in rows:
+    for chunk, count, hashed, total, low, high in rows:
         if chunk is None:
             return None, f"key {key} is NULL in {int(count):,} rows"
         if int(low) < 0:
             return None, f"key {key} has negative values"
+        if int(high) > landed_max:  # it would land NULL (a conversion error): no range holds it
+            return None, f"key {key} has values above its landed type's maximum ({landed})"
         if int(count) != int(hashed):
             return None, "a row is too long to hash (max_allowed_packet)"
         chunks[int(chunk)] = (int(count), int(total))
@@ -156,25 +162,27 @@ def server_chunks(
     return KeyChunks(key, server_key, size, chunks, fingerprint), None
 
 
-def delta_ranges(landing: Path, table: str, current: KeyChunks) -> tuple[list[tuple[int, int]] | None, str]:
-    """The key ranges `[lo, hi)` to land as a delta of the table's newest extraction, or
-    None with the reason a snapshot is landed instead."""
+def delta_ranges(
+    landing: Path, table: str, current: KeyChunks
+) -> tuple[list[tuple[int, int]] | None, str, str | None]:
+    """(the key ranges `[lo, hi)` to land as a delta, "", the id of the extraction they
+    replace ranges of), or (None, the reason a snapshot is landed instead, None)."""
     previous = _chain_record(landing, table, current.key)
     if previous is None:
-        return None, "no chunk record to compare with"
-    record, previous_recipe, deltas = previous
+        return None, "no chunk record of this key to compare with", None
+    record, previous_recipe, deltas, base = previous
     if int(record["size"]) != current.size or record.get("server_key") != current.server_key:
-        return None, "the key's chunks changed"
+        return None, "the key's chunks changed", None
     if previous_recipe != current.fingerprint.split(":", 1)[0]:
-        return None, "read with other columns, types or extractor code"
+        return None, "read with other columns, types or extractor code", None
     if deltas >= MAX_DELTAS:
-        return None, f"{deltas} deltas since the snapshot"
+        return None, f"{deltas} deltas since the snapshot", None
     before = {int(c): (int(v[0]), int(v[1])) for c, v in record["chunks"].items()}
     every = before.keys() | current.chunks.keys()
     changed = sorted(c for c in every if before.get(c) != current.chunks.get(c))
     rows = sum(current.chunks.get(c, (0, 0))[0] for c in changed)
     if rows > MAX_CHANGED_SHARE * current.rows:
-        return None, f"{rows:,} of {current.rows:,} rows are in changed chunks"
+        return None, f"{rows:,} of {current.rows:,} rows are in changed chunks", None
     ranges: list[tuple[int, int]] = []
     for c in changed:
         lo, hi = c * current.size, (c + 1) * current.size
@@ -182,4 +190,4 @@ def delta_ranges(landing: Path, table: str, current: KeyChunks) -> tuple[list[tu
             ranges[-1] = (ranges[-1][0], hi)
         else:
             ranges.append((lo, hi))
-    return ranges, ""
+    return ranges, "", base

@@ -117,9 +117,14 @@ def _previous_types(landing: Path, table: str) -> tuple[str, dict[str, str]] | N
 
 
 def _last_watermark(landing: Path, spec: TableSpec) -> str | None:
-    """The highest watermark value any published extraction of the table has read."""
+    """The highest watermark value any published extraction of the table has read; None
+    (take a snapshot) when the newest extraction is a delta of a keyed snapshot table, whose
+    silver rows need a snapshot after them before incremental ones."""
     best = None
-    for path in (landing / "mariadb" / spec.name).glob("extraction_id=*/_manifest.json"):
+    published = sorted((landing / "mariadb" / spec.name).glob("extraction_id=*/_manifest.json"))
+    if published and json.loads(published[-1].read_text()).get("mode") == "delta":
+        return None
+    for path in published:
         mark = json.loads(path.read_text()).get("watermark") or {}
         if mark.get("column") == spec.watermark and mark.get("max") is not None:
             best = mark["max"] if best is None or _key(mark["max"]) > _key(best) else best
@@ -333,20 +338,18 @@ def _bounded_chunks(cur, spec: TableSpec, schema: pa.Schema) -> Iterator[list[tu
 
 
 def _batches(
-    conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int], where: tuple[str, list], table: _Table
+    conn, spec: TableSpec, schema: pa.Schema, zero: dict[str, int], where: str, table: _Table
 ) -> Iterator[pa.RecordBatch]:
-    """The table's rows (``where``: an SQL condition and its parameters, or empty) as batches."""
+    """The table's rows (``where``: an SQL condition with its values as literals, or empty) as
+    batches. No query parameters: PyMySQL formats the whole text with `%`, which a quoted
+    name holding a `%` would break."""
     import pymysql.cursors
 
     cols = ", ".join(_quote(name) for name in table.select)
     source = _quote(table.server_name)
     cur = conn.cursor(pymysql.cursors.SSCursor)  # unbuffered: rows stream from the server
     try:
-        condition, params = where
-        if condition:
-            cur.execute(f"select {cols} from {source} where {condition}", params)
-        else:  # no parameters: a `%` in a quoted name stays as it is
-            cur.execute(f"select {cols} from {source}")
+        cur.execute(f"select {cols} from {source}" + (f" where {where}" if where else ""))
         for rows in _bounded_chunks(cur, spec, table.fetched):
             if table.caster is not None:
                 yield table.caster.cast(rows, zero)
@@ -564,12 +567,13 @@ def _extract_locked(
             last = None if full or spec.mode != "incremental" else _last_watermark(cfg.landing, spec)
             after = None if last is None else _lower_bound(spec, last)
             mode = "snapshot" if after is None else "incremental"
-            where: tuple[str, list] = ("", [])
+            where = ""
             if after is not None:
-                where = (f"{_quote(table.watermark)} > %s", [after])
+                where = f"{_quote(table.watermark)} > {conn.escape(after)}"
             fingerprint = None
             chunks: KeyChunks | None = None
             ranges: list[tuple[int, int]] | None = None
+            base: str | None = None  # a delta's: the extraction it was compared with
             if mode == "snapshot":  # same snapshot as the rows read below
                 if spec.key is not None:
                     chunks, why = server_chunks(
@@ -593,16 +597,14 @@ def _extract_locked(
                     unchanged.append((spec.name, since))
                     continue
                 if chunks is not None and not full:
-                    ranges, why = delta_ranges(cfg.landing, spec.name, chunks)
+                    ranges, why, base = delta_ranges(cfg.landing, spec.name, chunks)
                     if ranges is None:
                         _say(f"extract: note: table {spec.name}: landed whole: {why}", quiet)
                 if ranges is not None:
                     mode = "delta"
                     key = _quote(chunks.server_key)
-                    where = (
-                        " or ".join(f"({key} >= %s and {key} < %s)" for _ in ranges) or "false",
-                        [bound for lo_hi in ranges for bound in lo_hi],
-                    )
+                    where = " or ".join(f"({key} >= {int(lo)} and {key} < {int(hi)})" for lo, hi in ranges)
+                    where = where or "false"
             writer = TableWriter(cfg.landing, spec.name, extraction_id, schema)
             staged.append(writer)
             zero: dict[str, int] = {}
@@ -654,6 +656,7 @@ def _extract_locked(
                     **({"key_chunks": chunks.record(), "table_rows": chunks.rows} if chunks else {}),
                     **(
                         {
+                            "base_extraction_id": base,
                             "replaced_key": chunks.key,
                             "replaced_key_ranges": [{"lo": lo, "hi": hi} for lo, hi in ranges],
                         }

@@ -22,7 +22,7 @@
     and coalesce((
         select error(
             'MariaDB table {{ table_name }}: its extraction ' || extraction_id || ' replaced ranges of key '
-            || replaced_key || {{ sql_string(
+            || coalesce(replaced_key, '(none recorded)') || {{ sql_string(
                 ', but the sources YAML declares ' ~ ('key ' ~ key if key else 'no key')
                 ~ ' (meta.extract.key): run `aethermart extract`, which lands the table whole') }}
         )
@@ -34,6 +34,17 @@
         limit 1
     ), true)
     {%- if key %}
+    {%- set replaced = _replaced_key_ranges(table_name) %}
+    {%- if replaced is not none %}
+    {%- for extraction_id, ranges in replaced.items() | sort %}
+    and not ({{ extraction_column }} < {{ sql_string(extraction_id) }} and (
+        {%- for lo, hi in ranges %}
+        ({{ qualifier }}{{ key_column }} >= {{ lo | int }} and {{ qualifier }}{{ key_column }} < {{ hi | int }})
+        {%- if not loop.last %} or{% endif %}
+        {%- endfor %}
+    ))
+    {%- endfor %}
+    {%- else %}
     and not exists (
         select 1
         from (
@@ -48,5 +59,6 @@
             and {{ qualifier }}{{ key_column }} >= _replaced._replaced_range.lo
             and {{ qualifier }}{{ key_column }} < _replaced._replaced_range.hi
     )
+    {%- endif %}
     {%- endif %})
 {%- endmacro %}
