@@ -122,6 +122,16 @@ def _landed_rows(extract_summary: dict) -> dict[str, int]:
     return {t["table"]: t["rows"] for t in extract_summary.get("tables", []) if t["status"] == "published"}
 
 
+def _table_rows(extract_summary: dict) -> dict[str, int]:
+    """Rows per landed table after an `aethermart extract --json`: a delta's table rows, a
+    snapshot's landed rows."""
+    return {
+        t["table"]: t.get("table_rows") or t["rows"]
+        for t in extract_summary.get("tables", [])
+        if t["status"] == "published"
+    }
+
+
 def _sum_key(obj, key: str) -> int:
     """Sum every integer value named ``key`` anywhere in a JSON document."""
     if isinstance(obj, dict):
@@ -217,6 +227,7 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[
             logs,
         )
         stage.detail["landed_rows"] = _landed_rows(_json_tail(out))
+        stage.detail["table_rows"] = _table_rows(_json_tail(out))
         stage.rows = sum(stage.detail["landed_rows"].values())
         stages.append(stage)
 
@@ -410,6 +421,7 @@ def _rebuild_with_new_data(
         logs,
     )
     extract.detail["landed_rows"] = _landed_rows(_json_tail(out))
+    extract.detail["table_rows"] = _table_rows(_json_tail(out))
     extract.rows = sum(extract.detail["landed_rows"].values())
     build, _ = measure("dbt build, 1 % new", "ours:rebuild", dbt_build, env, logs)
     build.detail["new_orders"] = stage.rows

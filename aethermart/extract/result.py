@@ -20,6 +20,8 @@ class TableResult(Throughput):
     # values of declared-type columns that did not convert (landed NULL, listed per row)
     conversion_errors: dict[str, int] = field(default_factory=dict)
     note: str | None = None
+    # a delta's: the rows of the whole table (`rows` are the changed key ranges' rows)
+    table_rows: int | None = None
 
 
 @dataclass

@@ -623,6 +623,7 @@ def _extract_locked(
                 spec.name, "published", writer.rows, round(seconds, 3), extraction_id, zero
             )
             if ranges is not None:
+                table_result.table_rows = chunks.rows
                 table_result.note = (
                     f"delta: {writer.rows:,} rows in {len(ranges)} changed key range(s) "
                     f"of {chunks.rows:,} rows"

@@ -24,7 +24,7 @@
             'MariaDB table {{ table_name }}: its extraction ' || extraction_id || ' replaced ranges of key '
             || coalesce(replaced_key, '(none recorded)') || {{ sql_string(
                 ', but the sources YAML declares ' ~ ('key ' ~ key if key else 'no key')
-                ~ ' (meta.extract.key): run `aethermart extract`, which lands the table whole') }}
+                ~ ' under its extract settings: run `aethermart extract`, which lands the table whole') }}
         )
         from {{ extractions }}
         where
