@@ -175,7 +175,8 @@ layer before and after the build (bronze: landed rows counted by the reconciliat
 silver and gold: table rows), the tables whose row count changed, and documents inserted,
 updated, deleted per collection; --json prints the same as one JSON document per run.
 --watch N repeats every N seconds until Ctrl-C (exit 130). A failing stage stops the run
-with one line naming the stage and a nonzero exit; the stages after it do not run.
+with one line naming the stage and a nonzero exit; the stages after it do not run. The
+Parquet and MongoDB exports run side by side: when one fails the other still finishes.
 """
 
 

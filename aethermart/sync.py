@@ -18,8 +18,9 @@
    goes to ``<target>/aethermart_sync_dbt.log``; its own file log (logs/dbt.log) is kept at
    info unless DBT_LOG_LEVEL_FILE or DBT_LOG_LEVEL says otherwise (dbt's default, debug,
    logs every statement: ~1.3 s of a build at scale 0.01).
-4. **export** ``--mode incremental`` to Parquet and, with a MongoDB URI, to MongoDB: only
-   when the build this warehouse holds is not the one already exported to that destination.
+4. **export** ``--mode incremental`` to Parquet and, with a MongoDB URI, to MongoDB, the two
+   side by side (``_exports_side_by_side``): each only when the build this warehouse holds is
+   not the one already exported to that destination.
 
 The change rule (the landing signature), one part per unit a build reads:
 
@@ -50,6 +51,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,7 +84,8 @@ _PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS, "aethermart/dbt_plugins"
 
 
 class SyncError(AetherMartError):
-    """A stage of `aethermart sync` failed; the stages after it did not run."""
+    """A stage of `aethermart sync` failed; the stages after it did not run (the export beside
+    a failed export ran to its end)."""
 
     def __init__(self, stage: str, message: str, exit_code: int = 1):
         super().__init__(f"{stage}: {message}")
@@ -698,21 +701,60 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
 
     # 4. export
     targets = ["parquet"] + (["mongodb"] if cfg.mongodb_uri else [])
+    done: dict[str, tuple[StageResult, SyncError | None]] = {}
+    todo = []
     for target in targets:
         key = _destination_key(target, cfg)
         published = target != "parquet" or (cfg.gold_dir / CURRENT).exists()  # removed since: publish again
         if state.get("exports", {}).get(key) == result.build_invocation_id and not result.built and published:
-            result.stages.append(
-                StageResult(f"export {target}", "up to date", 0.0, "this build is already exported there")
-            )
-            continue
-        _timed(result, f"export {target}", _export, cfg, target, result, cfg=cfg)
-        state.setdefault("exports", {})[key] = result.build_invocation_id
-        _write_state(cfg, state)
+            stage = StageResult(f"export {target}", "up to date", 0.0, "this build is already exported there")
+            done[target] = (stage, None)
+        else:
+            todo.append(target)
+    done.update(_exports_side_by_side(cfg, todo, result))
+    failed = None
+    for target in targets:  # the summary's order, whichever finished first
+        stage, error = done[target]
+        result.stages.append(stage)
+        if target in todo and error is None:
+            state.setdefault("exports", {})[_destination_key(target, cfg)] = result.build_invocation_id
+            _write_state(cfg, state)
+        failed = failed or error
     if not cfg.mongodb_uri:
         result.stages.append(
             StageResult("export mongodb", "skipped", 0.0, "no MongoDB URI (--mongodb-uri or $MONGODB_URI)")
         )
+    if failed is not None:
+        raise failed
+
+
+def _exports_side_by_side(
+    cfg: SyncConfig, targets: list[str], result: SyncResult
+) -> dict[str, tuple[StageResult, SyncError | None]]:
+    """Each target's export stage and its failure, if any. Two targets run at once: Parquet in
+    a worker thread, MongoDB in this one (its swap holds Ctrl-C and SIGTERM, which only the
+    main thread can). They share nothing but the warehouse, read-only: one DuckDB instance of
+    the process, within its memory limit. Parquet's work is DuckDB's (the GIL released) and
+    MongoDB's mostly the server's, so on two cores the stage takes about as long as the longer
+    of the two (docs/benchmarks.md). A failure of one lets the other finish; the run then
+    reports the first failure in the summary's order. Ctrl-C stops the MongoDB export at once
+    and the process exits once the Parquet publish is done (it writes only changed months)."""
+
+    def one(target: str) -> tuple[StageResult, SyncError | None]:
+        own = SyncResult(started_at="")  # the stage alone: the caller orders the summary
+        try:
+            _timed(own, f"export {target}", _export, cfg, target, result, cfg=cfg)
+        except SyncError as exc:
+            return own.stages[-1], exc
+        return own.stages[-1], None
+
+    if len(targets) < 2:
+        return {target: one(target) for target in targets}
+    first, *rest = targets
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aethermart-export") as pool:
+        running = pool.submit(one, first)
+        finished = {target: one(target) for target in rest}
+        return {first: running.result(), **finished}
 
 
 def _summarize_layers(result: SyncResult, before: dict, after: dict) -> None:

@@ -366,6 +366,31 @@ def test_a_removed_parquet_output_is_published_again(pipeline):
     assert _stage(again, "export mongodb")["status"] == "up to date"
 
 
+def test_an_export_that_fails_lets_the_one_beside_it_finish(pipeline):
+    """The two exports run side by side: Parquet refusing its output folder fails the run in
+    one line, and the MongoDB export beside it still ends and is recorded, so the next sync
+    publishes only the Parquet."""
+    state_path = Path(f"{pipeline.duckdb}.sync.json")
+    state = json.loads(state_path.read_text())
+    state["exports"] = {}  # as if neither destination had this build yet
+    state_path.write_text(json.dumps(state))
+    pointer = pipeline.workdir / "gold" / ".current"
+    published = os.readlink(pointer)
+    pointer.unlink()
+    pointer.mkdir()  # not the version pointer the Parquet export writes: it refuses to publish
+    proc = run_cli(*pipeline.args("--json"), env=pipeline.env())
+    assert proc.returncode != 0
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith("aethermart sync: error: export parquet: ") and ".current" in line, line
+    exported = json.loads(state_path.read_text())["exports"]
+    assert [k.split(":")[0] for k in exported] == ["mongodb"], exported
+    pointer.rmdir()
+    pointer.symlink_to(published)
+    again = pipeline.sync()
+    assert not again["built"] and _stage(again, "export parquet")["status"] == "ran"
+    assert _stage(again, "export mongodb")["status"] == "up to date"
+
+
 def test_a_dbt_that_stops_before_running_is_reported_by_its_own_error(pipeline):
     """Not by the run_results of the previous build (kept last: the failed build is now the
     warehouse's newest command, so the next sync builds everything)."""
