@@ -56,9 +56,22 @@ def _sync(cmd: list[str], env: dict, log_dir: Path, name: str) -> tuple[float, d
     return seconds, json.loads(proc.stdout)
 
 
-def _pick(db) -> tuple[list[str], list[str], list[str]]:
+def _moved_before(url: str) -> set[int]:
+    """Customers an earlier measurement on this folder moved already: moving them again would
+    change nothing, and the change measured would lack its customer updates."""
+    con = _mariadb(url)
+    try:
+        with con.cursor() as cur:
+            cur.execute("select customer_id from Customers where email like %s", (f"%@{NEW_EMAIL_DOMAIN}",))
+            return {int(r[0]) for r in cur.fetchall()}
+    finally:
+        con.close()
+
+
+def _pick(db, moved_before: set[int]) -> tuple[list[str], list[str], list[str]]:
     """From the published documents: online-only customers (a profile per MariaDB customer, so
-    each change has one document to show it in) to order and to move, and reviews to delete."""
+    each change has one document to show it in) to order and to move (none moved before), and
+    reviews to delete."""
     online = sorted(
         int(d["channels"]["online_customer_id"])
         for d in db.customer_profiles.find(
@@ -68,7 +81,7 @@ def _pick(db) -> tuple[list[str], list[str], list[str]]:
         if d["channels"].get("online_customer_id")
     )
     ordering = online[: max(1, min(40, len(online) // 3))]
-    moving = online[len(ordering) : len(ordering) + CUSTOMERS_UPDATED]
+    moving = [c for c in online[len(ordering) :] if c not in moved_before][:CUSTOMERS_UPDATED]
     reviews = sorted(int(d["source_review_id"]) for d in db.reviews.find({}, {"source_review_id": 1}))
     return ordering, moving, reviews[:REVIEWS_DELETED]
 
@@ -183,7 +196,7 @@ def measure_change_latency(
 
     with pymongo.MongoClient(mongodb_uri, serverSelectionTimeoutMS=5000) as client:
         db = client[MongoURI.parse(mongodb_uri).database]
-        ordering, moving, reviews = _pick(db)
+        ordering, moving, reviews = _pick(db, _moved_before(mariadb_url))
         change = _apply_change(mariadb_url, ordering, moving, reviews)
         committed = time.perf_counter()
         print("  sync   | change -> MongoDB ...", end="", flush=True, file=sys.stderr)

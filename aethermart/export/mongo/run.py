@@ -33,6 +33,7 @@ import hashlib
 import math
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
@@ -349,6 +350,10 @@ def _export(
     notes = [plan.decimals_note] if plan.decimals_note else []
     lock = None if cfg.dry_run else acquire(db, collection, run_id)
     cursor = con.cursor()
+    # every gold row rendered and hashed (DuckDB, seconds at scale 10) while the server answers
+    # the checks below (a count reads the collection on FerretDB): the two overlap
+    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aethermart-row-hashes")
+    row_hashes = None if cfg.dry_run or ledgers is None else hashing.submit(_row_hashes, cursor, spec)
     try:
         if lock is not None:
             if lock.stale_swap:
@@ -374,6 +379,7 @@ def _export(
             result.hashes_from = "server" if present else "none"
             if present:
                 notes.append(f"stored hashes read back from the server ({why})")
+        print_ = row_hashes.result() if row_hashes is not None else ""  # the cursor is free again
         cursor.register("_aethermart_existing", existing)
         if cfg.dry_run:
             result.deleted = len(_vanished(cursor, spec)) + len(foreign)
@@ -393,7 +399,6 @@ def _export(
                 + f" and delete {result.deleted:,}"
             )
         else:
-            print_ = _row_hashes(cursor, spec) if ledgers is not None else ""
             keep = None if ledgers is None else _LedgerWrite(ledgers, collection, run_id, query_id, print_)
             if (
                 ledger is not None
@@ -412,6 +417,7 @@ def _export(
                 by_row = ledger is not None and ledger.row_hashes == ROW_HASH_VERSION
                 _incremental(cursor, server, lock, plan, foreign, result, progress, keep, by_row)
     finally:
+        hashing.shutdown(wait=True)  # the cursor is the hashing's until it ends
         cursor.close()
         if lock is not None:
             lock.release()
