@@ -645,3 +645,22 @@ def test_the_syncs_dbt_file_log_is_at_info_unless_the_user_set_a_level(monkeypat
     assert "DBT_LOG_LEVEL_FILE" not in _dbt_env(cfg)
     monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "warn")
     assert _dbt_env(cfg)["DBT_LOG_LEVEL_FILE"] == "warn"
+
+
+def test_when_both_exports_fail_the_run_reports_the_first_and_the_summary_both(monkeypatch, tmp_path):
+    """The exports run side by side: the error names the first in the summary's order, and
+    the other's reason is in its stage's note, not lost."""
+    from aethermart.errors import AetherMartError
+    from aethermart.sync import SyncConfig, SyncResult, _exports_side_by_side
+
+    def refused(cfg, target, result):
+        raise AetherMartError(f"{target} refused")
+
+    monkeypatch.setattr("aethermart.sync._export", refused)
+    cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path)
+    done = _exports_side_by_side(cfg, ["parquet", "mongodb"], SyncResult(started_at=""))
+    assert [(stage.name, stage.status, stage.note) for stage, _ in done.values()] == [
+        ("export parquet", "failed", "export parquet: parquet refused"),
+        ("export mongodb", "failed", "export mongodb: mongodb refused"),
+    ]
+    assert [str(error) for _, error in done.values()] == [s.note for s, _ in done.values()]

@@ -417,10 +417,14 @@ def _export(
                 by_row = ledger is not None and ledger.row_hashes == ROW_HASH_VERSION
                 _incremental(cursor, server, lock, plan, foreign, result, progress, keep, by_row)
     finally:
-        hashing.shutdown(wait=True)  # the cursor is the hashing's until it ends
-        cursor.close()
-        if lock is not None:
-            lock.release()
+        try:
+            if row_hashes is not None and not row_hashes.done():
+                cursor.interrupt()  # the export failed or was stopped: the hashing is not waited out
+            hashing.shutdown(wait=True)  # the cursor is the hashing's until it ends
+            cursor.close()
+        finally:
+            if lock is not None:
+                lock.release()
     if result.ledger.startswith("not written"):
         notes.append(f"ledger {result.ledger}")
     result.seconds = round(time.perf_counter() - t0, 3)
