@@ -698,6 +698,13 @@ def test_changes_in_mariadb_reach_silver_and_the_snapshots(mariadb_server, tmp_p
     over_full = _build_silver(full, tmp_path / "dbt_full", "tag:silver")
     for model in _CONFORMED_MARIADB_MODELS:
         assert _content(project, model) == _content(over_full, model), model
+    # The same with the replaced ranges joined per row (the form past the literals' limit).
+    joined = project.copy(tmp_path / "dbt_joined")
+    joined.dbt("run", "--select", "tag:silver", "--vars", "{replaced_key_ranges_max_literals: 0}")
+    compiled = (joined.target / "run" / "aethermart" / "models" / "silver" / "sales").glob("*__checked.sql")
+    assert any("unnest(replaced_key_ranges)" in p.read_text() for p in compiled)
+    for model in _CONFORMED_MARIADB_MODELS:
+        assert _content(joined, model) == _content(over_full, model), model
 
     # Inserted rows.
     (new_customer_key,) = project.query(

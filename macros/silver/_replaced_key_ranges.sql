@@ -3,9 +3,11 @@
     model runs, so that the model's SQL compares each row's key with a few literals instead
     of joining every row with the list of extractions (at scale 10 the correlated form took
     3-4 s more of slv_mariadb_order_items__checked). None while parsing, in a unit test, and
-    past `limit` ranges or before the list of extractions is built (the caller then joins). -#}
-{% macro _replaced_key_ranges(table_name, limit=256) %}
+    past `limit` ranges (default: var `replaced_key_ranges_max_literals`) or before the list
+    of extractions is built (the caller then joins). -#}
+{% macro _replaced_key_ranges(table_name, limit=none) %}
     {%- if not execute or graph.get('sources') is none -%}{{ return(none) }}{%- endif -%}
+    {%- set limit = var('replaced_key_ranges_max_literals', 256) | int if limit is none else limit -%}
     {%- set extractions = ref('brz_mariadb__extractions') -%}
     {%- if load_relation(extractions) is none -%}{{ return(none) }}{%- endif -%}  {#- compiled before a build (sqlfluff) -#}
     {%- set found = run_query(
