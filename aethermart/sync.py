@@ -745,7 +745,8 @@ def _exports_side_by_side(
         try:
             _timed(own, f"export {target}", _export, cfg, target, result, cfg=cfg)
         except SyncError as exc:
-            own.stages[-1].note = str(exc)  # when both fail, the summary still shows the second
+            # when both fail, the summary still shows the second one's reason
+            own.stages[-1].note = str(exc).removeprefix(f"{exc.stage}: ")
             return own.stages[-1], exc
         return own.stages[-1], None
 

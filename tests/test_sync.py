@@ -660,7 +660,10 @@ def test_when_both_exports_fail_the_run_reports_the_first_and_the_summary_both(m
     cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path)
     done = _exports_side_by_side(cfg, ["parquet", "mongodb"], SyncResult(started_at=""))
     assert [(stage.name, stage.status, stage.note) for stage, _ in done.values()] == [
-        ("export parquet", "failed", "export parquet: parquet refused"),
-        ("export mongodb", "failed", "export mongodb: mongodb refused"),
+        ("export parquet", "failed", "parquet refused"),
+        ("export mongodb", "failed", "mongodb refused"),
     ]
-    assert [str(error) for _, error in done.values()] == [s.note for s, _ in done.values()]
+    assert [str(error) for _, error in done.values()] == [
+        "export parquet: parquet refused",
+        "export mongodb: mongodb refused",
+    ]

@@ -7,7 +7,13 @@
     of extractions is built (the caller then joins). -#}
 {% macro _replaced_key_ranges(table_name, limit=none) %}
     {%- if not execute or graph.get('sources') is none -%}{{ return(none) }}{%- endif -%}
-    {%- set limit = var('replaced_key_ranges_max_literals', 256) | int if limit is none else limit -%}
+    {%- if limit is none -%}
+        {%- set limit = var('replaced_key_ranges_max_literals', 256) -%}
+        {%- if limit is not number or limit < 0 or limit != limit | int -%}
+            {{ exceptions.raise_compiler_error("var replaced_key_ranges_max_literals must be a whole number "
+                ~ "0 or more (how many replaced key ranges are compared as literals), got " ~ tojson(limit)) }}
+        {%- endif -%}
+    {%- endif -%}
     {%- set extractions = ref('brz_mariadb__extractions') -%}
     {%- if load_relation(extractions) is none -%}{{ return(none) }}{%- endif -%}  {#- compiled before a build (sqlfluff) -#}
     {%- set found = run_query(
