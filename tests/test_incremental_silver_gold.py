@@ -395,6 +395,49 @@ def test_a_document_that_reads_an_unlisted_shared_column_stops_the_build(runs, t
     assert run.returncode != 0 and "contract" in run.stdout, run.stdout[-3000:]
 
 
+def test_a_table_that_reads_some_columns_of_an_input_is_kept_while_only_others_change(runs, tmp_path):
+    """slv_events lists the three columns it reads of the matched customers (config
+    input_columns): a change to another column (an email) keeps it; a change to a listed one
+    (a customer's key) rebuilds it; reading an unlisted column stops the build."""
+    project = _copy(runs["project"], tmp_path)
+    _mark_tables(project)
+    customer = project.scalar(
+        "select min(source_customer_id) from silver.slv_events where source_customer_id in "
+        "(select source_customer_id from silver.slv_customers__matched where source_system = 'mariadb')"
+    )
+    assert customer is not None
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("update silver.slv_customers__matched set match_rule = match_rule || ' (edited)'")
+    run = project.dbt("run", "--select", "slv_events")
+    assert "silver.slv_events" not in _rewritten(_state(project)), run.stdout[-3000:]
+
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute(
+            "update silver.slv_customers__matched set customer_key = 'a-new-key' "
+            f"where source_system = 'mariadb' and source_customer_id = '{customer}'"
+        )
+    project.dbt("run", "--select", "slv_events")
+    assert "silver.slv_events" in _rewritten(_state(project))
+    keys = project.query(
+        f"select distinct customer_key from silver.slv_events where source_customer_id = '{customer}'"
+    )
+    assert keys == [("a-new-key",)]
+
+    project_dir = project_copy(tmp_path / "project_dir")
+    model = project_dir / "models" / "silver" / "engagement" / "slv_events.sql"
+    text = model.read_text()
+    assert text.count("        events.event_type,\n") == 1
+    model.write_text(
+        text.replace("        events.event_type,\n", "        matched.match_rule as event_type,\n")
+    )
+    edited = SaltedProject(project.landing, tmp_path / "edited", project_dir=project_dir)
+    edited.workdir.mkdir()
+    shutil.copy(project.duckdb_path, edited.duckdb_path)
+    run = edited.dbt("run", "--select", "slv_events", check=False)
+    assert run.returncode != 0
+    assert "match_rule" in run.stdout, run.stdout[-3000:]
+
+
 def test_a_changed_var_rebuilds_the_models_that_use_it(runs, tmp_path):
     project = _copy(runs["project"], tmp_path)
     _mark_tables(project)

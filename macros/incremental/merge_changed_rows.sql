@@ -11,8 +11,8 @@
     of the keys changed (more is cheaper written whole). Cost: one scan of the model's rows
     and one of the table to compare (writing the 3M rows of `fct_order_lines` at scale 10
     takes 3-4 s, comparing them 1.3 s), then the model's query once more for the changed
-    keys. -#}
-{% macro merge_changed_rows(existing_relation, target_relation) %}
+    keys. `code`: the SQL the model is built from (default its compiled SQL). -#}
+{% macro merge_changed_rows(existing_relation, target_relation, code=none) %}
     {%- set key = config.get('merge_changed_rows_by') -%}
     {%- if not key or existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
         or flags.EMPTY or invocation_args_dict.get('defer') or model.language != 'sql'
@@ -38,7 +38,7 @@
     {%- for column in wanted if nested.search(column[1]) -%}{%- do nested_columns.append(column[0]) -%}{%- endfor -%}
     {%- set row_hash = "hash(rows::varchar)" if nested_columns else "hash(rows)" -%}
     {%- set quoted_key = adapter.quote(key) -%}
-    {%- set model_rows = "(select " ~ casts | join(", ") ~ " from (\n" ~ compiled_code ~ "\n) as model_subq)" -%}
+    {%- set model_rows = "(select " ~ casts | join(", ") ~ " from (\n" ~ (code or compiled_code) ~ "\n) as model_subq)" -%}
     {%- set share = var('merge_changed_rows_max_share', 0.2) -%}
     {#- keys are compared by their 64-bit hash (3M text keys: 1.3 s instead of 2.8 s); two
         keys with one hash look like one key twice: ambiguous, built whole -#}

@@ -8,7 +8,10 @@
         adapter's macros write the SQL around the model; its version is the DuckDB variable
         aethermart_dbt_duckdb_version set by the plugin aethermart.dbt_plugins.adapter_version (a
         profile without that plugin keeps nothing: the version is unknown),
-      * the state of every relation it reads (`_model_fingerprint_input`);
+      * the state of every relation it reads (`_model_fingerprint_input`) - of an input
+        the model reads only some columns of (`narrowed`, config `input_columns` of a `table`
+        model: input_columns_declared), those columns' content
+        (`_model_fingerprint_narrowed_input`);
     none when the rows depend on something without a state to compare (a source read
     directly, a view, an incremental model outside bronze, a python model): the model is then
     always rebuilt. Kept: no --full-refresh, the fingerprint equals the one recorded in
@@ -24,7 +27,7 @@
     content (a shared input rebuilt to the same content is no change; of its
     `shared_columns` only, when listed) - equal to the one recorded with the key digests,
     only the keyed inputs' rows changed (`rebuild_by_key_plan`). -#}
-{% macro model_fingerprint(existing_relation, keyed=none) %}
+{% macro model_fingerprint(existing_relation, keyed=none, narrowed=none) %}
     {%- set base_parts = [
         "'" ~ model_fingerprint_version() ~ "'",
         "'" ~ local_md5(compiled_code) ~ "'",
@@ -42,7 +45,11 @@
     {%- set states = ["1 as no_input"] -%}
     {%- set known = [model.language == 'sql'] -%}
     {%- for unique_id in model.depends_on.nodes | unique | sort if known[0] -%}
-        {%- set input = _model_fingerprint_input(unique_id) -%}
+        {%- if narrowed and narrowed.own.get(unique_id) -%}
+            {%- set input = _model_fingerprint_narrowed_input(unique_id, narrowed.columns[unique_id]) -%}
+        {%- else -%}
+            {%- set input = _model_fingerprint_input(unique_id) -%}
+        {%- endif -%}
         {%- if input is none -%}
             {%- do known.append(false) -%}{%- do known.pop(0) -%}
         {%- else -%}

@@ -3,7 +3,7 @@
     gives for them (its `in_build_pass` filters read the keys from the DuckDB variable
     aethermart_build_keys: one pass), then record the key digests and the fingerprint with
     the table. The enforced contract is checked as in a full build; the SQL is the one the
-    full build uses (rebuild_by_key_code). A killed build commits none of it. -#}
+    full build uses (narrowed_inputs_code). A killed build commits none of it. -#}
 {% macro rebuild_by_key_apply(target_relation, checked, keyed, plan, code) %}
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}

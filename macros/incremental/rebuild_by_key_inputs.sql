@@ -5,7 +5,7 @@
     `inputs` are the refs whose rows belong to one key (the model filters each by
     `in_build_pass(<key column>)`); every other ref is shared: a change to it rebuilds the
     whole table - to the columns listed in `shared_columns` when given (the model must read
-    no other: rebuild_by_key_check_shared). -#}
+    no other: narrowed_inputs_check). -#}
 {% macro rebuild_by_key_inputs() %}
     {%- set declared = config.get('rebuild_by_key') -%}
     {%- if not declared -%}

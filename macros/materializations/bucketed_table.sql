@@ -26,8 +26,9 @@
     {%- if checked.kept -%}
         {{ return(model_fingerprint_keep(target_relation)) }}
     {%- endif -%}
-    {%- set code = rebuild_by_key_code(keyed) if keyed else compiled_code -%}
-    {%- if keyed -%}{% do rebuild_by_key_check_shared(code) %}{%- endif -%}
+    {%- set code = narrowed_inputs_code(keyed.shared, keyed.reads, 'rebuild_by_key shared_columns')
+        if keyed else compiled_code -%}
+    {%- if keyed -%}{% do narrowed_inputs_check(code, 'rebuild_by_key shared_columns') %}{%- endif -%}
     {#- only keyed inputs changed: rebuild the rows of the keys whose inputs changed, in place -#}
     {%- set plan = rebuild_by_key_plan(existing_relation, checked, keyed) if keyed else none -%}
     {%- if plan and plan.apply -%}

@@ -7,18 +7,28 @@
     inputs: kept") and dbt reports success. A model with `merge_changed_rows_by` (a key) gets
     only its changed keys' rows deleted and inserted when it can (macro merge_changed_rows).
     Otherwise the table is built as dbt-duckdb builds it and its fingerprint recorded in the
-    same transaction. -#}
+    same transaction. With config `input_columns` ({ref name: [columns]}: input_columns_declared)
+    the table is built from the SQL with those inputs narrowed to the listed columns, and a
+    change to their other columns keeps it. -#}
 {% materialization table, adapter="duckdb", supported_languages=['sql', 'python'] %}
 
   {%- set language = model['language'] -%}
 
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='table') %}
-  {%- set checked = model_fingerprint(existing_relation) -%}
+  {%- if language != 'sql' and config.get('input_columns') -%}
+    {{ exceptions.raise_compiler_error(model.name ~ ": config input_columns is for SQL models") }}
+  {%- endif -%}
+  {%- set narrowed = input_columns_declared() if language == 'sql' else {'columns': {}} -%}
+  {%- set checked = model_fingerprint(existing_relation, narrowed=narrowed) -%}
   {%- if checked.kept -%}
     {{ return(model_fingerprint_keep(target_relation)) }}
   {%- endif -%}
-  {%- if merge_changed_rows(existing_relation, target_relation) is not none -%}
+  {#- the SQL built from: with config input_columns, those inputs narrowed to their listed columns -#}
+  {%- set code = narrowed_inputs_code(narrowed.columns, narrowed.reads, 'input_columns')
+      if narrowed.columns else compiled_code -%}
+  {%- if narrowed.columns -%}{% do narrowed_inputs_check(code, 'input_columns') %}{%- endif -%}
+  {%- if merge_changed_rows(existing_relation, target_relation, code) is not none -%}
     {#- only the changed keys' rows were deleted and inserted, in this transaction -#}
     {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
     {% do persist_docs(target_relation, model) %}
@@ -61,13 +71,13 @@
       {% set dropped_dependents = drop_relation_for_rebuild(existing_relation) %}
     {% endif %}
     {% call statement('main', language=language) -%}
-      {{- create_table_as(False, target_relation, compiled_code, language, partitioned_by=partitioned_by, sorted_by=sorted_by) }}
+      {{- create_table_as(False, target_relation, code, language, partitioned_by=partitioned_by, sorted_by=sorted_by) }}
     {%- endcall %}
     {% do restore_foreign_key_dependents(dropped_dependents) %}
   {% else %}
     -- build model
     {% call statement('main', language=language) -%}
-      {{- create_table_as(False, intermediate_relation, compiled_code, language, partitioned_by=partitioned_by, sorted_by=sorted_by) }}
+      {{- create_table_as(False, intermediate_relation, code, language, partitioned_by=partitioned_by, sorted_by=sorted_by) }}
     {%- endcall %}
 
     -- cleanup

@@ -1,7 +1,11 @@
 {#- One row per clickstream event (first landed copy of each event id). Event types not
     in the `event_types` seed are kept with `is_known_event_type = false`. The event's
     customer id is the online shop's, resolved to the unified customer_key; anonymous
-    events have none. -#}
+    events have none. It reads three columns of the matched customers (`input_columns`): a
+    change to a customer's email or city that keeps the keys keeps this table. -#}
+{{ config(input_columns={
+    'slv_customers__matched': ['source_system', 'source_customer_id', 'customer_key'],
+}) }}
 with events as (
 
     select * from {{ ref('slv_events__checked') }}
