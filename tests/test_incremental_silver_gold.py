@@ -438,6 +438,71 @@ def test_a_table_that_reads_some_columns_of_an_input_is_kept_while_only_others_c
     assert "match_rule" in run.stdout, run.stdout[-3000:]
 
 
+NOT_RUN = ": unchanged inputs since it passed: not run"
+
+
+def _not_run(log: str) -> set[str]:
+    return {line.split(NOT_RUN)[0].split()[-1] for line in log.splitlines() if NOT_RUN in line}
+
+
+def test_a_data_test_on_tables_the_build_kept_is_not_run_again_until_they_change(runs, tmp_path):
+    """A data test that passed on silver/gold tables is not run again while the build keeps
+    them (macro data_test_unchanged_inputs); the full sweep runs it, a changed table runs the
+    tests that read it, and a failing test runs on every build."""
+    project = _copy(runs["project"], tmp_path)
+
+    def reads_only_tables(test: dict) -> bool:
+        return all(
+            nodes.get(uid, {}).get("config", {}).get("materialized") in ("table", "bucketed_table")
+            for uid in test["depends_on"]["nodes"]
+        )
+
+    # the new-drop build of the fixture ran every test; nothing new since: the tests on kept
+    # silver/gold tables are not run again, the others (bronze, seeds) are
+    run = project.dbt("build", "--exclude-resource-type", "unit_test")
+    nodes = json.loads((project.target / "manifest.json").read_text())["nodes"]
+    tests = {node["name"]: node for node in nodes.values() if node["resource_type"] == "test"}
+    not_run = _not_run(run.stdout)
+    assert len(not_run) > 100, run.stdout[-3000:]
+    assert not_run <= {name for name, test in tests.items() if reads_only_tables(test)}
+    assert any("brz_" in name for name in tests)
+    assert not any("brz_" in name for name in not_run)
+
+    # the full sweep runs every test
+    sweep = project.dbt("build", "--exclude-resource-type", "unit_test", "--vars", "{full_test_sweep: true}")
+    assert not _not_run(sweep.stdout)
+
+    # a table rebuilt by hand edits: the tests that read it run, the others do not
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("update silver.slv_zip_codes set city_name = city_name || ' ' where rowid = 0")
+    run = project.dbt("build", "--exclude-resource-type", "unit_test")
+    zip_tests = {
+        name
+        for name, test in tests.items()
+        if "model.aethermart.slv_zip_codes" in test["depends_on"]["nodes"]
+    }
+    assert zip_tests and not (zip_tests & _not_run(run.stdout)), run.stdout[-3000:]
+    assert len(_not_run(run.stdout)) > 100
+
+    # a failing test runs on every build; once it passes, it is not run again
+    project_dir = project_copy(tmp_path / "project_dir")
+    (project_dir / "tests" / "singular" / "assert_zip_codes_switch.sql").write_text(
+        "select * from {{ ref('slv_zip_codes') }} where '{{ var(\"zip_switch\", \"pass\") }}' = 'fail'\n"
+    )
+    edited = SaltedProject(project.landing, tmp_path / "edited", project_dir=project_dir)
+    edited.workdir.mkdir()
+    shutil.copy(project.duckdb_path, edited.duckdb_path)
+    select = ("--select", "slv_zip_codes", "assert_zip_codes_switch")
+    for _ in range(2):
+        failed = edited.dbt("build", *select, "--vars", "{zip_switch: fail}", check=False)
+        assert failed.returncode != 0 and "FAIL" in failed.stdout, failed.stdout[-3000:]
+        assert "assert_zip_codes_switch" not in _not_run(failed.stdout)
+    passed = edited.dbt("build", *select)
+    assert "assert_zip_codes_switch" not in _not_run(passed.stdout)
+    again = edited.dbt("build", *select)
+    assert "assert_zip_codes_switch" in _not_run(again.stdout)
+
+
 def test_a_changed_var_rebuilds_the_models_that_use_it(runs, tmp_path):
     project = _copy(runs["project"], tmp_path)
     _mark_tables(project)
