@@ -59,8 +59,6 @@
 
     -- the landed-file records of the incremental bronze models (macro bronze_file_state_ddl)
     {{ bronze_file_state_ddl() }};
-    -- the passes of the data tests on silver and gold (macro data_test_passes_ddl)
-    {{ data_test_passes_ddl() }};
 
     insert into ops.dbt_invocations (
         invocation_id, command, target_name, dbt_version, started_at, status, pii_salt_source,
