@@ -865,3 +865,34 @@ def test_export_from_the_published_parquet_equals_export_from_the_warehouse(
     assert "no published Parquet" in missing.stderr and "--target parquet" in missing.stderr
     for db in (from_duckdb, from_parquet):
         client.drop_database(db.name)
+
+
+def test_validation_checks_the_servers_count_and_the_sample_read_back(ferretdb_server, db):
+    """validate() counts on the server while it reads the sample back: a count other than the
+    model's rows, or a sampled document that differs from what was sent, stops the publish."""
+    import bson
+
+    from aethermart.export.errors import PublishError
+    from aethermart.export.mongo.config import MongoURI, connect
+    from aethermart.export.mongo.publish import Sample, validate
+
+    sent = {str(i): bson.encode({"_id": str(i), "v": i}) for i in range(5)}
+    db.docs.insert_many([bson.decode(raw) for raw in sent.values()])
+    server = connect(MongoURI.parse(ferretdb_server.uri + db.name))
+    try:
+        sample = Sample("seed")
+        sample.items = list(sent.items())
+        validate(server, "docs", 5, sample, ())
+        with pytest.raises(PublishError, match="5 documents on the server but 6 rows in the model"):
+            validate(server, "docs", 6, sample, ())
+        sample.items = [("3", bson.encode({"_id": "3", "v": -3}))]
+        with pytest.raises(
+            PublishError,
+            match=r"1 of 1 sampled documents read back differ from what was sent \(first _id '3'\)",
+        ):
+            validate(server, "docs", 5, sample, ())
+        # nothing sampled: the count alone decides
+        with pytest.raises(PublishError, match="5 documents on the server but 4 rows"):
+            validate(server, "docs", 4, Sample("empty"), ())
+    finally:
+        server.close()
