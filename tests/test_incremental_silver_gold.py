@@ -437,6 +437,27 @@ def test_a_table_that_reads_some_columns_of_an_input_is_kept_while_only_others_c
     assert run.returncode != 0
     assert "match_rule" in run.stdout, run.stdout[-3000:]
 
+    # a listed column the input lacks, and the input named by hand beside ref(): refused
+    listed = "'source_system', 'source_customer_id', 'customer_key'"
+    assert text.count(listed) == 1
+    model.write_text(text.replace(listed, "'source_system', 'source_customer_id', 'customer_keys'"))
+    run = edited.dbt("run", "--select", "slv_events", check=False)
+    assert run.returncode != 0
+    assert "input_columns 'slv_customers__matched' lists customer_keys, not a column of" in run.stdout
+    where = "    where source_system = 'mariadb'\n"
+    assert text.count(where) == 1
+    model.write_text(
+        text.replace(
+            where,
+            where
+            + "        and source_customer_id in\n"
+            + "        (select source_customer_id from silver.slv_customers__matched)\n",
+        )
+    )
+    run = edited.dbt("run", "--select", "slv_events", check=False)
+    assert run.returncode != 0
+    assert "the compiled SQL names slv_customers__matched other than as" in run.stdout, run.stdout[-3000:]
+
 
 def test_a_changed_var_rebuilds_the_models_that_use_it(runs, tmp_path):
     project = _copy(runs["project"], tmp_path)

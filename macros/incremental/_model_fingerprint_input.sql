@@ -61,8 +61,9 @@
 {% macro _model_fingerprint_narrowed_input(unique_id, columns) %}
     {#- the state of an input the model reads only some columns of (config input_columns): the
         listed columns' content - row count, the sum of each row's text hash (the text tells
-        NULL, [] and [NULL] apart, which a row's hash does not) - and their names and types;
-        none when the input does not exist -#}
+        NULL, [] and [NULL] apart, which a row's hash does not) - and their names and types
+        (a name matched as DuckDB binds it, whatever its case: the text of 1 and '1' is the
+        same); none when the input does not exist -#}
     {%- set node = graph.nodes[unique_id] -%}
     {%- set relation = api.Relation.create(database=node.database, schema=node.schema,
         identifier=node.alias or node.name) -%}
@@ -71,12 +72,12 @@
     {%- set names = [] -%}
     {%- for column in columns -%}
         {%- do quoted.append(adapter.quote(column)) -%}
-        {%- do names.append(sql_string(column)) -%}
+        {%- do names.append(sql_string(column | lower)) -%}
     {%- endfor -%}
     {{ return("((select count(*) || ':' || coalesce(sum(hash(input_rows::varchar)), 0) from (select "
         ~ quoted | join(', ') ~ " from " ~ relation ~ ") as input_rows) || ':' || "
         ~ "(select coalesce(md5(string_agg(column_name || ' ' || data_type, ',' order by column_index)), '-') "
         ~ "from duckdb_columns() where database_name = " ~ sql_string(node.database)
         ~ " and schema_name = " ~ sql_string(node.schema) ~ " and table_name = " ~ sql_string(node.alias or node.name)
-        ~ " and column_name in (" ~ names | join(', ') ~ ")))") }}
+        ~ " and lower(column_name) in (" ~ names | join(', ') ~ ")))") }}
 {% endmacro %}

@@ -27,10 +27,21 @@
         {%- endif -%}
         {%- set node = graph.nodes[matches[0]] -%}
         {%- set read = ref(node.package_name, node.name) | string -%}
+        {%- set own_relation = api.Relation.create(database=node.database, schema=node.schema,
+            identifier=node.alias or node.name) -%}
+        {%- if execute and load_relation(own_relation) is not none -%}
+            {%- set present = [] -%}
+            {%- for column in adapter.get_columns_in_relation(own_relation) -%}{%- do present.append(column.name | lower) -%}{%- endfor -%}
+            {%- set missing = [] -%}
+            {%- for column in listed if column | lower not in present -%}{%- do missing.append(column) -%}{%- endfor -%}
+            {%- if missing -%}
+                {{ exceptions.raise_compiler_error(model.name ~ ": config input_columns '" ~ name
+                    ~ "' lists " ~ missing | join(', ') ~ ", not a column of " ~ own_relation) }}
+            {%- endif -%}
+        {%- endif -%}
         {%- do columns.update({matches[0]: listed | list}) -%}
         {%- do reads.update({matches[0]: read}) -%}
-        {%- do own.update({matches[0]: read == api.Relation.create(database=node.database,
-            schema=node.schema, identifier=node.alias or node.name) | string}) -%}
+        {%- do own.update({matches[0]: read == own_relation | string}) -%}
     {%- endfor -%}
     {{ return({'columns': columns, 'reads': reads, 'own': own}) }}
 {% endmacro %}

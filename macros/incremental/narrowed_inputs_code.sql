@@ -13,6 +13,14 @@
             {{ exceptions.raise_compiler_error(model.name ~ ": " ~ config_name ~ ": " ~ relation
                 ~ " (what ref() reads) does not appear in the compiled SQL") }}
         {%- endif -%}
+        {#- the input reached another way (named by hand, a source on the same table, ref()
+            without its database) would read every column: refused -#}
+        {%- set node = graph.nodes[unique_id] -%}
+        {%- set name = (node.alias or node.name) | lower -%}
+        {%- if name in (code[0] | lower | replace(relation | lower, '')) -%}
+            {{ exceptions.raise_compiler_error(model.name ~ ": " ~ config_name ~ ": the compiled SQL names "
+                ~ name ~ " other than as " ~ relation ~ " (what ref() reads); read it through ref() only") }}
+        {%- endif -%}
         {%- set quoted = [] -%}
         {%- for column in listed -%}{%- do quoted.append(adapter.quote(column)) -%}{%- endfor -%}
         {%- do code.append(code.pop().replace(relation, "(select " ~ quoted | join(', ') ~ " from " ~ relation ~ ")")) -%}

@@ -20,6 +20,10 @@
     {%- endif -%}
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set target_relation = this.incorporate(type='table') -%}
+    {%- if config.get('input_columns') -%}
+        {{ exceptions.raise_compiler_error(model.name ~ ": config input_columns is for `table` models "
+            ~ "(a bucketed_table lists its shared inputs' columns in rebuild_by_key shared_columns)") }}
+    {%- endif -%}
     {%- set keyed = rebuild_by_key_inputs() -%}
     {#- unchanged inputs keep the table (macro model_fingerprint, as the project's `table`) -#}
     {%- set checked = model_fingerprint(existing_relation, keyed) -%}
