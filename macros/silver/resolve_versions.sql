@@ -4,7 +4,8 @@
     `_is_candidate`, `_load_date` and `_source_row_number`. Rows that share the key and the `group_by` column are copies of
     one another: the first landed one counts, an identical later copy is a `duplicate`,
     a differing one is quarantined as `duplicate_conflict`. Of the remaining versions of
-    a key, the first by `version_order` is `silver`, the others are `superseded`. Rows
+    a key, the first by `version_order` is `silver`, the others are `superseded` (with
+    `latest_read_only` there is one, below, and no `version_order`). Rows
     outside the current extraction (`_is_candidate` false) are `superseded` whatever they
     hold. Its rows have an `outcome`, and a `raw_row` (from the checked row's `_raw_row`)
     kept only for quarantined rows.
@@ -19,11 +20,20 @@
     key's usable candidates are the copies of its latest read, the first of which is its one
     silver row: no window orders a key's versions (at scale 10 that window was 2 of the 5 s of
     `slv_mariadb_order_items__checked`). -#}
-{% macro resolve_versions(from_cte, key_columns, content_columns, version_order, group_by=none,
+{% macro resolve_versions(from_cte, key_columns, content_columns, version_order=none, group_by=none,
                           latest_read_only=false) -%}
     {%- set partition = key_columns | join(', ') ~ (', ' ~ group_by if group_by else '') -%}
     {%- if latest_read_only and not group_by -%}
         {{ exceptions.raise_compiler_error('resolve_versions: latest_read_only needs group_by') }}
+    {%- endif -%}
+    {#- with latest_read_only a key has one usable version (its latest read): nothing to order -#}
+    {%- if latest_read_only and version_order -%}
+        {{ exceptions.raise_compiler_error('resolve_versions: with latest_read_only the latest read of a key '
+            ~ 'is its version; version_order is not used, leave it out') }}
+    {%- endif -%}
+    {%- if not latest_read_only and not version_order -%}
+        {{ exceptions.raise_compiler_error('resolve_versions: version_order must order the versions of a key, '
+            ~ 'the winner first (e.g. _load_date desc)') }}
     {%- endif -%}
     {%- if not from_cte -%}
         {{ exceptions.raise_compiler_error('resolve_versions: from_cte must name the CTE or relation to read') }}

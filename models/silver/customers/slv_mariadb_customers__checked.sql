@@ -81,7 +81,6 @@ decided as (
             'customer_id', 'first_name', 'last_name', 'email', 'city_name', 'state_code', 'zip_code',
             'registration_date',
         ],
-        version_order='_extraction_id desc',
         group_by='_extraction_id',
         latest_read_only=true,
     ) }}

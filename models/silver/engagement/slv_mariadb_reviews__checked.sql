@@ -78,7 +78,6 @@ decided as (
         content_columns=[
             'review_id', 'product_id', 'customer_id', 'landed_rating', 'review_text', 'review_date',
         ],
-        version_order='_extraction_id desc',
         group_by='_extraction_id',
         latest_read_only=true,
     ) }}

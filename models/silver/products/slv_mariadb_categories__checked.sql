@@ -40,7 +40,6 @@ decided as (
         from_cte='typed',
         key_columns=['category_id'],
         content_columns=['category_id', 'category_name'],
-        version_order='_extraction_id desc',
         group_by='_extraction_id',
         latest_read_only=true,
     ) }}

@@ -54,7 +54,6 @@ decided as (
         from_cte='typed',
         key_columns=['product_id', 'attribute_name'],
         content_columns=['product_id', 'attribute_name', 'attribute_value'],
-        version_order='_extraction_id desc',
         group_by='_extraction_id',
         latest_read_only=true,
     ) }}

@@ -70,7 +70,6 @@ decided as (
         from_cte='typed',
         key_columns=['product_id'],
         content_columns=['product_id', 'product_name', 'current_price', 'category_id', 'supplier_id'],
-        version_order='_extraction_id desc',
         group_by='_extraction_id',
         latest_read_only=true,
     ) }}

@@ -44,7 +44,6 @@ decided as (
         from_cte='typed',
         key_columns=['supplier_id'],
         content_columns=['supplier_id', 'supplier_name', 'contact_email'],
-        version_order='_extraction_id desc',
         group_by='_extraction_id',
         latest_read_only=true,
     ) }}

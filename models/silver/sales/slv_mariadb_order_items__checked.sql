@@ -72,7 +72,6 @@ decided as (
         from_cte='typed',
         key_columns=['order_item_id'],
         content_columns=['order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price'],
-        version_order='_extraction_id desc',
         group_by='_extraction_id',
         latest_read_only=true,
     ) }}

@@ -62,7 +62,6 @@ decided as (
         from_cte='typed',
         key_columns=['order_id'],
         content_columns=['order_id', 'customer_id', 'source_total_amount', 'order_date'],
-        version_order='_extraction_id desc',
         group_by='_extraction_id',
         latest_read_only=true,
     ) }}
