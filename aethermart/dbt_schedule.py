@@ -1,27 +1,22 @@
-"""`python -m aethermart.dbt_schedule <dbt arguments>`: dbt's own command line, with each
-free thread given the ready node that has the longest remaining path.
+"""`python -m aethermart.dbt_schedule <dbt arguments>`: dbt's own command line, with the
+nodes that are ready to run started longest remaining path first.
 
-dbt runs a node once its parents (and, in `dbt build`, their tests) are done. Its main loop
-takes every node that becomes ready off its queue at once (shallowest first: the graph
-depth) and hands it to the thread pool, whose own queue is first come, first served. On two
-threads that leaves the chain that sets a build's length waiting behind side branches that
-happened to become ready a moment earlier. In the sync's build at scale 10 after 100 new
-MariaDB orders, `slv_mariadb_order_items__checked` (the longest node of the orders chain,
-6.8 s) started 1.2 s after it was ready, behind `slv_events` and `slv_customers`. Here
-  * the main loop takes a node off dbt's queue only when one of the run's threads is free
-    (`GraphQueue.get` waits while as many nodes as threads are in progress), so the choice
-    is made when a thread can start it, among everything ready then;
-  * a node's priority is the seconds of the longest path from it to the end of the
-    selection: its own seconds plus the longest of its children's, from the node seconds
-    the builds before recorded (``AETHERMART_NODE_SECONDS``: a JSON object {unique id:
-    seconds}; a node not timed yet counts as the median of the timed ones, 1 s when none is).
-The same nodes run, with the same dependencies; only which ready node starts next changes.
-Replaying that build's node seconds on two threads: 32.3 s in dbt's order (it took 31.8 s), 29.9 s longest
-path first (the longest path alone is 28.4 s).
+dbt runs a node once its parents (and, in `dbt build`, their tests) are done, and among the
+ready nodes it starts the shallowest first (`GraphQueue._get_scores`: the graph depth).
+On two threads that leaves the chain that sets a build's length waiting behind side
+branches. In the sync's build at scale 10 after 100 new MariaDB orders, the tests of
+`slv_mariadb_orders__checked` - which the next model of the orders chain waits for - were
+started 1.1 s after it finished, behind `slv_customers`, `slv_events` and `slv_reviews`,
+which lead nowhere near as far. Here a node's score is the seconds of the longest path from
+it to the end of the selection: its own seconds plus the longest of its children's, from
+the node seconds the builds before recorded (``AETHERMART_NODE_SECONDS``: a JSON object
+{unique id: seconds}; a node not timed yet counts as the median of the timed ones, or 1 s
+when none is). The same nodes run, with the same dependencies; only the order among ready
+ones changes. Replaying that build's node seconds on two threads: 31.9 s in dbt's order,
+30.7 s longest path first (the longest path alone is 29.4 s).
 
-This replaces two methods of dbt-core's graph queue and wraps one of its task runner, so it
-is used only with the dbt-core series it was written for (`SUPPORTED_DBT`); with any other,
-dbt runs as it is and a note says so.
+When dbt's queue is not the one this was written for (a `_get_scores(graph)` method, the
+dbt-core 1.11 series), dbt runs with its own order and a note says so.
 """
 
 from __future__ import annotations
@@ -40,8 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["NODE_SECONDS_ENV", "longest_path_scores", "main", "node_seconds", "record_node_seconds"]
 
 NODE_SECONDS_ENV = "AETHERMART_NODE_SECONDS"
-# the dbt-core series whose graph queue and task runner _install replaces parts of
-SUPPORTED_DBT = "1.11."
 
 
 def longest_path_scores(graph: nx.DiGraph, seconds: Mapping[str, float]) -> dict[str, int]:
@@ -89,45 +82,20 @@ def record_node_seconds(path: Path, run_results: Mapping) -> int:
 
 
 def _install(seconds: dict[str, float]) -> bool:
-    """Make dbt's graph queue start the longest remaining path first on each free thread;
-    False (dbt left as it is) when dbt-core is not of the series this was written for."""
+    """Give dbt's graph queue the longest-path scores; False when its queue has no
+    `_get_scores(graph)` to replace."""
     try:
         from dbt.graph.queue import GraphQueue
-        from dbt.task.runnable import GraphRunnableTask
-        from dbt.version import __version__
     except ImportError:
         return False
-    if not __version__.startswith(SUPPORTED_DBT) or not all(
-        callable(getattr(cls, name, None))
-        for cls, name in (
-            (GraphQueue, "_get_scores"),
-            (GraphQueue, "get"),
-            (GraphRunnableTask, "execute_nodes"),
-        )
-    ):
+    original = getattr(GraphQueue, "_get_scores", None)
+    if original is None:
         return False
-    threads = [0]  # the running task's threads (its config), known when it starts its nodes
-    execute_nodes, get = GraphRunnableTask.execute_nodes, GraphQueue.get
 
     def _get_scores(self, graph: nx.DiGraph) -> dict[str, int]:
         return longest_path_scores(graph, seconds)
 
-    def _execute_nodes(self):
-        threads[0] = int(self.config.threads or 0)
-        return execute_nodes(self)
-
-    def _get(self, block: bool = True, timeout: float | None = None):
-        # a node is taken off the queue only when a thread can start it (mark_done, called
-        # when a node's result is handled, notifies some_task_done)
-        if threads[0] > 0:
-            with self.lock:
-                while len(self.in_progress) >= threads[0]:
-                    self.some_task_done.wait(1.0)
-        return get(self, block=block, timeout=timeout)
-
     GraphQueue._get_scores = _get_scores
-    GraphQueue.get = _get
-    GraphRunnableTask.execute_nodes = _execute_nodes
     return True
 
 
@@ -137,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     seconds = node_seconds(Path(path) if path else None)
     if not _install(seconds):
         print(
-            f"aethermart: note: nodes start in dbt's own order (the longest-path order is written "
-            f"for dbt-core {SUPPORTED_DBT}x)",
+            "aethermart: note: dbt's graph queue has no _get_scores to replace: "
+            "nodes start in dbt's own order",
             file=sys.stderr,
         )
     from dbt.cli.main import cli
