@@ -57,7 +57,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aethermart.dbt_schedule import NODE_SECONDS_ENV, record_node_seconds
 from aethermart.errors import AetherMartError, ConfigError
 from aethermart.export.parquet.layout import CURRENT
 from aethermart.settings import DBT_CODE_FOLDERS, DBT_CONFIG_FILES, PROJECT_DIR, manifest_path
@@ -80,8 +79,6 @@ __all__ = [
 
 STATE_SUFFIX = ".sync.json"
 _LANDING_FOLDERS = ("pos", "mariadb", "events")
-# in dbt's target folder: the seconds of every node the sync's builds ran (aethermart.dbt_schedule)
-NODE_SECONDS_FILE = "aethermart_node_seconds.json"
 _DRIVERS = ("pymongo", "bson", "duckdb", "pymysql", "pyarrow")
 _PROJECT_PARTS = (*DBT_CONFIG_FILES, *DBT_CODE_FOLDERS, "aethermart/dbt_plugins")
 
@@ -361,18 +358,12 @@ def _dbt_args(cfg: SyncConfig) -> list[str]:
     return args
 
 
-def _dbt_command() -> list[str]:
-    """dbt through `aethermart.dbt_schedule` (ready nodes started longest remaining path
-    first) when this interpreter has dbt; else the dbt executable on the PATH, as it is."""
-    import importlib.util
-
-    if importlib.util.find_spec("dbt.cli.main") is not None:
-        return [sys.executable, "-m", "aethermart.dbt_schedule"]
+def _dbt_executable() -> str:
     local = Path(sys.executable).parent / "dbt"
     found = str(local) if local.exists() else shutil.which("dbt")
     if not found:
         raise SyncError("dbt build", "the dbt executable is not installed (make venv)")
-    return [found]
+    return found
 
 
 def _dbt_env(cfg: SyncConfig) -> dict[str, str]:
@@ -472,13 +463,11 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
     skip_unit_tests = unit_tests_passed(cfg)
     result.unit_tests = "passed before under this code" if skip_unit_tests else "ran"
     exclude = ["--exclude-resource-type", "unit_test"] if skip_unit_tests else []
-    cmd = [*_dbt_command(), "build", "--target-path", str(cfg.target_path), *select, *exclude]
+    cmd = [_dbt_executable(), "build", "--target-path", str(cfg.target_path), *select, *exclude]
     cmd += _dbt_args(cfg)
     run_results = cfg.target_path / "run_results.json"
     run_results.unlink(missing_ok=True)  # a dbt stopped before running writes none: never read the last
     env = _dbt_env(cfg)
-    seconds = cfg.target_path / NODE_SECONDS_FILE
-    env[NODE_SECONDS_ENV] = str(seconds)
     with log.open("wb") as out:
         proc = subprocess.run(
             cmd, cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, check=False
@@ -489,8 +478,6 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult) -> str:
         doc = {}
     for r in doc.get("results", []):
         result.dbt_nodes[r["status"]] = result.dbt_nodes.get(r["status"], 0) + 1
-    with contextlib.suppress(OSError):  # the next build's order: a missing record only slows it
-        record_node_seconds(seconds, doc)
     if proc.returncode != 0:
         failures = [
             r for r in doc.get("results", []) if r.get("status") in ("error", "fail", "runtime error")
