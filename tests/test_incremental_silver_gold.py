@@ -524,6 +524,58 @@ def test_a_table_replaced_or_updated_by_hand_with_the_same_row_count_is_rebuilt(
     assert _rewritten(_state(project)) & {"silver.slv_zip_codes", "gold.dim_product"} == {"gold.dim_product"}
 
 
+def _content_comparisons(project: DbtProject, table: str) -> int:
+    """How many statements of the last dbt invocation (its debug file log) compared the
+    content of silver.``table`` with its record."""
+    log = (project.workdir / "logs" / "dbt.log").read_text(errors="replace")
+    last = log.rsplit("Running with dbt=", 1)[-1]
+    return len(re.findall(rf'"silver"\."{table}" as content_rows', last))
+
+
+def test_an_unselected_input_is_compared_once_per_invocation_unless_it_differs(runs, tmp_path):
+    """A selected model compares each unselected table it reads with that table's record
+    (content hash); the first reader that finds it as recorded marks it in
+    ops.model_input_checks for the invocation, so its other readers do not compare again
+    (at scale 10 a sync's build compared slv_events__checked three times, 1.3 s each). A
+    table that differs is never marked: every reader compares it, and each is rebuilt."""
+    project = _copy(runs["project"], tmp_path)
+    _mark_tables(project)
+    readers = ("slv_order_lines", "slv_orders", "audit_reconciliation")  # each reads slv_pos_orders__checked
+    debug = {"DBT_LOG_LEVEL_FILE": "debug"}
+    project.dbt("run", "--select", *readers, extra_env=debug)
+    invocation = _invocation(project)
+    assert _content_comparisons(project, "slv_pos_orders__checked") == 1
+    marked = {
+        r[0]
+        for r in project.query(
+            f"select relation from ops.model_input_checks where invocation_id = '{invocation}'"
+        )
+    }
+    assert "silver.slv_pos_orders__checked" in marked
+    assert not _rewritten(_state(project)) & {f"silver.{r}" for r in readers}  # nothing new: all kept
+    with duckdb.connect(str(project.duckdb_path)) as con:  # updated in place, outside dbt
+        con.execute(
+            "update silver.slv_pos_orders__checked set customer_id = 'tampered' "
+            "where rowid = (select min(rowid) from silver.slv_pos_orders__checked)"
+        )
+    project.dbt("run", "--select", *readers, extra_env=debug)
+    invocation = _invocation(project)
+    assert _content_comparisons(project, "slv_pos_orders__checked") == len(readers)
+    marked = {
+        r[0]
+        for r in project.query(
+            f"select relation from ops.model_input_checks where invocation_id = '{invocation}'"
+        )
+    }
+    assert "silver.slv_pos_orders__checked" not in marked and "silver.slv_pos_orderlines__checked" in marked
+    assert {f"silver.{r}" for r in readers} <= _rewritten(_state(project))
+    # the marks of earlier invocations are dropped when the next one starts
+    assert (
+        project.scalar(f"select count(*) from ops.model_input_checks where invocation_id != '{invocation}'")
+        == 0
+    )
+
+
 class _NamedWarehouse(SaltedProject):
     """A warehouse file of another name: DuckDB names the database after the file's stem."""
 

@@ -1,8 +1,10 @@
-{% macro _model_fingerprint_input(unique_id, by_content=false) %}
+{% macro _model_fingerprint_input(unique_id, by_content=false, compared=none) %}
     {#- a SQL expression (text) for the current state of one input of the model, or none
         when the input has no usable state; by_content: of a table model, the content hash
         recorded when it was written instead of who wrote it (a rebuild to the same content
-        is no change: the `static` fingerprint of rebuild_by_key) -#}
+        is no change: the `static` fingerprint of rebuild_by_key); compared: a list, given
+        the input's relation key when the expression compares its content (the state is then
+        NULL unless the table holds what was recorded) -#}
     {%- set node = graph.nodes.get(unique_id) -%}
     {%- if node is none -%}{{ return(none) }}{%- endif -%}
     {%- set relation = api.Relation.create(database=node.database, schema=node.schema,
@@ -35,8 +37,16 @@
             while the table still holds what was recorded - its content is compared unless this
             invocation already did (it wrote the table, or kept it after comparing) -#}
         {%- set key = sql_string(_model_fingerprint_key(relation)) -%}
+        {#- checked by this invocation: it wrote or kept the table, or a reader compared it -#}
+        {%- set marks = adapter.get_relation(database=target.database, schema='ops', identifier='model_input_checks') -%}
         {%- set checked = run_query("select count(*) from ops.model_fingerprints where relation = " ~ key
-            ~ " and checked_invocation_id = " ~ sql_string(invocation_id)).columns[0].values()[0] > 0 -%}
+            ~ " and checked_invocation_id = " ~ sql_string(invocation_id)
+            ~ ((" union all select count(*) from ops.model_input_checks where relation = " ~ key
+                ~ " and invocation_id = " ~ sql_string(invocation_id)) if marks is not none else "")
+            ).columns[0].values() | sum > 0 -%}
+        {%- if not checked and compared is not none -%}
+            {%- do compared.append(_model_fingerprint_key(relation)) -%}
+        {%- endif -%}
         {{ return("(select " ~ ("content_hash" if by_content else "fingerprint || ':' || invocation_id || ':' || row_count")
             ~ " from ops.model_fingerprints "
             ~ "where relation = " ~ key
