@@ -176,7 +176,9 @@ silver and gold: table rows), the tables whose row count changed, and documents 
 updated, deleted per collection; --json prints the same as one JSON document per run.
 --watch N repeats every N seconds until Ctrl-C (exit 130). A failing stage stops the run
 with one line naming the stage and a nonzero exit; the stages after it do not run. The
-Parquet and MongoDB exports run side by side: when one fails the other still finishes.
+Parquet and MongoDB exports run side by side, Parquet in a child process at lower CPU
+priority (`export --nice`), so that the change reaches MongoDB first (the summary says after
+how many seconds: mongodb_done_s); when one fails the other still finishes.
 """
 
 
@@ -470,6 +472,15 @@ def _build_parser() -> argparse.ArgumentParser:
         help="MongoDB: make each collection's __previous version current again "
         "(and the current one __previous); needs --target mongodb",
     )
+    exp.add_argument(
+        "--nice",
+        type=_whole_number(0, 19),
+        default=0,
+        metavar="N",
+        help="lower this export's CPU priority by N (POSIX nice; no effect where the system "
+        "has none) so that it uses the cores other work leaves; `aethermart sync` runs its "
+        "Parquet export this way beside the MongoDB export",
+    )
     exp.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     exp.add_argument("--quiet", action="store_true", help="print nothing but errors")
     exp.set_defaults(func=_cmd_export)
@@ -664,6 +675,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise ConfigError("pass --manifest or --target-path, not both")
     if args.rollback and args.target != "mongodb":
         raise ConfigError("--rollback needs --target mongodb")
+    if args.nice and hasattr(os, "nice"):
+        os.nice(args.nice)  # before DuckDB starts its threads, which inherit it
     # the URI is parsed here, once, before anything runs, and carried typed (export() refuses
     # a MongoDB export without one); a Parquet export ignores it
     cfg = ExportConfig(

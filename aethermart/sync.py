@@ -141,6 +141,10 @@ class SyncResult:
     collections: dict[str, dict] = field(default_factory=dict)
     parquet: dict[str, int] = field(default_factory=dict)  # datasets per status
     documents_written: int = 0
+    # seconds from the start of the sync until its MongoDB export ended (every change written,
+    # acknowledged by the server and validated: readable in MongoDB from then on); None when
+    # there was no MongoDB export. The Parquet export beside it may end later.
+    mongodb_done_s: float | None = None
     seconds: float = 0.0
     error: str | None = None
 
@@ -528,9 +532,21 @@ def _destination_key(target: str, cfg: SyncConfig) -> str:
     return "mongodb:" + hashlib.sha256(f"{uri.redacted()}|{uri.database}".encode()).hexdigest()[:24]
 
 
-def _export(cfg: SyncConfig, target: str, result: SyncResult) -> StageResult:
+# The Parquet export beside the MongoDB export runs as a child process at this lower CPU
+# priority (`aethermart export --nice`): the MongoDB export, and a MongoDB server on this
+# machine, get the cores first, so a change is readable in MongoDB about as early as with
+# no Parquet export beside it; Parquet uses the CPU time they leave (docs/benchmarks.md).
+PARQUET_NICE_BESIDE_MONGODB = 15
+
+
+def _export(cfg: SyncConfig, target: str, result: SyncResult, beside: bool = False) -> StageResult:
+    """One export stage, ``--mode incremental``. ``beside``: the Parquet export runs while the
+    MongoDB export does, in a child process at lower CPU priority (DuckDB's threads belong to
+    the process: a thread of this one could not be given less of the CPU)."""
     from aethermart.export import ExportConfig, export
 
+    if target == "parquet" and beside:
+        return _parquet_stage(result, _export_parquet_in_child(cfg))
     ecfg = ExportConfig(
         target=target,
         manifest=manifest_path(cfg.target_path),
@@ -540,12 +556,10 @@ def _export(cfg: SyncConfig, target: str, result: SyncResult) -> StageResult:
         mongodb_uri=cfg.mongodb_uri,
     )
     out = export(ecfg, quiet=True)
-    statuses: dict[str, int] = {}
-    for d in out.datasets:
-        statuses[d.status] = statuses.get(d.status, 0) + 1
     if target == "parquet":
-        result.parquet = statuses
-        note = ", ".join(f"{n} {s}" for s, n in statuses.items())
+        return _parquet_stage(
+            result, {"datasets": [{"status": d.status} for d in out.datasets], "seconds": out.seconds}
+        )
     else:
         for d in out.datasets:
             result.collections[getattr(d, "collection", d.model)] = {
@@ -568,6 +582,43 @@ def _export(cfg: SyncConfig, target: str, result: SyncResult) -> StageResult:
         result.documents_written = written
         note = f"{written:,} documents written or deleted in {len(out.datasets)} collections"
     return StageResult(f"export {target}", "ran", out.seconds, note)
+
+
+def _parquet_stage(result: SyncResult, summary: dict) -> StageResult:
+    """The Parquet stage from an export summary (``ExportResult.as_dict()``'s keys)."""
+    statuses: dict[str, int] = {}
+    for d in summary["datasets"]:
+        statuses[d["status"]] = statuses.get(d["status"], 0) + 1
+    result.parquet = statuses
+    return StageResult(
+        "export parquet", "ran", summary["seconds"], ", ".join(f"{n} {s}" for s, n in statuses.items())
+    )
+
+
+def _export_parquet_in_child(cfg: SyncConfig) -> dict:
+    """`aethermart export --target parquet --mode incremental --json` in a child process at
+    lower CPU priority; its summary, or its one-line error as an AetherMartError. The child
+    reads the same environment (memory limit, temp folder) and opens the warehouse read-only,
+    as the MongoDB export does, with a DuckDB instance and memory limit of its own."""
+    cmd = [
+        sys.executable, "-m", "aethermart", "export", "--target", "parquet", "--mode", "incremental",
+        "--duckdb", str(cfg.duckdb), "--manifest", str(manifest_path(cfg.target_path)),
+        "--out", str(cfg.gold_dir), "--json", "--nice", str(PARQUET_NICE_BESIDE_MONGODB),
+    ]  # fmt: skip
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = child.communicate()
+    except BaseException:
+        child.kill()
+        child.wait()
+        raise
+    if child.returncode != 0:
+        lines = [line for line in err.splitlines() if line.strip()]
+        message = lines[-1].strip() if lines else f"exited with code {child.returncode}"
+        error = AetherMartError(message.removeprefix("aethermart export: error: "))
+        error.exit_code = child.returncode if child.returncode > 0 else 1
+        raise error
+    return json.loads(out)
 
 
 def _credentials_hidden(cfg: SyncConfig, text: str) -> str:
@@ -616,7 +667,7 @@ def run_sync(cfg: SyncConfig) -> SyncResult:
         warehouse=str(cfg.duckdb),
     )
     try:
-        _run(cfg, result)
+        _run(cfg, result, t0)
         result.status = "ok"
     except SyncError as exc:
         result.status, result.error = "error", str(exc)
@@ -627,7 +678,7 @@ def run_sync(cfg: SyncConfig) -> SyncResult:
     return result
 
 
-def _run(cfg: SyncConfig, result: SyncResult) -> None:
+def _run(cfg: SyncConfig, result: SyncResult, t0: float) -> None:
     # 1. extract
     enabled = enabled_sources(cfg.dbt_vars)
     if "mariadb" not in enabled:
@@ -711,7 +762,7 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
             done[target] = (stage, None)
         else:
             todo.append(target)
-    done.update(_exports_side_by_side(cfg, todo, result))
+    done.update(_exports_side_by_side(cfg, todo, result, t0))
     failed = None
     for target in targets:  # the summary's order, whichever finished first
         stage, error = done[target]
@@ -729,32 +780,38 @@ def _run(cfg: SyncConfig, result: SyncResult) -> None:
 
 
 def _exports_side_by_side(
-    cfg: SyncConfig, targets: list[str], result: SyncResult
+    cfg: SyncConfig, targets: list[str], result: SyncResult, t0: float | None = None
 ) -> dict[str, tuple[StageResult, SyncError | None]]:
-    """Each target's export stage and its failure, if any. Two targets run at once: Parquet in
-    a worker thread, MongoDB in this one (its swap holds Ctrl-C and SIGTERM, which only the
-    main thread can). They share nothing but the warehouse, read-only: one DuckDB instance of
-    the process, within its memory limit. Parquet's work is DuckDB's (the GIL released) and
-    MongoDB's mostly the server's, so on two cores the stage takes about as long as the longer
-    of the two (docs/benchmarks.md). A failure of one lets the other finish; the run then
-    reports the first failure in the summary's order. Ctrl-C stops the MongoDB export at once
-    and the process exits once the Parquet publish is done (it writes only changed months)."""
+    """Each target's export stage and its failure, if any. Two targets run at once: MongoDB in
+    this thread (its swap holds Ctrl-C and SIGTERM, which only the main thread can), Parquet in
+    a child process at lower CPU priority (``_export_parquet_in_child``), waited for by a worker
+    thread. They share nothing but the warehouse, opened read-only by both. The MongoDB export
+    gets the cores first: on two cores at scale 10 it took 16.9 s beside the Parquet child
+    against 20.2 s beside a Parquet thread of this process, and Parquet 21.7 s against 17.9 s
+    (docs/benchmarks.md): a change is readable in MongoDB sooner, the Parquet a little later.
+    A failure of one lets the other finish; the run then reports the first failure in the
+    summary's order. Ctrl-C reaches both (the child is in the terminal's process group): the
+    MongoDB export stops at once, and the Parquet child leaves the old version published or
+    the new one (a publish is all or nothing). ``t0``: the sync's start
+    (``time.perf_counter()``), for ``mongodb_done_s``."""
 
-    def one(target: str) -> tuple[StageResult, SyncError | None]:
+    def one(target: str, beside: bool = False) -> tuple[StageResult, SyncError | None]:
         own = SyncResult(started_at="")  # the stage alone: the caller orders the summary
         try:
-            _timed(own, f"export {target}", _export, cfg, target, result, cfg=cfg)
+            _timed(own, f"export {target}", _export, cfg, target, result, beside, cfg=cfg)
         except SyncError as exc:
             # when both fail, the summary still shows the second one's reason
             own.stages[-1].note = str(exc).removeprefix(f"{exc.stage}: ")
             return own.stages[-1], exc
+        if target == "mongodb" and t0 is not None:
+            result.mongodb_done_s = round(time.perf_counter() - t0, 3)
         return own.stages[-1], None
 
     if len(targets) < 2:
         return {target: one(target) for target in targets}
     first, *rest = targets
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aethermart-export") as pool:
-        running = pool.submit(one, first)
+        running = pool.submit(one, first, first == "parquet")
         finished = {target: one(target) for target in rest}
         return {first: running.result(), **finished}
 
@@ -813,8 +870,9 @@ def render_summary(result: SyncResult) -> str:
                 f"{c['unchanged']:>10,}  {hashes}"
             )
     verdict = "dbt build ran" if result.built else "no build (nothing new landed)"
+    readable = "" if result.mongodb_done_s is None else f" (in MongoDB after {result.mongodb_done_s:.1f}s)"
     lines.append(
         f"sync: {result.status} in {result.seconds:.1f}s; {verdict}; "
-        f"{result.documents_written:,} documents written"
+        f"{result.documents_written:,} documents written{readable}"
     )
     return "\n".join(lines)

@@ -76,3 +76,10 @@ def test_make_bench_smoke_run_checks_every_baseline_against_gold(tmp_path):
         assert summary[f"{key}_over_full_build"] > 0 and isinstance(summary[f"{key}_meets_target"], bool)
     assert isinstance(summary["rebuild_new_data_faster_than_polars"], bool)
     assert "of the full dbt build" in proc.stdout and "faster than polars" in proc.stdout
+
+    # the change latency ends when the sync's MongoDB export ended; the Parquet export beside
+    # it (a child process at lower CPU priority) may end later: never the other way round
+    latency = result["change_latency"]
+    assert 0 < latency["latency_s"] <= latency["sync_process_s"]
+    assert latency["sync_after_mongodb_s"] >= 0
+    assert "change latency MariaDB -> MongoDB" in proc.stdout

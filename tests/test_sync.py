@@ -157,6 +157,10 @@ def test_first_sync_extracts_builds_and_exports_everything(pipeline):
         assert first["collections"][collection]["inserted"] == len(docs[collection])
     assert first["layers"]["gold"]["after"] > 0 and first["layers"]["bronze"]["after"] > 0
     assert (pipeline.workdir / "gold" / "doc_customer_profiles").exists()
+    # when the MongoDB export ended (the change readable there), within the run; the Parquet
+    # export beside it, a child process, may end later
+    export_mongodb = _stage(first, "export mongodb")["seconds"]
+    assert export_mongodb < first["mongodb_done_s"] <= first["seconds"]
 
 
 def _differs_beyond_rank(before: dict, after: dict) -> bool:
@@ -313,6 +317,7 @@ def test_sync_with_nothing_new_builds_nothing_and_writes_nothing(pipeline):
     assert not third["built"] and _stage(third, "dbt build")["status"] == "skipped"
     assert third["documents_written"] == 0 and third["collections"] == {}
     assert _stage(third, "export mongodb")["status"] == "up to date"
+    assert third["mongodb_done_s"] is None  # no MongoDB export ran
 
 
 def _started(pipeline, args: list[str]) -> subprocess.Popen:
@@ -647,13 +652,35 @@ def test_the_syncs_dbt_file_log_is_at_info_unless_the_user_set_a_level(monkeypat
     assert _dbt_env(cfg)["DBT_LOG_LEVEL_FILE"] == "warn"
 
 
+def test_export_nice_lowers_the_cpu_priority_before_the_export_starts(monkeypatch, tmp_path):
+    """`aethermart export --nice N` (how the sync runs its Parquet export beside MongoDB's)
+    lowers the process's priority first, even when the export then fails; 0 leaves it."""
+    from aethermart.cli import main
+
+    calls: list[int] = []
+    monkeypatch.setattr(os, "nice", calls.append)
+    missing = [
+        "--target",
+        "parquet",
+        "--duckdb",
+        str(tmp_path / "none.duckdb"),
+        "--manifest",
+        str(tmp_path / "m.json"),
+    ]
+    assert main(["export", "--nice", "7", *missing]) != 0
+    assert main(["export", *missing]) != 0
+    assert calls == [7]
+    with pytest.raises(SystemExit):
+        main(["export", "--nice", "20", *missing])  # beyond POSIX's 19: argparse's one-line error
+
+
 def test_when_both_exports_fail_the_run_reports_the_first_and_the_summary_both(monkeypatch, tmp_path):
     """The exports run side by side: the error names the first in the summary's order, and
     the other's reason is in its stage's note, not lost."""
     from aethermart.errors import AetherMartError
     from aethermart.sync import SyncConfig, SyncResult, _exports_side_by_side
 
-    def refused(cfg, target, result):
+    def refused(cfg, target, result, beside=False):
         raise AetherMartError(f"{target} refused")
 
     monkeypatch.setattr("aethermart.sync._export", refused)
