@@ -618,7 +618,11 @@ def _export_parquet_in_child(cfg: SyncConfig) -> dict:
         error = AetherMartError(message.removeprefix("aethermart export: error: "))
         error.exit_code = child.returncode if child.returncode > 0 else 1
         raise error
-    return json.loads(out)
+    try:
+        return json.loads(out)
+    except ValueError as exc:
+        shown = (out.strip().splitlines() or ["nothing"])[0][:200]
+        raise AetherMartError(f"the Parquet export's summary is not JSON: it printed {shown!r}") from exc
 
 
 def _credentials_hidden(cfg: SyncConfig, text: str) -> str:

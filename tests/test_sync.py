@@ -674,6 +674,36 @@ def test_export_nice_lowers_the_cpu_priority_before_the_export_starts(monkeypatc
         main(["export", "--nice", "20", *missing])  # beyond POSIX's 19: argparse's one-line error
 
 
+@pytest.mark.parametrize(
+    ("script", "message", "exit_code"),
+    [
+        (
+            "echo 'aethermart export: error: the output folder is refused' >&2; exit 2",
+            "the output folder is refused",
+            2,
+        ),
+        ("echo 'progress 50%'", "the Parquet export's summary is not JSON: it printed 'progress 50%'", 1),
+        ("kill -9 $$", "exited with code -9", 1),
+    ],
+)
+def test_the_parquet_child_fails_in_one_line_with_its_own_reason(
+    monkeypatch, tmp_path, script, message, exit_code
+):
+    """The Parquet export beside MongoDB's is a child process: its one-line error, output
+    that is not its summary, or its death become one AetherMartError, never a traceback."""
+    from aethermart.errors import AetherMartError
+    from aethermart.sync import SyncConfig, _export_parquet_in_child
+
+    fake = tmp_path / "python"
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr("aethermart.sync.sys.executable", str(fake))
+    cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path)
+    with pytest.raises(AetherMartError) as raised:
+        _export_parquet_in_child(cfg)
+    assert str(raised.value) == message and raised.value.exit_code == exit_code
+
+
 def test_when_both_exports_fail_the_run_reports_the_first_and_the_summary_both(monkeypatch, tmp_path):
     """The exports run side by side: the error names the first in the summary's order, and
     the other's reason is in its stage's note, not lost."""
