@@ -47,9 +47,12 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -59,7 +62,14 @@ from typing import TYPE_CHECKING
 
 from aethermart.errors import AetherMartError, ConfigError
 from aethermart.export.parquet.layout import CURRENT
-from aethermart.settings import DBT_CODE_FOLDERS, DBT_CONFIG_FILES, PROJECT_DIR, manifest_path
+from aethermart.settings import (
+    DBT_CODE_FOLDERS,
+    DBT_CONFIG_FILES,
+    PROJECT_DIR,
+    TEMP_DIR_ENV,
+    manifest_path,
+    temp_directory,
+)
 
 if TYPE_CHECKING:
     from aethermart.export.mongo.config import MongoURI
@@ -537,16 +547,20 @@ def _destination_key(target: str, cfg: SyncConfig) -> str:
 # machine, get the cores first, so a change is readable in MongoDB about as early as with
 # no Parquet export beside it; Parquet uses the CPU time they leave (docs/benchmarks.md).
 PARQUET_NICE_BESIDE_MONGODB = 15
+# its DuckDB spill folder, under the configured one (see _export_parquet_in_child)
+PARQUET_CHILD_TEMP_FOLDER = "parquet-export"
 
 
-def _export(cfg: SyncConfig, target: str, result: SyncResult, beside: bool = False) -> StageResult:
-    """One export stage, ``--mode incremental``. ``beside``: the Parquet export runs while the
-    MongoDB export does, in a child process at lower CPU priority (DuckDB's threads belong to
-    the process: a thread of this one could not be given less of the CPU)."""
+def _export(
+    cfg: SyncConfig, target: str, result: SyncResult, children: _Children | None = None
+) -> StageResult:
+    """One export stage, ``--mode incremental``. ``children``: the Parquet export runs while
+    the MongoDB export does, in a child process at lower CPU priority (DuckDB's threads belong
+    to the process: a thread of this one could not be given less of the CPU)."""
     from aethermart.export import ExportConfig, export
 
-    if target == "parquet" and beside:
-        return _parquet_stage(result, _export_parquet_in_child(cfg))
+    if target == "parquet" and children is not None:
+        return _parquet_stage(result, _export_parquet_in_child(cfg, children))
     ecfg = ExportConfig(
         target=target,
         manifest=manifest_path(cfg.target_path),
@@ -595,28 +609,68 @@ def _parquet_stage(result: SyncResult, summary: dict) -> StageResult:
     )
 
 
-def _export_parquet_in_child(cfg: SyncConfig) -> dict:
+class _Children:
+    """The export stage's child processes: started only while the stage runs, stopped together
+    when the sync is interrupted (Ctrl-C, SIGTERM) so that none outlives it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: list[subprocess.Popen] = []
+        self._stopped = False
+
+    def start(self, cmd: list[str], **kwargs) -> subprocess.Popen:
+        with self._lock:
+            if self._stopped:
+                raise AetherMartError("not started: the sync was interrupted")
+            child = subprocess.Popen(cmd, **kwargs)
+            self._running.append(child)
+            return child
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for child in self._running:
+                if child.poll() is None:
+                    child.terminate()
+
+
+def _export_parquet_in_child(cfg: SyncConfig, children: _Children) -> dict:
     """`aethermart export --target parquet --mode incremental --json` in a child process at
     lower CPU priority; its summary, or its one-line error as an AetherMartError. The child
-    reads the same environment (memory limit, temp folder) and opens the warehouse read-only,
-    as the MongoDB export does, with a DuckDB instance and memory limit of its own."""
+    reads the same environment (memory limit), opens the warehouse read-only, as the MongoDB
+    export does, with a DuckDB instance and memory limit of its own, and spills into a temp
+    folder of its own: DuckDB names its spill files without the process, so two instances
+    spilling into one folder overwrite each other's (duckdb/duckdb#15173). ``-P``: the
+    installed package, not a folder of that name in the working directory."""
+    temp = (temp_directory() / PARQUET_CHILD_TEMP_FOLDER).absolute()
+    temp.mkdir(parents=True, exist_ok=True)
     cmd = [
-        sys.executable, "-m", "aethermart", "export", "--target", "parquet", "--mode", "incremental",
+        sys.executable, "-P", "-m", "aethermart", "export", "--target", "parquet", "--mode", "incremental",
         "--duckdb", str(cfg.duckdb), "--manifest", str(manifest_path(cfg.target_path)),
         "--out", str(cfg.gold_dir), "--json", "--nice", str(PARQUET_NICE_BESIDE_MONGODB),
     ]  # fmt: skip
-    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = children.start(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, TEMP_DIR_ENV: str(temp)},
+        # where os.nice does not exist (Windows), the same intent through the process class
+        creationflags=getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0),
+    )
     try:
         out, err = child.communicate()
     except BaseException:
         child.kill()
         child.wait()
         raise
+    if child.returncode < 0:
+        raise AetherMartError(f"the Parquet export was killed by signal {-child.returncode}")
     if child.returncode != 0:
-        lines = [line for line in err.splitlines() if line.strip()]
-        message = lines[-1].strip() if lines else f"exited with code {child.returncode}"
-        error = AetherMartError(message.removeprefix("aethermart export: error: "))
-        error.exit_code = child.returncode if child.returncode > 0 else 1
+        lines = [line.strip() for line in err.splitlines() if line.strip()]
+        message = lines[-1] if lines else f"the Parquet export exited with code {child.returncode}"
+        error = AetherMartError(re.sub(r"^aethermart export: (error: )?", "", message))
+        error.exit_code = child.returncode
         raise error
     try:
         return json.loads(out)
@@ -790,19 +844,19 @@ def _exports_side_by_side(
     this thread (its swap holds Ctrl-C and SIGTERM, which only the main thread can), Parquet in
     a child process at lower CPU priority (``_export_parquet_in_child``), waited for by a worker
     thread. They share nothing but the warehouse, opened read-only by both. The MongoDB export
-    gets the cores first: on two cores at scale 10 it took 16.9 s beside the Parquet child
-    against 20.2 s beside a Parquet thread of this process, and Parquet 21.7 s against 17.9 s
-    (docs/benchmarks.md): a change is readable in MongoDB sooner, the Parquet a little later.
-    A failure of one lets the other finish; the run then reports the first failure in the
-    summary's order. Ctrl-C reaches both (the child is in the terminal's process group): the
-    MongoDB export stops at once, and the Parquet child leaves the old version published or
-    the new one (a publish is all or nothing). ``t0``: the sync's start
-    (``time.perf_counter()``), for ``mongodb_done_s``."""
+    gets the cores first: on two cores at scale 10 it took 17.8-18.5 s beside the Parquet
+    child against 19.4-22.3 s beside a Parquet thread of this process, and Parquet 22.9-23.3 s
+    against 14.5-19.0 s (docs/benchmarks.md): a change is readable in MongoDB sooner, the
+    Parquet a little later. A failure of one lets the other finish; the run then reports the
+    first failure in the summary's order. Ctrl-C or SIGTERM stops the MongoDB export at once
+    and the Parquet child with it (terminated: a publish is all or nothing, so the old
+    version stays published, or the new one if it was already swapped in). ``t0``: the
+    sync's start (``time.perf_counter()``), for ``mongodb_done_s``."""
 
-    def one(target: str, beside: bool = False) -> tuple[StageResult, SyncError | None]:
+    def one(target: str, children: _Children | None = None) -> tuple[StageResult, SyncError | None]:
         own = SyncResult(started_at="")  # the stage alone: the caller orders the summary
         try:
-            _timed(own, f"export {target}", _export, cfg, target, result, beside, cfg=cfg)
+            _timed(own, f"export {target}", _export, cfg, target, result, children, cfg=cfg)
         except SyncError as exc:
             # when both fail, the summary still shows the second one's reason
             own.stages[-1].note = str(exc).removeprefix(f"{exc.stage}: ")
@@ -814,10 +868,37 @@ def _exports_side_by_side(
     if len(targets) < 2:
         return {target: one(target) for target in targets}
     first, *rest = targets
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aethermart-export") as pool:
-        running = pool.submit(one, first, first == "parquet")
-        finished = {target: one(target) for target in rest}
-        return {first: running.result(), **finished}
+    children = _Children()
+    with (
+        _sigterm_as_exit(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="aethermart-export") as pool,
+    ):
+        running = pool.submit(one, first, children if first == "parquet" else None)
+        try:
+            finished = {target: one(target) for target in rest}
+            return {first: running.result(), **finished}
+        except BaseException:
+            children.stop()  # interrupted: the child does not outlive the sync
+            raise
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit():
+    """SIGTERM raises SystemExit(143) in this thread while the block runs (the default action
+    would end the process at once and leave the export's child process running). Only the
+    main thread can set a handler; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def _summarize_layers(result: SyncResult, before: dict, after: dict) -> None:

@@ -674,6 +674,14 @@ def test_export_nice_lowers_the_cpu_priority_before_the_export_starts(monkeypatc
         main(["export", "--nice", "20", *missing])  # beyond POSIX's 19: argparse's one-line error
 
 
+def _fake_python(tmp_path: Path, monkeypatch, script: str) -> None:
+    """The sync's child processes run ``script`` (sh) instead of Python."""
+    fake = tmp_path / "python"
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr("aethermart.sync.sys.executable", str(fake))
+
+
 @pytest.mark.parametrize(
     ("script", "message", "exit_code"),
     [
@@ -682,8 +690,10 @@ def test_export_nice_lowers_the_cpu_priority_before_the_export_starts(monkeypatc
             "the output folder is refused",
             2,
         ),
+        ("echo 'aethermart export: interrupted' >&2; exit 130", "interrupted", 130),
+        ("exit 3", "the Parquet export exited with code 3", 3),
         ("echo 'progress 50%'", "the Parquet export's summary is not JSON: it printed 'progress 50%'", 1),
-        ("kill -9 $$", "exited with code -9", 1),
+        ("kill -9 $$", "the Parquet export was killed by signal 9", 1),
     ],
 )
 def test_the_parquet_child_fails_in_one_line_with_its_own_reason(
@@ -692,16 +702,69 @@ def test_the_parquet_child_fails_in_one_line_with_its_own_reason(
     """The Parquet export beside MongoDB's is a child process: its one-line error, output
     that is not its summary, or its death become one AetherMartError, never a traceback."""
     from aethermart.errors import AetherMartError
-    from aethermart.sync import SyncConfig, _export_parquet_in_child
+    from aethermart.sync import SyncConfig, _Children, _export_parquet_in_child
 
-    fake = tmp_path / "python"
-    fake.write_text(f"#!/bin/sh\n{script}\n")
-    fake.chmod(0o755)
-    monkeypatch.setattr("aethermart.sync.sys.executable", str(fake))
+    _fake_python(tmp_path, monkeypatch, script)
     cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path)
     with pytest.raises(AetherMartError) as raised:
-        _export_parquet_in_child(cfg)
+        _export_parquet_in_child(cfg, _Children())
     assert str(raised.value) == message and raised.value.exit_code == exit_code
+
+
+def test_the_parquet_child_spills_into_a_temp_folder_of_its_own(monkeypatch, tmp_path):
+    """DuckDB names spill files without the process: two instances spilling into one folder
+    overwrite each other's (duckdb/duckdb#15173), so the child gets a folder of its own."""
+    from aethermart.errors import AetherMartError
+    from aethermart.sync import SyncConfig, _Children, _export_parquet_in_child
+
+    monkeypatch.setenv("AETHERMART_TEMP_DIR", str(tmp_path / "spill"))
+    _fake_python(tmp_path, monkeypatch, 'echo "$AETHERMART_TEMP_DIR" >&2; exit 1')
+    cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path)
+    with pytest.raises(AetherMartError) as raised:
+        _export_parquet_in_child(cfg, _Children())
+    child_temp = Path(str(raised.value))
+    assert child_temp == tmp_path / "spill" / "parquet-export" and child_temp.is_dir()
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, SystemExit])
+def test_an_interrupted_sync_stops_the_parquet_child_with_it(monkeypatch, tmp_path, interruption):
+    """Ctrl-C (KeyboardInterrupt) or SIGTERM (SystemExit) while the MongoDB export runs: the
+    Parquet child is terminated at once, not waited out, and does not outlive the sync."""
+    from aethermart import sync
+    from aethermart.sync import SyncConfig, SyncResult, _exports_side_by_side
+
+    pid_file = tmp_path / "child.pid"
+    _fake_python(tmp_path, monkeypatch, f"echo $$ > {pid_file}; exec sleep 60")
+    export = sync._export
+
+    def mongodb_interrupted(cfg, target, result, children=None):
+        if target == "parquet":
+            return export(cfg, target, result, children)
+        deadline = time.monotonic() + 20
+        while not pid_file.exists() or not pid_file.read_text().strip():
+            assert time.monotonic() < deadline, "the Parquet child never started"
+            time.sleep(0.05)
+        raise interruption()
+
+    monkeypatch.setattr("aethermart.sync._export", mongodb_interrupted)
+    cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path)
+    started = time.monotonic()
+    with pytest.raises(interruption):
+        _exports_side_by_side(cfg, ["parquet", "mongodb"], SyncResult(started_at=""))
+    assert time.monotonic() - started < 20  # the 60 s child was not waited out
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+
+
+def test_sigterm_raises_system_exit_only_while_the_exports_run():
+    from aethermart.sync import _sigterm_as_exit
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as raised, _sigterm_as_exit():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises here, in the main thread
+    assert raised.value.code == 143
+    assert signal.getsignal(signal.SIGTERM) == before
 
 
 def test_when_both_exports_fail_the_run_reports_the_first_and_the_summary_both(monkeypatch, tmp_path):
@@ -710,7 +773,7 @@ def test_when_both_exports_fail_the_run_reports_the_first_and_the_summary_both(m
     from aethermart.errors import AetherMartError
     from aethermart.sync import SyncConfig, SyncResult, _exports_side_by_side
 
-    def refused(cfg, target, result, beside=False):
+    def refused(cfg, target, result, children=None):
         raise AetherMartError(f"{target} refused")
 
     monkeypatch.setattr("aethermart.sync._export", refused)
