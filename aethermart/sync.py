@@ -544,8 +544,8 @@ def _destination_key(target: str, cfg: SyncConfig) -> str:
 
 # The Parquet export beside the MongoDB export runs as a child process at this lower CPU
 # priority (`aethermart export --nice`): the MongoDB export, and a MongoDB server on this
-# machine, get the cores first, so a change is readable in MongoDB about as early as with
-# no Parquet export beside it; Parquet uses the CPU time they leave (docs/benchmarks.md).
+# machine, get the cores first, so a change is readable in MongoDB sooner; Parquet uses the
+# CPU time they leave and ends later (docs/benchmarks.md).
 PARQUET_NICE_BESIDE_MONGODB = 15
 # its DuckDB spill folder, under the configured one (see _export_parquet_in_child)
 PARQUET_CHILD_TEMP_FOLDER = "parquet-export"
