@@ -33,7 +33,7 @@ import hashlib
 import math
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
@@ -59,6 +59,7 @@ from aethermart.export.mongo.publish import (
     FERRETDB_REPLACES_PER_COMMAND,
     FERRETDB_REWRITE_MIN,
     CollectionNames,
+    CountMismatch,
     Sample,
     cleanup_debris,
     count_documents,
@@ -166,12 +167,46 @@ def publish_mongodb(specs: tuple[ExportSpec, ...], run: ExportRun) -> list[Mongo
             notice(f"export: mongodb {uri.redacted()} ({server.name}), database {uri.database}")
             if cfg.rollback:
                 return [_rollback(server, s, run_id, cfg.dry_run, notice) for s in specs]
-            return [_export(con, server, plan, cfg, run_id, ledgers, notice, progress) for plan in plans]
+            hashes = _RowHashes(con, plans, enabled=not cfg.dry_run and ledgers is not None)
+            try:
+                return [
+                    _export(server, plan, cursor, row_hashes, cfg, run_id, ledgers, notice, progress)
+                    for plan, cursor, row_hashes in zip(plans, hashes.cursors, hashes.futures, strict=True)
+                ]
+            finally:
+                hashes.close()
         finally:
             server.close()
     finally:
         if con is not None:
             con.close()
+
+
+class _RowHashes:
+    """Every dataset's gold row hashes (_row_hashes), made one dataset after another in one
+    thread from the start of the export, each on the cursor its dataset then exports with: the
+    next datasets are hashed (DuckDB) while the server writes and validates the current one
+    (FerretDB reads the collection to count it), instead of after it."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, plans: list[_Plan], enabled: bool):
+        self.cursors = [con.cursor() for _ in plans]
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aethermart-row-hashes")
+        self.futures: list[Future | None] = [
+            self._pool.submit(_row_hashes, cursor, plan.spec) if enabled else None
+            for cursor, plan in zip(self.cursors, plans, strict=True)
+        ]
+
+    def close(self) -> None:
+        """Stop the hashing not yet done (the export failed or was stopped: it is not waited
+        out) and close the cursors."""
+        try:
+            for cursor, future in zip(self.cursors, self.futures, strict=True):
+                if future is not None and not future.cancel() and not future.done():
+                    cursor.interrupt()
+            self._pool.shutdown(wait=True)  # a cursor is the hashing's until it ends
+        finally:
+            for cursor in self.cursors:
+                cursor.close()
 
 
 @dataclass
@@ -266,7 +301,8 @@ def _usable_ledger(
     result: MongoDatasetResult,
 ) -> tuple[Ledger | None, str]:
     """The ledger when it can stand for the stored hashes (ledger.py: same run as the server's
-    mark, state done, same document query, same count), else None and why not."""
+    mark, state done, same document query), else None and why not. The server's count is
+    compared with it by the caller (_export: before or after the writes)."""
     if verify:
         return None, "--verify"
     if ledgers is None:
@@ -282,11 +318,33 @@ def _usable_ledger(
         )
     if ledger.query != query_id:
         return None, "the document query changed (columns, types or decimals)"
+    return ledger, ""
+
+
+def _count_drift(server: MongoServer, collection: str, ledger: Ledger, result: MongoDatasetResult) -> str:
+    """Why the ledger cannot stand for the collection by its count ("" when the server holds
+    as many documents as the ledger): documents deleted or inserted behind the exporter."""
     with result.phase("count"):
         count = count_documents(server, collection)
-    if count != ledger.rows:
-        return None, f"the server holds {count:,} documents, the ledger {ledger.rows:,}"
-    return ledger, ""
+    return "" if count == ledger.rows else f"the server holds {count:,} documents, the ledger {ledger.rows:,}"
+
+
+def _read_back(
+    server: MongoServer,
+    collection: str,
+    present: bool,
+    why: str,
+    result: MongoDatasetResult,
+    notes: list[str],
+) -> tuple[pa.Table, list]:
+    """The stored hashes read back from the server (no usable ledger), and the foreign ids."""
+    with result.phase("read_hashes"):
+        existing, foreign = _existing_table(server, collection, present)
+    result.hashes_read = existing.num_rows + len(foreign)
+    result.hashes_from = "server" if present else "none"
+    if present:
+        notes.append(f"stored hashes read back from the server ({why})")
+    return existing, foreign
 
 
 def _diff_sql(plan: _Plan, part: int | None) -> str:
@@ -320,15 +378,18 @@ def _vanished(cursor: duckdb.DuckDBPyConnection, spec: ExportSpec) -> list[str]:
 
 
 def _export(
-    con: duckdb.DuckDBPyConnection,
     server: MongoServer,
     plan: _Plan,
+    cursor: duckdb.DuckDBPyConnection,
+    row_hashes: Future | None,
     cfg: ExportConfig,
     run_id: str,
     ledgers: _Ledgers | None,
     notice: Say,
     progress: Say,
 ) -> MongoDatasetResult:
+    """Publish one dataset with ``cursor``, which is the hashing's (``row_hashes``, _RowHashes)
+    until it is done."""
     spec, db = plan.spec, server.db
     collection = spec.mongodb.collection
     names = CollectionNames(collection, run_id)
@@ -349,11 +410,6 @@ def _export(
     )
     notes = [plan.decimals_note] if plan.decimals_note else []
     lock = None if cfg.dry_run else acquire(db, collection, run_id)
-    cursor = con.cursor()
-    # every gold row rendered and hashed (DuckDB, seconds at scale 10) while the server answers
-    # the checks below (a count reads the collection on FerretDB): the two overlap
-    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aethermart-row-hashes")
-    row_hashes = None if cfg.dry_run or ledgers is None else hashing.submit(_row_hashes, cursor, spec)
     try:
         if lock is not None:
             if lock.stale_swap:
@@ -369,17 +425,27 @@ def _export(
             if present
             else (None, "")
         )
+        print_ = row_hashes.result() if row_hashes is not None else ""  # the cursor is free again
+        unchanged = (
+            ledger is not None
+            and result.mode == "incremental"
+            and ledger.fingerprint == print_
+            and ledger.rows == plan.rows
+        )
+        # The ledger's drift check (ledger.py), the server's count against the ledger's: first
+        # when nothing is to be written (it is the only look at the server) and for a full
+        # export or a dry run; an incremental export that writes counts once, after its writes
+        # (its validation: a count there that differs reads back and writes again), as on
+        # FerretDB a count reads the whole collection.
+        if ledger is not None and (unchanged or result.mode == "full" or cfg.dry_run):
+            why = _count_drift(server, collection, ledger, result)
+            if why:
+                ledger, unchanged = None, False
         if ledger is not None:
             existing, foreign = ledger.table, []
             result.hashes_from = "ledger"
         else:
-            with result.phase("read_hashes"):
-                existing, foreign = _existing_table(server, collection, present)
-            result.hashes_read = existing.num_rows + len(foreign)
-            result.hashes_from = "server" if present else "none"
-            if present:
-                notes.append(f"stored hashes read back from the server ({why})")
-        print_ = row_hashes.result() if row_hashes is not None else ""  # the cursor is free again
+            existing, foreign = _read_back(server, collection, present, why, result, notes)
         cursor.register("_aethermart_existing", existing)
         if cfg.dry_run:
             result.deleted = len(_vanished(cursor, spec)) + len(foreign)
@@ -400,12 +466,7 @@ def _export(
             )
         else:
             keep = None if ledgers is None else _LedgerWrite(ledgers, collection, run_id, query_id, print_)
-            if (
-                ledger is not None
-                and result.mode == "incremental"
-                and ledger.fingerprint == print_
-                and ledger.rows == plan.rows
-            ):
+            if unchanged:
                 result.unchanged = plan.rows  # the table the ledger was written from: nothing to hash
                 result.guarantee = INCREMENTAL_GUARANTEE
                 notes.append("gold table unchanged since the ledger (fingerprint): not hashed")
@@ -415,16 +476,25 @@ def _export(
                 _full(cursor, server, lock, plan, names, result, progress, keep)
             else:
                 by_row = ledger is not None and ledger.row_hashes == ROW_HASH_VERSION
-                _incremental(cursor, server, lock, plan, foreign, result, progress, keep, by_row)
+                try:
+                    _incremental(cursor, server, lock, plan, foreign, result, progress, keep, by_row)
+                except CountMismatch as drift:
+                    if result.hashes_from != "ledger":
+                        raise
+                    # written by the ledger, counted after: the collection changed behind the
+                    # exporter. Every stored hash is read back and the difference written.
+                    first = result.written
+                    result.written = result.inserted = result.updated = result.deleted = 0
+                    why = (
+                        f"after writing {first:,} documents by the ledger the server held "
+                        f"{drift.count:,} documents, the model {drift.expected:,}"
+                    )
+                    existing, foreign = _read_back(server, collection, True, why, result, notes)
+                    cursor.register("_aethermart_existing", existing)
+                    _incremental(cursor, server, lock, plan, foreign, result, progress, keep, False)
     finally:
-        try:
-            if row_hashes is not None and not row_hashes.done():
-                cursor.interrupt()  # the export failed or was stopped: the hashing is not waited out
-            hashing.shutdown(wait=True)  # the cursor is the hashing's until it ends
-            cursor.close()
-        finally:
-            if lock is not None:
-                lock.release()
+        if lock is not None:
+            lock.release()
     if result.ledger.startswith("not written"):
         notes.append(f"ledger {result.ledger}")
     result.seconds = round(time.perf_counter() - t0, 3)
