@@ -149,6 +149,11 @@ def test_first_sync_extracts_builds_and_exports_everything(pipeline):
     ]
     assert all(s["status"] in ("ran", "changed") for s in first["stages"]), first["stages"]
     assert first["unit_tests"] == "ran"  # no unit test has passed under this code here yet
+    # dbt was started (imported) when the extract began to land, and ran the build
+    assert (
+        first["dbt_started_ahead"]
+        and "dbt started while the extract ran" in _stage(first, "dbt build")["note"]
+    )
     (customers,) = _query(pipeline.mariadb_url, "select count(*) from Customers")[0]
     assert first["extracted"]["Customers"] == customers
     docs = pipeline.documents()
@@ -263,7 +268,9 @@ def test_a_committed_change_reaches_exactly_the_documents_it_implies(pipeline):
         "slv_products", "snap_products",
     )  # fmt: skip
     assert not [s for s in second["dbt_select"] if s.startswith(not_reached)], second["dbt_select"]
-    # the build runs on the profile's 2 dbt threads (AETHERMART_THREADS unset)
+    # the build runs on the profile's 2 dbt threads (AETHERMART_THREADS unset), in the dbt
+    # started while the extract landed the change: its output is in the sync's dbt log
+    assert second["dbt_started_ahead"]
     assert "Concurrency: 2 threads" in (pipeline.workdir / "target" / "aethermart_sync_dbt.log").read_text()
     assert _stage(second, "extract")["note"].endswith(
         "unchanged since their last extraction: Categories, Suppliers, Products, Product_Attributes"
@@ -315,6 +322,7 @@ def test_sync_with_nothing_new_builds_nothing_and_writes_nothing(pipeline):
     assert third["extracted"] == {} and _stage(third, "extract")["note"].startswith("nothing landed")
     assert _stage(third, "check")["status"] == "unchanged" and third["changed"] == []
     assert not third["built"] and _stage(third, "dbt build")["status"] == "skipped"
+    assert not third["dbt_started_ahead"]  # nothing landed: no dbt was started
     assert third["documents_written"] == 0 and third["collections"] == {}
     assert _stage(third, "export mongodb")["status"] == "up to date"
     assert third["mongodb_done_s"] is None  # no MongoDB export ran
@@ -650,6 +658,34 @@ def test_the_syncs_dbt_file_log_is_at_info_unless_the_user_set_a_level(monkeypat
     assert "DBT_LOG_LEVEL_FILE" not in _dbt_env(cfg)
     monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "warn")
     assert _dbt_env(cfg)["DBT_LOG_LEVEL_FILE"] == "warn"
+
+
+def test_a_dbt_started_ahead_runs_the_arguments_it_is_given_or_ends_unused(tmp_path):
+    """_DbtAhead: a Python that imported dbt runs dbt's command line with the arguments the
+    build gives it, its output in the given file, with dbt's exit code; one never given any
+    ends at end of input without running dbt (nothing written)."""
+    from aethermart.sync import SyncConfig, _DbtAhead
+
+    cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path)
+    ahead = _DbtAhead(cfg)
+    ahead.start()
+    proc = ahead.take(tmp_path / "version.log", ["--version"])
+    assert proc is not None and proc.wait(timeout=120) == 0
+    assert "Core:" in (tmp_path / "version.log").read_text()
+    assert ahead.take(tmp_path / "again.log", ["--version"]) is None  # taken once
+
+    failing = _DbtAhead(cfg)
+    failing.start()
+    proc = failing.take(tmp_path / "fails.log", ["no-such-command"])
+    assert proc is not None and proc.wait(timeout=120) == 2  # click's usage error, as `dbt` exits
+    assert "no-such-command" in (tmp_path / "fails.log").read_text()
+
+    unused = _DbtAhead(cfg)
+    unused.start()
+    child = unused.proc
+    unused.close()
+    assert child is not None and child.returncode == 0 and unused.proc is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fails.log", "version.log"]  # it wrote nothing
 
 
 def test_export_nice_lowers_the_cpu_priority_before_the_export_starts(monkeypatch, tmp_path):

@@ -10,7 +10,7 @@ import json
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -505,8 +505,15 @@ def _check(
 
 
 def extract(
-    cfg: ExtractConfig, *, quiet: bool = False, allow_type_change: bool = False, full: bool = False
+    cfg: ExtractConfig,
+    *,
+    quiet: bool = False,
+    allow_type_change: bool = False,
+    full: bool = False,
+    on_first_landing: Callable[[], None] | None = None,
 ) -> ExtractResult:
+    """Extract every table of ``cfg``; ``on_first_landing`` is called once, when the first
+    table that is not unchanged starts to be read (aethermart sync starts dbt then)."""
     url = cfg.url
     (cfg.landing / "mariadb").mkdir(parents=True, exist_ok=True)
     busy = ExtractError(f"another extraction into {cfg.landing} is running; try again when it has finished")
@@ -516,7 +523,7 @@ def extract(
             _say(f"extract: completed the publication of {path} (its run was interrupted)", quiet)
         for path in removed:
             _say(f"extract: removed {path} left by an interrupted run", quiet)
-        return _extract_locked(cfg, url, quiet, allow_type_change, full)
+        return _extract_locked(cfg, url, quiet, allow_type_change, full, on_first_landing)
 
 
 def _report_unchanged(
@@ -536,7 +543,12 @@ def _report_unchanged(
 
 
 def _extract_locked(
-    cfg: ExtractConfig, url: MariaDBURL, quiet: bool, allow_type_change: bool, full: bool
+    cfg: ExtractConfig,
+    url: MariaDBURL,
+    quiet: bool,
+    allow_type_change: bool,
+    full: bool,
+    on_first_landing: Callable[[], None] | None,
 ) -> ExtractResult:
     import pymysql
 
@@ -605,6 +617,9 @@ def _extract_locked(
                     key = _quote(chunks.server_key)
                     where = " or ".join(f"({key} >= {int(lo)} and {key} < {int(hi)})" for lo, hi in ranges)
                     where = where or "false"
+            if on_first_landing is not None:
+                on_first_landing()
+                on_first_landing = None
             writer = TableWriter(cfg.landing, spec.name, extraction_id, schema)
             staged.append(writer)
             zero: dict[str, int] = {}
