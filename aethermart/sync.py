@@ -504,14 +504,15 @@ class _DbtAhead:
     def start(self) -> None:
         if self.proc is not None or not (Path(sys.executable).parent / "dbt").exists():
             return
-        self.proc = subprocess.Popen(
-            [sys.executable, "-P", "-c", _DBT_AHEAD],
-            cwd=PROJECT_DIR,
-            env=_dbt_env(self._cfg),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with contextlib.suppress(OSError):  # only a head start: the build can start dbt itself
+            self.proc = subprocess.Popen(
+                [sys.executable, "-P", "-c", _DBT_AHEAD],
+                cwd=PROJECT_DIR,
+                env=_dbt_env(self._cfg),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
 
     def take(self, out: Path, args: list[str]) -> subprocess.Popen | None:
         """The started command, given its output file and arguments; None when none is running."""
@@ -552,16 +553,22 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult, ahead: _DbtAhead | None = No
     cmd += _dbt_args(cfg)
     run_results = cfg.target_path / "run_results.json"
     run_results.unlink(missing_ok=True)  # a dbt stopped before running writes none: never read the last
+    log.unlink(missing_ok=True)  # the last build's: never read as this one's
     proc = ahead.take(log, cmd[1:]) if ahead is not None else None
     if proc is not None:
         try:
             proc.wait()
         except BaseException:  # interrupted: dbt does not outlive the sync
-            proc.kill()
-            proc.wait()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5)  # a Ctrl-C reached dbt too: let it stop its threads
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
             raise
-        result.dbt_started_ahead = True
-    else:
+        # no output file: it died before it ran dbt (its import failed): dbt is started again
+        # below, whose output says why
+        result.dbt_started_ahead = log.exists()
+    if not result.dbt_started_ahead:
         with log.open("wb") as out:
             proc = subprocess.run(
                 cmd, cwd=PROJECT_DIR, env=_dbt_env(cfg), stdout=out, stderr=subprocess.STDOUT, check=False
@@ -591,7 +598,11 @@ def _dbt_build(cfg: SyncConfig, result: SyncResult, ahead: _DbtAhead | None = No
 def _last_error_line(log: Path) -> str:
     """The last line of dbt's output that names an error, with the line that says why when
     dbt puts it below (`Compilation Error in model X` / `  <the reason>`)."""
-    lines = [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    try:
+        text = log.read_text(errors="replace")
+    except OSError as exc:
+        return f"no output ({exc.strerror or type(exc).__name__}: {log})"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     at = [i for i, line in enumerate(lines) if "error" in line.lower()]
     if not at:
         return (lines or ["no output"])[-1][:300]
@@ -892,6 +903,7 @@ def _stages(cfg: SyncConfig, result: SyncResult, t0: float, ahead: _DbtAhead) ->
         _write_state(cfg, state)
         after = _layer_rows(cfg.duckdb)
     else:
+        ahead.close()  # started for a table landed with nothing new after all: not needed
         result.stages.append(StageResult("dbt build", "skipped", 0.0, "nothing changed"))
         result.build_invocation_id = state.get("build_invocation_id")
         after = before

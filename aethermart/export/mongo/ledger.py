@@ -29,12 +29,10 @@ reads the stored hashes back from the server as before (and says so in its summa
   run killed between its writes and its ledger therefore leaves ``writing`` (or another run
   id) behind, and the next run reads back;
 - the server's count of the collection equals the ledger's row count (FerretDB: collStats,
-  exact, but it reads every page of the collection: seconds at scale 10; MongoDB: count on
-  the _id index), which catches documents deleted or inserted behind the exporter's back.
-  An incremental export whose gold table changed counts once, after its writes (the
-  validation's count must equal the model's rows): a count that differs there reads the
-  stored hashes back and writes the difference in the same run. Otherwise (nothing to
-  write, a full export, a dry run) it counts before;
+  exact, but it reads the collection's pages: seconds at scale 10; MongoDB: count on the
+  _id index), which catches documents deleted or inserted behind the exporter's back. It
+  is taken before anything is written: after the writes, an upsert that re-created a
+  document deleted behind the exporter's back would hide it;
 - ``--verify`` was not given.
 
 Limit (documented): a document *modified in place* behind the exporter's back (same count,

@@ -47,7 +47,6 @@ from aethermart.export.mongo.lock import CollectionLock
 __all__ = [
     "FERRETDB_REPLACES_PER_COMMAND",
     "CollectionNames",
-    "CountMismatch",
     "Sample",
     "cleanup_debris",
     "count_documents",
@@ -399,28 +398,17 @@ def count_documents(server: MongoServer, collection: str) -> int:
     return with_retry(f"collection {collection}: counting", lambda: db[collection].count_documents({}))
 
 
-class CountMismatch(PublishError):
-    """The server holds another number of documents than the model has rows."""
-
-    def __init__(self, message: str, count: int, expected: int):
-        super().__init__(message)
-        self.count, self.expected = count, expected
-
-
 def validate(
     server: MongoServer, collection: str, expected: int, sample: Sample, indexes: tuple[IndexSpec, ...]
 ) -> None:
-    """Count = source rows, sampled documents equal what was sent, declared indexes present.
-    A count that differs raises CountMismatch (a PublishError)."""
+    """Count = source rows, sampled documents equal what was sent, declared indexes present."""
     db = server.db
     where = f"collection {collection}"
     count = count_documents(server, collection)
     if count != expected:
-        raise CountMismatch(
+        raise PublishError(
             f"{where}: validation failed, {count:,} documents on the server but "
-            f"{expected:,} rows in the model; nothing was published, run again",
-            count,
-            expected,
+            f"{expected:,} rows in the model; nothing was published, run again"
         )
     raw = db.get_collection(collection, codec_options=CodecOptions(document_class=RawBSONDocument))
     wanted = sample.to_read(lookups_scan=not server.finds_by_id_index(collection))

@@ -33,7 +33,7 @@ import hashlib
 import math
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import duckdb
@@ -59,7 +59,6 @@ from aethermart.export.mongo.publish import (
     FERRETDB_REPLACES_PER_COMMAND,
     FERRETDB_REWRITE_MIN,
     CollectionNames,
-    CountMismatch,
     Sample,
     cleanup_debris,
     count_documents,
@@ -169,10 +168,14 @@ def publish_mongodb(specs: tuple[ExportSpec, ...], run: ExportRun) -> list[Mongo
                 return [_rollback(server, s, run_id, cfg.dry_run, notice) for s in specs]
             hashes = _RowHashes(con, plans, enabled=not cfg.dry_run and ledgers is not None)
             try:
-                return [
-                    _export(server, plan, cursor, row_hashes, cfg, run_id, ledgers, notice, progress)
-                    for plan, cursor, row_hashes in zip(plans, hashes.cursors, hashes.futures, strict=True)
-                ]
+                results = []
+                for i, plan in enumerate(plans):
+                    cursor, row_hashes = hashes.cursors[i], hashes.futures[i]
+                    results.append(
+                        _export(server, plan, cursor, row_hashes, cfg, run_id, ledgers, notice, progress)
+                    )
+                    cursor.close()  # its temp tables and registered hashes go with it
+                return results
             finally:
                 hashes.close()
         finally:
@@ -200,9 +203,17 @@ class _RowHashes:
         """Stop the hashing not yet done (the export failed or was stopped: it is not waited
         out) and close the cursors."""
         try:
-            for cursor, future in zip(self.cursors, self.futures, strict=True):
-                if future is not None and not future.cancel() and not future.done():
+            self._pool.shutdown(wait=False, cancel_futures=True)  # none not yet started starts
+            running = [
+                (cursor, future)
+                for cursor, future in zip(self.cursors, self.futures, strict=True)
+                if future is not None and not future.done()
+            ]
+            for cursor, future in running:
+                # an interrupt that falls between two statements is lost: repeat until it ends
+                while not future.done():
                     cursor.interrupt()
+                    wait([future], timeout=0.05)
             self._pool.shutdown(wait=True)  # a cursor is the hashing's until it ends
         finally:
             for cursor in self.cursors:
@@ -302,7 +313,7 @@ def _usable_ledger(
 ) -> tuple[Ledger | None, str]:
     """The ledger when it can stand for the stored hashes (ledger.py: same run as the server's
     mark, state done, same document query), else None and why not. The server's count is
-    compared with it by the caller (_export: before or after the writes)."""
+    compared with it by the caller (_export, _count_drift), once the gold rows are hashed."""
     if verify:
         return None, "--verify"
     if ledgers is None:
@@ -425,6 +436,14 @@ def _export(
             if present
             else (None, "")
         )
+        # the ledger's drift check (ledger.py): the server's count against the ledger's, before
+        # anything is written (a count after the writes could not tell: a document deleted
+        # behind the exporter and re-created by an upsert counts as if never gone); the gold
+        # rows are hashed meanwhile (_RowHashes)
+        if ledger is not None:
+            why = _count_drift(server, collection, ledger, result)
+            if why:
+                ledger = None
         print_ = row_hashes.result() if row_hashes is not None else ""  # the cursor is free again
         unchanged = (
             ledger is not None
@@ -432,15 +451,6 @@ def _export(
             and ledger.fingerprint == print_
             and ledger.rows == plan.rows
         )
-        # The ledger's drift check (ledger.py), the server's count against the ledger's: first
-        # when nothing is to be written (it is the only look at the server) and for a full
-        # export or a dry run; an incremental export that writes counts once, after its writes
-        # (its validation: a count there that differs reads back and writes again), as on
-        # FerretDB a count reads the whole collection.
-        if ledger is not None and (unchanged or result.mode == "full" or cfg.dry_run):
-            why = _count_drift(server, collection, ledger, result)
-            if why:
-                ledger, unchanged = None, False
         if ledger is not None:
             existing, foreign = ledger.table, []
             result.hashes_from = "ledger"
@@ -476,22 +486,7 @@ def _export(
                 _full(cursor, server, lock, plan, names, result, progress, keep)
             else:
                 by_row = ledger is not None and ledger.row_hashes == ROW_HASH_VERSION
-                try:
-                    _incremental(cursor, server, lock, plan, foreign, result, progress, keep, by_row)
-                except CountMismatch as drift:
-                    if result.hashes_from != "ledger":
-                        raise
-                    # written by the ledger, counted after: the collection changed behind the
-                    # exporter. Every stored hash is read back and the difference written.
-                    first = result.written
-                    result.written = result.inserted = result.updated = result.deleted = 0
-                    why = (
-                        f"after writing {first:,} documents by the ledger the server held "
-                        f"{drift.count:,} documents, the model {drift.expected:,}"
-                    )
-                    existing, foreign = _read_back(server, collection, True, why, result, notes)
-                    cursor.register("_aethermart_existing", existing)
-                    _incremental(cursor, server, lock, plan, foreign, result, progress, keep, False)
+                _incremental(cursor, server, lock, plan, foreign, result, progress, keep, by_row)
     finally:
         if lock is not None:
             lock.release()
