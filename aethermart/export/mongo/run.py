@@ -188,8 +188,8 @@ def publish_mongodb(specs: tuple[ExportSpec, ...], run: ExportRun) -> list[Mongo
 class _RowHashes:
     """Every dataset's gold row hashes (_row_hashes), made one dataset after another in one
     thread from the start of the export, each on the cursor its dataset then exports with: the
-    next datasets are hashed (DuckDB) while the server writes and validates the current one
-    (FerretDB reads the collection to count it), instead of after it."""
+    next datasets are hashed (DuckDB) while the server counts, writes and validates the current
+    one (on FerretDB a count reads the whole collection), instead of after it."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, plans: list[_Plan], enabled: bool):
         self.cursors = [con.cursor() for _ in plans]
@@ -309,11 +309,10 @@ def _usable_ledger(
     collection: str,
     query_id: str,
     verify: bool,
-    result: MongoDatasetResult,
 ) -> tuple[Ledger | None, str]:
     """The ledger when it can stand for the stored hashes (ledger.py: same run as the server's
     mark, state done, same document query), else None and why not. The server's count is
-    compared with it by the caller (_export, _count_drift), once the gold rows are hashed."""
+    compared with it next (_count_drift), before anything is written."""
     if verify:
         return None, "--verify"
     if ledgers is None:
@@ -432,9 +431,7 @@ def _export(
             result.mode = "full"
             notes.append("collection did not exist: exported in full")
         ledger, why = (
-            _usable_ledger(server, ledgers, collection, query_id, cfg.verify, result)
-            if present
-            else (None, "")
+            _usable_ledger(server, ledgers, collection, query_id, cfg.verify) if present else (None, "")
         )
         # the ledger's drift check (ledger.py): the server's count against the ledger's, before
         # anything is written (a count after the writes could not tell: a document deleted
