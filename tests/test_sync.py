@@ -688,6 +688,31 @@ def test_a_dbt_started_ahead_runs_the_arguments_it_is_given_or_ends_unused(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fails.log", "version.log"]  # it wrote nothing
 
 
+def test_a_dbt_started_ahead_that_dies_before_running_dbt_leaves_the_build_to_start_dbt(
+    monkeypatch, tmp_path
+):
+    """Its log is removed before the build hands it the arguments: one that ends without
+    writing it (its import failed) never lets the last build's output pass for this one's,
+    and the build starts dbt itself, whose output and exit code are reported."""
+    from aethermart.sync import SyncConfig, SyncError, SyncResult, _dbt_build, _DbtAhead
+
+    cfg = SyncConfig(landing=tmp_path, duckdb=tmp_path / "w.duckdb", target_path=tmp_path, gold_dir=tmp_path)
+    (tmp_path / "aethermart_sync_dbt.log").write_text("Database Error in model old_model: last week's\n")
+    fake_dbt = tmp_path / "dbt"
+    fake_dbt.write_text("#!/bin/sh\necho 'Runtime Error: started by the build itself'\nexit 3\n")
+    fake_dbt.chmod(0o755)
+    monkeypatch.setattr("aethermart.sync._dbt_executable", lambda: str(fake_dbt))
+    monkeypatch.setattr("aethermart.sync._DBT_AHEAD", "import sys; sys.stdin.readline(); sys.exit(1)")
+    ahead = _DbtAhead(cfg)
+    ahead.start()
+    result = SyncResult(started_at="", landing=str(tmp_path), warehouse=str(cfg.duckdb))
+    with pytest.raises(SyncError) as raised:
+        _dbt_build(cfg, result, ahead)
+    assert not result.dbt_started_ahead
+    assert "exited 3" in str(raised.value) and "started by the build itself" in str(raised.value)
+    assert "last week" not in (tmp_path / "aethermart_sync_dbt.log").read_text()
+
+
 def test_export_nice_lowers_the_cpu_priority_before_the_export_starts(monkeypatch, tmp_path):
     """`aethermart export --nice N` (how the sync runs its Parquet export beside MongoDB's)
     lowers the process's priority first, even when the export then fails; 0 leaves it."""
