@@ -28,17 +28,7 @@
     `shared_columns` only, when listed) - equal to the one recorded with the key digests,
     only the keyed inputs' rows changed (`rebuild_by_key_plan`). -#}
 {% macro model_fingerprint(existing_relation, keyed=none, narrowed=none) %}
-    {%- set base_parts = [
-        "'" ~ model_fingerprint_version() ~ "'",
-        "'" ~ local_md5(compiled_code) ~ "'",
-        "'" ~ local_md5(tojson(model.config, sort_keys=true)) ~ "'",
-        "'" ~ local_md5(tojson(_model_fingerprint_columns(model), sort_keys=true)) ~ "'",
-        "coalesce(getvariable('aethermart_pii_salt_fingerprint'), '-')",
-        "current_setting('TimeZone')",
-        "version()",
-        "'" ~ dbt_version ~ "'",
-        "'" ~ adapter.type() ~ "=' || coalesce(getvariable('aethermart_dbt_duckdb_version'), 'unknown:' || uuid())",
-    ] -%}
+    {%- set base_parts = _model_fingerprint_base(compiled_code) -%}
     {%- set parts = base_parts + [] -%}
     {%- set static_parts = base_parts + [] -%}
     {#- each input's state is computed once (a materialized CTE), for both fingerprints -#}

@@ -24,10 +24,22 @@
   {%- if checked.kept -%}
     {{ return(model_fingerprint_keep(target_relation)) }}
   {%- endif -%}
-  {#- the SQL built from: with config input_columns, those inputs narrowed to their listed columns -#}
-  {%- set code = narrowed_inputs_code(narrowed.columns, narrowed.reads, 'input_columns')
-      if narrowed.columns else compiled_code -%}
+  {%- set by_extraction = rebuild_by_extraction_inputs() if language == 'sql' else none -%}
+  {%- if by_extraction is not none and narrowed.columns -%}
+    {{ exceptions.raise_compiler_error(model.name ~ ": config input_columns and rebuild_by_extraction do not go together") }}
+  {%- endif -%}
+  {#- the SQL built from: with config input_columns, those inputs narrowed to their listed
+      columns; with rebuild_by_extraction, its parents narrowed to their keys' usability -#}
+  {%- set code = narrowed_inputs_code(narrowed.columns, narrowed.reads, 'input_columns') if narrowed.columns
+      else _rebuild_by_extraction_code(by_extraction) if by_extraction is not none
+      else compiled_code -%}
   {%- if narrowed.columns -%}{% do narrowed_inputs_check(code, 'input_columns') %}{%- endif -%}
+  {%- if by_extraction is not none -%}{% do narrowed_inputs_check(code, 'rebuild_by_extraction parents') %}{%- endif -%}
+  {#- only extractions since the last build: rebuild the rows of the keys they touched, in place -#}
+  {%- set extraction_plan = rebuild_by_extraction_plan(existing_relation, by_extraction) if by_extraction is not none else none -%}
+  {%- if extraction_plan and extraction_plan.apply -%}
+    {{ return(rebuild_by_extraction_apply(target_relation, checked, by_extraction, extraction_plan)) }}
+  {%- endif -%}
   {%- if merge_changed_rows(existing_relation, target_relation, code) is not none -%}
     {#- only the changed keys' rows were deleted and inserted, in this transaction -#}
     {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
@@ -100,6 +112,7 @@
 
   -- the table's input fingerprint, in the transaction that wrote the table
   {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
+  {% if by_extraction is not none %}{% do rebuild_by_extraction_record(by_extraction, extraction_plan is not none) %}{% endif %}
 
   {% set should_revoke = should_revoke(existing_relation, full_refresh_mode=True) %}
   {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke) %}

@@ -56,6 +56,8 @@
     -- the key digests of the rebuild_by_key models (macro model_key_digests_table_ddl), created
     -- here so that two threads' first writes do not both create it
     {{ model_key_digests_table_ddl() }};
+    -- what the rebuild_by_extraction models were last built from (macro extraction_builds_table_ddl)
+    {{ extraction_builds_table_ddl() }};
     -- the inputs whose content a reader compared with their record, per invocation (macro
     -- model_input_checks_table_ddl); earlier invocations' marks are of no use
     {{ model_input_checks_table_ddl() }};

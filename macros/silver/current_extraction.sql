@@ -34,6 +34,9 @@
         limit 1
     ), true)
     {%- if key %}
+    {#- the markers let rebuild_by_extraction compare the model's SQL without the ranges, which
+        every delta changes (macro _rebuild_by_extraction_code) -#}
+    /* aethermart: replaced key ranges */
     {%- set replaced = _replaced_key_ranges(table_name) %}
     {%- if replaced is not none %}
     {%- for extraction_id, ranges in replaced.items() | sort %}
@@ -60,5 +63,6 @@
             and {{ qualifier }}{{ key_column }} < _replaced._replaced_range.hi
     )
     {%- endif %}
+    /* aethermart: end of replaced key ranges */
     {%- endif %})
 {%- endmacro %}

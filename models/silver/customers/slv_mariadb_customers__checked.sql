@@ -1,3 +1,8 @@
+{{ config(rebuild_by_extraction={
+    'table': 'Customers',
+    'input': 'brz_mariadb__customers',
+    'key': 'customer_id',
+}) }}
 with customers as (
 
     select * from {{ ref('brz_mariadb__customers') }}

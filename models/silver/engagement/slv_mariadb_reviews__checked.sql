@@ -1,3 +1,12 @@
+{{ config(rebuild_by_extraction={
+    'table': 'Reviews',
+    'input': 'brz_mariadb__reviews',
+    'key': 'review_id',
+    'parents': {
+        'slv_mariadb_customers__checked': 'customer_id',
+        'slv_mariadb_products__checked': 'product_id',
+    },
+}) }}
 with reviews as (
 
     select * from {{ ref('brz_mariadb__reviews') }}

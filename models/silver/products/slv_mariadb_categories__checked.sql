@@ -1,3 +1,8 @@
+{{ config(rebuild_by_extraction={
+    'table': 'Categories',
+    'input': 'brz_mariadb__categories',
+    'key': 'category_id',
+}) }}
 with categories as (
 
     select * from {{ ref('brz_mariadb__categories') }}

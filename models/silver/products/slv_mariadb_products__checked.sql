@@ -1,3 +1,12 @@
+{{ config(rebuild_by_extraction={
+    'table': 'Products',
+    'input': 'brz_mariadb__products',
+    'key': 'product_id',
+    'parents': {
+        'slv_mariadb_categories__checked': 'category_id',
+        'slv_mariadb_suppliers__checked': 'supplier_id',
+    },
+}) }}
 with products as (
 
     select * from {{ ref('brz_mariadb__products') }}

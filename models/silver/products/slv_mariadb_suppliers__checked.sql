@@ -1,3 +1,8 @@
+{{ config(rebuild_by_extraction={
+    'table': 'Suppliers',
+    'input': 'brz_mariadb__suppliers',
+    'key': 'supplier_id',
+}) }}
 with suppliers as (
 
     select * from {{ ref('brz_mariadb__suppliers') }}

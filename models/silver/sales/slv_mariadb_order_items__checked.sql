@@ -1,3 +1,12 @@
+{{ config(rebuild_by_extraction={
+    'table': 'Order_Items',
+    'input': 'brz_mariadb__order_items',
+    'key': 'order_item_id',
+    'parents': {
+        'slv_mariadb_orders__checked': 'order_id',
+        'slv_mariadb_products__checked': 'product_id',
+    },
+}) }}
 with items as (
 
     select * from {{ ref('brz_mariadb__order_items') }}

@@ -1,3 +1,9 @@
+{{ config(rebuild_by_extraction={
+    'table': 'Orders',
+    'input': 'brz_mariadb__orders',
+    'key': 'order_id',
+    'parents': {'slv_mariadb_customers__checked': 'customer_id'},
+}) }}
 with orders as (
 
     select * from {{ ref('brz_mariadb__orders') }}
