@@ -842,6 +842,38 @@ def test_changes_in_mariadb_reach_silver_and_the_snapshots(mariadb_server, tmp_p
         str(k) for (k,) in _query(url, "select review_id from Reviews")
     )
 
+    # A file of an extraction the last build read, changed in place (one current order's
+    # amount): the checked orders are built whole, show the new amount and equal a full refresh.
+    snapshot_file = sorted((landing / "mariadb" / "Orders").glob("extraction_id=*/*.parquet"))[0]
+    checked_orders = "silver.slv_mariadb_orders__checked"
+    ((changed_order, amount),) = project.query(
+        f"select order_id, source_total_amount from {checked_orders} where outcome = 'silver'"
+        f" and _source_file like '%{snapshot_file.parent.name}%' order by cast(order_id as int) limit 1"
+    )
+    with duckdb.connect() as con:
+        (amount_type,) = con.execute(f"select typeof(total_amount) from '{snapshot_file}' limit 1").fetchone()
+        con.execute(
+            f"copy (select * replace (cast(case when order_id = {changed_order} then total_amount + 1"
+            f" else total_amount end as {amount_type}) as total_amount) from '{snapshot_file}')"
+            f" to '{snapshot_file}.new' (format parquet)"
+        )
+    os.replace(f"{snapshot_file}.new", snapshot_file)
+    rebuilt = project.dbt("build", "--select", "+slv_mariadb_orders__checked", "--exclude", "tag:gold").stdout
+    said_whole = "slv_mariadb_orders__checked: an extraction it read is read differently now"
+    assert said_whole in rebuilt, rebuilt[-3000:]
+    assert project.query(
+        f"select source_total_amount from {checked_orders}"
+        f" where order_id = '{changed_order}' and outcome = 'silver'"
+    ) == [(amount + 1,)]
+    refreshed = project.copy(tmp_path / "dbt_refreshed_again")
+    refreshed.dbt("run", "--full-refresh", "--select", "slv_mariadb_orders__checked")
+    assert _all_rows(project, checked_orders) == _all_rows(refreshed, checked_orders)
+
+
+def _all_rows(project: DbtProject, table: str) -> list[tuple]:
+    """Every row of a table, every column, sorted."""
+    return sorted(project.query(f"select * from {table}"), key=repr)
+
 
 def test_large_text_values_end_a_batch_early_and_land_whole(broken_db, tmp_path):
     """A batch ends at `batch_bytes` of text as well as at `batch_rows`, so a table of large
