@@ -842,6 +842,13 @@ def test_changes_in_mariadb_reach_silver_and_the_snapshots(mariadb_server, tmp_p
         str(k) for (k,) in _query(url, "select review_id from Reviews")
     )
 
+    # Only other tables landed since (Reviews whole, Order_Items' overlap): the list of
+    # extractions changed, the checked orders' rows did not, and the table is not rewritten.
+    orders_before = _all_rows(project, "silver.slv_mariadb_orders__checked")
+    idle = project.dbt("build", "--select", "+slv_mariadb_orders__checked", "--exclude", "tag:gold").stdout
+    assert "slv_mariadb_orders__checked: nothing landed for Orders since its last build" in idle
+    assert _all_rows(project, "silver.slv_mariadb_orders__checked") == orders_before
+
     # A file of an extraction the last build read, changed in place (one current order's
     # amount): the checked orders are built whole, show the new amount and equal a full refresh.
     snapshot_file = sorted((landing / "mariadb" / "Orders").glob("extraction_id=*/*.parquet"))[0]

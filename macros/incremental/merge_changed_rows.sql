@@ -39,7 +39,7 @@
     {%- set row_hash = "hash(rows::varchar)" if nested_columns else "hash(rows)" -%}
     {%- set quoted_key = adapter.quote(key) -%}
     {%- set model_rows = "(select " ~ casts | join(", ") ~ " from (\n" ~ (code or compiled_code) ~ "\n) as model_subq)" -%}
-    {%- set share = var('merge_changed_rows_max_share', 0.2) -%}
+    {%- set share = merge_changed_rows_max_share() -%}
     {#- keys are compared by their 64-bit hash (3M text keys: 1.3 s instead of 2.8 s); two
         keys with one hash look like one key twice: ambiguous, built whole -#}
     {% call statement('merge_changed_rows_plan', fetch_result=True) -%}

@@ -21,6 +21,13 @@
             ~ "<MariaDB table>, 'input': <its bronze model>, 'key': <its key column>, 'parents': {<ref name>: "
             ~ "<column>, ...}}, got " ~ tojson(declared)) }}
     {%- endif -%}
+    {#- the table the model's current_extraction() reads (its error text names it): another
+        table's extractions would decide which of this model's rows to rebuild -#}
+    {%- if execute and ("MariaDB table " ~ declared['table'] ~ ": its extraction") not in compiled_code -%}
+        {{ exceptions.raise_compiler_error(model.name ~ ": config rebuild_by_extraction names table '"
+            ~ declared['table'] ~ "', but the model's SQL does not read its current extraction "
+            ~ "(current_extraction('" ~ declared['table'] ~ "', ...))") }}
+    {%- endif -%}
     {%- set by_name = {} -%}
     {%- for unique_id in model.depends_on.nodes -%}
         {%- do by_name.setdefault(graph.nodes.get(unique_id, {}).get('name'), []).append(unique_id) -%}

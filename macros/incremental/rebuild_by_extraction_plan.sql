@@ -19,8 +19,9 @@
     parent_quarantined or orphan_fk row that is no longer one, or the reverse); rows without a
     key are always rebuilt. Then the temp table
     aethermart_extraction_keys holds them, aethermart_parent_states the parents' keys now,
-    and it returns {'apply': true, 'touched': n, 'rows': n}; {'apply': false} when the table is
-    to be built whole but the parents' keys are in that temp table already. -#}
+    and it returns {'apply': true, 'touched': n, 'rows': n, 'idle': whether nothing landed for the
+    table and no parent key changed, so nothing is to be rewritten}; {'apply': false} when the
+    table is to be built whole but the parents' keys are in that temp table already. -#}
 {% macro rebuild_by_extraction_plan(existing_relation, spec) %}
     {%- if existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
         or flags.EMPTY or not spec.own -%}
@@ -98,24 +99,34 @@
     {%- endfor -%}
     {% call statement('rebuild_by_extraction_plan', fetch_result=True) -%}
         create or replace temp table aethermart_parent_states as {{ _rebuild_by_extraction_parent_states(spec) }};
+        create or replace temp table aethermart_changed_parents as
+        select coalesce(now.parent, was.parent) as parent, coalesce(now.key, was.key) as key
+        from aethermart_parent_states as now
+        full outer join {{ states }} as was on now.parent = was.parent and now.key = was.key
+        where now.is_usable is distinct from was.is_usable;
         create or replace temp table aethermart_extraction_keys as
-        with changed_parents as (
-            select coalesce(now.parent, was.parent) as parent, coalesce(now.key, was.key) as key
-            from aethermart_parent_states as now
-            full outer join {{ states }} as was on now.parent = was.parent and now.key = was.key
-            where now.is_usable is distinct from was.is_usable
-        )
+        with changed_parents as (select * from aethermart_changed_parents)
         select distinct key from ({{ touched | join("\n union all ") }}) as touched where key is not null;
         select
             (select count(*) from aethermart_extraction_keys),
-            (select count(*) from {{ existing_relation }})
+            (select count(*) from {{ existing_relation }}),
+            -- nothing landed for this table and no parent key changed: the rows (those without
+            -- a key too) are what a rebuild would give
+            not exists (select 1 from {{ input }} where _extraction_id > {{ sql_string(last) }})
+            and not exists (
+                select 1 from {{ extractions }} where table_name = {{ table }} and extraction_id > {{ sql_string(last) }}
+            )
+            and not exists (select 1 from aethermart_changed_parents)
     {%- endcall %}
-    {%- set keys, rows = load_result('rebuild_by_extraction_plan').table.rows[0] -%}
-    {%- set share = var('merge_changed_rows_max_share', 0.2) -%}
+    {%- set keys, rows, idle = load_result('rebuild_by_extraction_plan').table.rows[0] -%}
+    {%- if idle -%}
+        {{ return({'apply': true, 'touched': 0, 'rows': rows, 'idle': true}) }}
+    {%- endif -%}
+    {%- set share = merge_changed_rows_max_share() -%}
     {%- if keys > rows * share -%}
         {{ log(model.name ~ ": extractions since its last build touched " ~ keys ~ " keys of its " ~ rows
             ~ " rows (more than " ~ share ~ "): built whole", info=true) }}
         {{ return({'apply': false}) }}
     {%- endif -%}
-    {{ return({'apply': true, 'touched': keys, 'rows': rows}) }}
+    {{ return({'apply': true, 'touched': keys, 'rows': rows, 'idle': false}) }}
 {% endmacro %}

@@ -26,6 +26,7 @@
     {%- if planned -%}
         {%- do statements.append("drop table if exists aethermart_parent_states") -%}
         {%- do statements.append("drop table if exists aethermart_extraction_keys") -%}
+        {%- do statements.append("drop table if exists aethermart_changed_parents") -%}
     {%- endif -%}
     {% call statement('rebuild_by_extraction_record') -%}
         {{ statements | join(";\n") }}
