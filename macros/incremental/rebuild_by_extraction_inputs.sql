@@ -49,18 +49,8 @@
         if unique_id not in parents and unique_id not in (input, extractions) -%}
         {%- do shared.append(unique_id) -%}
     {%- endfor -%}
-    {%- set reads = {} -%}
-    {%- set own = [true] -%}
-    {%- for unique_id in [input, extractions] + (parents | list) -%}
-        {%- set node = graph.nodes[unique_id] -%}
-        {%- set read = ref(node.package_name, node.name) | string -%}
-        {%- do reads.update({unique_id: read}) -%}
-        {%- if read != api.Relation.create(database=node.database, schema=node.schema,
-            identifier=node.alias or node.name) | string -%}
-            {%- do own.append(false) -%}{%- do own.pop(0) -%}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- set read = _refs_read([input, extractions] + (parents | list)) -%}
     {{ return({'table': declared['table'], 'key': declared['key'], 'extract_key': _extraction_key(declared['table']),
-        'input': input, 'extractions': extractions, 'parents': parents, 'shared': shared, 'reads': reads,
-        'own': own[0]}) }}
+        'input': input, 'extractions': extractions, 'parents': parents, 'shared': shared, 'reads': read.reads,
+        'own': read.own}) }}
 {% endmacro %}

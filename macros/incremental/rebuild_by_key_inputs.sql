@@ -43,16 +43,6 @@
     {%- endfor -%}
     {#- what ref() reads for each (with --defer, maybe the state's relation; with --empty, a
         wrapper): the key digests and shared contents are of this target's own relations only -#}
-    {%- set reads = {} -%}
-    {%- set own = [true] -%}
-    {%- for unique_id in (inputs | list) + (shared | list) -%}
-        {%- set node = graph.nodes[unique_id] -%}
-        {%- set read = ref(node.package_name, node.name) | string -%}
-        {%- do reads.update({unique_id: read}) -%}
-        {%- if read != api.Relation.create(database=node.database, schema=node.schema,
-            identifier=node.alias or node.name) | string -%}
-            {%- do own.append(false) -%}{%- do own.pop(0) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return({'column': declared['column'], 'inputs': inputs, 'shared': shared, 'reads': reads, 'own': own[0]}) }}
+    {%- set read = _refs_read((inputs | list) + (shared | list)) -%}
+    {{ return({'column': declared['column'], 'inputs': inputs, 'shared': shared, 'reads': read.reads, 'own': read.own}) }}
 {% endmacro %}
