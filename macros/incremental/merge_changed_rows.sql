@@ -5,7 +5,8 @@
     disappeared are deleted and inserted, in the model's transaction. The result is the
     table a full build writes (the same rows; a DuckDB table has no row order). Returns the
     number of changed keys, or none - build whole, saying why in the log - when any of these
-    does not hold: the table exists and has exactly the contract's column names and types;
+    does not hold: the table exists and has exactly the contract's column names, types and
+    not_null constraints;
     no --full-refresh, --empty or --defer, no hooks; the key is unique and never NULL in both the
     model's rows and the table's; at most var `merge_changed_rows_max_share` (default 0.2)
     of the keys changed (more is cheaper written whole). Cost: one scan of the model's rows
@@ -24,8 +25,20 @@
     {%- set wanted = [] -%}{%- set found = [] -%}
     {%- for column in declared -%}{%- do wanted.append([column.name | lower, column.dtype | upper]) -%}{%- endfor -%}
     {%- for column in existing -%}{%- do found.append([column.name | lower, column.dtype | upper]) -%}{%- endfor -%}
-    {%- if wanted != found or (key | lower) not in (wanted | map('first') | list) -%}
-        {{ log(model.name ~ ": the table's columns differ from the contract: built whole", info=true) }}
+    {#- and the same NOT NULL constraints: a table written before a not_null constraint was
+        declared would not enforce it on the rows merged into it -#}
+    {%- set required = [] -%}
+    {%- for name, column in model.columns.items() -%}
+        {%- if column.constraints | selectattr('type', 'equalto', 'not_null') | list -%}{%- do required.append(name | lower) -%}{%- endif -%}
+    {%- endfor -%}
+    {% call statement('merge_changed_rows_not_null', fetch_result=True) -%}
+        select coalesce(list(lower(column_name) order by lower(column_name)), []) from duckdb_columns()
+        where database_name = {{ sql_string(existing_relation.database) }} and schema_name = {{ sql_string(existing_relation.schema) }}
+            and table_name = {{ sql_string(existing_relation.identifier) }} and not is_nullable
+    {%- endcall %}
+    {%- set enforced = load_result('merge_changed_rows_not_null').table.rows[0][0] | list -%}
+    {%- if wanted != found or (key | lower) not in (wanted | map('first') | list) or enforced != required | sort -%}
+        {{ log(model.name ~ ": the table's columns differ from the contract (names, types, NOT NULL): built whole", info=true) }}
         {{ return(none) }}
     {%- endif -%}
     {%- set casts = [] -%}
