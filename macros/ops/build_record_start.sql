@@ -63,6 +63,9 @@
     {{ model_input_checks_table_ddl() }};
     delete from ops.model_input_checks where invocation_id != '{{ invocation_id }}';
 
+    -- the inputs each row-local data test on table models last passed on (data_test_passes_table_ddl)
+    {{ data_test_passes_table_ddl() }};
+
     -- the landed-file records of the incremental bronze models (macro bronze_file_state_ddl)
     {{ bronze_file_state_ddl() }};
 
