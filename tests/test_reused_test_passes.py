@@ -1,12 +1,12 @@
-"""A build with nothing new does not re-read what its tests already passed on.
+"""A build with nothing new does not run again what already passed on the same rows.
 
-A row-local data test on table models (macro data_test_is_row_local) that passed on inputs
-with the same recorded content, under the same code, reads no row (data_test_scope: its
-compiled SQL says so); a unit test that passed under the same code is not run again
-(materialization unit). One copy of the committed sample is built, built again with nothing
-new, built after a new POS drop, tested with `dbt test` alone and swept with
-`--vars '{full_test_sweep: true}'`; the tests that may reuse a pass are worked out here from
-the manifest, independently of the macros.
+A data test whose inputs are all fingerprinted table models (macro data_test_is_reusable)
+that passed on inputs with the same recorded content, under the same code, is not run again
+(materialization test); nor is a unit test that passed under the same code (materialization
+unit). Both say so in the log. One copy of the committed sample is built, built again with
+nothing new, built after a new POS drop, tested with `dbt test` alone and swept with
+`--vars '{full_test_sweep: true}'`; the tests that may take an earlier pass are worked out
+here from the manifest and the compiled SQL, independently of the macros.
 """
 
 from __future__ import annotations
@@ -20,17 +20,9 @@ import pytest
 from bench.new_data import add_pos_drop
 from tests.conftest import SAMPLE, DbtProject
 
-MARKER = "aethermart: passed on these same inputs"
-ROW_LOCAL = {
-    "not_null",
-    "unique",
-    "accepted_values",
-    "relationships",
-    "accepted_range",
-    "expression_is_true",
-    "unique_combination_of_columns",
-}
-VOLATILE = re.compile(r"\b(now|current_date|current_timestamp|random|uuid|getvariable|env_var)\b", re.I)
+REUSED = re.compile(r"(\w+): passed on the same inputs under this code in an earlier build: not run again")
+UNIT_REUSED = "passed under this code in an earlier build: not run again"
+VOLATILE = re.compile(r"\b(now|current_date|current_timestamp|random|uuid|getvariable|getenv)\b", re.I)
 
 
 def _results(project: DbtProject) -> dict:
@@ -41,30 +33,35 @@ def _results(project: DbtProject) -> dict:
     }
 
 
-def _reusable(manifest: dict, recorded: set[str]) -> set[str]:
-    """Data tests that may take an earlier pass: generic, row-local, reading only table models
-    whose content is recorded (``recorded``: schema.table of ops.model_fingerprints; a table
-    built from a source read directly, such as the list of landed files, has no record)."""
+def _reusable(manifest: dict, results: dict, recorded: set[str]) -> set[str]:
+    """Data tests that may take an earlier pass: reading only table models whose content is
+    recorded (``recorded``: schema.table of ops.model_fingerprints; a table built from a source
+    read directly, such as the list of landed files, has none), with no clock or random value
+    in their compiled SQL."""
     nodes = manifest["nodes"]
     out = set()
-    for uid, node in nodes.items():
-        meta = node.get("test_metadata") or {}
-        if node["resource_type"] != "test" or meta.get("name") not in ROW_LOCAL or meta.get("namespace"):
+    for uid, result in results.items():
+        if not uid.startswith("test."):
             continue
-        inputs = [nodes.get(i) for i in node["depends_on"]["nodes"]]
-        if all(
-            i
-            and i["resource_type"] == "model"
-            and i["config"]["materialized"] in ("table", "bucketed_table")
-            and f"{i['schema']}.{i['alias']}" in recorded
-            for i in inputs
-        ) and not VOLATILE.search(json.dumps(meta.get("kwargs"))):
+        inputs = [nodes.get(i) for i in nodes[uid]["depends_on"]["nodes"]]
+        if (
+            inputs
+            and all(
+                i
+                and i["resource_type"] == "model"
+                and i["config"]["materialized"] in ("table", "bucketed_table")
+                and f"{i['schema']}.{i['alias']}" in recorded
+                for i in inputs
+            )
+            and not VOLATILE.search(result.get("compiled_code") or "")
+        ):
             out.add(uid)
     return out
 
 
-def _reused(run: dict) -> set[str]:
-    return {uid for uid, r in run["results"].items() if MARKER in (r.get("compiled_code") or "")}
+def _reused(run: dict, manifest: dict) -> set[str]:
+    by_name = {n["name"]: uid for uid, n in manifest["nodes"].items() if n["resource_type"] == "test"}
+    return {by_name[name] for name in REUSED.findall(run["log"])}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +83,7 @@ def runs(tmp_path_factory):
         out[step] = {**_results(project), "log": proc.stdout}
     out["manifest"] = json.loads((project.target / "manifest.json").read_text())
     recorded = {relation for (relation,) in project.query("select relation from ops.model_fingerprints")}
-    out["reusable"] = _reusable(out["manifest"], recorded)
+    out["reusable"] = _reusable(out["manifest"], out["first"]["results"], recorded)
     return out
 
 
@@ -100,36 +97,35 @@ def test_every_test_passes_in_every_run(runs):
         assert not bad, f"{step}: {bad}"
 
 
-def test_a_build_with_nothing_new_reads_no_row_a_test_passed_on(runs):
-    reusable = runs["reusable"]
+def test_a_build_with_nothing_new_runs_no_test_that_passed_on_the_same_rows(runs):
+    reusable, manifest = runs["reusable"], runs["manifest"]
     assert len(reusable) > 100
-    assert not _reused(runs["first"]), "a first build has no earlier pass to take"
-    tests = {uid for uid in runs["nothing_new"]["results"] if uid.startswith("test.")}
-    # exactly the row-local tests on table models; singular tests and tests on bronze,
-    # seeds and snapshots read their rows as before
-    assert _reused(runs["nothing_new"]) == reusable & tests
-    assert f"{len(reusable & tests)} data tests passed on the same inputs" in runs["nothing_new"]["log"]
+    singular = {uid for uid in reusable if "test_metadata" not in manifest["nodes"][uid]}
+    assert singular, "singular tests on gold tables take an earlier pass too"
+    assert not _reused(runs["first"], manifest), "a first build has no earlier pass to take"
+    # exactly those; tests on bronze, seeds, snapshots and the landed-file list run as before
+    assert _reused(runs["nothing_new"], manifest) == reusable
+    results = runs["nothing_new"]["results"]
+    assert all(results[uid]["failures"] == 0 for uid in reusable)
 
 
 def test_a_unit_test_that_passed_under_this_code_is_not_run_again(runs):
     units = [uid for uid in runs["nothing_new"]["results"] if uid.startswith("unit_test.")]
     assert len(units) >= 10
-    assert "not run again" not in runs["first"]["log"]
-    assert runs["nothing_new"]["log"].count(
-        "passed under this code in an earlier build: not run again"
-    ) == len(units)
+    assert UNIT_REUSED not in runs["first"]["log"]
+    assert runs["nothing_new"]["log"].count(UNIT_REUSED) == len(units)
 
 
-def test_tests_on_changed_tables_read_their_rows_again(runs):
-    reused = _reused(runs["drop"])
-    results = runs["drop"]["results"]
+def test_tests_on_changed_tables_run_again(runs):
+    manifest = runs["manifest"]
+    reused = _reused(runs["drop"], manifest)
 
     def attached(model: str) -> set[str]:
         return {
             uid
-            for uid in results
+            for uid in runs["drop"]["results"]
             if uid.startswith("test.")
-            and runs["manifest"]["nodes"][uid].get("attached_node") == f"model.aethermart.{model}"
+            and manifest["nodes"][uid].get("attached_node") == f"model.aethermart.{model}"
         }
 
     changed = (
@@ -143,17 +139,20 @@ def test_tests_on_changed_tables_read_their_rows_again(runs):
         f"tests of tables the new drop changed took an old pass: {sorted(changed & reused)}"
     )
     assert unchanged & runs["reusable"] <= reused
+    # the cross-model checks of gold read the new rows
+    assert "test.aethermart.assert_gold_revenue_agrees_across_models" not in reused
 
 
-def test_dbt_test_alone_and_the_full_sweep_read_every_row(runs):
-    project = runs["project"]
+def test_dbt_test_alone_and_the_full_sweep_run_every_test(runs):
+    project, manifest = runs["project"], runs["manifest"]
     # `dbt test` checked no table itself: it takes no pass and records none
-    assert not _reused(runs["test_alone"])
+    assert not _reused(runs["test_alone"], manifest)
     invocation = runs["test_alone"]["invocation"]
-    assert (
-        project.scalar(f"select count(*) from ops.data_test_passes where invocation_id = '{invocation}'") == 0
+    recorded = project.scalar(
+        f"select count(*) from ops.data_test_passes where invocation_id = '{invocation}'"
     )
-    assert not _reused(runs["sweep"])
-    assert "not run again" not in runs["sweep"]["log"]
+    assert recorded == 0
+    assert not _reused(runs["sweep"], manifest)
+    assert UNIT_REUSED not in runs["sweep"]["log"]
     ran = [uid for uid, r in runs["sweep"]["results"].items() if uid.startswith("unit_test.")]
     assert ran and all(runs["sweep"]["results"][uid]["status"] == "pass" for uid in ran)

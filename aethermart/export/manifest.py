@@ -75,7 +75,7 @@ class ExportSpec:
     schema: str  # DuckDB schema and table the model is materialized as
     table: str
     columns: tuple[ColumnSpec, ...]
-    primary_key: tuple[str, ...]  # as dbt infers it (unique + not_null tests); may be empty
+    primary_key: tuple[str, ...]  # as dbt infers it (from unique tests); may be empty
     yaml_path: str  # the YAML file that declares the model, for error messages
     parquet: ParquetSpec | None = None
     mongodb: MongoSpec | None = None

@@ -36,8 +36,8 @@
         {{ return('') }}
     {%- endif -%}
     {#- qualified: ops.bronze_test_passes has a file_path too (duckdb__get_where_subquery
-        names the tested rows tested_rows) -#}
-    {%- set column = 'tested_rows.' ~ bronze_file_column(node.name) -%}
+        names the tested rows bronze_rows) -#}
+    {%- set column = 'bronze_rows.' ~ bronze_file_column(node.name) -%}
     {{ return("(" ~ column ~ " is null or not exists (select 1 from ops.bronze_test_passes as passes"
         ~ " where passes.test = " ~ sql_string(model.unique_id) ~ " and passes.file_path = " ~ column
         ~ " and passes.code_fingerprint = getvariable('aethermart_code_fingerprint')))") }}

@@ -29,7 +29,7 @@
         declared would not enforce it on the rows merged into it -#}
     {%- set required = [] -%}
     {%- for name, column in model.columns.items() -%}
-        {%- if column.constraints | selectattr('type', 'equalto', 'not_null') | list -%}{%- do required.append(name | lower) -%}{%- endif -%}
+        {%- if column.constraints | selectattr('type', 'in', ['not_null', 'primary_key']) | list -%}{%- do required.append(name | lower) -%}{%- endif -%}
     {%- endfor -%}
     {% call statement('merge_changed_rows_not_null', fetch_result=True) -%}
         select coalesce(list(lower(column_name) order by lower(column_name)), []) from duckdb_columns()

@@ -1,7 +1,7 @@
 {% macro data_test_passes_table_ddl() %}
-    {#- ops.data_test_passes: per data test on table models (data_test_is_row_local), the inputs
+    {#- ops.data_test_passes: per reusable data test (data_test_is_reusable), the inputs
         it last passed on (each relation's recorded content) under which code fingerprint
-        (data_tests_passed writes it, data_test_scope reads it). Created by build_record_start. -#}
+        (data_tests_passed writes it, data_test_passed_before reads it). Created by build_record_start. -#}
     {{ return("create schema if not exists ops;\n"
         ~ "create table if not exists ops.data_test_passes (test varchar not null, inputs varchar not null, "
         ~ "code_fingerprint varchar not null, invocation_id varchar not null)") }}

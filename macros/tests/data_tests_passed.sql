@@ -1,37 +1,30 @@
-{#- on-run-end hook: the pass records of the row-local data tests on table models
-    (data_test_is_row_local, data_test_scope). A test that passed is recorded with the
+{#- on-run-end hook: the pass records of the reusable data tests (data_test_is_reusable,
+    data_test_passed_before). A test that passed with no failing row is recorded with the
     recorded content of each input as this invocation checked it, under the invocation's code
     fingerprint (nothing without one, and nothing for a test with an input this invocation did
     not check: `dbt test` alone records nothing); its older record goes. A test that failed,
-    warned or errored forgets its record, so its next run reads every row. A skipped test,
-    any run with --empty and a pass on a deferred relation change nothing. Records of tests
-    the project no longer has go. No query while compiling (see bronze_files_tested). Logs
-    how many passes were taken from such records ("passed on the same inputs before"). -#}
+    warned or errored - or passed with failing rows under its thresholds - forgets its record,
+    so its next run runs it. A skipped test, any run with --empty and a pass on a deferred
+    relation change nothing. Records of tests the project no longer has go. No query while
+    compiling (see bronze_files_tested). -#}
 {% macro data_tests_passed(results) %}
     {%- if not execute or flags.EMPTY -%}{{ return('') }}{%- endif -%}
     {%- set passed = [] -%}
     {%- set forget = [] -%}
-    {%- set reused = [] -%}
-    {%- for result in results if result.node.resource_type == 'test' and data_test_is_row_local(result.node) -%}
+    {%- for result in results if result.node.resource_type == 'test'
+        and data_test_is_reusable(result.node, result.node.compiled_code or '') -%}
         {%- set deferred = [] -%}
         {%- for input_id in result.node.depends_on.nodes -%}
             {%- if _model_fingerprint_deferred(graph.nodes[input_id]) is not none -%}{%- do deferred.append(input_id) -%}{%- endif -%}
         {%- endfor -%}
-        {%- if result.status == 'pass' and not deferred -%}
+        {%- if result.status == 'pass' and not result.failures and not deferred -%}
             {%- do passed.append(result.node.unique_id) -%}
-            {%- if 'aethermart: passed on these same inputs' in (result.node.compiled_code or '') -%}
-                {%- do reused.append(result.node.unique_id) -%}
-            {%- endif -%}
-        {%- elif result.status in ('fail', 'warn', 'error', 'runtime error') -%}
+        {%- elif result.status in ('pass', 'fail', 'warn', 'error', 'runtime error') -%}
             {%- do forget.append(sql_string(result.node.unique_id)) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if reused -%}
-        {{ log(reused | length ~ " data tests passed on the same inputs under the same code before: their rows were "
-            ~ "not read again (--vars '{full_test_sweep: true}' reads them)", info=true) }}
-    {%- endif -%}
     {%- set known = [] -%}
-    {%- for node in graph.nodes.values() if node.resource_type == 'test' and data_test_is_row_local(node) -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'test' and data_test_is_reusable(node) -%}
         {%- do known.append(sql_string(node.unique_id)) -%}
     {%- endfor -%}
     {%- set statements = ["delete from ops.data_test_passes" ~ (" where test not in (" ~ known | join(", ") ~ ")" if known else "")] -%}
