@@ -227,6 +227,24 @@ def test_a_fact_merges_the_rows_of_its_changed_keys_or_is_built_whole(runs, tmp_
     run = project.dbt("run", "--select", "fct_orders", "fct_order_lines")
     assert "fct_orders: 1 keys of order_key are NULL or not unique: built whole" in run.stdout
     assert "fct_order_lines: 3 of " in run.stdout  # the three edited rows, put back as the model has them
+    # a table without the contract's NOT NULL constraints (written before they were declared)
+    # would take merged rows unchecked: it is built whole, with them
+    not_null = (
+        "select count(*) from duckdb_columns() where schema_name = 'gold' "
+        "and table_name = 'fct_order_lines' and not is_nullable"
+    )
+    declared = project.scalar(not_null)
+    assert declared >= 5
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("create or replace table gold.fct_order_lines as select * from gold.fct_order_lines")
+        con.execute("update gold.fct_order_lines set quantity = quantity + 1 where rowid < 3")
+    assert project.scalar(not_null) == 0
+    run = project.dbt("run", "--select", "fct_order_lines")
+    assert (
+        "fct_order_lines: the table's columns differ from the contract (names, types, NOT NULL): built whole"
+        in (run.stdout)
+    )
+    assert project.scalar(not_null) == declared
     con = duckdb.connect()
     con.execute(f"attach '{project.duckdb_path}' as fixed (read_only)")
     con.execute(f"attach '{runs['full'].duckdb_path}' as full_refresh (read_only)")

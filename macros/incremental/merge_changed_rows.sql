@@ -32,12 +32,12 @@
         {%- if column.constraints | selectattr('type', 'in', ['not_null', 'primary_key']) | list -%}{%- do required.append(name | lower) -%}{%- endif -%}
     {%- endfor -%}
     {% call statement('merge_changed_rows_not_null', fetch_result=True) -%}
-        select coalesce(list(lower(column_name) order by lower(column_name)), []) from duckdb_columns()
+        select coalesce(string_agg(lower(column_name), ',' order by lower(column_name)), '') from duckdb_columns()
         where database_name = {{ sql_string(existing_relation.database) }} and schema_name = {{ sql_string(existing_relation.schema) }}
             and table_name = {{ sql_string(existing_relation.identifier) }} and not is_nullable
     {%- endcall %}
-    {%- set enforced = load_result('merge_changed_rows_not_null').table.rows[0][0] | list -%}
-    {%- if wanted != found or (key | lower) not in (wanted | map('first') | list) or enforced != required | sort -%}
+    {%- set enforced = load_result('merge_changed_rows_not_null').table.rows[0][0] -%}
+    {%- if wanted != found or (key | lower) not in (wanted | map('first') | list) or enforced != required | sort | join(',') -%}
         {{ log(model.name ~ ": the table's columns differ from the contract (names, types, NOT NULL): built whole", info=true) }}
         {{ return(none) }}
     {%- endif -%}

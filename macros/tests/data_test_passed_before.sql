@@ -1,8 +1,9 @@
 {#- The invocation in which the data test being run passed on inputs with the same recorded
-    content as now, under this invocation's code fingerprint (ops.data_test_passes, written by
+    content as now, under this invocation's code fingerprint and with the same compiled SQL
+    (ops.data_test_passes, written by
     data_tests_passed), every input checked by this invocation (built, kept after comparing,
     or compared by a reader); none - run it - for a test that is not reusable
-    (data_test_is_reusable), on a first run, changed inputs, other code, after a failure or
+    (data_test_is_reusable), on a first run, changed inputs, other code or SQL, after a failure or
     warning, an input this invocation did not check (`dbt test` alone runs every test), a
     deferred input, --empty, or the full sweep (--vars '{full_test_sweep: true}', what CI
     runs). -#}
@@ -24,6 +25,7 @@
         inner join ({{ _data_test_inputs([model.unique_id]) }}) as now
             on now.test = passes.test and now.inputs = passes.inputs
         where passes.code_fingerprint = getvariable('aethermart_code_fingerprint')
+            and passes.sql_hash = {{ sql_string(local_md5(sql)) }}
     {%- endcall %}
     {%- set found = load_result('data_test_passed_before').table.columns[0].values() -%}
     {{ return(found[0] if found | length > 0 else none) }}
