@@ -4,9 +4,10 @@ A data test whose inputs are all fingerprinted table models (macro data_test_is_
 that passed on inputs with the same recorded content, under the same code, is not run again
 (materialization test); nor is a unit test that passed under the same code (materialization
 unit). Both say so in the log. One copy of the committed sample is built, built again with
-nothing new, built after a new POS drop, tested with `dbt test` alone and swept with
-`--vars '{full_test_sweep: true}'`; the tests that may take an earlier pass are worked out
-here from the manifest and the compiled SQL, independently of the macros.
+nothing new, built after a new POS drop, tested with `dbt test` alone, swept with
+`--vars '{full_test_sweep: true}'` and built with `--full-refresh`; the tests that may take
+an earlier pass are worked out here from the manifest and the compiled SQL, independently of
+the macros.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def runs(tmp_path_factory):
         ("drop", ("build",)),
         ("test_alone", ("test",)),
         ("sweep", ("build", "--vars", "{full_test_sweep: true}")),
+        ("full_refresh", ("build", "--full-refresh")),
     ):
         if step == "drop":
             add_pos_drop(landing, fraction=0.05)
@@ -88,7 +90,7 @@ def runs(tmp_path_factory):
 
 
 def test_every_test_passes_in_every_run(runs):
-    for step in ("first", "nothing_new", "drop", "test_alone", "sweep"):
+    for step in ("first", "nothing_new", "drop", "test_alone", "sweep", "full_refresh"):
         bad = {
             uid: r["status"]
             for uid, r in runs[step]["results"].items()
@@ -143,7 +145,7 @@ def test_tests_on_changed_tables_run_again(runs):
     assert "test.aethermart.assert_gold_revenue_agrees_across_models" not in reused
 
 
-def test_dbt_test_alone_and_the_full_sweep_run_every_test(runs):
+def test_dbt_test_alone_the_full_sweep_and_a_full_refresh_run_every_test(runs):
     project, manifest = runs["project"], runs["manifest"]
     # `dbt test` checked no table itself: it takes no pass and records none
     assert not _reused(runs["test_alone"], manifest)
@@ -152,7 +154,8 @@ def test_dbt_test_alone_and_the_full_sweep_run_every_test(runs):
         f"select count(*) from ops.data_test_passes where invocation_id = '{invocation}'"
     )
     assert recorded == 0
-    assert not _reused(runs["sweep"], manifest)
-    assert UNIT_REUSED not in runs["sweep"]["log"]
-    ran = [uid for uid, r in runs["sweep"]["results"].items() if uid.startswith("unit_test.")]
-    assert ran and all(runs["sweep"]["results"][uid]["status"] == "pass" for uid in ran)
+    for step in ("sweep", "full_refresh"):
+        assert not _reused(runs[step], manifest), step
+        assert UNIT_REUSED not in runs[step]["log"], step
+        ran = [uid for uid in runs[step]["results"] if uid.startswith("unit_test.")]
+        assert ran and all(runs[step]["results"][uid]["status"] == "pass" for uid in ran)

@@ -2,10 +2,10 @@
     fingerprint (the DuckDB variable aethermart_code_fingerprint, plugin
     aethermart.dbt_plugins.code_fingerprint), per the build record (ops.dbt_node_results of
     finished invocations): the `unit` materialization then does not run it again. False with
-    the full sweep (full_test_sweep), without a fingerprint, without a build record, or when
+    --full-refresh or the full sweep (full_test_sweep), without a fingerprint, without a build record, or when
     its newest run there failed, warned (a warning is shown again) or errored. -#}
 {% macro unit_test_passed_before() %}
-    {%- if full_test_sweep() or adapter.get_relation(database=target.database, schema='ops',
+    {%- if flags.FULL_REFRESH or full_test_sweep() or adapter.get_relation(database=target.database, schema='ops',
         identifier='dbt_node_results') is none -%}
         {{ return(false) }}
     {%- endif -%}

@@ -1,14 +1,13 @@
 {#- The invocation in which the data test being run passed on inputs with the same recorded
     content as now, under this invocation's code fingerprint and with the same compiled SQL
-    (ops.data_test_passes, written by
-    data_tests_passed), every input checked by this invocation (built, kept after comparing,
-    or compared by a reader); none - run it - for a test that is not reusable
-    (data_test_is_reusable), on a first run, changed inputs, other code or SQL, after a failure or
-    warning, an input this invocation did not check (`dbt test` alone runs every test), a
-    deferred input, --empty, or the full sweep (--vars '{full_test_sweep: true}', what CI
-    runs). -#}
+    (ops.data_test_passes, written by data_tests_passed), every input checked by this
+    invocation (built, kept after comparing, or compared by a reader); none - run it - for a
+    test that is not reusable (data_test_is_reusable), on a first run, changed inputs, other
+    code or SQL, after a failure or warning, an input this invocation did not check (`dbt
+    test` alone runs every test), a deferred input, --empty, --full-refresh (which rebuilds
+    and tests everything), or the full sweep (--vars '{full_test_sweep: true}', what CI runs). -#}
 {% macro data_test_passed_before() %}
-    {%- if flags.EMPTY or full_test_sweep() or not data_test_is_reusable(model, sql) -%}
+    {%- if flags.EMPTY or flags.FULL_REFRESH or full_test_sweep() or not data_test_is_reusable(model, sql) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- for input_id in model.depends_on.nodes -%}
