@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 
+import duckdb
 import pytest
 
 from bench.new_data import add_pos_drop
@@ -159,3 +160,23 @@ def test_dbt_test_alone_the_full_sweep_and_a_full_refresh_run_every_test(runs):
         assert UNIT_REUSED not in runs[step]["log"], step
         ran = [uid for uid in runs[step]["results"] if uid.startswith("unit_test.")]
         assert ran and all(runs[step]["results"][uid]["status"] == "pass" for uid in ran)
+
+
+def test_a_unit_test_runs_again_when_an_input_table_changes_type(runs, tmp_path):
+    """dbt types a unit test's fixture rows by the columns of the real relations: a bronze
+    column retyped by hand makes the unit tests that read it run again (here they then error),
+    not take their pass under the same code."""
+    project = runs["project"].copy(tmp_path / "retyped")
+    unit = "pos_orders_times_of_day_and_plausibility_window"
+    selected = ("--select", "slv_pos_orders__checked,resource_type:unit_test")
+    again = project.dbt("test", *selected)
+    assert f"{unit}: passed under this code in an earlier build: not run again" in again.stdout
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute(
+            "alter table bronze.brz_pos__orders alter date_shipped set data type date "
+            "using try_cast(date_shipped as date)"
+        )
+    retyped = project.dbt("test", *selected, check=False)
+    assert f"{unit}: passed under this code" not in retyped.stdout
+    status = {uid: r["status"] for uid, r in _results(project)["results"].items()}
+    assert status[f"unit_test.aethermart.slv_pos_orders__checked.{unit}"] == "error"

@@ -1,13 +1,13 @@
 {#- dbt's `unit` materialization (dbt-adapters' global project, dbt-core 1.11, copied) with one
-    addition: a unit test whose newest run under this invocation's code fingerprint passed is
-    not run again (unit_test_passed_before). A unit test reads only its fixtures and the code,
-    and the fingerprint covers the code (every project file, profiles.yml, --vars, --target,
-    the dbt-core, dbt-duckdb and DuckDB versions): its result cannot differ. It logs
-    "passed under this code in an earlier build: not run again" and returns no row, which
-    dbt's runner reads as actual = expected (a pass). `aethermart sync` already left such unit
-    tests out of its builds; a plain `dbt build` now costs the same. The full sweep
-    (--vars '{full_test_sweep: true}', what CI runs) and a profile without the fingerprint
-    plugin run every unit test. -#}
+    addition: a unit test that passed under this invocation's code fingerprint (every project
+    file, profiles.yml, --vars, --target, the dbt-core, dbt-duckdb and DuckDB versions) with the
+    same column names and types of the relations it depends on - dbt types its fixture rows by
+    them - is not run again (unit_test_passed_before, records by unit_tests_passed): its result
+    would be the same. It logs "passed under this code in an earlier build: not run again" and
+    returns no row, which dbt's runner reads as actual = expected (a pass). `aethermart sync`
+    already left such unit tests out of its builds; a plain `dbt build` now costs the same.
+    --full-refresh, --empty, the full sweep (--vars '{full_test_sweep: true}', what CI runs)
+    and a profile without the fingerprint plugin run every unit test. -#}
 {%- materialization unit, default -%}
 
   {% set relations = [] %}

@@ -65,6 +65,8 @@
 
     -- the inputs each row-local data test on table models last passed on (data_test_passes_table_ddl)
     {{ data_test_passes_table_ddl() }};
+    -- ... and each unit test under which code and input columns it last passed (unit_test_passes_table_ddl)
+    {{ unit_test_passes_table_ddl() }};
 
     -- the landed-file records of the incremental bronze models (macro bronze_file_state_ddl)
     {{ bronze_file_state_ddl() }};

@@ -2,8 +2,10 @@
     code (data_test_passed_before): every relation it reads is a table model these
     materializations fingerprint (table, bucketed_table: ops.model_fingerprints records their
     content), it stores no failures, and its SQL names nothing that changes without its inputs
-    (the clock, random values, DuckDB variables, the environment) and reads no file or catalog
-    directly (read_csv, glob, information_schema, duckdb_tables(), ...). A relation named in
+    (the clock, random values, samples, sequences, DuckDB variables, the environment) and reads
+    no file or catalog directly (read_csv, `from 'file.csv'`, glob, information_schema,
+    duckdb_tables(), pragmas, ...). The list is of names, not a parse: a test that reads
+    something else that changes on its own must not be left to it. A relation named in
     the SQL without ref() or source() is not seen (as in dbt's lineage). Generic and singular tests
     alike; tests on sources, seeds, snapshots or bronze always run (bronze ones are scoped by
     file, bronze_test_scope). `sql`: the test's compiled SQL, when known. -#}
@@ -14,9 +16,13 @@
     {%- set volatile = modules.re.compile('\\b(now|current_date|current_time|current_timestamp|localtime|localtimestamp'
         ~ '|today|get_current_time|get_current_timestamp|transaction_timestamp|random|uuid|gen_random_uuid|getvariable'
         ~ '|setseed|current_setting|getenv'
-        ~ '|read_csv|read_csv_auto|read_parquet|read_json|read_json_auto|read_ndjson|read_text|read_blob|glob'
-        ~ '|information_schema|duckdb_\\w+)\\b', modules.re.IGNORECASE) -%}
-    {%- if sql is not none and volatile.search(sql) -%}
+        ~ '|tablesample|using\\s+sample|reservoir_quantile|nextval|currval'
+        ~ '|read_csv|read_csv_auto|read_parquet|parquet_scan|read_json|read_json_auto|read_json_objects|read_ndjson'
+        ~ '|read_text|read_blob|read_xlsx|sniff_csv|glob|information_schema|pg_catalog|sqlite_master|pragma\\w*'
+        ~ '|duckdb_\\w+)\\b', modules.re.IGNORECASE) -%}
+    {#- a file read by its path: `from 'orders.csv'`, `join '/data/x.parquet'` -#}
+    {%- set file_literal = modules.re.compile("\\b(from|join)\\s*\\(?\\s*'", modules.re.IGNORECASE) -%}
+    {%- if sql is not none and (volatile.search(sql) or file_literal.search(sql)) -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set inputs = test_node.depends_on.nodes | unique | list -%}
