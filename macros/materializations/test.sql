@@ -2,8 +2,8 @@
     addition: a data test that passed on inputs with the same recorded content under this
     code fingerprint (data_test_passed_before) is not run again - its result would be the
     same. It logs "passed on the same inputs under this code in an earlier build: not run
-    again" and reports no failures. The full sweep (--vars '{full_test_sweep: true}', what CI
-    runs) runs every test. -#}
+    again" and reports no failures. Every test runs under --full-refresh, --empty, --defer,
+    `dbt test` alone and the full sweep (--vars '{full_test_sweep: true}', what CI runs). -#}
 {%- materialization test, default -%}
 
   {% set relations = [] %}
