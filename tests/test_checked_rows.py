@@ -1,11 +1,12 @@
 """The generic test checked_rows holds the rules of every `__checked` model in one node.
 
-A copy of the scale-0.01 build gets one row per rule broken by hand in
-slv_pos_orders__checked (a repeated key, an unknown outcome, a quarantined row without
-reasons, a silver row with a raw row, a quarantined row without its raw row); `dbt test
---store-failures` must fail and store exactly those rows, each with the rule it broke, worked
-out here from the rows changed. The untouched build passes (test_silver builds it with every
-test), and every `__checked` model carries the test.
+A copy of the scale-0.01 build gets rows broken by hand in slv_pos_orders__checked, one
+per way a rule can break, NULLs included (a repeated key, an unknown and a NULL outcome,
+reasons missing, empty or NULL on a quarantined row and present on a silver one, a raw row on
+a silver and a duplicate row or missing on a quarantined one), plus a superseded row with
+reasons (allowed); `dbt test --store-failures` must fail and store exactly the expected rows,
+each with the rule it broke, worked out here from the rows changed. The untouched build passes
+(test_silver builds it with every test), and every `__checked` model carries the test.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ TEST = f"checked_rows_{MODEL}_"
 
 
 def _break_rules(project: DbtProject) -> set[tuple[str, int, str, int]]:
-    """Breaks each rule on its own row; returns the failures expected:
+    """Breaks the rules on chosen rows; returns the failures expected:
     (source file, row number, rule, occurrences)."""
     with duckdb.connect(str(project.duckdb_path)) as con:
 
@@ -34,19 +35,40 @@ def _break_rules(project: DbtProject) -> set[tuple[str, int, str, int]]:
             ).fetchone()
 
         repeated, unknown, with_raw = pick("silver", 0), pick("silver", 1), pick("silver", 2)
-        no_reasons, no_raw = pick("quarantined", 0), pick("quarantined", 1)
+        null_outcome, with_reasons, superseded = pick("silver", 3), pick("silver", 4), pick("silver", 5)
+        duplicate_with_raw = pick("duplicate", 0)
+        no_reasons, no_raw, null_reasons = (
+            pick("quarantined", 0),
+            pick("quarantined", 1),
+            pick("quarantined", 2),
+        )
         where = "_source_file = ? and _source_row_number = ?"
         con.execute(f"insert into {TABLE} select * from {TABLE} where {where}", list(repeated))
-        con.execute(f"update {TABLE} set outcome = 'kept_somehow' where {where}", list(unknown))
-        con.execute(f"update {TABLE} set raw_row = '{{\"a\": 1}}' where {where}", list(with_raw))
-        con.execute(f"update {TABLE} set quarantine_reasons = [] where {where}", list(no_reasons))
-        con.execute(f"update {TABLE} set raw_row = null where {where}", list(no_raw))
+        for assignment, row in (
+            ("outcome = 'kept_somehow'", unknown),
+            ("outcome = null", null_outcome),
+            ("raw_row = '{\"a\": 1}'", with_raw),
+            ("raw_row = '{\"a\": 1}'", duplicate_with_raw),
+            ("quarantine_reasons = ['x']", with_reasons),
+            ("outcome = 'superseded', quarantine_reasons = ['x']", superseded),
+            ("quarantine_reasons = []", no_reasons),
+            ("quarantine_reasons = null", null_reasons),
+            ("raw_row = null", no_raw),
+        ):
+            con.execute(f"update {TABLE} set {assignment} where {where}", list(row))
     return {
         (*repeated, "row_key_repeated", 2),
         # an unknown outcome is not 'quarantined' and has no reasons and no raw row: one rule
         (*unknown, "outcome_unknown", 1),
+        # a NULL outcome decides no rule: all three count as broken
+        (*null_outcome, "outcome_unknown", 1),
+        (*null_outcome, "reasons_disagree_with_outcome", 1),
+        (*null_outcome, "raw_row_disagrees_with_outcome", 1),
         (*with_raw, "raw_row_disagrees_with_outcome", 1),
+        (*duplicate_with_raw, "raw_row_disagrees_with_outcome", 1),
+        (*with_reasons, "reasons_disagree_with_outcome", 1),
         (*no_reasons, "reasons_disagree_with_outcome", 1),
+        (*null_reasons, "reasons_disagree_with_outcome", 1),
         (*no_raw, "raw_row_disagrees_with_outcome", 1),
     }
 

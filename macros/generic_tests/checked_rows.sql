@@ -1,8 +1,9 @@
 {#- The rules every `__checked` model keeps (silver's every row with its outcome: kept, set aside
     and why), as one test: one node and one read of the table where five generic tests were
     (per-node work, not SQL, is most of a rebuild with nothing new: docs/benchmarks.md). Fails
-    with one row per broken rule, the row's key and `broken_rule`:
-    - row_key_repeated: the key occurs more than once (`occurrences` says how often);
+    with one row per table row and rule it breaks (the row's key, `broken_rule`, `occurrences`,
+    which is 1 but for a repeated key; each copy of a repeated key reports its own rules):
+    - row_key_repeated: one row per key that occurs more than once, `occurrences` how often;
     - outcome_unknown: outcome NULL or not silver, quarantined, duplicate or superseded;
     - reasons_disagree_with_outcome: quarantine reasons on a row that is not quarantined, or a
       quarantined row without any (a superseded row may keep its reasons);
