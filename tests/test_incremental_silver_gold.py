@@ -196,6 +196,32 @@ def test_new_pos_drop_rewrites_only_what_reads_pos(runs):
     assert all(after[table][1:] == runs["second"][table][1:] for table in kept)
 
 
+_BRONZE_KEPT = re.compile(
+    r"(brz_\w+): no landed file new, changed or removed since its last build: rows kept"
+)
+
+
+def test_a_bronze_model_with_no_new_changed_or_removed_file_is_kept(runs):
+    """An incremental bronze model with nothing to read or forget is kept without running its
+    statements (materialization incremental, macro bronze_files_unchanged): with nothing new
+    every one of them; after a new POS drop every one but the POS models, which read it (the
+    tables' equality with a full refresh is test_kept_and_rebuilt_tables_equal_a_full_refresh
+    here and test_incremental_bronze's)."""
+    manifest = json.loads((runs["project"].target / "manifest.json").read_text())
+    incremental_bronze = {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and node["name"].startswith("brz_")
+        and node["config"]["materialized"] == "incremental"
+    }
+    assert len(incremental_bronze) == 19
+    assert sorted(_BRONZE_KEPT.findall(runs["second_log"])) == sorted(incremental_bronze)
+    pos = {name for name in incremental_bronze if name.startswith("brz_pos__")}
+    assert len(pos) == 7
+    assert sorted(_BRONZE_KEPT.findall(runs["drop_log"])) == sorted(incremental_bronze - pos)
+
+
 def test_kept_and_rebuilt_tables_equal_a_full_refresh(runs):
     con = duckdb.connect()
     con.execute(f"attach '{runs['project'].duckdb_path}' as inc (read_only)")
