@@ -199,6 +199,39 @@ def test_rebuild_with_nothing_new_reads_no_file(runs):
     )
 
 
+def test_a_row_without_a_recorded_file_is_deleted_though_nothing_landed(runs, tmp_path):
+    """A bronze model with nothing to read or forget is kept without running its hooks
+    (bronze_files_unchanged), but not when its table holds a row of no recorded file (written
+    by hand, copied from another warehouse): the forget pre-hook deletes that row, as it did
+    before the kept path existed."""
+    project = SaltedProject(runs["landing"], tmp_path / "orphan")
+    project.workdir.mkdir()
+    shutil.copy(runs["incremental"].duckdb_path, project.duckdb_path)
+    select = ("--select", "brz_mariadb__suppliers", "brz_pos__counted_files")
+    kept = project.dbt("run", *select)
+    assert kept.stdout.count("rows kept") == 2, kept.stdout[-3000:]
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        rows = con.execute("select count(*) from bronze.brz_mariadb__suppliers").fetchone()[0]
+        con.execute(
+            "insert into bronze.brz_mariadb__suppliers (supplier_id, supplier_name, _source_system) "
+            "values (999, 'orphan', 'mariadb')"
+        )
+        con.execute(
+            "insert into bronze.brz_pos__counted_files (entity, file_path) "
+            "values ('order', '/nowhere/order.csv')"
+        )
+    again = project.dbt("run", *select)
+    assert "rows kept" not in again.stdout, again.stdout[-3000:]
+    assert project.scalar("select count(*) from bronze.brz_mariadb__suppliers") == rows
+    assert project.scalar("select count(*) from bronze.brz_mariadb__suppliers where supplier_id = 999") == 0
+    assert (
+        project.scalar(
+            "select count(*) from bronze.brz_pos__counted_files where file_path = '/nowhere/order.csv'"
+        )
+        == 0
+    )
+
+
 def test_bronze_data_tests_check_the_files_not_passed_unless_the_full_sweep_is_asked(runs, tmp_path):
     """A data test on an incremental bronze table checks the rows of the files it has not
     passed on; `--vars '{full_test_sweep: true}'` checks every row (what CI runs). A bad row in
