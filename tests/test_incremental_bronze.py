@@ -332,6 +332,34 @@ def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     assert unrecorded.returncode != 0 and other in unrecorded.stdout
 
 
+def test_a_rejects_model_run_without_its_counted_files_stops_naming_the_new_files(tmp_path):
+    """A new drop and `--select brz_pos__csv_rejects` alone: the counted-files model has not
+    counted the drop, so its rejects cannot be collected. The model stops naming the files and
+    what to run (it failed with a catalog error before), records nothing of them, and the
+    suggested selection then reads them."""
+    landing = tmp_path / "landing"
+    shutil.copytree(SAMPLE, landing)
+    project = SaltedProject(landing, tmp_path / "dbt")
+    project.workdir.mkdir()
+    project.dbt("run", "--select", "tag:bronze")
+    shutil.copytree(landing / LATEST_DROP, landing / NEW_DROP)
+    new_files = sorted(str(path) for path in (landing / NEW_DROP).iterdir())
+    recorded = (
+        "select count(*) from ops.bronze_file_state where model = 'brz_pos__csv_rejects' "
+        f"and file_path like '{landing / NEW_DROP}/%'"
+    )
+    alone = project.dbt("run", "--select", "brz_pos__csv_rejects", check=False)
+    assert alone.returncode != 0
+    assert f"{len(new_files)} file(s) landed after brz_pos__counted_files" in alone.stdout, alone.stdout[
+        -3000:
+    ]
+    assert new_files[0] in alone.stdout and "include +brz_pos__csv_rejects" in alone.stdout
+    assert "Catalog Error" not in alone.stdout
+    assert project.scalar(recorded) == 0
+    project.dbt("run", "--select", "+brz_pos__csv_rejects")
+    assert project.scalar(recorded) == len(new_files)
+
+
 def test_file_modified_time_is_precise_to_the_microsecond(tmp_path):
     """DuckDB's read_blob has whole seconds; the identity takes lstat's time."""
     from aethermart.dbt_plugins.landing_guard import file_modified_us

@@ -25,6 +25,18 @@
             "select entity, file_path from " ~ ref(csv_source_tables(source_name).counted_files_model)
             ~ (" where file_path in (" ~ _sql_strings(planned) ~ ")" if planned is not none else "")
             ~ " order by entity, file_path") -%}
+        {#- a file to read that the counted-files model has not counted would be recorded as read
+            with its rejects never collected: stop, naming it, as the record models do -#}
+        {%- set counted_paths = counted.columns[1].values() | list -%}
+        {%- set uncounted = [] -%}
+        {%- for file in (planned or []) | unique if file not in counted_paths -%}{%- do uncounted.append(file) -%}{%- endfor -%}
+        {%- if uncounted -%}
+            {%- set counter = csv_source_tables(source_name).counted_files_model -%}
+            {{ exceptions.raise_compiler_error(uncounted | length ~ " file(s) landed after " ~ counter
+                ~ " counted the landing zone, so their rejected lines cannot be collected (a drop landed while"
+                ~ " dbt build ran, or --select left " ~ counter ~ " out): " ~ uncounted[:3] | join(", ")
+                ~ "; run dbt build again (with --select, include +" ~ model.name ~ ").") }}
+        {%- endif -%}
     {%- endif -%}
     {%- for table in csv_source_tables(source_name).tables -%}
         {%- set relation = landing_source(source_name, table) -%}
