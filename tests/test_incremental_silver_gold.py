@@ -386,6 +386,55 @@ def test_a_document_is_rebuilt_for_the_one_key_whose_input_changed_and_whole_whe
     assert "by a build that recorded none): rebuilt whole" in run.stdout
 
 
+def test_changed_keys_beyond_one_pass_are_rebuilt_in_passes_up_to_half_the_buckets(runs, tmp_path):
+    """More changed keys than one pass holds are rebuilt by key in passes of that size, while
+    those number at most half the model's buckets (var document_build_buckets, 8); more are
+    rebuilt whole. Each way the table is the one a full rebuild gives."""
+    project = _copy(runs["project"], tmp_path)
+    history = "gold.doc_customer_purchase_history"
+    small_passes = ("--vars", "{document_rebuild_pass_keys: 1}")
+    keys = project.scalar(f"select count(*) from ops.model_key_digests where relation = '{history}'")
+    pass_keys = -(-keys // 8)  # a pass of the full build: 1/8 of the keys
+    customers = [
+        customer
+        for (customer,) in project.query(
+            "select distinct customer_key from gold.fct_orders "
+            f"where customer_key in (select _id from {history}) order by customer_key"
+        )
+    ]
+    assert len(customers) > 5 * pass_keys, (len(customers), pass_keys)
+
+    def ship_orders_of(count: int, day: str) -> None:
+        chosen = ", ".join(f"'{customer}'" for customer in customers[:count])
+        with duckdb.connect(str(project.duckdb_path)) as con:
+            con.execute(f"update gold.fct_orders set shipped_date = '{day}' where customer_key in ({chosen})")
+
+    # three passes' worth of customers: rebuilt by key, in three passes
+    ship_orders_of(2 * pass_keys + 1, "2001-02-03")
+    run = project.dbt("run", "--select", "doc_customer_purchase_history", *small_passes)
+    assert f"rebuilt their rows in 3 passes of at most {pass_keys} keys" in run.stdout, run.stdout[-3000:]
+    assert _rebuilt_by_key(run.stdout)["doc_customer_purchase_history"] == (2 * pass_keys + 1, keys)
+    by_key = _rows(project, history)
+    shipped = project.scalar(
+        f"select count(*) from (select unnest(orders) as o from {history}) "
+        "where o.shipped_date = '2001-02-03'"
+    )
+    orders = project.scalar("select count(*) from gold.fct_orders where shipped_date = '2001-02-03'")
+    assert shipped == orders > 0
+    project.dbt("run", "--select", "doc_customer_purchase_history", "--full-refresh", *small_passes)
+    assert by_key == _rows(project, history)
+
+    # six passes' worth (more than half of 8): rebuilt whole
+    ship_orders_of(5 * pass_keys + 1, "2001-02-04")
+    run = project.dbt("run", "--select", "doc_customer_purchase_history", *small_passes)
+    whole_message = f"keys changed (a pass holds {pass_keys}, a rebuild by key runs at most 4): rebuilt whole"
+    assert whole_message in run.stdout, run.stdout[-3000:]
+    assert "doc_customer_purchase_history" not in _rebuilt_by_key(run.stdout)
+    whole = _rows(project, history)
+    project.dbt("run", "--select", "doc_customer_purchase_history", "--full-refresh", *small_passes)
+    assert whole == _rows(project, history)
+
+
 def test_a_document_that_reads_an_unlisted_shared_column_stops_the_build(runs, tmp_path):
     """shared_columns lists what a document reads of a shared input; a model that reads
     another column is refused (a change to that column would leave documents stale)."""

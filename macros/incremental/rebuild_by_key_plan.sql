@@ -9,13 +9,15 @@
       * the table still holds what was recorded when it was written (row count, content),
         by the invocation that recorded the digests (a later write that recorded none - an
         older version of the project, another materialization - rebuilds whole);
-      * the changed keys fit in one pass: at most 1/buckets of the keys, or at most
-        var('document_rebuild_pass_keys').
+      * the changed keys fit in one pass (at most 1/buckets of the keys, or at most
+        var('document_rebuild_pass_keys')), or in passes of that size numbering at most half
+        the model's buckets (a full build runs `buckets` passes over every input; more changed
+        keys than that cost about as much, and a whole rebuild leaves no deleted rows behind).
     NULL is a key like any other: its input rows belong to no document (a row's key is its
     document's key), so its rebuild deletes and inserts nothing.
     Then the temp table aethermart_changed_keys holds them (a key whose digest differs, is
     new or is gone) and aethermart_key_digests every key's new digest; returns
-    {'apply': true, 'changed_keys': n, 'all_keys': n}. When the digests were computed but the
+    {'apply': true, 'changed_keys': n, 'all_keys': n, 'pass_keys': n, 'passes': n}. When the digests were computed but the
     table is to be rebuilt whole, {'apply': false}: the digests are recorded from the temp
     table, not computed twice. -#}
 {% macro rebuild_by_key_plan(existing_relation, checked, keyed) %}
@@ -65,14 +67,17 @@
     {%- set changed, keys, as_recorded = row[0], row[1], row[2] -%}
     {%- set buckets = config.get('buckets', 1) | int -%}
     {%- set pass_keys = [(keys + buckets - 1) // buckets, var('document_rebuild_pass_keys') | int] | max -%}
+    {%- set passes = (changed + pass_keys - 1) // pass_keys -%}
+    {%- set max_passes = [1, buckets // 2] | max -%}
     {%- if not as_recorded -%}
         {{ log(model.name ~ ": content differs from what this project wrote with its key digests (changed "
             ~ "outside dbt, or by a build that recorded none): rebuilt whole", info=true) }}
         {{ return({'apply': false}) }}
-    {%- elif changed > pass_keys -%}
-        {{ log(model.name ~ ": inputs of " ~ changed ~ " of " ~ keys ~ " keys changed (one pass holds "
-            ~ pass_keys ~ "): rebuilt whole", info=true) }}
+    {%- elif passes > max_passes -%}
+        {{ log(model.name ~ ": inputs of " ~ changed ~ " of " ~ keys ~ " keys changed (a pass holds "
+            ~ pass_keys ~ ", a rebuild by key runs at most " ~ max_passes ~ "): rebuilt whole", info=true) }}
         {{ return({'apply': false}) }}
     {%- endif -%}
-    {{ return({'apply': true, 'changed_keys': changed, 'all_keys': keys}) }}
+    {{ return({'apply': true, 'changed_keys': changed, 'all_keys': keys, 'pass_keys': pass_keys,
+        'passes': [passes, 1] | max}) }}
 {% endmacro %}
