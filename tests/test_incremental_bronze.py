@@ -257,6 +257,60 @@ def test_bronze_data_tests_check_the_files_not_passed_unless_the_full_sweep_is_a
     assert "expression_is_true_brz_pos__orders" in after.stdout
 
 
+def test_a_file_local_singular_test_reads_a_file_again_until_every_model_holding_it_passed(runs, tmp_path):
+    """assert_bronze_rows_and_rejects_never_share_a_record compares one file's rows across the
+    bronze and rejects models (config meta file_local): it reads the files it has not passed
+    on, and a file stays out of its scope only while it passed on it in every model that holds
+    the file. A clash written by hand into a file it passed on is not read again; once one
+    model holding that file (here the rejects model) has no pass for it - as after that model
+    read the file again - the plain run reads the file in every model and finds the clash, as
+    the full sweep does."""
+    test = "assert_bronze_rows_and_rejects_never_share_a_record"
+    project = SaltedProject(runs["landing"], tmp_path / "singular")  # a private copy of the warehouse
+    project.workdir.mkdir()
+    shutil.copy(runs["incremental"].duckdb_path, project.duckdb_path)
+    project.dbt("test", "--select", test)  # records its passes
+    passes = dict(
+        project.query(
+            "select model, count(*) from ops.bronze_test_passes "
+            f"where test = 'test.aethermart.{test}' group by model"
+        )
+    )
+    assert set(passes) == {
+        "brz_pos__products",
+        "brz_pos__cities",
+        "brz_pos__customers",
+        "brz_pos__orders",
+        "brz_pos__orderlines",
+        "brz_pos__csv_rejects",
+        "brz_events__events",
+        "brz_events__line_rejects",
+    }
+    held = dict(
+        project.query(
+            "select model, count(*) from ops.bronze_file_state where model in "
+            f"({', '.join(repr(name) for name in passes)}) group by model"
+        )
+    )
+    assert passes == held  # a pass for every file of every model it reads
+    orders = project.scalar("select min(_source_file) from bronze.brz_pos__orders")
+    with duckdb.connect(str(project.duckdb_path)) as con:  # one landed record twice
+        con.execute(
+            "insert into bronze.brz_pos__orders select * from bronze.brz_pos__orders "
+            f"where _source_file = '{orders}' limit 1"
+        )
+    project.dbt("test", "--select", test)  # passes: it passed on that file in every model
+    with duckdb.connect(str(project.duckdb_path)) as con:  # the rejects model lost its pass for the file
+        con.execute(
+            "delete from ops.bronze_test_passes where model = 'brz_pos__csv_rejects' "
+            f"and test = 'test.aethermart.{test}' and file_path = '{orders}'"
+        )
+    rescoped = project.dbt("test", "--select", test, check=False)
+    assert rescoped.returncode != 0 and test in rescoped.stdout
+    swept = project.dbt("test", "--select", test, "--vars", "{full_test_sweep: true}", check=False)
+    assert swept.returncode != 0 and test in swept.stdout
+
+
 def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     """A file whose rows fail a bronze test fails the next build too, however many builds read
     nothing or land other files since, until its rows are replaced (the file changed); the

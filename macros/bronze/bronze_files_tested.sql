@@ -3,7 +3,8 @@
         models (bronze_test_is_file_local, bronze_test_scope). A test that passed passed on
         every file of its model (the files in its scope, and the others it had passed on
         before): each is recorded under this invocation's code fingerprint (none without
-        one), and its records under other code are dropped. A test that failed or errored
+        one), and its records under other code are dropped; a file-local singular test's
+        pass is recorded for each bronze model it reads (bronze_test_scope). A test that failed or errored
         forgets every pass, so its next run reads every file. A warning records nothing (the
         files it warned on warn again); a skipped test, and any run with --empty (its tests
         read no row), changes nothing, as does a pass on a deferred relation (--defer: another
@@ -15,22 +16,26 @@
     {%- set sweep = full_test_sweep() -%}
     {%- set passed = [] -%}
     {%- set failed = [] -%}
-    {%- for result in results if result.node.resource_type == 'test' and result.node.attached_node -%}
-        {%- set model_node = graph.nodes.get(result.node.attached_node) -%}
-        {%- if bronze_test_is_file_local(result.node, model_node) -%}
+    {%- for result in results if result.node.resource_type == 'test' -%}
+        {#- its incremental bronze models: the one of a generic test, those a file-local
+            singular test reads -#}
+        {%- set models = _bronze_file_local_inputs(result.node) -%}
+        {%- if models -%}
             {#- it read the files it had no pass for in this warehouse (its SQL carries the
                 scope), or every row (the full sweep); not a deferred relation's rows -#}
             {%- set read_here = sweep or 'ops.bronze_test_passes' in (result.node.compiled_code or '') -%}
             {%- if result.status == 'pass' and read_here -%}
-                {%- do passed.append("(" ~ sql_string(result.node.unique_id) ~ ", " ~ sql_string(model_node.name) ~ ")") -%}
+                {%- for name in models -%}
+                    {%- do passed.append("(" ~ sql_string(result.node.unique_id) ~ ", " ~ sql_string(name) ~ ")") -%}
+                {%- endfor -%}
             {%- elif result.status in ('fail', 'error', 'runtime error') -%}
                 {%- do failed.append(sql_string(result.node.unique_id)) -%}
             {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set known = [] -%}
-    {%- for node in graph.nodes.values() if node.resource_type == 'test' and node.attached_node -%}
-        {%- if bronze_test_is_file_local(node, graph.nodes.get(node.attached_node)) -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'test' -%}
+        {%- if _bronze_file_local_inputs(node) -%}
             {%- do known.append(sql_string(node.unique_id)) -%}
         {%- endif -%}
     {%- endfor -%}

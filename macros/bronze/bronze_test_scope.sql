@@ -14,7 +14,10 @@
       plugin's code fingerprint) tests every file again once.
     The full sweep, for CI: --vars '{full_test_sweep: true}' tests every row.
     dbt calls get_where_subquery for the model of every generic test (its `where` config);
-    a test's own `where` still applies, and the two are combined. Rows without a file
+    a test's own `where` still applies, and the two are combined. A singular test that
+    compares the rows of one file at a time across several bronze models declares it
+    (`config(meta={'file_local': true})`) and filters each of them itself:
+    `from {{ ref(m) }} as bronze_rows where {{ bronze_test_scope(ref(m)) or 'true' }}`. Rows without a file
     (which the forget pre-hook removes) are always tested. -#}
 {% macro bronze_test_scope(relation) %}
     {#- the filter of the test being compiled on `relation` (empty: every row): its rows of
@@ -38,7 +41,20 @@
     {#- qualified: ops.bronze_test_passes has a file_path too (duckdb__get_where_subquery
         names the tested rows bronze_rows) -#}
     {%- set column = 'bronze_rows.' ~ bronze_file_column(node.name) -%}
-    {{ return("(" ~ column ~ " is null or not exists (select 1 from ops.bronze_test_passes as passes"
-        ~ " where passes.test = " ~ sql_string(model.unique_id) ~ " and passes.file_path = " ~ column
-        ~ " and passes.code_fingerprint = getvariable('aethermart_code_fingerprint')))") }}
+    {%- set passed = "select 1 from ops.bronze_test_passes as passes where passes.test = " ~ sql_string(model.unique_id)
+        ~ " and passes.code_fingerprint = getvariable('aethermart_code_fingerprint')" -%}
+    {%- if model.test_metadata -%}
+        {{ return("(" ~ column ~ " is null or not exists (" ~ passed ~ " and passes.file_path = " ~ column ~ "))") }}
+    {%- endif -%}
+    {#- a singular test compares a file's rows across the bronze models it reads: a file is out
+        of its scope only when the test passed on it in every one of them that holds it (a
+        model that reads the file later, or reads it again, puts it back for all of them) -#}
+    {%- set quoted = [] -%}
+    {%- for name in _bronze_file_local_inputs(model) -%}{%- do quoted.append(sql_string(name)) -%}{%- endfor -%}
+    {%- set inputs = quoted | join(', ') -%}
+    {{ return("(" ~ column ~ " is null or not exists (select 1 from ops.bronze_file_state as state"
+        ~ " where state.file_path = " ~ column ~ " and state.model in (" ~ inputs ~ "))"
+        ~ " or exists (select 1 from ops.bronze_file_state as state where state.file_path = " ~ column
+        ~ " and state.model in (" ~ inputs ~ ") and not exists (" ~ passed
+        ~ " and passes.model = state.model and passes.file_path = state.file_path)))") }}
 {% endmacro %}
