@@ -239,6 +239,43 @@ def test_kept_and_rebuilt_tables_equal_a_full_refresh(runs):
 _MERGED = re.compile(r"(fct_\w+): (\d+) of (\d+) keys changed: merged their rows")
 
 
+QUARANTINED = {
+    "slv_quarantine__pos": {
+        "product": "slv_pos_products__checked",
+        "city": "slv_pos_cities__checked",
+        "customer": "slv_pos_customers__checked",
+        "order": "slv_pos_orders__checked",
+        "orderline": "slv_pos_orderlines__checked",
+    },
+    "slv_quarantine__events": {"events": "slv_events__checked"},
+}
+
+
+def test_a_quarantined_rows_first_seen_load_date_is_the_earliest_drop_that_sent_it(runs):
+    """first_seen_load_date is the earliest load date of any row of the checked model with the
+    same raw row (_row_hash, NULL alike), computed here with a correlated subquery; after the
+    new drop, which sends the latest snapshots again, some quarantined rows were first seen in
+    an earlier drop."""
+    project = runs["project"]
+    earlier = 0
+    for quarantine, entities in QUARANTINED.items():
+        for entity, checked in entities.items():
+            rows, wrong, resent = project.query(
+                "select count(*), "
+                "count(*) filter (where q.first_seen_load_date is distinct from ("
+                f"select min(c._load_date) from silver.{checked} as c "
+                "where c._row_hash is not distinct from q._row_hash)), "
+                "count(*) filter (where q.first_seen_load_date < q.load_date) "
+                f"from silver.{quarantine} as q where q.entity = '{entity}'"
+            )[0]
+            assert rows == project.scalar(
+                f"select count(*) from silver.{checked} where outcome = 'quarantined'"
+            ), (quarantine, entity)
+            assert wrong == 0, (quarantine, entity)
+            earlier += resent
+    assert earlier > 0
+
+
 def test_a_fact_merges_the_rows_of_its_changed_keys_or_is_built_whole(runs, tmp_path):
     """The gold facts (`merge_changed_rows_by`) delete and insert only the rows whose key
     changed (macro merge_changed_rows): after the new drop (its tables equal a full refresh,

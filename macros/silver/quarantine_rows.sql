@@ -18,10 +18,24 @@
         -- lineage
         _row_hash
     from (
+        {#- the earliest drop that sent each quarantined raw row (same _row_hash), read from
+            the hashes of the quarantined rows only (a window over every row of the checked
+            model sorted all of it: 1.1 -> 0.7 s for the POS models at scale 10) -#}
         select
-            *,
-            min(_load_date) over (partition by _row_hash) as first_seen_load_date
-        from {{ ref(checked_model) }}
+            quarantined.*,
+            first_seen.first_seen_load_date
+        from {{ ref(checked_model) }} as quarantined
+        inner join (
+            select
+                _row_hash,
+                min(_load_date) as first_seen_load_date
+            from {{ ref(checked_model) }}
+            where
+                _row_hash is null
+                or _row_hash in (select _row_hash from {{ ref(checked_model) }} where outcome = 'quarantined')
+            group by _row_hash
+        ) as first_seen
+            on quarantined._row_hash is not distinct from first_seen._row_hash
+        where quarantined.outcome = 'quarantined'
     ) as checked_rows
-    where outcome = 'quarantined'
 {%- endmacro %}
