@@ -169,15 +169,25 @@ counted as (
 
 file_records as (
 
-    {#- records per landed text file: rows that reached bronze plus the reader's rejects -#}
+    {#- records per landed text file: rows that reached bronze plus the reader's rejects
+        (counted per path first: the name's regular expression then runs once per file, not
+        once per row - 2.2-3.4 s -> 0.7-1.0 s for this model at scale 10) -#}
     select
         {{ landed_file_name('_source_file') }} as scope,
-        count(*) as landed_records
+        cast(sum(records) as bigint) as landed_records
     from (
-        select _source_file from checked_rows
+        select
+            _source_file,
+            count(*) as records
+        from checked_rows
         where source_system in ('pos', 'events')
+        group by _source_file
         union all
-        select _source_file from reader_rejects
+        select
+            _source_file,
+            count(*) as records
+        from reader_rejects
+        group by _source_file
     ) as records
     group by {{ landed_file_name('_source_file') }}
 
