@@ -293,6 +293,26 @@ def test_a_file_local_singular_test_reads_a_file_again_until_every_model_holding
         )
     )
     assert passes == held  # a pass for every file of every model it reads
+    # one model reads its files again (the rejects model holds the same paths and keeps its
+    # passes): the next run reads those files in every model and records them again
+    project.dbt("run", "--select", "brz_pos__orders", "--full-refresh")
+    assert (
+        project.scalar(
+            f"select count(*) from ops.bronze_test_passes where test = 'test.aethermart.{test}' "
+            "and model = 'brz_pos__orders'"
+        )
+        == 0
+    )
+    project.dbt("test", "--select", test)
+    assert (
+        dict(
+            project.query(
+                "select model, count(*) from ops.bronze_test_passes "
+                f"where test = 'test.aethermart.{test}' group by model"
+            )
+        )
+        == held
+    )
     orders = project.scalar("select min(_source_file) from bronze.brz_pos__orders")
     with duckdb.connect(str(project.duckdb_path)) as con:  # one landed record twice
         con.execute(

@@ -716,11 +716,9 @@ class _NamedWarehouse(SaltedProject):
         return self.workdir / f"{self.stem}.duckdb"
 
 
-def test_a_deferred_input_is_fingerprinted_where_ref_reads_it(runs, tmp_path):
-    """--defer --favor-state: ref() of an unselected input reads the state's relation (another
-    warehouse, attached by the `clone` target); the model is kept only while that relation's
-    content is unchanged, whatever this warehouse's own copy of the input holds."""
-    prod = runs["project"]
+def _deferring_copy(prod: DbtProject, tmp_path: Path) -> tuple[DbtProject, Path, Path]:
+    """A dev warehouse copied from ``prod``, the state folder holding prod's manifest, and a
+    copy of prod's warehouse for the `clone` target to attach (AETHERMART_STATE_DUCKDB)."""
     state = tmp_path / "state"
     state.mkdir()
     shutil.copy(prod.target / "manifest.json", state / "manifest.json")
@@ -730,6 +728,15 @@ def test_a_deferred_input_is_fingerprinted_where_ref_reads_it(runs, tmp_path):
     dev = _NamedWarehouse(prod.landing, tmp_path / "dev")
     dev.workdir.mkdir()
     shutil.copy(prod.duckdb_path, dev.duckdb_path)
+    return dev, state, prod_copy
+
+
+def test_a_deferred_input_is_fingerprinted_where_ref_reads_it(runs, tmp_path):
+    """--defer --favor-state: ref() of an unselected input reads the state's relation (another
+    warehouse, attached by the `clone` target); the model is kept only while that relation's
+    content is unchanged, whatever this warehouse's own copy of the input holds."""
+    prod = runs["project"]
+    dev, state, prod_copy = _deferring_copy(prod, tmp_path)
 
     def deferred_run():
         return dev.dbt(
@@ -767,6 +774,32 @@ def test_a_deferred_input_is_fingerprinted_where_ref_reads_it(runs, tmp_path):
     assert (
         "no key digests recorded: rebuilt whole"
         in dev.dbt("run", "--select", "doc_customer_purchase_history").stdout
+    )
+
+
+def test_a_file_local_test_reading_a_deferred_input_records_no_pass(runs, tmp_path):
+    """--defer --favor-state: the file-local singular test reads the state's bronze relations
+    for its unselected inputs, rows this warehouse's file records do not describe; so it
+    records no pass, whether every input is deferred or only some are (the one built here
+    is read here, the others in the state)."""
+    test = "assert_bronze_rows_and_rejects_never_share_a_record"
+    prod = runs["project"]
+    dev, state, prod_copy = _deferring_copy(prod, tmp_path)
+    passes = f"select count(*) from ops.bronze_test_passes where test = 'test.aethermart.{test}'"
+    assert dev.scalar(passes) > 0  # the build recorded them
+    with duckdb.connect(str(dev.duckdb_path)) as con:
+        con.execute(f"delete from ops.bronze_test_passes where test = 'test.aethermart.{test}'")
+    deferred = ("--target", "clone", "--defer", "--favor-state", "--state", str(state))
+    env = {"AETHERMART_STATE_DUCKDB": str(prod_copy)}
+    run = dev.dbt("test", "--select", test, *deferred, extra_env=env)
+    assert f"{test} " in run.stdout and dev.scalar(passes) == 0, run.stdout[-3000:]
+    run = dev.dbt("build", "--select", "brz_pos__orders", test, *deferred, extra_env=env)
+    assert "PASS" in run.stdout and dev.scalar(passes) == 0, run.stdout[-3000:]
+    dev.dbt("test", "--select", test, "--target", "clone", extra_env=env)  # read here: recorded
+    assert dev.scalar(passes) == dev.scalar(
+        "select count(*) from ops.bronze_file_state where model in ('brz_pos__products', 'brz_pos__cities', "
+        "'brz_pos__customers', 'brz_pos__orders', 'brz_pos__orderlines', 'brz_pos__csv_rejects', "
+        "'brz_events__events', 'brz_events__line_rejects')"
     )
 
 

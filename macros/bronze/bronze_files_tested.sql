@@ -21,9 +21,18 @@
             singular test reads -#}
         {%- set models = _bronze_file_local_inputs(result.node) -%}
         {%- if models -%}
-            {#- it read the files it had no pass for in this warehouse (its SQL carries the
-                scope), or every row (the full sweep); not a deferred relation's rows -#}
-            {%- set read_here = sweep or 'ops.bronze_test_passes' in (result.node.compiled_code or '') -%}
+            {#- it read this warehouse's rows of each of them (none was deferred: --defer
+                reads the state's relation, which this warehouse's file records do not
+                describe), the files it had no pass for (its SQL carries a scope per model)
+                or every row (the full sweep) -#}
+            {%- set deferred = [] -%}
+            {%- for unique_id in result.node.depends_on.nodes if graph.nodes.get(unique_id, {}).get('name') in models -%}
+                {%- if _model_fingerprint_deferred(graph.nodes[unique_id]) is not none -%}
+                    {%- do deferred.append(unique_id) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- set scopes = (result.node.compiled_code or '').count('ops.bronze_test_passes') -%}
+            {%- set read_here = not deferred and (sweep or scopes >= models | length) -%}
             {%- if result.status == 'pass' and read_here -%}
                 {%- for name in models -%}
                     {%- do passed.append("(" ~ sql_string(result.node.unique_id) ~ ", " ~ sql_string(name) ~ ")") -%}
@@ -54,7 +63,8 @@
             ~ "select tested.test, tested.model, state.file_path, " ~ code ~ ", " ~ sql_string(invocation_id)
             ~ " from " ~ tests ~ " inner join ops.bronze_file_state as state on state.model = tested.model"
             ~ " where " ~ code ~ " is not null and not exists (select 1 from ops.bronze_test_passes as passes"
-            ~ " where passes.test = tested.test and passes.file_path = state.file_path)") -%}
+            ~ " where passes.test = tested.test and passes.model = tested.model and passes.file_path = state.file_path)"
+            ~ " group by all") -%}
     {%- endif -%}
     {{ return(statements | join(";\n")) }}
 {% endmacro %}

@@ -11,8 +11,9 @@
         older version of the project, another materialization - rebuilds whole);
       * the changed keys fit in one pass (at most 1/buckets of the keys, or at most
         var('document_rebuild_pass_keys')), or in passes of that size numbering at most half
-        the model's buckets (a full build runs `buckets` passes over every input; more changed
-        keys than that cost about as much, and a whole rebuild leaves no deleted rows behind).
+        the model's buckets, rounded down (a full build runs `buckets` passes over every input;
+        more changed keys than that cost about as much, and a whole rebuild leaves no deleted
+        rows behind): a model of fewer than four buckets rebuilds by key in one pass only.
     NULL is a key like any other: its input rows belong to no document (a row's key is its
     document's key), so its rebuild deletes and inserts nothing.
     Then the temp table aethermart_changed_keys holds them (a key whose digest differs, is
@@ -66,7 +67,7 @@
     {%- set row = load_result('rebuild_by_key_plan').table.rows[0] -%}
     {%- set changed, keys, as_recorded = row[0], row[1], row[2] -%}
     {%- set buckets = config.get('buckets', 1) | int -%}
-    {%- set pass_keys = [(keys + buckets - 1) // buckets, var('document_rebuild_pass_keys') | int] | max -%}
+    {%- set pass_keys = [(keys + buckets - 1) // buckets, var('document_rebuild_pass_keys') | int, 1] | max -%}
     {%- set passes = (changed + pass_keys - 1) // pass_keys -%}
     {%- set max_passes = [1, buckets // 2] | max -%}
     {%- if not as_recorded -%}
