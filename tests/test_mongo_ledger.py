@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import subprocess
 
 import duckdb
 import pytest
@@ -85,6 +86,8 @@ def test_incremental_after_a_change_writes_exactly_the_changed_documents_from_th
     assert (reviews["hashes_from"], reviews["hashes_read"]) == ("ledger", 0)
     assert (reviews["inserted"], reviews["updated"], reviews["deleted"], reviews["written"]) == (1, 12, 2, 13)
     assert reviews["documents_built"] == 13  # the ledger's row hashes: only changed rows become JSON
+    # counted once, before the writes; after them the count is that plus the acknowledged changes
+    assert "count" in reviews["phases"] and reviews["count_after"] == "derived", reviews
     assert (profiles["hashes_from"], profiles["hashes_read"], profiles["written"]) == ("ledger", 0, 0)
     rewritten = {d["_id"] for d in db.reviews.find({"_probe": {"$exists": False}}, {"_id": 1})}
     assert rewritten == set(change["updated"]) | set(change["inserted"])
@@ -95,6 +98,7 @@ def test_incremental_after_a_change_writes_exactly_the_changed_documents_from_th
     change_reviews(own, updated=3, deleted=0, inserted=0, prefix="again: ")
     few = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
     assert (few["hashes_from"], few["hashes_read"], few["updated"], few["written"]) == ("ledger", 0, 3, 3)
+    assert few["count_after"] == "derived"
     again = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
     assert (again["hashes_from"], again["hashes_read"], again["written"], again["deleted"]) == (
         "ledger",
@@ -140,6 +144,7 @@ def test_on_a_server_whose_id_lookups_scan_many_replacements_are_one_delete_and_
         db.reviews.update_many({}, {"$set": {"_probe": 1}})
         reviews = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
         assert (reviews["inserted"], reviews["updated"], reviews["deleted"]) == (1, 12, 2)
+        assert reviews["count_after"] == "derived"
         assert reviews["gap_ms"] > 0
         assert reviews["guarantee"] == REWRITE_GUARANTEE.format(gap=reviews["gap_ms"])
         rewritten = {d["_id"] for d in db.reviews.find({"_probe": {"$exists": False}}, {"_id": 1})}
@@ -206,6 +211,105 @@ def test_a_count_that_differs_is_read_back_before_a_changed_table_is_written(fer
     assert_collection_equals_gold(db, "reviews", own, "doc_reviews")
     after = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
     assert (after["hashes_from"], after["written"]) == ("ledger", 0)
+
+
+def _changed_behind_the_exporter(uri: str, db, own: Warehouse, victims) -> subprocess.CompletedProcess:
+    """An incremental export of doc_reviews that pauses before its first write, while
+    ``victims(db)`` changes the collection behind it: after its count, before its writes."""
+    proc = start_export(
+        uri, own, *REVIEWS, "--mode", "incremental", "--json", env={"AETHERMART_TEST_PAUSE_WRITE": "4"}
+    )
+    try:
+        wait_for(
+            lambda: (db["_aethermart_exports"].find_one({"_id": "reviews"}) or {}).get("state") == "writing",
+            "the export's mark set to writing",
+        )
+        victims(db)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_an_acknowledgement_the_ledger_did_not_imply_makes_the_validation_count_again(
+    ferretdb_server, db, own
+):
+    """A document the ledger holds, deleted behind the exporter after its count and before its
+    writes: the replacement that re-creates it is acknowledged as a creation, so the count after
+    the writes cannot be derived. The collection is counted again (it is right: the upsert
+    restored the document) and the run says why."""
+    uri = uri_of(ferretdb_server, db)
+    export_json(uri, own, *REVIEWS)
+    change = change_reviews(own, updated=2, deleted=0, inserted=0)
+
+    done = _changed_behind_the_exporter(
+        uri, db, own, lambda d: d.reviews.delete_one({"_id": change["updated"][0]})
+    )
+    assert done.returncode == 0, done.stderr
+    result = {d["collection"]: d for d in json.loads(done.stdout)["datasets"]}["reviews"]
+    assert (result["hashes_from"], result["updated"], result["count_after"]) == ("ledger", 2, "counted")
+    assert "counted again after the write" in result["note"] and "created: 1" in result["note"], result
+    assert_collection_equals_gold(db, "reviews", own, "doc_reviews")
+
+
+def test_a_document_deleted_behind_the_exporter_during_its_run_fails_the_validation_then_is_restored(
+    ferretdb_server, db, own
+):
+    """Deleted behind the exporter after its count, with a re-created one beside it (as above):
+    the real count after the writes is one short, so the run fails, and its mark (writing)
+    makes the next run read the stored hashes back and restore the document."""
+    uri = uri_of(ferretdb_server, db)
+    export_json(uri, own, *REVIEWS)
+    change = change_reviews(own, updated=2, deleted=0, inserted=0)
+    untouched = sorted(
+        d["_id"] for d in db.reviews.find({}, {"_id": 1}) if d["_id"] not in change["updated"]
+    )[7]
+
+    def victims(d) -> None:
+        d.reviews.delete_many({"_id": {"$in": [change["updated"][0], untouched]}})
+
+    failed = _changed_behind_the_exporter(uri, db, own, victims)
+    assert failed.returncode != 0 and "validation failed" in failed.stderr, failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert db.reviews.find_one({"_id": untouched}) is None
+
+    result = export_json(uri, own, *REVIEWS, "--mode", "incremental")["reviews"]
+    assert (result["hashes_from"], result["inserted"], result["count_after"]) == ("server", 1, "counted")
+    assert db.reviews.find_one({"_id": untouched}) is not None
+    assert_collection_equals_gold(db, "reviews", own, "doc_reviews")
+
+
+def test_acknowledgements_give_the_count_after_the_writes_or_name_what_differed(db):
+    """publish.Acknowledged against the server's own count: replacements of stored documents,
+    creations, deletes, and FerretDB's delete-then-insert; any acknowledgement the stored
+    hashes did not imply leaves the count to the server."""
+    from bson import encode
+    from bson.raw_bson import RawBSONDocument
+
+    from aethermart.export.mongo.publish import Acknowledged, rewrite_on_ferretdb, write_changes
+
+    db.docs.insert_many([{"_id": str(i), "v": 0} for i in range(10)])
+    raw = lambda i, v: (str(i), RawBSONDocument(encode({"_id": str(i), "v": v})))  # noqa: E731
+    acks = Acknowledged()
+    write_changes(db, "docs", [raw(1, 1), raw(2, 1), raw(20, 1)], ["3"], "w", acks=acks, existing=2)
+    rewrite_on_ferretdb(db, "docs", [raw(4, 2)], [raw(21, 2)], ["5", "6"], "r", acks)
+    assert acks.surprises == []
+    assert acks.count_after(10) == db.docs.count_documents({}) == 9
+
+    stale = Acknowledged()  # hashes that believe 31 and 3 are stored and 7 is not
+    write_changes(db, "docs", [raw(31, 1)], ["3"], "w", acks=stale, existing=1)
+    rewrite_on_ferretdb(db, "docs", [], [raw(7, 3)], [], "r", stale)
+    assert stale.count_after(9) is None
+    assert stale.surprises == [
+        "w: replaced: 0 where the stored hashes implied 1",
+        "w: created: 1 where the stored hashes implied 0",
+        "w: deleted: 0 where the stored hashes implied 1",
+        "r: found existing where inserting: 1 where the stored hashes implied 0",
+    ]
+    assert db.docs.find_one({"_id": "7"})["v"] == 3  # replaced, not duplicated
+    assert db.docs.count_documents({}) == 10
 
 
 def test_a_run_killed_between_its_writes_and_its_ledger_is_read_back_next_time(ferretdb_server, db, own):

@@ -32,7 +32,9 @@ reads the stored hashes back from the server as before (and says so in its summa
   exact, but it reads the collection's pages: seconds at scale 10; MongoDB: count on the
   _id index), which catches documents deleted or inserted behind the exporter's back. It
   is taken before anything is written: after the writes, an upsert that re-created a
-  document deleted behind the exporter's back would hide it;
+  document deleted behind the exporter's back would hide it. The validation after the writes
+  derives its count from this one and the server's acknowledgements where they are the ones
+  the ledger implies (publish.Acknowledged), and counts again where they are not;
 - ``--verify`` was not given.
 
 Limit (documented): a document *modified in place* behind the exporter's back (same count,

@@ -58,6 +58,7 @@ from aethermart.export.mongo.lock import acquire
 from aethermart.export.mongo.publish import (
     FERRETDB_REPLACES_PER_COMMAND,
     FERRETDB_REWRITE_MIN,
+    Acknowledged,
     CollectionNames,
     Sample,
     cleanup_debris,
@@ -108,8 +109,9 @@ class MongoDatasetResult(DatasetResult):
     duckdb_seconds: float = 0.0  # query, Extended JSON, hash (in a thread: overlaps the rest)
     encode_seconds: float = 0.0  # libbson
     server_seconds: float = 0.0  # waiting for the server: the sum of `phases`
-    # server time per step: count (the ledger's drift check), read_hashes (diff with the stored
-    # version, when the ledger cannot be used), write, indexes, validate, swap, delete (incremental)
+    # server time per step: count (the ledger's drift check, before any write), read_hashes
+    # (diff with the stored version, when the ledger cannot be used), write, indexes, validate,
+    # swap, delete (incremental)
     phases: dict[str, float] = field(default_factory=dict)
     # where the stored hashes came from: ledger (this exporter's record of its last write,
     # ledger.py), server (read back: no usable ledger, or --verify), none (new collection)
@@ -117,6 +119,10 @@ class MongoDatasetResult(DatasetResult):
     hashes_read: int = 0  # stored hashes read back from the server
     documents_built: int = 0  # rows whose Extended JSON and md5 were computed (incremental)
     passes: int = 0  # passes over the model that built its documents (document_passes); 0: none built
+    # incremental: the validation's count after the writes: derived (the count before them
+    # plus what the server acknowledged they created and removed, publish.Acknowledged) or
+    # counted (no count before them, or an acknowledgement the stored hashes did not imply)
+    count_after: str = ""
     ledger: str = ""  # written | not written (why) | "" (unchanged, dry run, --from-parquet)
 
     @contextlib.contextmanager
@@ -331,12 +337,16 @@ def _usable_ledger(
     return ledger, ""
 
 
-def _count_drift(server: MongoServer, collection: str, ledger: Ledger, result: MongoDatasetResult) -> str:
-    """Why the ledger cannot stand for the collection by its count ("" when the server holds
-    as many documents as the ledger): documents deleted or inserted behind the exporter."""
+def _count_drift(
+    server: MongoServer, collection: str, ledger: Ledger, result: MongoDatasetResult
+) -> tuple[int, str]:
+    """The server's count, and why the ledger cannot stand for the collection by it ("" when
+    the server holds as many documents as the ledger): documents deleted or inserted behind
+    the exporter."""
     with result.phase("count"):
         count = count_documents(server, collection)
-    return "" if count == ledger.rows else f"the server holds {count:,} documents, the ledger {ledger.rows:,}"
+    why = "" if count == ledger.rows else f"the server holds {count:,} documents, the ledger {ledger.rows:,}"
+    return count, why
 
 
 def _read_back(
@@ -437,8 +447,9 @@ def _export(
         # anything is written (a count after the writes could not tell: a document deleted
         # behind the exporter and re-created by an upsert counts as if never gone); the gold
         # rows are hashed meanwhile (_RowHashes)
+        counted = None  # the server's count before anything is written
         if ledger is not None:
-            why = _count_drift(server, collection, ledger, result)
+            counted, why = _count_drift(server, collection, ledger, result)
             if why:
                 ledger = None
         print_ = row_hashes.result() if row_hashes is not None else ""  # the cursor is free again
@@ -483,7 +494,12 @@ def _export(
                 _full(cursor, server, lock, plan, names, result, progress, keep)
             else:
                 by_row = ledger is not None and ledger.row_hashes == ROW_HASH_VERSION
-                _incremental(cursor, server, lock, plan, foreign, result, progress, keep, by_row)
+                # the count before the writes stands for the collection as the ledger's only
+                # when the ledger is used: a read-back's count is taken again in the validation
+                before = counted if ledger is not None else None
+                notes += _incremental(
+                    cursor, server, lock, plan, foreign, result, progress, keep, by_row, before
+                )
     finally:
         if lock is not None:
             lock.release()
@@ -675,11 +691,14 @@ def _incremental(
     progress: Say,
     keep: _LedgerWrite | None,
     by_row: bool = False,
-) -> None:
+    before: int | None = None,
+) -> list[str]:
     """Find the changed rows (``by_row``: the gold row hash differs from the ledger's; else:
     every document hashed, compared with the stored hashes of the ledger or the server), build
     Extended JSON and BSON only for them, write them and delete the vanished ids; then record
-    the new hashes as the ledger."""
+    the new hashes as the ledger. ``before``: the server's count read in this run before the
+    writes, which with acknowledgements as the stored hashes imply gives the count after them
+    (the validation then does not count again, see Acknowledged)."""
     db, spec = server.db, plan.spec
     collection = spec.mongodb.collection
     key = spec.mongodb.key
@@ -720,6 +739,7 @@ def _incremental(
     written_hashes: list[str] = []
     if changed or gone or result.hashes_from != "ledger":
         mark(db, collection, result.version or "", "writing")  # the ledger stops vouching from here
+        pause_for_tests("write")
     # the documents of the changed rows only: the join runs before the Extended JSON (and
     # below it: see document_query's carry)
     changed_sql = []
@@ -741,6 +761,7 @@ def _incremental(
     per_command = FERRETDB_REPLACES_PER_COMMAND if server.is_ferretdb else None
     by_index = server.finds_by_id_index(collection)  # else each replace/delete scans (stock FerretDB)
     where = f"{plan.where} (incremental)"
+    acks = Acknowledged()
     if changed:
         for batch in iter_document_batches(cursor, changed_sql, plan.batch_rows, where, times):
             sample.add(batch)
@@ -750,13 +771,31 @@ def _incremental(
             inserts = [(i, d) for i, d, c in pairs if c == "i"]
             with result.phase("write"):
                 if by_index:
-                    write_changes(db, collection, updates + inserts, [], at, replaces_per_command=per_command)
+                    write_changes(
+                        db,
+                        collection,
+                        updates + inserts,
+                        [],
+                        at,
+                        replaces_per_command=per_command,
+                        acks=acks,
+                        existing=len(updates),
+                    )
                 elif len(updates) >= FERRETDB_REWRITE_MIN:
-                    gap = rewrite_on_ferretdb(db, collection, updates, inserts, [], at)
+                    gap = rewrite_on_ferretdb(db, collection, updates, inserts, [], at, acks)
                     result.gap_ms = round(max(result.gap_ms or 0.0, gap), 1)
                 else:  # a few replacements: each atomic; the new ids need no scan
-                    write_changes(db, collection, updates, [], at, replaces_per_command=per_command)
-                    rewrite_on_ferretdb(db, collection, [], inserts, [], at)
+                    write_changes(
+                        db,
+                        collection,
+                        updates,
+                        [],
+                        at,
+                        replaces_per_command=per_command,
+                        acks=acks,
+                        existing=len(updates),
+                    )
+                    rewrite_on_ferretdb(db, collection, [], inserts, [], at, acks)
             result.written += len(batch.ids)
             written_ids += batch.ids
             written_hashes += batch.hashes
@@ -776,14 +815,23 @@ def _incremental(
         chunk, what = gone[i : i + step], f"{where}, deleting vanished ids"
         with result.phase("delete"):
             if by_index:
-                write_changes(db, collection, [], chunk, what)
+                write_changes(db, collection, [], chunk, what, acks=acks)
             else:  # one scan for the whole chunk
-                rewrite_on_ferretdb(db, collection, [], [], chunk, what)
+                rewrite_on_ferretdb(db, collection, [], [], chunk, what, acks)
         lock.renew()
     result.deleted = len(gone)
     result.unchanged = plan.rows - result.inserted - result.updated
+    derived = acks.count_after(before)
+    result.count_after = "derived" if derived is not None else "counted"
+    notes = []
+    if before is not None and derived is None:
+        more = f" (and {len(acks.surprises) - 3} more)" if len(acks.surprises) > 3 else ""
+        notes.append(
+            "the server's acknowledgements differed from the ledger's hashes, so the collection "
+            f"was counted again after the write: {'; '.join(acks.surprises[:3])}{more}"
+        )
     with result.phase("validate"):
-        validate(server, collection, plan.rows, sample, spec.mongodb.indexes)
+        validate(server, collection, plan.rows, sample, spec.mongodb.indexes, derived_count=derived)
     result.duckdb_seconds, result.encode_seconds = round(times.duckdb, 3), round(times.encode, 3)
     result.guarantee = (
         INCREMENTAL_GUARANTEE if result.gap_ms is None else REWRITE_GUARANTEE.format(gap=result.gap_ms)
@@ -806,6 +854,7 @@ def _incremental(
                 ).to_arrow_table(),
                 result,
             )
+    return notes
 
 
 def _rollback(
