@@ -5,7 +5,10 @@
     (slv_pos_products__price_history: the price of the latest drop on or before the order
     date, or the first known price for orders placed before the product's first drop;
     `unit_price_source` = 'pos_price_history'). Negative quantities are returns: the line
-    amount is negative too. -#}
+    amount is negative too. Rebuilt by merging only the lines whose row changed
+    (`merge_changed_rows_by`, as the facts: its contract in _sales__models.yml): writing
+    its 3M rows at scale 10 took ~5 s of the 6.7 s it cost, computing them ~1 s. -#}
+{{ config(merge_changed_rows_by='order_line_key') }}
 with online as (
 
     select * from {{ ref('slv_mariadb_order_items__checked') }}
