@@ -1069,3 +1069,28 @@ def test_a_keyed_table_lands_its_changed_ranges_and_the_chain_replays_to_the_ser
     assert json.loads((newest / "_manifest.json").read_text())["mode"] == "snapshot"
     ((server_rows,),) = _query(broken_db, "select count(*) from Orders")
     assert len(_replayed(landing, "Orders", "order_id")) == server_rows
+
+
+def test_the_fingerprint_sum_hashes_each_row_once_and_tells_a_row_it_could_not_hash(mariadb_server):
+    """content_fingerprint.hash_sum_sql: one aggregate gives the sum of the rows' 60-bit md5
+    prefixes (computed here in Python) and how many rows had no md5 (a row longer than
+    max_allowed_packet; here a NULL text, whose md5 is NULL alike)."""
+    import hashlib
+
+    from aethermart.extract.content_fingerprint import MAX_HASHED_ROWS, hash_sum_sql, split_hash_sum
+
+    url = _database(mariadb_server, "fingerprint_sum")
+    texts = ["a", "", "NULL", "Zürich, 'quoted'", "x" * 5000]
+    _sql(url, "create table t (id int primary key, txt text character set utf8mb4)")
+    for i, text in enumerate([*texts, None, None]):
+        _sql(url, f"insert into t values ({i}, {'NULL' if text is None else repr(text)})")
+    expected = sum(int(hashlib.md5(t.encode()).hexdigest()[:15], 16) for t in texts)
+    [(rows, summed)] = _query(url, f"select count(*), {hash_sum_sql('md5(txt)')} from t")
+    assert (rows, split_hash_sum(summed, rows)) == (7, (5, expected))
+    [(rows, summed)] = _query(
+        url, f"select count(*), {hash_sum_sql('md5(txt)')} from t where txt is not null"
+    )
+    assert split_hash_sum(summed, rows) == (5, expected)
+    [(rows, summed)] = _query(url, f"select count(*), {hash_sum_sql('md5(txt)')} from t where id < 0")
+    assert split_hash_sum(summed, rows) == (0, 0)
+    assert split_hash_sum(0, MAX_HASHED_ROWS) is None  # too many rows for the split to be exact

@@ -39,7 +39,14 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from aethermart.extract.content_fingerprint import current_chain, is_innodb, recipe, row_text
+from aethermart.extract.content_fingerprint import (
+    current_chain,
+    hash_sum_sql,
+    is_innodb,
+    recipe,
+    row_text,
+    split_hash_sum,
+)
 from aethermart.mariadb_client import quote_identifier as _quote
 
 __all__ = ["MAX_DELTAS", "KeyChunks", "delta_ranges", "server_chunks"]
@@ -133,8 +140,7 @@ def server_chunks(
                     high = cur.fetchone()[0]
                     size = _chunk_size(int(high) if high is not None else 0)
                 cur.execute(
-                    f"select key_value div {size} as chunk, count(*), count(row_hash), "
-                    "coalesce(sum(cast(conv(left(row_hash, 15), 16, 10) as unsigned)), 0), "
+                    f"select key_value div {size} as chunk, count(*), {hash_sum_sql('row_hash')}, "
                     "min(key_value), max(key_value) "
                     f"from (select {k} as key_value, md5({row_text(columns)}) as row_hash "
                     f"from {_quote(server_table)}) as hashed group by chunk"
@@ -146,16 +152,19 @@ def server_chunks(
     except pymysql.err.MySQLError as exc:
         return None, f"the server could not compute the chunks ({exc.args[-1]})"
     chunks: dict[int, tuple[int, int]] = {}
-    for chunk, count, hashed, total, low, high in rows:
+    for chunk, count, summed, low, high in rows:
         if chunk is None:
             return None, f"key {key} is NULL in {int(count):,} rows"
         if int(low) < 0:
             return None, f"key {key} has negative values"
         if int(high) > landed_max:  # it would land NULL (a conversion error): no range holds it
             return None, f"key {key} has values above its landed type's maximum ({landed})"
-        if int(count) != int(hashed):
+        split = split_hash_sum(summed, count)
+        if split is None:
+            return None, f"{int(count):,} rows in one chunk are too many to hash exactly"
+        if split[0] != int(count):
             return None, "a row is too long to hash (max_allowed_packet)"
-        chunks[int(chunk)] = (int(count), int(total))
+        chunks[int(chunk)] = (int(count), split[1])
     rows_total = sum(n for n, _ in chunks.values())
     total = sum(t for _, t in chunks.values())
     fingerprint = f"{recipe(server_table, columns, schema)}:{rows_total}:{total}"
