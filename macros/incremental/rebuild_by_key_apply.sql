@@ -2,8 +2,9 @@
     model's transaction, delete the rows of the changed keys and insert what the model's SQL
     gives for them, in the plan's passes of at most `pass_keys` keys each (its `in_build_pass`
     filters read a pass's keys from the DuckDB variable aethermart_build_keys), then record
-    the key digests and the fingerprint with the table. The enforced contract is checked as in a full build; the SQL is the one the
-    full build uses (narrowed_inputs_code). A killed build commits none of it. -#}
+    the key digests and the fingerprint with the table. The enforced contract is checked as
+    in a full build; the SQL is the one the full build uses (narrowed_inputs_code). A killed
+    build commits none of it. -#}
 {% macro rebuild_by_key_apply(target_relation, checked, keyed, plan, code) %}
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
