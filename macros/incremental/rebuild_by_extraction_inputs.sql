@@ -28,16 +28,9 @@
             ~ declared['table'] ~ "', but the model's SQL does not read its current extraction "
             ~ "(current_extraction('" ~ declared['table'] ~ "', ...))") }}
     {%- endif -%}
-    {%- set by_name = {} -%}
-    {%- for unique_id in model.depends_on.nodes -%}
-        {%- do by_name.setdefault(graph.nodes.get(unique_id, {}).get('name'), []).append(unique_id) -%}
-    {%- endfor -%}
     {%- set named = {declared['input']: 'input', 'brz_mariadb__extractions': 'the list of extractions (current_extraction)'} -%}
     {%- for name in parents_declared -%}{%- do named.update({name: 'parent'}) -%}{%- endfor -%}
-    {%- for name, role in named.items() if (by_name.get(name) or []) | length != 1 -%}
-        {{ exceptions.raise_compiler_error(model.name ~ ": rebuild_by_extraction " ~ role ~ " '" ~ name
-            ~ "' is not one ref of this model (refs: " ~ model.depends_on.nodes | join(', ') ~ ")") }}
-    {%- endfor -%}
+    {%- set by_name = _refs_named(named, 'rebuild_by_extraction') -%}
     {%- set parents = {} -%}
     {%- for name, column in parents_declared.items() -%}
         {%- do parents.update({by_name[name][0]: column}) -%}

@@ -98,12 +98,7 @@
             ~ "changed_parents where parent = " ~ sql_string(unique_id) ~ ")") -%}
     {%- endfor -%}
     {% call statement('rebuild_by_extraction_plan', fetch_result=True) -%}
-        create or replace temp table aethermart_parent_states as {{ _rebuild_by_extraction_parent_states(spec) }};
-        create or replace temp table aethermart_changed_parents as
-        select coalesce(now.parent, was.parent) as parent, coalesce(now.key, was.key) as key
-        from aethermart_parent_states as now
-        full outer join {{ states }} as was on now.parent = was.parent and now.key = was.key
-        where now.is_usable is distinct from was.is_usable;
+        {{ _changed_parents_sql(spec, states) }};
         create or replace temp table aethermart_extraction_keys as
         with changed_parents as (select * from aethermart_changed_parents)
         select distinct key from ({{ touched | join("\n union all ") }}) as touched where key is not null;

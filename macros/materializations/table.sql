@@ -7,7 +7,10 @@
     inputs: kept") and dbt reports success. A model with `merge_changed_rows_by` (a key) gets
     only its changed keys' rows deleted and inserted when it can (macro merge_changed_rows).
     Otherwise the table is built as dbt-duckdb builds it and its fingerprint recorded in the
-    same transaction. With config `input_columns` ({ref name: [columns]}: input_columns_declared)
+    same transaction. A model with `rebuild_by_extraction` (a MariaDB table's checked rows) or
+    `rebuild_by_landed_file` (a landed entity's checked rows) rebuilds only the rows of the keys
+    new data touched when it can (rebuild_by_extraction_plan, rebuild_by_landed_file_plan).
+    With config `input_columns` ({ref name: [columns]}: input_columns_declared)
     the table is built from the SQL with those inputs narrowed to the listed columns, and a
     change to their other columns keeps it. -#}
 {% materialization table, adapter="duckdb", supported_languages=['sql', 'python'] %}
@@ -25,20 +28,32 @@
     {{ return(model_fingerprint_keep(target_relation)) }}
   {%- endif -%}
   {%- set by_extraction = rebuild_by_extraction_inputs() if language == 'sql' else none -%}
-  {%- if by_extraction is not none and narrowed.columns -%}
-    {{ exceptions.raise_compiler_error(model.name ~ ": config input_columns and rebuild_by_extraction do not go together") }}
+  {%- set by_landed_file = rebuild_by_landed_file_inputs() if language == 'sql' else none -%}
+  {%- if [narrowed.columns, by_extraction, by_landed_file] | select | list | length > 1 -%}
+    {{ exceptions.raise_compiler_error(model.name ~ ": configs input_columns, rebuild_by_extraction and "
+        ~ "rebuild_by_landed_file do not go together (one of them at most)") }}
   {%- endif -%}
   {#- the SQL built from: with config input_columns, those inputs narrowed to their listed
-      columns; with rebuild_by_extraction, its parents narrowed to their keys' usability -#}
+      columns; with rebuild_by_extraction or rebuild_by_landed_file, its parents narrowed to
+      their keys' usability -#}
+  {%- set by_key = by_extraction if by_extraction is not none else by_landed_file -%}
   {%- set code = narrowed_inputs_code(narrowed.columns, narrowed.reads, 'input_columns') if narrowed.columns
-      else _rebuild_by_extraction_code(by_extraction) if by_extraction is not none
+      else _rebuild_by_extraction_code(by_key) if by_key is not none
       else compiled_code -%}
   {%- if narrowed.columns -%}{% do narrowed_inputs_check(code, 'input_columns') %}{%- endif -%}
-  {%- if by_extraction is not none -%}{% do narrowed_inputs_check(code, 'rebuild_by_extraction parents') %}{%- endif -%}
+  {%- if by_key is not none -%}
+    {% do narrowed_inputs_check(code, ('rebuild_by_extraction' if by_extraction is not none else 'rebuild_by_landed_file')
+        ~ ' parents') %}
+  {%- endif -%}
   {#- only extractions since the last build: rebuild the rows of the keys they touched, in place -#}
   {%- set extraction_plan = rebuild_by_extraction_plan(existing_relation, by_extraction) if by_extraction is not none else none -%}
   {%- if extraction_plan and extraction_plan.apply -%}
     {{ return(rebuild_by_extraction_apply(target_relation, checked, by_extraction, extraction_plan)) }}
+  {%- endif -%}
+  {#- only files landed, changed or removed since the last build: rebuild the rows of the keys they touched, in place -#}
+  {%- set landed_file_plan = rebuild_by_landed_file_plan(existing_relation, by_landed_file) if by_landed_file is not none else none -%}
+  {%- if landed_file_plan and landed_file_plan.apply -%}
+    {{ return(rebuild_by_landed_file_apply(target_relation, checked, by_landed_file, landed_file_plan, code)) }}
   {%- endif -%}
   {%- if merge_changed_rows(existing_relation, target_relation, code) is not none -%}
     {#- only the changed keys' rows were deleted and inserted, in this transaction -#}
@@ -113,6 +128,7 @@
   -- the table's input fingerprint, in the transaction that wrote the table
   {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
   {% if by_extraction is not none %}{% do rebuild_by_extraction_record(by_extraction, extraction_plan is not none) %}{% endif %}
+  {% if by_landed_file is not none %}{% do rebuild_by_landed_file_record(by_landed_file, landed_file_plan is not none) %}{% endif %}
 
   {% set should_revoke = should_revoke(existing_relation, full_refresh_mode=True) %}
   {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke) %}

@@ -58,6 +58,8 @@
     {{ model_key_digests_table_ddl() }};
     -- what the rebuild_by_extraction models were last built from (macro extraction_builds_table_ddl)
     {{ extraction_builds_table_ddl() }};
+    -- ... and the rebuild_by_landed_file models (macro landed_file_builds_table_ddl)
+    {{ landed_file_builds_table_ddl() }};
     -- the inputs whose content a reader compared with their record, per invocation (macro
     -- model_input_checks_table_ddl); earlier invocations' marks are of no use
     {{ model_input_checks_table_ddl() }};

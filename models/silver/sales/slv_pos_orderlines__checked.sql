@@ -12,7 +12,16 @@
     The optional `unit_price` (the price charged) is parsed like every POS price
     (`parse_money`): blank means "not given" (the line is priced from the product snapshot
     in slv_order_lines); a value that does not parse is `invalid_number`, a negative one
-    `negative_price` (a return is a negative quantity, not a negative price). -#}
+    `negative_price` (a return is a negative quantity, not a negative price).
+    When files land, change or go, only the orders they touch are rebuilt (rebuild_by_landed_file:
+    an order's rows depend on its rows in every drop, on whole files' layouts and on its order's
+    and products' usability). -#}
+{{ config(rebuild_by_landed_file={
+    'input': 'brz_pos__orderlines',
+    'key': 'order_id',
+    'input_key': clean_text('order_id'),
+    'parents': {'slv_pos_orders__checked': 'order_id', 'slv_pos_products__checked': 'product_id'},
+}) }}
 with orderlines as (
 
     select * from {{ ref('brz_pos__orderlines') }}
@@ -31,6 +40,18 @@ product_status as (
 
 ),
 
+file_layouts as (
+
+    {#- a file carries line numbers when any of its rows has one: read from every row of the
+        file, also when only some orders are rebuilt -#}
+    select
+        _source_file,
+        bool_or(not {{ is_blank('line_number') }}) as _has_line_numbers
+    from orderlines
+    group by _source_file
+
+),
+
 cleaned as (
 
     {#- every cleaned value once (before, the same regular expressions ran up to six
@@ -46,19 +67,26 @@ cleaned as (
 
 ),
 
+rebuilt as (
+
+    {#- the orders this build computes: all, or those new files touched -#}
+    select * from cleaned
+    where {{ in_rebuilt_keys('_order_id') }}
+
+),
+
 numbered as (
 
-    {#- a file carries line numbers when any of its rows has one -#}
     select
-        *,
-        bool_or(not {{ is_blank('line_number') }}) over (
-            partition by _source_file
-        ) as _has_line_numbers,
+        rebuilt.*,
+        file_layouts._has_line_numbers,
         row_number() over (
-            partition by _order_id, _source_file
-            order by _source_row_number
+            partition by rebuilt._order_id, rebuilt._source_file
+            order by rebuilt._source_row_number
         ) as _position_in_order
-    from cleaned
+    from rebuilt
+    inner join file_layouts
+        on rebuilt._source_file = file_layouts._source_file
 
 ),
 
@@ -71,7 +99,7 @@ given_line_numbers as (
         _source_file,
         _given_line_number,
         count(*) as _rows_with_number
-    from cleaned
+    from rebuilt
     where _given_line_number >= 1
     group by _order_id, _source_file, _given_line_number
 

@@ -1,6 +1,17 @@
+{#- POS orders of every drop, typed, with their outcome. When files land, change or go, only
+    the orders they touch are rebuilt (rebuild_by_landed_file: an order's rows depend on its
+    rows in every drop and on its customer's usability). -#}
+{{ config(rebuild_by_landed_file={
+    'input': 'brz_pos__orders',
+    'key': 'order_id',
+    'input_key': clean_text('order_id'),
+    'parents': {'slv_pos_customers__checked': 'customer_id'},
+}) }}
 with orders as (
 
+    {#- all, or the orders new files touched -#}
     select * from {{ ref('brz_pos__orders') }}
+    where {{ in_rebuilt_keys(clean_text('order_id')) }}
 
 ),
 

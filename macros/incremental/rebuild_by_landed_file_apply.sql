@@ -1,0 +1,40 @@
+{#- The rebuild-by-landed-file path of the `table` materialization (plan from
+    rebuild_by_landed_file_plan): in the model's transaction, delete the table's rows of the
+    planned keys and its rows without a key, and insert the rows of those keys (and without a
+    key) that the model's SQL gives (`code`: its parents narrowed to their keys' usability) with
+    the DuckDB variable of in_rebuilt_keys set to the planned keys - nothing when the plan is
+    idle (no file changed, no parent key changed: only another input changed); then record what
+    was read and the table's fingerprint. A killed build commits none of it. -#}
+{% macro rebuild_by_landed_file_apply(target_relation, checked, spec, plan, code) %}
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+    {%- set column = adapter.quote(spec.key) -%}
+    {%- set variable = _rebuilt_keys_variable() -%}
+    {%- if not plan.idle -%}
+    {% call statement('main') -%}
+        delete from {{ target_relation }}
+        where {{ column }} is null or {{ column }} in (select key from aethermart_landed_keys);
+        set variable {{ variable }} = (select coalesce(list(key), []) from aethermart_landed_keys);
+        insert into {{ target_relation }} by name
+        select * from (
+            {{ code }}
+        ) as rebuilt_rows
+        where {{ column }} is null or {{ column }} in (select key from aethermart_landed_keys);
+        reset variable {{ variable }}
+    {%- endcall %}
+    {%- endif -%}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {% do rebuild_by_landed_file_record(spec, true) %}
+    {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
+    {% do persist_docs(target_relation, model) %}
+    {{ adapter.commit() }}
+    {%- if plan.idle -%}
+        {{ log(model.name ~ ": no landed file changed since its last build and no parent key changed: rows kept "
+            ~ "(another input changed)", info=true) }}
+    {%- else -%}
+        {{ log(model.name ~ ": " ~ plan.files ~ " landed files since its last build touched " ~ plan.touched
+            ~ " keys of its " ~ plan.rows ~ " rows: rebuilt their rows", info=true) }}
+    {%- endif -%}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+    {{ return({'relations': [target_relation]}) }}
+{% endmacro %}

@@ -1,0 +1,99 @@
+{#- Whether a `table` model with `rebuild_by_landed_file` (spec from rebuild_by_landed_file_inputs)
+    can rebuild only the rows of the keys that the files landed, changed or removed since its
+    last build touched, and which keys: none (build whole, record) unless
+      * the table exists, no --full-refresh, no --empty, the input and the parents are this
+        target's own relations;
+      * its last build recorded what it read (ops.landed_file_builds), under the same static
+        fingerprint (_rebuild_by_extraction_static: code, config, versions, the input's
+        columns, the other refs' content);
+      * the table still holds what that build wrote (row count, content, invocation);
+      * at most var `merge_changed_rows_max_share` (0.2) of the table's rows are rebuilt.
+    The keys: those of the input's rows in every file whose digest (_landed_file_digests) differs
+    from the recorded one (new and changed files), those of the table's rows from such files
+    (changed and removed files), and those of the table's rows whose parent key (the model's
+    column of the parent's name, as text) changed usability (a parent_quarantined or orphan_fk
+    row that is no longer one, or the reverse); rows without a key are always rebuilt. Then
+    the temp table aethermart_landed_keys holds them, aethermart_landed_files the files' digests
+    now and aethermart_parent_states the parents' keys now, and it returns {'apply': true,
+    'touched': n, 'files': n, 'rows': n, 'idle': whether no file changed and no parent key
+    changed, so nothing is to be rewritten}; {'apply': false} when the table is to be built
+    whole but the digests and parents' keys are in those temp tables already. -#}
+{% macro rebuild_by_landed_file_plan(existing_relation, spec) %}
+    {%- if existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
+        or flags.EMPTY or not spec.own -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set key = sql_string(_model_fingerprint_key(this)) -%}
+    {%- set files = _landed_file_build_files(this) -%}
+    {%- set states = _landed_file_build_parents(this) -%}
+    {% call statement('rebuild_by_landed_file_recorded', fetch_result=True) -%}
+        {{ landed_file_builds_table_ddl() }};
+        select
+            static_fingerprint = {{ _rebuild_by_extraction_static(spec) }} as same_static,
+            invocation_id,
+            exists (
+                select 1 from ops.model_fingerprints as recorded
+                where recorded.relation = {{ key }} and recorded.invocation_id = builds.invocation_id
+                    and recorded.row_count = (select count(*) from {{ existing_relation }})
+                    and recorded.content_hash = {{ _model_fingerprint_content(existing_relation) }}
+            ) as as_recorded
+        from ops.landed_file_builds as builds where relation = {{ key }}
+    {%- endcall %}
+    {%- set recorded = load_result('rebuild_by_landed_file_recorded').table.rows -%}
+    {%- if recorded | length != 1 or load_relation(files) is none or load_relation(states) is none -%}
+        {{ log(model.name ~ ": no record of the landed files its table was built from: built whole", info=true) }}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set same_static, invocation, as_recorded = recorded[0] -%}
+    {%- set why = "its code, config, versions, its input's columns or another input changed" if not same_static
+        else "content differs from what this project wrote with its landed-file record (changed outside dbt, "
+            ~ "or by a build that recorded none)" if not as_recorded
+        else none -%}
+    {%- if why -%}
+        {{ log(model.name ~ ": " ~ why ~ ": built whole", info=true) }}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set column = adapter.quote(spec.key) -%}
+    {%- set input = spec.reads[spec.input] -%}
+    {%- set touched = [
+        "select cast(" ~ spec.input_key ~ " as varchar) as key from " ~ input
+            ~ " where _source_file in (select source_file from changed_files)",
+        "select cast(" ~ column ~ " as varchar) from " ~ existing_relation
+            ~ " where _source_file in (select source_file from changed_files)",
+    ] -%}
+    {%- for unique_id, parent_column in spec.parents.items() | sort -%}
+        {%- do touched.append("select cast(" ~ column ~ " as varchar) from " ~ existing_relation ~ " where cast("
+            ~ adapter.quote(parent_column) ~ " as varchar) in (select key from changed_parents where parent = "
+            ~ sql_string(unique_id) ~ ")") -%}
+    {%- endfor -%}
+    {% call statement('rebuild_by_landed_file_plan', fetch_result=True) -%}
+        create or replace temp table aethermart_landed_files as {{ _landed_file_digests(spec) }};
+        create or replace temp table aethermart_changed_files as
+        select coalesce(now.source_file, was.source_file) as source_file
+        from aethermart_landed_files as now
+        full outer join {{ files }} as was on now.source_file = was.source_file
+        where now.digest is distinct from was.digest;
+        {{ _changed_parents_sql(spec, states) }};
+        create or replace temp table aethermart_landed_keys as
+        with
+            changed_files as (select * from aethermart_changed_files),
+            changed_parents as (select * from aethermart_changed_parents)
+        select distinct key from ({{ touched | join("\n union all ") }}) as touched where key is not null;
+        select
+            (select count(*) from aethermart_landed_keys),
+            (select count(*) from aethermart_changed_files),
+            (select count(*) from {{ existing_relation }}),
+            not exists (select 1 from aethermart_changed_files) and not exists (select 1 from aethermart_changed_parents)
+    {%- endcall %}
+    {%- set keys, changed_files, rows, idle = load_result('rebuild_by_landed_file_plan').table.rows[0] -%}
+    {%- if idle -%}
+        {{ return({'apply': true, 'touched': 0, 'files': 0, 'rows': rows, 'idle': true}) }}
+    {%- endif -%}
+    {%- set share = merge_changed_rows_max_share() -%}
+    {%- if keys > rows * share -%}
+        {{ log(model.name ~ ": " ~ changed_files ~ " landed files since its last build touched " ~ keys ~ " keys of its "
+            ~ rows ~ " rows (more than " ~ share ~ "): built whole", info=true) }}
+        {{ return({'apply': false}) }}
+    {%- endif -%}
+    {{ return({'apply': true, 'touched': keys, 'files': changed_files, 'rows': rows, 'idle': false}) }}
+{% endmacro %}

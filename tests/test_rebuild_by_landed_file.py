@@ -1,0 +1,255 @@
+"""The POS checked models of orders and lines rebuild only the orders that landed files touch.
+
+`slv_pos_orders__checked` and `slv_pos_orderlines__checked` have the config
+`rebuild_by_landed_file` (macros/incremental/rebuild_by_landed_file_plan.sql): when POS files
+land, change or go, a build deletes and recomputes the rows of the orders those files hold (now
+or before) and of the orders whose parent (order, product, customer) changed usability, and
+keeps every other row. One landing zone (a copy of the committed sample) is built, then changed
+the ways POS drops change a checked order's outcome, each in a file the others do not touch:
+
+- a new drop with new orders, an order re-sent unchanged (`duplicate`) and one re-sent with
+  other lines (`duplicate_conflict`), and a product older lines named before it existed (their
+  `orphan_fk` is gone: a parent key that became usable);
+- an older drop's order file loses an order (its lines, in an unchanged file, become
+  `orphan_fk`: a parent key that stopped being usable);
+- an older drop's line file loses a line (a changed file);
+
+and the first drop's line file carries line numbers on every row but those of the order with
+the late product: that order is rebuilt while its file is not, so the file's layout must come
+from all of its rows, not from the rebuilt order's.
+
+then the new drop is removed (removed files). After each step the incremental tables must equal
+a `--full-refresh` build of the same landing zone (`except all` both ways).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bench.new_data import add_pos_drop
+from tests.conftest import SAMPLE, TABLES_ONLY, DbtProject
+
+SALT = "test-rebuild-by-landed-file-salt"
+SELECT = ("--select", "+slv_pos_orderlines__checked")  # the POS chain and what it reads
+CHECKED = ("slv_pos_orders__checked", "slv_pos_orderlines__checked")
+RESENT_DROP = "pos/load_date=2025-10-01"  # orders re-sent
+SHRUNK_DROP = "pos/load_date=2025-09-01"  # an order removed from its order file
+LINE_DROP = "pos/load_date=2025-11-01"  # a line removed from its line file
+FIRST_DROP = "pos/load_date=2025-07-01"
+LATE_PRODUCT = "7000007"  # named by a line of the first drop, in no product file of the sample
+_REBUILT = re.compile(r"(slv_pos_\w+__checked): (\d+) landed files since its last build touched (\d+) keys")
+
+
+class SaltedProject(DbtProject):
+    def env(self) -> dict:
+        return {**super().env(), "AETHERMART_PII_SALT": SALT}
+
+
+def _lines(path: Path) -> tuple[list[bytes], bytes]:
+    """A CSV file's records and its line end (the file's own: a drop keeps one style)."""
+    data = path.read_bytes()
+    end = b"\r\n" if b"\r\n" in data else b"\n"
+    return data.removesuffix(end).split(end), end
+
+
+def _write(path: Path, lines: list[bytes], end: bytes) -> None:
+    path.write_bytes(end.join(lines) + end)
+
+
+def _number_the_lines_but_one_orders(landing: Path) -> str:
+    """The first drop's line file gets a `line_number` column, blank for the late product's order
+    (and for rows without an order id)."""
+    lines, end = _lines(landing / FIRST_DROP / "orderline.csv")
+    late_order = next(line.split(b",")[0] for line in lines if line.split(b",")[1] == LATE_PRODUCT.encode())
+    numbered, position = [lines[0] + b",line_number"], {}
+    for line in lines[1:]:
+        order = line.split(b",")[0]
+        position[order] = position.get(order, 0) + 1
+        # blank too where the order id is: rows without a key are rebuilt with every order
+        blank = order in (late_order, b"")
+        numbered.append(line + b"," + (b"" if blank else str(position[order]).encode()))
+    _write(landing / FIRST_DROP / "orderline.csv", numbered, end)
+    return late_order.decode()
+
+
+def _silver_orders(project: DbtProject, drop: str) -> list[str]:
+    """Orders of one drop that reached silver with every line of theirs."""
+    return [
+        order
+        for (order,) in project.query(
+            "select o.order_id from silver.slv_pos_orders__checked as o "
+            f"where o.outcome = 'silver' and o._source_file like '%{drop}/order.csv' and not exists ("
+            "select 1 from silver.slv_pos_orderlines__checked as l "
+            "where l.order_id = o.order_id and l.outcome <> 'silver') "
+            "and exists (select 1 from silver.slv_pos_orderlines__checked as l "
+            "where l.order_id = o.order_id) "
+            "order by o._source_row_number"
+        )
+    ]
+
+
+def _change_pos_drops(landing: Path, project: DbtProject) -> dict:
+    resent, conflicting = _silver_orders(project, RESENT_DROP)[:2]
+    removed = _silver_orders(project, SHRUNK_DROP)[0]
+    drop = add_pos_drop(landing, fraction=0.05)
+    new = landing / "pos" / drop["drop"]
+    old_orders, _ = _lines(landing / RESENT_DROP / "order.csv")
+    old_lines, _ = _lines(landing / RESENT_DROP / "orderline.csv")
+    ids = [line.split(b",")[0].decode().strip("\ufeff") for line in old_orders]
+    # the new drop re-sends one order as it was and one with another quantity on each line
+    new_orders, new_orders_end = _lines(new / "order.csv")
+    new_lines, new_lines_end = _lines(new / "orderline.csv")
+    new_orders += [old_orders[ids.index(resent)], old_orders[ids.index(conflicting)]]
+    for line in old_lines[1:]:
+        fields = line.split(b",")
+        if fields[0].decode() == resent:
+            new_lines.append(line)
+        elif fields[0].decode() == conflicting:
+            new_lines.append(b",".join([fields[0], fields[1], b"97", *fields[3:]]))
+    _write(new / "order.csv", new_orders, new_orders_end)
+    _write(new / "orderline.csv", new_lines, new_lines_end)
+    # a product that older lines named before the product file had it
+    products, products_end = _lines(new / "product.csv")
+    _write(new / "product.csv", [*products, f"{LATE_PRODUCT},Late Lamp 1,12.50,3".encode()], products_end)
+    # an older drop's order file loses an order; its line file stays as it was
+    orders, orders_end = _lines(landing / SHRUNK_DROP / "order.csv")
+    kept = [line for line in orders if line.split(b",")[0].decode().strip("\ufeff") != removed]
+    assert len(kept) == len(orders) - 1
+    _write(landing / SHRUNK_DROP / "order.csv", kept, orders_end)
+    # an older drop's line file loses its last line
+    lines, lines_end = _lines(landing / LINE_DROP / "orderline.csv")
+    _write(landing / LINE_DROP / "orderline.csv", lines[:-1], lines_end)
+    return {
+        "drop": drop,
+        "resent": resent,
+        "conflicting": conflicting,
+        "removed": removed,
+        "removed_line": lines[-1].decode(),
+    }
+
+
+def _differences(incremental: DbtProject, full: DbtProject) -> list[str]:
+    con = duckdb.connect()
+    con.execute(f"attach '{incremental.duckdb_path}' as inc (read_only)")
+    con.execute(f"attach '{full.duckdb_path}' as full_refresh (read_only)")
+    tables = [
+        f"{schema}.{table}"
+        for schema, table in con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = 'full_refresh' and schema_name in ('bronze', 'silver')"
+        ).fetchall()
+    ]
+    assert len(tables) >= 10, tables
+    differences = []
+    for table in tables:
+        a, b = f"inc.{table}", f"full_refresh.{table}"
+        only_inc = con.execute(f"select count(*) from (from {a} except all from {b})").fetchone()[0]
+        only_full = con.execute(f"select count(*) from (from {b} except all from {a})").fetchone()[0]
+        if only_inc or only_full:
+            differences.append(f"{table}: {only_inc} rows only incremental, {only_full} only full refresh")
+    return differences
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    landing = tmp_path_factory.mktemp("landed_file_landing") / "landing"
+    shutil.copytree(SAMPLE, landing)
+    late_order = _number_the_lines_but_one_orders(landing)
+    project = SaltedProject(landing, tmp_path_factory.mktemp("landed_file_incremental"))
+    project.dbt("build", *SELECT, *TABLES_ONLY)
+    before = {
+        "late_product_lines": project.query(
+            "select outcome, quarantine_reasons from silver.slv_pos_orderlines__checked "
+            f"where product_id = '{LATE_PRODUCT}'"
+        ),
+    }
+    change = _change_pos_drops(landing, project)
+    changed_log = project.dbt("build", *SELECT, *TABLES_ONLY).stdout
+    full = SaltedProject(landing, tmp_path_factory.mktemp("landed_file_full_refresh"))
+    full.dbt("build", *SELECT, "--full-refresh", *TABLES_ONLY)
+    changed = {"differences": _differences(project, full), "log": changed_log}
+    outcomes = {
+        "resent": project.query(
+            "select _source_file like '%/" + change["drop"]["drop"] + "/%', outcome, quarantine_reasons "
+            f"from silver.slv_pos_orderlines__checked where order_id = '{change['resent']}'"
+        ),
+        "conflicting": project.query(
+            "select _source_file like '%/" + change["drop"]["drop"] + "/%', outcome, quarantine_reasons "
+            f"from silver.slv_pos_orderlines__checked where order_id = '{change['conflicting']}'"
+        ),
+        "removed": project.query(
+            "select outcome, quarantine_reasons from silver.slv_pos_orderlines__checked "
+            f"where order_id = '{change['removed']}'"
+        ),
+        "late_product_lines": project.query(
+            "select outcome, quarantine_reasons from silver.slv_pos_orderlines__checked "
+            f"where product_id = '{LATE_PRODUCT}'"
+        ),
+    }
+    shutil.rmtree(landing / "pos" / change["drop"]["drop"])
+    removed_log = project.dbt("build", *SELECT, *TABLES_ONLY).stdout
+    full_after_removal = SaltedProject(landing, tmp_path_factory.mktemp("landed_file_full_refresh_2"))
+    full_after_removal.dbt("build", *SELECT, "--full-refresh", *TABLES_ONLY)
+    removed = {"differences": _differences(project, full_after_removal), "log": removed_log}
+    return {
+        "late_order": late_order,
+        "before": before,
+        "change": change,
+        "changed": changed,
+        "outcomes": outcomes,
+        "removed": removed,
+    }
+
+
+def test_new_changed_and_shrunk_files_rebuild_the_orders_they_touch_as_a_full_refresh_would(runs):
+    rebuilt = {
+        name: (int(files), int(keys)) for name, files, keys in _REBUILT.findall(runs["changed"]["log"])
+    }
+    # orders: the new drop's file and the shrunk one; lines: the new drop's file and the one that
+    # lost a line (the removed order's lines sit in an unchanged file: a parent change)
+    assert rebuilt.get("slv_pos_orders__checked", (0, 0))[0] == 2, runs["changed"]["log"][-3000:]
+    assert rebuilt.get("slv_pos_orderlines__checked", (0, 0))[0] == 2, runs["changed"]["log"][-3000:]
+    orders_in_new_drop = runs["change"]["drop"]["orders"] + 2
+    assert rebuilt["slv_pos_orders__checked"][1] >= orders_in_new_drop + 1
+    assert not runs["changed"]["differences"], runs["changed"]["differences"]
+
+
+def test_each_kind_of_change_reached_the_rows_it_should(runs):
+    """The sequence is not vacuous: every change moved the outcome it implies."""
+    outcomes = runs["outcomes"]
+    # re-sent as it was: the new drop's copies are duplicates, the first version stays silver
+    assert {(new, outcome) for new, outcome, _ in outcomes["resent"]} == {
+        (False, "silver"),
+        (True, "duplicate"),
+    }
+    # re-sent with other lines: quarantined as a conflict, the first version stays silver
+    assert {(new, outcome) for new, outcome, _ in outcomes["conflicting"]} == {
+        (False, "silver"),
+        (True, "quarantined"),
+    }
+    assert all(reasons == ["duplicate_conflict"] for new, _, reasons in outcomes["conflicting"] if new)
+    # its order gone from an order file it was never re-sent in: its lines lost their parent
+    assert outcomes["removed"] and all("orphan_fk" in reasons for _, reasons in outcomes["removed"])
+    # the late product: orphan before it landed, not after; its order's rows lack the line
+    # numbers their file carries, also when only that order is rebuilt
+    assert runs["before"]["late_product_lines"] and all(
+        "orphan_fk" in reasons and "missing_key" in reasons
+        for _, reasons in runs["before"]["late_product_lines"]
+    )
+    assert outcomes["late_product_lines"] and all(
+        "orphan_fk" not in reasons and "missing_key" in reasons
+        for _, reasons in outcomes["late_product_lines"]
+    ), outcomes["late_product_lines"]
+
+
+def test_a_removed_drop_takes_its_rows_and_restores_what_they_changed(runs):
+    rebuilt = {name: int(files) for name, files, _ in _REBUILT.findall(runs["removed"]["log"])}
+    assert rebuilt == {"slv_pos_orders__checked": 1, "slv_pos_orderlines__checked": 1}, runs["removed"][
+        "log"
+    ][-3000:]
+    assert not runs["removed"]["differences"], runs["removed"]["differences"]
