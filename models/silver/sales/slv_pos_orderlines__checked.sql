@@ -43,11 +43,12 @@ product_status as (
 file_layouts as (
 
     {#- a file carries line numbers when any of its rows has one: read from every row of the
-        file, also when only some orders are rebuilt -#}
+        file, also when only some orders are rebuilt (a second read of bronze, of two columns:
+        reading the CTE above twice would make DuckDB materialize every column of it) -#}
     select
         _source_file,
         bool_or(not {{ is_blank('line_number') }}) as _has_line_numbers
-    from orderlines
+    from {{ ref('brz_pos__orderlines') }}
     group by _source_file
 
 ),
