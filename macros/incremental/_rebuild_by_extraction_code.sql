@@ -27,13 +27,14 @@
 {% macro _rebuild_by_extraction_replace(code, relation, unique_id, replacement) %}
     {#- `code` with the relation ref() reads replaced by `replacement`; the relation named any
         other way (by hand, through a source) would escape the replacement: refused -#}
+    {%- set config_name = 'rebuild_by_landed_file' if config.get('rebuild_by_landed_file') else 'rebuild_by_extraction' -%}
     {%- if relation not in code -%}
-        {{ exceptions.raise_compiler_error(model.name ~ ": rebuild_by_extraction: " ~ relation
+        {{ exceptions.raise_compiler_error(model.name ~ ": " ~ config_name ~ ": " ~ relation
             ~ " (what ref() reads) does not appear in the compiled SQL") }}
     {%- endif -%}
     {%- set node = graph.nodes[unique_id] -%}
     {%- if (node.alias or node.name) | lower in (code | lower | replace(relation | lower, '')) -%}
-        {{ exceptions.raise_compiler_error(model.name ~ ": rebuild_by_extraction: the compiled SQL names "
+        {{ exceptions.raise_compiler_error(model.name ~ ": " ~ config_name ~ ": the compiled SQL names "
             ~ (node.alias or node.name) ~ " other than as " ~ relation ~ " (what ref() reads); read it through ref() only") }}
     {%- endif -%}
     {{ return(code.replace(relation, replacement)) }}

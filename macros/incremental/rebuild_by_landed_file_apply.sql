@@ -32,8 +32,7 @@
         {{ log(model.name ~ ": no landed file changed since its last build and no parent key changed: rows kept "
             ~ "(another input changed)", info=true) }}
     {%- else -%}
-        {{ log(model.name ~ ": " ~ plan.files ~ " landed files since its last build touched " ~ plan.touched
-            ~ " keys of its " ~ plan.rows ~ " rows: rebuilt their rows", info=true) }}
+        {{ log(model.name ~ ": " ~ plan.why ~ ": rebuilt those rows", info=true) }}
     {%- endif -%}
     {{ run_hooks(post_hooks, inside_transaction=False) }}
     {{ return({'relations': [target_relation]}) }}

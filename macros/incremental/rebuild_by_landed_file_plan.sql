@@ -7,7 +7,8 @@
         fingerprint (_rebuild_by_extraction_static: code, config, versions, the input's
         columns, the other refs' content);
       * the table still holds what that build wrote (row count, content, invocation);
-      * at most var `merge_changed_rows_max_share` (0.2) of the table's rows are rebuilt.
+      * at most var `merge_changed_rows_max_share` (0.2) of the table's rows are to be deleted
+        and computed again (the rows of the keys below and the rows without a key).
     The keys: those of the input's rows in every file whose digest (_landed_file_digests) differs
     from the recorded one (new and changed files), those of the table's rows from such files
     (changed and removed files), and those of the table's rows whose parent key (the model's
@@ -15,9 +16,9 @@
     row that is no longer one, or the reverse); rows without a key are always rebuilt. Then
     the temp table aethermart_landed_keys holds them, aethermart_landed_files the files' digests
     now and aethermart_parent_states the parents' keys now, and it returns {'apply': true,
-    'touched': n, 'files': n, 'rows': n, 'idle': whether no file changed and no parent key
-    changed, so nothing is to be rewritten}; {'apply': false} when the table is to be built
-    whole but the digests and parents' keys are in those temp tables already. -#}
+    'why': what changed and how many keys and rows are rebuilt, 'idle': whether no file changed
+    and no parent key changed, so nothing is to be rewritten}; {'apply': false} when the table
+    is to be built whole but the digests and parents' keys are in those temp tables already. -#}
 {% macro rebuild_by_landed_file_plan(existing_relation, spec) %}
     {%- if existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
         or flags.EMPTY or not spec.own -%}
@@ -82,18 +83,24 @@
         select
             (select count(*) from aethermart_landed_keys),
             (select count(*) from aethermart_changed_files),
+            (select count(*) from aethermart_changed_parents),
+            (
+                select count(*) from {{ existing_relation }}
+                where {{ column }} is null or {{ column }} in (select key from aethermart_landed_keys)
+            ),
             (select count(*) from {{ existing_relation }}),
             not exists (select 1 from aethermart_changed_files) and not exists (select 1 from aethermart_changed_parents)
     {%- endcall %}
-    {%- set keys, changed_files, rows, idle = load_result('rebuild_by_landed_file_plan').table.rows[0] -%}
+    {%- set keys, changed_files, changed_parents, touched_rows, rows, idle = load_result('rebuild_by_landed_file_plan').table.rows[0] -%}
     {%- if idle -%}
-        {{ return({'apply': true, 'touched': 0, 'files': 0, 'rows': rows, 'idle': true}) }}
+        {{ return({'apply': true, 'idle': true}) }}
     {%- endif -%}
+    {%- set why = changed_files ~ " landed files and " ~ changed_parents ~ " parent keys changed since its last build: "
+        ~ keys ~ " keys to rebuild, " ~ touched_rows ~ " of its " ~ rows ~ " rows" -%}
     {%- set share = merge_changed_rows_max_share() -%}
-    {%- if keys > rows * share -%}
-        {{ log(model.name ~ ": " ~ changed_files ~ " landed files since its last build touched " ~ keys ~ " keys of its "
-            ~ rows ~ " rows (more than " ~ share ~ "): built whole", info=true) }}
+    {%- if touched_rows > rows * share -%}
+        {{ log(model.name ~ ": " ~ why ~ " (more than " ~ share ~ "): built whole", info=true) }}
         {{ return({'apply': false}) }}
     {%- endif -%}
-    {{ return({'apply': true, 'touched': keys, 'files': changed_files, 'rows': rows, 'idle': false}) }}
+    {{ return({'apply': true, 'why': why, 'idle': false}) }}
 {% endmacro %}
