@@ -45,8 +45,8 @@ LINE_DROP = "pos/load_date=2025-11-01"  # a line removed from its line file
 FIRST_DROP = "pos/load_date=2025-07-01"
 LATE_PRODUCT = "7000007"  # named by a line of the first drop, in no product file of the sample
 _REBUILT = re.compile(
-    r"(slv_pos_\w+__checked): (\d+) landed files and \d+ parent keys changed since its last build: (\d+) keys "
-    r"to rebuild, \d+ of its \d+ rows: rebuilt those rows"
+    r"(slv_pos_\w+__checked): (\d+) landed files and \d+ parent keys changed since its last build: "
+    r"(\d+) keys to rebuild, \d+ of its \d+ rows: rebuilt those rows"
 )
 
 
