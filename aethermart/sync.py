@@ -26,7 +26,8 @@
 
 The change rule (the landing signature), one part per unit a build reads:
 
-- ``pos/<folder>`` and ``events/<folder>``: every file's relative path, size and mtime (ns);
+- ``pos/<folder>`` and ``events/<folder>``: every file's relative path, size and change time
+  (ns: the later of mtime and ctime, ``aethermart.file_identity``, as bronze's identity);
 - ``mariadb/<Table>``: what silver reads -- the folder name and the sha256 of the Parquet
   files of the newest snapshot extraction (from its ``_manifest.json``) and of every
   incremental extraction after it that holds rows. The extractor does not land a snapshot
@@ -34,7 +35,7 @@ The change rule (the landing signature), one part per unit a build reads:
   server compares the content), so a new snapshot means new content, or a re-land asked
   for (`extract --full`); either way the table's bronze is rebuilt, as silver picks its
   current rows by extraction id;
-- ``project``: path, size and mtime of the dbt project's code (models, macros, seeds,
+- ``project``: path, size and change time of the dbt project's code (models, macros, seeds,
   snapshots, singular tests, dbt_project.yml, profiles.yml, the dbt plugins);
 - ``dbt arguments``: the --vars and --target passed to dbt.
 
@@ -64,6 +65,7 @@ from typing import TYPE_CHECKING
 
 from aethermart.errors import AetherMartError, ConfigError
 from aethermart.export.parquet.layout import CURRENT
+from aethermart.file_identity import changed_ns
 from aethermart.settings import (
     DBT_CODE_FOLDERS,
     DBT_CONFIG_FILES,
@@ -189,7 +191,7 @@ def _stat_digest(folder: Path, base: Path) -> str:
     for path in _visible_files(folder) if folder.is_dir() else [folder]:
         with contextlib.suppress(FileNotFoundError):  # removed while we look: the next sync sees it
             st = path.stat()
-            rows.append((str(path.relative_to(base)), st.st_size, st.st_mtime_ns))
+            rows.append((str(path.relative_to(base)), st.st_size, changed_ns(st)))
     return _digest(rows)
 
 

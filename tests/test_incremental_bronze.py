@@ -435,13 +435,37 @@ def test_a_rejects_model_run_without_its_counted_files_stops_naming_the_new_file
 
 
 def test_file_modified_time_is_precise_to_the_microsecond(tmp_path):
-    """DuckDB's read_blob has whole seconds; the identity takes lstat's time."""
+    """DuckDB's read_blob has whole seconds; the identity takes lstat's times."""
     from aethermart.dbt_plugins.landing_guard import file_modified_us
 
     path = tmp_path / "drop.csv"
     path.write_bytes(b"id\n1\n")
-    assert file_modified_us(str(path)) == path.stat().st_mtime_ns // 1000
+    status = path.stat()
+    assert file_modified_us(str(path)) == max(status.st_mtime_ns, status.st_ctime_ns) // 1000
     assert file_modified_us(str(tmp_path / "gone.csv")) is None
+
+
+def test_a_file_rewritten_with_its_size_and_modification_time_put_back_is_read_again(tmp_path):
+    """`cp -p`, `rsync -a` and `touch -r` put a file's modification time back; its status-change
+    time moves all the same, so bronze sees the new content (a corrected digit, same size)."""
+    landing = tmp_path / "landing"
+    shutil.copytree(SAMPLE, landing)
+    project = SaltedProject(landing, tmp_path / "dbt")
+    project.dbt("run", "--select", "+brz_pos__orders")
+    orders = landing / "pos/load_date=2025-09-01/order.csv"
+    data, times = orders.read_bytes(), os.stat(orders)
+    sent, corrected = b"500024,2025-08-11", b"500024,2025-08-12"
+    assert sent in data
+    orders.write_bytes(data.replace(sent, corrected))
+    os.utime(orders, ns=(times.st_atime_ns, times.st_mtime_ns))  # what touch -r / cp -p do
+    after = os.stat(orders)
+    assert (after.st_size, after.st_mtime_ns) == (times.st_size, times.st_mtime_ns)
+    project.dbt("run", "--select", "+brz_pos__orders")
+    placed = project.query(
+        "select date_placed from bronze.brz_pos__orders where order_id = '500024' "
+        f"and _source_file = '{orders}'"
+    )
+    assert placed == [("2025-08-12",)], placed
 
 
 def test_a_selective_build_never_reads_an_earlier_builds_file_listing(runs):

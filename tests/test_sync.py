@@ -463,6 +463,24 @@ def test_the_change_rule_compares_extracted_content_and_landed_files(tmp_path):
     assert _changed_parts(base, landing_signature(landing, ["--vars", "{x: 1}"]))[0] == "dbt arguments"
 
 
+def test_a_drop_rewritten_with_its_size_and_modification_time_put_back_is_a_change(tmp_path):
+    """`cp -p`, `rsync -a` and `touch -r` put the modification time back; the status-change time
+    still moves (aethermart.file_identity), as it does for bronze's file identity."""
+    from aethermart.sync import _changed_parts, landing_signature
+
+    drop = tmp_path / "pos" / "load_date=2026-01-01"
+    drop.mkdir(parents=True)
+    orders = drop / "order.csv"
+    orders.write_text("id,datePlaced\n1,2026-01-01\n")
+    before = os.stat(orders)
+    base = landing_signature(tmp_path, [])
+    time.sleep(0.01)  # a status-change time after the first one, on any file system clock
+    orders.write_text("id,datePlaced\n1,2026-01-02\n")  # a corrected digit, the same size
+    os.utime(orders, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (os.stat(orders).st_size, os.stat(orders).st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert _changed_parts(base, landing_signature(tmp_path, [])) == ["pos/load_date=2026-01-01"]
+
+
 def test_a_dotfile_in_a_drop_is_landed_data(tmp_path):
     """dbt's globs (`date=*/*.jsonl`) read files whose names start with '.', so they count."""
     from aethermart.sync import _changed_parts, landing_signature

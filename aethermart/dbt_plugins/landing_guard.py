@@ -15,10 +15,14 @@ files it is about to read are safe to read:
     The same checks for one path DuckDB's ``glob()`` returned, on its last ``depth``
     components (the part below the landing root).
 ``aethermart_file_modified_us(path)``
-    The file's last-modified time in microseconds since the epoch (``lstat``; NULL when it
-    is gone): part of a landed file's identity for incremental bronze. DuckDB's own
+    When the file last changed, in microseconds since the epoch: the later of ``lstat``'s
+    modification time and its status-change time (NULL when the file is gone); part of a
+    landed file's identity for incremental bronze. The status-change time (ctime) is set by
+    the system on every write, rename or metadata change and no tool can set it back, while
+    ``cp -p``, ``rsync -a`` and ``touch -r`` put the modification time back: a file they
+    rewrite with the same size would otherwise look unchanged. DuckDB's own
     ``read_blob(...).last_modified`` has whole seconds only, so a file rewritten within a
-    second with the same size would look unchanged.
+    second with the same size would look unchanged too.
 
 A problem is: a symbolic link, anything that is not a regular file (or folder on the way),
 or a name DuckDB cannot read back safely by name - glob characters ``* ? [ ]`` (a file
@@ -39,6 +43,7 @@ import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 from aethermart.dbt_plugins import register_once
+from aethermart.file_identity import changed_ns
 
 __all__ = [
     "Plugin",
@@ -177,9 +182,10 @@ def tree_problem(root: str, pattern: str) -> str | None:
 
 
 def file_modified_us(path: str) -> int | None:
-    """Last-modified time of a file in microseconds since the epoch (lstat), or None."""
+    """When a file last changed (aethermart.file_identity.changed_ns), in microseconds since the
+    epoch (lstat), or None when it is gone."""
     try:
-        return os.lstat(path).st_mtime_ns // 1000
+        return changed_ns(os.lstat(path)) // 1000
     except OSError:
         return None
 
