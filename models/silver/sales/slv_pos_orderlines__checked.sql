@@ -70,7 +70,7 @@ cleaned as (
 
 rebuilt as (
 
-    {#- the orders this build computes: all, or those new files touched -#}
+    {#- the orders this build computes: all, or those that landed files or parent changes touched -#}
     select * from cleaned
     where {{ in_rebuilt_keys('_order_id') }}
 

@@ -9,7 +9,7 @@
 }) }}
 with orders as (
 
-    {#- all, or the orders new files touched -#}
+    {#- all, or the orders that landed files or customer changes touched -#}
     select * from {{ ref('brz_pos__orders') }}
     where {{ in_rebuilt_keys(clean_text('order_id')) }}
 
