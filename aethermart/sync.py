@@ -178,17 +178,18 @@ def _digest(items) -> str:
     return h.hexdigest()[:32]
 
 
-def _visible_files(folder: Path):
-    """Files under ``folder`` (sorted), skipping folders whose name starts with '.'."""
+def _visible_files(folder: Path, skipped: tuple[str, ...] = ()):
+    """Files under ``folder`` (sorted), skipping folders whose name starts with '.' or is in
+    ``skipped``."""
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in skipped)
         for name in sorted(files):  # a file starting with '.' counts: dbt's globs read it too
             yield Path(root) / name
 
 
-def _stat_digest(folder: Path, base: Path) -> str:
+def _stat_digest(folder: Path, base: Path, skipped: tuple[str, ...] = ()) -> str:
     rows = []
-    for path in _visible_files(folder) if folder.is_dir() else [folder]:
+    for path in _visible_files(folder, skipped) if folder.is_dir() else [folder]:
         with contextlib.suppress(FileNotFoundError):  # removed while we look: the next sync sees it
             st = path.stat()
             rows.append((str(path.relative_to(base)), st.st_size, changed_ns(st)))
@@ -237,8 +238,12 @@ def landing_signature(landing: Path, dbt_args: list[str]) -> dict[str, str]:
                 parts[key] = _mariadb_table_digest(child)
             else:
                 parts[key] = _stat_digest(child, landing)
+    # Python's bytecode caches are written by the first run after the plugins' code changed,
+    # after that sync took its signature: counted, they made the next sync build everything again
     parts["project"] = _digest(
-        _stat_digest(PROJECT_DIR / p, PROJECT_DIR) for p in _PROJECT_PARTS if (PROJECT_DIR / p).exists()
+        _stat_digest(PROJECT_DIR / p, PROJECT_DIR, skipped=("__pycache__",))
+        for p in _PROJECT_PARTS
+        if (PROJECT_DIR / p).exists()
     )
     parts["dbt arguments"] = _digest(dbt_args)
     return parts

@@ -481,6 +481,24 @@ def test_a_drop_rewritten_with_its_size_and_modification_time_put_back_is_a_chan
     assert _changed_parts(base, landing_signature(tmp_path, [])) == ["pos/load_date=2026-01-01"]
 
 
+def test_python_bytecode_caches_are_not_project_code(tmp_path, monkeypatch):
+    """The first run after a plugin's code changed writes its bytecode cache after that sync took
+    its signature; counted as code, it made the next sync build everything again."""
+    import aethermart.sync as sync
+
+    plugins = tmp_path / "aethermart" / "dbt_plugins"
+    plugins.mkdir(parents=True)
+    (plugins / "guard.py").write_text("X = 1\n")
+    monkeypatch.setattr(sync, "PROJECT_DIR", tmp_path)
+    landing = tmp_path / "landing"
+    base = sync.landing_signature(landing, [])
+    (plugins / "__pycache__").mkdir()
+    (plugins / "__pycache__" / "guard.cpython-311.pyc").write_bytes(b"\x00" * 16)
+    assert sync._changed_parts(base, sync.landing_signature(landing, [])) == []
+    (plugins / "guard.py").write_text("X = 2\n")
+    assert sync._changed_parts(base, sync.landing_signature(landing, [])) == ["project"]
+
+
 def test_a_dotfile_in_a_drop_is_landed_data(tmp_path):
     """dbt's globs (`date=*/*.jsonl`) read files whose names start with '.', so they count."""
     from aethermart.sync import _changed_parts, landing_signature
