@@ -36,7 +36,8 @@ The change rule (the landing signature), one part per unit a build reads:
   for (`extract --full`); either way the table's bronze is rebuilt, as silver picks its
   current rows by extraction id;
 - ``project``: path, size and change time of the dbt project's code (models, macros, seeds,
-  snapshots, singular tests, dbt_project.yml, profiles.yml, the dbt plugins);
+  snapshots, singular tests, dbt_project.yml, profiles.yml, the dbt plugins; Python's
+  ``__pycache__`` folders left out);
 - ``dbt arguments``: the --vars and --target passed to dbt.
 
 Files and folders whose names start with ``.`` (staging folders, locks) are not landing
