@@ -6,7 +6,9 @@ as properties: random text never raises, and every valid rendering parses back t
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import subprocess
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -48,6 +50,9 @@ EXPRESSIONS = {
 
 
 _MARK = "/*aethermart-expression:{}*/"
+_DDL_END = "/*aethermart-ddl-end*/"
+_STALE = "aethermart_parse_date_0123456789ab"
+_NOT_OURS = "aethermart_parse_date_by_hand"
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +61,20 @@ def cleaner(tmp_path_factory):
     ``clean(values)`` returns each value's row of every rule, ``clean(values, *names)`` only
     the named ones (the property tests run
     thousands of queries; one of a single rule is far cheaper to plan than one of all 16)."""
-    inline = "select " + ", ".join(
-        f"{_MARK.format(name)} {expr} as {name}" for name, expr in EXPRESSIONS.items()
+    # the rules that are DuckDB functions (parse_date, parse_timestamp) compile to calls:
+    # the same compile writes the on-run-start hook's DDL, run here before any query
+    inline = (
+        "{{ create_duckdb_functions() }}"
+        + _DDL_END
+        + "select "
+        + ", ".join(f"{_MARK.format(name)} {expr} as {name}" for name, expr in EXPRESSIONS.items())
     )
     target = tmp_path_factory.mktemp("compile")
+    # the warehouse the hook's DDL is written for holds a function an older body of
+    # parse_date created, and one of the same prefix that is not of that form
+    with duckdb.connect(str(target / "compile.duckdb")) as warehouse:
+        warehouse.execute(f"create macro main.{_STALE}(text_value) as 1")
+        warehouse.execute(f"create macro main.{_NOT_OURS}(text_value) as 1")
     env = {
         **os.environ,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -84,7 +99,7 @@ def cleaner(tmp_path_factory):
         text=True,
         check=True,
     )
-    compiled = proc.stdout.strip()
+    ddl, _, compiled = proc.stdout.strip().partition(_DDL_END)
     columns = {}
     for name in EXPRESSIONS:
         start = compiled.index(_MARK.format(name)) + len(_MARK.format(name))
@@ -99,6 +114,7 @@ def cleaner(tmp_path_factory):
         columns[name] = compiled[start:end].strip().rstrip(",").strip()
         assert columns[name].endswith(f" as {name}"), columns[name]
     con = duckdb.connect()
+    con.execute(ddl)
 
     def clean(values: list[str | None], *names: str) -> list[dict]:
         # one statement per call, the values as one list parameter (a temp table filled by
@@ -109,6 +125,7 @@ def cleaner(tmp_path_factory):
         names_out = [d[0] for d in cur.description]
         return [dict(zip(names_out, row, strict=True)) for row in cur.fetchall()]
 
+    clean.ddl, clean.columns = ddl, columns
     return clean
 
 
@@ -578,3 +595,25 @@ def test_a_malformed_plausibility_var_stops_compilation_naming_it(tmp_path, bad_
 def test_parse_date_trims_unicode_white_space(cleaner, pad, value):
     for padded in (pad + value, value + pad):
         assert one(cleaner, padded, "parse_date") == date(2024, 3, 5), repr(padded)
+
+
+def test_the_date_parsers_are_duckdb_functions_whose_name_is_their_bodys_hash(cleaner):
+    ddl = cleaner.ddl
+    created = dict(re.findall(r"create macro if not exists main\.(aethermart_(\w+?)_[0-9a-f]{12})\(", ddl))
+    assert set(created.values()) == {"parse_date", "parse_timestamp"}, ddl[:500]
+    for function, rule in created.items():
+        # a use compiles to one call, not the ~10 KB of SQL the body holds
+        assert cleaner.columns[rule] == f"{function}(v) as {rule}"
+        body = ddl.split(f"main.{function}(text_value) as (", 1)[1].split(");", 1)[0]
+        assert len(body) > 5_000
+        assert function.endswith(hashlib.md5(body.strip().encode()).hexdigest()[:12])
+    # parse_date's body calls parse_timestamp's function: it is created first
+    assert ddl.index("main.aethermart_parse_timestamp_") < ddl.index("main.aethermart_parse_date_")
+    parse_date_body = ddl.split("main.aethermart_parse_date_", 1)[1]
+    assert re.search(r"aethermart_parse_timestamp_[0-9a-f]{12}\(", parse_date_body)
+
+
+def test_the_hook_drops_only_the_functions_an_older_body_created(cleaner):
+    assert f"drop macro if exists main.{_STALE};" in cleaner.ddl
+    assert _NOT_OURS not in cleaner.ddl
+    assert cleaner.ddl.count("drop macro") == 1

@@ -464,12 +464,41 @@ def _silver_state(project: DbtProject) -> dict:
     return {t: project.query(f"select count(*), sum(hash(t)) from silver.{t} as t") for t in tables}
 
 
+_OUR_FUNCTIONS = (
+    "select function_name, macro_definition from duckdb_functions() "
+    "where schema_name = 'main' and function_type = 'macro' and function_name like 'aethermart%' "
+    "order by function_name"
+)
+
+
 def test_rebuild_changes_nothing(built_001):
     before = _silver_state(built_001)
     snapshots_before = built_001.query("select count(*) from snapshots.snap_customers")
+    functions_before = built_001.query(_OUR_FUNCTIONS)
     built_001.dbt("build")
     assert _silver_state(built_001) == before
     assert built_001.query("select count(*) from snapshots.snap_customers") == snapshots_before
+    assert built_001.query(_OUR_FUNCTIONS) == functions_before
+
+
+def test_the_date_parsers_run_as_the_warehouses_functions(built_001):
+    """parse_date and parse_timestamp are DuckDB functions the build created in the
+    warehouse; the models that parse dates call them instead of repeating their SQL."""
+    functions = {name for name, _ in built_001.query(_OUR_FUNCTIONS)}
+    assert {re.sub(r"_[0-9a-f]{12}$", "", f) for f in functions} == {
+        "aethermart_parse_date",
+        "aethermart_parse_timestamp",
+    }
+    models = built_001.target / "compiled" / "aethermart" / "models" / "silver"
+    for path, size in (
+        ("sales/slv_pos_orders__checked.sql", 10_000),  # 63 KB while the parsers were SQL
+        ("customers/slv_pos_customers__checked.sql", 12_000),  # 31 KB
+        ("engagement/slv_events__checked.sql", 8_000),  # 17 KB
+    ):
+        compiled = (models / path).read_text()
+        called = set(re.findall(r"aethermart_parse_\w+?_[0-9a-f]{12}", compiled))
+        assert called and called <= functions, path
+        assert len(compiled) < size, (path, len(compiled))
 
 
 def test_pos_store_lines_priced_at_order_date(built_001):

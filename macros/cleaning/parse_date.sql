@@ -6,8 +6,15 @@
     Any of them may carry a time of day (see parse_timestamp): `12/1/10 8:26`,
     `2010-12-01T08:26:00Z`, `01-Dec-10 8:26 AM`; the date is the one as written (the
     offset, if any, does not move it). A time that is not a real time (`25:00`, `8:61`,
-    `13:00 PM`) makes the whole value invalid. -#}
+    `13:00 PM`) makes the whole value invalid.
+    It is a DuckDB macro (duckdb_functions): the SQL below is written once, in the
+    function the on-run-start hook creates, and a model's SQL calls it. -#}
 {% macro parse_date(expression) -%}
+    {{- duckdb_function('parse_date', expression) -}}
+{%- endmacro %}
+
+{#- The body of the DuckDB function parse_date, for the argument `expression`. -#}
+{% macro _parse_date_sql(expression) -%}
     {%- set v = trim_whitespace(expression) -%}
     case
         when not contains({{ v }}, ':')

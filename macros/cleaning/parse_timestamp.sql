@@ -4,8 +4,15 @@
       H:MM | HH:MM:SS | HH:MM:SS.fff (up to 9 digits, kept to microseconds)
       | any of them with AM/PM (`8:26 AM`, `8:26 p.m.`)
       | any of them with a zone: Z, UTC, GMT, +05, +0530, -05:30 (converted to UTC)
-    A time without a zone is taken as UTC. -#}
+    A time without a zone is taken as UTC.
+    It is a DuckDB macro (duckdb_functions): the SQL below is written once, in the
+    function the on-run-start hook creates, and a model's SQL calls it. -#}
 {% macro parse_timestamp(expression) -%}
+    {{- duckdb_function('parse_timestamp', expression) -}}
+{%- endmacro %}
+
+{#- The body of the DuckDB function parse_timestamp, for the argument `expression`. -#}
+{% macro _parse_timestamp_sql(expression) -%}
     {%- set v = trim_whitespace(expression) -%}
     {%- set zone = _datetime_part(v, 7) -%}
     case
