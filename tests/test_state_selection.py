@@ -80,6 +80,21 @@ def test_another_landing_zone_selects_only_the_changed_model(tmp_path):
     model.write_text(model.read_text() + "\n-- a reviewed change\n")
     assert _selected(project, elsewhere, state) == {"dim_date"}
 
+    # a part of a cleaning rule that is a DuckDB function (parse_timestamp's pattern): the
+    # models' SQL only calls the function, yet every model that parses dates is modified
+    part = project / "macros" / "cleaning" / "_datetime_pattern.sql"
+    text = part.read_text()
+    assert text.count("{% macro _datetime_pattern() -%}") == 1
+    part.write_text(
+        text.replace("{% macro _datetime_pattern() -%}", "{% macro _datetime_pattern() -%}{#- x -#}")
+    )
+    assert _selected(project, elsewhere, state) == {
+        "dim_date",
+        "slv_pos_orders__checked",
+        "slv_pos_customers__checked",
+        "slv_events__checked",
+    }
+
 
 def test_no_rendered_source_config_holds_the_landing_path(tmp_path):
     project = _project_copy(tmp_path / "project")

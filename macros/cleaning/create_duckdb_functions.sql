@@ -3,17 +3,14 @@
     a build). `if not exists`: a name is the hash of its body, so a function that exists is
     already the one this code writes, and a build under the same code changes nothing. A
     function of this form (`aethermart_<rule>_<12 hex digits>`) that this code no longer
-    writes (its body changed) is dropped. Commands that run no hooks (compile, show,
-    run-operation, docs generate) create none: `dbt show` of a model that calls one needs a
-    build, seed, snapshot or test with this code on the warehouse first. -#}
+    writes (its body changed) is dropped. `dbt show` runs no hooks and creates the missing
+    ones itself (duckdb_function); compile, run-operation and docs generate create none. -#}
 {% macro create_duckdb_functions() -%}
     {%- set current = [] -%}
-    {%- for name in duckdb_functions() %}
-    create macro if not exists main.{{ duckdb_function_name(name) }}({{ duckdb_function_parameter() }}) as (
-        {{ duckdb_function_body(name) }}
-    );
+    {%- for name in duckdb_functions() -%}
         {%- do current.append(duckdb_function_name(name)) -%}
     {%- endfor %}
+    {{ duckdb_functions_ddl() }}
     {%- if execute %}
         {%- set found = run_query(
             "select function_name from duckdb_functions() where database_name = current_database() "
@@ -23,4 +20,13 @@
     drop macro if exists main.{{ stale }};
         {%- endfor %}
     {%- endif %}
+{%- endmacro %}
+
+{#- `create macro if not exists` of every function of duckdb_functions(), in their order. -#}
+{% macro duckdb_functions_ddl() -%}
+    {%- for name in duckdb_functions() %}
+    create macro if not exists main.{{ duckdb_function_name(name) }}({{ duckdb_function_parameter() }}) as (
+        {{ duckdb_function_body(name) }}
+    );
+    {%- endfor %}
 {%- endmacro %}
