@@ -1,0 +1,155 @@
+"""The generic test row_rules holds a model's own column rules in one node.
+
+A copy of the scale-0.01 build gets rows broken by hand, one per way a rule can break, NULLs
+included: in slv_order_lines (a single-column key, not_null columns, two expressions) a
+repeated key, a NULL key, a NULL order key, a NULL price (which also leaves the amount's
+expression undecided), a wrong amount and a wrong return flag; in agg_customer_value (accepted
+values, ranges) a segment outside the list and scores outside 1-5, beside a NULL score (allowed);
+in audit_reconciliation (a compound key) a repeated (source_system, entity). `dbt test
+--store-failures` must fail and store exactly the expected rows, each with the rule it broke,
+worked out here from the rows changed. The untouched build passes (test_silver builds it with
+every test), and each model whose rules moved carries one row_rules test and none of the
+generic tests it replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import duckdb
+import pytest
+
+from tests.conftest import DbtProject
+
+LINES = "silver.slv_order_lines"
+CUSTOMERS = "gold.agg_customer_value"
+RECONCILIATION = "silver.audit_reconciliation"
+
+
+def _break_rules(project: DbtProject) -> dict[str, set[tuple[str | None, str, int]]]:
+    """Breaks the rules on chosen rows; returns the failures expected per model:
+    (row_key, broken_rule, occurrences)."""
+    with duckdb.connect(str(project.duckdb_path)) as con:
+
+        def keys(table: str, key: str, n: int, where: str = "true") -> list[str]:
+            rows = con.execute(f"select {key} from {table} where {where} order by {key} limit {n}").fetchall()
+            assert len(rows) == n
+            return [row[0] for row in rows]
+
+        repeated, null_key, null_order, null_price, wrong_amount, wrong_return = keys(
+            LINES, "order_line_key", 6, "quantity > 0"
+        )
+        con.execute(f"insert into {LINES} select * from {LINES} where order_line_key = ?", [repeated])
+        for assignment, key in (
+            ("order_line_key = null", null_key),
+            ("order_key = null", null_order),
+            ("unit_price = null", null_price),
+            ("line_amount = line_amount + 1", wrong_amount),
+            ("is_return = true", wrong_return),
+        ):
+            con.execute(f"update {LINES} set {assignment} where order_line_key = ?", [key])
+
+        segment, recency, frequency, null_score = keys(
+            CUSTOMERS, "customer_key", 4, "recency_score is not null"
+        )
+        for assignment, key in (
+            ("segment = 'vip'", segment),
+            ("recency_score = 6", recency),
+            ("frequency_score = 0", frequency),
+            ("monetary_score = null", null_score),
+        ):
+            con.execute(f"update {CUSTOMERS} set {assignment} where customer_key = ?", [key])
+
+        system, entity = con.execute(
+            f"select source_system, entity from {RECONCILIATION} order by all limit 1"
+        ).fetchone()
+        con.execute(
+            f"insert into {RECONCILIATION} select * from {RECONCILIATION} "
+            "where source_system = ? and entity = ?",
+            [system, entity],
+        )
+    amount = "expression_is_true(line_amount = quantity * unit_price)"
+    return {
+        "slv_order_lines": {
+            (repeated, "unique(order_line_key)", 2),
+            # a NULL key is not a repeated one (as dbt's unique), and has no key to show
+            (None, "not_null(order_line_key)", 1),
+            (null_order, "not_null(order_key)", 1),
+            (null_price, "not_null(unit_price)", 1),
+            (null_price, amount, 1),  # undecided counts as broken
+            (wrong_amount, amount, 1),
+            (wrong_return, "expression_is_true(is_return = (quantity < 0))", 1),
+        },
+        "agg_customer_value": {
+            (segment, "accepted_values(segment)", 1),
+            (recency, "accepted_range(recency_score)", 1),
+            (frequency, "accepted_range(frequency_score)", 1),
+        },
+        "audit_reconciliation": {
+            (
+                json.dumps({"source_system": system, "entity": entity}, separators=(",", ":")),
+                "unique(source_system, entity)",
+                2,
+            ),
+        },
+    }
+
+
+def _row_rules_test(manifest: dict, model: str) -> str:
+    (name,) = [
+        n["name"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "test"
+        and (n.get("test_metadata") or {}).get("name") == "row_rules"
+        and n.get("attached_node") == f"model.aethermart.{model}"
+    ]
+    return name
+
+
+@pytest.fixture(scope="module")
+def broken(built_001, tmp_path_factory):
+    project = built_001.copy(tmp_path_factory.mktemp("row_rules") / "broken")
+    expected = _break_rules(project)
+    manifest = json.loads((built_001.target / "manifest.json").read_text())
+    tests = {model: _row_rules_test(manifest, model) for model in expected}
+    proc = project.dbt("test", "--select", *tests.values(), "--store-failures", check=False)
+    return project, expected, tests, proc
+
+
+@pytest.mark.parametrize("model", ["slv_order_lines", "agg_customer_value", "audit_reconciliation"])
+def test_row_rules_reports_each_broken_rule_with_its_row(broken, model):
+    project, expected, tests, proc = broken
+    assert proc.returncode != 0, proc.stdout[-3000:]
+    test = tests[model]
+    reported = re.search(rf"Failure in test {test} \([^)]*\)[\s\S]{{0,80}}?Got (\d+) results?", proc.stdout)
+    assert reported and int(reported.group(1)) == len(expected[model]), proc.stdout[-4000:]
+    (schema,) = project.query(
+        f"select table_schema from information_schema.tables where table_name = '{test}'"
+    )[0]
+    failures = project.query(f'select row_key, broken_rule, occurrences from "{schema}"."{test}"')
+    assert {(key, rule, int(n)) for key, rule, n in failures} == expected[model]
+    assert len(failures) == len(expected[model])
+
+
+def test_each_model_carries_one_row_rules_test_instead_of_the_generic_ones(built_001):
+    manifest = json.loads((built_001.target / "manifest.json").read_text())
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    with_row_rules = {
+        n["attached_node"].split(".")[-1]
+        for n in tests
+        if (n.get("test_metadata") or {}).get("name") == "row_rules"
+    }
+    assert {
+        "slv_order_lines",
+        "slv_orders",
+        "fct_orders",
+        "fct_order_lines",
+        "agg_customer_value",
+    } <= with_row_rules
+    assert len(with_row_rules) == 16
+    replaced = {"unique", "not_null", "accepted_values", "accepted_range", "expression_is_true"}
+    for n in tests:
+        name = (n.get("test_metadata") or {}).get("name")
+        model = (n.get("attached_node") or "").split(".")[-1]
+        assert not (model in with_row_rules and name in replaced), (model, n["name"])
