@@ -14,8 +14,10 @@ generic tests it replaced.
 
 from __future__ import annotations
 
+import collections
 import json
 import re
+import subprocess
 
 import duckdb
 import pytest
@@ -127,9 +129,23 @@ def test_row_rules_reports_each_broken_rule_with_its_row(broken, model):
     (schema,) = project.query(
         f"select table_schema from information_schema.tables where table_name = '{test}'"
     )[0]
-    failures = project.query(f'select row_key, broken_rule, occurrences from "{schema}"."{test}"')
-    assert {(key, rule, int(n)) for key, rule, n in failures} == expected[model]
+    failures = project.query(
+        f'select row_key, broken_rule, occurrences, failing_row from "{schema}"."{test}"'
+    )
+    assert {(key, rule, int(n)) for key, rule, n, _ in failures} == expected[model]
     assert len(failures) == len(expected[model])
+    # each failing row is stored whole (a repeated key has no one row): a row without a key
+    # can still be found
+    for _key, rule, _, row in failures:
+        assert (row is None) == rule.startswith("unique("), (rule, row)
+    if model == "slv_order_lines":
+        null_key_rows = [json.loads(row) for key, rule, _, row in failures if key is None]
+        assert [r["order_line_key"] for r in null_key_rows] == [None]
+        assert null_key_rows[0]["order_key"] and null_key_rows[0]["unit_price"] is not None
+    # the build's log names each broken rule with its count, without --store-failures
+    for rule, count in collections.Counter(rule for _, rule, _, _ in failures).items():
+        plural = "s" if count != 1 else ""
+        assert f"{test}: {rule}: {count} failing row{plural}" in proc.stdout, (rule, proc.stdout[-3000:])
 
 
 def test_each_model_carries_one_row_rules_test_instead_of_the_generic_ones(built_001):
@@ -153,3 +169,50 @@ def test_each_model_carries_one_row_rules_test_instead_of_the_generic_ones(built
         name = (n.get("test_metadata") or {}).get("name")
         model = (n.get("attached_node") or "").split(".")[-1]
         assert not (model in with_row_rules and name in replaced), (model, n["name"])
+
+
+def _compiled(project: DbtProject, call: str) -> subprocess.CompletedProcess:
+    return project.dbt("compile", "--inline", call, "--quiet", check=False)
+
+
+# values of kinds DuckDB casts a quoted value to, as dbt's accepted_values compares them
+_TYPED = (
+    "(select * from (values ('a', true, 1.50::decimal(12, 2), timestamp '2024-01-01', 3), "
+    "('b', false, 2.00::decimal(12, 2), timestamp '2024-01-01', 4)) "
+    "as typed(id, flag, amount, taken_at, score))"
+)
+
+
+def test_accepted_values_compare_in_the_columns_type(built_001):
+    proc = _compiled(
+        built_001,
+        "{{ test_row_rules(" + repr(_TYPED) + ", unique_key='id', accepted_values={'flag': [true, false], "
+        "'amount': [1.5, 2], 'taken_at': ['2024-01-01'], 'score': [3, 4], 'id': ['a', 'b']}) }}",
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert duckdb.sql(proc.stdout.strip()).fetchall() == []
+    proc = _compiled(
+        built_001,
+        "{{ test_row_rules(" + repr(_TYPED) + ", unique_key='id', accepted_values={'amount': [1.5], "
+        "'flag': [true]}) }}",
+    )
+    rules = sorted(rule for rule, *_ in duckdb.sql(proc.stdout.strip()).fetchall())
+    assert rules == ["accepted_values(amount)", "accepted_values(flag)"]
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ("not_null=['id']", "unique_key (the model's grain"),
+        ("unique_key=[], not_null=['id']", "unique_key (the model's grain"),
+        ("unique_key='id', accepted_range={'score': {'min': 2, 'max': 4}}", "accepted_range of score takes"),
+        ("unique_key='id', accepted_range={'score': {'inclusive': false}}", "accepted_range of score takes"),
+        ("unique_key='id', not_null='id'", "not_null must be a list"),
+        ("unique_key='id', expressions='score > 0'", "expressions must be a list"),
+        ("unique_key='id', accepted_values={'id': 'a'}", "accepted_values of id must be a list"),
+    ],
+)
+def test_a_misspelt_argument_stops_compilation(built_001, arguments, message):
+    proc = _compiled(built_001, "{{ test_row_rules(" + repr(_TYPED) + ", " + arguments + ") }}")
+    assert proc.returncode != 0
+    assert message in proc.stdout, proc.stdout[-3000:]

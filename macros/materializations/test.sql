@@ -3,7 +3,8 @@
     code fingerprint (data_test_passed_before) is not run again - its result would be the
     same. It logs "passed on the same inputs under this code in an earlier build: not run
     again" and reports no failures. Every test runs under --full-refresh, --empty, --defer,
-    `dbt test` alone and the full sweep (--vars '{full_test_sweep: true}', what CI runs). -#}
+    `dbt test` alone and the full sweep (--vars '{full_test_sweep: true}', what CI runs).
+    A failed row_rules test also logs its broken rules (row_rules_log_failures). -#}
 {%- materialization test, default -%}
 
   {% set relations = [] %}
@@ -79,6 +80,10 @@
     {{ get_test_sql(main_sql, fail_calc, warn_if, error_if, limit=none)}}
 
   {%- endcall %}
+
+  {%- if (model.get('test_metadata') or {}).get('name') == 'row_rules' -%}
+    {%- do row_rules_log_failures(sql) -%}
+  {%- endif %}
 
   {{ return({'relations': relations}) }}
 
