@@ -174,9 +174,23 @@ def _macros():
         def type_string() -> str:
             return "varchar"
 
+    # parse_date and parse_timestamp are DuckDB functions in the warehouse (duckdb_function,
+    # macros/cleaning/duckdb_functions.sql); the extractor's DuckDB has none, so here a
+    # function's call renders as its body (`_<name>_sql`), the SQL dbt puts in the function
+    rendered: dict[str, object] = {}
+    source += "".join(  # Jinja's module exports no _-prefixed macro: a public one per body
+        f"{{% macro inline_{name}(e) %}}{{{{ _{name}_sql(e) }}}}{{% endmacro %}}"
+        for name in ("parse_date", "parse_timestamp")
+    )
+
+    def duckdb_function(name: str, expression: str) -> str:
+        return getattr(rendered["module"], f"inline_{name}")(expression)
+
     with warnings.catch_warnings():  # `'\d'` in the macros' Jinja strings: kept as is, as in dbt
         warnings.simplefilter("ignore", DeprecationWarning)
-        return jinja2.Environment().from_string(source, globals={"dbt": _Dbt}).module
+        globals_ = {"dbt": _Dbt, "duckdb_function": duckdb_function}
+        rendered["module"] = jinja2.Environment().from_string(source, globals=globals_).module
+    return rendered["module"]
 
 
 def _typed_expression(declared: DeclaredType, column: str, from_text: bool) -> str:
