@@ -180,7 +180,7 @@ def _macros():
     rendered: dict[str, object] = {}
     source += "".join(  # Jinja's module exports no _-prefixed macro: a public one per body
         f"{{% macro inline_{name}(e) %}}{{{{ _{name}_sql(e) }}}}{{% endmacro %}}"
-        for name in ("parse_date", "parse_timestamp")
+        for name in re.findall(r"\{% macro _(\w+)_sql\(", source)
     )
 
     def duckdb_function(name: str, expression: str) -> str:
