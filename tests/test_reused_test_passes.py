@@ -4,9 +4,10 @@ A data test whose inputs are all fingerprinted table models (macro data_test_is_
 that passed on inputs with the same recorded content, under the same code, is not run again
 (materialization test); nor is a unit test that passed under the same code (materialization
 unit). Both say so in the log. One copy of the committed sample is built, built again with
-nothing new, built after a new POS drop, tested with `dbt test` alone, swept with
-`--vars '{full_test_sweep: true}'` and built with `--full-refresh`; the tests that may take
-an earlier pass are worked out here from the manifest and the compiled SQL, independently of
+nothing new, built after a new POS drop, run (`dbt run`) and built after two more, tested
+with `dbt test` alone, swept with `--vars '{full_test_sweep: true}'` and built with
+`--full-refresh`; the tests that may take an earlier pass, or check only a merged table's
+changed keys, are worked out here from the manifest and the compiled SQL, independently of
 the macros.
 """
 
@@ -76,14 +77,18 @@ def runs(tmp_path_factory):
         ("first", ("build",)),
         ("nothing_new", ("build",)),
         ("drop", ("build",)),
+        ("run_drop", ("run",)),  # merges without testing: the next build's tests read every row
+        ("build_after_run", ("build",)),
         ("test_alone", ("test",)),
         ("sweep", ("build", "--vars", "{full_test_sweep: true}")),
         ("full_refresh", ("build", "--full-refresh")),
     ):
-        if step == "drop":
+        if step in ("drop", "run_drop", "build_after_run"):
             add_pos_drop(landing, fraction=0.05)
         proc = project.dbt(*args)
         out[step] = {**_results(project), "log": proc.stdout}
+        if step == "drop":
+            out["after_drop"] = project.copy(tmp_path_factory.mktemp("reuse_after_drop"))
     out["manifest"] = json.loads((project.target / "manifest.json").read_text())
     recorded = {relation for (relation,) in project.query("select relation from ops.model_fingerprints")}
     out["reusable"] = _reusable(out["manifest"], out["first"]["results"], recorded)
@@ -91,7 +96,7 @@ def runs(tmp_path_factory):
 
 
 def test_every_test_passes_in_every_run(runs):
-    for step in ("first", "nothing_new", "drop", "test_alone", "sweep", "full_refresh"):
+    for step in ("first", "nothing_new", "drop", "build_after_run", "test_alone", "sweep", "full_refresh"):
         bad = {
             uid: r["status"]
             for uid, r in runs[step]["results"].items()
@@ -148,6 +153,78 @@ def test_tests_on_changed_tables_run_again(runs):
     assert unchanged & runs["reusable"] <= reused
     # the cross-model checks of gold read the new rows
     assert "test.aethermart.assert_gold_revenue_agrees_across_models" not in reused
+
+
+SCOPED = re.compile(
+    r"(\w+): passed on this table before its last merge: checks the rows of the (\d+) keys it changed"
+)
+MERGED = re.compile(r"(\w+): (\d+) of (\d+) keys changed: merged their rows")
+
+
+def _scopable(manifest: dict) -> dict[str, str]:
+    """row_rules tests (by name) on a table model that merges its changed keys, that key one of
+    the test's unique_key columns -> the model's name."""
+    out = {}
+    for node in manifest["nodes"].values():
+        metadata = node.get("test_metadata") or {}
+        model = manifest["nodes"].get(node.get("attached_node") or "")
+        if metadata.get("name") != "row_rules" or not model:
+            continue
+        key = model["config"].get("merge_changed_rows_by")
+        unique_key = metadata["kwargs"]["unique_key"]
+        if key and key in ([unique_key] if isinstance(unique_key, str) else unique_key):
+            out[node["name"]] = model["name"]
+    return out
+
+
+def test_a_row_rules_test_on_a_merged_table_checks_only_the_changed_keys_after_a_pass(runs):
+    """After a pass, a build whose merges changed a few keys of slv_order_lines and the facts
+    checks those keys' rows only, as many keys as each merge changed; a build after a `dbt run`
+    that merged without testing, and the full sweep, check every row."""
+    scopable = _scopable(runs["manifest"])
+    assert set(scopable.values()) == {"slv_order_lines", "fct_order_lines", "fct_orders"}
+    merged = {name: int(changed) for name, changed, _ in MERGED.findall(runs["drop"]["log"])}
+    scoped = {name: int(keys) for name, keys in SCOPED.findall(runs["drop"]["log"])}
+    assert scoped == {test: merged[model] for test, model in scopable.items()}, runs["drop"]["log"][-3000:]
+    assert all(keys > 0 for keys in scoped.values())
+    # the run between merged again: the pass is of a content none of the next merges started from
+    assert set(scopable.values()) <= {name for name, _, _ in MERGED.findall(runs["build_after_run"]["log"])}
+    for step in ("build_after_run", "test_alone", "sweep", "full_refresh"):
+        assert not SCOPED.findall(runs[step]["log"]), step
+    results = runs["build_after_run"]["results"]
+    by_name = {n["name"]: uid for uid, n in runs["manifest"]["nodes"].items()}
+    assert all(results[by_name[test]]["status"] == "pass" for test in scopable)
+
+
+def test_the_changed_keys_scope_reads_the_changed_keys_rows_only_while_the_test_is_in_scope(runs):
+    """The compiled SQL of row_rules_slv_order_lines, run by hand on the warehouse as the drop
+    left it, with one changed and one unchanged line broken: every row is read unless the test
+    is in ops.data_test_scopes, then only the changed keys' (both of the broken changed line's
+    rule failures, none of the other's)."""
+    project = runs["after_drop"]
+    uid = next(u for u, n in runs["manifest"]["nodes"].items() if n["name"] == "row_rules_slv_order_lines")
+    sql = runs["drop"]["results"][uid]["compiled_code"]
+    changed_keys = "select key_hash from ops.model_changed_keys where relation = 'silver.slv_order_lines'"
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        first_line = "select min(order_line_key) from silver.slv_order_lines where hash(order_line_key)"
+        (changed,) = con.execute(f"{first_line} in ({changed_keys})").fetchone()
+        (unchanged,) = con.execute(f"{first_line} not in ({changed_keys})").fetchone()
+        n_changed = con.execute(f"select count(*) from ({changed_keys})").fetchone()[0]
+        merged = {name: int(c) for name, c, _ in MERGED.findall(runs["drop"]["log"])}
+        assert n_changed == merged["slv_order_lines"]
+        con.execute(
+            "update silver.slv_order_lines set unit_price = null where order_line_key in (?, ?)",
+            [changed, unchanged],
+        )
+
+        def failing() -> set[tuple[str, str]]:
+            return set(con.execute(f"select row_key, broken_rule from ({sql})").fetchall())
+
+        both = failing()
+        assert {(changed, "not_null(unit_price)"), (unchanged, "not_null(unit_price)")} <= both
+        con.execute("insert into ops.data_test_scopes (test) values (?)", [uid])
+        scoped = failing()
+        assert scoped == {pair for pair in both if pair[0] == changed}
 
 
 def test_dbt_test_alone_the_full_sweep_and_a_full_refresh_run_every_test(runs):

@@ -12,7 +12,10 @@
     of the keys changed (more is cheaper written whole). Cost: one scan of the model's rows
     and one of the table to compare (writing the 3M rows of `fct_order_lines` at scale 10
     takes 3-4 s, comparing them 1.3 s), then the model's query once more for the changed
-    keys. `code`: the SQL the model is built from (default its compiled SQL). -#}
+    keys. It leaves in ops.model_changes the content it merged into and in
+    ops.model_changed_keys the changed keys' hashes, so a data test that passed on the content
+    before checks only those keys' rows (data_test_changed_rows_scope). `code`: the SQL the
+    model is built from (default its compiled SQL). -#}
 {% macro merge_changed_rows(existing_relation, target_relation, code=none) %}
     {%- set key = config.get('merge_changed_rows_by') -%}
     {%- if not key or existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
@@ -63,6 +66,9 @@
         ),
         table_keys as (
             select hash({{ quoted_key }}) as key, count(*) as n, count({{ quoted_key }}) as keyed, min({{ row_hash }}) as h
+                {#- the sum of the rows' hashes, as _model_fingerprint_content counts the table: h
+                    itself for a key of one row, unless h hashes the rows' text -#}
+                {%- if nested_columns %}, sum(hash(rows)) as content{% endif %}
             from {{ existing_relation }} as rows group by all
         )
         select
@@ -71,15 +77,18 @@
             coalesce(table_keys.n, 0) as table_rows,
             coalesce(model_keys.n, 0) > coalesce(model_keys.keyed, 0)
                 or coalesce(table_keys.n, 0) > coalesce(table_keys.keyed, 0) as has_null_key,
-            model_keys.h is distinct from table_keys.h as changed
+            model_keys.h is distinct from table_keys.h as changed,
+            table_keys.{{ 'content' if nested_columns else 'h' }} as table_content
         from model_keys full outer join table_keys on model_keys.key = table_keys.key;
         select
             count(*) filter (where has_null_key or model_rows > 1 or table_rows > 1) as ambiguous,
             count(*) filter (where changed) as changed,
-            count(*) as keys
+            count(*) as keys,
+            coalesce(sum(table_rows), 0) as before_row_count,
+            coalesce(sum(table_content), 0)::varchar as before_sum
         from aethermart_changed_keys
     {%- endcall %}
-    {%- set ambiguous, changed, keys = load_result('merge_changed_rows_plan').table.rows[0] -%}
+    {%- set ambiguous, changed, keys, before_row_count, before_sum = load_result('merge_changed_rows_plan').table.rows[0] -%}
     {%- if ambiguous > 0 -%}
         {{ log(model.name ~ ": " ~ ambiguous ~ " keys of " ~ key ~ " are NULL or not unique: built whole", info=true) }}
         {{ return(none) }}
@@ -96,6 +105,19 @@
         insert into {{ target_relation }} ({{ names | join(", ") }})
         select {{ names | join(", ") }} from {{ model_rows }} as rows
         where hash({{ quoted_key }}) in (select key from aethermart_changed_keys where changed and model_rows = 1);
+        {#- what changed, for the tests that check only the changed keys' rows: the content
+            before (as _model_fingerprint_content counts it, from the plan's scan) and the
+            changed keys' hashes; the content after is the one model_fingerprint_record
+            records with this invocation -#}
+        {%- set relation_key = sql_string(_model_fingerprint_key(target_relation)) %}
+        {{ model_changes_table_ddl() }};
+        delete from ops.model_changed_keys where relation = {{ relation_key }};
+        insert into ops.model_changed_keys (relation, key_hash)
+        select {{ relation_key }}, key from aethermart_changed_keys where changed;
+        delete from ops.model_changes where relation = {{ relation_key }};
+        insert into ops.model_changes (relation, changed_keys, before_row_count, before_content, invocation_id)
+        values ({{ relation_key }}, {{ changed }}, {{ before_row_count }},
+            {{ _model_fingerprint_content(existing_relation, before_row_count ~ ':' ~ before_sum) }}, {{ sql_string(invocation_id) }});
         drop table aethermart_changed_keys
     {%- endcall %}
     {{ log(model.name ~ ": " ~ changed ~ " of " ~ keys ~ " keys changed: merged their rows", info=true) }}

@@ -4,7 +4,9 @@
     same. It logs "passed on the same inputs under this code in an earlier build: not run
     again" and reports no failures. Every test runs under --full-refresh, --empty, --defer,
     `dbt test` alone and the full sweep (--vars '{full_test_sweep: true}', what CI runs).
-    A failed row_rules test also logs its broken rules (row_rules_log_failures). -#}
+    A test that passed on what its model's last merge started from checks only the keys the
+    merge changed (data_test_changed_rows_scope). A failed row_rules test also logs its
+    broken rules (row_rules_log_failures). -#}
 {%- materialization test, default -%}
 
   {% set relations = [] %}
@@ -17,6 +19,15 @@
       /* aethermart: passed on these same inputs under this code in invocation {{ passed_in }} */
     {%- endcall %}
     {{ return({'relations': relations}) }}
+  {%- endif -%}
+  {#- a test that passed on what its model's merge started from checks the changed keys' rows -#}
+  {%- set scoped_keys = data_test_changed_rows_scope() -%}
+  {%- if scoped_keys is not none -%}
+    {{ log(model.name ~ ": passed on this table before its last merge: checks the rows of the " ~ scoped_keys
+        ~ " keys it changed (--vars '{full_test_sweep: true}' checks every row)", info=true) }}
+    {% call statement('data_test_scope') -%}
+      insert into ops.data_test_scopes (test) values ({{ sql_string(model.unique_id) }})
+    {%- endcall %}
   {%- endif -%}
   {% set limit = config.get('limit') %}
   {% set sql_header = config.get('sql_header') if flags.REQUIRE_SQL_HEADER_IN_TEST_CONFIGS else none %}
@@ -83,6 +94,12 @@
 
   {%- if (model.get('test_metadata') or {}).get('name') == 'row_rules' -%}
     {%- do row_rules_log_failures(sql) -%}
+  {%- endif %}
+  {%- if scoped_keys is not none -%}
+    {#- the row lives in this test's transaction, which is never committed: gone anyway -#}
+    {% call statement('data_test_unscope') -%}
+      delete from ops.data_test_scopes where test = {{ sql_string(model.unique_id) }}
+    {%- endcall %}
   {%- endif %}
 
   {{ return({'relations': relations}) }}

@@ -67,6 +67,8 @@
 
     -- the inputs each row-local data test on table models last passed on (data_test_passes_table_ddl)
     {{ data_test_passes_table_ddl() }};
+    -- what the merges of changed keys changed, for the tests that check only those (model_changes_table_ddl)
+    {{ model_changes_table_ddl() }};
     -- ... and each unit test under which code and input columns it last passed (unit_test_passes_table_ddl)
     {{ unit_test_passes_table_ddl() }};
 
