@@ -251,10 +251,10 @@ def test_bronze_data_tests_check_the_files_not_passed_unless_the_full_sweep_is_a
         "test", "--select", "brz_pos__orders", "--vars", "{full_test_sweep: true}", check=False
     )
     assert swept.returncode != 0
-    assert "expression_is_true_brz_pos__orders" in swept.stdout
+    assert "row_rules_brz_pos__orders" in swept.stdout
     after = project.dbt("test", "--select", "brz_pos__orders", check=False)
     assert after.returncode != 0
-    assert "expression_is_true_brz_pos__orders" in after.stdout
+    assert "row_rules_brz_pos__orders" in after.stdout
 
 
 def test_a_file_local_singular_test_reads_a_file_again_until_every_model_holding_it_passed(runs, tmp_path):
@@ -334,7 +334,7 @@ def test_a_file_local_singular_test_reads_a_file_again_until_every_model_holding
 def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     """A file whose rows fail a bronze test fails the next build too, however many builds read
     nothing or land other files since, until its rows are replaced (the file changed); the
-    model's other tests, which pass, do not read it again. A `dbt run` records nothing, nor
+    lines' test, which passes on the same drops, does not read them again. A `dbt run` records nothing, nor
     do `--empty` tests (they read no row). A pass holds under the code it was made with: other
     code (here other --vars) tests every file again, and a failure found there puts every file
     back in the plain build's scope. Rows of a file with no record (a cloned warehouse) are
@@ -344,15 +344,16 @@ def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     shutil.copytree(SAMPLE, landing)
     project = SaltedProject(landing, tmp_path / "dbt")
     project.workdir.mkdir()
-    select = ("--select", "+brz_pos__orders", "--indirect-selection", "cautious")
-    failing, other = "expression_is_true_brz_pos__orders", "unique_combination_of_columns_brz_pos__orders"
+    select = ("--select", "+brz_pos__orders", "+brz_pos__orderlines", "--indirect-selection", "cautious")
+    failing, other = "row_rules_brz_pos__orders", "row_rules_brz_pos__orderlines"
 
     def untested(test: str) -> int:
-        """Files of brz_pos__orders the test has no pass for."""
+        """Files of the test's model (brz_pos__orders, brz_pos__orderlines) it has no pass for."""
         return project.scalar(
-            "select count(*) from ops.bronze_file_state as s where s.model = 'brz_pos__orders' "
+            "select count(*) from ops.bronze_file_state as s "
+            f"where s.model = '{test.removeprefix('row_rules_')}' "
             "and not exists (select 1 from ops.bronze_test_passes as p where p.file_path = s.file_path "
-            f"and p.test like 'test.aethermart.{test}%')"
+            f"and p.test like 'test.aethermart.{test}.%')"
         )
 
     def set_load_date(value: str, path: Path) -> None:
@@ -375,7 +376,7 @@ def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     nothing_new = project.dbt("build", *select, check=False)
     assert nothing_new.returncode != 0 and failing in nothing_new.stdout
     assert untested(failing) == files + 1  # a failure forgets every pass of the test
-    assert untested(other) == 0  # the model's other test passed on every file
+    assert untested(other) == 0  # the lines' test passed on every file, the new drop's included
     shutil.copytree(landing / LATEST_DROP, landing / "pos/load_date=2026-01-02")
     another_drop = project.dbt("build", *select, check=False)
     assert another_drop.returncode != 0 and failing in another_drop.stdout
@@ -394,15 +395,15 @@ def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     assert other_code.returncode != 0 and failing in other_code.stdout
     again = project.dbt("build", *select, check=False)  # the failure reached the plain build
     assert again.returncode != 0 and failing in again.stdout
+    old_lines = project.scalar("select min(_source_file) from bronze.brz_pos__orderlines")
     with duckdb.connect(str(project.duckdb_path)) as con:  # as in a clone: no record of the file
         con.execute(
-            "insert into bronze.brz_pos__orders select * from bronze.brz_pos__orders "
-            f"where _source_file = '{old}' limit 1"
-        )  # a record twice: the unique test, which passed on every file, fails on it
-        con.execute(f"delete from ops.bronze_file_state where file_path = '{old}'")
-        con.execute(f"delete from ops.bronze_test_passes where file_path = '{old}'")
-    unique_only = ("--select", "brz_pos__orders,test_name:unique_combination_of_columns")
-    unrecorded = project.dbt("test", *unique_only, check=False)
+            "insert into bronze.brz_pos__orderlines select * from bronze.brz_pos__orderlines "
+            f"where _source_file = '{old_lines}' limit 1"
+        )  # a record twice: the lines' test, which passed on every file, fails on it
+        con.execute(f"delete from ops.bronze_file_state where file_path = '{old_lines}'")
+        con.execute(f"delete from ops.bronze_test_passes where file_path = '{old_lines}'")
+    unrecorded = project.dbt("test", "--select", "brz_pos__orderlines,test_name:row_rules", check=False)
     assert unrecorded.returncode != 0 and other in unrecorded.stdout
 
 

@@ -162,9 +162,25 @@ def test_each_model_carries_one_row_rules_test_instead_of_the_generic_ones(built
         "fct_orders",
         "fct_order_lines",
         "agg_customer_value",
+        "brz_pos__orders",
+        "brz_mariadb__extractions",
+        "brz_events__line_rejects",
     } <= with_row_rules
-    assert len(with_row_rules) == 16
-    replaced = {"unique", "not_null", "accepted_values", "accepted_range", "expression_is_true"}
+    # 16 silver and gold models and seeds, and each of the 20 bronze models
+    assert len(with_row_rules) == 36
+    assert {m for m in with_row_rules if m.startswith("brz_")} == {
+        n["name"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["name"].startswith("brz_")
+    }
+    replaced = {
+        "unique",
+        "not_null",
+        "accepted_values",
+        "accepted_range",
+        "expression_is_true",
+        "unique_combination_of_columns",
+    }
     for n in tests:
         name = (n.get("test_metadata") or {}).get("name")
         model = (n.get("attached_node") or "").split(".")[-1]

@@ -20,13 +20,17 @@
     {%- endcall %}
     {{ return({'relations': relations}) }}
   {%- endif -%}
-  {#- a test that passed on what its model's merge started from checks the changed keys' rows -#}
+  {#- a test that passed on what its model's merge started from checks the changed keys' rows:
+      its SQL's filter (changed_rows_test_scope) reads the variable on this node's own
+      connection, set on every run of such a test -#}
   {%- set scoped_keys = data_test_changed_rows_scope() -%}
   {%- if scoped_keys is not none -%}
     {{ log(model.name ~ ": passed on this table before its last merge: checks the rows of the " ~ scoped_keys
         ~ " keys it changed (--vars '{full_test_sweep: true}' checks every row)", info=true) }}
+  {%- endif -%}
+  {%- if 'aethermart_test_scope' in sql -%}
     {% call statement('data_test_scope') -%}
-      insert into ops.data_test_scopes (test) values ({{ sql_string(model.unique_id) }})
+      set variable aethermart_test_scope = {{ sql_string(model.unique_id) if scoped_keys is not none else 'null' }}
     {%- endcall %}
   {%- endif -%}
   {% set limit = config.get('limit') %}
@@ -96,9 +100,8 @@
     {%- do row_rules_log_failures(sql) -%}
   {%- endif %}
   {%- if scoped_keys is not none -%}
-    {#- the row lives in this test's transaction, which is never committed: gone anyway -#}
     {% call statement('data_test_unscope') -%}
-      delete from ops.data_test_scopes where test = {{ sql_string(model.unique_id) }}
+      set variable aethermart_test_scope = null
     {%- endcall %}
   {%- endif %}
 

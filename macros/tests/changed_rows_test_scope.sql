@@ -1,8 +1,8 @@
 {#- The filter of the data test being compiled on `relation` (empty: every row) when the test
     can check a merged table by its changed keys (_changed_rows_scope_node): the relation's
-    rows of the keys the table's last merge changed (ops.model_changed_keys), while the test's
-    run has put itself in ops.data_test_scopes (data_test_changed_rows_scope decides, in the
-    test's own transaction); every row otherwise. The text is the same in every build, so the
+    rows of the keys the table's last merge changed (ops.model_changed_keys), while the DuckDB
+    variable aethermart_test_scope on the test's connection holds its id (the `test`
+    materialization sets it when data_test_changed_rows_scope says so); every row otherwise. The text is the same in every build, so the
     test's compiled SQL - and the pass recorded with its md5 - stays the same. No filter with
     the full sweep, on a relation of another warehouse, or before the ops tables exist. The
     relation's rows are named scoped_rows (duckdb__get_where_subquery). -#}
@@ -16,8 +16,7 @@
         or (relation.identifier | lower) != ((node.alias or node.name) | lower) -%}
         {{ return('') }}
     {%- endif -%}
-    {%- if adapter.get_relation(database=target.database, schema='ops', identifier='model_changed_keys') is none
-        or adapter.get_relation(database=target.database, schema='ops', identifier='data_test_scopes') is none -%}
+    {%- if adapter.get_relation(database=target.database, schema='ops', identifier='model_changed_keys') is none -%}
         {{ return('') }}
     {%- endif -%}
     {{ return(_changed_rows_predicate(model.unique_id, node)) }}

@@ -10,8 +10,8 @@
     sweep, with a deferred input, on a first run, after a failure or warning (the test
     forgets its pass), after a build that did not merge (a whole rebuild), or when a build
     between the pass and now merged without running the test (the content before is then
-    another). It first takes the test out of ops.data_test_scopes (a row left by a killed
-    run would scope it); the caller puts it in for the run. -#}
+    another). The caller sets the test's connection's variable aethermart_test_scope to the
+    test's id for the run. -#}
 {% macro data_test_changed_rows_scope() %}
     {%- if flags.EMPTY or flags.FULL_REFRESH or full_test_sweep() or not data_test_is_reusable(model, sql) -%}
         {{ return(none) }}
@@ -23,7 +23,6 @@
     {%- endif -%}
     {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias or node.name) -%}
     {% call statement('data_test_changed_rows_scope', fetch_result=True) -%}
-        delete from ops.data_test_scopes where test = {{ sql_string(model.unique_id) }};
         select changes.changed_keys from ops.model_changes as changes
         inner join ops.model_fingerprints as recorded
             on recorded.relation = changes.relation and recorded.invocation_id = changes.invocation_id
