@@ -232,3 +232,40 @@ def test_a_misspelt_argument_stops_compilation(built_001, arguments, message):
     proc = _compiled(built_001, "{{ test_row_rules(" + repr(_TYPED) + ", " + arguments + ") }}")
     assert proc.returncode != 0
     assert message in proc.stdout, proc.stdout[-3000:]
+
+
+def test_a_rule_that_reads_a_relation_makes_the_test_read_every_row(built_001):
+    """A row_rules test is scoped (to a merge's changed keys, or on bronze to files not yet
+    passed) only while each of its rules is about one row: an expression, a range bound, a
+    column or a `where` config that opens a query (any of DuckDB's ways: select, from, table,
+    with, values, pivot, summarize ...) or holds Jinja makes it read every row."""
+    cases = {
+        "plain": ({"unique_key": ["k"], "expressions": ["a = b", "is_return = (quantity < 0)"]}, "", True),
+        "range bound": ({"unique_key": "k", "accepted_range": {"v": {"max_value": 100}}}, "", True),
+        "row-local where": ({"unique_key": "k"}, "order_date > date '2025-01-01'", True),
+        "select": ({"unique_key": "k", "expressions": ["v < (select max(v) from t)"]}, "", False),
+        "table": ({"unique_key": "k", "expressions": ["exists (table t)"]}, "", False),
+        "from first": ({"unique_key": "k", "expressions": ["v in (from t select v)"]}, "", False),
+        "summarize": ({"unique_key": "k", "expressions": ["exists (summarize t)"]}, "", False),
+        "jinja": ({"unique_key": "k", "expressions": ["v in (select v from {{ ref('x') }})"]}, "", False),
+        "bound subquery": (
+            {"unique_key": "k", "accepted_range": {"v": {"max_value": "(select 50 * avg(v) from t)"}}},
+            "",
+            False,
+        ),
+        "where subquery": (
+            {"unique_key": "k"},
+            "c in (select c from t group by all having count(*) > 1)",
+            False,
+        ),
+        "column": ({"unique_key": ["k"], "not_null": ["(select 1)"]}, "", False),
+    }
+    nodes = [
+        f"{{'test_metadata': {{'kwargs': {kwargs!r}}}, 'config': {{'where': {where!r}}}}}"
+        for kwargs, where, _ in cases.values()
+    ]
+    calls = ", ".join(f"_row_rules_is_row_local({node})" for node in nodes)
+    proc = _compiled(built_001, "{{ tojson([" + calls + "]) }}")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert dict(zip(cases, got, strict=True)) == {name: expected for name, (_, _, expected) in cases.items()}

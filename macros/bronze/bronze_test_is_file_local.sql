@@ -2,8 +2,8 @@
     {#- whether a data test on an incremental bronze model checks each landed file on its own,
         so that passing on every file one at a time is passing on the table: not_null,
         accepted_values, expression_is_true, unique_combination_of_columns over the file
-        column, row_rules whose unique_key (a list) holds the file column and whose expressions
-        read no relation (_row_rules_is_row_local); and a singular test that says so (`config(meta={'file_local': true})`: it
+        column, row_rules whose unique_key (a list) holds the file column and whose arguments
+        and `where` read no relation (_row_rules_is_row_local); and a singular test that says so (`config(meta={'file_local': true})`: it
         compares rows of one file only, across all the bronze models it reads), for each
         incremental bronze model it reads. Only these get a file scope (bronze_test_scope)
         and pass records (bronze_files_tested); any other test (relationships, unique on a
@@ -26,7 +26,7 @@
             file column is part of the key -#}
         {%- set unique_key = metadata.kwargs.get('unique_key') -%}
         {{ return(unique_key is not string and bronze_file_column(model_node.name) in (unique_key or [])
-            and _row_rules_is_row_local(metadata)) }}
+            and _row_rules_is_row_local(test_node)) }}
     {%- endif -%}
     {{ return(metadata.name == 'unique_combination_of_columns'
         and bronze_file_column(model_node.name) in (metadata.kwargs.get('combination_of_columns') or [])) }}

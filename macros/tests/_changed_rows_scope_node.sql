@@ -1,6 +1,6 @@
 {#- The model a data test can check by its changed keys only, or none: a `row_rules` test on a
     `table` model with `merge_changed_rows_by` whose key is one of the test's unique_key
-    columns, reading nothing else, no expression of it reading a relation
+    columns, reading nothing else, no argument or `where` of it reading a relation
     (_row_rules_is_row_local). Its rules are then each about one row, except the key's
     uniqueness, which holds for every key the merge left alone (their rows are as before) and
     is checked for the changed ones with all their rows (the scope is by key, not by row). -#}
@@ -17,7 +17,7 @@
         or test_node.depends_on.nodes | unique | list != [node.unique_id] -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if not _row_rules_is_row_local(metadata) -%}
+    {%- if not _row_rules_is_row_local(test_node) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set unique_key = (metadata.kwargs or {}).get('unique_key') -%}
