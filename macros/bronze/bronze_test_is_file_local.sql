@@ -3,7 +3,8 @@
         so that passing on every file one at a time is passing on the table: not_null,
         accepted_values, expression_is_true, unique_combination_of_columns over the file
         column, row_rules whose unique_key (a list) holds the file column and whose arguments
-        and `where` read no relation (_row_rules_is_row_local); and a singular test that says so (`config(meta={'file_local': true})`: it
+        and `where` read no relation (_row_rules_is_row_local); and a singular test that says
+        so (`config(meta={'file_local': true})`: it
         compares rows of one file only, across all the bronze models it reads), for each
         incremental bronze model it reads. Only these get a file scope (bronze_test_scope)
         and pass records (bronze_files_tested); any other test (relationships, unique on a

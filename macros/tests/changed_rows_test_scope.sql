@@ -2,8 +2,9 @@
     can check a merged table by its changed keys (_changed_rows_scope_node): the relation's
     rows of the keys the table's last merge changed (ops.model_changed_keys), while the DuckDB
     variable aethermart_test_scope on the test's connection holds its id (the `test`
-    materialization sets it when data_test_changed_rows_scope says so); every row otherwise. The text is the same in every build, so the
-    test's compiled SQL - and the pass recorded with its md5 - stays the same. No filter with
+    materialization sets it when data_test_changed_rows_scope says so); every row otherwise.
+    The text is the same in every build, so the test's compiled SQL - and the pass recorded
+    with its md5 - stays the same. No filter with
     the full sweep, on a relation of another warehouse, or before the ops tables exist. The
     relation's rows are named scoped_rows (duckdb__get_where_subquery). -#}
 {% macro changed_rows_test_scope(relation) %}
