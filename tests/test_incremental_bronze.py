@@ -236,7 +236,8 @@ def test_bronze_data_tests_check_the_files_not_passed_unless_the_full_sweep_is_a
     """A data test on an incremental bronze table checks the rows of the files it has not
     passed on; `--vars '{full_test_sweep: true}'` checks every row (what CI runs). A bad row in
     an old file: the default test after it passed on every file passes, the full sweep fails,
-    and then the default test fails too (a failure forgets the test's passes)."""
+    and then the default test fails too (a failure forgets the test's passes). A row without a
+    file is always checked."""
     project = SaltedProject(runs["landing"], tmp_path / "sweep")  # a private copy of the warehouse
     project.workdir.mkdir()
     shutil.copy(runs["incremental"].duckdb_path, project.duckdb_path)
@@ -247,6 +248,14 @@ def test_bronze_data_tests_check_the_files_not_passed_unless_the_full_sweep_is_a
             "where _source_file = (select min(_source_file) from bronze.brz_pos__orders)"
         )
     project.dbt("test", "--select", "brz_pos__orders")  # passes: it passed on every file
+    with duckdb.connect(str(project.duckdb_path)) as con:  # a row without a file is always in scope
+        con.execute(
+            "insert into bronze.brz_pos__orderlines select * replace (null as _source_file) "
+            "from bronze.brz_pos__orderlines limit 1"
+        )
+    fileless = project.dbt("test", "--select", "brz_pos__orderlines,test_name:row_rules", check=False)
+    assert fileless.returncode != 0
+    assert "row_rules_brz_pos__orderlines" in fileless.stdout
     swept = project.dbt(
         "test", "--select", "brz_pos__orders", "--vars", "{full_test_sweep: true}", check=False
     )

@@ -38,23 +38,31 @@
     {%- if adapter.get_relation(database=relation.database, schema='ops', identifier='bronze_test_passes') is none -%}
         {{ return('') }}
     {%- endif -%}
-    {#- qualified: ops.bronze_test_passes has a file_path too (duckdb__get_where_subquery
-        names the tested rows bronze_rows) -#}
-    {%- set column = 'bronze_rows.' ~ bronze_file_column(node.name) -%}
+    {#- The scope is a semi-join of the file column on the relation's own files that are in
+        scope (one distinct scan of the file column): DuckDB then filters the table's scan by
+        those files before it reads the other columns. A `not exists` per row read every column
+        of every row first (the events' row_rules test: 0.5 s for 2.0M rows with no file to test
+        at scale 10, 0.01 s as a semi-join). Rows without a file are always in scope: no pass names
+        a NULL file, and NULL maps to '' on both sides of the `in` (no file's path is empty). -#}
+    {%- set name = bronze_file_column(node.name) -%}
+    {%- set column = 'bronze_rows.' ~ name -%}
+    {%- set file = 'files.' ~ name -%}
     {%- set passed = "select 1 from ops.bronze_test_passes as passes where passes.test = " ~ sql_string(model.unique_id)
         ~ " and passes.code_fingerprint = getvariable('aethermart_code_fingerprint')" -%}
     {%- if model.test_metadata -%}
-        {{ return("(" ~ column ~ " is null or not exists (" ~ passed ~ " and passes.file_path = " ~ column ~ "))") }}
+        {%- set in_scope = "not exists (" ~ passed ~ " and passes.file_path = " ~ file ~ ")" -%}
+    {%- else -%}
+        {#- a singular test compares a file's rows across the bronze models it reads: a file is out
+            of its scope only when the test passed on it in every one of them that holds it (a
+            model that reads the file later, or reads it again, puts it back for all of them) -#}
+        {%- set quoted = [] -%}
+        {%- for input in _bronze_file_local_inputs(model) -%}{%- do quoted.append(sql_string(input)) -%}{%- endfor -%}
+        {%- set inputs = quoted | join(', ') -%}
+        {%- set in_scope = "not exists (select 1 from ops.bronze_file_state as state where state.file_path = " ~ file
+            ~ " and state.model in (" ~ inputs ~ ")) or exists (select 1 from ops.bronze_file_state as state"
+            ~ " where state.file_path = " ~ file ~ " and state.model in (" ~ inputs ~ ") and not exists ("
+            ~ passed ~ " and passes.model = state.model and passes.file_path = state.file_path))" -%}
     {%- endif -%}
-    {#- a singular test compares a file's rows across the bronze models it reads: a file is out
-        of its scope only when the test passed on it in every one of them that holds it (a
-        model that reads the file later, or reads it again, puts it back for all of them) -#}
-    {%- set quoted = [] -%}
-    {%- for name in _bronze_file_local_inputs(model) -%}{%- do quoted.append(sql_string(name)) -%}{%- endfor -%}
-    {%- set inputs = quoted | join(', ') -%}
-    {{ return("(" ~ column ~ " is null or not exists (select 1 from ops.bronze_file_state as state"
-        ~ " where state.file_path = " ~ column ~ " and state.model in (" ~ inputs ~ "))"
-        ~ " or exists (select 1 from ops.bronze_file_state as state where state.file_path = " ~ column
-        ~ " and state.model in (" ~ inputs ~ ") and not exists (" ~ passed
-        ~ " and passes.model = state.model and passes.file_path = state.file_path)))") }}
+    {{ return("coalesce(" ~ column ~ ", '') in (select coalesce(" ~ file ~ ", '') from (select distinct " ~ name
+        ~ " from " ~ relation ~ ") as files where " ~ in_scope ~ ")") }}
 {% endmacro %}
