@@ -340,6 +340,30 @@ def test_a_file_local_singular_test_reads_a_file_again_until_every_model_holding
     assert swept.returncode != 0 and test in swept.stdout
 
 
+def test_the_file_scope_keeps_a_row_without_a_file_that_an_outer_join_makes(runs, tmp_path):
+    """A file-local singular test may left-join a bronze model to find what is missing: the
+    joined side's row is then all NULL, its file too, though the table holds no NULL file.
+    The scope (the SQL bronze_test_scope gave the committed singular test) keeps such a row,
+    as it keeps a stored row without a file: a file whose rows are all gone is found."""
+    test = "assert_bronze_rows_and_rejects_never_share_a_record"
+    compiled = next(runs["incremental"].target.glob(f"compiled/**/{test}.sql"))
+    text = compiled.read_text()
+    start = text.index("as bronze_rows", text.index("brz_pos__orders"))
+    scope = text[start:].split("where", 1)[1].lstrip().split("\n", 1)[0]  # the filter is one line
+    assert scope.startswith("coalesce(bronze_rows._source_file, '') in (")
+    copy = tmp_path / runs["incremental"].duckdb_path.name  # the compiled SQL names its catalog
+    shutil.copy(runs["incremental"].duckdb_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        gone = con.execute("select min(_source_file) from bronze.brz_pos__orders").fetchone()[0]
+        con.execute(f"delete from bronze.brz_pos__orders where _source_file = '{gone}'")
+        missing = con.execute(
+            "select counted.file_path from bronze.brz_pos__counted_files as counted "
+            "left join bronze.brz_pos__orders as bronze_rows on bronze_rows._source_file = counted.file_path "
+            f"where counted.entity = 'order' and {scope} and bronze_rows._source_file is null"
+        ).fetchall()
+    assert missing == [(gone,)]
+
+
 def test_a_file_stays_in_a_tests_scope_until_the_test_passes_on_it(tmp_path):
     """A file whose rows fail a bronze test fails the next build too, however many builds read
     nothing or land other files since, until its rows are replaced (the file changed); the

@@ -42,8 +42,9 @@
         scope (one distinct scan of the file column): DuckDB then filters the table's scan by
         those files before it reads the other columns. A `not exists` per row read every column
         of every row first (the events' row_rules test: 0.5 s for 2.0M rows with no file to test
-        at scale 10, 0.01 s as a semi-join). Rows without a file are always in scope: no pass names
-        a NULL file, and NULL maps to '' on both sides of the `in` (no file's path is empty). -#}
+        at scale 10, 0.01 s as a semi-join). A row without a file is always in scope, the table's or
+        one a singular test's outer join makes: NULL maps to '', which is always in the list (no
+        file's path is empty). -#}
     {%- set name = bronze_file_column(node.name) -%}
     {%- set column = 'bronze_rows.' ~ name -%}
     {%- set file = 'files.' ~ name -%}
@@ -63,6 +64,6 @@
             ~ " where state.file_path = " ~ file ~ " and state.model in (" ~ inputs ~ ") and not exists ("
             ~ passed ~ " and passes.model = state.model and passes.file_path = state.file_path))" -%}
     {%- endif -%}
-    {{ return("coalesce(" ~ column ~ ", '') in (select coalesce(" ~ file ~ ", '') from (select distinct " ~ name
+    {{ return("coalesce(" ~ column ~ ", '') in (select '' union all select " ~ file ~ " from (select distinct " ~ name
         ~ " from " ~ relation ~ ") as files where " ~ in_scope ~ ")") }}
 {% endmacro %}
