@@ -10,8 +10,11 @@ On freshly generated data (same scale and seed for every contender), in one run:
 2. **ours**, one process per stage: `aethermart extract` (MariaDB -> landing Parquet),
    `dbt build` (bronze -> silver -> gold, with every data test), `aethermart export
    --target parquet`, `aethermart export --target mongodb`;
-3. **the floor**: DuckDB reading every landing file once (a scan with a trivial aggregate);
-   `dbt build` / floor is the "distance to the limit";
+3. **the floors**: DuckDB reading every landing file once (a scan with a trivial aggregate);
+   `dbt build` / floor is the "distance to the limit"; and dbt itself - a stock dbt-duckdb
+   project of our DAG's shape (as many models, data tests, unit tests, seeds, snapshots,
+   exposures and hooks, 1,000-row tables: bench/stock_dbt_floor.py), built warm: the cost
+   of any `dbt build` of that many nodes, next to which the rebuilds are printed;
 4. **baselines** on the same data (bench/baseline_seed.py: MariaDB staging tables, SQL
    cleaning, JSON_ARRAYAGG documents, delete_many + insert_many; bench/baseline_pandas.py:
    the same cleaning and documents in pandas, written to Parquet and MongoDB;
@@ -57,6 +60,8 @@ PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 # and the share of new data the second rebuild lands
 REBUILD_TARGETS = {"dbt build, nothing new": 0.50, "dbt build, 1 % new": 0.35}
 NEW_DATA_FRACTION = 0.01
+# the floor stage of dbt itself (bench/stock_dbt_floor.py)
+STOCK_DBT_STAGE = "stock dbt build, same DAG"
 PANDAS_TARGET = 3.0  # pandas end to end / ours (same outputs) >= 3
 BASELINES = ("seed", "pandas", "polars")
 
@@ -312,6 +317,7 @@ def run_pipeline(scale: float, seed: int, workdir: Path, *, baselines: Sequence[
         )
         stage.rows = int(out.strip().splitlines()[-1] or 0)
         stages.append(stage)
+        stages += _stock_dbt_floor(target / "manifest.json", run_dir, env, logs)
 
         for name in baselines:
             stage, result = _run_baseline(name, landing, run_dir, mariadb.url, ferret.uri, env, logs)
@@ -371,6 +377,34 @@ def _run_baseline(
     result = json.loads(result_path.read_text())
     stage.detail["stages"] = result.get("stages", {})
     return stage, result
+
+
+def _stock_dbt_floor(manifest: Path, run_dir: Path, env: dict, logs: Path) -> list[Stage]:
+    """dbt itself for a DAG of our shape (bench/stock_dbt_floor.py): the stock project written
+    and built once (setup: parse, first tables), then its warm `dbt build` measured."""
+    from bench.stock_dbt_floor import dag_shape, write_project
+
+    folder = run_dir / "stock_dbt"
+    shutil.rmtree(folder, ignore_errors=True)
+    shape = dag_shape(manifest)
+    write_project(folder, shape)
+    build = [
+        str(BIN / "dbt"),
+        "build",
+        "--project-dir",
+        str(folder),
+        "--profiles-dir",
+        str(folder),
+        "--target-path",
+        str(folder / "target"),
+        "--log-path",
+        str(folder / "logs"),
+    ]
+    prime, _ = measure("stock dbt build, first", "setup", build, env, logs)
+    stage, _ = measure(STOCK_DBT_STAGE, "floor", build, env, logs)
+    stage.detail["shape"] = shape
+    stage.detail["nodes"] = len(json.loads((folder / "target" / "run_results.json").read_text())["results"])
+    return [prime, stage]
 
 
 def _rebuild_nothing_new(dbt_build: list[str], env: dict, logs: Path) -> Stage:
@@ -499,6 +533,13 @@ def _rebuild_summary(by: dict, summary: dict) -> dict:
             out[f"{key}_over_full_build"] = share
             out[f"{key}_target"] = target
             out[f"{key}_meets_target"] = share <= target
+    stock = by.get(("floor", STOCK_DBT_STAGE))
+    if stock and stock.wall_s and full:
+        out["stock_dbt_build_s"] = stock.wall_s
+        out["stock_dbt_build_over_full_build"] = round(stock.wall_s / full, 3)
+        for key in ("rebuild_nothing_new", "rebuild_new_data"):
+            if f"{key}_s" in out:
+                out[f"{key}_over_stock_dbt"] = round(out[f"{key}_s"] / stock.wall_s, 2)
     polars = summary.get("polars_without_mongodb_s")
     if polars and "rebuild_new_data_s" in out:
         out["polars_over_rebuild_new_data"] = round(polars / out["rebuild_new_data_s"], 2)
@@ -561,6 +602,22 @@ def print_table(result: dict) -> None:
                 f"{summary[f'{key}_s']:.2f} s = {summary[f'{key}_over_full_build']:.0%}, "
                 f"{_verdict(summary[f'{key}_meets_target'])}"
             )
+    if "stock_dbt_build_s" in summary:
+        stock = next(
+            s for s in result["stages"] if s["contender"] == "floor" and s["name"] == STOCK_DBT_STAGE
+        )
+        shape = ", ".join(f"{n} {kind}" for kind, n in stock["detail"]["shape"].items() if n)
+        rebuilds = "; ".join(
+            f"{label} = {summary[f'{key}_over_stock_dbt']}x that"
+            for key, label in (("rebuild_nothing_new", "nothing new"), ("rebuild_new_data", "1 % new"))
+            if f"{key}_over_stock_dbt" in summary
+        )
+        print(
+            f"  dbt itself: a stock dbt-duckdb project of our DAG's shape ({shape}) builds in "
+            f"{summary['stock_dbt_build_s']:.2f} s = {summary['stock_dbt_build_over_full_build']:.0%} of "
+            "the full dbt build, the floor of any build of as many nodes"
+            + (f"; {rebuilds}" if rebuilds else "")
+        )
     if "rebuild_new_data_faster_than_polars" in summary:
         print(
             f"  target: dbt build, {NEW_DATA_FRACTION:.0%} new, faster than polars recomputing "

@@ -39,6 +39,22 @@ def test_make_bench_smoke_run_checks_every_baseline_against_gold(tmp_path):
         assert measured["wall_s"] > 0 and measured["peak_rss_mb"] > 0, stage
         assert measured["rows"], f"{stage} reported no rows"
     assert stages[("floor", "scan every landing file")]["rows"] > 0
+    # dbt itself: the stock project of our DAG's shape ran as many nodes as our full build,
+    # each kind as many times as our manifest holds it
+    stock = stages[("floor", "stock dbt build, same DAG")]
+    assert stock["wall_s"] > 0
+    assert stock["detail"]["nodes"] == stages[("ours", "dbt build")]["detail"]["nodes"]
+    manifest = json.loads((tmp_path / "work" / "scale-0.01" / "dbt" / "target" / "manifest.json").read_text())
+    kinds = [node["resource_type"] for node in manifest["nodes"].values()]
+    assert stock["detail"]["shape"] == {
+        "model": kinds.count("model"),
+        "test": kinds.count("test"),
+        "unit_test": len(manifest["unit_tests"]),
+        "seed": kinds.count("seed"),
+        "snapshot": kinds.count("snapshot"),
+        "exposure": len(manifest["exposures"]),
+        "operation": kinds.count("operation"),
+    }
     for stage in ("dbt run, 2 documents", "export parquet, 2 documents", "export mongodb, 2 documents"):
         assert stages[("ours:same", stage)]["wall_s"] > 0, stage
     assert stages[("ours:same", "export mongodb, 2 documents")]["rows"] == sum(
@@ -76,6 +92,8 @@ def test_make_bench_smoke_run_checks_every_baseline_against_gold(tmp_path):
         assert summary[f"{key}_over_full_build"] > 0 and isinstance(summary[f"{key}_meets_target"], bool)
     assert isinstance(summary["rebuild_new_data_faster_than_polars"], bool)
     assert "of the full dbt build" in proc.stdout and "faster than polars" in proc.stdout
+    assert summary["stock_dbt_build_over_full_build"] > 0 and summary["rebuild_new_data_over_stock_dbt"] > 0
+    assert "dbt itself: a stock dbt-duckdb project of our DAG's shape" in proc.stdout
 
     # the change latency ends when the sync's MongoDB export ended; the Parquet export beside
     # it (a child process at lower CPU priority) may end later: never the other way round

@@ -1,0 +1,144 @@
+"""What dbt itself costs for a DAG of our shape: a stock dbt-duckdb project with as many
+models, data tests, unit tests, seeds, snapshots, exposures and project hooks as ours, and
+trivial data.
+
+`make bench` builds it once (parse, first build: setup) and then measures a second `dbt
+build` of it, warm as a scheduled run's: every table is rebuilt (1,000 rows each), every data
+test runs, every unit test runs. No aethermart macro or materialization is in it, so its time
+is dbt-core's and dbt-duckdb's own work per node plus near-empty SQL: a floor for any `dbt
+build` of a project with this many nodes, below which data-incremental work cannot take a
+build (`dbt build, nothing new` and `dbt build, 1 % new` are printed against it).
+
+    python -m bench.stock_dbt_floor --manifest target/manifest.json --out /tmp/stock   # write only
+
+The project is deterministic (fixed random seed): each model reads one or two earlier models,
+so the DAG has depth as ours has; the data tests are `unique` and `not_null` on the models'
+key; each unit test gives one-row fixtures for its model's inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+__all__ = ["dag_shape", "main", "write_project"]
+
+ROWS_PER_MODEL = 1000
+SEED_ROWS = 50
+# the manifest's resource types this project reproduces, by the name the shape uses
+SHAPE_KEYS = ("model", "test", "unit_test", "seed", "snapshot", "exposure", "operation")
+
+
+def dag_shape(manifest: Path) -> dict[str, int]:
+    """How many nodes of each kind a compiled project has (its target/manifest.json): enabled
+    models, data tests, unit tests, seeds, snapshots, exposures and project hooks."""
+    data = json.loads(manifest.read_text())
+    counts: Counter[str] = Counter()
+    for node in data.get("nodes", {}).values():
+        counts[node["resource_type"]] += 1
+    counts["unit_test"] += len(data.get("unit_tests", {}))
+    counts["exposure"] += len(data.get("exposures", {}))
+    return {key: counts.get(key, 0) for key in SHAPE_KEYS}
+
+
+def write_project(folder: Path, shape: dict[str, int], database: Path | None = None) -> None:
+    """Write a stock dbt-duckdb project of ``shape`` (dag_shape) into ``folder``, with its own
+    profiles.yml (2 threads, a DuckDB file in ``folder`` unless ``database`` is given)."""
+    models = max(2, shape["model"])  # a unit test needs a model that reads another
+    rng = random.Random(1)
+    for sub in ("models", "seeds", "snapshots"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    hooks = shape["operation"]
+    start, end = hooks - hooks // 2, hooks // 2
+    (folder / "dbt_project.yml").write_text(
+        "name: stock_dbt_floor\nversion: '1.0'\nprofile: stock_dbt_floor\n"
+        "model-paths: [models]\nseed-paths: [seeds]\nsnapshot-paths: [snapshots]\n"
+        f"on-run-start: {json.dumps(['select 1'] * start)}\non-run-end: {json.dumps(['select 1'] * end)}\n"
+    )
+    path = database or folder / "stock.duckdb"
+    (folder / "profiles.yml").write_text(
+        "stock_dbt_floor:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: {json.dumps(str(path))}\n      threads: 2\n"
+    )
+    inputs: dict[str, list[str]] = {}
+    for i in range(models):
+        name = f"m{i:03d}"
+        reads = [f"m{j:03d}" for j in rng.sample(range(i), min(i, 2))]
+        inputs[name] = reads
+        if not reads:
+            sql = f"select range as id, range * 2 as v from range({ROWS_PER_MODEL})"
+        else:
+            sql = f"select a.id, a.v + 1 as v from {{{{ ref('{reads[0]}') }}}} as a"
+            if len(reads) > 1:
+                sql += f" where a.id in (select id from {{{{ ref('{reads[1]}') }}}})"
+        (folder / "models" / f"{name}.sql").write_text(sql + "\n")
+    names = sorted(inputs)
+    # data tests: unique and not_null on the key of as many models as it takes
+    tests: dict[str, list[str]] = {name: [] for name in names}
+    for k in range(shape["test"]):
+        tests[names[k % len(names)]].append("not_null" if k // len(names) % 2 else "unique")
+    lines = ["version: 2", "models:"]
+    for name in names:
+        lines += [f"  - name: {name}", "    columns:", "      - name: id"]
+        if tests[name]:
+            lines.append(f"        data_tests: [{', '.join(tests[name])}]")
+    tested = [name for name in names if inputs[name]]  # every model but the first reads one
+    if shape["unit_test"]:
+        lines.append("unit_tests:")
+    for k in range(shape["unit_test"]):
+        name = tested[rng.randrange(len(tested))]
+        lines += [f"  - name: unit_{k:03d}", f"    model: {name}", "    given:"]
+        for read in inputs[name]:
+            lines += [f"      - input: ref('{read}')", "        rows:", "          - {id: 1, v: 1}"]
+        lines += ["    expect:", "      rows:", "        - {id: 1, v: 2}"]
+    if shape["exposure"]:
+        lines.append("exposures:")
+    for k in range(shape["exposure"]):
+        lines += [
+            f"  - name: exposure_{k:03d}",
+            "    type: dashboard",
+            "    owner: {email: bench@example.com}",
+            f"    depends_on: [ref('{names[-1 - k % len(names)]}')]",
+        ]
+    (folder / "models" / "schema.yml").write_text("\n".join(lines) + "\n")
+    for k in range(shape["seed"]):
+        rows = "".join(f"{r},name {r}\n" for r in range(SEED_ROWS))
+        (folder / "seeds" / f"seed_{k:03d}.csv").write_text("id,name\n" + rows)
+    snapshots = ["snapshots:"] if shape["snapshot"] else []
+    for k in range(shape["snapshot"]):
+        snapshots += [
+            f"  - name: snapshot_{k:03d}",
+            f"    relation: ref('{names[k % len(names)]}')",
+            "    config: {unique_key: id, strategy: check, check_cols: all, schema: snapshots}",
+        ]
+    (folder / "snapshots" / "snapshots.yml").write_text("\n".join(snapshots) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.stock_dbt_floor",
+        description=__doc__.split("\n\n")[0].replace("\n", " "),
+    )
+    parser.add_argument(
+        "--manifest", type=Path, required=True, help="our target/manifest.json (after dbt parse)"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="an empty folder for the stock project")
+    args = parser.parse_args(argv)
+    if not args.manifest.is_file():
+        print(f"stock_dbt_floor: no manifest at {args.manifest} (run dbt parse first)", file=sys.stderr)
+        return 2
+    if args.out.exists() and any(args.out.iterdir()):
+        print(f"stock_dbt_floor: {args.out} is not empty", file=sys.stderr)
+        return 2
+    shape = dag_shape(args.manifest)
+    write_project(args.out, shape)
+    print(json.dumps(shape))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
