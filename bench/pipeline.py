@@ -62,6 +62,15 @@ REBUILD_TARGETS = {"dbt build, nothing new": 0.50, "dbt build, 1 % new": 0.35}
 NEW_DATA_FRACTION = 0.01
 # the floor stage of dbt itself (bench/stock_dbt_floor.py)
 STOCK_DBT_STAGE = "stock dbt build, same DAG"
+SHAPE_LABELS = {
+    "model": "models",
+    "test": "data tests",
+    "unit_test": "unit tests",
+    "seed": "seeds",
+    "snapshot": "snapshots",
+    "exposure": "exposures",
+    "operation": "hooks",
+}
 PANDAS_TARGET = 3.0  # pandas end to end / ours (same outputs) >= 3
 BASELINES = ("seed", "pandas", "polars")
 
@@ -606,10 +615,15 @@ def print_table(result: dict) -> None:
         stock = next(
             s for s in result["stages"] if s["contender"] == "floor" and s["name"] == STOCK_DBT_STAGE
         )
-        shape = ", ".join(f"{n} {kind}" for kind, n in stock["detail"]["shape"].items() if n)
+        shape = ", ".join(
+            f"{n} {SHAPE_LABELS.get(kind, kind)}" for kind, n in stock["detail"]["shape"].items() if n
+        )
         rebuilds = "; ".join(
             f"{label} = {summary[f'{key}_over_stock_dbt']}x that"
-            for key, label in (("rebuild_nothing_new", "nothing new"), ("rebuild_new_data", "1 % new"))
+            for key, label in (
+                ("rebuild_nothing_new", "nothing new"),
+                ("rebuild_new_data", f"{NEW_DATA_FRACTION:.0%} new"),
+            )
             if f"{key}_over_stock_dbt" in summary
         )
         print(
