@@ -47,7 +47,7 @@ def dag_shape(manifest: Path) -> dict[str, int]:
 
 def write_project(folder: Path, shape: dict[str, int], database: Path | None = None) -> None:
     """Write a stock dbt-duckdb project of ``shape`` (dag_shape) into ``folder``, with its own
-    profiles.yml (2 threads, a DuckDB file in ``folder`` unless ``database`` is given)."""
+    profiles.yml (our profile's threads, a DuckDB file in ``folder`` unless ``database`` is given)."""
     models = max(2, shape["model"])  # a unit test needs a model that reads another
     rng = random.Random(1)
     for sub in ("models", "seeds", "snapshots"):
@@ -62,30 +62,34 @@ def write_project(folder: Path, shape: dict[str, int], database: Path | None = N
     path = database or folder / "stock.duckdb"
     (folder / "profiles.yml").write_text(
         "stock_dbt_floor:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {json.dumps(str(path))}\n      threads: 2\n"
+        f"      path: {json.dumps(str(path))}\n"
+        # as many threads as our profile (profiles.yml: AETHERMART_THREADS, default 2)
+        "      threads: \"{{ env_var('AETHERMART_THREADS', '2') | as_number }}\"\n"
     )
+    # data tests, round robin over the models: `unique` and `not_null` on the key, then
+    # `not_null` on as many extra columns as a model needs (a test is one node per column)
+    per_model = [shape["test"] // models + (1 if i < shape["test"] % models else 0) for i in range(models)]
     inputs: dict[str, list[str]] = {}
+    lines = ["version: 2", "models:"]
     for i in range(models):
         name = f"m{i:03d}"
         reads = [f"m{j:03d}" for j in rng.sample(range(i), min(i, 2))]
         inputs[name] = reads
+        extra = [f"x{k}" for k in range(2, per_model[i])]
         if not reads:
-            sql = f"select range as id, range * 2 as v from range({ROWS_PER_MODEL})"
+            columns = "".join(f", range as {x}" for x in extra)
+            sql = f"select range as id, range * 2 as v{columns} from range({ROWS_PER_MODEL})"
         else:
-            sql = f"select a.id, a.v + 1 as v from {{{{ ref('{reads[0]}') }}}} as a"
+            columns = "".join(f", a.id as {x}" for x in extra)
+            sql = f"select a.id, a.v + 1 as v{columns} from {{{{ ref('{reads[0]}') }}}} as a"
             if len(reads) > 1:
                 sql += f" where a.id in (select id from {{{{ ref('{reads[1]}') }}}})"
         (folder / "models" / f"{name}.sql").write_text(sql + "\n")
-    names = sorted(inputs)
-    # data tests: unique and not_null on the key of as many models as it takes
-    tests: dict[str, list[str]] = {name: [] for name in names}
-    for k in range(shape["test"]):
-        tests[names[k % len(names)]].append("not_null" if k // len(names) % 2 else "unique")
-    lines = ["version: 2", "models:"]
-    for name in names:
         lines += [f"  - name: {name}", "    columns:", "      - name: id"]
-        if tests[name]:
-            lines.append(f"        data_tests: [{', '.join(tests[name])}]")
+        if per_model[i]:
+            lines.append(f"        data_tests: [{', '.join(['unique', 'not_null'][: per_model[i]])}]")
+        lines += [f"      - name: {x}\n        data_tests: [not_null]" for x in extra]
+    names = sorted(inputs)
     tested = [name for name in names if inputs[name]]  # every model but the first reads one
     if shape["unit_test"]:
         lines.append("unit_tests:")
