@@ -61,7 +61,7 @@ PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 # and the share of new data the second rebuild lands
 REBUILD_TARGETS = {"dbt build, nothing new": 0.50, "dbt build, 1 % new": 0.35}
 NEW_DATA_FRACTION = 0.01
-# the floor stage of dbt itself (bench/stock_dbt_floor.py)
+# the stage of dbt itself: a stock project of our DAG's shape (bench/stock_dbt_floor.py)
 STOCK_DBT_STAGE = "stock dbt build, same DAG"
 SHAPE_LABELS = {
     "model": "models",

@@ -59,9 +59,9 @@ def dag_shape(manifest: Path) -> dict[str, int]:
     return {key: counts.get(key, 0) for key in SHAPE_KEYS}
 
 
-def write_project(folder: Path, shape: dict[str, int], database: Path | None = None) -> None:
+def write_project(folder: Path, shape: dict[str, int]) -> None:
     """Write a stock dbt-duckdb project of ``shape`` (dag_shape) into ``folder``, with its own
-    profiles.yml (our profile's threads, a DuckDB file in ``folder`` unless ``database`` is given)."""
+    profiles.yml (our profile's threads, a DuckDB file in ``folder``)."""
     models = shape["model"]
     if models < (
         2 if shape["unit_test"] else 1 if shape["test"] + shape["snapshot"] + shape["exposure"] else 0
@@ -78,7 +78,7 @@ def write_project(folder: Path, shape: dict[str, int], database: Path | None = N
         "models:\n  +materialized: table\n"
         f"on-run-start: {json.dumps(['select 1'] * start)}\non-run-end: {json.dumps(['select 1'] * end)}\n"
     )
-    path = database or folder / "stock.duckdb"
+    path = folder / "stock.duckdb"
     (folder / "profiles.yml").write_text(
         "stock_dbt_floor:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
         f"      path: {json.dumps(str(path))}\n"
