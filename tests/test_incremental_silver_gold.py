@@ -282,7 +282,8 @@ def test_a_fact_merges_the_rows_of_its_changed_keys_or_is_built_whole(runs, tmp_
     full refresh, test above) a few keys of each; a key made ambiguous by hand builds the
     table whole."""
     merged = {m[0]: (int(m[1]), int(m[2])) for m in _MERGED.findall(runs["drop_log"])}
-    assert set(merged) == {"fct_order_lines", "fct_orders", "slv_order_lines"}, runs["drop_log"][-3000:]
+    merging = {"fct_order_lines", "fct_orders", "slv_order_lines", "slv_orders", "dim_customer"}
+    assert set(merged) == merging, runs["drop_log"][-3000:]
     assert 0 < merged["fct_orders"][0] <= merged["fct_order_lines"][0] < merged["fct_order_lines"][1] / 5
     assert merged["slv_order_lines"] == merged["fct_order_lines"]  # the same lines, one key each
     project = _copy(runs["project"], tmp_path)
@@ -291,6 +292,9 @@ def test_a_fact_merges_the_rows_of_its_changed_keys_or_is_built_whole(runs, tmp_
         con.execute("update gold.fct_order_lines set quantity = quantity + 1 where rowid < 3")
     run = project.dbt("run", "--select", "fct_orders", "fct_order_lines")
     assert "fct_orders: 1 keys of order_key are NULL or not unique: built whole" in run.stdout
+    # its inputs did not change, but its table did: the whole model is compared, not only the
+    # keys of the inputs' changes (merge_scope)
+    assert "fct_order_lines: its table is not what its last write left: compared whole" in run.stdout
     assert "fct_order_lines: 3 of " in run.stdout  # the three edited rows, put back as the model has them
     # a table without the contract's NOT NULL constraints (written before they were declared)
     # would take merged rows unchecked: it is built whole, with them
@@ -322,6 +326,66 @@ def test_a_fact_merges_the_rows_of_its_changed_keys_or_is_built_whole(runs, tmp_
                 a,
                 b,
             )
+
+
+_SCOPED = re.compile(r"(\w+): (.+) changed since its last write, and logged how: compared only the (\d+)")
+_EDITED_INPUT = (
+    "fct_order_lines: inputs changed other than by a logged write from what it read (silver.slv_orders)"
+)
+
+
+def test_a_fact_compares_only_the_keys_its_inputs_merges_touched_or_the_whole_model(runs, tmp_path):
+    """The facts (`merge_scope`) compare only the keys whose values of their inputs' columns
+    the inputs' merges changed (macro merge_scope_plan): after the new drop a few keys (the
+    tables equal a full refresh: test above). An input edited by hand, not by a merge, and a
+    change to the fact's code make the next build compare the whole model, and its table then
+    holds what the model computes from the inputs as they are."""
+    scoped = {m[0]: (m[1], int(m[2])) for m in _SCOPED.findall(runs["drop_log"])}
+    merged = {m[0]: (int(m[1]), int(m[2])) for m in _MERGED.findall(runs["drop_log"])}
+    assert set(scoped) == {*FACTS, "slv_orders"}, runs["drop_log"][-3000:]
+    for fact in scoped:
+        changed, keys = merged[fact]
+        assert 0 < changed <= scoped[fact][1] < keys / 5, (fact, scoped[fact], merged[fact])
+    assert "silver.slv_orders (order_key)" in scoped["fct_order_lines"][0]
+    assert "gold.fct_order_lines (order_key)" in scoped["fct_orders"][0]
+    # a rebuild by landed file logs its rebuilt keys as a merge does
+    assert "silver.slv_pos_orders__checked (order_id)" in scoped["slv_orders"][0]
+
+    project_dir = project_copy(tmp_path / "project_dir")
+    project = SaltedProject(runs["project"].landing, tmp_path / "project", project_dir=project_dir)
+    project.workdir.mkdir()
+    shutil.copy(runs["project"].duckdb_path, project.duckdb_path)
+    order = project.scalar(
+        "select min(order_key) from silver.slv_orders where customer_key <> 'unknown' and line_count > 0"
+    )
+    lines_of_order = f"select count(*) from gold.fct_order_lines where order_key = '{order}'"
+    unknown_lines = lines_of_order + " and customer_key = 'unknown'"
+    assert project.scalar(lines_of_order) > 0 and project.scalar(unknown_lines) == 0
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("update silver.slv_orders set customer_key = 'unknown' where order_key = ?", [order])
+    run = project.dbt("run", "--select", "fct_order_lines")
+    assert f"{_EDITED_INPUT}: compared whole" in run.stdout, run.stdout[-3000:]
+    assert project.scalar(unknown_lines) == project.scalar(lines_of_order)
+    # slv_orders merges its edited row back; the fact read the edited content, not the one that
+    # merge started from
+    run = project.dbt("run", "--select", "slv_orders", "fct_order_lines")
+    assert "slv_orders: 1 of " in run.stdout
+    assert _EDITED_INPUT in run.stdout
+    assert project.scalar(unknown_lines) == 0
+
+    model = project_dir / "models" / "gold" / "star" / "fct_order_lines.sql"
+    model.write_text(model.read_text() + "\n-- a comment is code too\n")
+    run = project.dbt("run", "--select", "fct_order_lines")
+    code_changed = "its code, config, contract, versions or an input's columns changed since its last write"
+    assert f"fct_order_lines: {code_changed}: compared whole" in run.stdout, run.stdout[-3000:]
+    con = duckdb.connect()
+    con.execute(f"attach '{project.duckdb_path}' as edited (read_only)")
+    con.execute(f"attach '{runs['full'].duckdb_path}' as full_refresh (read_only)")
+    for table in ("gold.fct_order_lines", "silver.slv_orders"):
+        edited, reference = f"edited.{table}", f"full_refresh.{table}"
+        for a, b in ((edited, reference), (reference, edited)):
+            only_a = con.execute(f"select count(*) from (from {a} except all from {b})").fetchone()[0]
+            assert only_a == 0, (a, b)
 
 
 _REBUILT_BY_KEY = re.compile(r"(doc_\w+): inputs of (\d+) of (\d+) keys changed: rebuilt their rows")
@@ -700,10 +764,15 @@ def test_an_unselected_input_is_compared_once_per_invocation_unless_it_differs(r
         )
     }
     assert "silver.slv_pos_orders__checked" not in marked and "silver.slv_pos_orderlines__checked" in marked
-    # each is built again: written anew, or (slv_order_lines, merged by key) compared row by
-    # row with its table, where the tampered column changes no line
-    assert {f"silver.{r}" for r in readers if r != "slv_order_lines"} <= _rewritten(_state(project))
+    # each is built again: written anew, or (merged by key) compared row by row with its table:
+    # the tampered column changes no line, and one order's customer
+    assert "silver.audit_reconciliation" in _rewritten(_state(project))
     assert "slv_order_lines: 0 of " in rerun.stdout, rerun.stdout[-2000:]
+    assert (
+        "slv_orders: inputs changed other than by a logged write from what it read "
+        "(silver.slv_pos_orders__checked): compared whole" in rerun.stdout
+    ), rerun.stdout[-2000:]
+    assert "slv_orders" in {m[0] for m in _MERGED.findall(rerun.stdout)}, rerun.stdout[-2000:]
     # the marks of earlier invocations are dropped when the next one starts
     assert (
         project.scalar(f"select count(*) from ops.model_input_checks where invocation_id != '{invocation}'")

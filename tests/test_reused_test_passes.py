@@ -182,11 +182,11 @@ def _scopable(manifest: dict) -> dict[str, str]:
 
 
 def test_a_row_rules_test_on_a_merged_table_checks_only_the_changed_keys_after_a_pass(runs):
-    """After a pass, a build whose merges changed a few keys of slv_order_lines and the facts
+    """After a pass, a build whose merges changed a few keys of slv_order_lines, slv_orders and the facts
     checks those keys' rows only, as many keys as each merge changed; a build after a `dbt run`
     that merged without testing, and the full sweep, check every row."""
     scopable = _scopable(runs["manifest"])
-    assert set(scopable.values()) == {"slv_order_lines", "fct_order_lines", "fct_orders"}
+    assert set(scopable.values()) == {"slv_order_lines", "slv_orders", "fct_order_lines", "fct_orders"}
     merged = {name: int(changed) for name, changed, _ in MERGED.findall(runs["drop"]["log"])}
     scoped = {name: int(keys) for name, keys in SCOPED.findall(runs["drop"]["log"])}
     assert scoped == {test: merged[model] for test, model in scopable.items()}, runs["drop"]["log"][-3000:]

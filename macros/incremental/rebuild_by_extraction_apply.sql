@@ -10,13 +10,16 @@
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
     {%- set column = adapter.quote(spec.key) -%}
     {%- if not plan.idle -%}
+    {%- set change_log = _rebuilt_keys_change_log(target_relation, spec.key, 'aethermart_extraction_keys') -%}
     {% call statement('main') -%}
+        {{ change_log.before }};
         delete from {{ target_relation }}
         where {{ column }} is null or {{ column }} in (select key from aethermart_extraction_keys);
         insert into {{ target_relation }} by name
         select * from (
             {{ _rebuild_by_extraction_code(spec, 'aethermart_extraction_keys') }}
-        ) as rebuilt_rows
+        ) as rebuilt_rows;
+        {{ change_log.after }}
     {%- endcall %}
     {%- endif -%}
     {{ run_hooks(post_hooks, inside_transaction=True) }}

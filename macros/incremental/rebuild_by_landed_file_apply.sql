@@ -11,7 +11,9 @@
     {%- set column = adapter.quote(spec.key) -%}
     {%- set variable = _rebuilt_keys_variable() -%}
     {%- if not plan.idle -%}
+    {%- set change_log = _rebuilt_keys_change_log(target_relation, spec.key, 'aethermart_landed_keys') -%}
     {% call statement('main') -%}
+        {{ change_log.before }};
         delete from {{ target_relation }}
         where {{ column }} is null or {{ column }} in (select key from aethermart_landed_keys);
         set variable {{ variable }} = (select coalesce(list(key), []) from aethermart_landed_keys);
@@ -20,7 +22,8 @@
             {{ code }}
         ) as rebuilt_rows
         where {{ column }} is null or {{ column }} in (select key from aethermart_landed_keys);
-        reset variable {{ variable }}
+        reset variable {{ variable }};
+        {{ change_log.after }}
     {%- endcall %}
     {%- endif -%}
     {{ run_hooks(post_hooks, inside_transaction=True) }}

@@ -23,15 +23,19 @@
     {{ exceptions.raise_compiler_error(model.name ~ ": config input_columns is for SQL models") }}
   {%- endif -%}
   {%- set narrowed = input_columns_declared() if language == 'sql' else {'columns': {}} -%}
-  {%- set checked = model_fingerprint(existing_relation, narrowed=narrowed) -%}
+  {%- set scope = merge_scope_inputs() if language == 'sql' else none -%}
+  {%- if scope is not none and narrowed.columns -%}
+    {{ exceptions.raise_compiler_error(model.name ~ ": configs input_columns and merge_scope do not go together") }}
+  {%- endif -%}
+  {%- set checked = model_fingerprint(existing_relation, keyed=scope, narrowed=narrowed) -%}
   {%- if checked.kept -%}
     {{ return(model_fingerprint_keep(target_relation)) }}
   {%- endif -%}
   {%- set by_extraction = rebuild_by_extraction_inputs() if language == 'sql' else none -%}
   {%- set by_landed_file = rebuild_by_landed_file_inputs() if language == 'sql' else none -%}
-  {%- if [narrowed.columns, by_extraction, by_landed_file] | select | list | length > 1 -%}
-    {{ exceptions.raise_compiler_error(model.name ~ ": configs input_columns, rebuild_by_extraction and "
-        ~ "rebuild_by_landed_file do not go together (one of them at most)") }}
+  {%- if [narrowed.columns, by_extraction, by_landed_file, scope] | select | list | length > 1 -%}
+    {{ exceptions.raise_compiler_error(model.name ~ ": configs input_columns, rebuild_by_extraction, "
+        ~ "rebuild_by_landed_file and merge_scope do not go together (one of them at most)") }}
   {%- endif -%}
   {#- the SQL built from: with config input_columns, those inputs narrowed to their listed
       columns; with rebuild_by_extraction or rebuild_by_landed_file, its parents narrowed to
@@ -55,9 +59,10 @@
   {%- if landed_file_plan and landed_file_plan.apply -%}
     {{ return(rebuild_by_landed_file_apply(target_relation, checked, by_landed_file, landed_file_plan, code)) }}
   {%- endif -%}
-  {%- if merge_changed_rows(existing_relation, target_relation, code) is not none -%}
+  {%- if merge_changed_rows(existing_relation, target_relation, code, scope, checked.static) is not none -%}
     {#- only the changed keys' rows were deleted and inserted, in this transaction -#}
     {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
+    {% if scope is not none %}{% do merge_scope_record(scope, checked.static) %}{% endif %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
     {{ return({'relations': [target_relation]}) }}
@@ -127,6 +132,7 @@
 
   -- the table's input fingerprint, in the transaction that wrote the table
   {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
+  {% if scope is not none %}{% do merge_scope_record(scope, checked.static) %}{% endif %}
   {% if by_extraction is not none %}{% do rebuild_by_extraction_record(by_extraction, extraction_plan is not none) %}{% endif %}
   {% if by_landed_file is not none %}{% do rebuild_by_landed_file_record(by_landed_file, landed_file_plan is not none) %}{% endif %}
 

@@ -69,6 +69,8 @@
     {{ data_test_passes_table_ddl() }};
     -- what the merges of changed keys changed, for the tests that check only those (model_changes_table_ddl)
     {{ model_changes_table_ddl() }};
+    -- ... and for the merges that compare only the keys their inputs' merges changed (merge_scope_table_ddl)
+    {{ merge_scope_table_ddl() }};
     -- ... and each unit test under which code and input columns it last passed (unit_test_passes_table_ddl)
     {{ unit_test_passes_table_ddl() }};
 

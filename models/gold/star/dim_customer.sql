@@ -1,7 +1,10 @@
 {#- One row per unified customer (silver identity resolution) plus the unknown member that
     orders and reviews of unknown customers point at. Contact data is hashed or masked
     (docs block `gold_pii`): gold never carries a raw email, phone, street address or
-    birth date. -#}
+    birth date. Rebuilt by merging only the customers whose row changed
+    (`merge_changed_rows_by`), so that the facts that read it compare only those orders and
+    lines (`merge_scope`). -#}
+{{ config(merge_changed_rows_by='customer_key') }}
 with customers as (
 
     select * from {{ ref('slv_customers') }}

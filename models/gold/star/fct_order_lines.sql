@@ -1,7 +1,13 @@
 {#- Grain: one order line of either channel. Returns are lines with a negative quantity
     and a negative line amount, so sums are net. `revenue` everywhere in gold is the sum of
     `line_amount`. Partitioned by order year/month when published as Parquet. -#}
-{{ config(merge_changed_rows_by='order_line_key') }}
+{#- a line's row depends on its silver line, its order and its order's customer: a build
+    compares only the lines whose values of these keys the inputs' merges changed -#}
+{{ config(merge_changed_rows_by='order_line_key', merge_scope={
+    'slv_order_lines': 'order_line_key',
+    'slv_orders': 'order_key',
+    'dim_customer': 'customer_key',
+}) }}
 with lines as (
 
     select * from {{ ref('slv_order_lines') }}

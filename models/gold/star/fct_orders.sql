@@ -1,7 +1,13 @@
 {#- Grain: one order of either channel, with its line totals. An order whose lines were
     all quarantined keeps its row with zero lines and zero revenue (the order happened;
     its lines are in the quarantine). -#}
-{{ config(merge_changed_rows_by='order_key') }}
+{#- an order's row depends on its silver order, its fact lines and its customer: a build
+    compares only the orders whose values of these keys the inputs' merges changed -#}
+{{ config(merge_changed_rows_by='order_key', merge_scope={
+    'slv_orders': 'order_key',
+    'fct_order_lines': 'order_key',
+    'dim_customer': 'customer_key',
+}) }}
 with orders as (
 
     select * from {{ ref('slv_orders') }}

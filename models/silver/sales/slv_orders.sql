@@ -1,5 +1,14 @@
 {#- One row per order of either channel. Orders whose customer is not known are kept
-    against the unknown customer (var `unknown_member_key`): the sale happened. -#}
+    against the unknown customer (var `unknown_member_key`): the sale happened. Rebuilt by
+    merging only the orders whose row changed (`merge_changed_rows_by`, its contract in
+    _sales__models.yml), comparing only the orders whose id, customer or lines its inputs'
+    last writes changed (`merge_scope`); the facts that read it then compare only those. -#}
+{{ config(merge_changed_rows_by='order_key', merge_scope={
+    'slv_customers__matched': 'source_customer_id',
+    'slv_mariadb_orders__checked': ['order_id', 'source_order_id'],
+    'slv_pos_orders__checked': ['order_id', 'source_order_id'],
+    'slv_order_lines': 'order_key',
+}) }}
 with matched as (
 
     select * from {{ ref('slv_customers__matched') }}

@@ -1,0 +1,22 @@
+{#- SQL run in the model's transaction after its table was written (whole or merged): what a
+    model with `merge_scope` was built from - its `static` fingerprint and each listed input's
+    content as recorded, while this invocation found the input holding it (else NULL, which
+    no later write matches: _merge_scope_input_state) - for merge_scope_plan. Without a
+    static fingerprint (an input without a state) the record is only removed. -#}
+{% macro merge_scope_record(scope, static) %}
+    {%- set key = sql_string(_model_fingerprint_key(this)) -%}
+    {%- set statements = [merge_scope_table_ddl(), "delete from ops.merge_scope_builds where relation = " ~ key] -%}
+    {%- if static is not none -%}
+        {%- for unique_id in scope.inputs | sort -%}
+            {%- set node = graph.nodes[unique_id] -%}
+            {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias or node.name) -%}
+            {%- do statements.append("insert into ops.merge_scope_builds (relation, invocation_id, static_fingerprint, "
+                ~ "input_relation, input_content) select " ~ key ~ ", " ~ sql_string(invocation_id) ~ ", "
+                ~ sql_string(static) ~ ", " ~ sql_string(_model_fingerprint_key(relation)) ~ ", "
+                ~ _merge_scope_input_state(unique_id)) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {% call statement('merge_scope_record') -%}
+        {{ statements | join(";\n") }}
+    {%- endcall %}
+{% endmacro %}
