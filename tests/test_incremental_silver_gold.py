@@ -388,6 +388,75 @@ def test_a_fact_compares_only_the_keys_its_inputs_merges_touched_or_the_whole_mo
             assert only_a == 0, (a, b)
 
 
+def test_a_hand_edit_the_row_hash_misses_or_an_input_key_changed_since_its_log_compares_whole(runs, tmp_path):
+    """Two ways a scoped merge could trust too little-checked state. A list column edited by
+    hand from [] to NULL (hash() of a row sees both alike) in a model's own table: its next
+    merge compares the whole model (the text of its nested columns is recorded with each
+    write). And an input whose key config changed after it logged a change: the log says which
+    column its key hashes are of (ops.model_changed_columns), not the input's config now."""
+    project_dir = project_copy(tmp_path / "project_dir")
+    project = SaltedProject(runs["project"].landing, tmp_path / "project", project_dir=project_dir)
+    project.workdir.mkdir()
+    shutil.copy(runs["project"].duckdb_path, project.duckdb_path)
+    edited = project.scalar("select min(order_key) from silver.slv_orders where len(dq_flags) = 0")
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("update silver.slv_orders set dq_flags = null where order_key = ?", [edited])
+        # a line's quantity, in the input slv_order_lines reads: its next merge logs that line
+        line = con.execute(
+            "select order_id, line_number from silver.slv_pos_orderlines__checked "
+            "where outcome = 'silver' order by order_id, line_number limit 1"
+        ).fetchone()
+        con.execute(
+            "update silver.slv_pos_orderlines__checked set quantity = quantity + 1 "
+            "where order_id = ? and line_number = ? and outcome = 'silver'",
+            list(line),
+        )
+    run = project.dbt("run", "--select", "slv_order_lines")
+    assert "slv_order_lines: 1 of " in run.stdout, run.stdout[-3000:]
+    # slv_order_lines now says its key is order_key (a config edit between builds): its log
+    # still holds hashes of order_line_key, and its order_key values
+    model = project_dir / "models" / "silver" / "sales" / "slv_order_lines.sql"
+    text = model.read_text()
+    model.write_text(
+        text.replace("merge_changed_rows_by='order_line_key'", "merge_changed_rows_by='order_key'")
+    )
+    run = project.dbt("run", "--select", "slv_orders")
+    assert "slv_orders: its table is not what its last write left: compared whole" in run.stdout, run.stdout[
+        -3000:
+    ]
+    assert project.scalar(f"select dq_flags is not null from silver.slv_orders where order_key = '{edited}'")
+    # the line's order, as the whole model gives it
+    order_amount, lines_amount = project.query(
+        "select o.order_amount, (select sum(l.line_amount) from silver.slv_order_lines as l "
+        "where l.order_key = o.order_key) from silver.slv_orders as o "
+        f"where o.source_system = 'pos' and o.source_order_id = '{line[0]}'"
+    )[0]
+    assert order_amount == lines_amount
+    # again, its table now as its last write left it: compared by the log's columns
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute(
+            "update silver.slv_pos_orderlines__checked set quantity = quantity + 1 "
+            "where order_id = ? and line_number = ? and outcome = 'silver'",
+            list(line),
+        )
+    model.write_text(text)
+    project.dbt("run", "--select", "slv_order_lines")
+    model.write_text(
+        text.replace("merge_changed_rows_by='order_line_key'", "merge_changed_rows_by='order_key'")
+    )
+    run = project.dbt("run", "--select", "slv_orders")
+    model.write_text(text)
+    assert "slv_orders: silver.slv_order_lines (order_key) changed since its last write" in run.stdout, (
+        run.stdout[-3000:]
+    )
+    order_amount, lines_amount = project.query(
+        "select o.order_amount, (select sum(l.line_amount) from silver.slv_order_lines as l "
+        "where l.order_key = o.order_key) from silver.slv_orders as o "
+        f"where o.source_system = 'pos' and o.source_order_id = '{line[0]}'"
+    )[0]
+    assert order_amount == lines_amount
+
+
 _REBUILT_BY_KEY = re.compile(r"(doc_\w+): inputs of (\d+) of (\d+) keys changed: rebuilt their rows")
 KEYED_DOCUMENTS = ("doc_customer_purchase_history", "doc_customer_profiles", "doc_product_sales")
 

@@ -21,6 +21,8 @@
         "insert into ops.model_changes (relation, changed_keys, before_row_count, before_content, invocation_id) "
             ~ "select relation, (select count(*) from " ~ keys_table ~ "), row_count, content_hash, "
             ~ sql_string(invocation_id) ~ " from ops.model_fingerprints where relation = " ~ relation_key,
+        "insert into ops.model_changed_columns (relation, column_name, invocation_id, is_key) values (" ~ relation_key
+            ~ ", " ~ sql_string(key_column | lower) ~ ", " ~ sql_string(invocation_id) ~ ", true)",
         log_keys,
     ] -%}
     {{ return({'before': before | join(";\n"), 'after': log_keys}) }}

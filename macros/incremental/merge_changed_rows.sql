@@ -140,8 +140,8 @@
         {%- if log_values %}
         {{ log_values_sql }};
         {%- for column in logged_columns %}
-        insert into ops.model_changed_columns (relation, column_name, invocation_id)
-        values ({{ relation_key }}, {{ sql_string(column) }}, {{ sql_string(invocation_id) }});
+        insert into ops.model_changed_columns (relation, column_name, invocation_id, is_key)
+        values ({{ relation_key }}, {{ sql_string(column) }}, {{ sql_string(invocation_id) }}, false);
         {%- endfor %}
         {%- endif %}
         {#- what changed, for the tests that check only the changed keys' rows and for the
@@ -152,6 +152,8 @@
         delete from ops.model_changed_keys where relation = {{ relation_key }};
         insert into ops.model_changed_keys (relation, key_hash)
         select {{ relation_key }}, key from aethermart_changed_keys where changed;
+        insert into ops.model_changed_columns (relation, column_name, invocation_id, is_key)
+        values ({{ relation_key }}, {{ sql_string(key | lower) }}, {{ sql_string(invocation_id) }}, true);
         delete from ops.model_changes where relation = {{ relation_key }};
         insert into ops.model_changes (relation, changed_keys, before_row_count, before_content, invocation_id)
         values ({{ relation_key }}, {{ changed }}, {{ before_row_count }},

@@ -4,12 +4,14 @@
         it read (ops.merge_scope_builds, merge_scope_record) under the same `static`
         fingerprint (code, config, contract, versions, the inputs' column names and types);
       * the table still holds what that write left (ops.model_fingerprints names it as the
-        writer; row count and content compared now);
+        writer; row count and content compared now, and the text of its nested columns:
+        _merge_scope_table_content);
       * each input either holds the content the model read, or its last write logged its
         changes (ops.model_changes: a merge, a rebuild by landed file or by extraction) from
-        exactly that content, with the values of the input's column this model names (its key:
-        ops.model_changed_keys; another column: ops.model_changed_values), and that column has
-        the type of the model's column it stands for;
+        exactly that content, with the input's column this model names among the columns it
+        logged (ops.model_changed_columns: as its key, whose hashes ops.model_changed_keys
+        holds, or as values, ops.model_changed_values), and that column has the type of the
+        model's column it stands for;
       * the keys found are at most var `merge_changed_rows_max_share` of the table's rows.
     The keys: an input's logged keys themselves when the column it names is the model's key;
     else those of the table's rows and of the model's rows that hold a value the input's write
@@ -27,7 +29,6 @@
     {%- for unique_id, pair in scope.columns | dictsort -%}
         {%- set node = graph.nodes[unique_id] -%}
         {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias or node.name) -%}
-        {%- set is_key = pair[0] | lower == _merge_scope_input_key(node) -%}
         {%- set types = [] -%}
         {%- for table, column in [(relation, pair[0]), (existing_relation, pair[1])] -%}
             {%- do types.append("(select data_type from duckdb_columns() where database_name = " ~ sql_string(table.database)
@@ -36,12 +37,13 @@
         {%- endfor -%}
         {%- do checks.append("select " ~ sql_string(_model_fingerprint_key(relation)) ~ " as input, "
             ~ sql_string(pair[0] | lower) ~ " as column_name, " ~ sql_string(pair[1]) ~ " as model_column, "
-            ~ ("true" if is_key else "false") ~ " as is_key, "
             ~ "(select any_value(input_content) from ops.merge_scope_builds where relation = " ~ key
             ~ " and input_relation = " ~ sql_string(_model_fingerprint_key(relation)) ~ ") as recorded, "
             ~ _merge_scope_input_state(unique_id) ~ " as now, "
             ~ "coalesce(" ~ types[0] ~ " = " ~ types[1] ~ ", false) as same_type") -%}
     {%- endfor -%}
+    {#- a table with nested columns: their text too (hash() of a row sees NULL, [] and [NULL] alike) -#}
+    {%- set text_content = _merge_scope_table_content(existing_relation) -%}
     {% call statement('merge_scope_recorded', fetch_result=True) -%}
         {{ merge_scope_table_ddl() }};
         {{ model_changes_table_ddl() }};
@@ -53,7 +55,10 @@
             (select any_value(row_count) from ops.model_fingerprints where relation = {{ key }}) as row_count,
             (select any_value(content_hash) from ops.model_fingerprints where relation = {{ key }}
                 and row_count = (select count(*) from {{ existing_relation }})
-                and content_hash = {{ _model_fingerprint_content(existing_relation) }}) as content
+                and content_hash = {{ _model_fingerprint_content(existing_relation) }}
+                {%- if text_content is not none %}
+                and (select any_value(table_content) from ops.merge_scope_builds where relation = {{ key }}) = {{ text_content }}
+                {%- endif %}) as content
     {%- endcall %}
     {%- set same_builds, builds, row_count, content = load_result('merge_scope_recorded').table.rows[0] -%}
     {%- if builds != scope.inputs | length or same_builds != builds or content is none -%}
@@ -68,34 +73,31 @@
             inputs.input,
             inputs.column_name,
             inputs.model_column,
-            inputs.is_key,
             coalesce(inputs.recorded = inputs.now, false) as same,
-            {#- its last write merged, from the content this model read, into the content it holds now -#}
-            exists (
-                select 1 from ops.model_changes as changes
+            {#- its last write logged its changes, from the content this model read into the content
+                it holds now, with this column: as its key (ops.model_changed_keys) or its values -#}
+            (
+                select any_value(logged.is_key) from ops.model_changes as changes
                 inner join ops.model_fingerprints as writer
                     on writer.relation = changes.relation and writer.invocation_id = changes.invocation_id
+                inner join ops.model_changed_columns as logged
+                    on logged.relation = changes.relation and logged.invocation_id = changes.invocation_id
                 where changes.relation = inputs.input and changes.before_content = inputs.recorded
-                    and writer.content_hash = inputs.now
-                    and (inputs.is_key or exists (
-                        select 1 from ops.model_changed_columns as logged
-                        where logged.relation = inputs.input and logged.invocation_id = changes.invocation_id
-                            and logged.column_name = inputs.column_name
-                    ))
-            ) as merged,
+                    and writer.content_hash = inputs.now and logged.column_name = inputs.column_name
+            ) as logged_as_key,
             inputs.same_type
         from ({{ checks | join("\nunion all ") }}) as inputs
         order by inputs.input
     {%- endcall %}
     {%- set changed = [] -%}
     {%- set unknown = [] -%}
-    {%- for input, column_name, model_column, is_key, same, merged, same_type in load_result('merge_scope_inputs').table.rows -%}
+    {%- for input, column_name, model_column, same, logged_as_key, same_type in load_result('merge_scope_inputs').table.rows -%}
         {%- if not same_type -%}
             {%- do unknown.append(input ~ " (" ~ column_name ~ " is missing or of another type than " ~ model_column ~ ")") -%}
-        {%- elif not same and not merged -%}
+        {%- elif not same and logged_as_key is none -%}
             {%- do unknown.append(input) -%}
         {%- elif not same -%}
-            {%- do changed.append((input, column_name, model_column, is_key)) -%}
+            {%- do changed.append((input, column_name, model_column, logged_as_key)) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if unknown -%}

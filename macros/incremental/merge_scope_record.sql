@@ -7,13 +7,14 @@
     {%- set key = sql_string(_model_fingerprint_key(this)) -%}
     {%- set statements = [merge_scope_table_ddl(), "delete from ops.merge_scope_builds where relation = " ~ key] -%}
     {%- if static is not none -%}
+        {%- set text_content = _merge_scope_table_content(this) -%}
         {%- for unique_id in scope.inputs | sort -%}
             {%- set node = graph.nodes[unique_id] -%}
             {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias or node.name) -%}
             {%- do statements.append("insert into ops.merge_scope_builds (relation, invocation_id, static_fingerprint, "
-                ~ "input_relation, input_content) select " ~ key ~ ", " ~ sql_string(invocation_id) ~ ", "
+                ~ "input_relation, input_content, table_content) select " ~ key ~ ", " ~ sql_string(invocation_id) ~ ", "
                 ~ sql_string(static) ~ ", " ~ sql_string(_model_fingerprint_key(relation)) ~ ", "
-                ~ _merge_scope_input_state(unique_id)) -%}
+                ~ _merge_scope_input_state(unique_id) ~ ", " ~ (text_content or "cast(null as varchar)")) -%}
         {%- endfor -%}
     {%- endif -%}
     {% call statement('merge_scope_record') -%}
