@@ -388,6 +388,16 @@ def test_a_fact_compares_only_the_keys_its_inputs_merges_touched_or_the_whole_mo
             assert only_a == 0, (a, b)
 
 
+def _order_amount_is_its_lines(project: DbtProject, pos_order_id: str) -> bool:
+    """Whether slv_orders has the POS order's amount as the sum of its lines in slv_order_lines."""
+    order_amount, lines_amount = project.query(
+        "select o.order_amount, (select sum(l.line_amount) from silver.slv_order_lines as l "
+        "where l.order_key = o.order_key) from silver.slv_orders as o "
+        f"where o.source_system = 'pos' and o.source_order_id = '{pos_order_id}'"
+    )[0]
+    return order_amount == lines_amount
+
+
 def test_a_hand_edit_the_row_hash_misses_or_an_input_key_changed_since_its_log_compares_whole(runs, tmp_path):
     """Two ways a scoped merge could trust too little-checked state. A list column edited by
     hand from [] to NULL (hash() of a row sees both alike) in a model's own table: its next
@@ -426,12 +436,7 @@ def test_a_hand_edit_the_row_hash_misses_or_an_input_key_changed_since_its_log_c
     ]
     assert project.scalar(f"select dq_flags is not null from silver.slv_orders where order_key = '{edited}'")
     # the line's order, as the whole model gives it
-    order_amount, lines_amount = project.query(
-        "select o.order_amount, (select sum(l.line_amount) from silver.slv_order_lines as l "
-        "where l.order_key = o.order_key) from silver.slv_orders as o "
-        f"where o.source_system = 'pos' and o.source_order_id = '{line[0]}'"
-    )[0]
-    assert order_amount == lines_amount
+    assert _order_amount_is_its_lines(project, line[0])
     # again, its table now as its last write left it: compared by the log's columns
     with duckdb.connect(str(project.duckdb_path)) as con:
         con.execute(
@@ -449,12 +454,7 @@ def test_a_hand_edit_the_row_hash_misses_or_an_input_key_changed_since_its_log_c
     assert "slv_orders: silver.slv_order_lines (order_key) changed since its last write" in run.stdout, (
         run.stdout[-3000:]
     )
-    order_amount, lines_amount = project.query(
-        "select o.order_amount, (select sum(l.line_amount) from silver.slv_order_lines as l "
-        "where l.order_key = o.order_key) from silver.slv_orders as o "
-        f"where o.source_system = 'pos' and o.source_order_id = '{line[0]}'"
-    )[0]
-    assert order_amount == lines_amount
+    assert _order_amount_is_its_lines(project, line[0])
 
 
 _REBUILT_BY_KEY = re.compile(r"(doc_\w+): inputs of (\d+) of (\d+) keys changed: rebuilt their rows")
