@@ -386,6 +386,38 @@ def test_a_fact_compares_only_the_keys_its_inputs_merges_touched_or_the_whole_mo
         for a, b in ((edited, reference), (reference, edited)):
             only_a = con.execute(f"select count(*) from (from {a} except all from {b})").fetchone()[0]
             assert only_a == 0, (a, b)
+    con.close()
+
+    # an input named in the SQL other than after FROM or JOIN (here a column qualified by its
+    # relation's name) is not narrowed to the touched keys: read whole, the same rows
+    orders = project_dir / "models" / "gold" / "star" / "fct_orders.sql"
+    read = "    select * from {{ ref('fct_order_lines') }}\n"
+    assert orders.read_text().count(read) == 1
+    orders.write_text(
+        orders.read_text().replace(
+            read, read + "    where {{ ref('fct_order_lines') }}.order_key is not null\n"
+        )
+    )
+    project.dbt("run", "--select", "fct_orders")  # its code changed: compared whole
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        order_id = con.execute(
+            "select min(order_id) from silver.slv_pos_orderlines__checked where outcome = 'silver'"
+        ).fetchone()[0]
+        con.execute(
+            "update silver.slv_pos_orderlines__checked set quantity = quantity + 1 "
+            "where order_id = ? and outcome = 'silver'",
+            [order_id],
+        )
+    run = project.dbt("run", "--select", "slv_order_lines", "slv_orders", "fct_order_lines", "fct_orders")
+    assert "appears in its SQL other than after FROM or JOIN: read whole" in run.stdout, run.stdout[-3000:]
+    scoped = {m[0]: m[1] for m in _SCOPED.findall(run.stdout)}
+    assert "gold.fct_order_lines (order_key)" in scoped["fct_orders"], run.stdout[-3000:]
+    revenue, lines = project.query(
+        "select o.revenue, (select sum(l.line_amount) from gold.fct_order_lines as l "
+        "where l.order_key = o.order_key) from gold.fct_orders as o "
+        f"where o.source_system = 'pos' and o.source_order_id = '{order_id}'"
+    )[0]
+    assert revenue == lines
 
 
 def _order_amount_is_its_lines(project: DbtProject, pos_order_id: str) -> bool:
@@ -918,6 +950,19 @@ def test_a_deferred_input_is_fingerprinted_where_ref_reads_it(runs, tmp_path):
         "no key digests recorded: rebuilt whole"
         in dev.dbt("run", "--select", "doc_customer_purchase_history").stdout
     )
+    # models with merge_scope into a warehouse that has none of their inputs: built from the
+    # state's, with no record of what they read (it is not this warehouse's)
+    empty = _NamedWarehouse(prod.landing, tmp_path / "empty_dev")
+    empty.workdir.mkdir()
+    scoped = ("slv_orders", "fct_order_lines", "fct_orders")
+    empty.dbt(
+        "run", "--target", "clone", "--select", *scoped, "--defer", "--favor-state",
+        "--state", str(state), extra_env={"AETHERMART_STATE_DUCKDB": str(prod_copy)},
+    )  # fmt: skip
+    assert empty.scalar("select count(*) from gold.fct_orders") == prod.scalar(
+        "select count(*) from gold.fct_orders"
+    )
+    assert empty.scalar("select count(*) from ops.merge_scope_builds") == 0
 
 
 def test_a_file_local_test_reading_a_deferred_input_records_no_pass(runs, tmp_path):

@@ -6,6 +6,9 @@
 {% macro _merge_scope_input_state(unique_id) %}
     {%- set node = graph.nodes[unique_id] -%}
     {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias or node.name) -%}
+    {%- if load_relation(relation) is none -%}
+        {{ return("cast(null as varchar)") }}
+    {%- endif -%}
     {%- set key = sql_string(_model_fingerprint_key(relation)) -%}
     {%- set marks = adapter.get_relation(database=target.database, schema='ops', identifier='model_input_checks') -%}
     {{ return("(select any_value(content_hash) from ops.model_fingerprints where relation = " ~ key

@@ -145,8 +145,16 @@
     {%- set narrowed = [model_rows] -%}
     {%- for unique_id, pair in scope.columns | dictsort if pair[1] | lower == model_key -%}
         {%- set relation = scope.reads[unique_id] -%}
-        {%- do narrowed.append(narrowed.pop().replace(relation, "(select * from " ~ relation ~ " as scoped_input where hash(scoped_input."
-            ~ adapter.quote(pair[0]) ~ ") in (select key from aethermart_scope_keys))")) -%}
+        {#- only where the SQL reads it as a table (after FROM or JOIN): a column qualified by the
+            relation's name, or its name in a literal, would be rewritten too - such an input is
+            read whole (the same rows, computed from more) -#}
+        {%- set read_as_table = modules.re.findall('(?i)\\b(?:from|join)\\s+' ~ modules.re.escape(relation), narrowed[0]) -%}
+        {%- if read_as_table | length == narrowed[0].count(relation) -%}
+            {%- do narrowed.append(narrowed.pop().replace(relation, "(select * from " ~ relation ~ " as scoped_input where hash(scoped_input."
+                ~ adapter.quote(pair[0]) ~ ") in (select key from aethermart_scope_keys))")) -%}
+        {%- else -%}
+            {{ log(model.name ~ ": " ~ relation ~ " appears in its SQL other than after FROM or JOIN: read whole", info=true) }}
+        {%- endif -%}
     {%- endfor -%}
     {% call statement('merge_scope_rows') -%}
         create or replace temp table aethermart_scope_rows as

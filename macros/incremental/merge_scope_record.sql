@@ -2,11 +2,12 @@
     model with `merge_scope` was built from - its `static` fingerprint and each listed input's
     content as recorded, while this invocation found the input holding it (else NULL, which
     no later write matches: _merge_scope_input_state) - for merge_scope_plan. Without a
-    static fingerprint (an input without a state) the record is only removed. -#}
+    static fingerprint (an input without a state), or when ref() reads an input from elsewhere
+    (--defer's state, --empty's wrappers), the record is only removed. -#}
 {% macro merge_scope_record(scope, static) %}
     {%- set key = sql_string(_model_fingerprint_key(this)) -%}
     {%- set statements = [merge_scope_table_ddl(), "delete from ops.merge_scope_builds where relation = " ~ key] -%}
-    {%- if static is not none -%}
+    {%- if static is not none and scope.own -%}
         {%- set text_content = _merge_scope_table_content(this) -%}
         {%- for unique_id in scope.inputs | sort -%}
             {%- set node = graph.nodes[unique_id] -%}
