@@ -531,13 +531,18 @@ def test_documents_are_rebuilt_only_for_the_keys_whose_inputs_changed(runs):
     )
 
 
+def _first_order_with_a_history(project: DbtProject) -> tuple[str, str]:
+    """The first order (by key) whose customer has a purchase history, and that customer."""
+    return project.query(
+        "select order_key, customer_key from gold.fct_orders where customer_key in "
+        "(select _id from gold.doc_customer_purchase_history) order by order_key limit 1"
+    )[0]
+
+
 def test_a_document_is_rebuilt_for_the_one_key_whose_input_changed_and_whole_when_edited(runs, tmp_path):
     project = _copy(runs["project"], tmp_path)
     history = "gold.doc_customer_purchase_history"
-    customer, order = project.query(
-        "select customer_key, order_key from gold.fct_orders where customer_key in "
-        f"(select _id from {history}) order by order_key limit 1"
-    )[0]
+    order, customer = _first_order_with_a_history(project)
     with duckdb.connect(str(project.duckdb_path)) as con:
         # one order of one customer changes (a keyed input), and a column of dim_product the
         # document does not read (its shared_columns are product_key, product_name, category_name)
@@ -588,6 +593,57 @@ def test_a_document_is_rebuilt_for_the_one_key_whose_input_changed_and_whole_whe
         con.execute(f"update gold.fct_orders set shipped_date = '2001-02-05' where order_key = '{order}'")
     run = project.dbt("run", "--select", "doc_customer_purchase_history")
     assert "by a build that recorded none): rebuilt whole" in run.stdout
+
+
+_DIGESTS_OF_EVERY_ROW = re.compile(r"(doc_\w+): ([^\n]*): key digests computed from every input row")
+
+
+def test_a_document_computes_only_the_digests_its_inputs_logs_name(runs, tmp_path):
+    """A document whose keyed inputs changed only by logged writes since its last write
+    computes the digests of only the keys those logs name (macro _rebuild_by_key_logged_keys).
+    After the new drop the purchase histories do (dim_customer, fct_orders and fct_order_lines
+    merge); the profiles and product sales read aggregates rebuilt whole, and compute every
+    key's. An order moved to another customer rebuilds both customers' histories - the old
+    owner's found by the value the fact's merge logged before it - and the table equals a
+    full refresh."""
+    every_row = dict(_DIGESTS_OF_EVERY_ROW.findall(runs["drop_log"]))
+    assert "doc_customer_purchase_history" not in every_row, runs["drop_log"][-3000:]
+    assert "gold.agg_product_performance" in every_row["doc_product_sales"], every_row
+    assert "gold.agg_customer_value" in every_row["doc_customer_profiles"], every_row
+
+    project = _copy(runs["project"], tmp_path)
+    history = "gold.doc_customer_purchase_history"
+    order, owner = _first_order_with_a_history(project)
+    other = project.scalar(f"select min(_id) from {history} where _id <> '{owner}'")
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("update silver.slv_orders set customer_key = ? where order_key = ?", [other, order])
+    run = project.dbt("run", "--select", "fct_order_lines", "fct_orders", "doc_customer_purchase_history")
+    every_row = dict(_DIGESTS_OF_EVERY_ROW.findall(run.stdout))
+    assert "doc_customer_purchase_history" not in every_row, run.stdout[-3000:]
+    assert _rebuilt_by_key(run.stdout)["doc_customer_purchase_history"][0] == 2, run.stdout[-3000:]
+    holders = project.query(
+        f"select _id from {history} "
+        f"where list_contains([o.order_key for o in orders], '{order}') order by _id"
+    )
+    assert holders == [(other,)]
+    by_logs = _rows(project, history)
+    digests = project.query(
+        f"select key, digest from ops.model_key_digests where relation = '{history}' order by key nulls first"
+    )
+    project.dbt("run", "--select", "doc_customer_purchase_history", "--full-refresh")
+    assert by_logs == _rows(project, history)
+    # the digests updated for the two keys are those a full build records for every key
+    assert digests == project.query(
+        f"select key, digest from ops.model_key_digests where relation = '{history}' order by key nulls first"
+    )
+
+    # an input edited by hand since the document read it: every key's digest is computed again
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("update gold.fct_orders set shipped_date = '2001-02-03' where order_key = ?", [order])
+    run = project.dbt("run", "--select", "doc_customer_purchase_history")
+    why = dict(_DIGESTS_OF_EVERY_ROW.findall(run.stdout))["doc_customer_purchase_history"]
+    assert why == "inputs changed other than by a logged write from what it read (gold.fct_orders)", why
+    assert _rebuilt_by_key(run.stdout)["doc_customer_purchase_history"][0] == 1, run.stdout[-3000:]
 
 
 def test_changed_keys_beyond_one_pass_are_rebuilt_in_passes_up_to_half_the_buckets(runs, tmp_path):

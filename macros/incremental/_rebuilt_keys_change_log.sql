@@ -4,10 +4,12 @@
     ops.model_changes gets the content the rebuild started from (as recorded with the table,
     which the plan found it still holds) and this invocation, ops.model_changed_keys the hashes
     of the key column's values in the rebuilt rows, before and after (those of the keys in
-    `keys_table` and NULL). Nothing (`select 1` both) when no model's merge_scope reads this one: the
-    log would have no reader (a reader added later compares whole once, having no record). -#}
+    `keys_table` and NULL). Nothing (`select 1` both) when no reading model names the key column
+    (merge_scope, rebuild_by_key: _merge_scope_named_columns): the log would have no reader,
+    which reads only the column it names (a reader added later compares whole once, having no
+    record). -#}
 {% macro _rebuilt_keys_change_log(target_relation, key_column, keys_table) %}
-    {%- if not _merge_scope_named_columns() -%}
+    {%- if key_column | lower not in _merge_scope_named_columns() -%}
         {{ return({'before': 'select 1', 'after': 'select 1'}) }}
     {%- endif -%}
     {%- set relation_key = sql_string(_model_fingerprint_key(target_relation)) -%}

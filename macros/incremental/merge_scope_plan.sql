@@ -76,15 +76,7 @@
             coalesce(inputs.recorded = inputs.now, false) as same,
             {#- its last write logged its changes, from the content this model read into the content
                 it holds now, with this column: as its key (ops.model_changed_keys) or its values -#}
-            (
-                select any_value(logged.is_key) from ops.model_changes as changes
-                inner join ops.model_fingerprints as writer
-                    on writer.relation = changes.relation and writer.invocation_id = changes.invocation_id
-                inner join ops.model_changed_columns as logged
-                    on logged.relation = changes.relation and logged.invocation_id = changes.invocation_id
-                where changes.relation = inputs.input and changes.before_content = inputs.recorded
-                    and writer.content_hash = inputs.now and logged.column_name = inputs.column_name
-            ) as logged_as_key,
+            {{ _logged_change_of_input() }} as logged_as_key,
             inputs.same_type
         from ({{ checks | join("\nunion all ") }}) as inputs
         order by inputs.input

@@ -29,7 +29,7 @@
     {%- endcall %}
     {{ run_hooks(post_hooks, inside_transaction=True) }}
     {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
-    {% do rebuild_by_key_record(keyed, checked, true) %}
+    {% do rebuild_by_key_record(keyed, checked, plan) %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
     {{ log(model.name ~ ": inputs of " ~ plan.changed_keys ~ " of " ~ plan.all_keys

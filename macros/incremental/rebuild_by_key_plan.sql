@@ -41,17 +41,35 @@
             else "no key digests recorded") ~ ": rebuilt whole", info=true) }}
         {{ return(none) }}
     {%- endif -%}
+    {#- the keys the inputs' logged changes name, when every change since the last write is logged:
+        only their digests are computed (all recorded under one static fingerprint) -#}
+    {%- set logged = _rebuild_by_key_logged_keys(keyed, checked.static) if recorded[1] == 0
+        else {'why': 'key digests recorded under another fingerprint too'} -%}
+    {%- if logged.sql is not defined -%}
+        {{ log(model.name ~ ": " ~ logged.why ~ ": key digests computed from every input row", info=true) }}
+    {%- endif -%}
+    {%- set touched = "hash(key) in (select key from aethermart_touched_keys)" -%}
     {% call statement('rebuild_by_key_plan', fetch_result=True) -%}
-        create or replace temp table aethermart_key_digests as {{ _rebuild_by_key_digests(keyed.inputs) }};
+        {%- if logged.sql is defined %}
+        create or replace temp table aethermart_touched_keys as
+        select distinct key from ({{ logged.sql }}) as logged(key);
+        {%- endif %}
+        create or replace temp table aethermart_key_digests as
+        {{ _rebuild_by_key_digests(keyed.inputs, 'aethermart_touched_keys' if logged.sql is defined else none) }};
         create or replace temp table aethermart_changed_keys as
         select coalesce(computed.key, recorded.key) as key
         from aethermart_key_digests as computed
-        full outer join (select key, digest from ops.model_key_digests where relation = {{ key }}) as recorded
+        full outer join (
+            select key, digest from ops.model_key_digests where relation = {{ key }}
+            {%- if logged.sql is defined %} and {{ touched }}{% endif %}
+        ) as recorded
             on computed.key is not distinct from recorded.key
         where computed.digest is distinct from recorded.digest;
         select
             (select count(*) from aethermart_changed_keys) as changed,
-            (select count(*) from aethermart_key_digests) as keys,
+            (select count(*) from aethermart_key_digests)
+            {%- if logged.sql is defined %} + (select count(*) from ops.model_key_digests
+                where relation = {{ key }} and not {{ touched }}){% endif %} as keys,
             exists (
                 select 1 from ops.model_fingerprints
                 where relation = {{ key }}
@@ -73,12 +91,12 @@
     {%- if not as_recorded -%}
         {{ log(model.name ~ ": content differs from what this project wrote with its key digests (changed "
             ~ "outside dbt, or by a build that recorded none): rebuilt whole", info=true) }}
-        {{ return({'apply': false}) }}
+        {{ return({'apply': false, 'logged': false}) }}
     {%- elif passes > max_passes -%}
         {{ log(model.name ~ ": inputs of " ~ changed ~ " of " ~ keys ~ " keys changed (a pass holds "
             ~ pass_keys ~ ", a rebuild by key runs at most " ~ max_passes ~ "): rebuilt whole", info=true) }}
-        {{ return({'apply': false}) }}
+        {{ return({'apply': false, 'logged': false}) }}
     {%- endif -%}
     {{ return({'apply': true, 'changed_keys': changed, 'all_keys': keys, 'pass_keys': pass_keys,
-        'passes': [passes, 1] | max}) }}
+        'passes': [passes, 1] | max, 'logged': logged.sql is defined}) }}
 {% endmacro %}

@@ -70,7 +70,7 @@
 
     {{ run_hooks(post_hooks, inside_transaction=True) }}
     {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
-    {% if keyed %}{% do rebuild_by_key_record(keyed, checked, plan is not none) %}{% endif %}
+    {% if keyed %}{% do rebuild_by_key_record(keyed, checked, plan) %}{% endif %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
     {{ drop_relation_if_exists(backup_relation) }}
