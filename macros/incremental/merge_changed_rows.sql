@@ -12,7 +12,8 @@
     of the keys changed (more is cheaper written whole). Cost: one scan of the model's rows
     and one of the table to compare (writing the 3M rows of `fct_order_lines` at scale 10
     takes 3-4 s, comparing them 1.3 s), then the model's query once more for the changed
-    keys. It leaves in ops.model_changes the content it merged into and in
+    keys. It leaves the temp table aethermart_content_delta (for _content_delta_counted: the
+    table's content after, from the rows it deleted and inserted), in ops.model_changes the content it merged into and in
     ops.model_changed_keys the changed keys' hashes, so a data test that passed on the content
     before checks only those keys' rows (data_test_changed_rows_scope). `code`: the SQL the
     model is built from (default its compiled SQL). -#}
@@ -124,6 +125,10 @@
     {%- endfor -%}
     {%- set log_values_sql = "insert into ops.model_changed_values (relation, column_name, value_hash)\n        "
         ~ log_values | join("\n        union all ") -%}
+    {#- what the write removes and adds, for the table's content after it without a scan -#}
+    {%- set delta = _content_delta_sql(target_relation,
+        "hash(" ~ quoted_key ~ ") in (select key from aethermart_changed_keys where changed)",
+        scoped.content if scoped is not none else before_row_count ~ ':' ~ before_sum) -%}
     {% call statement('merge_changed_rows_apply') -%}
         {{ model_changes_table_ddl() }};
         {{ merge_scope_table_ddl() }};
@@ -132,11 +137,13 @@
         {%- if log_values %}
         {{ log_values_sql }};
         {%- endif %}
+        {{ delta.before }};
         delete from {{ target_relation }}
         where hash({{ quoted_key }}) in (select key from aethermart_changed_keys where changed);
         insert into {{ target_relation }} ({{ names | join(", ") }})
         select {{ names | join(", ") }} from {{ compared_rows }} as rows
         where hash({{ quoted_key }}) in (select key from aethermart_changed_keys where changed and model_rows = 1);
+        {{ delta.after }};
         {%- if log_values %}
         {{ log_values_sql }};
         {%- for column in logged_columns %}

@@ -2,7 +2,8 @@
     model's transaction, delete the rows of the changed keys and insert what the model's SQL
     gives for them, in the plan's passes of at most `pass_keys` keys each (its `in_build_pass`
     filters read a pass's keys from the DuckDB variable aethermart_build_keys), then record
-    the key digests and the fingerprint with the table. The enforced contract is checked as
+    the key digests and the fingerprint with the table (its content counted from the rows
+    deleted and inserted: _content_delta_sql). The enforced contract is checked as
     in a full build; the SQL is the one the full build uses (narrowed_inputs_code). A killed
     build commits none of it. -#}
 {% macro rebuild_by_key_apply(target_relation, checked, keyed, plan, code) %}
@@ -10,8 +11,10 @@
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
     {#- the enforced contract, checked as create_table_as checks it in a full build -#}
     {{ get_assert_columns_equivalent(code) }}
+    {%- set delta = _content_delta_sql(target_relation, adapter.quote(keyed.column) ~ " in (select key from aethermart_changed_keys)") %}
     {% call statement('main') -%}
         reset variable aethermart_bucket;
+        {{ delta.before }};
         delete from {{ target_relation }}
         where {{ adapter.quote(keyed.column) }} in (select key from aethermart_changed_keys);
         create or replace temp table aethermart_changed_key_passes as
@@ -26,9 +29,10 @@
         );
         {% endfor -%}
         reset variable aethermart_build_keys;
+        {{ delta.after }}
     {%- endcall %}
     {{ run_hooks(post_hooks, inside_transaction=True) }}
-    {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
+    {% do model_fingerprint_record(checked.fingerprint, target_relation, _content_delta_counted(target_relation)) %}
     {% do rebuild_by_key_record(keyed, checked, plan) %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}

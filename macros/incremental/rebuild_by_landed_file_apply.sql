@@ -4,7 +4,8 @@
     key) that the model's SQL gives (`code`: its parents narrowed to their keys' usability) with
     the DuckDB variable of in_rebuilt_keys set to the planned keys - nothing when the plan is
     idle (no file changed, no parent key changed: only another input changed); then record what
-    was read and the table's fingerprint. A killed build commits none of it. -#}
+    was read and the table's fingerprint (its content counted from the rows deleted and
+    inserted: _content_delta_sql). A killed build commits none of it. -#}
 {% macro rebuild_by_landed_file_apply(target_relation, checked, spec, plan, code) %}
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
@@ -12,8 +13,10 @@
     {%- set variable = _rebuilt_keys_variable() -%}
     {%- if not plan.idle -%}
     {%- set change_log = _rebuilt_keys_change_log(target_relation, spec.key, 'aethermart_landed_keys') -%}
+    {%- set delta = _content_delta_sql(target_relation, column ~ " is null or " ~ column ~ " in (select key from aethermart_landed_keys)") -%}
     {% call statement('main') -%}
         {{ change_log.before }};
+        {{ delta.before }};
         delete from {{ target_relation }}
         where {{ column }} is null or {{ column }} in (select key from aethermart_landed_keys);
         set variable {{ variable }} = (select coalesce(list(key), []) from aethermart_landed_keys);
@@ -23,12 +26,14 @@
         ) as rebuilt_rows
         where {{ column }} is null or {{ column }} in (select key from aethermart_landed_keys);
         reset variable {{ variable }};
-        {{ change_log.after }}
+        {{ change_log.after }};
+        {{ delta.after }}
     {%- endcall %}
     {%- endif -%}
     {{ run_hooks(post_hooks, inside_transaction=True) }}
     {% do rebuild_by_landed_file_record(spec, true) %}
-    {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
+    {% do model_fingerprint_record(checked.fingerprint, target_relation,
+        none if plan.idle else _content_delta_counted(target_relation)) %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
     {%- if plan.idle -%}

@@ -61,7 +61,7 @@
   {%- endif -%}
   {%- if merge_changed_rows(existing_relation, target_relation, code, scope, checked.static) is not none -%}
     {#- only the changed keys' rows were deleted and inserted, in this transaction -#}
-    {% do model_fingerprint_record(checked.fingerprint, target_relation) %}
+    {% do model_fingerprint_record(checked.fingerprint, target_relation, _content_delta_counted(target_relation)) %}
     {% if scope is not none %}{% do merge_scope_record(scope, checked.static) %}{% endif %}
     {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
