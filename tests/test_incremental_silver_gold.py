@@ -251,6 +251,7 @@ def test_the_content_recorded_after_in_place_writes_is_the_tables(runs):
         runs["drop_log"],
     )
     assert {"fct_order_lines", "doc_customer_purchase_history", "slv_pos_orders__checked"} <= set(in_place)
+    assert "its content hashed by a scan" not in runs["drop_log"]
     recorded = dict(
         project.query(
             "select relation, split_part(content_hash, ':', 1) || ':' || split_part(content_hash, ':', 2) "

@@ -3,8 +3,7 @@
     write removed, plus those it added (aethermart_content_delta, _content_delta_sql). The
     sum of the rows' hashes is order-free, so this is what a scan of the table would sum. None
     - the caller scans the table - when the content before is unknown or the count does not
-    match the table's own (rows the write added that its predicate did not select). Drops the
-    temp table. -#}
+    match the table's own (logged). Drops the temp table. -#}
 {% macro _content_delta_counted(relation) %}
     {% call statement('content_delta_counted', fetch_result=True) -%}
         select
@@ -18,6 +17,8 @@
         drop table aethermart_content_delta
     {%- endcall %}
     {%- if rows | length != 1 or rows[0][0] is none or rows[0][1] is none or rows[0][0] != rows[0][2] -%}
+        {{ log(model.name ~ ": the rows its write counted do not add up to its table's (" ~ (rows[0][0] if rows else 'none')
+            ~ " counted, " ~ (rows[0][2] if rows else 'none') ~ " found): its content hashed by a scan", info=true) }}
         {{ return(none) }}
     {%- endif -%}
     {{ return(rows[0][0] ~ ':' ~ rows[0][1]) }}

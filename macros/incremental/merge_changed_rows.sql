@@ -127,8 +127,9 @@
         ~ log_values | join("\n        union all ") -%}
     {#- what the write removes and adds, for the table's content after it without a scan -#}
     {%- set delta = _content_delta_sql(target_relation,
-        "hash(" ~ quoted_key ~ ") in (select key from aethermart_changed_keys where changed)",
-        scoped.content if scoped is not none else before_row_count ~ ':' ~ before_sum) -%}
+        removed="select coalesce(sum(table_rows), 0) as row_count, coalesce(sum(table_content), 0) as hash_sum "
+            ~ "from aethermart_changed_keys where changed",
+        before=scoped.content if scoped is not none else before_row_count ~ ':' ~ before_sum) -%}
     {% call statement('merge_changed_rows_apply') -%}
         {{ model_changes_table_ddl() }};
         {{ merge_scope_table_ddl() }};

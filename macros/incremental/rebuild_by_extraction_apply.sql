@@ -12,7 +12,7 @@
     {%- set column = adapter.quote(spec.key) -%}
     {%- if not plan.idle -%}
     {%- set change_log = _rebuilt_keys_change_log(target_relation, spec.key, 'aethermart_extraction_keys') -%}
-    {%- set delta = _content_delta_sql(target_relation, column ~ " is null or " ~ column ~ " in (select key from aethermart_extraction_keys)") -%}
+    {%- set delta = _content_delta_sql(target_relation, predicate=column ~ " is null or " ~ column ~ " in (select key from aethermart_extraction_keys)") -%}
     {% call statement('main') -%}
         {{ change_log.before }};
         {{ delta.before }};

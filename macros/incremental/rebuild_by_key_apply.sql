@@ -11,7 +11,8 @@
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
     {#- the enforced contract, checked as create_table_as checks it in a full build -#}
     {{ get_assert_columns_equivalent(code) }}
-    {%- set delta = _content_delta_sql(target_relation, adapter.quote(keyed.column) ~ " in (select key from aethermart_changed_keys)") %}
+    {%- set delta = _content_delta_sql(target_relation, removed="select count(*) as row_count, coalesce(sum(h), 0) as hash_sum "
+        ~ "from aethermart_table_row_hashes where key in (select key from aethermart_changed_keys)") %}
     {% call statement('main') -%}
         reset variable aethermart_bucket;
         {{ delta.before }};

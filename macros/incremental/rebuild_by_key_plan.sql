@@ -56,6 +56,10 @@
         {%- endif %}
         create or replace temp table aethermart_key_digests as
         {{ _rebuild_by_key_digests(keyed.inputs, 'aethermart_touched_keys' if logged.sql is defined else none) }};
+        {#- each row's hash by its key, from the one scan that checks the table's content: the
+            rows a rebuild by key deletes are counted from it (_content_delta_sql) -#}
+        create or replace temp table aethermart_table_row_hashes as
+        select {{ adapter.quote(keyed.column) }} as key, hash(content_rows) as h from {{ existing_relation }} as content_rows;
         create or replace temp table aethermart_changed_keys as
         select coalesce(computed.key, recorded.key) as key
         from aethermart_key_digests as computed
@@ -79,7 +83,8 @@
                         having count(distinct invocation_id) = 1
                     )
                     and row_count = (select count(*) from {{ existing_relation }})
-                    and content_hash = {{ _model_fingerprint_content(existing_relation) }}
+                    and content_hash = {{ _model_fingerprint_content(existing_relation,
+                        counted_sql="select count(*) || ':' || coalesce(sum(h), 0) from aethermart_table_row_hashes") }}
             ) as as_recorded
     {%- endcall %}
     {%- set row = load_result('rebuild_by_key_plan').table.rows[0] -%}

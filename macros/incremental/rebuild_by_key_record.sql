@@ -41,6 +41,7 @@
         {%- do statements.append("drop table if exists aethermart_key_digests") -%}
         {%- do statements.append("drop table if exists aethermart_changed_keys") -%}
         {%- do statements.append("drop table if exists aethermart_touched_keys") -%}
+        {%- do statements.append("drop table if exists aethermart_table_row_hashes") -%}
     {%- endif -%}
     {% call statement('rebuild_by_key_record') -%}
         {{ statements | join(";\n") }}

@@ -13,7 +13,7 @@
     {%- set variable = _rebuilt_keys_variable() -%}
     {%- if not plan.idle -%}
     {%- set change_log = _rebuilt_keys_change_log(target_relation, spec.key, 'aethermart_landed_keys') -%}
-    {%- set delta = _content_delta_sql(target_relation, column ~ " is null or " ~ column ~ " in (select key from aethermart_landed_keys)") -%}
+    {%- set delta = _content_delta_sql(target_relation, predicate=column ~ " is null or " ~ column ~ " in (select key from aethermart_landed_keys)") -%}
     {% call statement('main') -%}
         {{ change_log.before }};
         {{ delta.before }};
