@@ -239,6 +239,57 @@ def test_kept_and_rebuilt_tables_equal_a_full_refresh(runs):
 _MERGED = re.compile(r"(\w+): (\d+) of (\d+) keys changed: merged their rows")
 
 
+def _insert_after(path: Path, anchor: str, text: str) -> None:
+    """Edit a project file: `text` goes right after `anchor`, which it must hold exactly once."""
+    content = path.read_text()
+    assert content.count(anchor) == 1, (path, anchor)
+    path.write_text(content.replace(anchor, anchor + text))
+
+
+def test_a_model_with_a_hook_records_its_content_from_a_scan(runs, tmp_path):
+    """A post-hook runs in the model's transaction after an in-place write and may change rows
+    the write did not count: a model with hooks records its content from a scan. Here the
+    purchase histories' hook rewrites every order count after a rebuild by key. And a model
+    with a hook is never merged (a merge runs no hooks): it is built whole and its hook runs."""
+    project_dir = project_copy(tmp_path / "project_dir")
+    project = SaltedProject(runs["project"].landing, tmp_path / "project", project_dir=project_dir)
+    project.workdir.mkdir()
+    shutil.copy(runs["project"].duckdb_path, project.duckdb_path)
+    history_model = project_dir / "models" / "gold" / "documents" / "doc_customer_purchase_history.sql"
+    hook = "post_hook='update {{ this }} set order_count = 999 where order_count >= 1', "
+    _insert_after(history_model, "{{ config(materialized='bucketed_table', ", hook)
+    project.dbt("run", "--select", "doc_customer_purchase_history")  # its code changed: rebuilt whole
+    order, _ = _first_order_with_a_history(project)
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("update gold.fct_orders set shipped_date = '2001-02-03' where order_key = ?", [order])
+    run = project.dbt("run", "--select", "doc_customer_purchase_history")
+    assert _rebuilt_by_key(run.stdout)["doc_customer_purchase_history"][0] == 1, run.stdout[-3000:]
+    history = "gold.doc_customer_purchase_history"
+    recorded = project.scalar(
+        "select split_part(content_hash, ':', 1) || ':' || split_part(content_hash, ':', 2) "
+        f"from ops.model_fingerprints where relation = '{history}'"
+    )
+    scanned = project.scalar(
+        f"select count(*) || ':' || coalesce(sum(hash(content_rows)), 0) from {history} as content_rows"
+    )
+    assert recorded == scanned
+
+    # a model with a hook is not merged (a merge runs no hooks): built whole, its hook runs
+    facts = project_dir / "models" / "gold" / "star" / "fct_orders.sql"
+    facts.write_text(
+        "{{ config(post_hook=\"update {{ this }} set shipped_date = date '2001-01-01' "
+        'where order_key = (select min(order_key) from {{ this }})") }}\n' + facts.read_text()
+    )
+    project.dbt("run", "--select", "fct_orders")
+    first = project.scalar("select min(order_key) from gold.fct_orders")
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("update silver.slv_orders set shipped_date = '2002-02-02' where order_key = ?", [first])
+    run = project.dbt("run", "--select", "fct_orders")
+    assert "fct_orders" not in {name for name, _, _ in _MERGED.findall(run.stdout)}, run.stdout[-3000:]
+    shipped = project.scalar(f"select shipped_date from gold.fct_orders where order_key = '{first}'")
+    assert str(shipped) == "2001-01-01", run.stdout[-3000:]
+
+
 def test_the_content_recorded_after_in_place_writes_is_the_tables(runs):
     """After the drop, tables written in place (merged, rebuilt by key, landed file or
     extraction) record the row count and hash sum counted from the rows the write deleted and
@@ -416,14 +467,9 @@ def test_a_fact_compares_only_the_keys_its_inputs_merges_touched_or_the_whole_mo
 
     # an input named in the SQL other than after FROM or JOIN (here a column qualified by its
     # relation's name) is not narrowed to the touched keys: read whole, the same rows
-    orders = project_dir / "models" / "gold" / "star" / "fct_orders.sql"
-    read = "    select * from {{ ref('fct_order_lines') }}\n"
-    assert orders.read_text().count(read) == 1
-    orders.write_text(
-        orders.read_text().replace(
-            read, read + "    where {{ ref('fct_order_lines') }}.order_key is not null\n"
-        )
-    )
+    qualified = "    where {{ ref('fct_order_lines') }}.order_key is not null\n"
+    orders_model = project_dir / "models" / "gold" / "star" / "fct_orders.sql"
+    _insert_after(orders_model, "    select * from {{ ref('fct_order_lines') }}\n", qualified)
     project.dbt("run", "--select", "fct_orders")  # its code changed: compared whole
     with duckdb.connect(str(project.duckdb_path)) as con:
         order_id = con.execute(

@@ -3,8 +3,16 @@
     write removed, plus those it added (aethermart_content_delta, _content_delta_sql). The
     sum of the rows' hashes is order-free, so this is what a scan of the table would sum. None
     - the caller scans the table - when the content before is unknown or the count does not
-    match the table's own (logged). Drops the temp table. -#}
+    match the table's own (logged), and when the model has hooks (a hook in its transaction
+    may change rows the write did not count). Drops the temp table. -#}
 {% macro _content_delta_counted(relation) %}
+    {#- a hook in the model's transaction may change rows the write did not count -#}
+    {%- if model.config.get('pre-hook') or model.config.get('post-hook') -%}
+        {% call statement('content_delta_dropped') -%}
+            drop table aethermart_content_delta
+        {%- endcall %}
+        {{ return(none) }}
+    {%- endif %}
     {% call statement('content_delta_counted', fetch_result=True) -%}
         select
             try_cast(split_part(before, ':', 1) as bigint) - removed_rows + added_rows as row_count,

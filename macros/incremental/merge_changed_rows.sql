@@ -21,7 +21,7 @@
     {%- set key = config.get('merge_changed_rows_by') -%}
     {%- if not key or existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
         or flags.EMPTY or invocation_args_dict.get('defer') or model.language != 'sql'
-        or not (model.contract and model.contract.enforced) or model.config.pre_hook or model.config.post_hook -%}
+        or not (model.contract and model.contract.enforced) or model.config.get('pre-hook') or model.config.get('post-hook') -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set declared = get_column_schema_from_query(get_empty_schema_sql(model.columns)) -%}
