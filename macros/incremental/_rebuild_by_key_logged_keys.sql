@@ -1,7 +1,7 @@
-{#- For rebuild_by_key_plan: SQL (text) of the 64-bit hashes of the keys whose digests may have
-    changed since the model's last write, from its keyed inputs' change logs - or none, with the
-    reason, when the digests must be computed over every input row. The hashes are the logged
-    ones, as merge_scope_plan reads them; none unless
+{#- For rebuild_by_key_plan: {'sql': SQL (text) of the 64-bit hashes of the keys whose digests
+    may have changed since the model's last write, from its keyed inputs' change logs} - or
+    {'why': the reason} when the digests must be computed over every input row. The hashes are
+    the logged ones, as merge_scope_plan reads them; {'why'} unless
       * that write recorded what it read (ops.merge_scope_builds, rebuild_by_key_record) under
         the `static` fingerprint, with the key digests (the same invocation);
       * each keyed input either holds the content the model read, or its last write logged its

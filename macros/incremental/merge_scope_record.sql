@@ -8,19 +8,12 @@
     {%- set key = sql_string(_model_fingerprint_key(this)) -%}
     {%- set statements = [merge_scope_table_ddl(), "delete from ops.merge_scope_builds where relation = " ~ key] -%}
     {%- if static is not none and scope.own -%}
-        {%- set inputs = [] -%}
-        {%- for unique_id in scope.inputs | sort -%}
-            {%- set node = graph.nodes[unique_id] -%}
-            {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias or node.name) -%}
-            {%- do inputs.append("select " ~ sql_string(_model_fingerprint_key(relation)) ~ " as input_relation, "
-                ~ _merge_scope_input_state(unique_id) ~ " as input_content") -%}
-        {%- endfor -%}
         {#- the table's nested columns' text, one scan for every input's row -#}
         {%- do statements.append("insert into ops.merge_scope_builds (relation, invocation_id, static_fingerprint, "
             ~ "input_relation, input_content, table_content) select " ~ key ~ ", " ~ sql_string(invocation_id) ~ ", "
             ~ sql_string(static) ~ ", inputs.input_relation, inputs.input_content, content.table_content from (select "
             ~ (_merge_scope_table_content(this) or "cast(null as varchar)") ~ " as table_content) as content, ("
-            ~ inputs | join(" union all ") ~ ") as inputs") -%}
+            ~ _merge_scope_input_states(scope.inputs) ~ ") as inputs") -%}
     {%- endif -%}
     {% call statement('merge_scope_record') -%}
         {{ statements | join(";\n") }}

@@ -26,16 +26,10 @@
         {%- do statements.append("insert into ops.model_key_digests (relation, static_fingerprint, key, digest, "
             ~ "invocation_id) select " ~ key ~ ", " ~ sql_string(checked.static) ~ ", key, digest, "
             ~ sql_string(invocation_id) ~ " from " ~ digests ~ " as digests") -%}
-        {%- set inputs = [] -%}
-        {%- for unique_id in keyed.inputs | sort -%}
-            {%- set node = graph.nodes[unique_id] -%}
-            {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias or node.name) -%}
-            {%- do inputs.append("select " ~ sql_string(_model_fingerprint_key(relation)) ~ ", "
-                ~ _merge_scope_input_state(unique_id)) -%}
-        {%- endfor -%}
         {%- do statements.append("insert into ops.merge_scope_builds (relation, invocation_id, static_fingerprint, "
             ~ "input_relation, input_content) select " ~ key ~ ", " ~ sql_string(invocation_id) ~ ", "
-            ~ sql_string(checked.static) ~ ", inputs.* from (" ~ inputs | join(" union all ") ~ ") as inputs") -%}
+            ~ sql_string(checked.static) ~ ", inputs.input_relation, inputs.input_content from ("
+            ~ _merge_scope_input_states(keyed.inputs) ~ ") as inputs") -%}
     {%- endif -%}
     {%- if plan -%}
         {%- do statements.append("drop table if exists aethermart_key_digests") -%}
