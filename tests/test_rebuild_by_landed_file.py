@@ -20,6 +20,14 @@ from all of its rows, not from the rebuilt order's.
 
 then the new drop is removed (removed files). After each step the incremental tables must equal
 a `--full-refresh` build of the same landing zone (`except all` both ways).
+
+`slv_pos_customers__checked` has `appended_drops`: every drop re-sends every customer, so a new
+drop touches every key, and the build checks only the new drop's customers and supersedes the
+silver rows of the customers it brings a silver row for. The new drop's customer file carries a
+changed customer, one sent twice alike (`duplicate`) and one sent twice differing
+(`duplicate_conflict`), one without an id, a new one, and lacks one (whose old row stays
+silver). A last step lands a drop dated before the latest one: it is not appended, and the
+table is built whole.
 """
 
 from __future__ import annotations
@@ -44,6 +52,12 @@ SHRUNK_DROP = "pos/load_date=2025-09-01"  # an order removed from its order file
 LINE_DROP = "pos/load_date=2025-11-01"  # a line removed from its line file
 FIRST_DROP = "pos/load_date=2025-07-01"
 LATE_PRODUCT = "7000007"  # named by a line of the first drop, in no product file of the sample
+NEW_CUSTOMER = "999999"
+OUT_OF_ORDER_DROP = "pos/load_date=2025-11-15"  # landed after the others, dated before the latest
+_APPENDED = re.compile(
+    r"slv_pos_customers__checked: (\d+) landed files appended after every row it holds "
+    r"\((\d+) rows dated from [\d-]+, its latest [\d-]+\): checked those rows alone and appended them"
+)
 _REBUILT = re.compile(
     r"(slv_pos_\w+__checked): (\d+) landed files and \d+ parent keys changed since its last build: "
     r"(\d+) keys to rebuild, \d+ of its \d+ rows: rebuilt those rows"
@@ -98,6 +112,41 @@ def _silver_orders(project: DbtProject, drop: str) -> list[str]:
     ]
 
 
+def _change_customers(drop: Path, silver: set[str]) -> dict:
+    """The new drop's customer file (a copy of the latest) changed the ways a snapshot re-send
+    changes, on five customers the file has once and the latest drop made silver: their ids."""
+    lines, end = _lines(drop / "customer.csv")
+    header, rows = lines[0], lines[1:]
+    ids = [row.split(b",")[0].decode() for row in rows]
+    rows = sorted(
+        rows,
+        key=lambda row: (
+            row.split(b",")[0].decode() not in silver or ids.count(row.split(b",")[0].decode()) > 1
+        ),
+    )
+    ids = [row.split(b",")[0].decode() for row in rows]
+    changed, conflicting, doubled, blanked, missing = ids[:5]
+    assert silver.issuperset(ids[:5]), (ids[:5], silver)
+    fields = rows[0].split(b",")
+    rows[0] = b",".join([fields[0], b"Renamed", *fields[2:]])
+    fields = rows[1].split(b",")
+    conflict = b",".join([*fields[:4], b"1 Other Street", *fields[5:]])
+    blank = b"," + rows[3].split(b",", 1)[1]
+    new = f"{NEW_CUSTOMER},New,Customer,new.customer@example.com,1 Main St,,555-123-4567,1990-01-01,90012"
+    _write(
+        drop / "customer.csv",
+        [header, rows[0], rows[1], conflict, rows[2], rows[2], blank, *rows[5:], new.encode()],
+        end,
+    )
+    return {
+        "changed": changed,
+        "conflicting": conflicting,
+        "doubled": doubled,
+        "blanked": blanked,
+        "missing": missing,
+    }
+
+
 def _change_pos_drops(landing: Path, project: DbtProject) -> dict:
     resent, conflicting = _silver_orders(project, RESENT_DROP)[:2]
     removed = _silver_orders(project, SHRUNK_DROP)[0]
@@ -118,6 +167,15 @@ def _change_pos_drops(landing: Path, project: DbtProject) -> dict:
             new_lines.append(b",".join([fields[0], fields[1], b"97", *fields[3:]]))
     _write(new / "order.csv", new_orders, new_orders_end)
     _write(new / "orderline.csv", new_lines, new_lines_end)
+    latest = sorted((landing / "pos").glob("load_date=*"))[-2].name
+    silver = {
+        customer_id
+        for (customer_id,) in project.query(
+            "select customer_id from silver.slv_pos_customers__checked "
+            f"where outcome = 'silver' and _source_file like '%/{latest}/customer.csv'"
+        )
+    }
+    customers = _change_customers(new, silver)
     # a product that older lines named before the product file had it
     products, products_end = _lines(new / "product.csv")
     _write(new / "product.csv", [*products, f"{LATE_PRODUCT},Late Lamp 1,12.50,3".encode()], products_end)
@@ -131,6 +189,7 @@ def _change_pos_drops(landing: Path, project: DbtProject) -> dict:
     _write(landing / LINE_DROP / "orderline.csv", lines[:-1], lines_end)
     return {
         "drop": drop,
+        "customers": customers,
         "resent": resent,
         "conflicting": conflicting,
         "removed": removed,
@@ -196,11 +255,37 @@ def runs(tmp_path_factory):
             f"where product_id = '{LATE_PRODUCT}'"
         ),
     }
+    customer_outcomes = {
+        customer_id: project.query(
+            "select _source_file like '%/" + change["drop"]["drop"] + "/%', outcome, quarantine_reasons "
+            f"from silver.slv_pos_customers__checked where customer_id = '{customer_id}' "
+            "and _load_date >= (select max(_load_date) from silver.slv_pos_customers__checked "
+            f"where _source_file not like '%/{change['drop']['drop']}/%')"
+        )
+        for customer_id in [*change["customers"].values(), NEW_CUSTOMER]
+    }
+    customer_outcomes["blank"] = project.query(
+        "select outcome, quarantine_reasons from silver.slv_pos_customers__checked "
+        f"where customer_id is null and _source_file like '%/{change['drop']['drop']}/%'"
+    )
     shutil.rmtree(landing / "pos" / change["drop"]["drop"])
     removed_log = project.dbt("build", *SELECT, *TABLES_ONLY).stdout
     full_after_removal = SaltedProject(landing, tmp_path_factory.mktemp("landed_file_full_refresh_2"))
     full_after_removal.dbt("build", *SELECT, "--full-refresh", *TABLES_ONLY)
     removed = {"differences": _differences(project, full_after_removal), "log": removed_log}
+    # a drop dated before the latest one lands last: not appended
+    shutil.copytree(landing / LINE_DROP, landing / OUT_OF_ORDER_DROP)
+    customers, end = _lines(landing / OUT_OF_ORDER_DROP / "customer.csv")
+    fields = customers[1].split(b",")
+    _write(
+        landing / OUT_OF_ORDER_DROP / "customer.csv",
+        [customers[0], b",".join([fields[0], b"Earlier", *fields[2:]]), *customers[2:]],
+        end,
+    )
+    out_of_order_log = project.dbt("build", *SELECT, *TABLES_ONLY).stdout
+    full_out_of_order = SaltedProject(landing, tmp_path_factory.mktemp("landed_file_full_refresh_3"))
+    full_out_of_order.dbt("build", *SELECT, "--full-refresh", *TABLES_ONLY)
+    out_of_order = {"differences": _differences(project, full_out_of_order), "log": out_of_order_log}
     return {
         "late_order": late_order,
         "before": before,
@@ -208,6 +293,8 @@ def runs(tmp_path_factory):
         "changed": changed,
         "outcomes": outcomes,
         "removed": removed,
+        "out_of_order": out_of_order,
+        "customer_outcomes": customer_outcomes,
     }
 
 
@@ -258,3 +345,41 @@ def test_a_removed_drop_takes_its_rows_and_restores_what_they_changed(runs):
         "log"
     ][-3000:]
     assert not runs["removed"]["differences"], runs["removed"]["differences"]
+
+
+def test_a_later_drop_of_customers_is_checked_alone_and_appended(runs):
+    appended = _APPENDED.findall(runs["changed"]["log"])
+    customers = runs["change"]["customers"]
+    assert [int(files) for files, _ in appended] == [1], runs["changed"]["log"][-3000:]
+    # every row of the new file (the latest drop's, less the missing one, plus the copies)
+    assert int(appended[0][1]) >= 20
+    assert not runs["changed"]["differences"], runs["changed"]["differences"]
+    # the latest earlier drop's row and the new drop's, per customer
+    outcomes = {
+        key: sorted((new, outcome) for new, outcome, _ in rows)
+        for key, rows in runs["customer_outcomes"].items()
+        if key != "blank"
+    }
+    assert outcomes[customers["changed"]] == [(False, "superseded"), (True, "silver")]
+    assert outcomes[customers["doubled"]] == [(False, "superseded"), (True, "duplicate"), (True, "silver")]
+    assert outcomes[customers["conflicting"]] == [
+        (False, "superseded"),
+        (True, "quarantined"),
+        (True, "silver"),
+    ]
+    # not in the new drop: its earlier row stays silver; without an id in it: the same, and the
+    # new drop's row without an id is quarantined
+    assert outcomes[customers["missing"]] == [(False, "silver")]
+    assert outcomes[customers["blanked"]] == [(False, "silver")]
+    assert [(outcome, reasons) for outcome, reasons in runs["customer_outcomes"]["blank"]] == [
+        ("quarantined", ["missing_key"])
+    ]
+    assert outcomes[NEW_CUSTOMER] == [(True, "silver")]
+
+
+def test_a_removed_or_earlier_dated_drop_of_customers_is_not_appended(runs):
+    for step in ("removed", "out_of_order"):
+        log = runs[step]["log"]
+        assert not _APPENDED.findall(log), log[-3000:]
+        assert re.search(r"slv_pos_customers__checked: [^\n]*: built whole", log), log[-3000:]
+        assert not runs[step]["differences"], (step, runs[step]["differences"])

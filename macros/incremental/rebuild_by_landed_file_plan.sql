@@ -18,7 +18,12 @@
     now and aethermart_parent_states the parents' keys now, and it returns {'apply': true,
     'why': what changed and how many keys and rows are rebuilt, 'idle': whether no file changed
     and no parent key changed, so nothing is to be rewritten}; {'apply': false} when the table
-    is to be built whole but the digests and parents' keys are in those temp tables already. -#}
+    is to be built whole but the digests and parents' keys are in those temp tables already.
+    With `appended_drops` (rebuild_by_landed_file_inputs), when no parent key changed and every
+    changed file is new, with rows all dated (`_load_date`) later than every row the table holds
+    (which are all dated), it returns {'apply': true, 'append': true, 'why', 'idle': false}
+    instead: those files' rows are computed alone and appended, whatever their share of the
+    table (rebuild_by_landed_file_apply). -#}
 {% macro rebuild_by_landed_file_plan(existing_relation, spec) %}
     {%- if existing_relation is none or existing_relation.type != 'table' or should_full_refresh()
         or flags.EMPTY or not spec.own -%}
@@ -67,14 +72,22 @@
             ~ adapter.quote(parent_column) ~ " as varchar) in (select key from changed_parents where parent = "
             ~ sql_string(unique_id) ~ ")") -%}
     {%- endfor -%}
-    {% call statement('rebuild_by_landed_file_plan', fetch_result=True) -%}
+    {% call statement('rebuild_by_landed_file_changes') -%}
         create or replace temp table aethermart_landed_files as {{ _landed_file_digests(spec) }};
         create or replace temp table aethermart_changed_files as
-        select coalesce(now.source_file, was.source_file) as source_file
+        select coalesce(now.source_file, was.source_file) as source_file, was.source_file is null as is_new
         from aethermart_landed_files as now
         full outer join {{ files }} as was on now.source_file = was.source_file
         where now.digest is distinct from was.digest;
-        {{ _changed_parents_sql(spec, states) }};
+        {{ _changed_parents_sql(spec, states) }}
+    {%- endcall %}
+    {%- if spec.appended_drops -%}
+        {%- set appended = _appended_drops_plan(existing_relation, input) -%}
+        {%- if appended -%}
+            {{ return(appended) }}
+        {%- endif -%}
+    {%- endif -%}
+    {% call statement('rebuild_by_landed_file_plan', fetch_result=True) -%}
         create or replace temp table aethermart_landed_keys as
         with
             changed_files as (select * from aethermart_changed_files),
@@ -103,4 +116,38 @@
         {{ return({'apply': false}) }}
     {%- endif -%}
     {{ return({'apply': true, 'why': why, 'idle': false}) }}
+{% endmacro %}
+
+{#- rebuild_by_landed_file_plan's plan for a model with `appended_drops` when the changes since its
+    last build are only files appended at the end (see there), else none: no parent key
+    changed, every changed file is new, its rows and the table's are all dated, and the new
+    rows' earliest date is later than the table's latest. -#}
+{% macro _appended_drops_plan(existing_relation, input) %}
+    {% call statement('rebuild_by_landed_file_appended', fetch_result=True) -%}
+        with
+            new_rows as (
+                select _load_date from {{ input }}
+                where _source_file in (select source_file from aethermart_changed_files)
+            ),
+            held_rows as (select _load_date from {{ existing_relation }})
+        select
+            (select count(*) from aethermart_changed_files),
+            (select count(*) from aethermart_changed_parents),
+            (select count(*) from aethermart_changed_files where not is_new),
+            (select count(*) from new_rows),
+            (select count(*) from new_rows where _load_date is null),
+            (select min(_load_date) from new_rows),
+            (select count(*) from held_rows where _load_date is null),
+            (select max(_load_date) from held_rows),
+            (select min(_load_date) from new_rows) > (select max(_load_date) from held_rows)
+    {%- endcall %}
+    {%- set files, parents, not_new, new_rows, new_undated, first_new, held_undated, last_held, later
+        = load_result('rebuild_by_landed_file_appended').table.rows[0] -%}
+    {%- if files == 0 or parents > 0 or not_new > 0 or new_undated > 0 or held_undated > 0
+        or (last_held is not none and not later) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return({'apply': true, 'append': true, 'idle': false,
+        'why': files ~ " landed files appended after every row it holds (" ~ new_rows ~ " rows dated from "
+            ~ first_new ~ ", its latest " ~ last_held ~ ")"}) }}
 {% endmacro %}

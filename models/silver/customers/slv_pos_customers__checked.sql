@@ -1,6 +1,19 @@
+{#- POS customers of every drop, typed, with their outcome. Every drop sends every customer
+    again; a drop landed after every other is checked alone and appended, and supersedes the
+    silver row of each customer it brings a silver row for (rebuild_by_landed_file with
+    appended_drops: each row is typed from itself, resolve_versions orders a key's versions
+    by drop). Files changed, removed or landed out of order rebuild the customers they touch. -#}
+{{ config(rebuild_by_landed_file={
+    'input': 'brz_pos__customers',
+    'key': 'customer_id',
+    'input_key': clean_text('customer_id'),
+    'appended_drops': true,
+}) }}
 with customers as (
 
+    {#- all, or the customers of the files landed, or of the keys to rebuild -#}
     select * from {{ ref('brz_pos__customers') }}
+    where {{ in_rebuilt_keys(clean_text('customer_id')) }} and {{ in_appended_drops() }}
 
 ),
 
