@@ -419,7 +419,7 @@ def test_a_fact_compares_only_the_keys_its_inputs_merges_touched_or_the_whole_mo
     holds what the model computes from the inputs as they are."""
     scoped = {m[0]: (m[1], int(m[2])) for m in _SCOPED.findall(runs["drop_log"])}
     merged = {m[0]: (int(m[1]), int(m[2])) for m in _MERGED.findall(runs["drop_log"])}
-    assert set(scoped) == {*FACTS, "slv_orders"}, runs["drop_log"][-3000:]
+    assert set(scoped) == {*FACTS, "slv_orders", "slv_order_lines"}, runs["drop_log"][-3000:]
     for fact in scoped:
         changed, keys = merged[fact]
         assert 0 < changed <= scoped[fact][1] < keys / 5, (fact, scoped[fact], merged[fact])
@@ -427,6 +427,9 @@ def test_a_fact_compares_only_the_keys_its_inputs_merges_touched_or_the_whole_mo
     assert "gold.fct_order_lines (order_key)" in scoped["fct_orders"][0]
     # a rebuild by landed file logs its rebuilt keys as a merge does
     assert "silver.slv_pos_orders__checked (order_id)" in scoped["slv_orders"][0]
+    # the drop re-sent every product at its price: the price history holds what it held
+    assert "silver.slv_pos_orderlines__checked (order_id)" in scoped["slv_order_lines"][0]
+    assert "price_history" not in scoped["slv_order_lines"][0]
 
     project_dir = project_copy(tmp_path / "project_dir")
     project = SaltedProject(runs["project"].landing, tmp_path / "project", project_dir=project_dir)

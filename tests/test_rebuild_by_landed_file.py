@@ -43,9 +43,9 @@ from bench.new_data import add_pos_drop
 from tests.conftest import SAMPLE, TABLES_ONLY, DbtProject
 
 SALT = "test-rebuild-by-landed-file-salt"
-# the POS chain and what it reads; the sample is small, so its changes touch up to a third of
-# the lines (the rebuild by key allows 20 % by default)
-SELECT = ("--select", "+slv_pos_orderlines__checked", "--vars", "{merge_changed_rows_max_share: 0.5}")
+# the POS chain, the order lines priced from it, and what they read; the sample is small, so its
+# changes touch up to a third of the lines (the rebuild by key allows 20 % by default)
+SELECT = ("--select", "+slv_order_lines", "--vars", "{merge_changed_rows_max_share: 0.5}")
 CHECKED = ("slv_pos_orders__checked", "slv_pos_orderlines__checked")
 RESENT_DROP = "pos/load_date=2025-10-01"  # orders re-sent
 SHRUNK_DROP = "pos/load_date=2025-09-01"  # an order removed from its order file
@@ -147,6 +147,41 @@ def _change_customers(drop: Path, silver: set[str]) -> dict:
     }
 
 
+def _reprice_a_new_order(drop: Path, drop_date: str) -> dict:
+    """The new drop changes the price of a product a new order buys, and that order is placed on
+    the drop's date: its lines take the new price (the price history changed)."""
+    orders, orders_end = _lines(drop / "order.csv")
+    lines, _ = _lines(drop / "orderline.csv")
+    products, products_end = _lines(drop / "product.csv")
+    price_of = {row.split(b",")[0]: row.split(b",")[2] for row in products[1:]}
+    order, product = next(
+        (line.split(b",")[0], line.split(b",")[1]) for line in lines[1:] if line.split(b",")[1] in price_of
+    )
+    price = b"98.76"
+    assert price_of[product] != price
+    _write(
+        drop / "product.csv",
+        [
+            b",".join([*row.split(b",")[:2], price, *row.split(b",")[3:]])
+            if row.split(b",")[0] == product
+            else row
+            for row in products
+        ],
+        products_end,
+    )
+    _write(
+        drop / "order.csv",
+        [
+            b",".join([row.split(b",")[0], drop_date.encode(), *row.split(b",")[2:]])
+            if row.split(b",")[0] == order
+            else row
+            for row in orders
+        ],
+        orders_end,
+    )
+    return {"order": order.decode(), "product": product.decode(), "price": price.decode()}
+
+
 def _change_pos_drops(landing: Path, project: DbtProject) -> dict:
     resent, conflicting = _silver_orders(project, RESENT_DROP)[:2]
     removed = _silver_orders(project, SHRUNK_DROP)[0]
@@ -176,6 +211,7 @@ def _change_pos_drops(landing: Path, project: DbtProject) -> dict:
         )
     }
     customers = _change_customers(new, silver)
+    repriced = _reprice_a_new_order(new, drop["drop"].split("=", 1)[1])
     # a product that older lines named before the product file had it
     products, products_end = _lines(new / "product.csv")
     _write(new / "product.csv", [*products, f"{LATE_PRODUCT},Late Lamp 1,12.50,3".encode()], products_end)
@@ -190,6 +226,7 @@ def _change_pos_drops(landing: Path, project: DbtProject) -> dict:
     return {
         "drop": drop,
         "customers": customers,
+        "repriced": repriced,
         "resent": resent,
         "conflicting": conflicting,
         "removed": removed,
@@ -253,6 +290,11 @@ def runs(tmp_path_factory):
         "late_product_lines": project.query(
             "select outcome, quarantine_reasons from silver.slv_pos_orderlines__checked "
             f"where product_id = '{LATE_PRODUCT}'"
+        ),
+        "repriced": project.query(
+            "select source_product_id, cast(unit_price as varchar), unit_price_source "
+            "from silver.slv_order_lines where channel = 'store' "
+            f"and source_order_id = '{change['repriced']['order']}'"
         ),
     }
     customer_outcomes = {
@@ -383,3 +425,19 @@ def test_a_removed_or_earlier_dated_drop_of_customers_is_not_appended(runs):
         assert not _APPENDED.findall(log), log[-3000:]
         assert re.search(r"slv_pos_customers__checked: [^\n]*: built whole", log), log[-3000:]
         assert not runs[step]["differences"], (step, runs[step]["differences"])
+
+
+def test_a_changed_price_makes_the_order_lines_compare_whole_and_reprices_the_lines_after_it(runs):
+    """`slv_order_lines` compares only the orders its checked inputs logged, unless the price
+    history changed: the new drop's new price does (a drop that changes no price leaves it as
+    it was: test_incremental_silver_gold)."""
+    log = runs["changed"]["log"]
+    assert re.search(
+        r"slv_order_lines: inputs changed other than by a logged write from what it read "
+        r"\([^)]*slv_pos_products__price_history[^)]*\): compared whole",
+        log,
+    ), log[-3000:]
+    repriced = runs["change"]["repriced"]
+    lines = runs["outcomes"]["repriced"]
+    assert (repriced["product"], repriced["price"], "pos_price_history") in lines, (repriced, lines)
+    assert not runs["changed"]["differences"], runs["changed"]["differences"]

@@ -1,10 +1,29 @@
-{#- One row per POS product and drop in which its price was exported: the price is taken
-    to hold from that drop's load date until the next drop that has the product. The first
-    known price also covers orders placed before the product's first drop. -#}
+{#- One row per POS product and price run: the drops in a row (among those that have the
+    product) that exported one price. The price holds from the run's first drop's load date
+    until the next drop that has the product at another price. The first known price also
+    covers orders placed before the product's first drop. A drop that re-sends every product
+    at its price changes no row, so the store lines priced from here need no new comparison
+    (slv_order_lines' merge_scope). -#}
 with versions as (
 
-    select * from {{ ref('slv_pos_products__checked') }}
+    select
+        product_id,
+        current_price,
+        _load_date
+    from {{ ref('slv_pos_products__checked') }}
     where outcome in ('silver', 'superseded')
+
+),
+
+runs as (
+
+    select
+        *,
+        (
+            row_number() over (partition by product_id order by _load_date) = 1
+            or current_price is distinct from lag(current_price) over (partition by product_id order by _load_date)
+        ) as starts_a_run
+    from versions
 
 ),
 
@@ -20,7 +39,8 @@ final as (
         -- dates
         _load_date as valid_from,
         lead(_load_date) over (partition by product_id order by _load_date) as valid_to
-    from versions
+    from runs
+    where starts_a_run
 
 )
 
