@@ -328,6 +328,38 @@ def runs(tmp_path_factory):
     full_out_of_order = SaltedProject(landing, tmp_path_factory.mktemp("landed_file_full_refresh_3"))
     full_out_of_order.dbt("build", *SELECT, "--full-refresh", *TABLES_ONLY)
     out_of_order = {"differences": _differences(project, full_out_of_order), "log": out_of_order_log}
+    # an older line file loses a line, and nothing else changes (no price): the order lines
+    # compare only that order's lines, the removed one found in their table
+    lines, lines_end = _lines(landing / FIRST_DROP / "orderline.csv")
+    store_lines = "select count(*) from silver.slv_order_lines where channel = 'store' and source_order_id = "
+    landed = {}
+    for line in lines[1:]:
+        landed[line.split(b",")[0].decode()] = landed.get(line.split(b",")[0].decode(), 0) + 1
+
+    # the last line of an order of two or more lines, all of them in silver
+    def whole_in_silver(line: bytes) -> bool:
+        order = line.split(b",")[0].decode()
+        return landed.get(order, 0) > 1 and project.scalar(store_lines + f"'{order}'") == landed[order]
+
+    position = next(i for i in range(len(lines) - 1, 0, -1) if whole_in_silver(lines[i]))
+    order = lines[position].split(b",")[0].decode()
+    _write(landing / FIRST_DROP / "orderline.csv", lines[:position] + lines[position + 1 :], lines_end)
+    lost_line_log = project.dbt("build", *SELECT, *TABLES_ONLY).stdout
+    full_lost_line = SaltedProject(landing, tmp_path_factory.mktemp("landed_file_full_refresh_4"))
+    full_lost_line.dbt("build", *SELECT, "--full-refresh", *TABLES_ONLY)
+    lost_line = {
+        "differences": _differences(project, full_lost_line),
+        "log": lost_line_log,
+        "order": order,
+        "lines_left": project.scalar(store_lines + f"'{order}'"),
+        "lines_landed": landed[order],
+        "lines_of_the_file": project.scalar(
+            "select count(*) from silver.slv_order_lines where source_order_id in ("
+            + ", ".join(f"'{landed_order}'" for landed_order in landed)
+            + ")"
+        ),
+        "table_lines": project.scalar("select count(*) from silver.slv_order_lines"),
+    }
     return {
         "late_order": late_order,
         "before": before,
@@ -336,6 +368,7 @@ def runs(tmp_path_factory):
         "outcomes": outcomes,
         "removed": removed,
         "out_of_order": out_of_order,
+        "lost_line": lost_line,
         "customer_outcomes": customer_outcomes,
     }
 
@@ -441,3 +474,21 @@ def test_a_changed_price_makes_the_order_lines_compare_whole_and_reprices_the_li
     lines = runs["outcomes"]["repriced"]
     assert (repriced["product"], repriced["price"], "pos_price_history") in lines, (repriced, lines)
     assert not runs["changed"]["differences"], runs["changed"]["differences"]
+
+
+def test_a_line_lost_from_an_older_file_is_compared_only_for_its_order(runs):
+    """`slv_order_lines` (merge_scope, no input naming its key: one pass over the model) finds
+    the lost line in its own table by the order id the checked lines logged, and deletes it."""
+    lost = runs["lost_line"]
+    scoped = re.search(
+        r"slv_order_lines: silver\.slv_pos_orderlines__checked \(order_id\) changed since its last write, "
+        r"and logged how: compared only the (\d+) keys",
+        lost["log"],
+    )
+    assert scoped, lost["log"][-3000:]
+    # the lines of the orders of the changed file (the checked lines rebuild every order of a
+    # changed file, the lost one too), a part of the table
+    assert int(scoped.group(1)) <= lost["lines_of_the_file"] + 1 < lost["table_lines"] / 2, lost
+    assert "slv_order_lines: 1 of " in lost["log"], lost["log"][-3000:]
+    assert lost["lines_left"] == lost["lines_landed"] - 1
+    assert not lost["differences"], lost["differences"]

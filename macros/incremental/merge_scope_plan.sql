@@ -19,7 +19,10 @@
     holds their hashes and aethermart_scope_rows the model's rows of those keys (cast as
     `model_rows` casts them), computed once, with every input whose named column is the
     model's key narrowed to those keys' rows (by the declaration the rows of a key depend only
-    on them); returns {'row_count', 'content': the table's, 'why'}. -#}
+    on them); returns {'row_count', 'content': the table's, 'why'}. When no input names the
+    model's key, the model's rows are computed in one pass: those that hold a logged value
+    and those of the keys the table's rows and the logs gave (a key has one row), whose keys
+    complete the touched keys; the share is checked after it. -#}
 {% macro merge_scope_plan(existing_relation, scope, static, model_rows, quoted_key) %}
     {%- if not scope.own or static is none -%}
         {{ return(none) }}
@@ -116,6 +119,16 @@
     {%- if predicates -%}
         {%- do touched.append("select hash(rows." ~ quoted_key ~ ") from " ~ existing_relation ~ " as rows where "
             ~ predicates | join(" or ")) -%}
+    {%- endif -%}
+    {#- inputs that name the model's key narrow the pass over the model's rows (below) -#}
+    {%- set narrowing = [] -%}
+    {%- for unique_id, pair in scope.columns | dictsort if pair[1] | lower == model_key -%}
+        {%- do narrowing.append(unique_id) -%}
+    {%- endfor -%}
+    {#- no input narrows it: the model's rows that hold a logged value and those of the keys
+        found so far, in one pass (their keys are the rest of the touched keys) -#}
+    {%- set one_pass = predicates and not narrowing -%}
+    {%- if predicates and not one_pass -%}
         {%- do touched.append("select hash(rows." ~ quoted_key ~ ") from " ~ model_rows ~ " as rows where "
             ~ predicates | join(" or ")) -%}
     {%- endif -%}
@@ -124,13 +137,29 @@
         create or replace temp table aethermart_scope_keys as
         select distinct key from ({{ touched | join("\n            union all\n            ") if touched
             else "select cast(null as ubigint) as key where false" }}) as touched(key);
+        {%- if one_pass %}
+        create or replace temp table aethermart_scope_rows as
+        select * from {{ model_rows }} as rows
+        where {{ predicates | join(" or ") }} or hash(rows.{{ quoted_key }}) in (select key from aethermart_scope_keys);
+        insert into aethermart_scope_keys
+        select distinct hash(rows.{{ quoted_key }}) from aethermart_scope_rows as rows
+        where hash(rows.{{ quoted_key }}) not in (select key from aethermart_scope_keys);
+        {%- endif %}
         select count(*) from aethermart_scope_keys
     {%- endcall %}
     {%- set keys = load_result('merge_scope_plan').table.rows[0][0] -%}
     {%- if keys > row_count * share -%}
         {{ log(model.name ~ ": its inputs' logged changes touch " ~ keys ~ " of its " ~ row_count ~ " keys (more than "
             ~ share ~ "): compared whole", info=true) }}
+        {%- if one_pass -%}
+            {% call statement('merge_scope_rows_dropped') -%}
+                drop table aethermart_scope_rows
+            {%- endcall %}
+        {%- endif -%}
         {{ return(none) }}
+    {%- endif -%}
+    {%- if one_pass -%}
+        {{ return({'row_count': row_count, 'content': content, 'why': _merge_scope_why(changed, keys)}) }}
     {%- endif -%}
     {#- the model's rows of those keys, from its inputs that name its key narrowed to those keys:
         by the declaration a row depends only on their rows of its own key -#}
@@ -153,8 +182,13 @@
         select * from {{ narrowed[0] }} as rows
         where hash(rows.{{ quoted_key }}) in (select key from aethermart_scope_keys)
     {%- endcall %}
+    {{ return({'row_count': row_count, 'content': content, 'why': _merge_scope_why(changed, keys)}) }}
+{% endmacro %}
+
+{#- merge_scope_plan's log text: which inputs' logged changes scoped the merge, to how many keys -#}
+{% macro _merge_scope_why(changed, keys) %}
     {%- set names = [] -%}
     {%- for input, column_name, model_column, is_key in changed -%}{%- do names.append(input ~ " (" ~ column_name ~ ")") -%}{%- endfor -%}
-    {{ return({'row_count': row_count, 'content': content,
-        'why': (names | join(', ') if names else 'no input') ~ " changed since its last write, and logged how: compared only the " ~ keys ~ " keys those changes touch"}) }}
+    {{ return((names | join(', ') if names else 'no input') ~ " changed since its last write, and logged how: compared only the "
+        ~ keys ~ " keys those changes touch") }}
 {% endmacro %}
