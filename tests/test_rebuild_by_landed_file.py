@@ -458,6 +458,14 @@ def test_a_removed_or_earlier_dated_drop_of_customers_is_not_appended(runs):
         assert not _APPENDED.findall(log), log[-3000:]
         assert re.search(r"slv_pos_customers__checked: [^\n]*: built whole", log), log[-3000:]
         assert not runs[step]["differences"], (step, runs[step]["differences"])
+    # and the log says why the drops were not appended
+    removed, out_of_order = runs["removed"]["log"], runs["out_of_order"]["log"]
+    assert "slv_pos_customers__checked: not appended (1 of the 1 changed files were held before" in removed
+    assert re.search(
+        r"slv_pos_customers__checked: not appended "
+        r"\(the new rows are dated from 2025-11-15, not after its latest",
+        out_of_order,
+    ), out_of_order[-3000:]
 
 
 def test_a_changed_price_makes_the_order_lines_compare_whole_and_reprices_the_lines_after_it(runs):

@@ -121,7 +121,8 @@
 {#- rebuild_by_landed_file_plan's plan for a model with `appended_drops` when the changes since its
     last build are only files appended at the end (see there), else none: no parent key
     changed, every changed file is new, its rows and the table's are all dated, and the new
-    rows' earliest date is later than the table's latest. -#}
+    rows' earliest date is later than the table's latest. When files changed but one of these
+    does not hold, the log says which. -#}
 {% macro _appended_drops_plan(existing_relation, input) %}
     {% call statement('rebuild_by_landed_file_appended', fetch_result=True) -%}
         with
@@ -143,8 +144,18 @@
     {%- endcall %}
     {%- set files, parents, not_new, new_rows, new_undated, first_new, held_undated, last_held, later
         = load_result('rebuild_by_landed_file_appended').table.rows[0] -%}
-    {%- if files == 0 or parents > 0 or not_new > 0 or new_undated > 0 or held_undated > 0
-        or (last_held is not none and not later) -%}
+    {%- set not_appended = none if files == 0
+        else parents ~ " parent keys changed" if parents > 0
+        else not_new ~ " of the " ~ files ~ " changed files were held before (changed or removed)" if not_new > 0
+        else new_undated ~ " new rows have no load date" if new_undated > 0
+        else held_undated ~ " rows it holds have no load date" if held_undated > 0
+        else "the new rows are dated from " ~ first_new ~ ", not after its latest " ~ last_held
+            if last_held is not none and not later
+        else none -%}
+    {%- if files == 0 or not_appended -%}
+        {%- if not_appended -%}
+            {{ log(model.name ~ ": not appended (" ~ not_appended ~ "): rebuilt by key or whole", info=true) }}
+        {%- endif -%}
         {{ return(none) }}
     {%- endif -%}
     {{ return({'apply': true, 'append': true, 'idle': false,
