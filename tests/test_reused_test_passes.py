@@ -162,6 +162,10 @@ def test_tests_on_changed_tables_run_again(runs):
 SCOPED = re.compile(
     r"(\w+): passed on this table before its last merge: checks the rows of the (\d+) keys it changed"
 )
+SCOPED_TWO = re.compile(
+    r"(\w+): passed on what ([\w.]+) and ([\w.]+) held before their last merges: "
+    r"checks the rows of the (\d+) keys they changed"
+)
 MERGED = re.compile(r"(\w+): (\d+) of (\d+) keys changed: merged their rows")
 
 
@@ -188,13 +192,14 @@ def test_a_row_rules_test_on_a_merged_table_checks_only_the_changed_keys_after_a
     scopable = _scopable(runs["manifest"])
     assert set(scopable.values()) == {"slv_order_lines", "slv_orders", "fct_order_lines", "fct_orders"}
     merged = {name: int(changed) for name, changed, _ in MERGED.findall(runs["drop"]["log"])}
-    scoped = {name: int(keys) for name, keys in SCOPED.findall(runs["drop"]["log"])}
+    scoped = {name: int(keys) for name, keys in SCOPED.findall(runs["drop"]["log"]) if name in scopable}
     assert scoped == {test: merged[model] for test, model in scopable.items()}, runs["drop"]["log"][-3000:]
     assert all(keys > 0 for keys in scoped.values())
     # the run between merged again: the pass is of a content none of the next merges started from
     assert set(scopable.values()) <= {name for name, _, _ in MERGED.findall(runs["build_after_run"]["log"])}
     for step in ("build_after_run", "test_alone", "sweep", "full_refresh"):
         assert not SCOPED.findall(runs[step]["log"]), step
+        assert not SCOPED_TWO.findall(runs[step]["log"]), step
     results = runs["build_after_run"]["results"]
     by_name = {n["name"]: uid for uid, n in runs["manifest"]["nodes"].items()}
     assert all(results[by_name[test]]["status"] == "pass" for test in scopable)
@@ -232,6 +237,97 @@ def test_the_changed_keys_scope_reads_the_changed_keys_rows_only_while_the_test_
         assert scoped == {pair for pair in both if pair[0] == changed}
         con.execute("set variable aethermart_test_scope = 'test.aethermart.another_test'")
         assert failing() == both
+
+
+def _relationships(manifest: dict) -> dict[str, tuple[str, str, str, str]]:
+    """relationships tests (by name) -> (child model, its column, parent model, the parent's field)."""
+    nodes, out = manifest["nodes"], {}
+    for node in nodes.values():
+        metadata = node.get("test_metadata") or {}
+        if metadata.get("name") != "relationships":
+            continue
+        child = nodes[node["attached_node"]]
+        (parent,) = [nodes[u] for u in set(node["depends_on"]["nodes"]) if u != child["unique_id"]]
+        kwargs = metadata["kwargs"]
+        out[node["name"]] = (child["name"], kwargs["column_name"], parent["name"], kwargs["field"])
+    return out
+
+
+def test_a_relationships_test_after_merges_checks_the_rows_those_merges_could_orphan(runs):
+    """After the drop, a relationships test from a merged table checks the rows of the keys its
+    own merge changed and, when its parent merges by the field the test points at, the rows whose
+    value is a key the parent's merge changed: the store lines to their orders, in silver and in
+    gold, read as many keys as the two merges changed together. A test whose parent the drop did
+    not change (not merged, or merged with no key changed) checks the child's changed keys alone."""
+    manifest, log = runs["manifest"], runs["drop"]["log"]
+    merged = {name: int(changed) for name, changed, _ in MERGED.findall(log)}
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    relationships = _relationships(manifest)
+    both_merged = {
+        test
+        for test, (child, _, parent, field) in relationships.items()
+        if merged.get(child)
+        and merged.get(parent)
+        and models[parent]["config"].get("merge_changed_rows_by") == field
+    }
+    assert {
+        "relationships_slv_order_lines_order_key__order_key__ref_slv_orders_",
+        "relationships_fct_order_lines_order_key__order_key__ref_fct_orders_",
+    } <= both_merged
+    two = {test: (a, b, int(keys)) for test, a, b, keys in SCOPED_TWO.findall(log)}
+    assert set(two) == both_merged, (sorted(set(two) ^ both_merged), merged)
+    for test, (first, second, keys) in two.items():
+        child, _, parent, _ = relationships[test]
+        names = {f"{models[m]['schema']}.{models[m]['alias']}" for m in (child, parent)}
+        assert {first, second} == names
+        assert keys == merged[child] + merged[parent]
+    one = {test: int(keys) for test, keys in SCOPED.findall(log) if test in relationships}
+    assert one, "the facts' tests to dimensions the drop left alone check the changed facts only"
+    for test, keys in one.items():
+        child, _, parent, _ = relationships[test]
+        # a parent merged with no key changed holds the content the test passed on
+        assert not merged.get(parent) and keys == merged[child], test
+
+
+def test_the_relationships_scope_reads_the_rows_a_parent_merge_could_orphan(runs, tmp_path):
+    """The compiled SQL of the gold lines' relationships test to their orders, run by hand on a
+    copy of the warehouse as the drop left it. An order the orders' merge changed is deleted and
+    the lines' change log made to forget its lines (as if a merge had removed the order and left
+    them alone): the scoped run still finds them, through the orders' logged keys. A line no
+    merge touched, pointed at an order that does not exist, is found only by an unscoped run."""
+    project = runs["after_drop"].copy(tmp_path / "orphans")
+    name = "relationships_fct_order_lines_order_key__order_key__ref_fct_orders_"
+    uid = next(u for u, n in runs["manifest"]["nodes"].items() if n["name"] == name)
+    sql = runs["drop"]["results"][uid]["compiled_code"]
+    logged = "select key_hash from ops.model_changed_keys where relation = '{}'"
+    lines_keys, orders_keys = logged.format("gold.fct_order_lines"), logged.format("gold.fct_orders")
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        (order,) = con.execute(
+            f"select min(order_key) from gold.fct_orders where hash(order_key) in ({orders_keys}) "
+            "and order_key in (select order_key from gold.fct_order_lines)"
+        ).fetchone()
+        con.execute(
+            "delete from ops.model_changed_keys where relation = 'gold.fct_order_lines' and key_hash in "
+            "(select hash(order_line_key) from gold.fct_order_lines where order_key = ?)",
+            [order],
+        )
+        con.execute("delete from gold.fct_orders where order_key = ?", [order])
+        (stray,) = con.execute(
+            f"select min(order_line_key) from gold.fct_order_lines where hash(order_line_key) not in "
+            f"({lines_keys}) and hash(order_key) not in ({orders_keys})"
+        ).fetchone()
+        con.execute(
+            "update gold.fct_order_lines set order_key = 'no such order' where order_line_key = ?", [stray]
+        )
+
+        def failing() -> set[str]:
+            return {value for (value,) in con.execute(sql).fetchall()}
+
+        assert failing() == {order, "no such order"}
+        con.execute(f"set variable aethermart_test_scope = '{uid}'")
+        assert failing() == {order}
+        con.execute("set variable aethermart_test_scope = 'test.aethermart.another_test'")
+        assert failing() == {order, "no such order"}
 
 
 def test_a_scoped_run_leaves_nothing_that_narrows_a_later_test(runs, tmp_path):

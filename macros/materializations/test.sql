@@ -5,7 +5,8 @@
     again" and reports no failures. Every test runs under --full-refresh, --empty, --defer,
     `dbt test` alone and the full sweep (--vars '{full_test_sweep: true}', what CI runs).
     A test that passed on what its model's last merge started from checks only the keys the
-    merge changed (data_test_changed_rows_scope). A failed row_rules test also logs its
+    merge changed, a relationships test also the child rows of the keys its parent's merge
+    changed (data_test_changed_rows_scope). A failed row_rules test also logs its
     broken rules (row_rules_log_failures). -#}
 {%- materialization test, default -%}
 
@@ -24,9 +25,13 @@
       its SQL's filter (changed_rows_test_scope) reads the variable on this node's own
       connection, set on every run of such a test -#}
   {%- set scoped_keys = data_test_changed_rows_scope() -%}
-  {%- if scoped_keys is not none -%}
-    {{ log(model.name ~ ": passed on this table before its last merge: checks the rows of the " ~ scoped_keys
+  {%- if scoped_keys is not none and scoped_keys.relations == [scoped_keys.tested] -%}
+    {{ log(model.name ~ ": passed on this table before its last merge: checks the rows of the " ~ scoped_keys['keys']
         ~ " keys it changed (--vars '{full_test_sweep: true}' checks every row)", info=true) }}
+  {%- elif scoped_keys is not none -%}
+    {{ log(model.name ~ ": passed on what " ~ scoped_keys.relations | join(' and ') ~ " held before their last "
+        ~ "merges: checks the rows of the " ~ scoped_keys['keys'] ~ " keys they changed "
+        ~ "(--vars '{full_test_sweep: true}' checks every row)", info=true) }}
   {%- endif -%}
   {%- if 'aethermart_test_scope' in sql -%}
     {% call statement('data_test_scope') -%}

@@ -3,9 +3,10 @@
     `where` config holds a word that starts a query (a subquery in DuckDB opens with one of
     them: select, from, with, table, values, pivot, unpivot, summarize, describe, show) or
     Jinja (a `ref()`). Such a test compares a row with other rows, so it always reads every
-    row: no changed-keys scope (_changed_rows_scope_node), no file scope on bronze
+    row: no changed-keys scope (_changed_rows_scope), no file scope on bronze
     (bronze_test_is_file_local). A check of words, not a parse: it refuses more than it must
-    (a column named `values`), to never take a subquery for a row rule. -#}
+    (a column named `values`), to never take a subquery for a row rule. On a test of another
+    kind (`relationships`) it checks the `where` config alone. -#}
 {% macro _row_rules_is_row_local(test_node) %}
     {%- set reads = modules.re.compile(
         '\\b(select|from|with|table|values|pivot|unpivot|summarize|describe|show)\\b|\\{[{%]',

@@ -24,9 +24,9 @@
     {%- set file_literal = modules.re.compile("\\b(from|join)\\s*\\(?\\s*'", modules.re.IGNORECASE) -%}
     {#- the changed-keys scope names a DuckDB variable the test's own run sets: not a value
         that changes without the inputs -#}
-    {%- set scope_node = _changed_rows_scope_node(test_node) if sql is not none else none -%}
-    {%- if scope_node is not none -%}
-        {%- set sql = sql.replace(_changed_rows_predicate(test_node.unique_id, scope_node), '') -%}
+    {%- set scope = _changed_rows_scope(test_node) if sql is not none else none -%}
+    {%- if scope is not none -%}
+        {%- set sql = sql.replace(_changed_rows_predicate(test_node.unique_id, scope), '') -%}
     {%- endif -%}
     {%- if sql is not none and (volatile.search(sql) or file_literal.search(sql)) -%}
         {{ return(false) }}
