@@ -254,39 +254,38 @@ def _relationships(manifest: dict) -> dict[str, tuple[str, str, str, str]]:
 
 
 def test_a_relationships_test_after_merges_checks_the_rows_those_merges_could_orphan(runs):
-    """After the drop, a relationships test from a merged table checks the rows of the keys its
-    own merge changed and, when its parent merges by the field the test points at, the rows whose
-    value is a key the parent's merge changed: the store lines to their orders, in silver and in
-    gold, read as many keys as the two merges changed together. A test whose parent the drop did
-    not change (not merged, or merged with no key changed) checks the child's changed keys alone."""
+    """After the drop, a relationships test from a merged table to a table that merges by the
+    field the test points at checks the rows of the keys the child's merge changed and the rows
+    whose value is a key the parent's merge changed: the store lines to their orders, in silver
+    and in gold, read as many keys as the two merges changed together. A parent merged with no
+    key changed holds what the test passed on: the child's changed keys alone. A test to a
+    parent built whole (a dimension) checks every row."""
     manifest, log = runs["manifest"], runs["drop"]["log"]
     merged = {name: int(changed) for name, changed, _ in MERGED.findall(log)}
     models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
     relationships = _relationships(manifest)
-    both_merged = {
+    scopable = {
         test
         for test, (child, _, parent, field) in relationships.items()
-        if merged.get(child)
-        and merged.get(parent)
-        and models[parent]["config"].get("merge_changed_rows_by") == field
+        if merged.get(child) and models[parent]["config"].get("merge_changed_rows_by") == field
     }
     assert {
         "relationships_slv_order_lines_order_key__order_key__ref_slv_orders_",
         "relationships_fct_order_lines_order_key__order_key__ref_fct_orders_",
-    } <= both_merged
+    } <= scopable
     two = {test: (a, b, int(keys)) for test, a, b, keys in SCOPED_TWO.findall(log)}
-    assert set(two) == both_merged, (sorted(set(two) ^ both_merged), merged)
+    one = {test: int(keys) for test, keys in SCOPED.findall(log) if test in relationships}
+    assert set(two) | set(one) == scopable, (sorted((set(two) | set(one)) ^ scopable), merged)
     for test, (first, second, keys) in two.items():
         child, _, parent, _ = relationships[test]
-        names = {f"{models[m]['schema']}.{models[m]['alias']}" for m in (child, parent)}
-        assert {first, second} == names
-        assert keys == merged[child] + merged[parent]
-    one = {test: int(keys) for test, keys in SCOPED.findall(log) if test in relationships}
-    assert one, "the facts' tests to dimensions the drop left alone check the changed facts only"
+        assert {first, second} == {f"{models[m]['schema']}.{models[m]['alias']}" for m in (child, parent)}
+        assert merged[parent] > 0 and keys == merged[child] + merged[parent]
     for test, keys in one.items():
         child, _, parent, _ = relationships[test]
-        # a parent merged with no key changed holds the content the test passed on
-        assert not merged.get(parent) and keys == merged[child], test
+        assert merged[parent] == 0 and keys == merged[child], test
+    # the tests to tables built whole (the dimensions) are never scoped
+    whole = {test for test, (_, _, parent, _) in relationships.items() if test not in scopable}
+    assert whole and not whole & (set(two) | set(one))
 
 
 def test_the_relationships_scope_reads_the_rows_a_parent_merge_could_orphan(runs, tmp_path):

@@ -8,11 +8,11 @@
         alone (their rows are as before) and is checked for the changed ones with all their rows
         (the scope is by key, not by row);
       * a `relationships` test on such a model (the child), `column_name` and `field` plain
-        column names, its `where` reading no relation, whose parent (`to`) is a table model:
-        keys [[the child's key, the child]], plus [[column_name, the parent]] when the parent
-        merges by `field`. A child row can only have lost its parent if it is a changed key's
-        row, or its value is a key the parent's merge changed (removed): the rows of the keys
-        both merges left alone are as they were, and so is each one's parent. -#}
+        column names, its `where` reading no relation, whose parent (`to`) is a `table` model
+        that merges by `field`: keys [[the child's key, the child], [column_name, the
+        parent]]. A child row can only have lost its parent if it is a changed key's row, or
+        its value is a key the parent's merge changed (removed): the rows of the keys both
+        merges left alone are as they were, and so is each one's parent. -#}
 {% macro _changed_rows_scope(test_node) %}
     {#- a graph node or the context's `model` (dicts) or a result's node (an object) -#}
     {%- set metadata = test_node.test_metadata if test_node.test_metadata is defined else none -%}
@@ -44,12 +44,13 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set parent = graph.nodes.get(parents[0]) -%}
-    {%- if parent is none or parent.resource_type != 'model' or parent.config.materialized not in ('table', 'bucketed_table') -%}
+    {%- if parent is none or parent.resource_type != 'model' -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set keys = [[key, node]] -%}
-    {%- if parent.config.materialized == 'table' and (parent.config.get('merge_changed_rows_by') or '') | lower == field | lower -%}
-        {%- do keys.append([column_name, parent]) -%}
+    {#- a parent built whole (a dimension) is small: the whole check costs less than hashing
+        every child row's key for the scope (scale 10: 0.08 s against 0.13-0.23 s) -#}
+    {%- if parent.config.materialized != 'table' or (parent.config.get('merge_changed_rows_by') or '') | lower != field | lower -%}
+        {{ return(none) }}
     {%- endif -%}
-    {{ return({'model': node, 'keys': keys}) }}
+    {{ return({'model': node, 'keys': [[key, node], [column_name, parent]]}) }}
 {% endmacro %}

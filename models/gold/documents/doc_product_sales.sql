@@ -1,16 +1,18 @@
 {#- One document per product (collection product_sales): the sales summary over every
-    line (unknown customers included) and the known customers who bought it, best buyer
-    first (revenue, then key). Built in `document_build_buckets` passes of products
-    (materialization `bucketed_table`) to bound memory. When only the keyed inputs changed,
-    only the changed products' documents are rebuilt (`rebuild_by_key`, docs/layers.md). -#}
+    line (unknown customers included; macro product_sales_figures, as agg_product_performance
+    has it) and the known customers who bought it, best buyer first (revenue, then key). It
+    reads the lines themselves, not the aggregate, so it is built as soon as the facts are.
+    Built in `document_build_buckets` passes of products (materialization `bucketed_table`)
+    to bound memory. When only the keyed inputs changed, only the changed products'
+    documents are rebuilt (`rebuild_by_key`, docs/layers.md). -#}
 {{ config(materialized='bucketed_table', buckets=var('document_build_buckets'), rebuild_by_key={
     'column': '_id',
-    'inputs': {'agg_product_performance': 'product_key', 'fct_order_lines': 'product_key'},
+    'inputs': {'dim_product': 'product_key', 'fct_order_lines': 'product_key'},
 }) }}
 
-with performance as (
+with products as (
 
-    select * from {{ ref('agg_product_performance') }}
+    select * from {{ ref('dim_product') }}
     where {{ in_build_pass('product_key') }}
 
 ),
@@ -18,7 +20,13 @@ with performance as (
 lines as (
 
     select * from {{ ref('fct_order_lines') }}
-    where customer_key != '{{ var("unknown_member_key") }}' and {{ in_build_pass('product_key') }}
+    where {{ in_build_pass('product_key') }}
+
+),
+
+sales as (
+
+    {{ product_sales_figures('products', 'lines') }}
 
 ),
 
@@ -32,6 +40,7 @@ buyers as (
         sum(line_amount) as revenue,
         max(order_date) as last_purchase_date
     from lines
+    where customer_key != '{{ var("unknown_member_key") }}'
     group by all
 
 ),
@@ -58,20 +67,20 @@ buyer_lists as (
 final as (
 
     select
-        performance.product_key as _id,
-        performance.product_name,
-        performance.category_name,
-        performance.channel,
+        products.product_key as _id,
+        products.product_name,
+        products.category_name,
+        products.channel,
         struct_pack(
-            order_count := performance.order_count,
-            customer_count := performance.customer_count,
-            units := performance.units,
-            units_returned := performance.units_returned,
-            gross_amount := performance.gross_amount,
-            returns_amount := performance.returns_amount,
-            revenue := performance.revenue,
-            first_sold_date := performance.first_sold_date,
-            last_sold_date := performance.last_sold_date
+            order_count := sales.order_count,
+            customer_count := sales.customer_count,
+            units := sales.units,
+            units_returned := sales.units_returned,
+            gross_amount := sales.gross_amount,
+            returns_amount := sales.returns_amount,
+            revenue := sales.revenue,
+            first_sold_date := sales.first_sold_date,
+            last_sold_date := sales.last_sold_date
         ) as summary,
         coalesce(
             buyer_lists.customers,
@@ -80,9 +89,11 @@ final as (
                 last_purchase_date date
             )[])
         ) as customers
-    from performance
+    from products
+    inner join sales
+        on products.product_key = sales.product_key
     left join buyer_lists
-        on performance.product_key = buyer_lists.product_key
+        on products.product_key = buyer_lists.product_key
 
 )
 
