@@ -48,7 +48,7 @@
         {{ return(none) }}
     {%- endif -%}
     {#- a parent built whole (a dimension) is small: the whole check costs less than hashing
-        every child row's key for the scope (scale 10: 0.08 s against 0.13-0.23 s) -#}
+        every child row's key for the scope (scale 10: 0.09 s or less against 0.13-0.23 s) -#}
     {%- if parent.config.materialized != 'table' or (parent.config.get('merge_changed_rows_by') or '') | lower != field | lower -%}
         {{ return(none) }}
     {%- endif -%}
