@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 from bench.new_data import add_pos_drop
-from tests.conftest import SAMPLE, DbtProject
+from tests.conftest import SAMPLE, DbtProject, project_copy
 
 REUSED = re.compile(r"(\w+): passed on the same inputs under this code in an earlier build: not run again")
 UNIT_REUSED = "passed under this code in an earlier build: not run again"
@@ -327,6 +327,51 @@ def test_the_relationships_scope_reads_the_rows_a_parent_merge_could_orphan(runs
         assert failing() == {order}
         con.execute("set variable aethermart_test_scope = 'test.aethermart.another_test'")
         assert failing() == {order, "no such order"}
+
+
+def _remove_order(landing, order_id: str) -> None:
+    """Every landed POS order file without the order's row (its lines stay in theirs)."""
+    for path in sorted((landing / "pos").glob("*/order.csv")):
+        rows = path.read_bytes().splitlines(keepends=True)
+        kept = [row for row in rows if not row.startswith(f"{order_id},".encode())]
+        if len(kept) != len(rows):
+            path.write_bytes(b"".join(kept))
+
+
+def test_a_test_with_its_own_fail_calc_checks_every_row(tmp_path):
+    """The gold lines' relationships test to the orders, made to tolerate one orphan line
+    (`fail_calc: greatest(count(*) - 1, 0)`): a pass is then no longer "no failing row", so the
+    test is never scoped. Two single-line orders leave the landed order files, one at a time,
+    each merged out of the orders by a `dbt run` that leaves the lines as they were: the build
+    after the first passes (one orphan), the build after the second fails (two), as the full
+    check does; checked over the second merge's keys alone it would have passed."""
+    project_dir = project_copy(tmp_path / "project")
+    star = project_dir / "models/gold/star/_star__models.yml"
+    tested = "          to: ref('fct_orders')\n          field: order_key\n"
+    assert star.read_text().count(tested) == 1
+    star.write_text(
+        star.read_text().replace(
+            tested, tested + '        config:\n          fail_calc: "greatest(count(*) - 1, 0)"\n'
+        )
+    )
+    landing = tmp_path / "landing"
+    shutil.copytree(SAMPLE, landing)
+    project = DbtProject(landing, tmp_path / "dbt", project_dir=project_dir)
+    project.dbt("build")
+    single = project.query(
+        "select source_order_id from gold.fct_orders where channel = 'store' and line_count = 1 "
+        "order by source_order_id limit 2"
+    )
+    name = "relationships_fct_order_lines_order_key__order_key__ref_fct_orders_"
+    merge_orders = ("run", "--select", "+slv_pos_orders__checked", "slv_orders", "fct_orders")
+    for (order_id,), expected in zip(single, ("pass", "fail"), strict=True):
+        _remove_order(landing, order_id)
+        project.dbt(*merge_orders)
+        build = project.dbt("build", "--select", "fct_orders", check=False)
+        status = {r["unique_id"].split(".")[2]: r["status"] for r in _results(project)["results"].values()}
+        assert status[name] == expected, build.stdout[-3000:]
+        assert f"{name}: passed on what" not in build.stdout
+        assert f"{name}: passed on this table" not in build.stdout
 
 
 def test_a_scoped_run_leaves_nothing_that_narrows_a_later_test(runs, tmp_path):

@@ -28,6 +28,10 @@
   {%- if scoped_keys is not none and scoped_keys.relations == [scoped_keys.tested] -%}
     {{ log(model.name ~ ": passed on this table before its last merge: checks the rows of the " ~ scoped_keys['keys']
         ~ " keys it changed (--vars '{full_test_sweep: true}' checks every row)", info=true) }}
+  {%- elif scoped_keys is not none and scoped_keys.relations | length == 1 -%}
+    {{ log(model.name ~ ": passed on what " ~ scoped_keys.relations[0] ~ " held before its last merge: checks "
+        ~ "the rows of the " ~ scoped_keys['keys'] ~ " keys it changed (--vars '{full_test_sweep: true}' "
+        ~ "checks every row)", info=true) }}
   {%- elif scoped_keys is not none -%}
     {{ log(model.name ~ ": passed on what " ~ scoped_keys.relations | join(' and ') ~ " held before their last "
         ~ "merges: checks the rows of the " ~ scoped_keys['keys'] ~ " keys they changed "

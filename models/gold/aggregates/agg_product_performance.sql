@@ -1,6 +1,5 @@
 {#- One row per product (sold or not): units, revenue, returns, buyers and review stats,
-    and the product's revenue rank within its channel (1 = best seller). The sales figures
-    are macro product_sales_figures' (doc_product_sales' summary reads the same). -#}
+    and the product's revenue rank within its channel (1 = best seller). -#}
 with products as (
 
     select * from {{ ref('dim_product') }}
@@ -21,7 +20,20 @@ reviews as (
 
 sales as (
 
-    {{ product_sales_figures('products', 'lines') }}
+    select
+        product_key,
+        count(distinct order_key) as order_count,
+        count(distinct case when customer_key != '{{ var("unknown_member_key") }}' then customer_key end)
+            as customer_count,
+        sum(quantity) as units,
+        sum(case when is_return then -quantity else 0 end) as units_returned,
+        sum(case when not is_return then line_amount else 0 end) as gross_amount,
+        sum(case when is_return then line_amount else 0 end) as returns_amount,
+        sum(line_amount) as revenue,
+        min(order_date) as first_sold_date,
+        max(order_date) as last_sold_date
+    from lines
+    group by product_key
 
 ),
 
@@ -48,24 +60,24 @@ final as (
         products.category_name,
         products.channel,
         -- numbers
-        sales.order_count,
-        sales.customer_count,
-        sales.units,
-        sales.units_returned,
-        sales.gross_amount,
-        sales.returns_amount,
-        sales.revenue,
+        coalesce(sales.order_count, 0) as order_count,
+        coalesce(sales.customer_count, 0) as customer_count,
+        cast(coalesce(sales.units, 0) as bigint) as units,
+        cast(coalesce(sales.units_returned, 0) as bigint) as units_returned,
+        cast(coalesce(sales.gross_amount, 0) as decimal(18, 2)) as gross_amount,
+        cast(coalesce(sales.returns_amount, 0) as decimal(18, 2)) as returns_amount,
+        cast(coalesce(sales.revenue, 0) as decimal(18, 2)) as revenue,
         coalesce(ratings.review_count, 0) as review_count,
         coalesce(ratings.rated_review_count, 0) as rated_review_count,
         cast(ratings.average_rating as decimal(3, 2)) as average_rating,
         cast(rank() over (
-            partition by products.channel order by sales.revenue desc
+            partition by products.channel order by coalesce(sales.revenue, 0) desc
         ) as integer) as revenue_rank_in_channel,
         -- dates
         sales.first_sold_date,
         sales.last_sold_date
     from products
-    inner join sales
+    left join sales
         on products.product_key = sales.product_key
     left join ratings
         on products.product_key = ratings.product_key

@@ -1,18 +1,16 @@
 {#- One document per product (collection product_sales): the sales summary over every
-    line (unknown customers included; macro product_sales_figures, as agg_product_performance
-    has it) and the known customers who bought it, best buyer first (revenue, then key). It
-    reads the lines themselves, not the aggregate, so it is built as soon as the facts are.
-    Built in `document_build_buckets` passes of products (materialization `bucketed_table`)
-    to bound memory. When only the keyed inputs changed, only the changed products'
-    documents are rebuilt (`rebuild_by_key`, docs/layers.md). -#}
+    line (unknown customers included) and the known customers who bought it, best buyer
+    first (revenue, then key). Built in `document_build_buckets` passes of products
+    (materialization `bucketed_table`) to bound memory. When only the keyed inputs changed,
+    only the changed products' documents are rebuilt (`rebuild_by_key`, docs/layers.md). -#}
 {{ config(materialized='bucketed_table', buckets=var('document_build_buckets'), rebuild_by_key={
     'column': '_id',
-    'inputs': {'dim_product': 'product_key', 'fct_order_lines': 'product_key'},
+    'inputs': {'agg_product_performance': 'product_key', 'fct_order_lines': 'product_key'},
 }) }}
 
-with products as (
+with performance as (
 
-    select * from {{ ref('dim_product') }}
+    select * from {{ ref('agg_product_performance') }}
     where {{ in_build_pass('product_key') }}
 
 ),
@@ -20,13 +18,7 @@ with products as (
 lines as (
 
     select * from {{ ref('fct_order_lines') }}
-    where {{ in_build_pass('product_key') }}
-
-),
-
-sales as (
-
-    {{ product_sales_figures('products', 'lines') }}
+    where customer_key != '{{ var("unknown_member_key") }}' and {{ in_build_pass('product_key') }}
 
 ),
 
@@ -40,7 +32,6 @@ buyers as (
         sum(line_amount) as revenue,
         max(order_date) as last_purchase_date
     from lines
-    where customer_key != '{{ var("unknown_member_key") }}'
     group by all
 
 ),
@@ -67,20 +58,20 @@ buyer_lists as (
 final as (
 
     select
-        products.product_key as _id,
-        products.product_name,
-        products.category_name,
-        products.channel,
+        performance.product_key as _id,
+        performance.product_name,
+        performance.category_name,
+        performance.channel,
         struct_pack(
-            order_count := sales.order_count,
-            customer_count := sales.customer_count,
-            units := sales.units,
-            units_returned := sales.units_returned,
-            gross_amount := sales.gross_amount,
-            returns_amount := sales.returns_amount,
-            revenue := sales.revenue,
-            first_sold_date := sales.first_sold_date,
-            last_sold_date := sales.last_sold_date
+            order_count := performance.order_count,
+            customer_count := performance.customer_count,
+            units := performance.units,
+            units_returned := performance.units_returned,
+            gross_amount := performance.gross_amount,
+            returns_amount := performance.returns_amount,
+            revenue := performance.revenue,
+            first_sold_date := performance.first_sold_date,
+            last_sold_date := performance.last_sold_date
         ) as summary,
         coalesce(
             buyer_lists.customers,
@@ -89,11 +80,9 @@ final as (
                 last_purchase_date date
             )[])
         ) as customers
-    from products
-    inner join sales
-        on products.product_key = sales.product_key
+    from performance
     left join buyer_lists
-        on products.product_key = buyer_lists.product_key
+        on performance.product_key = buyer_lists.product_key
 
 )
 
