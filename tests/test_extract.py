@@ -943,7 +943,7 @@ def _statuses(proc: subprocess.CompletedProcess) -> dict[str, str]:
 
 
 def test_an_unchanged_snapshot_table_is_not_landed_again(mariadb_server, tmp_path):
-    """The server's fingerprint (count and sum of per-row md5 of the quoted values) decides;
+    """The server's fingerprint (count and sum of per-row SHA-1 of the quoted values) decides;
     changes that keep the row count and a column's sum, and NULL against the text 'NULL',
     are changes."""
     url = _loaded_database(mariadb_server, "extract_unchanged", tmp_path / "gen", "0.001", "3")
@@ -1072,9 +1072,9 @@ def test_a_keyed_table_lands_its_changed_ranges_and_the_chain_replays_to_the_ser
 
 
 def test_the_fingerprint_sum_hashes_each_row_once_and_tells_a_row_it_could_not_hash(mariadb_server):
-    """content_fingerprint.hash_sum_sql: one aggregate gives the sum of the rows' 60-bit md5
-    prefixes (computed here in Python) and how many rows had no md5 (a row longer than
-    max_allowed_packet; here a NULL text, whose md5 is NULL alike)."""
+    """content_fingerprint.hash_sum_sql: one aggregate gives the sum of the rows' 60-bit SHA-1
+    prefixes (computed here in Python) and how many rows had no hash (a row longer than
+    max_allowed_packet; here a NULL text, whose hash is NULL alike)."""
     import hashlib
 
     from aethermart.extract.content_fingerprint import MAX_HASHED_ROWS, hash_sum_sql, split_hash_sum
@@ -1084,13 +1084,13 @@ def test_the_fingerprint_sum_hashes_each_row_once_and_tells_a_row_it_could_not_h
     _sql(url, "create table t (id int primary key, txt text character set utf8mb4)")
     for i, text in enumerate([*texts, None, None]):
         _sql(url, f"insert into t values ({i}, {'NULL' if text is None else repr(text)})")
-    expected = sum(int(hashlib.md5(t.encode()).hexdigest()[:15], 16) for t in texts)
-    [(rows, summed)] = _query(url, f"select count(*), {hash_sum_sql('md5(txt)')} from t")
+    expected = sum(int(hashlib.sha1(t.encode()).hexdigest()[:15], 16) for t in texts)
+    [(rows, summed)] = _query(url, f"select count(*), {hash_sum_sql('sha1(txt)')} from t")
     assert (rows, split_hash_sum(summed, rows)) == (7, (5, expected))
     [(rows, summed)] = _query(
-        url, f"select count(*), {hash_sum_sql('md5(txt)')} from t where txt is not null"
+        url, f"select count(*), {hash_sum_sql('sha1(txt)')} from t where txt is not null"
     )
     assert split_hash_sum(summed, rows) == (5, expected)
-    [(rows, summed)] = _query(url, f"select count(*), {hash_sum_sql('md5(txt)')} from t where id < 0")
+    [(rows, summed)] = _query(url, f"select count(*), {hash_sum_sql('sha1(txt)')} from t where id < 0")
     assert split_hash_sum(summed, rows) == (0, 0)
     assert split_hash_sum(0, MAX_HASHED_ROWS) is None  # too many rows for the split to be exact

@@ -44,7 +44,7 @@ from aethermart.extract.content_fingerprint import (
     hash_sum_sql,
     is_innodb,
     recipe,
-    row_text,
+    row_hash_sql,
     split_hash_sum,
 )
 from aethermart.mariadb_client import quote_identifier as _quote
@@ -142,7 +142,7 @@ def server_chunks(
                 cur.execute(
                     f"select key_value div {size} as chunk, count(*), {hash_sum_sql('row_hash')}, "
                     "min(key_value), max(key_value) "
-                    f"from (select {k} as key_value, md5({row_text(columns)}) as row_hash "
+                    f"from (select {k} as key_value, {row_hash_sql(columns)} as row_hash "
                     f"from {_quote(server_table)}) as hashed group by chunk"
                 )
                 rows = cur.fetchall()
