@@ -664,12 +664,21 @@ def test_changes_in_mariadb_reach_silver_and_the_snapshots(mariadb_server, tmp_p
         "select count(*), bool_and(list_contains(quarantine_reasons, 'parent_quarantined'))"
         f" from silver.slv_mariadb_order_items__checked where order_id = '{broken_order}'"
     ) == [(broken_lines, True)]
+    # The identity bridge merged the records that changed (the new customer at least), and
+    # logged their ids: slv_orders compared only those customers' orders and the changed ones.
+    (matched,) = re.findall(r"slv_customers__matched: (\d+) of (\d+) keys changed: merged their rows", built)
+    assert 1 <= int(matched[0]) <= 2 < int(matched[1]), matched
+    (orders_scope,) = [
+        line for line in built.splitlines() if "slv_orders: " in line and "compared only" in line
+    ]
+    assert "silver.slv_customers__matched (source_customer_id)" in orders_scope, orders_scope
+    merged_silver = ("slv_customers__matched", "slv_orders")
     refreshed = project.copy(tmp_path / "dbt_refreshed")
-    refreshed.dbt("run", "--full-refresh", "--select", *checked)
+    refreshed.dbt("run", "--full-refresh", "--select", *checked, *merged_silver)
     with duckdb.connect() as con:
         con.execute(f"attach '{project.duckdb_path}' as incremental (read_only)")
         con.execute(f"attach '{refreshed.duckdb_path}' as refreshed (read_only)")
-        for model in checked:
+        for model in (*checked, *merged_silver):
             for one, other in (("incremental", "refreshed"), ("refreshed", "incremental")):
                 extra = con.execute(
                     f"select * from {one}.silver.{model}"

@@ -359,7 +359,14 @@ def test_a_fact_merges_the_rows_of_its_changed_keys_or_is_built_whole(runs, tmp_
     full refresh, test above) a few keys of each; a key made ambiguous by hand builds the
     table whole."""
     merged = {m[0]: (int(m[1]), int(m[2])) for m in _MERGED.findall(runs["drop_log"])}
-    merging = {"fct_order_lines", "fct_orders", "slv_order_lines", "slv_orders", "dim_customer"}
+    merging = {
+        "fct_order_lines",
+        "fct_orders",
+        "slv_order_lines",
+        "slv_orders",
+        "dim_customer",
+        "slv_customers__matched",
+    }
     assert set(merged) == merging, runs["drop_log"][-3000:]
     assert 0 < merged["fct_orders"][0] <= merged["fct_order_lines"][0] < merged["fct_order_lines"][1] / 5
     assert merged["slv_order_lines"] == merged["fct_order_lines"]  # the same lines, one key each

@@ -7,7 +7,11 @@
     each record stays its own customer with match_rule `shared_email_not_merged`. There is no fallback on names or phones: different people share
     names (and households share phones), and a wrong merge is worse than a missed one.
     The key is the hash of the cluster's anchor record: the online account if there is
-    one, else the lowest store id. -#}
+    one, else the lowest store id. Rebuilt by merging only the records whose row changed
+    (`merge_changed_rows_by` its `source_record`, its contract in _customers__models.yml): the
+    merge logs the changed records' `source_customer_id`, so `slv_orders` compares only those
+    customers' orders after a change to a few customers. -#}
+{{ config(merge_changed_rows_by='source_record') }}
 with online as (
 
     select
@@ -72,6 +76,7 @@ linkable as (
 
     select
         records.*,
+        records.source_system || ':' || records.customer_id as source_record,
         coalesce(email_use.is_refused, false) as is_email_refused,
         case when not email_use.is_refused then records.email end as link_email,
         coalesce(email_use.records_sharing_email, 0) as records_sharing_email
@@ -86,8 +91,8 @@ anchored as (
     select
         *,
         case
-            when link_email is null then source_system || ':' || customer_id
-            else first_value(source_system || ':' || customer_id) over (
+            when link_email is null then source_record
+            else first_value(source_record) over (
                 partition by link_email order by source_priority, customer_id
             )
         end as anchor_record
@@ -102,6 +107,7 @@ final as (
         {{ generate_surrogate_key(['anchor_record']) }} as customer_key,
         source_system,
         customer_id as source_customer_id,
+        source_record,
         -- strings
         anchor_record,
         case
